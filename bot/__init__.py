@@ -1,0 +1,1 @@
+"""Mentorship programme bot: the application layer and the domain services."""

@@ -1,0 +1,70 @@
+"""Command line: ``python -m bot`` runs the bot; ``python -m bot migrate`` prepares the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import setup_logging
+from storage.database import Database
+from storage.migrations import MigrationError, migrate
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Mentorship programme bot. Settings come from the environment or .env.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="start the bot (the default when no command is given)")
+    commands.add_parser("migrate", help="apply database migrations and exit")
+    return parser
+
+
+async def _migrate(settings: Settings) -> list[str]:
+    db = Database(settings.database_path)
+    await db.connect()
+    try:
+        return await migrate(db)
+    finally:
+        await db.close()
+
+
+async def _run(settings: Settings, token: str) -> None:
+    from bot.app import build_application, run_polling, run_webhook
+
+    app = await build_application(settings, token)
+    if settings.use_webhook:
+        await run_webhook(app)
+    else:
+        await run_polling(app)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.command == "migrate":
+            setup_logging(settings.log_level)
+            applied = asyncio.run(_migrate(settings))
+            print(
+                f"Database {settings.database_path}: "
+                + (f"applied {', '.join(applied)}" if applied else "already up to date")
+            )
+            return 0
+        token = settings.require_token()
+        setup_logging(settings.log_level, token)
+        asyncio.run(_run(settings, token))
+        return 0
+    except (ConfigError, MigrationError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""The one place that builds the Bot, Dispatcher, storage, scheduler and services."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from aiogram.utils.i18n import I18n
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.clock import Clock, SystemClock
+from bot.config import SUPPORTED_LOCALES, Settings
+from bot.housekeeping import Housekeeping
+from bot.languages import LanguageService
+from bot.scheduler import APSchedulerAdapter
+from bot.services import Services
+from bot.support import SupportService
+from handlers import get_routers
+from handlers.commands import register_commands
+from handlers.errors import register_error_handler
+from handlers.middlewares import InFlightUpdates, StoredLocaleMiddleware
+from storage.database import Database
+from storage.fsm import SQLiteStorage
+from storage.migrations import migrate
+from storage.repositories.maintenance import MaintenanceRepository
+from storage.repositories.support import SupportRepository
+from storage.repositories.users import UserRepository
+
+log = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+@dataclass
+class Application:
+    settings: Settings
+    bot: Bot
+    dispatcher: Dispatcher
+    db: Database
+    scheduler: APSchedulerAdapter
+    i18n: I18n
+    services: Services
+    in_flight: InFlightUpdates
+
+
+def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
+    return Services(
+        settings=settings,
+        clock=clock,
+        languages=LanguageService(
+            UserRepository(db), clock, SUPPORTED_LOCALES, settings.default_locale
+        ),
+        support=SupportService(SupportRepository(db), clock, settings.admin_ids),
+    )
+
+
+def build_session(settings: Settings) -> AiohttpSession:
+    if settings.telegram_api_base:
+        return AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return AiohttpSession()
+
+
+async def build_application(
+    settings: Settings,
+    token: str,
+    *,
+    clock: Clock | None = None,
+    session: BaseSession | None = None,
+) -> Application:
+    """Connect and migrate the database, then wire everything; nothing is started yet."""
+    clock = clock or SystemClock()
+    db = Database(settings.database_path)
+    await db.connect()
+    await migrate(db)
+
+    services = build_services(settings, db, clock)
+    i18n = I18n(path=LOCALES_DIR, default_locale=settings.default_locale, domain="messages")
+    bot = Bot(
+        token=token,
+        session=session or build_session(settings),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+    dispatcher = Dispatcher(
+        storage=SQLiteStorage(db, clock),
+        events_isolation=SimpleEventIsolation(),
+        services=services,
+    )
+    in_flight = InFlightUpdates()
+    dispatcher.update.outer_middleware(in_flight)
+    StoredLocaleMiddleware(i18n, services).setup(dispatcher)
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.include_routers(*get_routers())
+    register_error_handler(dispatcher)
+
+    scheduler = APSchedulerAdapter(settings.default_timezone)
+    housekeeping = Housekeeping(MaintenanceRepository(db), clock)
+    scheduler.add_interval("housekeeping", housekeeping.run, timedelta(hours=6))
+
+    app = Application(settings, bot, dispatcher, db, scheduler, i18n, services, in_flight)
+
+    # aiogram runs plain callables in a thread, so the hooks must be coroutine functions.
+    async def on_startup() -> None:
+        await _on_startup(app)
+
+    async def on_shutdown() -> None:
+        await _on_shutdown(app)
+
+    dispatcher.startup.register(on_startup)
+    dispatcher.shutdown.register(on_shutdown)
+    return app
+
+
+async def _on_startup(app: Application) -> None:
+    try:
+        await register_commands(app.bot, app.i18n)
+    except TelegramAPIError as error:
+        # The menu is a convenience; the bot works without it.
+        log.warning("Could not register the command menu: %s", error)
+    app.scheduler.start()
+    log.info("The bot is up")
+
+
+async def _on_shutdown(app: Application) -> None:
+    grace = app.settings.shutdown_grace_seconds
+    if not await app.in_flight.wait_idle(grace):
+        log.warning("%d updates were still being handled after %ss", app.in_flight.active, grace)
+    app.scheduler.shutdown()
+    log.info("The bot has stopped")
+
+
+async def close_application(app: Application) -> None:
+    """Close what the dispatcher does not close itself (idempotent)."""
+    app.scheduler.shutdown()
+    await app.db.close()
+    await app.bot.session.close()
+
+
+async def run_polling(app: Application) -> None:
+    try:
+        # A webhook left from an earlier deployment would make getUpdates fail.
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        await app.dispatcher.start_polling(
+            app.bot,
+            handle_signals=True,
+            close_bot_session=True,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+        )
+    finally:
+        await close_application(app)
+
+
+async def run_webhook(app: Application) -> None:
+    settings = app.settings
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
+    path = settings.webhook_path or urlparse(settings.webhook_url).path or "/"
+    web_app = web.Application()
+    SimpleRequestHandler(dispatcher=app.dispatcher, bot=app.bot, secret_token=secret).register(
+        web_app, path=path
+    )
+    setup_application(web_app, app.dispatcher, bot=app.bot)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    runner = web.AppRunner(web_app)
+    try:
+        await runner.setup()
+        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+        await site.start()
+        await app.bot.set_webhook(
+            url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+        )
+        log.info(
+            "Listening for webhooks on %s:%s%s", settings.webhook_host, settings.webhook_port, path
+        )
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await close_application(app)

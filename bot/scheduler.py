@@ -1,0 +1,50 @@
+"""APScheduler behind a small protocol: the domain sees only ``add_interval``."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Protocol
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+
+class Scheduler(Protocol):
+    def add_interval(
+        self, job_id: str, func: Callable[[], Awaitable[object]], every: timedelta
+    ) -> None: ...
+
+    def start(self) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+
+class APSchedulerAdapter:
+    def __init__(self, timezone: str) -> None:
+        self._scheduler = AsyncIOScheduler(timezone=timezone)
+
+    def add_interval(
+        self, job_id: str, func: Callable[[], Awaitable[object]], every: timedelta
+    ) -> None:
+        # Jobs carry no state: each run re-reads the database, so a restart loses nothing.
+        self._scheduler.add_job(
+            func,
+            "interval",
+            seconds=every.total_seconds(),
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+        )
+
+    def start(self) -> None:
+        if not self._scheduler.running:
+            self._scheduler.start()
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    @property
+    def job_ids(self) -> list[str]:
+        return [job.id for job in self._scheduler.get_jobs()]

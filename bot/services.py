@@ -1,0 +1,21 @@
+"""The domain services handlers receive, built once in :mod:`bot.app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.languages import LanguageService
+from bot.support import SupportService
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    languages: LanguageService
+    support: SupportService
+
+    def is_admin(self, telegram_id: int) -> bool:
+        return telegram_id in self.settings.admin_ids

@@ -1,0 +1,18 @@
+"""aiogram routers, one module per area; :func:`get_routers` assembles them in order."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import common, fallback, language, start, support
+
+
+def get_routers() -> list[Router]:
+    # /cancel first (it works inside any dialogue); the fallback last (it takes anything).
+    return [
+        common.router,
+        start.router,
+        language.router,
+        support.router,
+        fallback.router,
+    ]

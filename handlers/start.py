@@ -1,0 +1,78 @@
+"""/start and /help: what the programme is and what this person can do here."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.text_decorations import html_decoration as hd
+
+from bot.services import Services
+
+router = Router(name="start")
+
+# Deep-link payloads Telegram allows: up to 64 characters of A-Z, a-z, 0-9, _ and -.
+START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def welcome_text(first_name: str) -> str:
+    return _(
+        "Hello, {name}!\n\n"
+        "I help run the mentorship programme of your school, college or organisation:\n"
+        "• mentors and mentees fill in their questionnaires, and the curator forms pairs;\n"
+        "• I remind you of meetings (at least once every two weeks) "
+        "and collect feedback after each one;\n"
+        "• your personal data is processed only with your consent "
+        "(for children, with their parents' consent).\n\n"
+        "To join, open the invitation link from your curator. "
+        "What I can do: /help"
+    ).format(name=hd.quote(first_name))
+
+
+@router.message(CommandStart(deep_link=True))
+async def start_with_payload(message: Message, command: CommandObject) -> None:
+    payload = command.args or ""
+    name = message.from_user.first_name if message.from_user else ""
+    await message.answer(welcome_text(name))
+    if not START_PAYLOAD.match(payload):
+        await message.answer(
+            _(
+                "This link looks damaged: part of it may have been lost when it was copied. "
+                "Ask your curator to send the invitation link again."
+            )
+        )
+        return
+    await message.answer(
+        _(
+            "I could not find an invitation for this link: it may be outdated or revoked. "
+            "Ask your curator for a new one."
+        )
+    )
+
+
+@router.message(CommandStart())
+async def start(message: Message) -> None:
+    name = message.from_user.first_name if message.from_user else ""
+    await message.answer(welcome_text(name))
+
+
+@router.message(Command("help"))
+async def show_help(message: Message, services: Services) -> None:
+    lines = [
+        _("<b>What I can do</b>"),
+        _("/start: what the programme is and how to join"),
+        _("/language: switch between Russian and English"),
+        _("/support: write to the bot's administrators if something does not work"),
+        _("/cancel: stop the current dialogue (whatever you already confirmed stays saved)"),
+        _("/help: this list"),
+    ]
+    if message.from_user and services.is_admin(message.from_user.id):
+        lines += [
+            "",
+            _("<b>You are a bot administrator.</b>"),
+            _("Requests people send with /support come to you in this chat."),
+        ]
+    await message.answer("\n".join(lines))
