@@ -27,6 +27,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.housekeeping import Housekeeping
 from bot.languages import LanguageService
+from bot.retry import RetryAfterMiddleware
 from bot.scheduler import APSchedulerAdapter
 from bot.services import Services
 from bot.support import SupportService
@@ -95,6 +96,7 @@ async def build_application(
         session=session or build_session(settings),
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+    bot.session.middleware(RetryAfterMiddleware())
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db, clock),
         events_isolation=SimpleEventIsolation(),

@@ -9,10 +9,5 @@ from handlers import common, fallback, language, start, support
 
 def get_routers() -> list[Router]:
     # /cancel first (it works inside any dialogue); the fallback last (it takes anything).
-    return [
-        common.router,
-        start.router,
-        language.router,
-        support.router,
-        fallback.router,
-    ]
+    # Built anew each time: a router can belong to one dispatcher only.
+    return [module.build_router() for module in (common, start, language, support, fallback)]

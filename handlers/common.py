@@ -10,10 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.states import dialogue_title
 
-router = Router(name="common")
 
-
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext) -> None:
     current = await state.get_state()
     if current is None:
@@ -30,3 +27,9 @@ async def cancel(message: Message, state: FSMContext) -> None:
         ).format(dialogue=dialogue_title(current)),
         reply_markup=ReplyKeyboardRemove(),
     )
+
+
+def build_router() -> Router:
+    router = Router(name="common")
+    router.message.register(cancel, Command("cancel"))
+    return router

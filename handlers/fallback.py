@@ -8,15 +8,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-router = Router(name="fallback")
 
-
-@router.message(F.text.startswith("/"))
 async def unknown_command(message: Message) -> None:
     await message.answer(_("I do not know this command. The list of commands: /help"))
 
 
-@router.message(F.text)
 async def unexpected_text(message: Message, state: FSMContext) -> None:
     if await state.get_state() is not None:
         await message.answer(
@@ -28,15 +24,22 @@ async def unexpected_text(message: Message, state: FSMContext) -> None:
     )
 
 
-@router.message()
 async def unexpected_content(message: Message) -> None:
     await message.answer(
         _("I understand only text messages and buttons for now. What I can do: /help")
     )
 
 
-@router.callback_query()
 async def outdated_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     # Buttons of finished dialogues or of older versions of the bot end up here.
     callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
     callback_answer.show_alert = True
+
+
+def build_router() -> Router:
+    router = Router(name="fallback")
+    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(unexpected_text, F.text)
+    router.message.register(unexpected_content)
+    router.callback_query.register(outdated_button)
+    return router

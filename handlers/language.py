@@ -14,8 +14,6 @@ from bot.services import Services
 from handlers.callbacks import LanguageChoice
 from handlers.commands import register_chat_commands
 
-router = Router(name="language")
-
 # Each language is named in itself, so a person can find theirs whatever is shown now.
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
@@ -31,7 +29,6 @@ def language_keyboard(current: str, supported: tuple[str, ...]) -> InlineKeyboar
     return builder.as_markup()
 
 
-@router.message(Command("language"))
 async def ask_language(message: Message, services: Services, i18n: I18n) -> None:
     await message.answer(
         _("Choose the language I will speak to you:"),
@@ -39,7 +36,6 @@ async def ask_language(message: Message, services: Services, i18n: I18n) -> None
     )
 
 
-@router.callback_query(LanguageChoice.filter())
 async def choose_language(
     query: CallbackQuery,
     callback_data: LanguageChoice,
@@ -62,6 +58,13 @@ async def choose_language(
 
 
 # A press on a language button whose data did not parse (forged or from an old version).
-@router.callback_query(F.data.startswith("lang1:"))
 async def unknown_language(callback_answer: CallbackAnswer) -> None:
     callback_answer.text = _("This language is not available.")
+
+
+def build_router() -> Router:
+    router = Router(name="language")
+    router.message.register(ask_language, Command("language"))
+    router.callback_query.register(choose_language, LanguageChoice.filter())
+    router.callback_query.register(unknown_language, F.data.startswith("lang1:"))
+    return router

@@ -12,8 +12,6 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.services import Services
 
-router = Router(name="start")
-
 # Deep-link payloads Telegram allows: up to 64 characters of A-Z, a-z, 0-9, _ and -.
 START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -32,7 +30,6 @@ def welcome_text(first_name: str) -> str:
     ).format(name=hd.quote(first_name))
 
 
-@router.message(CommandStart(deep_link=True))
 async def start_with_payload(message: Message, command: CommandObject) -> None:
     payload = command.args or ""
     name = message.from_user.first_name if message.from_user else ""
@@ -53,13 +50,11 @@ async def start_with_payload(message: Message, command: CommandObject) -> None:
     )
 
 
-@router.message(CommandStart())
 async def start(message: Message) -> None:
     name = message.from_user.first_name if message.from_user else ""
     await message.answer(welcome_text(name))
 
 
-@router.message(Command("help"))
 async def show_help(message: Message, services: Services) -> None:
     lines = [
         _("<b>What I can do</b>"),
@@ -76,3 +71,11 @@ async def show_help(message: Message, services: Services) -> None:
             _("Requests people send with /support come to you in this chat."),
         ]
     await message.answer("\n".join(lines))
+
+
+def build_router() -> Router:
+    router = Router(name="start")
+    router.message.register(start_with_payload, CommandStart(deep_link=True))
+    router.message.register(start, CommandStart())
+    router.message.register(show_help, Command("help"))
+    return router

@@ -28,7 +28,6 @@ from handlers.callbacks import SupportAction, SupportTopicChoice
 from handlers.states import SupportDialogue
 
 log = logging.getLogger(__name__)
-router = Router(name="support")
 
 
 def topic_title(topic: SupportTopic) -> str:
@@ -65,7 +64,6 @@ def body_prompt() -> str:
     ).format(limit=MAX_BODY_LENGTH)
 
 
-@router.message(Command("support"))
 async def start_support(message: Message, state: FSMContext) -> None:
     await state.set_state(SupportDialogue.topic)
     await state.set_data({})
@@ -75,7 +73,6 @@ async def start_support(message: Message, state: FSMContext) -> None:
     )
 
 
-@router.callback_query(SupportTopicChoice.filter(), StateFilter(SupportDialogue.topic))
 async def choose_topic(
     query: CallbackQuery, callback_data: SupportTopicChoice, state: FSMContext
 ) -> None:
@@ -88,7 +85,6 @@ async def choose_topic(
         await query.message.answer(body_prompt())
 
 
-@router.message(StateFilter(SupportDialogue.body), F.text)
 async def receive_body(message: Message, state: FSMContext) -> None:
     body = message.text or ""
     if body.startswith("/"):
@@ -123,23 +119,18 @@ async def show_confirmation(message: Message, body: str) -> None:
     )
 
 
-@router.message(StateFilter(SupportDialogue.body))
 async def body_not_text(message: Message) -> None:
     await message.answer(
         _("I can pass on only text. {prompt} Or /cancel.").format(prompt=body_prompt())
     )
 
 
-@router.callback_query(SupportAction.filter(F.action == "cancel"), StateFilter(SupportDialogue))
 async def cancel_support(query: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
     if isinstance(query.message, Message):
         await query.message.edit_text(_("Cancelled: nothing was sent. /help"), reply_markup=None)
 
 
-@router.callback_query(
-    SupportAction.filter(F.action == "edit"), StateFilter(SupportDialogue.confirm)
-)
 async def edit_body(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(SupportDialogue.body)
     if isinstance(query.message, Message):
@@ -147,9 +138,6 @@ async def edit_body(query: CallbackQuery, state: FSMContext) -> None:
         await query.message.answer(body_prompt())
 
 
-@router.callback_query(
-    SupportAction.filter(F.action == "send"), StateFilter(SupportDialogue.confirm)
-)
 async def send_support(
     query: CallbackQuery,
     state: FSMContext,
@@ -226,3 +214,23 @@ async def notify_admins(
         except TelegramAPIError as error:
             # The request is stored either way; an unreachable admin must not fail the sender.
             log.warning("Could not deliver support request %s to an admin: %s", request.id, error)
+
+
+def build_router() -> Router:
+    router = Router(name="support")
+    router.message.register(start_support, Command("support"))
+    router.callback_query.register(
+        choose_topic, SupportTopicChoice.filter(), StateFilter(SupportDialogue.topic)
+    )
+    router.message.register(receive_body, StateFilter(SupportDialogue.body), F.text)
+    router.message.register(body_not_text, StateFilter(SupportDialogue.body))
+    router.callback_query.register(
+        cancel_support, SupportAction.filter(F.action == "cancel"), StateFilter(SupportDialogue)
+    )
+    router.callback_query.register(
+        edit_body, SupportAction.filter(F.action == "edit"), StateFilter(SupportDialogue.confirm)
+    )
+    router.callback_query.register(
+        send_support, SupportAction.filter(F.action == "send"), StateFilter(SupportDialogue.confirm)
+    )
+    return router
