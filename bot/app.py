@@ -31,9 +31,8 @@ from bot.retry import RetryAfterMiddleware
 from bot.scheduler import APSchedulerAdapter
 from bot.services import Services
 from bot.support import SupportService
-from handlers import get_routers
+from handlers import setup_handlers
 from handlers.commands import register_commands
-from handlers.errors import register_error_handler
 from handlers.middlewares import InFlightUpdates, StoredLocaleMiddleware
 from storage.database import Database
 from storage.fsm import SQLiteStorage
@@ -106,8 +105,7 @@ async def build_application(
     dispatcher.update.outer_middleware(in_flight)
     StoredLocaleMiddleware(i18n, services).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
-    dispatcher.include_routers(*get_routers())
-    register_error_handler(dispatcher)
+    setup_handlers(dispatcher)
 
     scheduler = APSchedulerAdapter(settings.default_timezone)
     housekeeping = Housekeeping(MaintenanceRepository(db), clock)

@@ -25,7 +25,7 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Message, Update, User
+from aiogram.types import Chat, InlineKeyboardMarkup, Message, Update, User
 
 from bot.app import Application, build_application, close_application
 from bot.config import Settings
@@ -110,7 +110,11 @@ class RecordingSession(BaseSession):
                 chat=Chat(id=sent.chat_id, type="private"),
                 from_user=BOT_USER,
                 text=text,
-                reply_markup=method.reply_markup,
+                reply_markup=(
+                    method.reply_markup
+                    if isinstance(method.reply_markup, InlineKeyboardMarkup)
+                    else None
+                ),
             )
         if isinstance(method, EditMessageText):
             text = self._plain(bot, method.text, method.parse_mode)

@@ -1,0 +1,247 @@
+"""Hundreds of generated updates, odd and hostile, pass the dispatcher with no unhandled error.
+
+Every reply is checked the way Telegram would check it (HTML, empty text) by the recording
+session, so echoing unescaped user text or sending an empty message would count as a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram.methods import AnswerCallbackQuery
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.inprocess import BOT_USER, Harness, running_harness
+
+_ids = itertools.count(1)
+
+
+class CountingHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(scope="module")
+def live(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[asyncio.AbstractEventLoop, Harness, CountingHandler]]:
+    loop = asyncio.new_event_loop()
+    tmp: Path = tmp_path_factory.mktemp("malformed")
+    manager = running_harness(tmp)
+    harness = loop.run_until_complete(manager.__aenter__())
+    errors = CountingHandler()
+    watched = [logging.getLogger("handlers.errors"), logging.getLogger("aiogram.event")]
+    for logger in watched:
+        logger.addHandler(errors)
+    try:
+        yield loop, harness, errors
+    finally:
+        for logger in watched:
+            logger.removeHandler(errors)
+        loop.run_until_complete(manager.__aexit__(None, None, None))
+        loop.close()
+
+
+any_text = st.text(max_size=5000)
+short_text = st.text(min_size=1, max_size=64)
+user_ids = st.one_of(st.integers(1, 10), st.integers(1, 2**40))
+language_codes = st.one_of(
+    st.none(), st.sampled_from(["ru", "en", "en-US", "de", "", "zh-hans", "RU"]), short_text
+)
+
+
+@st.composite
+def users(draw: st.DrawFn) -> dict[str, Any]:
+    user: dict[str, Any] = {
+        "id": draw(user_ids),
+        "is_bot": False,
+        "first_name": draw(st.one_of(short_text, st.just("<b>&amp;</b> <script>"))),
+    }
+    if draw(st.booleans()):
+        user["last_name"] = draw(short_text)
+    if draw(st.booleans()):
+        user["username"] = draw(st.from_regex(r"[a-z][a-z0-9_]{4,31}", fullmatch=True))
+    code = draw(language_codes)
+    if code is not None:
+        user["language_code"] = code
+    return user
+
+
+def file(kind: str) -> dict[str, Any]:
+    base: dict[str, Any] = {"file_id": f"{kind}-id", "file_unique_id": f"{kind}-u"}
+    extra: dict[str, dict[str, Any]] = {
+        "sticker": {
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "😀",
+        },
+        "voice": {"duration": 2},
+        "video_note": {"length": 240, "duration": 3},
+        "document": {"file_name": "../../etc/passwd <b>.pdf"},
+        "animation": {"width": 1, "height": 1, "duration": 1},
+    }
+    return {**base, **extra.get(kind, {})}
+
+
+commands = st.one_of(
+    st.sampled_from(
+        [
+            "/start",
+            "/help",
+            "/cancel",
+            "/language",
+            "/support",
+            "/unknown",
+            "/START",
+            "/start@mentor_test_bot",
+            "/start@other_bot",
+        ]
+    ),
+    st.builds(lambda p: "/start " + p, any_text),
+    st.builds(lambda c: "/" + c, short_text),
+)
+
+contents = st.one_of(
+    st.builds(lambda t: {"text": t}, st.one_of(any_text.filter(bool), commands)),
+    st.just({"sticker": file("sticker")}),
+    st.just({"photo": [{**file("photo"), "width": 90, "height": 90}]}),
+    st.just({"voice": file("voice")}),
+    st.just({"video_note": file("video_note")}),
+    st.builds(
+        lambda c: {"document": file("document"), "caption": c}, any_text.map(lambda t: t[:1024])
+    ),
+    st.just({"animation": file("animation"), "document": file("document")}),
+    st.just({"location": {"latitude": 55.75, "longitude": 37.61}}),
+    st.builds(lambda p: {"contact": {"phone_number": p, "first_name": "Мама"}}, short_text),
+    st.just({"dice": {"emoji": "🎲", "value": 3}}),
+    st.just({"new_chat_members": [{"id": 5, "is_bot": False, "first_name": "X"}]}),
+)
+
+
+@st.composite
+def message_updates(draw: st.DrawFn) -> dict[str, Any]:
+    user = draw(users())
+    message: dict[str, Any] = {
+        "message_id": next(_ids),
+        "date": 1_700_000_000,
+        "chat": draw(
+            st.sampled_from(
+                [
+                    {"id": user["id"], "type": "private"},
+                    {"id": -100123, "type": "supergroup", "title": "Класс"},
+                ]
+            )
+        ),
+        **draw(contents),
+    }
+    if draw(st.integers(0, 9)) > 0:  # sometimes no sender at all, as in channel posts
+        message["from"] = user
+    else:
+        message["sender_chat"] = {"id": -100777, "type": "channel", "title": "Новости"}
+    key = draw(st.sampled_from(["message", "message", "message", "edited_message"]))
+    if key == "edited_message":
+        message["edit_date"] = 1_700_000_100
+    return {key: message}
+
+
+callback_data = st.one_of(
+    st.text(max_size=64),
+    st.builds(
+        lambda p, rest: p + rest,
+        st.sampled_from(["lang1:", "sup1t:", "sup1a:", "lang1", "sup1a:send:"]),
+        st.text(max_size=40),
+    ),
+    st.sampled_from(
+        [
+            "lang1:en",
+            "lang1:ru",
+            "sup1t:problem",
+            "sup1a:send",
+            "sup1a:edit",
+            "sup1a:cancel",
+            "sup1t:nonsense",
+        ]
+    ),
+)
+
+
+@st.composite
+def callback_updates(draw: st.DrawFn) -> dict[str, Any]:
+    user = draw(users())
+    query: dict[str, Any] = {"id": str(next(_ids)), "from": user, "chat_instance": "ci"}
+    data = draw(st.one_of(st.none(), callback_data))
+    if data is not None:
+        query["data"] = data
+    attached = draw(st.sampled_from(["message", "inaccessible", "none"]))
+    if attached == "message":
+        query["message"] = {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": {"id": user["id"], "type": "private"},
+            "from": BOT_USER.model_dump(),
+            "text": "старое сообщение",
+        }
+    elif attached == "inaccessible":
+        query["message"] = {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": user["id"], "type": "private"},
+        }
+    return {"callback_query": query}
+
+
+other_updates = st.one_of(
+    st.builds(
+        lambda u: {
+            "my_chat_member": {
+                "chat": {"id": u["id"], "type": "private"},
+                "from": u,
+                "date": 1_700_000_000,
+                "old_chat_member": {"status": "member", "user": BOT_USER.model_dump()},
+                "new_chat_member": {
+                    "status": "kicked",
+                    "user": BOT_USER.model_dump(),
+                    "until_date": 0,
+                },
+            }
+        },
+        users(),
+    ),
+    st.builds(
+        lambda u, q: {"inline_query": {"id": "iq", "from": u, "query": q, "offset": ""}},
+        users(),
+        any_text.map(lambda t: t[:256]),
+    ),
+)
+
+updates = st.one_of(message_updates(), message_updates(), callback_updates(), other_updates)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(update=updates)
+def test_generated_updates_never_raise(
+    live: tuple[asyncio.AbstractEventLoop, Harness, CountingHandler], update: dict[str, Any]
+) -> None:
+    loop, harness, errors = live
+    errors.records.clear()
+    answers_before = len(harness.session.callback_answers())
+    loop.run_until_complete(harness.feed(update))
+    assert [r.getMessage() for r in errors.records] == []
+    if "callback_query" in update:
+        answered = harness.session.callback_answers()[answers_before:]
+        assert len(answered) == 1, "every button press is answered exactly once"
+        assert isinstance(answered[0], AnswerCallbackQuery)
