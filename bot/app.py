@@ -16,7 +16,12 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
@@ -24,7 +29,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
-from bot.config import SUPPORTED_LOCALES, Settings
+from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.housekeeping import Housekeeping
 from bot.languages import LanguageService
 from bot.retry import RetryAfterMiddleware
@@ -150,8 +155,32 @@ async def close_application(app: Application) -> None:
     await app.bot.session.close()
 
 
+async def wait_for_telegram(bot: Bot, *, first_delay: float = 1.0, longest: float = 60.0) -> None:
+    """Check the token, and wait (with growing pauses) while Telegram cannot be reached.
+
+    A school server often boots before its network is up; the bot should then wait rather than
+    crash. A token Telegram rejects is a configuration error the deployer must fix.
+    """
+    delay = first_delay
+    while True:
+        try:
+            me = await bot.get_me()
+        except TelegramUnauthorizedError:
+            raise ConfigError(
+                "Telegram rejected BOT_TOKEN (401 Unauthorized): check the token with @BotFather"
+            ) from None
+        except (TelegramNetworkError, TelegramServerError) as error:
+            log.warning("Telegram is not reachable (%s); retrying in %.0fs", error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, longest)
+        else:
+            log.info("Connected to Telegram as @%s", me.username)
+            return
+
+
 async def run_polling(app: Application) -> None:
     try:
+        await wait_for_telegram(app.bot)
         # A webhook left from an earlier deployment would make getUpdates fail.
         await app.bot.delete_webhook(drop_pending_updates=False)
         await app.dispatcher.start_polling(
@@ -182,6 +211,7 @@ async def run_webhook(app: Application) -> None:
 
     runner = web.AppRunner(web_app)
     try:
+        await wait_for_telegram(app.bot)
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
         await site.start()

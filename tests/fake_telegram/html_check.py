@@ -165,10 +165,8 @@ class _Parser:
                     self.emit("&")
                     pos += 1
             elif ch == "<":
-                if self.char(pos + 1) == "/":
-                    pos = self.end_tag(pos)
-                else:
-                    pos = self.start_tag(pos)
+                closing = self.char(pos + 1) == "/"
+                pos = self.end_tag(pos) if closing else self.start_tag(pos)
             else:
                 nxt = pos + 1
                 while nxt < self.n and src[nxt] not in "<&":
@@ -252,9 +250,7 @@ class _Parser:
                 value = src[token_start:pos].lower()
             attributes[attr_name] = value
         if name == "span" and attributes.get("class") != "tg-spoiler":
-            raise HTMLParseError(
-                f'Tag "span" must have class "tg-spoiler" at byte offset {offset}'
-            )
+            raise HTMLParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {offset}')
         if name == "tg-emoji" and not attributes.get("emoji-id", "").isdigit():
             raise HTMLParseError(
                 f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset {offset}'

@@ -1,0 +1,104 @@
+"""The real bot process (``python -m bot``) against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.fake_telegram import FakeTelegram
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Variables of the developer's or CI's own environment that must not leak into the bot.
+_OWN_SETTINGS = {
+    "BOT_TOKEN", "TELEGRAM_API_BASE", "DATABASE_PATH", "ADMIN_IDS", "DEFAULT_LOCALE",
+    "DEFAULT_TIMEZONE", "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_SECRET", "WEBHOOK_PATH",
+    "WEBHOOK_HOST", "WEBHOOK_PORT", "SHUTDOWN_GRACE_SECONDS",
+}  # fmt: skip
+
+
+def bot_environment(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.upper() not in _OWN_SETTINGS}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(settings)
+    return env
+
+
+class BotProcess:
+    def __init__(self, tg: FakeTelegram, workdir: Path, **settings: str) -> None:
+        self.tg = tg
+        self.workdir = workdir
+        self.database = workdir / "data" / "bot.sqlite3"
+        self.settings = {
+            "BOT_TOKEN": tg.token,
+            "TELEGRAM_API_BASE": tg.base_url,
+            "DATABASE_PATH": str(self.database),
+            "ADMIN_IDS": "777",
+            "LOG_LEVEL": "INFO",
+            **settings,
+        }
+        self.process: asyncio.subprocess.Process | None = None
+        self.starts = 0
+        self.expect_errors = False  # a test that provokes failures sets this
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / f"bot-{self.starts}.log"
+
+    def log(self) -> str:
+        return "\n".join(
+            (self.workdir / f"bot-{n}.log").read_text(errors="replace")
+            for n in range(1, self.starts + 1)
+            if (self.workdir / f"bot-{n}.log").exists()
+        )
+
+    async def start(self, *, wait_for_polling: bool = True) -> None:
+        self.starts += 1
+        polls_before = self.tg.getupdates_polls
+        with self.log_path.open("wb") as log:
+            # The working directory is the test's own: no .env of the developer is read.
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run",
+                cwd=self.workdir, env=bot_environment(**self.settings),
+                stdout=log, stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL,
+            )  # fmt: skip
+        if wait_for_polling:
+            await self.wait_until(lambda: self.tg.getupdates_polls > polls_before, "polling")
+
+    async def wait_until(self, condition: object, what: str, timeout: float = 20.0) -> None:
+        assert callable(condition)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            if self.process is not None and self.process.returncode is not None:
+                raise AssertionError(f"the bot exited before {what}:\n{self.log()}")
+            if loop.time() > deadline:
+                raise AssertionError(f"timed out waiting for {what}:\n{self.log()}")
+            await asyncio.sleep(0.02)
+
+    async def settle(self) -> None:
+        """Wait until the bot confirmed (by its next getUpdates offset) what it received."""
+        await self.wait_until(lambda: not self.tg.pending_updates, "confirmed updates")
+
+    async def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = 30.0) -> int:
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(sig)
+        return await asyncio.wait_for(self.process.wait(), timeout)
+
+    async def kill(self) -> None:
+        await self.stop(signal.SIGKILL)
+
+
+async def run_cli(*args: str, cwd: Path, **settings: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=cwd, env=bot_environment(**settings),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
