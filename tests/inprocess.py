@@ -91,7 +91,7 @@ class RecordingSession(BaseSession):
         self,
         bot: Bot,
         method: TelegramMethod[TelegramType],
-        timeout: int | None = None,  # noqa: ASYNC109 - the signature of BaseSession
+        timeout: int | None = None,
     ) -> TelegramType:
         self.calls.append(method)
         now = datetime.now(UTC)
