@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import UTC, datetime
-from typing import Protocol
 
 
-class Clock(Protocol):
+class Clock(ABC):
+    @abstractmethod
     def now(self) -> datetime:
         """The current moment as an aware UTC datetime."""
-        ...
 
 
-class SystemClock:
+class SystemClock(Clock):
     def now(self) -> datetime:
         return datetime.now(UTC)
 

@@ -1,22 +1,11 @@
-"""APScheduler behind a small protocol: the domain sees only ``add_interval``."""
+"""APScheduler behind a small adapter: jobs are added by id and re-read the database."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-
-class Scheduler(Protocol):
-    def add_interval(
-        self, job_id: str, func: Callable[[], Awaitable[object]], every: timedelta
-    ) -> None: ...
-
-    def start(self) -> None: ...
-
-    def shutdown(self) -> None: ...
 
 
 class APSchedulerAdapter:

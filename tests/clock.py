@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.clock import Clock
 
-class ManualClock:
+
+class ManualClock(Clock):
     """A clock that moves only when a test moves it."""
 
     def __init__(self, start: datetime) -> None:

@@ -496,6 +496,7 @@ async def test_disconnected_long_poll_is_released(tg: FakeTelegram) -> None:
     request.cancel()
     await session.close()
     await tg.wait_until(lambda: tg.calls[-1].status == 499, timeout=2)
+    assert tg.calls[-1].method == "getUpdates" and tg.calls[-1].status == 499
 
 
 async def test_allowed_updates_and_webhook(tg: FakeTelegram, bot: Bot) -> None:

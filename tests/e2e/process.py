@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import FakeTelegram, FakeUser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,3 +102,11 @@ async def run_cli(*args: str, cwd: Path, **settings: str) -> tuple[int, str, str
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
+
+
+async def open_support_dialogue(user: FakeUser, topic: str) -> None:
+    """/support, then the topic button, up to the request for the text."""
+    await user.send_text("/support")
+    await user.wait_for_bot_message("О чём вы хотите написать")
+    await user.press(topic)
+    await user.wait_for_bot_message("Опишите всё одним сообщением")

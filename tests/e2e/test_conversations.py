@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.process import BotProcess
+from tests.e2e.process import BotProcess, open_support_dialogue
 from tests.fake_telegram import FakeTelegram
 
 
@@ -60,10 +60,7 @@ async def test_unexpected_input_gets_short_helpful_answers(
 async def test_support_request_reaches_the_admin(tg: FakeTelegram, bot: BotProcess) -> None:
     admin = tg.user(777, "Ольга Петровна", language_code="ru")
     pupil = tg.user(1003, "Дима", language_code="ru")
-    await pupil.send_text("/support")
-    await pupil.wait_for_bot_message("О чём вы хотите написать")
-    await pupil.press("Вопрос")
-    await pupil.wait_for_bot_message("Опишите всё одним сообщением")
+    await open_support_dialogue(pupil, "Вопрос")
     await pupil.send_text("Когда начнётся программа? <не знаю>")
     await pupil.wait_for_bot_message("Вот что получат администраторы")
     await pupil.press("Отправить")

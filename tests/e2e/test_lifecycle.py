@@ -10,7 +10,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.e2e.process import BotProcess, run_cli
+from tests.e2e.process import BotProcess, open_support_dialogue, run_cli
 from tests.fake_telegram import FakeTelegram
 
 GOOD_TOKEN = "123456789:TEST-fake-token_abcdefghijklmnopqrstu"
@@ -81,10 +81,7 @@ async def test_a_handler_in_flight_finishes_before_the_bot_stops(
 async def test_dialogue_survives_sigkill_and_restart(tg: FakeTelegram, bot: BotProcess) -> None:
     admin = tg.user(777, "Админ")
     pupil = tg.user(2003, "Маша")
-    await pupil.send_text("/support")
-    await pupil.wait_for_bot_message("О чём вы хотите написать")
-    await pupil.press("Что-то не работает")
-    await pupil.wait_for_bot_message("Опишите всё одним сообщением")
+    await open_support_dialogue(pupil, "Что-то не работает")
     await pupil.send_text("Не приходит напоминание о встрече")
     await pupil.wait_for_bot_message("Вот что получат администраторы")
     await bot.settle()
@@ -103,10 +100,7 @@ async def test_restart_in_the_middle_keeps_the_step_for_text_input(
     tg: FakeTelegram, bot: BotProcess
 ) -> None:
     pupil = tg.user(2004, "Лёша")
-    await pupil.send_text("/support")
-    await pupil.wait_for_bot_message("О чём вы хотите написать")
-    await pupil.press("Предложение")
-    await pupil.wait_for_bot_message("Опишите всё одним сообщением")
+    await open_support_dialogue(pupil, "Предложение")
     await bot.settle()
     await bot.kill()
     await bot.start()
