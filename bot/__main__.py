@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from bot import admin_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import setup_logging
 from storage.database import Database
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="start the bot (the default when no command is given)")
     commands.add_parser("migrate", help="apply database migrations and exit")
+    admin_cli.add_parsers(commands)
     return parser
 
 
@@ -55,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 + (f"applied {', '.join(applied)}" if applied else "already up to date")
             )
             return 0
+        if args.command in admin_cli.COMMANDS:
+            return asyncio.run(admin_cli.run(args, settings))
         token = settings.require_token()
         setup_logging(settings.log_level, token)
         asyncio.run(_run(settings, token))

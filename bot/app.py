@@ -31,18 +31,27 @@ from aiohttp import web
 from bot.clock import Clock, SystemClock
 from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.housekeeping import Housekeeping
+from bot.invitations import InvitationService
 from bot.languages import LanguageService
+from bot.organizations import OrganizationService
+from bot.participants import ParticipantService
+from bot.privacy import DataRightsService
+from bot.questionnaires import QuestionnaireService
 from bot.retry import RetryAfterMiddleware
 from bot.scheduler import APSchedulerAdapter
 from bot.services import Services
 from bot.support import SupportService
 from handlers import setup_handlers
-from handlers.commands import register_commands
+from handlers.commands import register_commands, register_role_commands
 from handlers.middlewares import InFlightUpdates, StoredLocaleMiddleware
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
+from storage.repositories.invitations import InvitationRepository
 from storage.repositories.maintenance import MaintenanceRepository
+from storage.repositories.organizations import OrganizationRepository
+from storage.repositories.participants import AnswerCleanup, ParticipantRepository
+from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.support import SupportRepository
 from storage.repositories.users import UserRepository
 
@@ -64,6 +73,9 @@ class Application:
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
+    participant_repository = ParticipantRepository(db)
+    participants = ParticipantService(participant_repository, clock)
+    organizations = OrganizationService(OrganizationRepository(db), clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -71,6 +83,15 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             UserRepository(db), clock, SUPPORTED_LOCALES, settings.default_locale
         ),
         support=SupportService(SupportRepository(db), clock, settings.admin_ids),
+        organizations=organizations,
+        invitations=InvitationService(InvitationRepository(db), OrganizationRepository(db), clock),
+        participants=participants,
+        rights=DataRightsService(
+            participants, participant_repository, PrivacyRepository(db), clock
+        ),
+        questionnaires=QuestionnaireService(
+            participant_repository, AnswerCleanup(db), organizations, clock
+        ),
     )
 
 
@@ -133,6 +154,7 @@ async def build_application(
 async def _on_startup(app: Application) -> None:
     try:
         await register_commands(app.bot, app.i18n)
+        await register_role_commands(app.bot, app.i18n, app.services)
     except TelegramAPIError as error:
         # The menu is a convenience; the bot works without it.
         log.warning("Could not register the command menu: %s", error)

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     )
 
     bot_token: SecretStr | None = None
+    # The bot's @username for invitation links made on the command line; without it the
+    # CLI asks Telegram (getMe). The running bot asks Telegram itself.
+    bot_username: str | None = None
     telegram_api_base: str | None = None
     database_path: Path = Path("data/mentorbot.sqlite3")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -91,6 +94,18 @@ class Settings(BaseSettings):
             raise ValueError(
                 "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Moscow"
             ) from None
+        return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _check_bot_username(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().removeprefix("@")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", value):
+            raise ValueError(
+                "BOT_USERNAME must be the bot's username from @BotFather, e.g. school5_mentor_bot"
+            )
         return value
 
     @field_validator("telegram_api_base", "webhook_url")

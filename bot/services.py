@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.invitations import InvitationService
 from bot.languages import LanguageService
+from bot.organizations import OrganizationService
+from bot.participants import ParticipantService
+from bot.privacy import DataRightsService
+from bot.questionnaires import QuestionnaireService
 from bot.support import SupportService
 
 
@@ -16,6 +21,11 @@ class Services:
     clock: Clock
     languages: LanguageService
     support: SupportService
+    organizations: OrganizationService
+    invitations: InvitationService
+    participants: ParticipantService
+    rights: DataRightsService
+    questionnaires: QuestionnaireService
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

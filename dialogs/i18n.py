@@ -3,5 +3,5 @@
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:  # the conventional gettext marker name
     return message

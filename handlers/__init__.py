@@ -5,14 +5,44 @@ from __future__ import annotations
 from aiogram import Dispatcher, F, Router
 from aiogram.enums import ChatType
 
-from handlers import common, fallback, language, start, support
+from handlers import (
+    access,
+    common,
+    curator,
+    fallback,
+    guardian,
+    join,
+    language,
+    organizations,
+    questionnaire,
+    rights,
+    start,
+    support,
+)
 from handlers.errors import register_error_handler
 
 
 def get_routers() -> list[Router]:
     # /cancel first (it works inside any dialogue); the fallback last (it takes anything).
+    # access refuses role commands and buttons: after every role-filtered router.
     # Built anew each time: a router can belong to one dispatcher only.
-    return [module.build_router() for module in (common, start, language, support, fallback)]
+    return [
+        module.build_router()
+        for module in (
+            common,
+            start,
+            language,
+            support,
+            organizations,
+            curator,
+            join,
+            guardian,
+            questionnaire,
+            rights,
+            access,
+            fallback,
+        )
+    ]
 
 
 def setup_handlers(dispatcher: Dispatcher) -> None:

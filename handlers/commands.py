@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+
+from bot.services import Services
+
+log = logging.getLogger(__name__)
 
 
 def bot_commands() -> list[BotCommand]:
@@ -30,6 +37,55 @@ async def register_commands(bot: Bot, i18n: I18n) -> None:
         await bot.set_my_commands(bot_commands(), scope=BotCommandScopeDefault())
 
 
-async def register_chat_commands(bot: Bot, chat_id: int) -> None:
-    """After /language the menu of this one chat follows the person's choice."""
-    await bot.set_my_commands(bot_commands(), scope=BotCommandScopeChat(chat_id=chat_id))
+def curator_commands() -> list[BotCommand]:
+    """Shown only in the chats of curators (set per chat when someone becomes one)."""
+    return [
+        BotCommand(command="invite", description=_("Invitation link for mentees or mentors")),
+        BotCommand(command="links", description=_("Active invitation links")),
+        BotCommand(command="forms", description=_("Forms of mentorship of the organization")),
+    ]
+
+
+def admin_commands() -> list[BotCommand]:
+    """Shown only in the chats of the bot's administrators."""
+    return [
+        BotCommand(command="orgs", description=_("Organizations and curator links")),
+        BotCommand(command="neworg", description=_("Add an organization")),
+    ]
+
+
+async def register_chat_commands(
+    bot: Bot, chat_id: int, *, curator: bool = False, admin: bool = False
+) -> None:
+    """The menu of one chat: everybody's commands and those of the person's roles, in the
+    locale of the current i18n context (after /language, the person's choice)."""
+    commands = bot_commands()
+    if curator:
+        commands += curator_commands()
+    if admin:
+        commands += admin_commands()
+    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=chat_id))
+
+
+async def refresh_chat_commands(bot: Bot, services: Services, chat_id: int) -> None:
+    """Re-read the person's roles and set the menu of their chat accordingly."""
+    curator = await services.organizations.curator_organization_id(chat_id) is not None
+    await register_chat_commands(bot, chat_id, curator=curator, admin=services.is_admin(chat_id))
+
+
+async def register_role_commands(bot: Bot, i18n: I18n, services: Services) -> None:
+    """At start-up: the menus of administrators' and curators' chats, in their languages.
+
+    Menus set per chat stay in Telegram, but a new version of the bot may have new commands,
+    and curators appointed from the command line have had no menu set yet.
+    """
+    people = set(services.settings.admin_ids)
+    people.update(curator.telegram_id for curator in await services.organizations.all_curators())
+    for person in sorted(people):
+        locale = await services.languages.resolve(person, None)
+        try:
+            with i18n.context(), i18n.use_locale(locale):
+                await refresh_chat_commands(bot, services, person)
+        except TelegramAPIError as error:
+            # A person who never opened the bot has no chat yet ("chat not found").
+            log.info("Could not set the menu of chat %s: %s", person, error)

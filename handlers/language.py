@@ -12,7 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services import Services
 from handlers.callbacks import LanguageChoice
-from handlers.commands import register_chat_commands
+from handlers.commands import refresh_chat_commands
 
 # Each language is named in itself, so a person can find theirs whatever is shown now.
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
@@ -54,7 +54,7 @@ async def choose_language(
                 _("I will speak English with you now. /help"),
                 reply_markup=None,
             )
-        await register_chat_commands(bot, query.from_user.id)
+        await refresh_chat_commands(bot, services, query.from_user.id)
 
 
 # A press on a language button whose data did not parse (forged or from an old version).

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import re
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.invitations import InvitationStatus
+from bot.participants import Status
 from bot.services import Services
+from handlers import guardian, join
+from handlers.curator import accept_curator_invitation
+from storage.repositories.invitations import InvitationRole
 
 # Deep-link payloads Telegram allows: up to 64 characters of A-Z, a-z, 0-9, _ and -.
 START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -30,10 +37,16 @@ def welcome_text(first_name: str) -> str:
     ).format(name=hd.quote(first_name))
 
 
-async def start_with_payload(message: Message, command: CommandObject) -> None:
-    payload = command.args or ""
-    name = message.from_user.first_name if message.from_user else ""
-    await message.answer(welcome_text(name))
+async def start_with_payload(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    services: Services,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    """/start <token>: a participant's or curator's invitation, or a parent's consent link."""
+    payload = (command.args or "").strip()
     if not START_PAYLOAD.match(payload):
         await message.answer(
             _(
@@ -42,17 +55,52 @@ async def start_with_payload(message: Message, command: CommandObject) -> None:
             )
         )
         return
-    await message.answer(
-        _(
-            "I could not find an invitation for this link: it may be outdated or revoked. "
+    lookup = await services.invitations.lookup(payload)
+    invitation = lookup.invitation
+    if invitation is not None and invitation.role is InvitationRole.CURATOR:
+        await state.clear()
+        await accept_curator_invitation(message, payload, services)
+        return
+    if invitation is not None and lookup.status is InvitationStatus.ACTIVE:
+        await state.clear()
+        await join.begin(message, invitation, state, services, bot, i18n)
+        return
+    if invitation is not None:
+        await message.answer(invitation_problem(lookup.status))
+        return
+    await state.clear()
+    if await guardian.open_link(message, payload, state, services):
+        return
+    await message.answer(invitation_problem(InvitationStatus.UNKNOWN))
+
+
+def invitation_problem(status: InvitationStatus) -> str:
+    if status is InvitationStatus.REVOKED:
+        return _("This invitation link has been revoked by the curator. Ask them for a new one.")
+    if status is InvitationStatus.EXPIRED:
+        return _("This invitation link has expired. Ask your curator for a new one.")
+    if status is InvitationStatus.USED_UP:
+        return _(
+            "This invitation link has already been used as many times as the curator allowed. "
             "Ask your curator for a new one."
         )
+    return _(
+        "I could not find an invitation for this link: it may be outdated or revoked. "
+        "Ask your curator for a new one."
     )
 
 
-async def start(message: Message) -> None:
-    name = message.from_user.first_name if message.from_user else ""
-    await message.answer(welcome_text(name))
+async def start(
+    message: Message, state: FSMContext, services: Services, bot: Bot, i18n: I18n
+) -> None:
+    """Plain /start: pick up an unfinished joining, or greet and explain how to join."""
+    assert message.from_user is not None
+    for participant in await services.participants.of_user(message.from_user.id):
+        if await services.participants.status(participant) is not Status.READY:
+            await message.answer(_("Welcome back! Let's continue where you stopped."))
+            await join.resume(message, participant, state, services, bot, i18n)
+            return
+    await message.answer(welcome_text(message.from_user.first_name))
 
 
 async def show_help(message: Message, services: Services) -> None:

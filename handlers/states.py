@@ -12,8 +12,21 @@ class SupportDialogue(StatesGroup):
     confirm = State()
 
 
+class NewOrganization(StatesGroup):
+    name = State()
+    timezone = State()
+
+
+class OwnFormDialogue(StatesGroup):
+    title = State()
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
+    if group == NewOrganization.__full_group_name__:
+        return _("creating an organization")
+    if group == OwnFormDialogue.__full_group_name__:
+        return _("adding a form of mentorship")
     if group == SupportDialogue.__full_group_name__:
         return _("the message to support")
     return _("the current dialogue")

@@ -1,0 +1,205 @@
+"""``python -m bot org ...`` and ``python -m bot curator ...``: administrators' commands.
+
+They work on the database directly (the bot may be running at the same time: SQLite's locking
+and the write transactions keep that safe). Mistakes print one line and exit with code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bot.clock import SystemClock
+from bot.config import ConfigError, Settings
+from bot.invitations import InvitationService, invitation_link
+from bot.organizations import (
+    OrganizationError,
+    OrganizationProblem,
+    OrganizationService,
+    parse_federal_forms,
+)
+from dialogs.forms import FederalForm
+from storage.database import Database
+from storage.migrations import migrate
+from storage.repositories.invitations import InvitationRepository
+from storage.repositories.organizations import OrganizationRepository
+
+COMMANDS = ("org", "curator")
+
+FORM_CODES = ", ".join(form.value for form in FederalForm)
+
+
+class CommandError(Exception):
+    """A mistake in the command, phrased for the administrator."""
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be a positive number")
+    return number
+
+
+def add_parsers(commands: Any) -> None:
+    """Add ``org`` and ``curator`` to the subcommands of ``python -m bot``."""
+    org = commands.add_parser("org", help="organizations: create, list")
+    org_commands = org.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = org_commands.add_parser("create", help="create an organization")
+    create.add_argument("--name", required=True, help='e.g. "Школа № 5"')
+    create.add_argument(
+        "--timezone", required=True, help="IANA time zone, e.g. Europe/Moscow, Asia/Novosibirsk"
+    )
+    create.add_argument(
+        "--forms",
+        help=f"federal forms to switch on, comma-separated (default: all): {FORM_CODES}",
+    )
+    org_commands.add_parser("list", help="list organizations")
+
+    curator = commands.add_parser("curator", help="curators: add, invite")
+    curator_commands = curator.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = curator_commands.add_parser("add", help="make a Telegram user a curator")
+    add.add_argument("--org", type=_positive, required=True, help="organization id")
+    add.add_argument("--user", type=_positive, required=True, help="Telegram user id")
+    invite = curator_commands.add_parser("invite", help="print a single-use curator link")
+    invite.add_argument("--org", type=_positive, required=True, help="organization id")
+
+
+def describe(error: OrganizationError) -> str:
+    problem = error.problem
+    if problem is OrganizationProblem.EMPTY_NAME:
+        return "The organization name is empty: give it with --name"
+    if problem is OrganizationProblem.NAME_TOO_LONG:
+        return f"The organization name is too long ({error.detail} characters, at most 200)"
+    if problem is OrganizationProblem.BAD_TIMEZONE:
+        return (
+            f"Unknown time zone {error.detail!r}: use an IANA name such as Europe/Moscow "
+            "or Asia/Novosibirsk"
+        )
+    if problem is OrganizationProblem.UNKNOWN_FORM:
+        return f"Unknown form of mentorship {error.detail!r}: use {FORM_CODES}"
+    if problem is OrganizationProblem.NO_FORMS:
+        return f"--forms names no form: use {FORM_CODES}"
+    return f"No organization with id {error.detail}; see: python -m bot org list"
+
+
+async def bot_username(settings: Settings) -> str:
+    """BOT_USERNAME, or else the bot's username from Telegram (getMe with BOT_TOKEN)."""
+    if settings.bot_username:
+        return settings.bot_username
+    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        raise ConfigError(
+            "Set BOT_USERNAME (or BOT_TOKEN, to ask Telegram for it) to make invitation links"
+        )
+    from aiogram import Bot
+    from aiogram.exceptions import TelegramAPIError
+
+    from bot.app import build_session
+
+    bot = Bot(settings.require_token(), session=build_session(settings))
+    try:
+        me = await bot.get_me()
+    except TelegramAPIError as error:
+        raise CommandError(
+            f"Could not ask Telegram for the bot's username ({error}): set BOT_USERNAME"
+        ) from None
+    except OSError as error:
+        raise CommandError(
+            f"Could not reach Telegram to learn the bot's username ({error}): set BOT_USERNAME"
+        ) from None
+    finally:
+        await bot.session.close()
+    if not me.username:
+        raise CommandError("Telegram gave no username for this bot: set BOT_USERNAME")
+    return me.username
+
+
+async def _org_create(args: argparse.Namespace, organizations: OrganizationService) -> None:
+    forms = parse_federal_forms(args.forms) if args.forms is not None else None
+    organization = await organizations.create(args.name, args.timezone, forms)
+    enabled = [form.code for form in await organizations.enabled_forms(organization.id)]
+    print(
+        f"Created organization {organization.id}: {organization.name} "
+        f"({organization.timezone}); forms: {', '.join(enabled)}"
+    )
+
+
+async def _org_list(organizations: OrganizationService) -> None:
+    total = await organizations.count()
+    if total == 0:
+        print("No organizations yet: python -m bot org create --name ... --timezone ...")
+        return
+    print("id\tname\ttime zone\tcurators\tforms on")
+    for item in await organizations.listing(0, total):
+        org = item.organization
+        print(f"{org.id}\t{org.name}\t{org.timezone}\t{item.curators}\t{item.enabled_forms}")
+
+
+async def _curator_add(args: argparse.Namespace, organizations: OrganizationService) -> None:
+    organization = await organizations.get(args.org)
+    if organization is None:
+        raise OrganizationError(OrganizationProblem.UNKNOWN_ORGANIZATION, str(args.org))
+    appointment = await organizations.add_curator(organization.id, args.user)
+    if appointment.added:
+        print(
+            f"User {args.user} is now a curator of organization {organization.id}: "
+            f"{organization.name}"
+        )
+        return
+    if appointment.organization_id == organization.id:
+        print(f"User {args.user} already is a curator of organization {organization.id}")
+        return
+    raise CommandError(
+        f"User {args.user} already is a curator of organization {appointment.organization_id}; "
+        "a person can be the curator of one organization only"
+    )
+
+
+async def _curator_invite(
+    args: argparse.Namespace,
+    organizations: OrganizationService,
+    invitations: InvitationService,
+    settings: Settings,
+) -> None:
+    organization = await organizations.get(args.org)
+    if organization is None:
+        raise OrganizationError(OrganizationProblem.UNKNOWN_ORGANIZATION, str(args.org))
+    username = await bot_username(settings)  # before the link exists: no unused links left
+    invitation = await invitations.create_for_curator(organization.id, None)
+    assert invitation.expires_at is not None
+    print(invitation_link(username, invitation.token))
+    print(
+        f"Single-use curator link for organization {organization.id} ({organization.name}), "
+        f"valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC",
+        file=sys.stderr,
+    )
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.database_path)
+    await db.connect()
+    try:
+        await migrate(db)
+        clock = SystemClock()
+        organizations = OrganizationService(OrganizationRepository(db), clock)
+        invitations = InvitationService(InvitationRepository(db), OrganizationRepository(db), clock)
+        if args.command == "org" and args.action == "create":
+            await _org_create(args, organizations)
+        elif args.command == "org":
+            await _org_list(organizations)
+        elif args.action == "add":
+            await _curator_add(args, organizations)
+        else:
+            await _curator_invite(args, organizations, invitations, settings)
+    except OrganizationError as error:
+        print(describe(error), file=sys.stderr)
+        return 1
+    except CommandError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    return 0

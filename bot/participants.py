@@ -1,0 +1,220 @@
+"""Joining the programme: age, consent (a legal representative's for minors), statuses."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from bot.clock import Clock
+from dialogs.answers import age_group
+from storage.repositories.participants import (
+    CandidateRow,
+    Consent,
+    GuardianRequest,
+    Participant,
+    ParticipantRepository,
+)
+
+# Bumped whenever the wording of a consent template changes; stored with every consent.
+CONSENT_VERSION = "2026-11-1"
+
+MIN_AGE = 10
+
+
+class AgeGroup(StrEnum):
+    CHILD = "child"  # under 14: only a legal representative can consent
+    TEEN = "teen"  # 14 to 17: own consent, and a representative's before matching
+    ADULT = "adult"
+
+
+class Status(StrEnum):
+    WAITING_CONSENT = "waiting_consent"
+    WAITING_GUARDIAN = "waiting_guardian"
+    QUESTIONNAIRE = "questionnaire"
+    READY = "ready"
+
+
+class Relation(StrEnum):
+    MOTHER = "mother"
+    FATHER = "father"
+    GUARDIAN = "guardian"
+    OTHER = "other"
+
+
+def text_fingerprint(text: str) -> str:
+    """SHA-256 of the exact consent text shown, so the record proves what was agreed to."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def status_of(participant: Participant, has_self: bool, has_representative: bool) -> Status:
+    group = participant.age_group
+    if group == AgeGroup.CHILD and not has_representative:
+        return Status.WAITING_GUARDIAN
+    if group != AgeGroup.CHILD and not has_self:
+        return Status.WAITING_CONSENT
+    if participant.confirmed_at is None:
+        return Status.QUESTIONNAIRE
+    if group == AgeGroup.TEEN and not has_representative:
+        return Status.WAITING_GUARDIAN
+    return Status.READY
+
+
+def may_answer(participant: Participant, consents: list[Consent]) -> bool:
+    """The questionnaire opens with the person's own consent, or a representative's for a child."""
+    needed = "representative" if participant.age_group == AgeGroup.CHILD else "self"
+    return any(c.kind == needed for c in consents)
+
+
+class GuardianProblem(StrEnum):
+    UNKNOWN = "unknown"
+    TAKEN = "taken"  # another person opened this single-use link first
+    OWN_LINK = "own_link"  # the child opened the link meant for the parent
+    ALREADY_GIVEN = "already_given"
+
+
+@dataclass(frozen=True)
+class GuardianCase:
+    request: GuardianRequest
+    child: Participant
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    role: str
+    status: Status
+    names: list[str | None]
+
+
+class ParticipantService:
+    def __init__(self, repository: ParticipantRepository, clock: Clock) -> None:
+        self._repository = repository
+        self._clock = clock
+
+    @property
+    def today(self) -> date:
+        return self._clock.now().date()
+
+    async def get(self, participant_id: int) -> Participant | None:
+        return await self._repository.get(participant_id)
+
+    async def owned(self, participant_id: int, telegram_id: int) -> Participant | None:
+        """The participant, only if it is this person's own."""
+        participant = await self._repository.get(participant_id)
+        if participant is None or participant.telegram_id != telegram_id:
+            return None
+        return participant
+
+    async def find(self, organization_id: int, telegram_id: int, role: str) -> Participant | None:
+        return await self._repository.find(organization_id, telegram_id, role)
+
+    async def of_user(self, telegram_id: int) -> list[Participant]:
+        return await self._repository.of_telegram_user(telegram_id)
+
+    async def join(
+        self,
+        *,
+        organization_id: int,
+        telegram_id: int,
+        role: str,
+        birth_date: date | None,
+        invitation_id: int | None,
+    ) -> Participant | None:
+        group = AgeGroup(age_group(birth_date, self.today)) if birth_date else AgeGroup.ADULT
+        return await self._repository.create(
+            organization_id=organization_id,
+            telegram_id=telegram_id,
+            role=role,
+            age_group=group.value,
+            birth_date=birth_date if group != AgeGroup.ADULT else None,
+            invitation_id=invitation_id,
+            now=self._clock.now(),
+        )
+
+    async def consents(self, participant_id: int) -> list[Consent]:
+        return await self._repository.consents_of(participant_id)
+
+    async def status(self, participant: Participant) -> Status:
+        kinds = {c.kind for c in await self._repository.consents_of(participant.id)}
+        return status_of(participant, "self" in kinds, "representative" in kinds)
+
+    async def give_own_consent(
+        self, participant: Participant, shown_text: str, locale: str
+    ) -> bool:
+        return await self._repository.add_consent(
+            participant_id=participant.id,
+            kind="self",
+            given_by=participant.telegram_id,
+            text_version=CONSENT_VERSION,
+            text_sha256=text_fingerprint(shown_text),
+            locale=locale,
+            now=self._clock.now(),
+        )
+
+    async def decline(self, participant: Participant) -> None:
+        """Declining keeps nothing but an anonymous count of refusals."""
+        await self._repository.delete(participant.id, "declined", self.today)
+
+    async def guardian_request(self, participant: Participant, child_name: str) -> GuardianRequest:
+        return await self._repository.create_guardian_request(
+            participant.id, secrets.token_urlsafe(18), child_name[:128], self._clock.now()
+        )
+
+    async def open_guardian_link(
+        self, token: str, telegram_id: int
+    ) -> GuardianCase | GuardianProblem:
+        request = await self._repository.guardian_request_by_token(token)
+        child = await self._repository.get(request.participant_id) if request else None
+        if request is None or child is None:
+            return GuardianProblem.UNKNOWN
+        if child.telegram_id == telegram_id:
+            return GuardianProblem.OWN_LINK
+        if any(c.kind == "representative" for c in await self._repository.consents_of(child.id)):
+            return GuardianProblem.ALREADY_GIVEN
+        if not await self._repository.claim_guardian_request(
+            request.id, telegram_id, self._clock.now()
+        ):
+            return GuardianProblem.TAKEN
+        return GuardianCase(request, child)
+
+    async def give_guardian_consent(
+        self,
+        case: GuardianCase,
+        telegram_id: int,
+        name: str,
+        relation: Relation,
+        shown_text: str,
+        locale: str,
+    ) -> bool:
+        if case.request.opened_by not in (None, telegram_id):
+            return False
+        return await self._repository.add_consent(
+            participant_id=case.child.id,
+            kind="representative",
+            given_by=telegram_id,
+            representative_name=name,
+            representative_relation=relation.value,
+            text_version=CONSENT_VERSION,
+            text_sha256=text_fingerprint(shown_text),
+            locale=locale,
+            now=self._clock.now(),
+        )
+
+    async def guardian_declines(self, case: GuardianCase) -> None:
+        """A representative's refusal: the child's data is deleted, the refusal counted."""
+        await self._repository.delete(case.child.id, "guardian_declined", self.today)
+
+    async def candidates(self, organization_id: int) -> list[tuple[CandidateRow, Status]]:
+        rows = await self._repository.candidates(organization_id)
+        return [
+            (
+                row,
+                status_of(row.participant, row.has_self_consent, row.has_representative_consent),
+            )
+            for row in rows
+        ]
+
+    async def refusals(self, organization_id: int) -> dict[str, int]:
+        return await self._repository.count_events(organization_id)

@@ -1,0 +1,263 @@
+"""Filling in a questionnaire: one question at a time, every answer stored as it arrives.
+
+The position lives in the database (``participants.current_question``), so a person can stop,
+come back days later or after a restart, and go on from the same question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.clock import Clock
+from bot.organizations import OrganizationService
+from bot.participants import may_answer
+from dialogs.answers import (
+    AnswerError,
+    ParsedAnswer,
+    age_in_years,
+    answer_context,
+    button_options,
+    check_choice,
+    check_choices,
+    is_complete,
+    next_question_key,
+    parse_other,
+    parse_text,
+    previous_question_key,
+    question_position,
+    skip_answer,
+    toggle_choice,
+    visible_answers,
+    visible_questions,
+)
+from dialogs.forms import FORM_TITLES, FederalForm
+from dialogs.i18n import N_
+from dialogs.model import AGE_GROUP, Option, Question, Questionnaire
+from dialogs.registry import get_questionnaire
+from storage.repositories.participants import AnswerCleanup, Participant, ParticipantRepository
+
+MSG_ADULT_BIRTH_DATE = N_(
+    "You said you are 18 or older, but this date gives {age}. Please check the date."
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """What to show now: a question, or the summary when ``question`` is None."""
+
+    participant: Participant
+    questionnaire: Questionnaire
+    question: Question | None
+    answers: dict[str, Any]
+    context: dict[str, str]
+    forms: list[Option] = field(default_factory=list)  # the organization's forms
+    options: list[Option] = field(default_factory=list)  # buttons of the current question
+    number: int = 0
+    total: int = 0
+
+    def options_of(self, question: Question) -> list[Option] | None:
+        """Options for showing an answer: the forms for a form question, else its own."""
+        return self.forms if question.options_source == "forms" else None
+
+    @property
+    def complete(self) -> bool:
+        return is_complete(self.questionnaire, self.answers, self.context)
+
+    @property
+    def can_go_back(self) -> bool:
+        current = self.question.key if self.question else None
+        return (
+            previous_question_key(self.questionnaire, self.answers, self.context, current)
+            is not None
+        )
+
+    def visible(self) -> list[Question]:
+        return visible_questions(self.questionnaire, self.answers, self.context)
+
+
+class Outdated(Exception):
+    """A button for a question that is no longer the current one."""
+
+
+class QuestionnaireService:
+    def __init__(
+        self,
+        repository: ParticipantRepository,
+        cleanup: AnswerCleanup,
+        organizations: OrganizationService,
+        clock: Clock,
+    ) -> None:
+        self._repository = repository
+        self._cleanup = cleanup
+        self._organizations = organizations
+        self._clock = clock
+
+    @staticmethod
+    def questionnaire_of(participant: Participant) -> Questionnaire:
+        return get_questionnaire(participant.role)
+
+    async def _forms(self, organization_id: int) -> list[Option]:
+        options = []
+        for form in await self._organizations.enabled_forms(organization_id):
+            # Own forms carry the title the curator typed; federal ones a msgid.
+            label = form.title or FORM_TITLES.get(FederalForm(form.code), form.code)
+            options.append(Option(value=form.code, label=label))
+        return options
+
+    async def _context(self, participant: Participant, answers: dict[str, Any]) -> dict[str, str]:
+        return answer_context(
+            self.questionnaire_of(participant),
+            answers,
+            today=self._clock.now().date(),
+            base={AGE_GROUP: participant.age_group},
+        )
+
+    async def may_start(self, participant: Participant) -> bool:
+        return may_answer(participant, await self._repository.consents_of(participant.id))
+
+    async def start(self, participant: Participant) -> Step:
+        """Open (or reopen) the questionnaire; a known date of birth is filled in at once."""
+        questionnaire = self.questionnaire_of(participant)
+        answers = await self._repository.answers_of(participant.id)
+        birth = next((q for q in questionnaire.questions if q.is_birth_date), None)
+        if birth and participant.birth_date and birth.key not in answers:
+            await self._repository.save_answer(
+                participant.id,
+                birth.key,
+                participant.birth_date.isoformat(),
+                participant.current_question,
+                self._clock.now(),
+            )
+        return await self.step(participant.id)
+
+    async def step(self, participant_id: int) -> Step:
+        participant = await self._repository.get(participant_id)
+        assert participant is not None
+        questionnaire = self.questionnaire_of(participant)
+        answers = await self._repository.answers_of(participant.id)
+        context = await self._context(participant, answers)
+        visible = {q.key for q in visible_questions(questionnaire, answers, context)}
+        key = participant.current_question
+        if key not in visible:
+            key = next_question_key(questionnaire, answers, context, None)
+        forms = await self._forms(participant.organization_id)
+        if key is None:
+            return Step(participant, questionnaire, None, answers, context, forms)
+        question = questionnaire.question(key)
+        options = button_options(question, forms)
+        number, total = question_position(questionnaire, answers, context, key)
+        return Step(
+            participant, questionnaire, question, answers, context, forms, options, number, total
+        )
+
+    def _check_current(self, step: Step, key: str) -> Question:
+        if step.question is None or step.question.key != key:
+            raise Outdated(key)
+        return step.question
+
+    async def _store(self, step: Step, key: str, value: Any) -> Step:
+        participant = step.participant
+        if not await self.may_start(participant):
+            # The handlers never offer questions before consent; the database refuses too.
+            raise PermissionError("an answer needs a valid consent")
+        answers = {**step.answers, key: value}
+        context = await self._context(participant, answers)
+        following = next_question_key(step.questionnaire, answers, context, key)
+        await self._repository.save_answer(participant.id, key, value, following, self._clock.now())
+        keep = visible_answers(step.questionnaire, answers, context)
+        if set(keep) != set(answers):
+            await self._cleanup.keep_only(participant.id, list(keep))
+        return await self.step(participant.id)
+
+    async def _accept(
+        self, step: Step, key: str, result: ParsedAnswer | AnswerError
+    ) -> Step | AnswerError:
+        if isinstance(result, AnswerError):
+            return result
+        return await self._store(step, key, result.value)
+
+    async def answer_text(self, participant_id: int, key: str, text: str) -> Step | AnswerError:
+        step = await self.step(participant_id)
+        question = self._check_current(step, key)
+        result = parse_text(question, text, today=self._clock.now().date(), answers=step.answers)
+        if (
+            isinstance(result, ParsedAnswer)
+            and question.is_birth_date
+            and step.participant.age_group == "adult"
+            and isinstance(result.value, str)
+        ):
+            age = age_in_years(date.fromisoformat(result.value), self._clock.now().date())
+            if age < 18:
+                return AnswerError(MSG_ADULT_BIRTH_DATE, {"age": age})
+        return await self._accept(step, key, result)
+
+    async def answer_choice(
+        self, participant_id: int, key: str, value: str, other: str | None = None
+    ) -> Step | AnswerError:
+        step = await self.step(participant_id)
+        question = self._check_current(step, key)
+        return await self._accept(
+            step, key, check_choice(question, value, step.options, other=other)
+        )
+
+    def toggle(
+        self, step: Step, key: str, selected: list[str], value: str
+    ) -> list[str] | AnswerError:
+        question = self._check_current(step, key)
+        return toggle_choice(question, selected, value, step.options)
+
+    async def answer_choices(
+        self, participant_id: int, key: str, values: list[str], other: str | None
+    ) -> Step | AnswerError:
+        step = await self.step(participant_id)
+        question = self._check_current(step, key)
+        return await self._accept(
+            step, key, check_choices(question, values, step.options, other=other)
+        )
+
+    async def check_other(self, participant_id: int, key: str, text: str) -> str | AnswerError:
+        step = await self.step(participant_id)
+        result = parse_other(self._check_current(step, key), text)
+        if isinstance(result, AnswerError):
+            return result
+        assert isinstance(result.value, str)
+        return result.value
+
+    async def skip(self, participant_id: int, key: str) -> Step | AnswerError:
+        step = await self.step(participant_id)
+        return await self._accept(step, key, skip_answer(self._check_current(step, key)))
+
+    async def back(self, participant_id: int, key: str | None) -> Step:
+        """Return to the previous question (from the summary, to the last one)."""
+        step = await self.step(participant_id)
+        current = step.question.key if step.question else None
+        if current != key:
+            raise Outdated(str(key))
+        previous = previous_question_key(step.questionnaire, step.answers, step.context, current)
+        if previous is not None:
+            await self._repository.set_current_question(participant_id, previous)
+        return await self.step(participant_id)
+
+    async def edit(self, participant_id: int, key: str) -> Step:
+        """Ask one answered question again (from the summary or the profile)."""
+        step = await self.step(participant_id)
+        if key not in {q.key for q in step.visible()}:
+            raise Outdated(key)
+        await self._repository.set_current_question(participant_id, key)
+        return await self.step(participant_id)
+
+    async def finish_editing(self, participant_id: int) -> Step:
+        """Leave a question being changed without answering it: back to the summary."""
+        step = await self.step(participant_id)
+        if step.question is not None and step.question.key in step.answers:
+            await self._repository.set_current_question(participant_id, None)
+        return await self.step(participant_id)
+
+    async def confirm(self, participant_id: int) -> bool:
+        step = await self.step(participant_id)
+        if step.question is not None or not step.complete:
+            return False
+        await self._repository.confirm(participant_id, self._clock.now())
+        return True

@@ -1,0 +1,115 @@
+"""The mentee questionnaire (анкета наставляемого), in words a pupil of 11 understands.
+
+The date of birth comes right after the name: it sets the age group, and a child's or a
+teen's contact is a parent's or legal representative's one, asked in other words.
+"""
+
+from __future__ import annotations
+
+from dialogs.common import full_name, meeting_format, preferred_days, preferred_times
+from dialogs.i18n import N_
+from dialogs.model import Option, Question, QuestionKind, Questionnaire, ShowIf
+from dialogs.tags import INTERESTS, TOPICS
+
+MENTEE = Questionnaire(
+    key="mentee",
+    title=N_("Mentee questionnaire"),
+    intro=N_(
+        "Answer a few questions so that we can find a mentor who suits you. "
+        "It takes about 5 minutes. You can go back and change an answer."
+    ),
+    questions=[
+        full_name(),
+        Question(
+            key="birth_date",
+            kind=QuestionKind.DATE,
+            text=N_("Your date of birth"),
+            hint=N_("For example: 12.03.2011."),
+            not_in_future=True,
+            min_age_years=10,
+            max_age_years=80,
+        ),
+        Question(
+            key="contact",
+            kind=QuestionKind.SHORT_TEXT,
+            text=N_("How can your mentor contact you?"),
+            hint=N_(
+                "A phone number, e-mail or Telegram username. Only your mentor will see it. "
+                "You can skip this question."
+            ),
+            required=False,
+            show_if=ShowIf(question="age_group", any_of=["adult"]),
+        ),
+        Question(
+            key="parent_contact",
+            kind=QuestionKind.SHORT_TEXT,
+            text=N_("How can your mentor contact your parent?"),
+            hint=N_(
+                "A phone number or e-mail of your mum, dad or another legal representative. "
+                "Only your mentor will see it. You can skip this question."
+            ),
+            required=False,
+            show_if=ShowIf(question="age_group", any_of=["child", "teen"]),
+        ),
+        Question(
+            key="category",
+            kind=QuestionKind.SINGLE_CHOICE,
+            text=N_("Who are you?"),
+            options=[
+                Option(value="pupil", label=N_("Pupil at school")),
+                Option(value="student", label=N_("Student (college, university)")),
+                Option(value="young_teacher", label=N_("Young teacher (0–3 years)")),
+                Option(value="teacher", label=N_("Teacher")),
+                Option(value="employee", label=N_("Employee of an enterprise")),
+            ],
+            allow_other=True,
+        ),
+        Question(
+            key="class_course",
+            kind=QuestionKind.SHORT_TEXT,
+            text=N_("Your class or course"),
+            hint=N_("For example: 6B, or 2nd year."),
+            min_length=1,
+            max_length=50,
+            show_if=ShowIf(question="category", any_of=["pupil", "student"]),
+        ),
+        Question(
+            key="request",
+            kind=QuestionKind.MULTI_CHOICE,
+            text=N_("What would you like help with?"),
+            hint=N_("This is your main request. Choose up to 3 or write your own."),
+            options=TOPICS,
+            allow_other=True,
+            max_choices=3,
+        ),
+        Question(
+            key="subject",
+            kind=QuestionKind.SHORT_TEXT,
+            text=N_("Which school subject do you need help with?"),
+            hint=N_("For example: mathematics."),
+            show_if=ShowIf(question="request", any_of=["school_subject"]),
+        ),
+        Question(
+            key="interests",
+            kind=QuestionKind.MULTI_CHOICE,
+            text=N_("What do you like doing?"),
+            hint=N_("Choose up to 5. It helps to find a mentor who likes the same things."),
+            options=INTERESTS,
+            allow_other=True,
+            max_choices=5,
+        ),
+        preferred_days(),
+        preferred_times(),
+        meeting_format(),
+        Question(
+            key="form",
+            kind=QuestionKind.SINGLE_CHOICE,
+            text=N_("Who would you like as your mentor?"),
+            hint=N_(
+                "The first word is the mentor, the second is you. For example, "
+                "“Student – pupil” means that a student helps a pupil."
+            ),
+            options_source="forms",
+        ),
+    ],
+)

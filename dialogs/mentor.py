@@ -1,0 +1,142 @@
+"""The mentor questionnaire (анкета наставника): the mentor base of the programme plus what
+the road map asks of candidates (experience, motivation, preferences for mentees and meetings).
+"""
+
+from __future__ import annotations
+
+from dialogs.common import full_name, meeting_format, preferred_days, preferred_times
+from dialogs.i18n import N_
+from dialogs.model import Option, Question, QuestionKind, Questionnaire, ShowIf
+from dialogs.tags import INTERESTS, TOPICS
+
+MENTOR = Questionnaire(
+    key="mentor",
+    title=N_("Mentor questionnaire"),
+    intro=N_(
+        "These questions help the curator find mentees who suit you. It takes about "
+        "10 minutes. You can go back to change an answer and skip the questions that "
+        "are not required."
+    ),
+    questions=[
+        full_name(),
+        Question(
+            key="contact",
+            kind=QuestionKind.SHORT_TEXT,
+            text=N_("How can your mentees contact you?"),
+            hint=N_(
+                "A phone number, e-mail or Telegram username. Only the mentees in your pair "
+                "or group will see it. You can skip this question."
+            ),
+            required=False,
+        ),
+        Question(
+            key="workplace",
+            kind=QuestionKind.SHORT_TEXT,
+            text=N_("Your place of work or study"),
+            hint=N_(
+                "For example: school No. 5, mathematics teacher; or: technical college, 2nd year."
+            ),
+        ),
+        Question(
+            key="competencies",
+            kind=QuestionKind.MULTI_CHOICE,
+            text=N_("What can you help with?"),
+            hint=N_("These are your key competencies. Choose up to 5 or add your own."),
+            options=TOPICS,
+            allow_other=True,
+            max_choices=5,
+        ),
+        Question(
+            key="subjects",
+            kind=QuestionKind.SHORT_TEXT,
+            text=N_("Which school subjects can you help with?"),
+            hint=N_("For example: mathematics, physics."),
+            show_if=ShowIf(question="competencies", any_of=["school_subject"]),
+        ),
+        Question(
+            key="achievements",
+            kind=QuestionKind.LONG_TEXT,
+            text=N_("Your achievements that matter for the programme"),
+            hint=N_(
+                "Awards, projects, competitions, the results of your pupils or colleagues. "
+                "You can skip this question."
+            ),
+            required=False,
+        ),
+        Question(
+            key="interests",
+            kind=QuestionKind.MULTI_CHOICE,
+            text=N_("Your interests and hobbies"),
+            hint=N_("Shared interests help to find a mentee. Choose up to 5."),
+            options=INTERESTS,
+            allow_other=True,
+            max_choices=5,
+        ),
+        Question(
+            key="mentee_age_from",
+            kind=QuestionKind.NUMBER,
+            text=N_("What is the youngest age of mentees you would like to work with?"),
+            hint=N_("Type a number from 10 to 80."),
+            min_value=10,
+            max_value=80,
+        ),
+        Question(
+            key="mentee_age_to",
+            kind=QuestionKind.NUMBER,
+            text=N_("And the oldest age?"),
+            hint=N_("Type a number up to 80."),
+            min_value=10,
+            max_value=80,
+            min_from="mentee_age_from",
+        ),
+        Question(
+            key="capacity",
+            kind=QuestionKind.NUMBER,
+            text=N_("How many mentees can you take?"),
+            hint=N_("1 for one-to-one mentoring, more for a group (up to 10)."),
+            min_value=1,
+            max_value=10,
+        ),
+        Question(
+            key="time_resource",
+            kind=QuestionKind.SINGLE_CHOICE,
+            text=N_("How much time can you give to the programme?"),
+            hint=N_("Count the meetings and the preparation for them."),
+            options=[
+                Option(value="hour_1", label=N_("About 1 hour a month")),
+                Option(value="hours_2", label=N_("About 2 hours a month")),
+                Option(value="hours_4", label=N_("About 4 hours a month")),
+                Option(value="more", label=N_("More than 4 hours a month")),
+            ],
+        ),
+        preferred_days(),
+        preferred_times(),
+        meeting_format(),
+        Question(
+            key="form",
+            kind=QuestionKind.SINGLE_CHOICE,
+            text=N_("Which form of mentorship would you like to take part in?"),
+            hint=N_(
+                "The first word names the mentor, the second the mentee: "
+                "“Student – pupil” means that a student mentors a pupil."
+            ),
+            options_source="forms",
+        ),
+        Question(
+            key="experience",
+            kind=QuestionKind.SINGLE_CHOICE,
+            text=N_("How much experience in mentoring do you have?"),
+            options=[
+                Option(value="none", label=N_("No experience yet")),
+                Option(value="some", label=N_("Some experience")),
+                Option(value="a_lot", label=N_("A lot of experience")),
+            ],
+        ),
+        Question(
+            key="motivation",
+            kind=QuestionKind.LONG_TEXT,
+            text=N_("Why would you like to become a mentor?"),
+            hint=N_("A few sentences about your motivation and what you hope to achieve."),
+        ),
+    ],
+)

@@ -1,0 +1,239 @@
+"""A parent or other legal representative consents for a minor through a single-use link."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.utils.text_decorations import html_decoration as hd
+
+from bot.participants import AgeGroup, GuardianCase, GuardianProblem, Relation
+from bot.services import Services
+from dialogs.consent import RELATION_LABELS, REPRESENTATIVE_CONSENT
+from handlers.join import organization_name
+
+# A full name: at least two words of letters (hyphens and apostrophes allowed).
+FULL_NAME = re.compile(r"^[^\W\d_][^\W\d_'’\-]*(?:[ '’\-]+[^\W\d_][^\W\d_'’\-]*)+$")
+
+
+class GuardianDialogue(StatesGroup):
+    name = State()
+    relation = State()
+    consent = State()
+
+
+class RelationChoice(CallbackData, prefix="grd1r"):
+    relation: Relation
+
+
+class GuardianDecision(CallbackData, prefix="grd1c"):
+    request_id: int
+    agree: bool
+
+
+def relation_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for relation in Relation:
+        builder.button(
+            text=_(RELATION_LABELS[relation.value]).capitalize(),
+            callback_data=RelationChoice(relation=relation),
+        )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def decision_keyboard(request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("I agree"), callback_data=GuardianDecision(request_id=request_id, agree=True)
+    )
+    builder.button(
+        text=_("I do not agree"),
+        callback_data=GuardianDecision(request_id=request_id, agree=False),
+    )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def consent_text(case: GuardianCase, operator: str, name: str, relation: str) -> str:
+    birth = case.child.birth_date.strftime("%d.%m.%Y") if case.child.birth_date else "—"
+    return _(REPRESENTATIVE_CONSENT).format(
+        representative=hd.quote(name),
+        relation=_(RELATION_LABELS[relation]),
+        child=hd.quote(case.request.child_name),
+        birth_date=birth,
+        operator=hd.quote(operator),
+    )
+
+
+async def open_link(message: Message, token: str, state: FSMContext, services: Services) -> bool:
+    """/start with a guardian token; False when the token is not a guardian link at all."""
+    assert message.from_user is not None
+    outcome = await services.participants.open_guardian_link(token, message.from_user.id)
+    if outcome is GuardianProblem.UNKNOWN:
+        return False
+    if outcome is GuardianProblem.OWN_LINK:
+        await message.answer(
+            _(
+                "This link is for your parent or legal representative, not for you. "
+                "Please forward my message with the link to them."
+            )
+        )
+        return True
+    if outcome is GuardianProblem.ALREADY_GIVEN:
+        await message.answer(_("Consent for this child has already been given. Thank you!"))
+        return True
+    if outcome is GuardianProblem.TAKEN:
+        await message.answer(
+            _(
+                "This link has already been opened by another person. If that was not you, "
+                "ask the child to send you a new link."
+            )
+        )
+        return True
+    assert isinstance(outcome, GuardianCase)
+    operator = await organization_name(services, outcome.child.organization_id)
+    await state.set_state(GuardianDialogue.name)
+    await state.set_data({"request_id": outcome.request.id, "token": token})
+    birth = outcome.child.birth_date.strftime("%d.%m.%Y") if outcome.child.birth_date else "—"
+    await message.answer(
+        _(
+            "Hello! {child} (date of birth {birth_date}) is joining the mentorship programme "
+            "of «{organization}» and needs the consent of a parent or another legal "
+            "representative.\n\nPlease type your full name (surname, first name, patronymic)."
+        ).format(
+            child=hd.quote(outcome.request.child_name),
+            birth_date=birth,
+            organization=hd.quote(operator),
+        )
+    )
+    return True
+
+
+async def _case(state: FSMContext, services: Services, telegram_id: int) -> GuardianCase | None:
+    token = str((await state.get_data()).get("token", ""))
+    outcome = await services.participants.open_guardian_link(token, telegram_id)
+    return outcome if isinstance(outcome, GuardianCase) else None
+
+
+async def on_name(message: Message, state: FSMContext) -> None:
+    name = " ".join((message.text or "").split())
+    if not (5 <= len(name) <= 200 and FULL_NAME.match(name)):
+        await message.answer(
+            _("Please type your full name in words, for example: Иванова Мария Петровна.")
+        )
+        return
+    await state.update_data(name=name)
+    await state.set_state(GuardianDialogue.relation)
+    await message.answer(_("Who are you to the child?"), reply_markup=relation_keyboard())
+
+
+async def on_relation(
+    query: CallbackQuery,
+    callback_data: RelationChoice,
+    state: FSMContext,
+    services: Services,
+    i18n: I18n,
+    callback_answer: CallbackAnswer,
+) -> None:
+    case = await _case(state, services, query.from_user.id)
+    if case is None or not isinstance(query.message, Message):
+        await state.clear()
+        callback_answer.text = _("This link no longer works.")
+        return
+    data = await state.get_data()
+    await state.update_data(
+        relation=callback_data.relation.value, consent_locale=i18n.current_locale
+    )
+    await state.set_state(GuardianDialogue.consent)
+    operator = await organization_name(services, case.child.organization_id)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(
+        consent_text(case, operator, str(data.get("name", "")), callback_data.relation.value),
+        reply_markup=decision_keyboard(case.request.id),
+    )
+
+
+async def on_decision(
+    query: CallbackQuery,
+    callback_data: GuardianDecision,
+    state: FSMContext,
+    services: Services,
+    bot: Bot,
+    i18n: I18n,
+    callback_answer: CallbackAnswer,
+) -> None:
+    case = await _case(state, services, query.from_user.id)
+    if case is None or case.request.id != callback_data.request_id:
+        await state.clear()
+        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
+        return
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    data = await state.get_data()
+    await state.clear()
+    child_locale = await services.languages.resolve(case.child.telegram_id, None)
+    if not callback_data.agree:
+        await services.participants.guardian_declines(case)
+        await bot.send_message(
+            query.from_user.id,
+            _(
+                "Understood: you declined. The child's data has been deleted, and the child "
+                "will not take part in the programme."
+            ),
+        )
+        with i18n.use_locale(child_locale):
+            await bot.send_message(
+                case.child.telegram_id,
+                _(
+                    "Your parent or legal representative did not give consent, so you cannot take "
+                    "part in the programme this time. Everything you entered has been deleted."
+                ),
+            )
+        return
+    locale = str(data.get("consent_locale") or i18n.current_locale)
+    name, relation = str(data.get("name", "")), str(data.get("relation", "other"))
+    operator = await organization_name(services, case.child.organization_id)
+    with i18n.use_locale(locale):
+        shown = consent_text(case, operator, name, relation)
+    await services.participants.give_guardian_consent(
+        case, query.from_user.id, name, Relation(relation), shown, locale
+    )
+    await bot.send_message(
+        query.from_user.id,
+        _(
+            "Thank you! The consent is recorded. You can withdraw it at any time with /revoke; "
+            "then the child's data will be deleted."
+        ),
+    )
+    with i18n.use_locale(child_locale):
+        if case.child.age_group == AgeGroup.CHILD:
+            text = _(
+                "Your parent or legal representative has agreed. Now let's fill in the "
+                "questionnaire: press /start to begin."
+            )
+        else:
+            text = _(
+                "Your parent or legal representative has agreed. Now the curator can choose "
+                "a mentor for you as soon as your questionnaire is ready."
+            )
+        await bot.send_message(case.child.telegram_id, text)
+
+
+def build_router() -> Router:
+    router = Router(name="guardian")
+    router.message.register(on_name, StateFilter(GuardianDialogue.name), F.text)
+    router.callback_query.register(
+        on_relation, RelationChoice.filter(), StateFilter(GuardianDialogue.relation)
+    )
+    router.callback_query.register(on_decision, GuardianDecision.filter())
+    return router

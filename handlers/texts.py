@@ -1,0 +1,27 @@
+"""Helpers for long texts sent to people."""
+
+from __future__ import annotations
+
+MESSAGE_LIMIT = 4000  # Telegram allows 4096 characters; the rest is margin for markup
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split at line breaks into messages Telegram accepts; a giant line is cut as a last resort."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        chunks.append(current)
+    return chunks

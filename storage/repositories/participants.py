@@ -1,0 +1,368 @@
+"""Participants, their consents, guardian requests and questionnaire answers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import from_db, to_db
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    organization_id: int
+    telegram_id: int
+    role: str
+    age_group: str
+    birth_date: date | None
+    invitation_id: int | None
+    joined_at: datetime
+    current_question: str | None
+    confirmed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Consent:
+    id: int
+    participant_id: int
+    kind: str
+    given_by: int
+    representative_name: str | None
+    representative_relation: str | None
+    text_version: str
+    text_sha256: str
+    locale: str
+    given_at: datetime
+
+
+@dataclass(frozen=True)
+class GuardianRequest:
+    id: int
+    participant_id: int
+    token: str
+    child_name: str
+    created_at: datetime
+    opened_by: int | None
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    participant: Participant
+    has_self_consent: bool
+    has_representative_consent: bool
+    full_name: str | None
+
+
+_PARTICIPANT_COLUMNS = (
+    "p.id, p.organization_id, p.telegram_id, p.role, p.age_group, p.birth_date, "
+    "p.invitation_id, p.joined_at, p.current_question, p.confirmed_at"
+)
+
+
+def _participant(row: aiosqlite.Row) -> Participant:
+    return Participant(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        telegram_id=row["telegram_id"],
+        role=row["role"],
+        age_group=row["age_group"],
+        birth_date=date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
+        invitation_id=row["invitation_id"],
+        joined_at=from_db(row["joined_at"]),
+        current_question=row["current_question"],
+        confirmed_at=from_db(row["confirmed_at"]) if row["confirmed_at"] else None,
+    )
+
+
+def _consent(row: aiosqlite.Row) -> Consent:
+    return Consent(
+        id=row["id"],
+        participant_id=row["participant_id"],
+        kind=row["kind"],
+        given_by=row["given_by"],
+        representative_name=row["representative_name"],
+        representative_relation=row["representative_relation"],
+        text_version=row["text_version"],
+        text_sha256=row["text_sha256"],
+        locale=row["locale"],
+        given_at=from_db(row["given_at"]),
+    )
+
+
+class ParticipantRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- participants ----------------------------------------------------------------
+    async def create(
+        self,
+        *,
+        organization_id: int,
+        telegram_id: int,
+        role: str,
+        age_group: str,
+        birth_date: date | None,
+        invitation_id: int | None,
+        now: datetime,
+    ) -> Participant | None:
+        """The new participant, or None when this person already has this role here."""
+        async with self._db.transaction() as tx:
+            exists = await tx.fetch_one(
+                "SELECT 1 FROM participants WHERE organization_id = ? AND telegram_id = ? "
+                "AND role = ?",
+                (organization_id, telegram_id, role),
+            )
+            if exists:
+                return None
+            participant_id = await tx.execute(
+                "INSERT INTO participants (organization_id, telegram_id, role, age_group, "
+                "birth_date, invitation_id, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    organization_id,
+                    telegram_id,
+                    role,
+                    age_group,
+                    birth_date.isoformat() if birth_date else None,
+                    invitation_id,
+                    to_db(now),
+                ),
+            )
+        return await self.get(participant_id)
+
+    async def get(self, participant_id: int) -> Participant | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants p WHERE p.id = ?",
+            (participant_id,),
+        )
+        return _participant(row) if row else None
+
+    async def find(self, organization_id: int, telegram_id: int, role: str) -> Participant | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants p "
+            "WHERE p.organization_id = ? AND p.telegram_id = ? AND p.role = ?",
+            (organization_id, telegram_id, role),
+        )
+        return _participant(row) if row else None
+
+    async def of_telegram_user(self, telegram_id: int) -> list[Participant]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants p WHERE p.telegram_id = ? "
+            "ORDER BY p.id",
+            (telegram_id,),
+        )
+        return [_participant(r) for r in rows]
+
+    async def set_current_question(self, participant_id: int, key: str | None) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE participants SET current_question = ? WHERE id = ?", (key, participant_id)
+            )
+
+    async def confirm(self, participant_id: int, now: datetime) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE participants SET confirmed_at = ?, current_question = NULL "
+                "WHERE id = ? AND confirmed_at IS NULL",
+                (to_db(now), participant_id),
+            )
+
+    async def delete(self, participant_id: int, event: str | None, today: date) -> bool:
+        """Delete a participant and everything about them; count the event anonymously."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT organization_id, role FROM participants WHERE id = ?", (participant_id,)
+            )
+            if row is None:
+                return False
+            await tx.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
+            if event:
+                await tx.execute(
+                    "INSERT INTO consent_events (organization_id, role, event, happened_on) "
+                    "VALUES (?, ?, ?, ?)",
+                    (row["organization_id"], row["role"], event, today.isoformat()),
+                )
+        return True
+
+    async def count_events(self, organization_id: int) -> dict[str, int]:
+        rows = await self._db.fetch_all(
+            "SELECT event, count(*) AS n FROM consent_events WHERE organization_id = ? "
+            "GROUP BY event",
+            (organization_id,),
+        )
+        return {r["event"]: r["n"] for r in rows}
+
+    # -- consents --------------------------------------------------------------------
+    async def add_consent(
+        self,
+        *,
+        participant_id: int,
+        kind: str,
+        given_by: int,
+        text_version: str,
+        text_sha256: str,
+        locale: str,
+        now: datetime,
+        representative_name: str | None = None,
+        representative_relation: str | None = None,
+    ) -> bool:
+        """False when this kind of consent was already given (a double tap)."""
+        async with self._db.transaction() as tx:
+            if not await tx.fetch_one("SELECT 1 FROM participants WHERE id = ?", (participant_id,)):
+                return False
+            changed = await tx.execute_rowcount(
+                "INSERT OR IGNORE INTO consents (participant_id, kind, given_by, "
+                "representative_name, representative_relation, text_version, text_sha256, "
+                "locale, given_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    participant_id,
+                    kind,
+                    given_by,
+                    representative_name,
+                    representative_relation,
+                    text_version,
+                    text_sha256,
+                    locale,
+                    to_db(now),
+                ),
+            )
+        return changed == 1
+
+    async def consents_of(self, participant_id: int) -> list[Consent]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM consents WHERE participant_id = ? ORDER BY id", (participant_id,)
+        )
+        return [_consent(r) for r in rows]
+
+    async def represented_by(self, telegram_id: int) -> list[tuple[Participant, Consent]]:
+        """Participants for whom this person gave a representative's consent."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_PARTICIPANT_COLUMNS}, c.id AS c_id FROM consents c "
+            "JOIN participants p ON p.id = c.participant_id "
+            "WHERE c.given_by = ? AND c.kind = 'representative' ORDER BY p.id",
+            (telegram_id,),
+        )
+        result = []
+        for row in rows:
+            participant = _participant(row)
+            consents = {c.id: c for c in await self.consents_of(participant.id)}
+            result.append((participant, consents[row["c_id"]]))
+        return result
+
+    # -- guardian requests ----------------------------------------------------------
+    async def create_guardian_request(
+        self, participant_id: int, token: str, child_name: str, now: datetime
+    ) -> GuardianRequest:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO guardian_requests (participant_id, token, child_name, created_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (participant_id) DO NOTHING",
+                (participant_id, token, child_name, to_db(now)),
+            )
+            row = await tx.fetch_one(
+                "SELECT * FROM guardian_requests WHERE participant_id = ?", (participant_id,)
+            )
+        assert row is not None
+        return self._guardian(row)
+
+    async def guardian_request_by_token(self, token: str) -> GuardianRequest | None:
+        row = await self._db.fetch_one("SELECT * FROM guardian_requests WHERE token = ?", (token,))
+        return self._guardian(row) if row else None
+
+    async def guardian_request_of(self, participant_id: int) -> GuardianRequest | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM guardian_requests WHERE participant_id = ?", (participant_id,)
+        )
+        return self._guardian(row) if row else None
+
+    async def claim_guardian_request(
+        self, request_id: int, telegram_id: int, now: datetime
+    ) -> bool:
+        """Bind a link to the first person who opens it; True for that person only."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE guardian_requests SET opened_by = ?, opened_at = ? "
+                "WHERE id = ? AND opened_by IS NULL",
+                (telegram_id, to_db(now), request_id),
+            )
+            row = await tx.fetch_one(
+                "SELECT opened_by FROM guardian_requests WHERE id = ?", (request_id,)
+            )
+        return row is not None and row["opened_by"] == telegram_id
+
+    @staticmethod
+    def _guardian(row: aiosqlite.Row) -> GuardianRequest:
+        return GuardianRequest(
+            id=row["id"],
+            participant_id=row["participant_id"],
+            token=row["token"],
+            child_name=row["child_name"],
+            created_at=from_db(row["created_at"]),
+            opened_by=row["opened_by"],
+        )
+
+    # -- answers ---------------------------------------------------------------------
+    async def save_answer(
+        self,
+        participant_id: int,
+        question: str,
+        value: Any,
+        next_question: str | None,
+        now: datetime,
+    ) -> None:
+        """Store one answer and move the questionnaire on, in one transaction."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO answers (participant_id, question, value, answered_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (participant_id, question) DO UPDATE SET "
+                "value = excluded.value, answered_at = excluded.answered_at",
+                (participant_id, question, json.dumps(value, ensure_ascii=False), to_db(now)),
+            )
+            await tx.execute(
+                "UPDATE participants SET current_question = ? WHERE id = ?",
+                (next_question, participant_id),
+            )
+
+    async def answers_of(self, participant_id: int) -> dict[str, Any]:
+        rows = await self._db.fetch_all(
+            "SELECT question, value FROM answers WHERE participant_id = ?", (participant_id,)
+        )
+        return {r["question"]: json.loads(r["value"]) for r in rows}
+
+    async def candidates(self, organization_id: int) -> list[CandidateRow]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_PARTICIPANT_COLUMNS}, "
+            "EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id AND c.kind = 'self') "
+            "AS self_ok, "
+            "EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id "
+            "AND c.kind = 'representative') AS rep_ok, "
+            "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id = p.id "
+            "AND a.question = 'full_name') AS full_name "
+            "FROM participants p WHERE p.organization_id = ? ORDER BY p.role, p.id",
+            (organization_id,),
+        )
+        return [
+            CandidateRow(_participant(r), bool(r["self_ok"]), bool(r["rep_ok"]), r["full_name"])
+            for r in rows
+        ]
+
+
+class AnswerCleanup:
+    """Removing answers that a changed choice has hidden (kept apart for clarity)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def keep_only(self, participant_id: int, keys: list[str]) -> None:
+        placeholders = ",".join("?" for _ in keys) or "''"
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                f"DELETE FROM answers WHERE participant_id = ? "
+                f"AND question NOT IN ({placeholders})",
+                (participant_id, *keys),
+            )
