@@ -7,6 +7,7 @@ from aiogram.enums import ChatType
 
 from handlers import (
     access,
+    candidates,
     common,
     curator,
     fallback,
@@ -35,6 +36,7 @@ def get_routers() -> list[Router]:
             support,
             organizations,
             curator,
+            candidates,
             join,
             guardian,
             questionnaire,

@@ -14,7 +14,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 CURATOR_COMMANDS = ("invite", "links", "forms", "candidates")
-CURATOR_CALLBACK_PREFIXES = ("cur1",)
+CURATOR_CALLBACK_PREFIXES = ("cur1", "cand1")
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)
 

@@ -185,8 +185,12 @@ async def start_invite(message: Message, services: Services, curator_org_id: int
     )
 
 
-async def choose_invite_role(query: CallbackQuery, callback_data: InviteRoleChoice) -> None:
+async def choose_invite_role(
+    query: CallbackQuery, callback_data: InviteRoleChoice, callback_answer: CallbackAnswer
+) -> None:
     if callback_data.role not in PARTICIPANT_ROLES:
+        # Curator links are the administrators' to give; the button never offers one.
+        await outdated_curator_button(query, callback_answer)
         return
     if isinstance(query.message, Message):
         await query.message.edit_text(
@@ -239,8 +243,7 @@ async def create_invitation(
 ) -> None:
     role = callback_data.role
     if role not in PARTICIPANT_ROLES:
-        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
-        callback_answer.show_alert = True
+        await outdated_curator_button(query, callback_answer)
         return
     organization = await services.organizations.get(curator_org_id)
     if organization is None or not isinstance(query.message, Message):

@@ -22,10 +22,11 @@ from aiogram.methods import (
     GetMe,
     SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, InlineKeyboardMarkup, Message, Update, User
+from aiogram.types import Chat, InlineKeyboardMarkup, InputFile, Message, Update, User
 
 from bot.app import Application, build_application, close_application
 from bot.config import Settings
@@ -46,6 +47,8 @@ class Sent:
     text: str
     markup: Any = None
     method: str = "sendMessage"
+    file: bytes | None = None
+    filename: str | None = None
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -136,7 +139,32 @@ class RecordingSession(BaseSession):
             )
         if isinstance(method, EditMessageReplyMarkup):
             return True  # type: ignore[return-value]
-        if isinstance(method, AnswerCallbackQuery | SendDocument):
+        if isinstance(method, SendDocument | SendPhoto):
+            upload = method.document if isinstance(method, SendDocument) else method.photo
+            content = (
+                b"".join([chunk async for chunk in upload.read(bot)])
+                if isinstance(upload, InputFile)
+                else None
+            )
+            caption = self._plain(bot, method.caption or "", method.parse_mode)
+            sent = Sent(
+                int(method.chat_id),
+                next(self._ids),
+                caption,
+                method.reply_markup,
+                type(method).__name__[0].lower() + type(method).__name__[1:],
+                content,
+                getattr(upload, "filename", None),
+            )
+            self.sent.append(sent)
+            return Message(  # type: ignore[return-value]
+                message_id=sent.message_id,
+                date=now,
+                chat=Chat(id=sent.chat_id, type="private"),
+                from_user=BOT_USER,
+                caption=caption,
+            )
+        if isinstance(method, AnswerCallbackQuery):
             return True  # type: ignore[return-value]
         return True  # type: ignore[return-value]
 

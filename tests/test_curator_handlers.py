@@ -217,6 +217,12 @@ async def test_invite_gives_a_link_and_a_qr_png(harness: Harness) -> None:
     assert "чтобы стать наставляемым" in documents[0].caption
     assert last_answer(harness).text == "Ссылка готова"
 
+    # A forged button cannot make a curator link: those are the administrators' to give.
+    for forged in ("cur1r:curator", "cur1l:curator:none"):
+        await harness.press(CURATOR, forged)
+        assert "устарела" in last_answer(harness).text
+    assert len(await harness.app.services.invitations.active(org.id, list(InvitationRole))) == 1
+
 
 async def test_links_lists_and_revokes(harness: Harness) -> None:
     org = await new_org(harness)

@@ -67,9 +67,7 @@ async def school(organizations: OrganizationService) -> Organization:
 async def test_tokens_are_opaque_and_fit_a_start_parameter(
     invitations: InvitationService, school: Organization
 ) -> None:
-    made = [
-        await invitations.create(school.id, InvitationRole.MENTEE, CURATOR) for _ in range(50)
-    ]
+    made = [await invitations.create(school.id, InvitationRole.MENTEE, CURATOR) for _ in range(50)]
     tokens = {invitation.token for invitation in made}
     assert len(tokens) == 50
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) for token in tokens)
@@ -141,7 +139,9 @@ async def test_last_use_is_atomic_across_connections(
     other = Database(db.path)
     await other.connect()
     try:
-        second = InvitationService(InvitationRepository(other), OrganizationRepository(other), clock)
+        second = InvitationService(
+            InvitationRepository(other), OrganizationRepository(other), clock
+        )
         results = await asyncio.gather(
             *(service.use(invitation.id) for service in [invitations, second] * 4)
         )

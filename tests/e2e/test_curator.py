@@ -31,8 +31,10 @@ async def test_admin_appoints_a_curator_who_invites_mentors(
     assert "«МБОУ «СОШ № 5»»" in welcome.text and "/invite" in welcome.text
     # The curator's chat now has the curator commands in its menu.
     await bot.wait_until(
-        lambda: "invite"
-        in {c["command"] for c in tg.get_commands({"type": "chat", "chat_id": 2001}) or []},
+        lambda: (
+            "invite"
+            in {c["command"] for c in tg.get_commands({"type": "chat", "chat_id": 2001}) or []}
+        ),
         "the curator menu",
     )
 

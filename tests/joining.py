@@ -1,0 +1,88 @@
+"""In-process helpers for joining scenarios: an organization, links, a filled questionnaire."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialogs.model import Question, QuestionKind
+from handlers.join import AgeAnswer, ConsentAnswer
+from handlers.questionnaire import Act, Pick
+from storage.repositories.invitations import Invitation, InvitationRole
+from storage.repositories.organizations import Organization
+from tests.inprocess import Harness, Sent
+
+CURATOR = 555
+
+
+async def organization(harness: Harness, name: str = "Школа № 5") -> Organization:
+    services = harness.app.services
+    org = await services.organizations.create(name, "Asia/Chita")
+    await services.organizations.add_curator(org.id, CURATOR)
+    return org
+
+
+async def invitation(harness: Harness, org: Organization, role: str) -> Invitation:
+    return await harness.app.services.invitations.create(org.id, InvitationRole(role), CURATOR)
+
+
+async def start_as_adult(harness: Harness, user: int, link: Invitation) -> list[Sent]:
+    await harness.send(user, f"/start {link.token}")
+    return await harness.press(user, AgeAnswer(adult=True).pack())
+
+
+async def participant_id(harness: Harness, user: int, link: Invitation) -> int:
+    found = await harness.app.services.participants.find(
+        link.organization_id, user, link.role.value
+    )
+    assert found is not None
+    return found.id
+
+
+async def agree(harness: Harness, user: int, pid: int) -> list[Sent]:
+    return await harness.press(user, ConsentAnswer(participant_id=pid, agree=True).pack())
+
+
+def answer_for(question: Question, answers: dict[str, Any], adult: bool) -> str:
+    if question.key == "full_name":
+        return "Иванова Мария Петровна"
+    if question.kind == QuestionKind.DATE:
+        return "12.03.1990" if adult else "12.03.2011"
+    if question.kind == QuestionKind.NUMBER:
+        low = question.min_value or 0
+        if question.min_from and isinstance(answers.get(question.min_from), int):
+            low = max(low, answers[question.min_from])
+        return str(low)
+    return "Хочу помогать ребятам с олимпиадами"
+
+
+async def fill_questionnaire(
+    harness: Harness, user: int, pid: int, *, adult: bool = True, limit: int = 60
+) -> list[Sent]:
+    """Answer every question the runner asks with a valid answer, up to the summary."""
+    questionnaires = harness.app.services.questionnaires
+    replies: list[Sent] = []
+    for _ in range(limit):
+        step = await questionnaires.step(pid)
+        question = step.question
+        if question is None:
+            return replies
+        kind = question.kind
+        if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.YES_NO, QuestionKind.SCALE):
+            value = step.options[0].value
+            replies = await harness.press(user, Pick(p=pid, k=question.key, v=value).pack())
+        elif kind == QuestionKind.MULTI_CHOICE:
+            value = step.options[0].value
+            await harness.press(user, Pick(p=pid, k=question.key, v=value).pack())
+            replies = await harness.press(user, Act(p=pid, a="done", k=question.key).pack())
+        else:
+            replies = await harness.send(user, answer_for(question, step.answers, adult))
+        after = await questionnaires.step(pid)
+        assert after.question is None or after.question.key != question.key, (
+            question.key,
+            [r.text for r in replies],
+        )
+    raise AssertionError("the questionnaire did not end")
+
+
+async def confirm(harness: Harness, user: int, pid: int) -> list[Sent]:
+    return await harness.press(user, Act(p=pid, a="confirm").pack())
