@@ -130,7 +130,11 @@ class QuestionnaireService:
                 participant.current_question,
                 self._clock.now(),
             )
-        return await self.step(participant.id)
+        step = await self.step(participant.id)
+        if step.question is not None and participant.current_question != step.question.key:
+            # The position is kept in the database from the first question on.
+            await self._repository.set_current_question(participant.id, step.question.key)
+        return step
 
     async def step(self, participant_id: int) -> Step:
         participant = await self._repository.get(participant_id)

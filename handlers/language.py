@@ -58,7 +58,7 @@ async def choose_language(
 
 
 # A press on a language button whose data did not parse (forged or from an old version).
-async def unknown_language(callback_answer: CallbackAnswer) -> None:
+async def unknown_language(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     callback_answer.text = _("This language is not available.")
 
 

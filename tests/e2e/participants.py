@@ -1,0 +1,131 @@
+"""End-to-end helpers for joining: seed an organization, walk a questionnaire in the chat."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import SystemClock
+from bot.invitations import InvitationService
+from bot.organizations import OrganizationService
+from dialogs.model import QuestionKind
+from dialogs.registry import get_questionnaire
+from storage.database import Database
+from storage.migrations import migrate
+from storage.repositories.invitations import InvitationRepository, InvitationRole
+from storage.repositories.organizations import OrganizationRepository
+from tests.fake_telegram import FakeUser
+
+CURATOR = 555
+
+
+@dataclass(frozen=True)
+class Seeded:
+    organization_id: int
+    mentor_token: str
+    mentee_token: str
+
+
+async def seed(database: Path) -> Seeded:
+    """What a curator would have prepared: an organization and two invitation links."""
+    db = Database(database)
+    await db.connect()
+    try:
+        await migrate(db)
+        clock = SystemClock()
+        organizations = OrganizationService(OrganizationRepository(db), clock)
+        invitations = InvitationService(InvitationRepository(db), OrganizationRepository(db), clock)
+        org = await organizations.create("Школа № 7", "Asia/Chita")
+        await organizations.add_curator(org.id, CURATOR)
+        mentor = await invitations.create(org.id, InvitationRole.MENTOR, CURATOR)
+        mentee = await invitations.create(org.id, InvitationRole.MENTEE, CURATOR)
+        return Seeded(org.id, mentor.token, mentee.token)
+    finally:
+        await db.close()
+
+
+def query(database: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    with sqlite3.connect(database) as conn:
+        return list(conn.execute(sql, params).fetchall())
+
+
+def current_question(database: Path, telegram_id: int) -> tuple[int, str, str | None]:
+    rows = query(
+        database,
+        "SELECT id, role, current_question FROM participants WHERE telegram_id = ?",
+        (telegram_id,),
+    )
+    assert len(rows) == 1, rows
+    pid, role, key = rows[0]
+    assert isinstance(pid, int) and isinstance(role, str)
+    return pid, role, key if isinstance(key, str) else None
+
+
+def guardian_link(user: FakeUser) -> str:
+    for message in reversed(user.bot_messages()):
+        found = re.search(r"\?start=([A-Za-z0-9_-]+)", message.text)
+        if found:
+            return found.group(1)
+    raise AssertionError(user.transcript())
+
+
+async def answer_current(user: FakeUser, database: Path, *, adult: bool = True) -> None:
+    """Answer the question on screen as a person would: a button, or a typed answer."""
+    message = user.last_bot_message()
+    assert "Вопрос" in message.text, user.transcript()
+    _, role, key = current_question(database, user.id)
+    assert key is not None, user.transcript()
+    question = get_questionnaire(role).question(key)
+    if question.kind == QuestionKind.MULTI_CHOICE:
+        await user.press(message.buttons[0][0], message_id=message.message_id)
+        await until(lambda: "✓" in str(message.buttons), user)  # the keyboard is edited
+        await user.press("Готово", message_id=message.message_id)
+    elif question.kind in (
+        QuestionKind.SINGLE_CHOICE, QuestionKind.YES_NO, QuestionKind.SCALE
+    ):  # fmt: skip
+        await user.press(message.buttons[0][0], message_id=message.message_id)
+    elif question.kind == QuestionKind.DATE:
+        await user.send_text("12.03.1990" if adult else "12.03.2011")
+    elif question.kind == QuestionKind.NUMBER:
+        low = question.min_value or 0
+        if question.min_from:
+            low = max(low, 18)
+        await user.send_text(str(max(low, 18) if question.min_from else low))
+    elif key == "full_name":
+        await user.send_text("Кузнецова Дарья Андреевна")
+    else:
+        await user.send_text("Люблю объяснять математику и шахматы")
+    await wait_next(user, database, key, message.message_id)
+
+
+async def until(condition: Callable[[], bool], user: FakeUser, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(user.transcript())
+        await asyncio.sleep(0.02)
+
+
+async def wait_next(user: FakeUser, database: Path, key: str, shown: int) -> None:
+    """Wait for the next question (or the summary) as a new message after ``shown``."""
+
+    def arrived() -> bool:
+        last = user.last_bot_message()
+        return last.message_id > shown and ("Вопрос" in last.text or "Проверьте" in last.text)
+
+    await until(arrived, user)
+    assert current_question(database, user.id)[2] != key
+
+
+async def fill_questionnaire(user: FakeUser, database: Path, *, adult: bool = True) -> None:
+    for _ in range(60):
+        if current_question(database, user.id)[2] is None:
+            await user.wait_for_bot_message("Проверьте, пожалуйста, анкету", after=0)
+            return
+        await answer_current(user, database, adult=adult)
+    raise AssertionError("the questionnaire did not end:\n" + user.transcript())
