@@ -20,6 +20,9 @@ def bot_commands() -> list[BotCommand]:
     return [
         BotCommand(command="start", description=_("What the programme is and how to join")),
         BotCommand(command="help", description=_("What I can do for you")),
+        BotCommand(command="profile", description=_("My questionnaire and answers")),
+        BotCommand(command="mydata", description=_("All data the bot keeps about me")),
+        BotCommand(command="revoke", description=_("Withdraw consent and delete my data")),
         BotCommand(command="language", description=_("Change the language")),
         BotCommand(command="support", description=_("Write to the administrators")),
         BotCommand(command="cancel", description=_("Stop the current dialogue")),
@@ -43,6 +46,7 @@ def curator_commands() -> list[BotCommand]:
         BotCommand(command="invite", description=_("Invitation link for mentees or mentors")),
         BotCommand(command="links", description=_("Active invitation links")),
         BotCommand(command="forms", description=_("Forms of mentorship of the organization")),
+        BotCommand(command="candidates", description=_("Participants by status")),
     ]
 
 

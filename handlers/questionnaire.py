@@ -17,6 +17,7 @@ from bot.participants import Status
 from bot.questionnaires import Outdated, Step
 from bot.services import Services
 from dialogs.answers import OTHER_PROMPT, AnswerError, format_answer
+from dialogs.forms import FORM_DESCRIPTIONS, FederalForm
 from dialogs.model import OTHER, QuestionKind
 from storage.repositories.participants import Participant
 
@@ -68,6 +69,12 @@ def question_text(step: Step, selected: list[str]) -> str:
         QuestionKind.DATE,
     ):
         lines.append(_("Type your answer in a message."))
+    if question.options_source == "forms":
+        # Each form with its one-line description, so that a pupil knows what it means.
+        for option in step.options:
+            if option.value in FORM_DESCRIPTIONS:
+                description = _(FORM_DESCRIPTIONS[FederalForm(option.value)])
+                lines.append(f"• <b>{hd.quote(_(option.label))}</b>: {hd.quote(description)}")
     if question.kind == QuestionKind.MULTI_CHOICE:
         lines.append(_("Tap the options, then «Done»."))
     return "\n".join(lines)

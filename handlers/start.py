@@ -104,18 +104,33 @@ async def start(
 
 
 async def show_help(message: Message, services: Services) -> None:
+    assert message.from_user is not None
     lines = [
         _("<b>What I can do</b>"),
         _("/start: what the programme is and how to join"),
+        _("/profile: your questionnaire; answers can be changed"),
+        _("/mydata: everything the bot keeps about you, as a message and a file"),
+        _("/revoke: withdraw the consent; your data is deleted"),
         _("/language: switch between Russian and English"),
         _("/support: write to the bot's administrators if something does not work"),
         _("/cancel: stop the current dialogue (whatever you already confirmed stays saved)"),
         _("/help: this list"),
     ]
-    if message.from_user and services.is_admin(message.from_user.id):
+    if await services.organizations.curator_organization_id(message.from_user.id) is not None:
+        lines += [
+            "",
+            _("<b>You are a curator.</b>"),
+            _("/candidates: participants of your organization by status"),
+            _("/invite: invitation links and QR codes for mentees and mentors"),
+            _("/links: active links; revoke a link"),
+            _("/forms: the forms of mentorship your organization runs"),
+        ]
+    if services.is_admin(message.from_user.id):
         lines += [
             "",
             _("<b>You are a bot administrator.</b>"),
+            _("/orgs: organizations and single-use curator links"),
+            _("/neworg: add an organization"),
             _("Requests people send with /support come to you in this chat."),
         ]
     await message.answer("\n".join(lines))

@@ -466,3 +466,11 @@ async def test_the_curator_sees_candidates_by_status_and_a_pupil_does_not(
 
     refused = await harness.send(CHILD, "/candidates")
     assert "куратор" in refused[0].text and "Иванова" not in refused[0].text
+
+
+async def test_help_follows_the_role(harness: Harness) -> None:
+    await organization(harness)
+    curator_help = (await harness.send(CURATOR, "/help"))[0].text
+    pupil_help = (await harness.send(CHILD, "/help"))[0].text
+    assert "Вы куратор" in curator_help and "/candidates" in curator_help
+    assert "/candidates" not in pupil_help and "/revoke" in pupil_help and "/mydata" in pupil_help
