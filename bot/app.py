@@ -28,17 +28,22 @@ from aiogram.utils.i18n import I18n
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
+from bot.announcements import AnnouncementService
+from bot.background import BackgroundTasks
 from bot.clock import Clock, SystemClock
 from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.housekeeping import Housekeeping
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
 from bot.organizations import OrganizationService
+from bot.pairing import PairingService
 from bot.participants import ParticipantService
+from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
 from bot.retry import RetryAfterMiddleware
 from bot.scheduler import APSchedulerAdapter
+from bot.sender import RateLimitedSender
 from bot.services import Services
 from bot.support import SupportService
 from handlers import setup_handlers
@@ -49,9 +54,16 @@ from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.maintenance import MaintenanceRepository
+from storage.repositories.matching import MatchingRepository
 from storage.repositories.organizations import OrganizationRepository
-from storage.repositories.participants import AnswerCleanup, ParticipantRepository
+from storage.repositories.participants import (
+    AnswerCleanup,
+    OrganizationAnswers,
+    ParticipantRepository,
+)
+from storage.repositories.preferences import PreferenceRepository
 from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.reachability import ReachabilityRepository
 from storage.repositories.support import SupportRepository
 from storage.repositories.users import UserRepository
 
@@ -76,6 +88,12 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     participant_repository = ParticipantRepository(db)
     participants = ParticipantService(participant_repository, clock)
     organizations = OrganizationService(OrganizationRepository(db), clock)
+    pairing = PairingService(
+        MatchingRepository(db), OrganizationAnswers(db), participants, organizations, clock
+    )
+    sender = RateLimitedSender(
+        settings.send_rate_per_second, settings.send_rate_per_chat_per_second
+    )
     return Services(
         settings=settings,
         clock=clock,
@@ -92,6 +110,13 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         questionnaires=QuestionnaireService(
             participant_repository, AnswerCleanup(db), organizations, clock
         ),
+        pairing=pairing,
+        preferences=PreferenceService(
+            PreferenceRepository(db), MatchingRepository(db), pairing, clock
+        ),
+        sender=sender,
+        background=BackgroundTasks(),
+        announcements=AnnouncementService(ReachabilityRepository(db), sender, clock),
     )
 
 
@@ -164,14 +189,20 @@ async def _on_startup(app: Application) -> None:
 
 async def _on_shutdown(app: Application) -> None:
     grace = app.settings.shutdown_grace_seconds
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + grace
     if not await app.in_flight.wait_idle(grace):
         log.warning("%d updates were still being handled after %ss", app.in_flight.active, grace)
+    # Bulk sends started by those updates get what is left of the grace, then are stopped
+    # (an announcement then tells its curator how far it got, while the session is open).
+    await app.services.background.close(deadline - loop.time())
     app.scheduler.shutdown()
     log.info("The bot has stopped")
 
 
 async def close_application(app: Application) -> None:
     """Close what the dispatcher does not close itself (idempotent)."""
+    await app.services.background.close(0)
     app.scheduler.shutdown()
     await app.db.close()
     await app.bot.session.close()

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     # How long a stopping bot waits for handlers that are still running.
     shutdown_grace_seconds: float = Field(default=20.0, ge=0, le=600)
 
+    # Bulk sends (announcements, reminders) stay under Telegram's limits: about 30 messages
+    # a second in total and one a second to one chat.
+    send_rate_per_second: float = Field(default=30.0, gt=0, le=1000)
+    send_rate_per_chat_per_second: float = Field(default=1.0, gt=0, le=100)
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _parse_admin_ids(cls, value: object) -> object:

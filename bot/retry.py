@@ -2,12 +2,19 @@
 
 Telegram answers 429 with ``retry_after`` seconds; the request is repeated after exactly that
 wait, a few times at most, so a short burst never loses a message.
+
+Bulk sends (:mod:`bot.sender`) wait out flood control themselves, pausing all their sends at
+once; inside :func:`without_session_retries` this middleware lets a 429 through at once, so
+the two never wait one after the other for the same answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
@@ -21,6 +28,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_session_retries = ContextVar("session_retries", default=True)
+
+
+@contextmanager
+def without_session_retries() -> Iterator[None]:
+    """Requests made inside (in this task) get a 429 raised to them instead of waited out."""
+    token = _session_retries.set(False)
+    try:
+        yield
+    finally:
+        _session_retries.reset(token)
+
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
     def __init__(self, attempts: int = 3, longest_wait: float = 60.0) -> None:
@@ -33,6 +52,8 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
+        if not _session_retries.get():
+            return await make_request(bot, method)
         attempt = 0
         while True:
             try:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.announcements import AnnouncementService
+from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.config import Settings
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
 from bot.organizations import OrganizationService
+from bot.pairing import PairingService
 from bot.participants import ParticipantService
+from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
+from bot.sender import RateLimitedSender
 from bot.support import SupportService
 
 
@@ -26,6 +31,13 @@ class Services:
     participants: ParticipantService
     rights: DataRightsService
     questionnaires: QuestionnaireService
+    pairing: PairingService
+    preferences: PreferenceService
+
+    # Bulk sends share one sender (one global rate) and run as tracked background tasks.
+    sender: RateLimitedSender
+    background: BackgroundTasks
+    announcements: AnnouncementService
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

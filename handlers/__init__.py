@@ -7,6 +7,8 @@ from aiogram.enums import ChatType
 
 from handlers import (
     access,
+    admission,
+    announcements,
     candidates,
     common,
     curator,
@@ -14,11 +16,16 @@ from handlers import (
     guardian,
     join,
     language,
+    matching,
     organizations,
+    pairs,
+    preferences,
     questionnaire,
+    reachability,
     rights,
     start,
     support,
+    workspace,
 )
 from handlers.errors import register_error_handler
 
@@ -27,23 +34,24 @@ def get_routers() -> list[Router]:
     # /cancel first (it works inside any dialogue); the fallback last (it takes anything).
     # access refuses role commands and buttons: after every role-filtered router.
     # Built anew each time: a router can belong to one dispatcher only.
+    curator_side = (
+        organizations,
+        curator,
+        candidates,
+        workspace,
+        admission,
+        matching,
+        pairs,
+        announcements,
+    )
+    participant_side = (join, guardian, questionnaire, rights, preferences)
     return [
-        module.build_router()
-        for module in (
-            common,
-            start,
-            language,
-            support,
-            organizations,
-            curator,
-            candidates,
-            join,
-            guardian,
-            questionnaire,
-            rights,
-            access,
-            fallback,
-        )
+        *(module.build_router() for module in (common, start, language, support, reachability)),
+        *(module.build_router() for module in curator_side),
+        preferences.build_curator_router(),
+        *(module.build_router() for module in participant_side),
+        access.build_router(),
+        fallback.build_router(),
     ]
 
 

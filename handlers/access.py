@@ -13,8 +13,18 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-CURATOR_COMMANDS = ("invite", "links", "forms", "candidates")
-CURATOR_CALLBACK_PREFIXES = ("cur1", "cand1")
+CURATOR_COMMANDS = (
+    "invite",
+    "links",
+    "forms",
+    "candidates",
+    "curator",
+    "admission",
+    "matching",
+    "pairs",
+    "announce",
+)
+CURATOR_CALLBACK_PREFIXES = ("cur1", "cand1", "ws1", "adm1", "mt1", "pr1", "ann1")
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)
 

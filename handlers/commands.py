@@ -23,6 +23,7 @@ def bot_commands() -> list[BotCommand]:
         BotCommand(command="profile", description=_("My questionnaire and answers")),
         BotCommand(command="mydata", description=_("All data the bot keeps about me")),
         BotCommand(command="revoke", description=_("Withdraw consent and delete my data")),
+        BotCommand(command="choose", description=_("Choose whom I would like to work with")),
         BotCommand(command="language", description=_("Change the language")),
         BotCommand(command="support", description=_("Write to the administrators")),
         BotCommand(command="cancel", description=_("Stop the current dialogue")),
@@ -43,9 +44,15 @@ async def register_commands(bot: Bot, i18n: I18n) -> None:
 def curator_commands() -> list[BotCommand]:
     """Shown only in the chats of curators (set per chat when someone becomes one)."""
     return [
+        BotCommand(command="curator", description=_("Curator's workspace")),
+        BotCommand(command="matching", description=_("Matching: proposals of pairs and groups")),
+        BotCommand(command="pairs", description=_("Active pairs and groups")),
+        BotCommand(command="admission", description=_("Mentor admission")),
+        BotCommand(command="preferences", description=_("Preference round")),
         BotCommand(command="invite", description=_("Invitation link for mentees or mentors")),
         BotCommand(command="links", description=_("Active invitation links")),
         BotCommand(command="forms", description=_("Forms of mentorship of the organization")),
+        BotCommand(command="announce", description=_("Announcement to mentors and mentees")),
         BotCommand(command="candidates", description=_("Participants by status")),
     ]
 

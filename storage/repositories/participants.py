@@ -366,3 +366,23 @@ class AnswerCleanup:
                 f"AND question NOT IN ({placeholders})",
                 (participant_id, *keys),
             )
+
+
+class OrganizationAnswers:
+    """Every participant's answers of one organization in one query (for matching)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def by_participant(self, organization_id: int) -> dict[int, dict[str, Any]]:
+        rows = await self._db.fetch_all(
+            "SELECT a.participant_id, a.question, a.value FROM answers a "
+            "JOIN participants p ON p.id = a.participant_id WHERE p.organization_id = ?",
+            (organization_id,),
+        )
+        result: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            result.setdefault(row["participant_id"], {})[row["question"]] = json.loads(
+                row["value"]
+            )
+        return result

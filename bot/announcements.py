@@ -1,0 +1,184 @@
+"""A curator's announcement to all mentors, all mentees or everyone in the organization.
+
+The recipients are read at the moment of sending, so a person who withdrew in the meantime
+(whose row is gone) gets nothing, and people known to be unreachable are skipped. The send goes
+through the shared :class:`~bot.sender.RateLimitedSender`; whoever turns out to be unreachable
+is marked at once, so the next bulk send skips them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.clock import Clock
+from bot.sender import Delivery, Outcome, RateLimitedSender
+from storage.repositories.reachability import AudienceRow, ReachabilityRepository
+
+# Telegram's limit is 4096; the header and the curator's name need the rest.
+MAX_TEXT_LENGTH = 3000
+
+
+class Audience(StrEnum):
+    MENTORS = "mentors"
+    MENTEES = "mentees"
+    EVERYONE = "everyone"
+
+
+AUDIENCE_ROLES: dict[Audience, tuple[str, ...]] = {
+    Audience.MENTORS: ("mentor",),
+    Audience.MENTEES: ("mentee",),
+    Audience.EVERYONE: ("mentor", "mentee"),
+}
+
+
+class TextProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+
+
+def text_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji may count as two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def check_text(text: str) -> TextProblem | None:
+    if not text.strip():
+        return TextProblem.EMPTY
+    if text_length(text) > MAX_TEXT_LENGTH:
+        return TextProblem.TOO_LONG
+    return None
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of the audience (a person with two roles is one person)."""
+
+    telegram_id: int
+    participant_id: int
+    role: str
+    full_name: str | None
+    language: str | None
+    unreachable: bool
+
+
+@dataclass(frozen=True)
+class AudienceView:
+    reachable: tuple[Person, ...]
+    unreachable: tuple[Person, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.reachable) + len(self.unreachable)
+
+
+@dataclass
+class Progress:
+    """Filled in while sending; read by whoever must report a send that was interrupted."""
+
+    total: int = 0
+    delivered: int = 0
+    unreachable: int = 0
+    failed: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.delivered + self.unreachable + self.failed
+
+
+@dataclass(frozen=True)
+class AnnouncementReport:
+    delivered: int
+    # Skipped as known unreachable, or found unreachable now.
+    not_reached: tuple[Person, ...] = field(default_factory=tuple)
+    failed: tuple[Person, ...] = field(default_factory=tuple)
+
+
+def _people(rows: list[AudienceRow]) -> list[Person]:
+    people: dict[int, Person] = {}
+    for row in rows:
+        known = people.get(row.telegram_id)
+        unreachable = row.unreachable_since is not None
+        if known is None:
+            people[row.telegram_id] = Person(
+                telegram_id=row.telegram_id,
+                participant_id=row.participant_id,
+                role=row.role,
+                full_name=row.full_name,
+                language=row.language,
+                unreachable=unreachable,
+            )
+        elif unreachable and not known.unreachable:
+            people[row.telegram_id] = Person(
+                known.telegram_id,
+                known.participant_id,
+                known.role,
+                known.full_name or row.full_name,
+                known.language,
+                True,
+            )
+    return list(people.values())
+
+
+class AnnouncementService:
+    def __init__(
+        self, repository: ReachabilityRepository, sender: RateLimitedSender, clock: Clock
+    ) -> None:
+        self._repository = repository
+        self._sender = sender
+        self._clock = clock
+
+    async def audience(self, organization_id: int, audience: Audience) -> AudienceView:
+        people = _people(await self._repository.audience(organization_id, AUDIENCE_ROLES[audience]))
+        return AudienceView(
+            reachable=tuple(p for p in people if not p.unreachable),
+            unreachable=tuple(p for p in people if p.unreachable),
+        )
+
+    async def sizes(self, organization_id: int) -> dict[Audience, int]:
+        """How many people each audience has (reachable or not), for the buttons."""
+        rows = await self._repository.audience(organization_id, AUDIENCE_ROLES[Audience.EVERYONE])
+        return {
+            audience: len({r.telegram_id for r in rows if r.role in AUDIENCE_ROLES[audience]})
+            for audience in Audience
+        }
+
+    async def deliver(
+        self,
+        organization_id: int,
+        audience: Audience,
+        send: Callable[[Person], Awaitable[None]],
+        progress: Progress | None = None,
+    ) -> AnnouncementReport:
+        """Send to the audience as it is now; ``send`` performs one send to one person."""
+        view = await self.audience(organization_id, audience)
+        progress = progress if progress is not None else Progress()
+        progress.total = view.total
+        progress.unreachable = len(view.unreachable)
+        by_chat = {p.telegram_id: p for p in view.reachable}
+
+        async def record(delivery: Delivery) -> None:
+            if delivery.outcome is Outcome.DELIVERED:
+                progress.delivered += 1
+            elif delivery.outcome is Outcome.UNREACHABLE:
+                progress.unreachable += 1
+                await self._repository.mark_unreachable([delivery.chat_id], self._clock.now())
+            else:
+                progress.failed += 1
+
+        async def send_one(chat_id: int) -> None:
+            await send(by_chat[chat_id])
+
+        report = await self._sender.send_all(list(by_chat), send_one, on_result=record)
+        return AnnouncementReport(
+            delivered=len(report.delivered),
+            not_reached=view.unreachable + tuple(by_chat[c] for c in report.unreachable),
+            failed=tuple(by_chat[c] for c in report.failed),
+        )
+
+    async def mark_unreachable(self, telegram_id: int) -> None:
+        await self._repository.mark_unreachable([telegram_id], self._clock.now())
+
+    async def mark_reachable(self, telegram_id: int) -> bool:
+        return await self._repository.mark_reachable(telegram_id)

@@ -1,0 +1,412 @@
+"""Stages 4 and 5: admitting mentors, matching the whole cohort, approving pairs and groups.
+
+The engine in :mod:`bot.matching` decides; this service feeds it from the database, keeps the
+proposals, and re-checks everything at the moment the curator acts on a proposal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.matching.constraints import Violation, violations
+from bot.matching.engine import propose
+from bot.matching.profiles import Candidate, candidate_from_answers
+from bot.matching.scoring import Preferences, Score, Weights
+from bot.organizations import OrganizationService
+from bot.participants import ParticipantService, Status
+from storage.repositories.matching import Admission, MatchingRepository, NewPair, Pair, ProposalRow
+from storage.repositories.participants import OrganizationAnswers, Participant
+
+
+class Problem(StrEnum):
+    NOT_FOUND = "not_found"  # not in this organization, or gone (withdrawn)
+    DECIDED = "decided"  # already approved, rejected or skipped
+    MENTEE_BUSY = "mentee_busy"
+    MENTOR_FULL = "mentor_full"
+    NOT_READY = "not_ready"  # consent or questionnaire missing now
+    NOT_ADMITTED = "not_admitted"
+    VIOLATIONS = "violations"  # direct assignment that breaks a constraint, not forced
+
+
+@dataclass(frozen=True)
+class MentorCard:
+    participant: Participant
+    answers: dict[str, Any]
+    admission: Admission | None
+    active: int  # active pairs now
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    proposals: int
+    unmatched: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    pair: Pair | None = None
+    problem: Problem | None = None
+    violations: tuple[Violation, ...] = ()
+
+
+@dataclass(frozen=True)
+class PairPeople:
+    """What the introductions and lists need about both sides of a pair."""
+
+    pair: Pair
+    mentor: Participant
+    mentee: Participant
+    mentor_answers: dict[str, Any] = field(default_factory=dict)
+    mentee_answers: dict[str, Any] = field(default_factory=dict)
+
+
+def explanation_of(score: Score) -> list[dict[str, Any]]:
+    return [
+        {"kind": part.kind.value, "points": part.points, "matched": list(part.matched)}
+        for part in score.parts
+    ]
+
+
+class PairingService:
+    def __init__(
+        self,
+        repository: MatchingRepository,
+        answers: OrganizationAnswers,
+        participants: ParticipantService,
+        organizations: OrganizationService,
+        clock: Clock,
+    ) -> None:
+        self._repository = repository
+        self._answers = answers
+        self._participants = participants
+        self._organizations = organizations
+        self._clock = clock
+
+    # -- reading the cohort ----------------------------------------------------------------
+    async def _ready(self, organization_id: int) -> list[Participant]:
+        return [
+            row.participant
+            for row, status in await self._participants.candidates(organization_id)
+            if status is Status.READY
+        ]
+
+    async def _today(self, organization_id: int) -> datetime:
+        organization = await self._organizations.get(organization_id)
+        zone = ZoneInfo(organization.timezone) if organization else None
+        return self._clock.now().astimezone(zone) if zone else self._clock.now()
+
+    async def weights(self, organization_id: int) -> Weights:
+        stored = await self._repository.weights(organization_id)
+        return Weights.model_validate(stored) if stored else Weights()
+
+    async def save_weights(self, organization_id: int, weights: Weights) -> None:
+        await self._repository.save_weights(organization_id, weights.model_dump(mode="json"))
+
+    async def cohort(self, organization_id: int) -> tuple[list[Candidate], list[Candidate]]:
+        """Mentees ready and not in an active pair; admitted mentors with free capacity."""
+        ready = await self._ready(organization_id)
+        answers = await self._answers.by_participant(organization_id)
+        admissions = await self._repository.admissions(organization_id)
+        active = await self._repository.active_counts(organization_id)
+        today = (await self._today(organization_id)).date()
+        mentees: list[Candidate] = []
+        mentors: list[Candidate] = []
+        for participant in ready:
+            candidate = candidate_of(participant, answers, today, active)
+            if participant.role == "mentee" and not active.get(participant.id):
+                mentees.append(candidate)
+            admission = admissions.get(participant.id)
+            if (
+                participant.role == "mentor"
+                and admission is not None
+                and admission.decision == "admitted"
+                and candidate.capacity > 0
+            ):
+                mentors.append(candidate)
+        return mentees, mentors
+
+    # -- stage 4: admission ------------------------------------------------------------------
+    async def mentor_cards(self, organization_id: int) -> list[MentorCard]:
+        ready = [p for p in await self._ready(organization_id) if p.role == "mentor"]
+        answers = await self._answers.by_participant(organization_id)
+        admissions = await self._repository.admissions(organization_id)
+        active = await self._repository.active_counts(organization_id)
+        return [
+            MentorCard(p, answers.get(p.id, {}), admissions.get(p.id), active.get(p.id, 0))
+            for p in ready
+        ]
+
+    async def mentor_card(self, organization_id: int, participant_id: int) -> MentorCard | None:
+        for card in await self.mentor_cards(organization_id):
+            if card.participant.id == participant_id:
+                return card
+        return None
+
+    async def admit(
+        self, organization_id: int, participant_id: int, curator: int
+    ) -> Problem | None:
+        return await self._decide(organization_id, participant_id, "admitted", None, curator)
+
+    async def decline(
+        self, organization_id: int, participant_id: int, curator: int, reason: str | None
+    ) -> Problem | None:
+        return await self._decide(organization_id, participant_id, "declined", reason, curator)
+
+    async def _decide(
+        self,
+        organization_id: int,
+        participant_id: int,
+        decision: str,
+        reason: str | None,
+        curator: int,
+    ) -> Problem | None:
+        if await self.mentor_card(organization_id, participant_id) is None:
+            return Problem.NOT_FOUND
+        if not await self._repository.decide_admission(
+            participant_id, decision, reason, curator, self._clock.now()
+        ):
+            return Problem.DECIDED
+        return None
+
+    async def set_decline_reason(
+        self, organization_id: int, participant_id: int, reason: str
+    ) -> bool:
+        card = await self.mentor_card(organization_id, participant_id)
+        if card is None or card.admission is None or card.admission.decision != "declined":
+            return False
+        await self._repository.set_reason(participant_id, reason[:500])
+        return True
+
+    async def mark_trained(self, organization_id: int, participant_id: int) -> Problem | None:
+        if await self.mentor_card(organization_id, participant_id) is None:
+            return Problem.NOT_FOUND
+        if not await self._repository.mark_trained(participant_id):
+            return Problem.DECIDED
+        return None
+
+    # -- stage 5: matching ---------------------------------------------------------------------
+    async def run(
+        self, organization_id: int, curator: int, preferences: Preferences | None = None
+    ) -> RunSummary:
+        mentees, mentors = await self.cohort(organization_id)
+        rejected = await self._repository.rejected(organization_id)
+        result = propose(
+            mentees,
+            mentors,
+            weights=await self.weights(organization_id),
+            preferences=preferences or Preferences.empty(),
+            rejected=rejected,
+        )
+        unmatched = [
+            {
+                "mentee_id": item.mentee.participant_id,
+                "reasons": [reason.value for reason in item.reasons],
+                "had_allowed": item.had_allowed,
+            }
+            for item in result.unmatched
+        ]
+        run_id = await self._repository.save_run(
+            organization_id,
+            curator,
+            self._clock.now(),
+            [
+                (
+                    p.mentee.participant_id,
+                    p.mentor.participant_id,
+                    p.score.total,
+                    explanation_of(p.score),
+                )
+                for p in result.proposals
+            ],
+            unmatched,
+        )
+        return RunSummary(run_id, len(result.proposals), unmatched)
+
+    async def latest_run(self, organization_id: int) -> RunSummary | None:
+        latest = await self._repository.latest_run(organization_id)
+        if latest is None:
+            return None
+        run_id, unmatched = latest
+        return RunSummary(run_id, len(await self._repository.proposals(run_id)), unmatched)
+
+    async def open_proposals(self, organization_id: int, run_id: int) -> list[ProposalRow]:
+        return [
+            p
+            for p in await self._repository.proposals(run_id, "open")
+            if p.organization_id == organization_id
+        ]
+
+    async def proposal(self, organization_id: int, proposal_id: int) -> ProposalRow | None:
+        proposal = await self._repository.proposal(proposal_id)
+        if proposal is None or proposal.organization_id != organization_id:
+            return None
+        return proposal
+
+    async def approve(self, organization_id: int, proposal_id: int) -> Outcome:
+        proposal = await self.proposal(organization_id, proposal_id)
+        if proposal is None:
+            return Outcome(problem=Problem.NOT_FOUND)
+        if proposal.status != "open":
+            return Outcome(problem=Problem.DECIDED)
+        return await self._create(
+            organization_id, proposal.mentee_id, proposal.mentor_id, proposal_id, directive=False
+        )
+
+    async def reject(self, organization_id: int, proposal_id: int) -> Problem | None:
+        return await self._close(organization_id, proposal_id, "rejected")
+
+    async def skip(self, organization_id: int, proposal_id: int) -> Problem | None:
+        return await self._close(organization_id, proposal_id, "skipped")
+
+    async def _close(self, organization_id: int, proposal_id: int, status: str) -> Problem | None:
+        if await self.proposal(organization_id, proposal_id) is None:
+            return Problem.NOT_FOUND
+        if not await self._repository.decide_proposal(proposal_id, status, self._clock.now()):
+            return Problem.DECIDED
+        return None
+
+    async def check_direct(
+        self, organization_id: int, mentee_id: int, mentor_id: int
+    ) -> tuple[Problem | None, tuple[Violation, ...]]:
+        """What a direct assignment would break (the curator is warned before forcing it)."""
+        ready = {p.id: p for p in await self._ready(organization_id)}
+        mentee, mentor = ready.get(mentee_id), ready.get(mentor_id)
+        if mentee is None or mentor is None or mentee.role != "mentee" or mentor.role != "mentor":
+            return Problem.NOT_READY, ()
+        admission = (await self._repository.admissions(organization_id)).get(mentor_id)
+        if admission is None or admission.decision != "admitted":
+            return Problem.NOT_ADMITTED, ()
+        answers = await self._answers.by_participant(organization_id)
+        active = await self._repository.active_counts(organization_id)
+        today = (await self._today(organization_id)).date()
+        profiles = [candidate_of(p, answers, today, active) for p in (mentee, mentor)]
+        broken = violations(
+            profiles[0], profiles[1], await self._repository.rejected(organization_id)
+        )
+        if profiles[1].capacity <= 0 and Violation.NO_CAPACITY not in broken:
+            broken.append(Violation.NO_CAPACITY)
+        return None, tuple(broken)
+
+    async def assign_directly(
+        self, organization_id: int, mentee_id: int, mentor_id: int, *, force: bool
+    ) -> Outcome:
+        problem, broken = await self.check_direct(organization_id, mentee_id, mentor_id)
+        if problem is not None:
+            return Outcome(problem=problem)
+        if broken and not force:
+            return Outcome(problem=Problem.VIOLATIONS, violations=broken)
+        hard = {Violation.SAME_PERSON, Violation.ORGANIZATION}
+        if hard & set(broken):
+            return Outcome(problem=Problem.VIOLATIONS, violations=broken)
+        return await self._create(
+            organization_id, mentee_id, mentor_id, None, directive=True,
+            allow_over_capacity=Violation.NO_CAPACITY in broken,
+        )  # fmt: skip
+
+    async def _create(
+        self,
+        organization_id: int,
+        mentee_id: int,
+        mentor_id: int,
+        proposal_id: int | None,
+        *,
+        directive: bool,
+        allow_over_capacity: bool = False,
+    ) -> Outcome:
+        ready = {p.id: p for p in await self._ready(organization_id)}
+        if mentee_id not in ready or mentor_id not in ready:
+            return Outcome(problem=Problem.NOT_READY)
+        answers = await self._answers.by_participant(organization_id)
+        capacity = _capacity(answers.get(mentor_id, {}))
+        if allow_over_capacity:
+            capacity = 10**6
+        form = _form(answers.get(mentee_id, {})) or _form(answers.get(mentor_id, {})) or ""
+        today = (await self._today(organization_id)).date()
+        pair_id, problem = await self._repository.create_pair(
+            NewPair(organization_id, mentor_id, mentee_id, form, today, directive, proposal_id),
+            capacity,
+            self._clock.now(),
+        )
+        if pair_id is None:
+            return Outcome(problem=Problem(problem or "decided"))
+        return Outcome(pair=await self._repository.pair(pair_id))
+
+    # -- pairs ---------------------------------------------------------------------------------
+    async def people(self, pair: Pair) -> PairPeople | None:
+        mentor = await self._participants.get(pair.mentor_id)
+        mentee = await self._participants.get(pair.mentee_id)
+        if mentor is None or mentee is None:
+            return None
+        answers = await self._answers.by_participant(pair.organization_id)
+        return PairPeople(
+            pair, mentor, mentee, answers.get(mentor.id, {}), answers.get(mentee.id, {})
+        )
+
+    async def active_pairs(self, organization_id: int) -> list[PairPeople]:
+        result = []
+        for pair in await self._repository.active_pairs(organization_id):
+            people = await self.people(pair)
+            if people is not None:
+                result.append(people)
+        return result
+
+    async def pair(self, organization_id: int, pair_id: int) -> Pair | None:
+        pair = await self._repository.pair(pair_id)
+        return pair if pair is not None and pair.organization_id == organization_id else None
+
+    async def end_pair(self, organization_id: int, pair_id: int, reason: str) -> PairPeople | None:
+        pair = await self.pair(organization_id, pair_id)
+        if pair is None or pair.ended_on is not None:
+            return None
+        today = (await self._today(organization_id)).date()
+        if not await self._repository.end_pair(pair_id, reason[:500], today):
+            return None
+        ended = await self._repository.pair(pair_id)
+        return await self.people(ended) if ended else None
+
+    async def participants_by_id(self, organization_id: int) -> dict[int, Participant]:
+        return {
+            row.participant.id: row.participant
+            for row, _ in await self._participants.candidates(organization_id)
+        }
+
+    async def answers(self, organization_id: int) -> dict[int, dict[str, Any]]:
+        return await self._answers.by_participant(organization_id)
+
+
+def candidate_of(
+    participant: Participant,
+    answers: dict[int, dict[str, Any]],
+    today: date,
+    active: dict[int, int],
+) -> Candidate:
+    """The engine's view of a participant; a minor mentor's age comes from the join record."""
+    return candidate_from_answers(
+        participant_id=participant.id,
+        telegram_id=participant.telegram_id,
+        organization_id=participant.organization_id,
+        role="mentor" if participant.role == "mentor" else "mentee",
+        answers=answers.get(participant.id, {}),
+        today=today,
+        taken=active.get(participant.id, 0),
+        birth_date=participant.birth_date,
+    )
+
+
+def _capacity(answers: dict[str, Any]) -> int:
+    value = answers.get("capacity")
+    return value if isinstance(value, int) and value > 0 else 1
+
+
+def _form(answers: dict[str, Any]) -> str | None:
+    value = answers.get("form")
+    if isinstance(value, dict):
+        choice = value.get("choice")
+        return str(choice) if choice else None
+    return None

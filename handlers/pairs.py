@@ -1,0 +1,197 @@
+"""Pairs and groups: introductions on approval, /pairs, and ending a pair early."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.utils.text_decorations import html_decoration as hd
+
+from bot.pairing import PairPeople
+from bot.services import Services
+from handlers.filters import IsCurator
+from handlers.notify import notify
+from handlers.people import contact_line, display_name, profile_lines
+
+PAGE_SIZE = 8
+
+
+class PairsPage(CallbackData, prefix="pr1l"):
+    page: int
+
+
+class PairEnd(CallbackData, prefix="pr1e"):
+    pair_id: int
+
+
+class EndReason(StatesGroup):
+    text = State()
+
+
+async def introduce(bot: Bot, i18n: I18n, services: Services, people: PairPeople) -> None:
+    """Each side learns who the other is, how to reach them (as allowed), and what is next."""
+    mentor_name = display_name(people.mentor.id, people.mentor_answers)
+    mentee_name = display_name(people.mentee.id, people.mentee_answers)
+    for person, other_role, other_name, other_answers in (
+        (people.mentee, "mentor", mentor_name, people.mentor_answers),
+        (people.mentor, "mentee", mentee_name, people.mentee_answers),
+    ):
+        locale = await services.languages.resolve(person.telegram_id, None)
+        with i18n.use_locale(locale):
+            if other_role == "mentor":
+                lines = [_("<b>Meet your mentor: {name}</b>").format(name=hd.quote(other_name))]
+            else:
+                lines = [_("<b>Meet your mentee: {name}</b>").format(name=hd.quote(other_name))]
+            lines += profile_lines(other_role, other_answers)
+            contact = contact_line(other_role, other_answers)
+            if contact:
+                lines.append(contact)
+            lines.append("")
+            if other_role == "mentor":
+                lines.append(
+                    _(
+                        "What next: your mentor will suggest the time of your first meeting, the "
+                        "acquaintance meeting. Then you will meet at least once every two weeks."
+                    )
+                )
+            else:
+                lines.append(
+                    _(
+                        "What next: please suggest the time of the first meeting, the acquaintance "
+                        "meeting. Then meet at least once every two weeks; after each meeting I "
+                        "will ask both of you for feedback."
+                    )
+                )
+            text = "\n".join(lines)
+        await notify(bot, person.telegram_id, text)
+
+
+async def pairs_view(
+    services: Services, organization_id: int, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    pairs = await services.pairing.active_pairs(organization_id)
+    if not pairs:
+        return _("There are no active pairs yet. Run the matching: /curator"), None
+    pages = max(1, (len(pairs) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    shown = pairs[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    groups: dict[int, int] = {}
+    for item in pairs:
+        groups[item.mentor.id] = groups.get(item.mentor.id, 0) + 1
+    lines = [_("<b>Active pairs and groups</b>: {count}").format(count=len(pairs))]
+    builder = InlineKeyboardBuilder()
+    for item in shown:
+        mentor = display_name(item.mentor.id, item.mentor_answers)
+        mentee = display_name(item.mentee.id, item.mentee_answers)
+        group = (
+            _(" (group of {n})").format(n=groups[item.mentor.id])
+            if groups[item.mentor.id] > 1
+            else ""
+        )
+        lines.append(
+            _("{mentor} → {mentee}{group}, since {date}").format(
+                mentor=hd.quote(mentor),
+                mentee=hd.quote(mentee),
+                group=group,
+                date=item.pair.started_on.strftime("%d.%m.%Y"),
+            )
+        )
+        builder.button(
+            text=_("End: {mentee}").format(mentee=mentee),
+            callback_data=PairEnd(pair_id=item.pair.id),
+        )
+    builder.adjust(1)
+    if pages > 1:
+        nav = InlineKeyboardBuilder()
+        if page > 0:
+            nav.button(text="←", callback_data=PairsPage(page=page - 1))
+        if page + 1 < pages:
+            nav.button(text="→", callback_data=PairsPage(page=page + 1))
+        builder.attach(nav)
+    return "\n".join(lines), builder.as_markup()
+
+
+async def show_pairs(message: Message, services: Services, curator_org_id: int) -> None:
+    text, markup = await pairs_view(services, curator_org_id, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+async def turn_page(
+    query: CallbackQuery, callback_data: PairsPage, services: Services, curator_org_id: int
+) -> None:
+    text, markup = await pairs_view(services, curator_org_id, callback_data.page)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=markup)
+
+
+async def ask_end(
+    query: CallbackQuery,
+    callback_data: PairEnd,
+    state: FSMContext,
+    services: Services,
+    curator_org_id: int,
+    callback_answer: CallbackAnswer,
+) -> None:
+    pair = await services.pairing.pair(curator_org_id, callback_data.pair_id)
+    if pair is None or pair.ended_on is not None:
+        callback_answer.text = _("This pair has already ended.")
+        return
+    await state.set_state(EndReason.text)
+    await state.set_data({"pair_id": pair.id})
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            _(
+                "Why does the pair end early? Type the reason in one message; both participants "
+                "will see it. Or /cancel."
+            )
+        )
+
+
+async def end_with_reason(
+    message: Message,
+    state: FSMContext,
+    services: Services,
+    curator_org_id: int,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    data = await state.get_data()
+    reason = " ".join((message.text or "").split())
+    if not 3 <= len(reason) <= 500:
+        await message.answer(_("Please describe the reason in 3 to 500 characters."))
+        return
+    await state.clear()
+    people = await services.pairing.end_pair(curator_org_id, int(data.get("pair_id", 0)), reason)
+    if people is None:
+        await message.answer(_("This pair has already ended."))
+        return
+    await message.answer(
+        _("The pair is ended; the mentee is back among those waiting for a mentor.")
+    )
+    for person in (people.mentor, people.mentee):
+        locale = await services.languages.resolve(person.telegram_id, None)
+        with i18n.use_locale(locale):
+            text = _("The curator has ended your pair early. Reason: {reason}").format(
+                reason=hd.quote(reason)
+            )
+        await notify(bot, person.telegram_id, text)
+
+
+def build_router() -> Router:
+    router = Router(name="pairs")
+    router.message.filter(IsCurator())
+    router.callback_query.filter(IsCurator())
+    router.message.register(show_pairs, Command("pairs"))
+    router.callback_query.register(turn_page, PairsPage.filter())
+    router.callback_query.register(ask_end, PairEnd.filter())
+    router.message.register(
+        end_with_reason, StateFilter(EndReason.text), F.text, ~F.text.startswith("/")
+    )
+    return router

@@ -1,0 +1,137 @@
+"""How participants, proposals and pairs are shown to people (HTML-escaped, translated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.text_decorations import html_decoration as hd
+
+from bot.matching.constraints import Violation
+from dialogs.answers import format_answer
+from dialogs.registry import get_questionnaire
+from dialogs.tags import INTERESTS, MEETING_FORMATS, TIMES_OF_DAY, TOPICS, WEEKDAYS
+
+_LABELS = {
+    option.value: option.label
+    for group in (TOPICS, INTERESTS, WEEKDAYS, TIMES_OF_DAY, MEETING_FORMATS)
+    for option in group
+}
+
+
+def label(code: str) -> str:
+    """A tag's name for people; a typed "other" answer arrives as its own text."""
+    return _(_LABELS[code]) if code in _LABELS else code
+
+
+def display_name(participant_id: int, answers: dict[str, Any]) -> str:
+    name = answers.get("full_name")
+    if isinstance(name, str) and name.strip():
+        return name
+    return _("Participant No. {id} (no name yet)").format(id=participant_id)
+
+
+def answer_line(role: str, key: str, answers: dict[str, Any]) -> str | None:
+    if answers.get(key) is None:
+        return None
+    questionnaire = get_questionnaire(role)
+    try:
+        question = questionnaire.question(key)
+    except KeyError:
+        return None
+    shown = format_answer(question, answers[key], _)
+    return f"{hd.quote(_(question.text))}: {hd.quote(shown)}"
+
+
+MENTOR_PROFILE_KEYS = (
+    "workplace",
+    "competencies",
+    "subjects",
+    "interests",
+    "meeting_format",
+    "days",
+    "times",
+    "experience",
+)
+MENTEE_PROFILE_KEYS = (
+    "category",
+    "class_course",
+    "request",
+    "subject",
+    "interests",
+    "meeting_format",
+    "days",
+    "times",
+)
+
+
+def profile_lines(role: str, answers: dict[str, Any]) -> list[str]:
+    keys = MENTOR_PROFILE_KEYS if role == "mentor" else MENTEE_PROFILE_KEYS
+    return [line for key in keys if (line := answer_line(role, key, answers))]
+
+
+def contact_line(role: str, answers: dict[str, Any]) -> str | None:
+    """The contact the person gave for the pair; shown only inside the pair."""
+    for key in ("contact", "parent_contact"):
+        line = answer_line(role, key, answers)
+        if line:
+            return line
+    return None
+
+
+def explanation(parts: list[dict[str, Any]]) -> str:
+    """E.g. «запрос «подготовка к олимпиаде» ↔ компетенция «олимпиадная математика»; …»."""
+    pieces: list[str] = []
+    for part in parts:
+        matched = [str(m) for m in part.get("matched", [])]
+        kind = part.get("kind")
+        if not matched and kind != "format":
+            continue
+        if kind == "request":
+            links = []
+            for item in matched:
+                request, _sep, competency = item.partition("=")
+                competency = competency or request
+                if request == competency:
+                    links.append(_("request and competency «{topic}»").format(topic=label(request)))
+                else:
+                    links.append(
+                        _("request «{request}» ↔ competency «{competency}»").format(
+                            request=label(request), competency=label(competency)
+                        )
+                    )
+            pieces.append("; ".join(links))
+        elif kind == "interests":
+            pieces.append(
+                _("shared interests: {items}").format(items=", ".join(label(m) for m in matched))
+            )
+        elif kind == "schedule":
+            pieces.append(
+                _("both are free: {items}").format(items=", ".join(label(m) for m in matched))
+            )
+        elif kind == "format" and part.get("points", 0):
+            pieces.append(_("the same meeting format"))
+        elif kind == "preference":
+            if set(matched) >= {"mentee", "mentor"}:
+                pieces.append(_("they chose each other"))
+            elif "mentee" in matched:
+                pieces.append(_("the mentee chose this mentor"))
+            elif "mentor" in matched:
+                pieces.append(_("the mentor chose this mentee"))
+    return hd.quote("; ".join(p for p in pieces if p)) or _("no common points, only allowed")
+
+
+def violation_text(violation: Violation | str) -> str:
+    texts = {
+        Violation.FORM: _("a different form of mentorship"),
+        Violation.AGE: _("the mentee's age is outside the mentor's desired range"),
+        Violation.NOT_OLDER: _("in the pupil–pupil form the mentor must be older"),
+        Violation.SAME_PERSON: _("the same person"),
+        Violation.REJECTED: _("this pair was rejected before"),
+        Violation.ORGANIZATION: _("a different organization"),
+        Violation.NO_CAPACITY: _("the mentor has no free places"),
+    }
+    try:
+        return texts[Violation(violation)]
+    except ValueError:
+        return str(violation)

@@ -1,0 +1,312 @@
+"""Mentor admission, matching runs and proposals, rejected pairs and the pairs themselves."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import from_db, to_db
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class Admission:
+    participant_id: int
+    decision: str
+    reason: str | None
+    trained: bool
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    id: int
+    run_id: int
+    rank: int
+    mentee_id: int
+    mentor_id: int
+    score: int
+    explanation: list[dict[str, Any]]
+    status: str
+    organization_id: int
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: int
+    organization_id: int
+    mentor_id: int
+    mentee_id: int
+    form: str
+    started_on: date
+    ended_on: date | None
+    end_reason: str | None
+    directive: bool
+
+
+@dataclass(frozen=True)
+class NewPair:
+    organization_id: int
+    mentor_id: int
+    mentee_id: int
+    form: str
+    started_on: date
+    directive: bool
+    proposal_id: int | None
+
+
+def _proposal(row: aiosqlite.Row) -> ProposalRow:
+    return ProposalRow(
+        id=row["id"],
+        run_id=row["run_id"],
+        rank=row["rank"],
+        mentee_id=row["mentee_id"],
+        mentor_id=row["mentor_id"],
+        score=row["score"],
+        explanation=json.loads(row["explanation"]),
+        status=row["status"],
+        organization_id=row["organization_id"],
+    )
+
+
+def _pair(row: aiosqlite.Row) -> Pair:
+    return Pair(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        mentor_id=row["mentor_id"],
+        mentee_id=row["mentee_id"],
+        form=row["form"],
+        started_on=date.fromisoformat(row["started_on"]),
+        ended_on=date.fromisoformat(row["ended_on"]) if row["ended_on"] else None,
+        end_reason=row["end_reason"],
+        directive=bool(row["directive"]),
+    )
+
+
+_PROPOSAL = (
+    "SELECT p.*, r.organization_id FROM proposals p JOIN matching_runs r ON r.id = p.run_id "
+)
+
+
+class MatchingRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- admission ---------------------------------------------------------------------
+    async def admissions(self, organization_id: int) -> dict[int, Admission]:
+        rows = await self._db.fetch_all(
+            "SELECT a.* FROM mentor_admissions a JOIN participants p ON p.id = a.participant_id "
+            "WHERE p.organization_id = ?",
+            (organization_id,),
+        )
+        return {
+            r["participant_id"]: Admission(
+                r["participant_id"],
+                r["decision"],
+                r["reason"],
+                bool(r["trained"]),
+                from_db(r["decided_at"]),
+            )
+            for r in rows
+        }
+
+    async def decide_admission(
+        self, participant_id: int, decision: str, reason: str | None, by: int, now: datetime
+    ) -> bool:
+        """Record the first decision only; False when it was already decided."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "INSERT OR IGNORE INTO mentor_admissions "
+                "(participant_id, decision, reason, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)",
+                (participant_id, decision, reason, by, to_db(now)),
+            )
+        return changed == 1
+
+    async def set_reason(self, participant_id: int, reason: str) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE mentor_admissions SET reason = ? WHERE participant_id = ?",
+                (reason, participant_id),
+            )
+
+    async def mark_trained(self, participant_id: int) -> bool:
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "UPDATE mentor_admissions SET trained = 1 "
+                "WHERE participant_id = ? AND decision = 'admitted' AND trained = 0",
+                (participant_id,),
+            )
+        return changed == 1
+
+    # -- settings ----------------------------------------------------------------------
+    async def weights(self, organization_id: int) -> dict[str, Any] | None:
+        value = await self._db.fetch_value(
+            "SELECT weights FROM matching_settings WHERE organization_id = ?", (organization_id,)
+        )
+        return json.loads(value) if value else None
+
+    async def save_weights(self, organization_id: int, weights: dict[str, Any]) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO matching_settings (organization_id, weights) VALUES (?, ?) "
+                "ON CONFLICT (organization_id) DO UPDATE SET weights = excluded.weights",
+                (organization_id, json.dumps(weights)),
+            )
+
+    # -- runs and proposals --------------------------------------------------------------
+    async def save_run(
+        self,
+        organization_id: int,
+        started_by: int,
+        now: datetime,
+        proposals: Sequence[tuple[int, int, int, list[dict[str, Any]]]],
+        unmatched: list[dict[str, Any]],
+    ) -> int:
+        """Store a run; earlier open proposals of the organization are superseded (skipped)."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE proposals SET status = 'skipped', decided_at = ? WHERE status = 'open' "
+                "AND run_id IN (SELECT id FROM matching_runs WHERE organization_id = ?)",
+                (to_db(now), organization_id),
+            )
+            run_id = await tx.execute(
+                "INSERT INTO matching_runs (organization_id, started_by, created_at, unmatched) "
+                "VALUES (?, ?, ?, ?)",
+                (organization_id, started_by, to_db(now), json.dumps(unmatched)),
+            )
+            await tx.executemany(
+                "INSERT INTO proposals (run_id, rank, mentee_id, mentor_id, score, explanation) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (run_id, rank, mentee, mentor, score, json.dumps(parts))
+                    for rank, (mentee, mentor, score, parts) in enumerate(proposals, start=1)
+                ],
+            )
+        return run_id
+
+    async def latest_run(self, organization_id: int) -> tuple[int, list[dict[str, Any]]] | None:
+        row = await self._db.fetch_one(
+            "SELECT id, unmatched FROM matching_runs WHERE organization_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (organization_id,),
+        )
+        return (row["id"], json.loads(row["unmatched"])) if row else None
+
+    async def proposal(self, proposal_id: int) -> ProposalRow | None:
+        row = await self._db.fetch_one(_PROPOSAL + "WHERE p.id = ?", (proposal_id,))
+        return _proposal(row) if row else None
+
+    async def proposals(self, run_id: int, status: str | None = None) -> list[ProposalRow]:
+        if status is None:
+            rows = await self._db.fetch_all(
+                _PROPOSAL + "WHERE p.run_id = ? ORDER BY p.rank", (run_id,)
+            )
+        else:
+            rows = await self._db.fetch_all(
+                _PROPOSAL + "WHERE p.run_id = ? AND p.status = ? ORDER BY p.rank",
+                (run_id, status),
+            )
+        return [_proposal(r) for r in rows]
+
+    async def decide_proposal(self, proposal_id: int, status: str, now: datetime) -> bool:
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "UPDATE proposals SET status = ?, decided_at = ? WHERE id = ? AND status = 'open'",
+                (status, to_db(now), proposal_id),
+            )
+            if changed and status == "rejected":
+                await tx.execute(
+                    "INSERT OR IGNORE INTO rejected_pairs (mentee_id, mentor_id, rejected_at) "
+                    "SELECT mentee_id, mentor_id, ? FROM proposals WHERE id = ?",
+                    (to_db(now), proposal_id),
+                )
+        return changed == 1
+
+    async def rejected(self, organization_id: int) -> set[tuple[int, int]]:
+        rows = await self._db.fetch_all(
+            "SELECT r.mentee_id, r.mentor_id FROM rejected_pairs r "
+            "JOIN participants p ON p.id = r.mentee_id WHERE p.organization_id = ?",
+            (organization_id,),
+        )
+        return {(r["mentee_id"], r["mentor_id"]) for r in rows}
+
+    # -- pairs -------------------------------------------------------------------------------
+    async def create_pair(
+        self, pair: NewPair, capacity: int, now: datetime
+    ) -> tuple[int | None, str | None]:
+        """Create the pair if the mentee is free and the mentor has room, atomically.
+
+        Returns (pair id, None) or (None, problem) with problem "mentee_busy" or "mentor_full";
+        a proposal it came from is marked approved in the same transaction.
+        """
+        async with self._db.transaction() as tx:
+            busy = await tx.fetch_one(
+                "SELECT 1 FROM pairs WHERE mentee_id = ? AND ended_on IS NULL", (pair.mentee_id,)
+            )
+            if busy:
+                return None, "mentee_busy"
+            taken = await tx.fetch_one(
+                "SELECT count(*) AS n FROM pairs WHERE mentor_id = ? AND ended_on IS NULL",
+                (pair.mentor_id,),
+            )
+            if taken is not None and taken["n"] >= capacity:
+                return None, "mentor_full"
+            if pair.proposal_id is not None:
+                changed = await tx.execute_rowcount(
+                    "UPDATE proposals SET status = 'approved', decided_at = ? "
+                    "WHERE id = ? AND status = 'open'",
+                    (to_db(now), pair.proposal_id),
+                )
+                if not changed:
+                    return None, "decided"
+            pair_id = await tx.execute(
+                "INSERT INTO pairs (organization_id, mentor_id, mentee_id, form, started_on, "
+                "directive, proposal_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pair.organization_id,
+                    pair.mentor_id,
+                    pair.mentee_id,
+                    pair.form,
+                    pair.started_on.isoformat(),
+                    int(pair.directive),
+                    pair.proposal_id,
+                    to_db(now),
+                ),
+            )
+        return pair_id, None
+
+    async def pair(self, pair_id: int) -> Pair | None:
+        row = await self._db.fetch_one("SELECT * FROM pairs WHERE id = ?", (pair_id,))
+        return _pair(row) if row else None
+
+    async def active_pairs(self, organization_id: int) -> list[Pair]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM pairs WHERE organization_id = ? AND ended_on IS NULL "
+            "ORDER BY mentor_id, id",
+            (organization_id,),
+        )
+        return [_pair(r) for r in rows]
+
+    async def active_counts(self, organization_id: int) -> dict[int, int]:
+        """Active pairs per participant id (mentors and mentees alike)."""
+        rows = await self._db.fetch_all(
+            "SELECT mentor_id AS pid, count(*) AS n FROM pairs WHERE organization_id = ? "
+            "AND ended_on IS NULL GROUP BY mentor_id UNION ALL "
+            "SELECT mentee_id, count(*) FROM pairs WHERE organization_id = ? "
+            "AND ended_on IS NULL GROUP BY mentee_id",
+            (organization_id, organization_id),
+        )
+        return {r["pid"]: r["n"] for r in rows}
+
+    async def end_pair(self, pair_id: int, reason: str, today: date) -> bool:
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "UPDATE pairs SET ended_on = ?, end_reason = ? WHERE id = ? AND ended_on IS NULL",
+                (today.isoformat(), reason, pair_id),
+            )
+        return changed == 1
