@@ -12,7 +12,7 @@ the curator has rejected a few pairs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -164,7 +164,7 @@ def cohort(n_mentees: int, n_mentors: int, *, seed: int = 1, organization_id: in
     # Half a percent of mentors are also mentees (the same Telegram user).
     for j in rng.choice(n_mentors, size=n_mentors // 200, replace=False).tolist():
         twin = mentees[int(rng.integers(n_mentees))]
-        mentors[j] = _replace_telegram(mentors[j], twin.telegram_id)
+        mentors[j] = replace(mentors[j], telegram_id=twin.telegram_id)
 
     by_form: dict[str, list[Candidate]] = {}
     for mentor in mentors:
@@ -195,9 +195,3 @@ def _zipf(size: int, rng: np.random.Generator) -> np.ndarray:
     weights = 1.0 / np.arange(1, size + 1) ** 0.9
     rng.shuffle(weights)
     return weights / weights.sum()
-
-
-def _replace_telegram(candidate: Candidate, telegram_id: int) -> Candidate:
-    from dataclasses import replace
-
-    return replace(candidate, telegram_id=telegram_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.participants import AgeGroup
+from bot.services import Services
+from storage.database import Database
 from storage.repositories.participants import ParticipantRepository
 from tests.inprocess import Harness
 
@@ -64,7 +66,21 @@ async def ready(
     harness: Harness, organization_id: int, telegram_id: int, role: str, answers: dict[str, Any]
 ) -> int:
     """A participant with consent(s) and a confirmed questionnaire."""
-    services = harness.app.services
+    return await seed_ready(
+        harness.app.services, harness.app.db, harness.clock.now(), organization_id, telegram_id,
+        role, answers,
+    )  # fmt: skip
+
+
+async def seed_ready(
+    services: Services,
+    db: Database,
+    now: datetime,
+    organization_id: int,
+    telegram_id: int,
+    role: str,
+    answers: dict[str, Any],
+) -> int:
     birth = answers.get("birth_date")
     participant = await services.participants.join(
         organization_id=organization_id,
@@ -74,8 +90,7 @@ async def ready(
         invitation_id=None,
     )
     assert participant is not None
-    repository = ParticipantRepository(harness.app.db)
-    now = harness.clock.now()
+    repository = ParticipantRepository(db)
     if participant.age_group != AgeGroup.CHILD:
         await services.participants.give_own_consent(participant, "текст согласия", "ru")
     if participant.age_group != AgeGroup.ADULT:

@@ -1,0 +1,237 @@
+"""Matching benchmarks.
+
+1. The whole run for a big college, 5,000 mentees and 1,000 mentors (and a quarter, half
+   and three quarters of that): :func:`bot.matching.engine.propose` from the candidates to
+   the ranked proposals with their explanations (constraints, scores, the assignment, the
+   explanation data, the reasons of the mentees left out). Goal: at most 5 seconds.
+2. The assignment step alone on a regional-scale graph: 70,000 mentees, 14,000 mentors,
+   each mentee's 50 best allowed mentors (about 3.5 million edges), and a quarter of that.
+   Goal: at most 10 seconds and 1 GB. The step runs in a child process that loads the
+   edges from a file, so its peak resident memory (``ru_maxrss``) is the step's own: the
+   interpreter, numpy, OR-Tools, the edge arrays and the solver, and nothing of the
+   generator.
+
+``python -m bench.matching [--quick]``; the figures go to ``bench/results/matching.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.synthetic import cohort
+from bot.matching.assignment import assign_arrays
+from bot.matching.engine import candidate_graph, propose
+from bot.matching.scoring import Weights
+
+RESULTS = Path(__file__).parent / "results" / "matching.json"
+COLLEGE = (5_000, 1_000)
+REGION = (70_000, 14_000)
+FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+WHOLE_RUN_GOAL_S = 5.0
+ASSIGN_GOAL_S = 10.0
+ASSIGN_GOAL_MB = 1024.0
+
+
+def whole_run(n_mentees: int, n_mentors: int, repeats: int) -> dict[str, Any]:
+    data = cohort(n_mentees, n_mentors, seed=n_mentees)
+    weights = Weights()
+    times: list[float] = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = propose(
+            data.mentees,
+            data.mentors,
+            weights=weights,
+            preferences=data.preferences,
+            rejected=data.rejected,
+        )
+        times.append(time.perf_counter() - start)
+    return {
+        "mentees": n_mentees,
+        "mentors": n_mentors,
+        "places": sum(m.capacity for m in data.mentors),
+        "matched": len(result.proposals),
+        "unmatched_no_mentor": sum(not u.had_allowed for u in result.unmatched),
+        "unmatched_no_place": sum(u.had_allowed for u in result.unmatched),
+        "seconds_median": round(statistics.median(times), 3),
+        "seconds_best": round(min(times), 3),
+        "repeats": repeats,
+        "goal_seconds": WHOLE_RUN_GOAL_S,
+    }
+
+
+def assignment_step(n_mentees: int, n_mentors: int, workdir: Path) -> dict[str, Any]:
+    data = cohort(n_mentees, n_mentors, seed=n_mentees)
+    start = time.perf_counter()
+    graph = candidate_graph(
+        data.mentees,
+        data.mentors,
+        weights=Weights(),
+        preferences=data.preferences,
+        rejected=data.rejected,
+        top_k=50,
+    )
+    build_seconds = time.perf_counter() - start
+    path = workdir / f"graph_{n_mentees}.npz"
+    np.savez(
+        path,
+        n_mentees=np.array([graph.n_mentees]),
+        capacities=graph.capacities,
+        tails=graph.tails.astype(np.int32),
+        heads=graph.heads.astype(np.int32),
+        scores=graph.scores.astype(np.int32),
+    )
+    del data, graph
+    child = subprocess.run(
+        [sys.executable, "-m", "bench.matching", "--assign-child", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    measured: dict[str, Any] = json.loads(child.stdout)
+    measured.update(
+        mentees=n_mentees,
+        mentors=n_mentors,
+        graph_build_seconds=round(build_seconds, 2),
+        goal_seconds=ASSIGN_GOAL_S,
+        goal_peak_rss_mb=ASSIGN_GOAL_MB,
+    )
+    return measured
+
+
+def _assign_child(path: str) -> None:
+    """In a fresh process: load the edges, measure, run the step, measure again."""
+    with np.load(path) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    rss_before = _current_rss_mb()
+    start = time.perf_counter()
+    chosen, _ = assign_arrays(
+        int(arrays["n_mentees"][0]),
+        arrays["capacities"],
+        arrays["tails"],
+        arrays["heads"],
+        arrays["scores"],
+    )
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(
+        json.dumps(
+            {
+                "edges": len(arrays["tails"]),
+                "places": int(arrays["capacities"].sum()),
+                "matched": len(chosen),
+                "seconds": round(seconds, 2),
+                "rss_before_step_mb": round(rss_before, 1),
+                "peak_rss_mb": round(peak, 1),
+            }
+        )
+    )
+
+
+def _current_rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _machine() -> dict[str, Any]:
+    cpu = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory, 1),
+        "python": platform.python_version(),
+        "numpy": version("numpy"),
+        "ortools": version("ortools"),
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.matching")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, one repeat")
+    parser.add_argument("--assign-child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.assign_child:
+        _assign_child(args.assign_child)
+        return 0
+
+    scale = 0.1 if args.quick else 1.0
+    repeats = 1 if args.quick else 3
+    machine = _machine()
+    print(f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB")
+
+    print("\n1. whole run (propose), big college")
+    print(
+        f"{'mentees':>8} {'mentors':>8} {'places':>7} {'matched':>8} {'median s':>9} {'best s':>7}"
+    )
+    runs = []
+    for fraction in FRACTIONS:
+        n, m = (max(1, round(size * fraction * scale)) for size in COLLEGE)
+        row = whole_run(n, m, repeats)
+        runs.append(row)
+        print(
+            f"{n:>8} {m:>8} {row['places']:>7} {row['matched']:>8} "
+            f"{row['seconds_median']:>9.3f} {row['seconds_best']:>7.3f}"
+        )
+
+    print("\n2. assignment step alone (child process), regional graph, top 50 per mentee")
+    print(
+        f"{'mentees':>8} {'mentors':>8} {'edges':>9} {'matched':>8} {'seconds':>8} {'peak MB':>8}"
+    )
+    steps = []
+    with tempfile.TemporaryDirectory() as workdir:
+        for fraction in (0.25, 1.0):
+            n, m = (max(1, round(size * fraction * scale)) for size in REGION)
+            row = assignment_step(n, m, Path(workdir))
+            steps.append(row)
+            print(
+                f"{n:>8} {m:>8} {row['edges']:>9} {row['matched']:>8} "
+                f"{row['seconds']:>8.2f} {row['peak_rss_mb']:>8.1f}"
+            )
+
+    whole = runs[-1]
+    region = steps[-1]
+    verdict = {
+        "whole_run_within_goal": whole["seconds_median"] <= WHOLE_RUN_GOAL_S,
+        "assignment_within_time_goal": region["seconds"] <= ASSIGN_GOAL_S,
+        "assignment_within_memory_goal": region["peak_rss_mb"] <= ASSIGN_GOAL_MB,
+    }
+    print("\ngoals:", ", ".join(f"{k}={v}" for k, v in verdict.items()))
+    if not args.quick:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(
+            json.dumps(
+                {"machine": machine, "whole_run": runs, "assignment": steps, "goals": verdict},
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        print(f"written to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
