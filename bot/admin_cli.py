@@ -10,15 +10,19 @@ import argparse
 import sys
 from typing import Any
 
+from pydantic import ValidationError
+
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
 from bot.invitations import InvitationService, invitation_link
+from bot.matching.scoring import Weights
 from bot.organizations import (
     OrganizationError,
     OrganizationProblem,
     OrganizationService,
     parse_federal_forms,
 )
+from bot.pairing import PairingService
 from dialogs.forms import FederalForm
 from storage.database import Database
 from storage.migrations import migrate
@@ -58,6 +62,15 @@ def add_parsers(commands: Any) -> None:
         help=f"federal forms to switch on, comma-separated (default: all): {FORM_CODES}",
     )
     org_commands.add_parser("list", help="list organizations")
+    weights = org_commands.add_parser("weights", help="show or change the matching weights")
+    weights.add_argument("--org", type=_positive, required=True, help="organization id")
+    weights.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PART=POINTS",
+        help=f"e.g. --set request=50 (parts: {', '.join(Weights.model_fields)})",
+    )
 
     curator = commands.add_parser("curator", help="curators: add, invite")
     curator_commands = curator.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -178,6 +191,32 @@ async def _curator_invite(
     )
 
 
+async def _org_weights(
+    args: argparse.Namespace, organizations: OrganizationService, pairing: PairingService
+) -> None:
+    if await organizations.get(args.org) is None:
+        raise CommandError(f"There is no organization with id {args.org}: see `org list`.")
+    current = (await pairing.weights(args.org)).model_dump()
+    for item in args.set:
+        part, _, points = str(item).partition("=")
+        if part not in current or not points.strip().isdigit():
+            raise CommandError(
+                f"--set {item!r}: use PART=POINTS with a part among {', '.join(current)}"
+            )
+        current[part] = int(points)
+    if args.set:
+        try:
+            weights = Weights.model_validate(current)
+        except ValidationError as error:
+            problems = "; ".join(
+                str(e["msg"]).removeprefix("Value error, ") for e in error.errors()
+            )
+            raise CommandError(f"These weights are not allowed: {problems}") from None
+        await pairing.save_weights(args.org, weights)
+        current = weights.model_dump()
+    print(" ".join(f"{part}={points}" for part, points in current.items()))
+
+
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_path)
     await db.connect()
@@ -188,6 +227,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         invitations = InvitationService(InvitationRepository(db), OrganizationRepository(db), clock)
         if args.command == "org" and args.action == "create":
             await _org_create(args, organizations)
+        elif args.command == "org" and args.action == "weights":
+            # Imported here: the factory pulls in aiogram, which the other commands never need.
+            from bot.app import build_services
+
+            await _org_weights(args, organizations, build_services(settings, db, clock).pairing)
         elif args.command == "org":
             await _org_list(organizations)
         elif args.action == "add":

@@ -133,3 +133,22 @@ async def test_curator_invite_asks_telegram_for_the_username(
     assert out.startswith("https://t.me/mentor_test_bot?start=")
     # A link is made only once the username is known: the failed attempt left none behind.
     assert query(settings, "SELECT count(*) FROM invitations") == [(1,)]
+
+
+async def test_matching_weights_per_organization(tmp_path: Path, settings: dict[str, str]) -> None:
+    await cli(tmp_path, settings, "org", "create", "--name", "Школа № 3", "--timezone", "Asia/Omsk")
+    code, out, _ = await cli(tmp_path, settings, "org", "weights", "--org", "1")
+    assert code == 0 and out.startswith("request=45 ")
+    code, out, _ = await cli(
+        tmp_path, settings, "org", "weights", "--org", "1", "--set", "request=60"
+    )
+    assert code == 0 and "request=60" in out
+    assert query(settings, "SELECT json_extract(weights, '$.request') FROM matching_settings") == [
+        (60,)
+    ]
+    code, _, err = await cli(
+        tmp_path, settings, "org", "weights", "--org", "1", "--set", "mutual_preference=1"
+    )
+    assert code == 1 and "mutual_preference must be at least preference" in err
+    code, _, err = await cli(tmp_path, settings, "org", "weights", "--org", "1", "--set", "x=1")
+    assert code == 1 and "PART=POINTS" in err

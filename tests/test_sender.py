@@ -8,6 +8,7 @@ costs nothing and the exact wait can be asserted.
 from __future__ import annotations
 
 import asyncio
+from itertools import pairwise
 
 import pytest
 from aiogram import Bot
@@ -83,7 +84,7 @@ async def test_keeps_the_global_rate() -> None:
 
     assert sorted(report.delivered) == list(range(1, 11))
     moments = sorted(t for times in script.times.values() for t in times)
-    gaps = [b - a for a, b in zip(moments, moments[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(moments)]
     assert min(gaps) >= 1 / 50 - SLACK, gaps
     assert elapsed >= 9 / 50 - SLACK
     assert elapsed < 1.0  # evenly spaced, not waiting whole seconds
@@ -98,7 +99,7 @@ async def test_keeps_the_per_chat_rate_without_holding_up_other_chats() -> None:
 
     first = script.times[1]
     assert len(first) == 3
-    assert all(b - a >= 0.1 - SLACK for a, b in zip(first, first[1:], strict=False)), first
+    assert all(b - a >= 0.1 - SLACK for a, b in pairwise(first)), first
     assert script.times[2][0] - started < 0.05  # another chat does not wait for chat 1
 
 
@@ -109,7 +110,7 @@ async def test_rates_are_shared_by_sends_running_at_once() -> None:
         sender.send_all([1, 2, 3, 4], script), sender.send_all([5, 6, 7, 8], script)
     )
     moments = sorted(t for times in script.times.values() for t in times)
-    gaps = [b - a for a, b in zip(moments, moments[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(moments)]
     assert len(moments) == 8 and min(gaps) >= 1 / 40 - SLACK, gaps
 
 
