@@ -191,10 +191,15 @@ class RateLimitedSender:
         finally:
             slot.users -= 1
             slot.last_used = self._monotonic()
-        pause = self._resume_at - self._monotonic()
-        if pause > 0:
-            await self._sleep(pause)
-        await self._global.acquire()
+        while True:
+            pause = self._resume_at - self._monotonic()
+            if pause > 0:
+                await self._sleep(pause)
+            await self._global.acquire()
+            # A 429 may have come while this send waited for its turn: then it waits too,
+            # and takes a new turn, so the sends after a pause are spaced again.
+            if self._resume_at <= self._monotonic():
+                return
 
     def _pause(self, seconds: float) -> None:
         resume_at = self._monotonic() + seconds

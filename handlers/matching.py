@@ -23,6 +23,7 @@ from handlers.preferences import show_round
 from storage.repositories.matching import ProposalRow
 
 SHOWN = 5  # proposals per batch: each is a message with its own buttons
+UNMATCHED_PAGE = 10
 
 
 class MatchMenu(CallbackData, prefix="mt1m"):
@@ -38,6 +39,10 @@ class ApproveShown(CallbackData, prefix="mt1s"):
     run_id: int
     first: int
     last: int
+
+
+class UnmatchedPage(CallbackData, prefix="mt1u"):
+    page: int
 
 
 class DirectMentee(CallbackData, prefix="mt1e"):
@@ -255,7 +260,9 @@ async def on_approve_shown(
         callback_answer.text = _("Already decided: here is the current state.")
 
 
-async def show_unmatched(message: Message, services: Services, organization_id: int) -> None:
+async def show_unmatched(
+    message: Message, services: Services, organization_id: int, page: int = 0
+) -> None:
     run = await services.pairing.latest_run(organization_id)
     mentees, _mentors = await services.pairing.cohort(organization_id)
     answers = await services.pairing.answers(organization_id)
@@ -271,7 +278,9 @@ async def show_unmatched(message: Message, services: Services, organization_id: 
         return
     lines = [_("<b>Mentees without a pair</b>: {n}").format(n=len(waiting))]
     builder = InlineKeyboardBuilder()
-    for mentee in waiting[:20]:
+    pages = (len(waiting) + UNMATCHED_PAGE - 1) // UNMATCHED_PAGE
+    page = min(max(page, 0), pages - 1)
+    for mentee in waiting[page * UNMATCHED_PAGE : (page + 1) * UNMATCHED_PAGE]:
         name = display_name(mentee.participant_id, answers.get(mentee.participant_id, {}))
         item = reasons.get(mentee.participant_id)
         if item and item["reasons"]:
@@ -290,8 +299,22 @@ async def show_unmatched(message: Message, services: Services, organization_id: 
             callback_data=DirectMentee(mentee_id=mentee.participant_id),
         )
     builder.adjust(1)
+    if pages > 1:
+        nav = InlineKeyboardBuilder()
+        if page > 0:
+            nav.button(text="←", callback_data=UnmatchedPage(page=page - 1))
+        if page + 1 < pages:
+            nav.button(text="→", callback_data=UnmatchedPage(page=page + 1))
+        builder.attach(nav)
     lines.append(_("Recruit mentors of the missing profile, or assign a mentor directly."))
     await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+
+
+async def on_unmatched_page(
+    query: CallbackQuery, callback_data: UnmatchedPage, services: Services, curator_org_id: int
+) -> None:
+    if isinstance(query.message, Message):
+        await show_unmatched(query.message, services, curator_org_id, callback_data.page)
 
 
 async def on_direct_mentee(
@@ -378,6 +401,7 @@ def build_router() -> Router:
     router.callback_query.register(on_menu, MatchMenu.filter())
     router.callback_query.register(on_proposal, ProposalAct.filter())
     router.callback_query.register(on_approve_shown, ApproveShown.filter())
+    router.callback_query.register(on_unmatched_page, UnmatchedPage.filter())
     router.callback_query.register(on_direct_mentee, DirectMentee.filter())
     router.callback_query.register(on_direct_pick, DirectPick.filter())
     return router

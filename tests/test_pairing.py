@@ -178,3 +178,18 @@ async def test_pairs_list_and_ending_early(harness: Harness) -> None:
     assert "Подбор пар" in str(panel.buttons)
     pairs_again = await harness.press(CURATOR, Section(name="pairs").pack())
     assert "Маша Иванова" not in pairs_again[-1].text
+
+
+async def test_long_lists_page(harness: Harness) -> None:
+    from handlers.matching import UnmatchedPage
+
+    org = await organization(harness)
+    for n in range(12):
+        await ready(harness, org.id, 300 + n, "mentee",
+                    mentee_answers(f"Ученик Номер{n:02d}", form=choice("employer_pupil")))  # fmt: skip
+    await harness.press(CURATOR, MatchMenu(action="run").pack())
+    first = (await harness.press(CURATOR, MatchMenu(action="unmatched").pack()))[-1]
+    assert "Наставляемые без пары</b>: 12" not in first.text and ": 12" in first.text
+    assert "Номер00" in first.text and "Номер11" not in first.text
+    second = (await harness.press(CURATOR, UnmatchedPage(page=1).pack()))[-1]
+    assert "Номер11" in second.text and "Номер00" not in second.text

@@ -312,3 +312,14 @@ async def test_the_sender_with_the_adapter_waits_once_per_429() -> None:
     # One pause of exactly retry_after for everyone (virtual sleeps add up to the time passed).
     assert vt.sleeps[0] == 4.0 and sum(vt.sleeps) == pytest.approx(4.0)
     assert sorted(report.delivered) == [8, 10] and report.unreachable == [9]
+
+
+def test_the_rates_are_settings() -> None:
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
+    settings = Settings(_env_file=None, send_rate_per_second=12.5)  # type: ignore[call-arg]
+    assert (settings.send_rate_per_second, settings.send_rate_per_chat_per_second) == (12.5, 1.0)
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, send_rate_per_chat_per_second=0)  # type: ignore[call-arg]
