@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.matching.profiles import Candidate
 from bot.matching.scoring import Preferences
@@ -191,7 +192,7 @@ def cohort(n_mentees: int, n_mentors: int, *, seed: int = 1, organization_id: in
     return Cohort(mentees, mentors, preferences, frozenset(rejected))
 
 
-def _zipf(size: int, rng: np.random.Generator) -> np.ndarray:
-    weights = 1.0 / np.arange(1, size + 1) ** 0.9
+def _zipf(size: int, rng: np.random.Generator) -> npt.NDArray[np.float64]:
+    weights: npt.NDArray[np.float64] = 1.0 / np.arange(1, size + 1) ** 0.9
     rng.shuffle(weights)
     return weights / weights.sum()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -26,7 +27,7 @@ NOBODY = Preferences.empty()
 W = Weights()
 
 
-def mentee(pid: int = 1, **changes: object) -> Candidate:
+def mentee(pid: int = 1, **changes: Any) -> Candidate:
     base = Candidate(
         participant_id=pid,
         telegram_id=1000 + pid,
@@ -35,10 +36,10 @@ def mentee(pid: int = 1, **changes: object) -> Candidate:
         form="student_pupil",
         age=13,
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
-def mentor(pid: int = 101, **changes: object) -> Candidate:
+def mentor(pid: int = 101, **changes: Any) -> Candidate:
     base = Candidate(
         participant_id=pid,
         telegram_id=1000 + pid,
@@ -50,7 +51,7 @@ def mentor(pid: int = 101, **changes: object) -> Candidate:
         age_max=15,
         capacity=1,
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
 # --- profiles from real answers ---------------------------------------------------------------
@@ -225,7 +226,7 @@ def test_an_allowed_pair_breaks_nothing() -> None:
     ],
 )
 def test_each_constraint(
-    mentee_changes: dict[str, object], mentor_changes: dict[str, object], broken: Violation
+    mentee_changes: dict[str, Any], mentor_changes: dict[str, Any], broken: Violation
 ) -> None:
     assert violations(mentee(**mentee_changes), mentor(**mentor_changes), set()) == [broken]
 

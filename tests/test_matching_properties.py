@@ -49,7 +49,7 @@ def by_slots(n: int, capacities: Sequence[int], edges: Sequence[Edge]) -> tuple[
     plus one "no mentor" column per mentee; a pair is worth BIG + score, so any extra pair
     outweighs every score."""
     slots = [j for j, capacity in enumerate(capacities) for _ in range(capacity)]
-    best_gain = {}
+    best_gain: dict[tuple[int, int], int] = {}
     for mentee, mentor, gain in edges:
         best_gain[(mentee, mentor)] = max(gain, best_gain.get((mentee, mentor), gain))
     big = (max((g for *_, g in edges), default=0) + 1) * (n + 1)
@@ -123,13 +123,24 @@ TIMES = ["morning", "evening"]
 
 
 @st.composite
-def candidates(draw: st.DrawFn, role: str, pid: int) -> Candidate:
+def candidates(draw: st.DrawFn, role: str, pid: int, dense: bool = False) -> Candidate:
     def some(codes: list[str]) -> frozenset[str]:
         return frozenset(draw(st.lists(st.sampled_from(codes), max_size=3)))
 
     low = draw(st.none() | st.integers(10, 16))
     high = draw(st.none() | st.integers(low or 10, 18))
     mentor = role == "mentor"
+    if dense:  # one organization and form, every age allowed: many options per mentee
+        return Candidate(
+            participant_id=pid,
+            telegram_id=pid,
+            organization_id=1,
+            role="mentor" if mentor else "mentee",
+            form="teacher_teacher",
+            capacity=draw(st.integers(1, 2)) if mentor else 1,
+            topics=some(TOPICS),
+            interests=some(INTERESTS),
+        )
     return Candidate(
         participant_id=pid,
         telegram_id=draw(st.integers(1, 12)),
@@ -151,12 +162,12 @@ def candidates(draw: st.DrawFn, role: str, pid: int) -> Candidate:
 
 @st.composite
 def cohorts(
-    draw: st.DrawFn, max_mentees: int = 7, max_mentors: int = 4
+    draw: st.DrawFn, max_mentees: int = 7, max_mentors: int = 4, dense: bool = False
 ) -> tuple[list[Candidate], list[Candidate], Preferences, set[tuple[int, int]]]:
     n = draw(st.integers(0, max_mentees))
     m = draw(st.integers(0, max_mentors))
-    mentees = [draw(candidates("mentee", i + 1)) for i in range(n)]
-    mentors = [draw(candidates("mentor", 100 + j)) for j in range(m)]
+    mentees = [draw(candidates("mentee", i + 1, dense)) for i in range(n)]
+    mentors = [draw(candidates("mentor", 100 + j, dense)) for j in range(m)]
     pairs = [(a.participant_id, b.participant_id) for a in mentees for b in mentors]
     some_pairs = st.lists(st.sampled_from(pairs), max_size=4) if pairs else st.just([])
     rejected = set(draw(some_pairs))
@@ -181,7 +192,11 @@ WEIGHTS = st.builds(
 
 
 @FAST
-@given(cohorts(), WEIGHTS, st.sampled_from([1, 2, 50]))
+@given(
+    st.one_of(cohorts(), cohorts(max_mentees=8, max_mentors=5, dense=True)),
+    WEIGHTS,
+    st.sampled_from([1, 2, 50]),
+)
 def test_propose_is_allowed_full_and_explained(
     cohort: tuple[list[Candidate], list[Candidate], Preferences, set[tuple[int, int]]],
     weights: Weights,

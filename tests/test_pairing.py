@@ -193,3 +193,32 @@ async def test_long_lists_page(harness: Harness) -> None:
     assert "Номер00" in first.text and "Номер11" not in first.text
     second = (await harness.press(CURATOR, UnmatchedPage(page=1).pack()))[-1]
     assert "Номер11" in second.text and "Номер00" not in second.text
+
+
+async def test_the_preference_round_and_mutual_choice(harness: Harness) -> None:
+    from handlers.preferences import PreferencePick, RoundAction
+
+    org = await organization(harness)
+    # Two equal mentors for one mentee: only the mutual choice can decide.
+    anna = await ready(harness, org.id, 111, "mentor", mentor_answers("Анна Сергеевна"))
+    boris = await ready(harness, org.id, 112, "mentor", mentor_answers("Борис Олегович"))
+    masha = await ready(harness, org.id, 201, "mentee", mentee_answers("Маша Иванова"))
+    for mentor in (anna, boris):
+        await harness.press(CURATOR, AdmissionAction(participant_id=mentor, action="admit").pack())
+    await harness.press(CURATOR, RoundAction(open=True).pack())
+    assert "/choose" in texts(harness, 201) and "/choose" in texts(harness, 112)
+
+    cards = (await harness.send(201, "/choose"))[0]
+    assert "Наставник № 1" in cards.text and "Анна" not in cards.text  # cards are anonymous
+    await harness.press(201, PreferencePick(chooser=masha, chosen=boris).pack())
+    await harness.press(112, PreferencePick(chooser=boris, chosen=masha).pack())
+    # Forged: a choice for someone else, and of someone not compatible, change nothing.
+    await harness.press(201, PreferencePick(chooser=boris, chosen=masha).pack())
+    await harness.press(201, PreferencePick(chooser=masha, chosen=masha).pack())
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM preferences") == 2
+
+    await harness.press(CURATOR, MatchMenu(action="run").pack())
+    row = await harness.app.db.fetch_one("SELECT mentor_id, explanation FROM proposals")
+    assert row["mentor_id"] == boris
+    card = next(s for s in harness.session.sent if "Маша Иванова" in s.text and "Почему" in s.text)
+    assert "оба выбрали друг друга" in card.text
