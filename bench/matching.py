@@ -6,8 +6,8 @@
    explanation data, the reasons of the mentees left out). Goal: at most 5 seconds.
 2. The assignment step alone on a regional-scale graph: 70,000 mentees, 14,000 mentors,
    each mentee's 50 best allowed mentors (about 3.5 million edges), and a quarter of that.
-   Goal: at most 10 seconds and 1 GB. The step runs in a child process that loads the
-   edges from a file, so its peak resident memory (``ru_maxrss``) is the step's own: the
+   Goal: at most 10 seconds and 1 GB. The step runs in a fresh child process that loads
+   the edges from a file, so its peak resident memory (``VmHWM``) is the step's own: the
    interpreter, numpy, OR-Tools, the edge arrays and the solver, and nothing of the
    generator.
 
@@ -20,19 +20,19 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bench.synthetic import cohort
+from bench.synthetic import Cohort, cohort
 from bot.matching.assignment import assign_arrays
 from bot.matching.engine import candidate_graph, propose
 from bot.matching.scoring import Weights
@@ -46,8 +46,12 @@ ASSIGN_GOAL_S = 10.0
 ASSIGN_GOAL_MB = 1024.0
 
 
-def whole_run(n_mentees: int, n_mentors: int, repeats: int) -> dict[str, Any]:
+def whole_run(
+    n_mentees: int, n_mentors: int, repeats: int, *, one_group: bool = False
+) -> dict[str, Any]:
     data = cohort(n_mentees, n_mentors, seed=n_mentees)
+    if one_group:
+        data = _one_group(data)
     weights = Weights()
     times: list[float] = []
     for _ in range(repeats):
@@ -61,8 +65,10 @@ def whole_run(n_mentees: int, n_mentors: int, repeats: int) -> dict[str, Any]:
         )
         times.append(time.perf_counter() - start)
     return {
+        "scenario": "one form, every age allowed" if one_group else "college mix of forms",
         "mentees": n_mentees,
         "mentors": n_mentors,
+        "allowed_pairs": _allowed_pairs(data),
         "places": sum(m.capacity for m in data.mentors),
         "matched": len(result.proposals),
         "unmatched_no_mentor": sum(not u.had_allowed for u in result.unmatched),
@@ -72,6 +78,28 @@ def whole_run(n_mentees: int, n_mentors: int, repeats: int) -> dict[str, Any]:
         "repeats": repeats,
         "goal_seconds": WHOLE_RUN_GOAL_S,
     }
+
+
+def _one_group(data: Cohort) -> Cohort:
+    """The worst case for the whole run: everyone in one form and every mentor taking every
+    age, so all 5 million pairs are allowed and the top-k rescue (a max flow over all of
+    them) runs."""
+    form = "student_pupil"
+    mentees = [replace(m, form=form, age=14) for m in data.mentees]
+    mentors = [replace(m, form=form, age=20, age_min=10, age_max=18) for m in data.mentors]
+    return Cohort(mentees, mentors, data.preferences, data.rejected)
+
+
+def _allowed_pairs(data: Cohort) -> int:
+    graph = candidate_graph(
+        data.mentees,
+        data.mentors,
+        weights=Weights(),
+        preferences=data.preferences,
+        rejected=data.rejected,
+        top_k=max(1, len(data.mentors)),
+    )
+    return len(graph.tails)
 
 
 def assignment_step(n_mentees: int, n_mentors: int, workdir: Path) -> dict[str, Any]:
@@ -117,7 +145,7 @@ def _assign_child(path: str) -> None:
     """In a fresh process: load the edges, measure, run the step, measure again."""
     with np.load(path) as stored:
         arrays = {name: stored[name] for name in stored.files}
-    rss_before = _current_rss_mb()
+    rss_before = _status_mb("VmRSS")
     start = time.perf_counter()
     chosen, _ = assign_arrays(
         int(arrays["n_mentees"][0]),
@@ -127,7 +155,9 @@ def _assign_child(path: str) -> None:
         arrays["scores"],
     )
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    # The high-water mark of this process's own memory. Not ru_maxrss: Linux carries that
+    # over from the parent's image across fork and exec, so it would count the generator.
+    peak = _status_mb("VmHWM")
     print(
         json.dumps(
             {
@@ -142,12 +172,13 @@ def _assign_child(path: str) -> None:
     )
 
 
-def _current_rss_mb() -> float:
+def _status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status, in MB."""
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
-    return float("nan")
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def _machine() -> dict[str, Any]:
@@ -184,16 +215,19 @@ def main(argv: list[str]) -> int:
 
     print("\n1. whole run (propose), big college")
     print(
-        f"{'mentees':>8} {'mentors':>8} {'places':>7} {'matched':>8} {'median s':>9} {'best s':>7}"
+        f"{'mentees':>8} {'mentors':>8} {'allowed':>8} {'places':>7} {'matched':>8} "
+        f"{'median s':>9} {'best s':>7}"
     )
     runs = []
-    for fraction in FRACTIONS:
+    sizes = [(fraction, False) for fraction in FRACTIONS] + [(1.0, True)]
+    for fraction, one_group in sizes:
         n, m = (max(1, round(size * fraction * scale)) for size in COLLEGE)
-        row = whole_run(n, m, repeats)
+        row = whole_run(n, m, repeats, one_group=one_group)
         runs.append(row)
         print(
-            f"{n:>8} {m:>8} {row['places']:>7} {row['matched']:>8} "
+            f"{n:>8} {m:>8} {row['allowed_pairs']:>8} {row['places']:>7} {row['matched']:>8} "
             f"{row['seconds_median']:>9.3f} {row['seconds_best']:>7.3f}"
+            + ("  (one form, every age allowed)" if one_group else "")
         )
 
     print("\n2. assignment step alone (child process), regional graph, top 50 per mentee")
@@ -211,10 +245,9 @@ def main(argv: list[str]) -> int:
                 f"{row['seconds']:>8.2f} {row['peak_rss_mb']:>8.1f}"
             )
 
-    whole = runs[-1]
     region = steps[-1]
     verdict = {
-        "whole_run_within_goal": whole["seconds_median"] <= WHOLE_RUN_GOAL_S,
+        "whole_run_within_goal": all(r["seconds_median"] <= WHOLE_RUN_GOAL_S for r in runs),
         "assignment_within_time_goal": region["seconds"] <= ASSIGN_GOAL_S,
         "assignment_within_memory_goal": region["peak_rss_mb"] <= ASSIGN_GOAL_MB,
     }

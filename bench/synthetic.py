@@ -98,7 +98,7 @@ def cohort(n_mentees: int, n_mentors: int, *, seed: int = 1, organization_id: in
     popularity = {form: _zipf(len(topics), rng) for form, topics in FORM_TOPICS.items()}
     interest_p = _zipf(len(_INTERESTS), rng)
 
-    def tags(codes: list[str], p: np.ndarray, count: int) -> frozenset[str]:
+    def tags(codes: list[str], p: npt.NDArray[np.float64], count: int) -> frozenset[str]:
         return frozenset(rng.choice(codes, size=count, replace=False, p=p).tolist())
 
     def schedule(adult: bool) -> tuple[frozenset[str], frozenset[str]]:
@@ -134,7 +134,8 @@ def cohort(n_mentees: int, n_mentors: int, *, seed: int = 1, organization_id: in
             if age is not None:  # a pupil mentor asks for younger mentees, mostly
                 high = min(high, max(want_low, age - int(rng.integers(0, 3))))
                 low = min(low, high)
-            age_min, age_max = low, high
+            age_min: int | None = low
+            age_max: int | None = high
             capacity = int(rng.choice([1, 2, 3, 4, 5], p=_CAPACITY_P))
         else:
             age = int(rng.integers(mentee_low, mentee_high + 1))
@@ -193,6 +194,6 @@ def cohort(n_mentees: int, n_mentors: int, *, seed: int = 1, organization_id: in
 
 
 def _zipf(size: int, rng: np.random.Generator) -> npt.NDArray[np.float64]:
-    weights: npt.NDArray[np.float64] = 1.0 / np.arange(1, size + 1) ** 0.9
+    weights = (1.0 / np.arange(1, size + 1) ** 0.9).astype(np.float64)
     rng.shuffle(weights)
-    return weights / weights.sum()
+    return np.asarray(weights / weights.sum(), np.float64)

@@ -19,6 +19,7 @@ from bot.matching.profiles import Candidate, candidate_from_answers
 from bot.matching.scoring import Preferences, Score, Weights
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService, Status
+from dialogs.model import OTHER
 from storage.repositories.matching import Admission, MatchingRepository, NewPair, Pair, ProposalRow
 from storage.repositories.participants import OrganizationAnswers, Participant
 
@@ -66,11 +67,17 @@ class PairPeople:
     mentee_answers: dict[str, Any] = field(default_factory=dict)
 
 
-def explanation_of(score: Score) -> list[dict[str, Any]]:
-    return [
-        {"kind": part.kind.value, "points": part.points, "matched": list(part.matched)}
-        for part in score.parts
-    ]
+def explanation_of(score: Score, mentee: Candidate) -> list[dict[str, Any]]:
+    """The score's parts as stored with a proposal; a matched typed "other" request is kept as
+    the text itself, since that is what the curator needs to read."""
+    parts = []
+    for part in score.parts:
+        matched = [
+            mentee.topic_other if code == OTHER and mentee.topic_other else code
+            for code in part.matched
+        ]
+        parts.append({"kind": part.kind.value, "points": part.points, "matched": matched})
+    return parts
 
 
 class PairingService:
@@ -220,7 +227,7 @@ class PairingService:
                     p.mentee.participant_id,
                     p.mentor.participant_id,
                     p.score.total,
-                    explanation_of(p.score),
+                    explanation_of(p.score, p.mentee),
                 )
                 for p in result.proposals
             ],

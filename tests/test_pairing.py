@@ -222,3 +222,22 @@ async def test_the_preference_round_and_mutual_choice(harness: Harness) -> None:
     assert row["mentor_id"] == boris
     card = next(s for s in harness.session.sent if "Маша Иванова" in s.text and "Почему" in s.text)
     assert "оба выбрали друг друга" in card.text
+
+
+async def test_a_typed_other_request_is_explained_by_its_text(harness: Harness) -> None:
+    org = await organization(harness)
+    mentor = await ready(
+        harness,
+        org.id,
+        121,
+        "mentor",
+        mentor_answers(
+            "Ирина Львовна", competencies={"choices": ["other"], "other": "Шахматная композиция"}
+        ),
+    )
+    await ready(harness, org.id, 221, "mentee", mentee_answers(
+        "Коля Белов", request={"choices": ["other"], "other": "шахматная композиция"}))  # fmt: skip
+    await harness.press(CURATOR, AdmissionAction(participant_id=mentor, action="admit").pack())
+    await harness.press(CURATOR, MatchMenu(action="run").pack())
+    card = next(s for s in harness.session.sent if "Коля Белов" in s.text and "Почему" in s.text)
+    assert "«шахматная композиция»" in card.text.lower()
