@@ -7,7 +7,7 @@ LOCALES := locales
 DOMAIN := messages
 PYBABEL := $(BIN)/pybabel
 
-.PHONY: run test install install-test venv migrate lint types unit i18n-extract i18n-update i18n-compile i18n clean
+.PHONY: run test install install-test venv migrate lint types unit i18n-extract i18n-update i18n-compile i18n clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ unit: install-test i18n-compile
 
 test: lint types unit
 
+
+# Speed and memory goals (not part of `make test`): prints a table, writes bench/results/.
+bench: install
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
