@@ -16,8 +16,9 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.pairing import MentorCard, Problem
 from bot.services import Services
-from handlers.filters import IsCurator
+from handlers.filters import curator_router
 from handlers.notify import notify
+from handlers.paging import attach_navigation, page_of
 from handlers.people import answer_line, display_name, profile_lines
 from handlers.texts import split_message
 
@@ -55,23 +56,16 @@ async def list_view(
     cards = await services.pairing.mentor_cards(organization_id)
     # Undecided first: that is what the curator came for.
     cards.sort(key=lambda c: (c.admission is not None, c.participant.id))
-    pages = max(1, (len(cards) + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
+    shown, page, pages = page_of(cards, page, PAGE_SIZE)
     builder = InlineKeyboardBuilder()
-    for card in cards[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+    for card in shown:
         name = display_name(card.participant.id, card.answers)
         builder.button(
             text=f"{name} — {card_state(card)}",
             callback_data=AdmissionCard(participant_id=card.participant.id),
         )
     builder.adjust(1)
-    if pages > 1:
-        nav = InlineKeyboardBuilder()
-        if page > 0:
-            nav.button(text="←", callback_data=AdmissionList(page=page - 1))
-        if page + 1 < pages:
-            nav.button(text="→", callback_data=AdmissionList(page=page + 1))
-        builder.attach(nav)
+    attach_navigation(builder, page, pages, lambda n: AdmissionList(page=n))
     waiting = sum(1 for c in cards if c.admission is None)
     if not cards:
         text = _("No mentor has completed the questionnaire yet.")
@@ -269,9 +263,7 @@ async def tell_mentor(
 
 
 def build_router() -> Router:
-    router = Router(name="admission")
-    router.message.filter(IsCurator())
-    router.callback_query.filter(IsCurator())
+    router = curator_router("admission")
     router.message.register(show_list, Command("admission"))
     router.callback_query.register(turn_page, AdmissionList.filter())
     router.callback_query.register(open_card, AdmissionCard.filter())

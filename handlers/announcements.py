@@ -35,7 +35,7 @@ from bot.announcements import (
 )
 from bot.services import Services
 from handlers.delivery import send_text
-from handlers.filters import IsCurator
+from handlers.filters import curator_router
 from handlers.states import AnnounceDialogue
 
 log = logging.getLogger(__name__)
@@ -414,9 +414,7 @@ async def outdated_announcement_button(
 
 
 def build_router() -> Router:
-    router = Router(name="announcements")
-    router.message.filter(IsCurator())
-    router.callback_query.filter(IsCurator())
+    router = curator_router("announcements")
     router.message.register(start_announcement, Command("announce"))
     router.callback_query.register(choose_audience, AnnounceAudience.filter())
     router.callback_query.register(act_on_draft, AnnounceAction.filter())

@@ -12,7 +12,8 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.participants import Status
 from bot.services import Services
-from handlers.filters import IsCurator
+from handlers.filters import curator_router
+from handlers.paging import attach_navigation, page_of
 from handlers.rights import status_title
 
 PAGE_SIZE = 30
@@ -55,9 +56,7 @@ async def candidates_view(
             item[0].participant.id,
         ),
     )
-    pages = max(1, (len(ordered) + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
-    chunk = ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    chunk, page, pages = page_of(ordered, page, PAGE_SIZE)
     if chunk:
         lines += ["", _("Participants, page {page} of {pages}:").format(page=page + 1, pages=pages)]
     for row, status in chunk:
@@ -67,10 +66,7 @@ async def candidates_view(
         role = _("mentor") if row.participant.role == "mentor" else _("mentee")
         lines.append(f"{hd.quote(name)} — {role}, {status_title(status)}")
     builder = InlineKeyboardBuilder()
-    if page > 0:
-        builder.button(text="←", callback_data=CandidatesPage(page=page - 1))
-    if page + 1 < pages:
-        builder.button(text="→", callback_data=CandidatesPage(page=page + 1))
+    attach_navigation(builder, page, pages, lambda n: CandidatesPage(page=n))
     markup = builder.as_markup()
     return "\n".join(lines), markup if markup.inline_keyboard else None
 
@@ -89,9 +85,7 @@ async def turn_page(
 
 
 def build_router() -> Router:
-    router = Router(name="candidates")
-    router.message.filter(IsCurator())
-    router.callback_query.filter(IsCurator())
+    router = curator_router("candidates")
     router.message.register(show_candidates, Command("candidates"))
     router.callback_query.register(turn_page, CandidatesPage.filter())
     return router

@@ -42,7 +42,7 @@ from bot.services import Services
 from dialogs.forms import FORM_DESCRIPTIONS, FORM_TITLES, FederalForm
 from handlers.callbacks import FormAdd, FormToggle, InviteLimitChoice, InviteRoleChoice, LinkRevoke
 from handlers.commands import refresh_chat_commands
-from handlers.filters import IsCurator
+from handlers.filters import curator_router
 from handlers.states import OwnFormDialogue
 
 log = logging.getLogger(__name__)
@@ -463,9 +463,7 @@ async def outdated_curator_button(query: CallbackQuery, callback_answer: Callbac
 
 
 def build_router() -> Router:
-    router = Router(name="curator")
-    router.message.filter(IsCurator())
-    router.callback_query.filter(IsCurator())
+    router = curator_router("curator")
     router.message.register(start_invite, Command("invite"))
     router.message.register(show_links, Command("links"))
     router.message.register(show_forms, Command("forms"))

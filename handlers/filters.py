@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject, User
 
@@ -35,3 +36,11 @@ class IsCurator(Filter):
         if organization_id is None:
             return False
         return {"curator_org_id": organization_id}
+
+
+def curator_router(name: str) -> Router:
+    """A router whose every message and button handler is for curators only."""
+    router = Router(name=name)
+    router.message.filter(IsCurator())
+    router.callback_query.filter(IsCurator())
+    return router

@@ -16,7 +16,8 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.pairing import Outcome, Problem
 from bot.services import Services
-from handlers.filters import IsCurator
+from handlers.filters import curator_router
+from handlers.paging import attach_navigation, page_of
 from handlers.pairs import introduce
 from handlers.people import display_name, explanation, profile_lines, violation_text
 from handlers.preferences import show_round
@@ -24,6 +25,7 @@ from storage.repositories.matching import ProposalRow
 
 SHOWN = 5  # proposals per batch: each is a message with its own buttons
 UNMATCHED_PAGE = 10
+MENTORS_PAGE = 8
 
 
 class MatchMenu(CallbackData, prefix="mt1m"):
@@ -278,9 +280,8 @@ async def show_unmatched(
         return
     lines = [_("<b>Mentees without a pair</b>: {n}").format(n=len(waiting))]
     builder = InlineKeyboardBuilder()
-    pages = (len(waiting) + UNMATCHED_PAGE - 1) // UNMATCHED_PAGE
-    page = min(max(page, 0), pages - 1)
-    for mentee in waiting[page * UNMATCHED_PAGE : (page + 1) * UNMATCHED_PAGE]:
+    shown, page, pages = page_of(waiting, page, UNMATCHED_PAGE)
+    for mentee in shown:
         name = display_name(mentee.participant_id, answers.get(mentee.participant_id, {}))
         item = reasons.get(mentee.participant_id)
         if item and item["reasons"]:
@@ -299,13 +300,7 @@ async def show_unmatched(
             callback_data=DirectMentee(mentee_id=mentee.participant_id),
         )
     builder.adjust(1)
-    if pages > 1:
-        nav = InlineKeyboardBuilder()
-        if page > 0:
-            nav.button(text="←", callback_data=UnmatchedPage(page=page - 1))
-        if page + 1 < pages:
-            nav.button(text="→", callback_data=UnmatchedPage(page=page + 1))
-        builder.attach(nav)
+    attach_navigation(builder, page, pages, lambda n: UnmatchedPage(page=n))
     lines.append(_("Recruit mentors of the missing profile, or assign a mentor directly."))
     await message.answer("\n".join(lines), reply_markup=builder.as_markup())
 
@@ -330,20 +325,18 @@ async def on_direct_mentee(
     if not cards:
         await query.message.answer(_("There are no admitted mentors yet."))
         return
-    page = max(0, callback_data.page)
+    shown, page, pages = page_of(cards, callback_data.page, MENTORS_PAGE)
     builder = InlineKeyboardBuilder()
-    for card in cards[page * 8 : (page + 1) * 8]:
+    for card in shown:
         builder.button(
             text=display_name(card.participant.id, card.answers),
             callback_data=DirectPick(
                 mentee_id=callback_data.mentee_id, mentor_id=card.participant.id
             ),
         )
-    if len(cards) > (page + 1) * 8:
-        builder.button(
-            text="→", callback_data=DirectMentee(mentee_id=callback_data.mentee_id, page=page + 1)
-        )
     builder.adjust(1)
+    mentee_id = callback_data.mentee_id
+    attach_navigation(builder, page, pages, lambda n: DirectMentee(mentee_id=mentee_id, page=n))
     await query.message.answer(_("Choose the mentor:"), reply_markup=builder.as_markup())
 
 
@@ -394,9 +387,7 @@ async def on_direct_pick(
 
 
 def build_router() -> Router:
-    router = Router(name="matching")
-    router.message.filter(IsCurator())
-    router.callback_query.filter(IsCurator())
+    router = curator_router("matching")
     router.message.register(show_menu, Command("matching"))
     router.callback_query.register(on_menu, MatchMenu.filter())
     router.callback_query.register(on_proposal, ProposalAct.filter())

@@ -30,6 +30,7 @@ from bot.services import Services
 from handlers.callbacks import OrgCuratorLink, OrgPage, OrgZoneChoice
 from handlers.curator import bot_username
 from handlers.filters import IsAdmin
+from handlers.paging import attach_navigation
 from handlers.states import NewOrganization
 
 PER_PAGE = 8
@@ -94,16 +95,7 @@ async def organizations_view(
             callback_data=OrgCuratorLink(org_id=organization.id),
         )
     builder.adjust(1)
-    navigation = []
-    if page > 0:
-        navigation.append(("‹ " + _("Back"), OrgPage(page=page - 1)))
-    if page < pages - 1:
-        navigation.append((_("Next") + " ›", OrgPage(page=page + 1)))
-    if navigation:
-        nav = InlineKeyboardBuilder()
-        for text, data in navigation:
-            nav.button(text=text, callback_data=data)
-        builder.attach(nav)
+    attach_navigation(builder, page, pages, lambda n: OrgPage(page=n))
     return "\n".join(lines), builder.as_markup()
 
 

@@ -16,8 +16,9 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.pairing import PairPeople
 from bot.services import Services
-from handlers.filters import IsCurator
+from handlers.filters import curator_router
 from handlers.notify import notify
+from handlers.paging import attach_navigation, page_of
 from handlers.people import contact_line, display_name, profile_lines
 
 PAGE_SIZE = 8
@@ -79,9 +80,7 @@ async def pairs_view(
     pairs = await services.pairing.active_pairs(organization_id)
     if not pairs:
         return _("There are no active pairs yet. Run the matching: /curator"), None
-    pages = max(1, (len(pairs) + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
-    shown = pairs[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown, page, pages = page_of(pairs, page, PAGE_SIZE)
     groups: dict[int, int] = {}
     for item in pairs:
         groups[item.mentor.id] = groups.get(item.mentor.id, 0) + 1
@@ -108,13 +107,7 @@ async def pairs_view(
             callback_data=PairEnd(pair_id=item.pair.id),
         )
     builder.adjust(1)
-    if pages > 1:
-        nav = InlineKeyboardBuilder()
-        if page > 0:
-            nav.button(text="←", callback_data=PairsPage(page=page - 1))
-        if page + 1 < pages:
-            nav.button(text="→", callback_data=PairsPage(page=page + 1))
-        builder.attach(nav)
+    attach_navigation(builder, page, pages, lambda n: PairsPage(page=n))
     return "\n".join(lines), builder.as_markup()
 
 
@@ -185,9 +178,7 @@ async def end_with_reason(
 
 
 def build_router() -> Router:
-    router = Router(name="pairs")
-    router.message.filter(IsCurator())
-    router.callback_query.filter(IsCurator())
+    router = curator_router("pairs")
     router.message.register(show_pairs, Command("pairs"))
     router.callback_query.register(turn_page, PairsPage.filter())
     router.callback_query.register(ask_end, PairEnd.filter())

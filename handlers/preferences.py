@@ -14,7 +14,7 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.matching.profiles import Candidate
 from bot.services import Services
-from handlers.filters import IsCurator
+from handlers.filters import curator_router
 from handlers.notify import notify
 from handlers.people import label
 from storage.repositories.participants import Participant
@@ -164,9 +164,7 @@ async def on_pick(
 
 
 def build_curator_router() -> Router:
-    router = Router(name="preferences-curator")
-    router.message.filter(IsCurator())
-    router.callback_query.filter(IsCurator())
+    router = curator_router("preferences-curator")
     router.message.register(show_round, Command("preferences"))
     router.callback_query.register(on_round, RoundAction.filter())
     return router

@@ -13,7 +13,7 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.services import Services
 from handlers import admission, candidates, curator, matching, pairs
-from handlers.filters import IsCurator
+from handlers.filters import curator_router
 
 
 class Section(CallbackData, prefix="ws1"):
@@ -76,9 +76,7 @@ async def open_section(
 
 
 def build_router() -> Router:
-    router = Router(name="workspace")
-    router.message.filter(IsCurator())
-    router.callback_query.filter(IsCurator())
+    router = curator_router("workspace")
     router.message.register(show_panel, Command("curator"))
     router.callback_query.register(open_section, Section.filter())
     return router

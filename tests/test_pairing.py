@@ -103,7 +103,8 @@ async def test_matching_explains_and_the_curator_approves_rejects_and_assigns(
     assert await harness.app.db.fetch_value("SELECT count(*) FROM rejected_pairs") == 1
     await harness.press(CURATOR, MatchMenu(action="run").pack())
     latest = await harness.app.db.fetch_all(
-        "SELECT mentee_id, mentor_id FROM proposals WHERE run_id = (SELECT max(id) FROM matching_runs)"
+        "SELECT mentee_id, mentor_id FROM proposals "
+        "WHERE run_id = (SELECT max(id) FROM matching_runs)"
     )
     assert (ids["petya"], ids["pavel"]) not in [tuple(r) for r in latest]
 
@@ -185,8 +186,8 @@ async def test_long_lists_page(harness: Harness) -> None:
 
     org = await organization(harness)
     for n in range(12):
-        await ready(harness, org.id, 300 + n, "mentee",
-                    mentee_answers(f"Ученик Номер{n:02d}", form=choice("employer_pupil")))  # fmt: skip
+        answers = mentee_answers(f"Ученик Номер{n:02d}", form=choice("employer_pupil"))
+        await ready(harness, org.id, 300 + n, "mentee", answers)
     await harness.press(CURATOR, MatchMenu(action="run").pack())
     first = (await harness.press(CURATOR, MatchMenu(action="unmatched").pack()))[-1]
     assert "Наставляемые без пары</b>: 12" not in first.text and ": 12" in first.text

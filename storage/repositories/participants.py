@@ -382,7 +382,5 @@ class OrganizationAnswers:
         )
         result: dict[int, dict[str, Any]] = {}
         for row in rows:
-            result.setdefault(row["participant_id"], {})[row["question"]] = json.loads(
-                row["value"]
-            )
+            result.setdefault(row["participant_id"], {})[row["question"]] = json.loads(row["value"])
         return result

@@ -51,7 +51,9 @@ class PreferenceRepository:
         )
         return {r["chosen_id"] for r in rows}
 
-    async def toggle(self, round_id: int, chooser_id: int, chosen_id: int, now: datetime) -> bool | None:
+    async def toggle(
+        self, round_id: int, chooser_id: int, chosen_id: int, now: datetime
+    ) -> bool | None:
         """Add or remove a choice; None when three are already chosen (nothing changes)."""
         async with self._db.transaction() as tx:
             removed = await tx.execute_rowcount(
