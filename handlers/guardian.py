@@ -19,7 +19,7 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from bot.participants import AgeGroup, GuardianCase, GuardianProblem, Relation
 from bot.services import Services
 from dialogs.consent import RELATION_LABELS, REPRESENTATIVE_CONSENT
-from handlers.join import organization_name
+from handlers.join import agreement_keyboard, organization_name
 
 # A full name: at least two words of letters (hyphens and apostrophes allowed).
 FULL_NAME = re.compile(r"^[^\W\d_][^\W\d_'’\-]*(?:[ '’\-]+[^\W\d_][^\W\d_'’\-]*)+$")
@@ -52,16 +52,10 @@ def relation_keyboard() -> InlineKeyboardMarkup:
 
 
 def decision_keyboard(request_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("I agree"), callback_data=GuardianDecision(request_id=request_id, agree=True)
+    return agreement_keyboard(
+        GuardianDecision(request_id=request_id, agree=True),
+        GuardianDecision(request_id=request_id, agree=False),
     )
-    builder.button(
-        text=_("I do not agree"),
-        callback_data=GuardianDecision(request_id=request_id, agree=False),
-    )
-    builder.adjust(2)
-    return builder.as_markup()
 
 
 def consent_text(case: GuardianCase, operator: str, name: str, relation: str) -> str:

@@ -54,17 +54,20 @@ def age_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def consent_keyboard(participant_id: int) -> InlineKeyboardMarkup:
+def agreement_keyboard(agree: CallbackData, decline: CallbackData) -> InlineKeyboardMarkup:
+    """The two buttons under every consent text."""
     builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("I agree"), callback_data=ConsentAnswer(participant_id=participant_id, agree=True)
-    )
-    builder.button(
-        text=_("I do not agree"),
-        callback_data=ConsentAnswer(participant_id=participant_id, agree=False),
-    )
+    builder.button(text=_("I agree"), callback_data=agree)
+    builder.button(text=_("I do not agree"), callback_data=decline)
     builder.adjust(2)
     return builder.as_markup()
+
+
+def consent_keyboard(participant_id: int) -> InlineKeyboardMarkup:
+    return agreement_keyboard(
+        ConsentAnswer(participant_id=participant_id, agree=True),
+        ConsentAnswer(participant_id=participant_id, agree=False),
+    )
 
 
 async def organization_name(services: Services, organization_id: int) -> str:
