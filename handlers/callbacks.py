@@ -49,6 +49,10 @@ class LinkRevoke(CallbackData, prefix="cur1x"):
     invitation_id: int
 
 
+class LinksPage(CallbackData, prefix="cur1g"):
+    page: int
+
+
 class FormToggle(CallbackData, prefix="cur1f"):
     code: str  # "pupil_pupil" ... or "own_3"; re-read from the curator's organization
 

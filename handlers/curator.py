@@ -40,15 +40,23 @@ from bot.organizations import (
 from bot.qr import qr_png
 from bot.services import Services
 from dialogs.forms import FORM_DESCRIPTIONS, FORM_TITLES, FederalForm
-from handlers.callbacks import FormAdd, FormToggle, InviteLimitChoice, InviteRoleChoice, LinkRevoke
+from handlers.callbacks import (
+    FormAdd,
+    FormToggle,
+    InviteLimitChoice,
+    InviteRoleChoice,
+    LinkRevoke,
+    LinksPage,
+)
 from handlers.commands import refresh_chat_commands
 from handlers.filters import curator_router
+from handlers.paging import attach_navigation, page_of
 from handlers.states import OwnFormDialogue
 
 log = logging.getLogger(__name__)
 
 # /links shows this many; a curator rarely has more links working at once.
-MAX_LINKS_SHOWN = 20
+MAX_LINKS_SHOWN = 10  # per page: each link is a long line
 
 
 async def bot_username(bot: Bot, services: Services) -> str:
@@ -270,7 +278,7 @@ async def create_invitation(
 
 # -- /links ------------------------------------------------------------------------------
 async def links_view(
-    services: Services, organization: Organization, bot: Bot, locale: str
+    services: Services, organization: Organization, bot: Bot, locale: str, page: int = 0
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     invitations = await services.invitations.active(organization.id)
     name = hd.quote(organization.name)
@@ -282,7 +290,8 @@ async def links_view(
     username = await bot_username(bot, services)
     lines = [_("<b>Active invitation links of “{name}”</b>").format(name=name)]
     builder = InlineKeyboardBuilder()
-    for number, invitation in enumerate(invitations[:MAX_LINKS_SHOWN], start=1):
+    shown, page, pages = page_of(invitations, page, MAX_LINKS_SHOWN)
+    for number, invitation in enumerate(shown, start=page * MAX_LINKS_SHOWN + 1):
         lines.append(
             "\n"
             + _("{number}. For {role}: {limits}").format(
@@ -297,15 +306,26 @@ async def links_view(
             text=_("Revoke No. {number}").format(number=number),
             callback_data=LinkRevoke(invitation_id=invitation.id),
         )
-    if len(invitations) > MAX_LINKS_SHOWN:
-        lines.append(
-            "\n"
-            + _("…and {count} more. Revoke the links you no longer need to see the rest.").format(
-                count=len(invitations) - MAX_LINKS_SHOWN
-            )
-        )
     builder.adjust(3)
+    attach_navigation(builder, page, pages, lambda n: LinksPage(page=n))
     return "\n".join(lines), builder.as_markup()
+
+
+async def turn_links_page(
+    query: CallbackQuery,
+    callback_data: LinksPage,
+    services: Services,
+    curator_org_id: int,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    organization = await services.organizations.get(curator_org_id)
+    if organization is None or not isinstance(query.message, Message):
+        return
+    text, markup = await links_view(
+        services, organization, bot, i18n.current_locale, callback_data.page
+    )
+    await query.message.edit_text(text, reply_markup=markup)
 
 
 async def show_links(
@@ -470,6 +490,7 @@ def build_router() -> Router:
     router.callback_query.register(choose_invite_role, InviteRoleChoice.filter())
     router.callback_query.register(create_invitation, InviteLimitChoice.filter())
     router.callback_query.register(revoke_link, LinkRevoke.filter())
+    router.callback_query.register(turn_links_page, LinksPage.filter())
     router.callback_query.register(toggle_form, FormToggle.filter())
     router.callback_query.register(ask_own_form, FormAdd.filter())
     router.message.register(receive_own_form, StateFilter(OwnFormDialogue.title), F.text)

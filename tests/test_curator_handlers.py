@@ -358,3 +358,18 @@ async def test_admin_buttons_and_commands_need_an_admin_now(harness: Harness) ->
     await new_org(harness)
     assert "Организации" in (await harness.send(ADMIN, "/orgs"))[0].text
     assert "администраторы" in (await harness.send(CURATOR, "/orgs"))[0].text
+
+
+async def test_a_long_list_of_links_pages(harness: Harness) -> None:
+    from handlers.callbacks import LinksPage
+
+    org = await new_org(harness)
+    await appoint(harness, org, CURATOR)
+    for _ in range(12):
+        await harness.app.services.invitations.create(org.id, InvitationRole.MENTEE, CURATOR)
+    first = (await harness.send(CURATOR, "/links"))[0]
+    assert "10. Для наставляемых" in first.text and "11. Для" not in first.text
+    assert "Далее ›" in [text for text, _ in first.buttons]
+    second = (await harness.press(CURATOR, LinksPage(page=1).pack(), first.message_id))[0]
+    assert "11. Для наставляемых" in second.text and "12. Для наставляемых" in second.text
+    assert "‹ Назад" in [text for text, _ in second.buttons]
