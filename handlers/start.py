@@ -95,11 +95,20 @@ async def start(
 ) -> None:
     """Plain /start: pick up an unfinished joining, or greet and explain how to join."""
     assert message.from_user is not None
-    for participant in await services.participants.of_user(message.from_user.id):
+    participations = await services.participants.of_user(message.from_user.id)
+    for participant in participations:
         if await services.participants.status(participant) is not Status.READY:
             await message.answer(_("Welcome back! Let's continue where you stopped."))
             await join.resume(message, participant, state, services, bot, i18n)
             return
+    if participations:
+        await message.answer(
+            _(
+                "Hello, {name}! You take part in the mentorship programme. Your questionnaire: "
+                "/profile; everything I can do: /help"
+            ).format(name=hd.quote(message.from_user.first_name))
+        )
+        return
     await message.answer(welcome_text(message.from_user.first_name))
 
 

@@ -474,3 +474,15 @@ async def test_help_follows_the_role(harness: Harness) -> None:
     pupil_help = (await harness.send(CHILD, "/help"))[0].text
     assert "Вы куратор" in curator_help and "/candidates" in curator_help
     assert "/candidates" not in pupil_help and "/revoke" in pupil_help and "/mydata" in pupil_help
+
+
+async def test_plain_start_for_a_participant_who_is_ready(harness: Harness) -> None:
+    org = await organization(harness)
+    link = await invitation(harness, org, "mentor")
+    await start_as_adult(harness, MENTOR, link)
+    pid = await participant_id(harness, MENTOR, link)
+    await agree(harness, MENTOR, pid)
+    await fill_questionnaire(harness, MENTOR, pid)
+    await confirm(harness, MENTOR, pid)
+    reply = (await harness.send(MENTOR, "/start"))[0]
+    assert "Вы участник программы наставничества" in reply.text and "/profile" in reply.text
