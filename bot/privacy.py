@@ -20,6 +20,8 @@ class Departure:
     full_name: str | None
     telegram_id: int
     by_representative: bool
+    # The other side of the person's active pairs: their pair ends with the withdrawal.
+    partners: tuple[int, ...] = ()
 
 
 @dataclass
@@ -117,6 +119,7 @@ class DataRightsService:
         ]:
             answers = await self._repository.answers_of(participant.id)
             name = answers.get("full_name")
+            partners = await self._privacy.active_partners(participant.id)
             if await self._repository.delete(participant.id, "withdrawn", today):
                 departures.append(
                     Departure(
@@ -125,6 +128,7 @@ class DataRightsService:
                         name if isinstance(name, str) else None,
                         participant.telegram_id,
                         by_representative,
+                        partners,
                     )
                 )
         await self._privacy.erase_account(telegram_id)

@@ -211,10 +211,16 @@ async def tell_about_departure(
         recipients.append((curator.telegram_id, "curator"))
     if departure.by_representative:
         recipients.append((departure.telegram_id, "child"))
+    recipients += [(partner, "partner") for partner in departure.partners]
     for telegram_id, who in recipients:
         locale = await services.languages.resolve(telegram_id, None)
         with i18n.use_locale(locale):
-            if who == "child":
+            if who == "partner":
+                text = _(
+                    "Your pair has ended: the other participant has left the programme. "
+                    "The curator knows and will help you further."
+                )
+            elif who == "child":
                 text = _(
                     "Your parent or legal representative has withdrawn the consent, so your "
                     "data has been deleted and you no longer take part in the programme."

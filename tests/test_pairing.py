@@ -242,3 +242,20 @@ async def test_a_typed_other_request_is_explained_by_its_text(harness: Harness) 
     await harness.press(CURATOR, MatchMenu(action="run").pack())
     card = next(s for s in harness.session.sent if "Коля Белов" in s.text and "Почему" in s.text)
     assert "«шахматная композиция»" in card.text.lower()
+
+
+async def test_a_withdrawal_ends_the_pair_and_tells_the_partner(harness: Harness) -> None:
+    from handlers.rights import RevokeDecision
+
+    ids = await cohort(harness)
+    await harness.press(CURATOR, MatchMenu(action="run").pack())
+    proposal = await harness.app.db.fetch_value(
+        "SELECT id FROM proposals WHERE mentee_id = ?", (ids["masha"],)
+    )
+    await harness.press(CURATOR, ProposalAct(proposal_id=proposal, action="approve").pack())
+    await harness.send(201, "/revoke")
+    await harness.press(201, RevokeDecision(confirm=True).pack())
+    assert "Ваша пара завершена" in texts(harness, 101)
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM pairs") == 0
+    _, mentors = await harness.app.services.pairing.cohort(ids["org"])
+    assert ids["olga"] in [m.participant_id for m in mentors]  # her place is free again

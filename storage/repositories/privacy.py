@@ -26,6 +26,16 @@ class PrivacyRepository:
             "support_requests": [dict(row) for row in support],
         }
 
+    async def active_partners(self, participant_id: int) -> tuple[int, ...]:
+        """Telegram ids of the other side of this participant's active pairs."""
+        rows = await self._db.fetch_all(
+            "SELECT other.telegram_id FROM pairs pr JOIN participants other "
+            "ON other.id = CASE WHEN pr.mentor_id = ? THEN pr.mentee_id ELSE pr.mentor_id END "
+            "WHERE (pr.mentor_id = ? OR pr.mentee_id = ?) AND pr.ended_on IS NULL",
+            (participant_id, participant_id, participant_id),
+        )
+        return tuple(row["telegram_id"] for row in rows)
+
     async def erase_account(self, telegram_id: int) -> None:
         """Forget the person's settings, messages to support and unfinished dialogues."""
         async with self._db.transaction() as tx:

@@ -129,3 +129,22 @@ async def fill_questionnaire(user: FakeUser, database: Path, *, adult: bool = Tr
             return
         await answer_current(user, database, adult=adult)
     raise AssertionError("the questionnaire did not end:\n" + user.transcript())
+
+
+async def join_as_adult(user: FakeUser, token: str) -> None:
+    """Open the invitation, say 18 or older, agree to the consent: the first question shows."""
+    await user.send_text(f"/start {token}")
+    await user.wait_for_bot_message("сколько вам лет")
+    await user.press("Мне 18 лет или больше")
+    await user.wait_for_bot_message("Согласие на обработку")
+    await user.press("Согласен(на)")
+    await user.wait_for_bot_message("Вопрос 1 из")
+
+
+async def join_as_minor(user: FakeUser, token: str, birth_date: str) -> None:
+    """Open the invitation, say under 18 and give the date of birth."""
+    await user.send_text(f"/start {token}")
+    await user.wait_for_bot_message("сколько вам лет")
+    await user.press("Мне меньше 18 лет")
+    await user.wait_for_bot_message("Напишите дату рождения")
+    await user.send_text(birth_date)

@@ -12,6 +12,8 @@ from tests.e2e.participants import (
     current_question,
     fill_questionnaire,
     guardian_link,
+    join_as_adult,
+    join_as_minor,
     query,
     seed,
 )
@@ -73,11 +75,7 @@ async def test_a_twelve_year_old_and_her_mother(tg: FakeTelegram, seeded_bot) ->
     masha = tg.user(3002, "Маша")
     mother = tg.user(3003, "Елена")
     curator = tg.user(CURATOR, "Куратор")
-    await masha.send_text(f"/start {seeded.mentee_token}")
-    await masha.wait_for_bot_message("сколько вам лет")
-    await masha.press("Мне меньше 18 лет")
-    await masha.wait_for_bot_message("Напишите дату рождения")
-    await masha.send_text("12.03.2014")
+    await join_as_minor(masha, seeded.mentee_token, "12.03.2014")
     await masha.wait_for_bot_message("?start=")
     assert query(bot.database, "SELECT count(*) FROM answers") == [(0,)]
     await curator.send_text("/candidates")
@@ -107,11 +105,7 @@ async def test_a_twelve_year_old_and_her_mother(tg: FakeTelegram, seeded_bot) ->
 async def test_a_sixteen_year_old_before_the_parent(tg: FakeTelegram, seeded_bot) -> None:  # type: ignore[no-untyped-def]
     bot, seeded = seeded_bot
     ivan = tg.user(3004, "Ваня")
-    await ivan.send_text(f"/start {seeded.mentee_token}")
-    await ivan.wait_for_bot_message("сколько вам лет")
-    await ivan.press("Мне меньше 18 лет")
-    await ivan.wait_for_bot_message("Напишите дату рождения")
-    await ivan.send_text("5 января 2010")
+    await join_as_minor(ivan, seeded.mentee_token, "5 января 2010")
     await ivan.wait_for_bot_message("Согласие на обработку")
     await ivan.press("Согласен(на)")
     await ivan.wait_for_bot_message("Вопрос 1 из")
@@ -139,12 +133,7 @@ async def test_a_participant_who_withdraws(tg: FakeTelegram, seeded_bot) -> None
     bot, seeded = seeded_bot
     user = tg.user(3006, "Анна")
     curator = tg.user(CURATOR, "Куратор")
-    await user.send_text(f"/start {seeded.mentor_token}")
-    await user.wait_for_bot_message("сколько вам лет")
-    await user.press("Мне 18 лет или больше")
-    await user.wait_for_bot_message("Согласие на обработку")
-    await user.press("Согласен(на)")
-    await user.wait_for_bot_message("Вопрос 1 из")
+    await join_as_adult(user, seeded.mentor_token)
     await fill_questionnaire(user, bot.database)
     await user.press("Всё верно, отправить")
     await user.wait_for_bot_message("анкета сохранена")
@@ -170,12 +159,7 @@ async def test_a_participant_who_withdraws(tg: FakeTelegram, seeded_bot) -> None
 async def test_restart_in_the_middle_of_the_questionnaire(tg: FakeTelegram, seeded_bot) -> None:  # type: ignore[no-untyped-def]
     bot, seeded = seeded_bot
     user = tg.user(3007, "Игорь")
-    await user.send_text(f"/start {seeded.mentor_token}")
-    await user.wait_for_bot_message("сколько вам лет")
-    await user.press("Мне 18 лет или больше")
-    await user.wait_for_bot_message("Согласие на обработку")
-    await user.press("Согласен(на)")
-    await user.wait_for_bot_message("Вопрос 1 из")
+    await join_as_adult(user, seeded.mentor_token)
     await user.send_text("Орлов Игорь Сергеевич")
     await user.wait_for_bot_message("Вопрос 2 из")
     _, _, key = current_question(bot.database, user.id)
