@@ -10,6 +10,7 @@ from dialogs.tags import MEETING_FORMATS, TIMES_OF_DAY, WEEKDAYS
 def full_name() -> Question:
     return Question(
         key="full_name",
+        label=N_("Full name"),
         kind=QuestionKind.SHORT_TEXT,
         text=N_("Your full name"),
         hint=N_("Surname, first name and patronymic, for example: Ivanova Maria Petrovna."),
@@ -20,6 +21,7 @@ def full_name() -> Question:
 def preferred_days() -> Question:
     return Question(
         key="days",
+        label=N_("Convenient days"),
         kind=QuestionKind.MULTI_CHOICE,
         text=N_("Which days suit you for meetings?"),
         hint=N_("Choose all the days that suit you."),
@@ -30,6 +32,7 @@ def preferred_days() -> Question:
 def preferred_times() -> Question:
     return Question(
         key="times",
+        label=N_("Convenient time"),
         kind=QuestionKind.MULTI_CHOICE,
         text=N_("What time of day suits you for meetings?"),
         hint=N_("Choose all that suit you."),
@@ -40,6 +43,7 @@ def preferred_times() -> Question:
 def meeting_format() -> Question:
     return Question(
         key="meeting_format",
+        label=N_("Meeting format"),
         kind=QuestionKind.SINGLE_CHOICE,
         text=N_("How would you like to meet?"),
         options=MEETING_FORMATS,

@@ -22,6 +22,7 @@ MENTEE = Questionnaire(
         full_name(),
         Question(
             key="birth_date",
+            label=N_("Date of birth"),
             kind=QuestionKind.DATE,
             text=N_("Your date of birth"),
             hint=N_("For example: 12.03.2011."),
@@ -31,6 +32,7 @@ MENTEE = Questionnaire(
         ),
         Question(
             key="contact",
+            label=N_("Contact"),
             kind=QuestionKind.SHORT_TEXT,
             text=N_("How can your mentor contact you?"),
             hint=N_(
@@ -42,6 +44,7 @@ MENTEE = Questionnaire(
         ),
         Question(
             key="parent_contact",
+            label=N_("Contact of a parent"),
             kind=QuestionKind.SHORT_TEXT,
             text=N_("How can your mentor contact your parent?"),
             hint=N_(
@@ -53,6 +56,7 @@ MENTEE = Questionnaire(
         ),
         Question(
             key="category",
+            label=N_("Category"),
             kind=QuestionKind.SINGLE_CHOICE,
             text=N_("Who are you?"),
             options=[
@@ -66,6 +70,7 @@ MENTEE = Questionnaire(
         ),
         Question(
             key="class_course",
+            label=N_("Class or course"),
             kind=QuestionKind.SHORT_TEXT,
             text=N_("Your class or course"),
             hint=N_("For example: 6B, or 2nd year."),
@@ -75,6 +80,7 @@ MENTEE = Questionnaire(
         ),
         Question(
             key="request",
+            label=N_("Main request"),
             kind=QuestionKind.MULTI_CHOICE,
             text=N_("What would you like help with?"),
             hint=N_("This is your main request. Choose up to 3 or write your own."),
@@ -84,6 +90,7 @@ MENTEE = Questionnaire(
         ),
         Question(
             key="subject",
+            label=N_("School subject"),
             kind=QuestionKind.SHORT_TEXT,
             text=N_("Which school subject do you need help with?"),
             hint=N_("For example: mathematics."),
@@ -91,6 +98,7 @@ MENTEE = Questionnaire(
         ),
         Question(
             key="interests",
+            label=N_("Interests"),
             kind=QuestionKind.MULTI_CHOICE,
             text=N_("What do you like doing?"),
             hint=N_("Choose up to 5. It helps to find a mentor who likes the same things."),
@@ -103,6 +111,7 @@ MENTEE = Questionnaire(
         meeting_format(),
         Question(
             key="form",
+            label=N_("Form of mentorship"),
             kind=QuestionKind.SINGLE_CHOICE,
             text=N_("Who would you like as your mentor?"),
             hint=N_(

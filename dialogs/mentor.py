@@ -21,6 +21,7 @@ MENTOR = Questionnaire(
         full_name(),
         Question(
             key="contact",
+            label=N_("Contact"),
             kind=QuestionKind.SHORT_TEXT,
             text=N_("How can your mentees contact you?"),
             hint=N_(
@@ -31,6 +32,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="workplace",
+            label=N_("Place of work or study"),
             kind=QuestionKind.SHORT_TEXT,
             text=N_("Your place of work or study"),
             hint=N_(
@@ -39,6 +41,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="competencies",
+            label=N_("Key competencies"),
             kind=QuestionKind.MULTI_CHOICE,
             text=N_("What can you help with?"),
             hint=N_("These are your key competencies. Choose up to 5 or add your own."),
@@ -48,6 +51,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="subjects",
+            label=N_("School subjects"),
             kind=QuestionKind.SHORT_TEXT,
             text=N_("Which school subjects can you help with?"),
             hint=N_("For example: mathematics, physics."),
@@ -55,6 +59,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="achievements",
+            label=N_("Achievements"),
             kind=QuestionKind.LONG_TEXT,
             text=N_("Your achievements that matter for the programme"),
             hint=N_(
@@ -65,6 +70,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="interests",
+            label=N_("Interests"),
             kind=QuestionKind.MULTI_CHOICE,
             text=N_("Your interests and hobbies"),
             hint=N_("Shared interests help to find a mentee. Choose up to 5."),
@@ -74,6 +80,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="mentee_age_from",
+            label=N_("Mentees' age from"),
             kind=QuestionKind.NUMBER,
             text=N_("What is the youngest age of mentees you would like to work with?"),
             hint=N_("Type a number from 10 to 80."),
@@ -82,6 +89,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="mentee_age_to",
+            label=N_("Mentees' age to"),
             kind=QuestionKind.NUMBER,
             text=N_("And the oldest age?"),
             hint=N_("Type a number up to 80."),
@@ -91,6 +99,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="capacity",
+            label=N_("Mentees at most"),
             kind=QuestionKind.NUMBER,
             text=N_("How many mentees can you take?"),
             hint=N_("1 for one-to-one mentoring, more for a group (up to 10)."),
@@ -99,6 +108,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="time_resource",
+            label=N_("Time for the programme"),
             kind=QuestionKind.SINGLE_CHOICE,
             text=N_("How much time can you give to the programme?"),
             hint=N_("Count the meetings and the preparation for them."),
@@ -114,6 +124,7 @@ MENTOR = Questionnaire(
         meeting_format(),
         Question(
             key="form",
+            label=N_("Form of mentorship"),
             kind=QuestionKind.SINGLE_CHOICE,
             text=N_("Which form of mentorship would you like to take part in?"),
             hint=N_(
@@ -124,6 +135,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="experience",
+            label=N_("Experience of mentoring"),
             kind=QuestionKind.SINGLE_CHOICE,
             text=N_("How much experience in mentoring do you have?"),
             options=[
@@ -134,6 +146,7 @@ MENTOR = Questionnaire(
         ),
         Question(
             key="motivation",
+            label=N_("Motivation"),
             kind=QuestionKind.LONG_TEXT,
             text=N_("Why would you like to become a mentor?"),
             hint=N_("A few sentences about your motivation and what you hope to achieve."),

@@ -102,6 +102,10 @@ class Question(BaseModel):
 
     show_if: ShowIf | None = None
 
+    # A short name (msgid) for lists, cards and registers, e.g. "Main request"; the question
+    # text itself is phrased for asking, not for a column heading.
+    label: str | None = None
+
     @model_validator(mode="before")
     @classmethod
     def _default_text_lengths(cls, data: Any) -> Any:

@@ -40,7 +40,7 @@ def answer_line(role: str, key: str, answers: dict[str, Any]) -> str | None:
     except KeyError:
         return None
     shown = format_answer(question, answers[key], _)
-    return f"{hd.quote(_(question.text))}: {hd.quote(shown)}"
+    return f"{hd.quote(_(question.label or question.text))}: {hd.quote(shown)}"
 
 
 MENTOR_PROFILE_KEYS = (

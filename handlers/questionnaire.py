@@ -117,7 +117,9 @@ def summary_text(step: Step) -> str:
         )
         if len(shown) > SUMMARY_ANSWER_LIMIT:
             shown = shown[: SUMMARY_ANSWER_LIMIT - 1] + "…"
-        lines.append(f"{number}. {hd.quote(_(question.text))}\n    {hd.quote(shown)}")
+        lines.append(
+            f"{number}. {hd.quote(_(question.label or question.text))}\n    {hd.quote(shown)}"
+        )
     lines += ["", _("To change an answer, press its number.")]
     return "\n".join(lines)
 

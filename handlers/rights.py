@@ -73,7 +73,7 @@ async def participation_text(
             shown = format_answer(
                 question, step.answers[question.key], _, step.options_of(question)
             )
-            lines.append(f"• {hd.quote(_(question.text))}: {hd.quote(shown)}")
+            lines.append(f"• {hd.quote(_(question.label or question.text))}: {hd.quote(shown)}")
     return "\n".join(lines)
 
 
