@@ -6,7 +6,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
@@ -20,6 +19,7 @@ from handlers.filters import curator_router
 from handlers.notify import notify
 from handlers.paging import attach_navigation, page_of
 from handlers.people import answer_line, display_name, profile_lines
+from handlers.states import DeclineReason
 from handlers.texts import split_message
 
 PAGE_SIZE = 8
@@ -36,10 +36,6 @@ class AdmissionCard(CallbackData, prefix="adm1c"):
 class AdmissionAction(CallbackData, prefix="adm1a"):
     participant_id: int
     action: str  # admit, decline, trained, noreason
-
-
-class DeclineReason(StatesGroup):
-    text = State()
 
 
 def card_state(card: MentorCard) -> str:

@@ -8,7 +8,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
@@ -20,15 +19,10 @@ from bot.participants import AgeGroup, GuardianCase, GuardianProblem, Relation
 from bot.services import Services
 from dialogs.consent import RELATION_LABELS, REPRESENTATIVE_CONSENT
 from handlers.join import agreement_keyboard, organization_name
+from handlers.states import GuardianDialogue
 
 # A full name: at least two words of letters (hyphens and apostrophes allowed).
 FULL_NAME = re.compile(r"^[^\W\d_][^\W\d_'’\-]*(?:[ '’\-]+[^\W\d_][^\W\d_'’\-]*)+$")
-
-
-class GuardianDialogue(StatesGroup):
-    name = State()
-    relation = State()
-    consent = State()
 
 
 class RelationChoice(CallbackData, prefix="grd1r"):

@@ -8,7 +8,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
@@ -23,14 +22,9 @@ from dialogs.answers import age_in_years
 from dialogs.consent import SELF_CONSENT
 from dialogs.dates import DateTextError, parse_date_text
 from handlers import questionnaire
+from handlers.states import JoinDialogue
 from storage.repositories.invitations import Invitation
 from storage.repositories.participants import Participant
-
-
-class JoinDialogue(StatesGroup):
-    age = State()
-    birth_date = State()
-    consent = State()
 
 
 class AgeAnswer(CallbackData, prefix="join1a"):

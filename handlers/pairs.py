@@ -6,7 +6,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
@@ -20,6 +19,7 @@ from handlers.filters import curator_router
 from handlers.notify import notify
 from handlers.paging import attach_navigation, page_of
 from handlers.people import contact_line, display_name, profile_lines
+from handlers.states import EndReason
 
 PAGE_SIZE = 8
 
@@ -30,10 +30,6 @@ class PairsPage(CallbackData, prefix="pr1l"):
 
 class PairEnd(CallbackData, prefix="pr1e"):
     pair_id: int
-
-
-class EndReason(StatesGroup):
-    text = State()
 
 
 async def introduce(bot: Bot, i18n: I18n, services: Services, people: PairPeople) -> None:

@@ -6,7 +6,6 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
@@ -19,13 +18,10 @@ from bot.services import Services
 from dialogs.answers import OTHER_PROMPT, AnswerError, format_answer
 from dialogs.forms import FORM_DESCRIPTIONS, FederalForm
 from dialogs.model import OTHER, QuestionKind
+from handlers.states import QuestionnaireDialogue
 from storage.repositories.participants import Participant
 
 SUMMARY_ANSWER_LIMIT = 160  # characters of one answer in the summary, to stay within a message
-
-
-class QuestionnaireDialogue(StatesGroup):
-    answering = State()
 
 
 class Pick(CallbackData, prefix="q1p"):

@@ -26,6 +26,30 @@ class AnnounceDialogue(StatesGroup):
     confirm = State()  # the preview is shown
 
 
+class JoinDialogue(StatesGroup):
+    age = State()
+    birth_date = State()
+    consent = State()
+
+
+class GuardianDialogue(StatesGroup):
+    name = State()
+    relation = State()
+    consent = State()
+
+
+class QuestionnaireDialogue(StatesGroup):
+    answering = State()
+
+
+class DeclineReason(StatesGroup):
+    text = State()
+
+
+class EndReason(StatesGroup):
+    text = State()
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -36,4 +60,14 @@ def dialogue_title(state: str) -> str:
         return _("writing an announcement")
     if group == SupportDialogue.__full_group_name__:
         return _("the message to support")
+    if group == JoinDialogue.__full_group_name__:
+        return _("joining the programme")
+    if group == GuardianDialogue.__full_group_name__:
+        return _("the consent for a child")
+    if group == QuestionnaireDialogue.__full_group_name__:
+        return _("the questionnaire (the answers given so far are saved)")
+    if group == DeclineReason.__full_group_name__:
+        return _("the reason for the candidate")
+    if group == EndReason.__full_group_name__:
+        return _("ending a pair")
     return _("the current dialogue")

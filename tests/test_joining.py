@@ -486,3 +486,16 @@ async def test_plain_start_for_a_participant_who_is_ready(harness: Harness) -> N
     await confirm(harness, MENTOR, pid)
     reply = (await harness.send(MENTOR, "/start"))[0]
     assert "Вы участник программы наставничества" in reply.text and "/profile" in reply.text
+
+
+async def test_cancel_names_the_dialogue_and_keeps_the_answers(harness: Harness) -> None:
+    org = await organization(harness)
+    link = await invitation(harness, org, "mentor")
+    await start_as_adult(harness, MENTOR, link)
+    pid = await participant_id(harness, MENTOR, link)
+    await agree(harness, MENTOR, pid)
+    await harness.send(MENTOR, "Соколова Анна Павловна")
+    reply = (await harness.send(MENTOR, "/cancel"))[0].text
+    assert "Остановлено: заполнение анкеты (данные ответы сохранены)" in reply
+    resumed = await harness.send(MENTOR, "/start")
+    assert "Вопрос 2 из" in resumed[-1].text
