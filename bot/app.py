@@ -35,6 +35,7 @@ from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.housekeeping import Housekeeping
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
+from bot.meetings import MeetingService
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
@@ -54,7 +55,8 @@ from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.maintenance import MaintenanceRepository
-from storage.repositories.matching import MatchingRepository
+from storage.repositories.matching import MatchingRepository, PairLookup
+from storage.repositories.meetings import MeetingRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.participants import (
     AnswerCleanup,
@@ -113,6 +115,9 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         pairing=pairing,
         preferences=PreferenceService(
             PreferenceRepository(db), MatchingRepository(db), pairing, clock
+        ),
+        meetings=MeetingService(
+            MeetingRepository(db), PairLookup(db), pairing, organizations, clock
         ),
         sender=sender,
         background=BackgroundTasks(),

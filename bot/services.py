@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
+from bot.meetings import MeetingService
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
@@ -33,6 +34,7 @@ class Services:
     questionnaires: QuestionnaireService
     pairing: PairingService
     preferences: PreferenceService
+    meetings: MeetingService
 
     # Bulk sends share one sender (one global rate) and run as tracked background tasks.
     sender: RateLimitedSender

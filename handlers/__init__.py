@@ -17,6 +17,7 @@ from handlers import (
     join,
     language,
     matching,
+    meetings,
     organizations,
     pairs,
     preferences,
@@ -44,7 +45,7 @@ def get_routers() -> list[Router]:
         pairs,
         announcements,
     )
-    participant_side = (join, guardian, questionnaire, rights, preferences)
+    participant_side = (join, guardian, questionnaire, rights, preferences, meetings)
     return [
         *(module.build_router() for module in (common, start, language, support, reachability)),
         *(module.build_router() for module in curator_side),

@@ -21,6 +21,7 @@ def bot_commands() -> list[BotCommand]:
         BotCommand(command="start", description=_("What the programme is and how to join")),
         BotCommand(command="help", description=_("What I can do for you")),
         BotCommand(command="profile", description=_("My questionnaire and answers")),
+        BotCommand(command="meetings", description=_("My meetings: plan, move, cancel")),
         BotCommand(command="mydata", description=_("All data the bot keeps about me")),
         BotCommand(command="revoke", description=_("Withdraw consent and delete my data")),
         BotCommand(command="choose", description=_("Choose whom I would like to work with")),

@@ -16,6 +16,7 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from bot.pairing import PairPeople
 from bot.services import Services
 from handlers.filters import curator_router
+from handlers.meetings import MeetPlan
 from handlers.notify import notify
 from handlers.paging import attach_navigation, page_of
 from handlers.people import contact_line, display_name, profile_lines
@@ -67,7 +68,16 @@ async def introduce(bot: Bot, i18n: I18n, services: Services, people: PairPeople
                     )
                 )
             text = "\n".join(lines)
-        await notify(bot, person.telegram_id, text)
+            markup = None
+            if other_role == "mentee":
+                # The mentor proposes the first meeting, the acquaintance meeting.
+                builder = InlineKeyboardBuilder()
+                builder.button(
+                    text=_("Propose the first meeting"),
+                    callback_data=MeetPlan(pair_id=people.pair.id),
+                )
+                markup = builder.as_markup()
+        await notify(bot, person.telegram_id, text, markup)
 
 
 async def pairs_view(

@@ -118,6 +118,7 @@ async def show_help(message: Message, services: Services) -> None:
         _("<b>What I can do</b>"),
         _("/start: what the programme is and how to join"),
         _("/profile: your questionnaire; answers can be changed"),
+        _("/meetings: your meetings with your pair: plan, move or cancel"),
         _("/mydata: everything the bot keeps about you, as a message and a file"),
         _("/revoke: withdraw the consent; your data is deleted"),
         _("/choose: when the curator opens it, choose whom you would like to work with"),

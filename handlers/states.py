@@ -50,6 +50,11 @@ class EndReason(StatesGroup):
     text = State()
 
 
+class MeetingDialogue(StatesGroup):
+    place = State()
+    cancel_reason = State()
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -70,4 +75,6 @@ def dialogue_title(state: str) -> str:
         return _("the reason for the candidate")
     if group == EndReason.__full_group_name__:
         return _("ending a pair")
+    if group == MeetingDialogue.__full_group_name__:
+        return _("planning a meeting")
     return _("the current dialogue")

@@ -310,3 +310,19 @@ class MatchingRepository:
                 (today.isoformat(), reason, pair_id),
             )
         return changed == 1
+
+
+class PairLookup:
+    """The active pairs a Telegram user belongs to, on either side."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def active_of_telegram_user(self, telegram_id: int) -> list[Pair]:
+        rows = await self._db.fetch_all(
+            "SELECT pr.* FROM pairs pr JOIN participants p "
+            "ON p.id = pr.mentor_id OR p.id = pr.mentee_id "
+            "WHERE p.telegram_id = ? AND pr.ended_on IS NULL ORDER BY pr.id",
+            (telegram_id,),
+        )
+        return [_pair(r) for r in rows]

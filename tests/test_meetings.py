@@ -1,0 +1,114 @@
+"""A pair agrees on a meeting in the chat: proposal, confirmation, moving, cancelling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from handlers.matching import MatchMenu, ProposalAct
+from handlers.meetings import MeetAnswer, MeetCancel, MeetDay, MeetFormat, MeetPlan, MeetTime
+from tests.inprocess import Harness
+from tests.joining import CURATOR
+from tests.test_pairing import cohort, texts
+
+OLGA, MASHA = 101, 201
+
+
+async def approved_pair(harness: Harness) -> tuple[dict[str, int], int]:
+    ids = await cohort(harness)
+    await harness.press(CURATOR, MatchMenu(action="run").pack())
+    proposal = await harness.app.db.fetch_value(
+        "SELECT id FROM proposals WHERE mentee_id = ?", (ids["masha"],)
+    )
+    await harness.press(CURATOR, ProposalAct(proposal_id=proposal, action="approve").pack())
+    pair_id = await harness.app.db.fetch_value("SELECT id FROM pairs")
+    return ids, int(pair_id)
+
+
+async def propose(
+    harness: Harness,
+    user: int,
+    pair_id: int,
+    day: str,
+    at: str,
+    place: str,
+    *,
+    online: bool = True,
+    replaces: int = 0,
+) -> None:
+    await harness.press(user, MeetPlan(pair_id=pair_id, replaces=replaces).pack())
+    await harness.press(user, MeetDay(pair_id=pair_id, day=day, replaces=replaces).pack())
+    await harness.press(user, MeetTime(pair_id=pair_id, day=day, at=at, replaces=replaces).pack())
+    await harness.press(user, MeetFormat(pair_id=pair_id, day=day, at=at, online=online,
+                                         replaces=replaces).pack())  # fmt: skip
+    await harness.send(user, place)
+
+
+async def test_the_mentor_proposes_and_the_mentee_confirms(harness: Harness) -> None:
+    _, pair_id = await approved_pair(harness)
+    intro = next(s for s in harness.session.sent if s.chat_id == OLGA and "Знакомьтесь" in s.text)
+    assert "Предложить первую встречу" in str(intro.buttons)
+    calendar = (await harness.press(OLGA, MeetPlan(pair_id=pair_id).pack()))[-1]
+    # The clock says 12 March 2026, 18:30 in Chita: earlier days of the week are not offered.
+    first_week = [text for text, _ in calendar.buttons][:7]
+    assert first_week == ["·", "·", "·", "12", "13", "14", "15"]
+
+    await propose(harness, OLGA, pair_id, "20260317", "1500", "https://meet.example/abc")
+    offer = [s for s in harness.session.sent if s.chat_id == MASHA][-1]
+    assert "предлагает встречу" in offer.text and "Встреча-знакомство" in offer.text
+    assert "17 марта 2026" in offer.text and "15:00" in offer.text and "Asia/Chita" in offer.text
+    row = await harness.app.db.fetch_one("SELECT id, status, starts_at, kind FROM meetings")
+    # 15:00 in Chita (UTC+9) is 06:00 UTC.
+    assert tuple(row)[1:] == ("proposed", "2026-03-17T06:00:00+00:00", "acquaintance")
+
+    # The proposer cannot confirm their own proposal; a stranger cannot either.
+    await harness.press(OLGA, MeetAnswer(meeting_id=row["id"], confirm=True).pack())
+    await harness.press(9999, MeetAnswer(meeting_id=row["id"], confirm=True).pack())
+    assert await harness.app.db.fetch_value("SELECT status FROM meetings") == "proposed"
+
+    await harness.press(MASHA, MeetAnswer(meeting_id=row["id"], confirm=True).pack())
+    assert await harness.app.db.fetch_value("SELECT status FROM meetings") == "confirmed"
+    assert "Встреча подтверждена" in texts(harness, OLGA)
+    assert "Встреча подтверждена" in texts(harness, MASHA)
+    listing = await harness.send(MASHA, "/meetings")
+    assert "подтверждена" in listing[0].text and "Ольга Викторовна" in listing[0].text
+    # A second tap on the old button decides nothing twice.
+    await harness.press(MASHA, MeetAnswer(meeting_id=row["id"], confirm=True).pack())
+    assert "Уже решено" in (harness.session.callback_answers()[-1].text or "")
+
+
+async def test_another_time_moving_and_cancelling(harness: Harness) -> None:
+    _, pair_id = await approved_pair(harness)
+    await propose(harness, OLGA, pair_id, "20260317", "1500", "Кабинет 12", online=False)
+    first = await harness.app.db.fetch_value("SELECT id FROM meetings")
+    await harness.press(MASHA, MeetAnswer(meeting_id=first, confirm=False).pack())
+    await propose(harness, MASHA, pair_id, "20260318", "1600", "Кабинет 12", online=False)
+    rows = await harness.app.db.fetch_all("SELECT status, cancel_reason FROM meetings ORDER BY id")
+    assert [tuple(r) for r in rows] == [("cancelled", "superseded"), ("proposed", None)]
+    second = await harness.app.db.fetch_value("SELECT max(id) FROM meetings")
+    await harness.press(OLGA, MeetAnswer(meeting_id=second, confirm=True).pack())
+
+    await propose(harness, OLGA, pair_id, "20260319", "1700", "Кабинет 14", online=False,
+                  replaces=second)  # fmt: skip
+    statuses = await harness.app.db.fetch_all("SELECT status FROM meetings ORDER BY id")
+    assert [r[0] for r in statuses] == ["cancelled", "cancelled", "proposed"]
+    third = await harness.app.db.fetch_value("SELECT max(id) FROM meetings")
+    await harness.press(MASHA, MeetCancel(meeting_id=third).pack())
+    await harness.send(MASHA, "Заболела")
+    assert await harness.app.db.fetch_value("SELECT cancel_reason FROM meetings WHERE id = ?",
+                                            (third,)) == "Заболела"  # fmt: skip
+    assert "Причина: Заболела" in texts(harness, OLGA)
+    assert (
+        "Встреча с вашей парой пока не запланирована"
+        in (await harness.send(OLGA, "/meetings"))[-1].text
+    )
+
+
+async def test_times_out_of_range_and_strangers_are_refused(harness: Harness) -> None:
+    _, pair_id = await approved_pair(harness)
+    await propose(harness, OLGA, pair_id, "20260312", "0900", "link")  # already past in Chita
+    assert "слишком близко или уже прошло" in harness.session.sent[-1].text
+    await propose(harness, OLGA, pair_id, "20261001", "0900", "link")
+    assert "восьми недель" in harness.session.sent[-1].text
+    await propose(harness, 9999, pair_id, "20260317", "1500", "link")
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM meetings") == 0
+    assert harness.clock.now() == datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
