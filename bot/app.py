@@ -32,6 +32,7 @@ from bot.announcements import AnnouncementService
 from bot.background import BackgroundTasks
 from bot.clock import Clock, SystemClock
 from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
+from bot.holidays import HolidayService
 from bot.housekeeping import Housekeeping
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
@@ -53,6 +54,7 @@ from handlers.middlewares import InFlightUpdates, StoredLocaleMiddleware
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
+from storage.repositories.holidays import HolidayRepository
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.maintenance import MaintenanceRepository
 from storage.repositories.matching import MatchingRepository, PairLookup
@@ -93,6 +95,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     pairing = PairingService(
         MatchingRepository(db), OrganizationAnswers(db), participants, organizations, clock
     )
+    holidays = HolidayService(HolidayRepository(db), clock)
     sender = RateLimitedSender(
         settings.send_rate_per_second, settings.send_rate_per_chat_per_second
     )
@@ -117,8 +120,9 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             PreferenceRepository(db), MatchingRepository(db), pairing, clock
         ),
         meetings=MeetingService(
-            MeetingRepository(db), PairLookup(db), pairing, organizations, clock
+            MeetingRepository(db), PairLookup(db), pairing, organizations, holidays, clock
         ),
+        holidays=holidays,
         sender=sender,
         background=BackgroundTasks(),
         announcements=AnnouncementService(ReachabilityRepository(db), sender, clock),

@@ -10,9 +10,17 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.holidays import HolidayService
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
-from bot.schedule import MeetingKind, local_to_utc, next_kind, utc_to_local
+from bot.schedule import (
+    Holiday,
+    MeetingKind,
+    holiday_on,
+    local_to_utc,
+    next_kind,
+    utc_to_local,
+)
 from storage.repositories.matching import PairLookup
 from storage.repositories.meetings import Meeting, MeetingRepository
 from storage.repositories.participants import Participant
@@ -29,6 +37,7 @@ class MeetingProblem(StrEnum):
     BAD_PLACE = "bad_place"
     DECIDED = "decided"  # already confirmed, cancelled or replaced
     FINISHED = "finished"  # the final meeting was held: no next meeting
+    HOLIDAY = "holiday"  # the day falls on the organization's holidays
 
 
 @dataclass(frozen=True)
@@ -54,12 +63,14 @@ class MeetingService:
         pairs: PairLookup,
         pairing: PairingService,
         organizations: OrganizationService,
+        holidays: HolidayService,
         clock: Clock,
     ) -> None:
         self._repository = repository
         self._pairs = pairs
         self._pairing = pairing
         self._organizations = organizations
+        self._holidays = holidays
         self._clock = clock
 
     async def side(self, pair_id: int, telegram_id: int) -> Side | None:
@@ -79,6 +90,9 @@ class MeetingService:
             )
             return Side(people, me, other, timezone)
         return None
+
+    async def holidays(self, side: Side, today: date) -> list[Holiday]:
+        return await self._holidays.for_calendar(side.people.pair.organization_id, today)
 
     def local_today(self, timezone: str) -> date:
         return utc_to_local(self._clock.now(), timezone).date()
@@ -100,6 +114,9 @@ class MeetingService:
         place = " ".join(place.split())
         if not 1 <= len(place) <= PLACE_LIMIT:
             return MeetingProblem.BAD_PLACE
+        today = self.local_today(side.timezone)
+        if holiday_on(day, await self.holidays(side, today)):
+            return MeetingProblem.HOLIDAY
         starts_at = local_to_utc(datetime.combine(day, at), side.timezone)
         now = self._clock.now()
         if starts_at < now + EARLIEST:

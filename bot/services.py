@@ -8,6 +8,7 @@ from bot.announcements import AnnouncementService
 from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.config import Settings
+from bot.holidays import HolidayService
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
 from bot.meetings import MeetingService
@@ -35,6 +36,7 @@ class Services:
     pairing: PairingService
     preferences: PreferenceService
     meetings: MeetingService
+    holidays: HolidayService
 
     # Bulk sends share one sender (one global rate) and run as tracked background tasks.
     sender: RateLimitedSender

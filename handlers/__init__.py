@@ -14,6 +14,7 @@ from handlers import (
     curator,
     fallback,
     guardian,
+    holidays,
     join,
     language,
     matching,
@@ -44,6 +45,7 @@ def get_routers() -> list[Router]:
         matching,
         pairs,
         announcements,
+        holidays,
     )
     participant_side = (join, guardian, questionnaire, rights, preferences, meetings)
     return [

@@ -23,8 +23,10 @@ CURATOR_COMMANDS = (
     "matching",
     "pairs",
     "announce",
+    "preferences",
+    "holidays",
 )
-CURATOR_CALLBACK_PREFIXES = ("cur1", "cand1", "ws1", "adm1", "mt1", "pr1", "ann1")
+CURATOR_CALLBACK_PREFIXES = ("cur1", "cand1", "ws1", "adm1", "mt1", "pr1", "ann1", "hol1")
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)
 

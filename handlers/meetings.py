@@ -17,7 +17,7 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.formatting import format_moment
 from bot.meetings import MeetingProblem, MeetingView, Side
-from bot.schedule import calendar_days
+from bot.schedule import Holiday, calendar_days
 from bot.services import Services
 from handlers.notify import notify
 from handlers.people import display_name
@@ -88,9 +88,11 @@ def meeting_text(view: MeetingView, locale: str) -> str:
     )
 
 
-def calendar_keyboard(side: Side, today: date, replaces: int) -> InlineKeyboardMarkup:
+def calendar_keyboard(
+    side: Side, today: date, replaces: int, holidays: list[Holiday]
+) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    rows = calendar_days(today, weeks=4)
+    rows = calendar_days(today, weeks=4, holidays=holidays)
     for week in rows:
         for cell in week:
             if cell.selectable:
@@ -121,7 +123,9 @@ async def start_planning(message: Message, side: Side, services: Services, repla
             "Choose the day of the meeting with {name} (the dates of the next four weeks, "
             "Monday first):"
         ).format(name=hd.quote(other)),
-        reply_markup=calendar_keyboard(side, today, replaces),
+        reply_markup=calendar_keyboard(
+            side, today, replaces, await services.meetings.holidays(side, today)
+        ),
     )
 
 
@@ -258,6 +262,9 @@ def problem_text(problem: MeetingProblem) -> str:
         MeetingProblem.BAD_PLACE: _("Please write the place or the link in 1 to 300 characters."),
         MeetingProblem.DECIDED: _("Already decided: see /meetings."),
         MeetingProblem.FINISHED: _("The final meeting of your pair has already been held."),
+        MeetingProblem.HOLIDAY: _(
+            "That day falls on the holidays; please choose another: /meetings"
+        ),
     }[problem]
 
 
@@ -375,7 +382,7 @@ async def on_cancel_reason(
 
 
 async def on_noop(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = _("This day cannot be chosen.")
+    callback_answer.text = _("This day cannot be chosen: it is past or on the holidays.")
 
 
 def build_router() -> Router:

@@ -55,6 +55,10 @@ class MeetingDialogue(StatesGroup):
     cancel_reason = State()
 
 
+class HolidayDialogue(StatesGroup):
+    range = State()
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -77,4 +81,6 @@ def dialogue_title(state: str) -> str:
         return _("ending a pair")
     if group == MeetingDialogue.__full_group_name__:
         return _("planning a meeting")
+    if group == HolidayDialogue.__full_group_name__:
+        return _("adding holidays")
     return _("the current dialogue")

@@ -12,7 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.services import Services
-from handlers import admission, candidates, curator, matching, pairs
+from handlers import admission, candidates, curator, holidays, matching, pairs
 from handlers.filters import curator_router
 
 
@@ -30,6 +30,7 @@ def panel_keyboard() -> InlineKeyboardMarkup:
         ("invite", _("New invitation link")),
         ("links", _("Active links")),
         ("forms", _("Forms of mentorship")),
+        ("holidays", _("Holidays")),
     ):
         builder.button(text=title, callback_data=Section(name=name))
     builder.adjust(2)
@@ -73,6 +74,8 @@ async def open_section(
         await curator.show_links(message, services, curator_org_id, bot, i18n)
     elif name == "forms":
         await curator.show_forms(message, services, curator_org_id)
+    elif name == "holidays":
+        await holidays.show_holidays(message, services, curator_org_id)
 
 
 def build_router() -> Router:

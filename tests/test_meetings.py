@@ -112,3 +112,33 @@ async def test_times_out_of_range_and_strangers_are_refused(harness: Harness) ->
     await propose(harness, 9999, pair_id, "20260317", "1500", "link")
     assert await harness.app.db.fetch_value("SELECT count(*) FROM meetings") == 0
     assert harness.clock.now() == datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
+
+
+async def test_holidays_are_entered_by_the_curator_and_avoided(harness: Harness) -> None:
+    from handlers.holidays import HolidayAdd, HolidayRemove
+
+    _, pair_id = await approved_pair(harness)
+    empty = (await harness.send(CURATOR, "/holidays"))[0]
+    assert "Каникулы не указаны" in empty.text
+    await harness.press(CURATOR, HolidayAdd().pack())
+    refused = await harness.send(CURATOR, "каникулы скоро")
+    assert "две даты и название" in refused[-1].text
+    await harness.send(CURATOR, "20.03.2026 – 29.03.2026 Весенние каникулы")
+    listing = harness.session.sent[-1]
+    assert "20.03.2026 – 29.03.2026: Весенние каникулы" in listing.text
+
+    calendar = (await harness.press(OLGA, MeetPlan(pair_id=pair_id).pack()))[-1]
+    days = [text for text, _ in calendar.buttons]
+    assert days[7:14] == ["16", "17", "18", "19", "·", "·", "·"]  # 20-22 March: holidays
+    await propose(harness, OLGA, pair_id, "20260324", "1500", "link")
+    assert "приходится на каникулы" in harness.session.sent[-1].text
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM meetings") == 0
+
+    # A pupil cannot touch the holidays.
+    await harness.send(MASHA, "/holidays")
+    assert "куратор" in harness.session.sent[-1].text.lower()
+    holiday_id = await harness.app.db.fetch_value("SELECT id FROM holidays")
+    await harness.press(MASHA, HolidayRemove(holiday_id=holiday_id).pack())
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM holidays") == 1
+    await harness.press(CURATOR, HolidayRemove(holiday_id=holiday_id).pack())
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM holidays") == 0

@@ -1,0 +1,138 @@
+"""/holidays: the curator enters the organization's holidays; meetings are not planned then."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.utils.text_decorations import html_decoration as hd
+
+from bot.holidays import HolidayProblem, parse_range
+from bot.schedule import utc_to_local
+from bot.services import Services
+from handlers.filters import curator_router
+from handlers.states import HolidayDialogue
+
+
+class HolidayAdd(CallbackData, prefix="hol1a"):
+    pass
+
+
+class HolidayRemove(CallbackData, prefix="hol1d"):
+    holiday_id: int
+
+
+async def local_today(services: Services, organization_id: int) -> date:
+    """Today where the organization is: holidays are its local dates."""
+    organization = await services.organizations.get(organization_id)
+    zone = organization.timezone if organization else services.settings.default_timezone
+    return utc_to_local(services.clock.now(), zone).date()
+
+
+async def holidays_view(
+    services: Services, organization_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    today = await local_today(services, organization_id)
+    rows = await services.holidays.listing(organization_id, today)
+    builder = InlineKeyboardBuilder()
+    if rows:
+        lines = [_("<b>Holidays</b>: no meetings are planned on these days.")]
+        for number, row in enumerate(rows, start=1):
+            lines.append(
+                f"{number}. {row.starts_on:%d.%m.%Y} – {row.ends_on:%d.%m.%Y}: "
+                f"{hd.quote(row.title)}"
+            )
+            builder.button(
+                text=_("Delete No. {n}").format(n=number),
+                callback_data=HolidayRemove(holiday_id=row.id),
+            )
+    else:
+        lines = [_("No holidays are entered. Meetings can be planned on any day.")]
+    builder.button(text=_("Add holidays"), callback_data=HolidayAdd())
+    builder.adjust(3)
+    return "\n".join(lines), builder.as_markup()
+
+
+async def show_holidays(message: Message, services: Services, curator_org_id: int) -> None:
+    text, markup = await holidays_view(services, curator_org_id)
+    await message.answer(text, reply_markup=markup)
+
+
+async def ask_range(query: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(HolidayDialogue.range)
+    if isinstance(query.message, Message):
+        await query.message.answer(
+            _(
+                "Write the dates and the name in one message, for example:\n"
+                "30.12.2026 – 10.01.2027 Winter holidays"
+            )
+        )
+
+
+def problem_text(problem: HolidayProblem) -> str:
+    return {
+        HolidayProblem.FORMAT: _(
+            "Please write two dates and a name, for example: "
+            "30.12.2026 – 10.01.2027 Winter holidays"
+        ),
+        HolidayProblem.ORDER: _("The end comes before the start; please check the dates."),
+        HolidayProblem.TOO_LONG: _("Holidays longer than 120 days look like a typo; please check."),
+        HolidayProblem.PAST: _("These holidays are already over."),
+        HolidayProblem.TITLE: _("Please add a name of up to 100 characters after the dates."),
+    }[problem]
+
+
+async def receive_range(
+    message: Message, state: FSMContext, services: Services, curator_org_id: int
+) -> None:
+    text = " ".join((message.text or "").split())
+    # The name follows the second date: split after the date range.
+    parts = text.split(" ")
+    for cut in range(len(parts) - 1, 0, -1):
+        parsed = parse_range(" ".join(parts[:cut]))
+        if not isinstance(parsed, HolidayProblem):
+            title = " ".join(parts[cut:])
+            break
+    else:
+        await message.answer(problem_text(HolidayProblem.FORMAT))
+        return
+    today = await local_today(services, curator_org_id)
+    result = await services.holidays.add(curator_org_id, parsed[0], parsed[1], title, today)
+    if isinstance(result, HolidayProblem):
+        await message.answer(problem_text(result))
+        return
+    await state.clear()
+    text, markup = await holidays_view(services, curator_org_id)
+    await message.answer(text, reply_markup=markup)
+
+
+async def remove(
+    query: CallbackQuery,
+    callback_data: HolidayRemove,
+    services: Services,
+    curator_org_id: int,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if not await services.holidays.remove(curator_org_id, callback_data.holiday_id):
+        callback_answer.text = _("Already deleted: here is the current list.")
+    text, markup = await holidays_view(services, curator_org_id)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=markup)
+
+
+def build_router() -> Router:
+    router = curator_router("holidays")
+    router.message.register(show_holidays, Command("holidays"))
+    router.callback_query.register(ask_range, HolidayAdd.filter())
+    router.callback_query.register(remove, HolidayRemove.filter())
+    router.message.register(
+        receive_range, StateFilter(HolidayDialogue.range), F.text, ~F.text.startswith("/")
+    )
+    return router
