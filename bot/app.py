@@ -43,6 +43,7 @@ from bot.participants import ParticipantService
 from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
+from bot.reminders import ReminderService
 from bot.retry import RetryAfterMiddleware
 from bot.scheduler import APSchedulerAdapter
 from bot.sender import RateLimitedSender
@@ -51,6 +52,7 @@ from bot.support import SupportService
 from handlers import setup_handlers
 from handlers.commands import register_commands, register_role_commands
 from handlers.middlewares import InFlightUpdates, StoredLocaleMiddleware
+from handlers.reminders import deliver_reminders
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
@@ -68,12 +70,14 @@ from storage.repositories.participants import (
 from storage.repositories.preferences import PreferenceRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.reachability import ReachabilityRepository
+from storage.repositories.reminders import ReminderRepository
 from storage.repositories.support import SupportRepository
 from storage.repositories.users import UserRepository
 
 log = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+REMINDER_TICK = timedelta(seconds=5)
 
 
 @dataclass
@@ -96,6 +100,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         MatchingRepository(db), OrganizationAnswers(db), participants, organizations, clock
     )
     holidays = HolidayService(HolidayRepository(db), clock)
+    reminders = ReminderService(ReminderRepository(db), MeetingRepository(db), clock)
     sender = RateLimitedSender(
         settings.send_rate_per_second, settings.send_rate_per_chat_per_second
     )
@@ -120,9 +125,16 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             PreferenceRepository(db), MatchingRepository(db), pairing, clock
         ),
         meetings=MeetingService(
-            MeetingRepository(db), PairLookup(db), pairing, organizations, holidays, clock
+            MeetingRepository(db),
+            PairLookup(db),
+            pairing,
+            organizations,
+            holidays,
+            reminders,
+            clock,
         ),
         holidays=holidays,
+        reminders=reminders,
         sender=sender,
         background=BackgroundTasks(),
         announcements=AnnouncementService(ReachabilityRepository(db), sender, clock),
@@ -170,6 +182,12 @@ async def build_application(
     scheduler = APSchedulerAdapter(settings.default_timezone)
     housekeeping = Housekeeping(MaintenanceRepository(db), clock)
     scheduler.add_interval("housekeeping", housekeeping.run, timedelta(hours=6))
+
+    # The tick re-reads the reminders table each time: nothing due is lost across restarts.
+    async def send_due_reminders() -> None:
+        await deliver_reminders(bot, i18n, services)
+
+    scheduler.add_interval("reminders", send_due_reminders, REMINDER_TICK)
 
     app = Application(settings, bot, dispatcher, db, scheduler, i18n, services, in_flight)
 

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.holidays import HolidayService
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
+from bot.reminders import ReminderService
 from bot.schedule import (
     Holiday,
     MeetingKind,
@@ -64,6 +65,7 @@ class MeetingService:
         pairing: PairingService,
         organizations: OrganizationService,
         holidays: HolidayService,
+        reminders: ReminderService,
         clock: Clock,
     ) -> None:
         self._repository = repository
@@ -71,6 +73,7 @@ class MeetingService:
         self._pairing = pairing
         self._organizations = organizations
         self._holidays = holidays
+        self._reminders = reminders
         self._clock = clock
 
     async def side(self, pair_id: int, telegram_id: int) -> Side | None:
@@ -130,6 +133,8 @@ class MeetingService:
         ]
         if MeetingKind.FINAL in held:
             return MeetingProblem.FINISHED
+        if replaces is not None:
+            await self._reminders.drop(replaces)
         meeting = await self._repository.propose(
             pair_id=pair_id,
             kind=next_kind(held).value,
@@ -156,6 +161,11 @@ class MeetingService:
             return MeetingProblem.DECIDED
         confirmed = await self._repository.get(meeting_id)
         assert confirmed is not None
+        await self._reminders.plan(
+            confirmed,
+            side.people.pair.organization_id,
+            [side.me.telegram_id, side.other.telegram_id],
+        )
         return MeetingView(confirmed, side)
 
     async def cancel(
@@ -169,6 +179,7 @@ class MeetingService:
         now = self._clock.now()
         for status in ("confirmed", "proposed"):
             if await self._repository.decide(meeting_id, status, "cancelled", now, reason):
+                await self._reminders.drop(meeting_id)
                 cancelled = await self._repository.get(meeting_id)
                 assert cancelled is not None
                 return MeetingView(cancelled, side)

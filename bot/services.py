@@ -18,6 +18,7 @@ from bot.participants import ParticipantService
 from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
+from bot.reminders import ReminderService
 from bot.sender import RateLimitedSender
 from bot.support import SupportService
 
@@ -37,6 +38,7 @@ class Services:
     preferences: PreferenceService
     meetings: MeetingService
     holidays: HolidayService
+    reminders: ReminderService
 
     # Bulk sends share one sender (one global rate) and run as tracked background tasks.
     sender: RateLimitedSender

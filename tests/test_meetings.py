@@ -142,3 +142,79 @@ async def test_holidays_are_entered_by_the_curator_and_avoided(harness: Harness)
     assert await harness.app.db.fetch_value("SELECT count(*) FROM holidays") == 1
     await harness.press(CURATOR, HolidayRemove(holiday_id=holiday_id).pack())
     assert await harness.app.db.fetch_value("SELECT count(*) FROM holidays") == 0
+
+
+async def confirmed_meeting(harness: Harness) -> tuple[int, int]:
+    _, pair_id = await approved_pair(harness)
+    await propose(harness, OLGA, pair_id, "20260317", "1500", "https://meet.example/abc")
+    meeting_id = int(await harness.app.db.fetch_value("SELECT max(id) FROM meetings"))
+    await harness.press(MASHA, MeetAnswer(meeting_id=meeting_id, confirm=True).pack())
+    return pair_id, meeting_id
+
+
+def reminders_to(harness: Harness, chat: int) -> list[str]:
+    return [s.text for s in harness.session.sent if s.chat_id == chat and "⏰" in s.text]
+
+
+async def test_reminders_a_day_and_an_hour_before_both_sides_once(harness: Harness) -> None:
+    from datetime import timedelta
+
+    from handlers.reminders import deliver_reminders
+
+    _, meeting_id = await confirmed_meeting(harness)
+    rows = await harness.app.db.fetch_all(
+        "SELECT minutes_before, due_at FROM reminders ORDER BY due_at, telegram_id"
+    )
+    assert [tuple(r) for r in rows] == [
+        (1440, "2026-03-16T06:00:00+00:00"), (1440, "2026-03-16T06:00:00+00:00"),
+        (60, "2026-03-17T05:00:00+00:00"), (60, "2026-03-17T05:00:00+00:00"),
+    ]  # fmt: skip
+    app = harness.app
+    assert await deliver_reminders(app.bot, app.i18n, app.services) == 0  # nothing due yet
+    harness.clock.advance(timedelta(days=3, hours=20, minutes=31))  # 16 March, 06:01 UTC
+    assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
+    assert await deliver_reminders(app.bot, app.i18n, app.services) == 0  # never twice
+    day_before = reminders_to(harness, MASHA)[0]
+    assert "через 1 день" in day_before and "https://meet.example/abc" in day_before
+    assert "Ольга Викторовна" in day_before
+    assert "Маша Иванова" in reminders_to(harness, OLGA)[0]
+    harness.clock.advance(timedelta(hours=23))  # 17 March, 05:01 UTC: an hour before
+    assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
+    assert "через 1 час" in reminders_to(harness, OLGA)[-1]
+    states = await harness.app.db.fetch_all("SELECT state FROM reminders WHERE meeting_id = ?",
+                                            (meeting_id,))  # fmt: skip
+    assert {r[0] for r in states} == {"sent"}
+
+
+async def test_reminders_follow_moves_and_cancellations(harness: Harness) -> None:
+    from datetime import timedelta
+
+    from handlers.reminders import deliver_reminders
+
+    pair_id, meeting_id = await confirmed_meeting(harness)
+    await propose(harness, OLGA, pair_id, "20260319", "1700", "Кабинет 14", online=False,
+                  replaces=meeting_id)  # fmt: skip
+    states = await harness.app.db.fetch_all("SELECT DISTINCT state FROM reminders")
+    assert [r[0] for r in states] == ["dropped"]
+    moved = int(await harness.app.db.fetch_value("SELECT max(id) FROM meetings"))
+    await harness.press(MASHA, MeetAnswer(meeting_id=moved, confirm=True).pack())
+    await harness.press(MASHA, MeetCancel(meeting_id=moved).pack())
+    await harness.send(MASHA, "Экскурсия всем классом")
+    harness.clock.advance(timedelta(days=10))
+    app = harness.app
+    assert await deliver_reminders(app.bot, app.i18n, app.services) == 0
+    assert reminders_to(harness, OLGA) == [] and reminders_to(harness, MASHA) == []
+
+
+async def test_a_bot_that_was_down_skips_reminders_no_longer_useful(harness: Harness) -> None:
+    from datetime import timedelta
+
+    from handlers.reminders import deliver_reminders
+
+    await confirmed_meeting(harness)
+    # Down from before the day-before reminder until after the meeting began.
+    harness.clock.advance(timedelta(days=4, hours=21))
+    app = harness.app
+    assert await deliver_reminders(app.bot, app.i18n, app.services) == 0
+    states = await harness.app.db.fetch_all("SELECT DISTINCT state FROM reminders")
+    assert [r[0] for r in states] == ["dropped"]
