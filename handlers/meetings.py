@@ -22,6 +22,7 @@ from bot.services import Services
 from handlers.notify import notify
 from handlers.people import display_name
 from handlers.states import MeetingDialogue
+from handlers.texts import reason_from
 
 HOURS = range(8, 21)  # time buttons, local wall-clock hours
 
@@ -361,8 +362,8 @@ async def on_cancel_reason(
 ) -> None:
     assert message.from_user is not None
     data = await state.get_data()
-    reason = " ".join((message.text or "").split())
-    if not 3 <= len(reason) <= 500:
+    reason = reason_from(message.text)
+    if reason is None:
         await message.answer(_("Please describe the reason in 3 to 500 characters."))
         return
     await state.clear()

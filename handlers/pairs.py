@@ -21,6 +21,7 @@ from handlers.notify import notify
 from handlers.paging import attach_navigation, page_of
 from handlers.people import contact_line, display_name, profile_lines
 from handlers.states import EndReason
+from handlers.texts import reason_from
 
 PAGE_SIZE = 8
 
@@ -162,8 +163,8 @@ async def end_with_reason(
     i18n: I18n,
 ) -> None:
     data = await state.get_data()
-    reason = " ".join((message.text or "").split())
-    if not 3 <= len(reason) <= 500:
+    reason = reason_from(message.text)
+    if reason is None:
         await message.answer(_("Please describe the reason in 3 to 500 characters."))
         return
     await state.clear()

@@ -25,3 +25,9 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     if current.strip():
         chunks.append(current)
     return chunks
+
+
+def reason_from(text: str | None, shortest: int = 3, longest: int = 500) -> str | None:
+    """A typed reason with its spaces tidied, or None when it is too short or too long."""
+    reason = " ".join((text or "").split())
+    return reason if shortest <= len(reason) <= longest else None
