@@ -3,14 +3,34 @@ it is cancelled or moved, claimed by the scheduler's tick when due."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from enum import StrEnum
 
 from bot.clock import Clock
 from storage.repositories.meetings import Meeting, MeetingRepository
 from storage.repositories.reminders import DueReminder, MeetingSettings, ReminderRepository
 
 BATCH = 200  # reminders claimed per tick; the rate-limited sender paces them
+LONGEST_REMINDER = 7 * 24 * 60
+MEETING_LENGTHS = range(5, 601)
+
+
+class SettingsProblem(StrEnum):
+    REMINDERS = "reminders"
+    LENGTH = "length"
+
+
+def parse_minutes(text: str) -> tuple[int, ...] | None:
+    """«1440, 60» -> (1440, 60): one to three distinct values in minutes, latest first."""
+    parts = [part for part in re.split(r"[,;\s]+", text.strip()) if part]
+    if not 1 <= len(parts) <= 3 or not all(part.isdigit() for part in parts):
+        return None
+    values = sorted({int(part) for part in parts}, reverse=True)
+    if not all(1 <= value <= LONGEST_REMINDER for value in values):
+        return None
+    return tuple(values)
 
 
 @dataclass(frozen=True)
@@ -32,6 +52,26 @@ class ReminderService:
 
     async def save_settings(self, organization_id: int, settings: MeetingSettings) -> None:
         await self._repository.save_settings(organization_id, settings)
+
+    async def change_reminders(self, organization_id: int, text: str) -> SettingsProblem | None:
+        minutes = parse_minutes(text)
+        if minutes is None:
+            return SettingsProblem.REMINDERS
+        current = await self._repository.settings(organization_id)
+        await self._repository.save_settings(
+            organization_id, replace(current, reminder_minutes=minutes)
+        )
+        return None
+
+    async def change_length(self, organization_id: int, text: str) -> SettingsProblem | None:
+        value = text.strip()
+        if not value.isdigit() or int(value) not in MEETING_LENGTHS:
+            return SettingsProblem.LENGTH
+        current = await self._repository.settings(organization_id)
+        await self._repository.save_settings(
+            organization_id, replace(current, meeting_minutes=int(value))
+        )
+        return None
 
     async def plan(self, meeting: Meeting, organization_id: int, recipients: list[int]) -> int:
         """Reminders for both sides; one already past when the meeting is confirmed is not

@@ -18,6 +18,7 @@ from handlers import (
     join,
     language,
     matching,
+    meeting_settings,
     meetings,
     organizations,
     pairs,
@@ -46,6 +47,7 @@ def get_routers() -> list[Router]:
         pairs,
         announcements,
         holidays,
+        meeting_settings,
     )
     participant_side = (join, guardian, questionnaire, rights, preferences, meetings)
     return [

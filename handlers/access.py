@@ -25,8 +25,9 @@ CURATOR_COMMANDS = (
     "announce",
     "preferences",
     "holidays",
+    "meetingsettings",
 )
-CURATOR_CALLBACK_PREFIXES = ("cur1", "cand1", "ws1", "adm1", "mt1", "pr1", "ann1", "hol1")
+CURATOR_CALLBACK_PREFIXES = ("cur1", "cand1", "ws1", "adm1", "mt1", "pr1", "ann1", "hol1", "mst1")
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)
 

@@ -51,6 +51,7 @@ def curator_commands() -> list[BotCommand]:
         BotCommand(command="admission", description=_("Mentor admission")),
         BotCommand(command="preferences", description=_("Preference round")),
         BotCommand(command="holidays", description=_("Holidays: no meetings on these days")),
+        BotCommand(command="meetingsettings", description=_("Reminders and length of meetings")),
         BotCommand(command="invite", description=_("Invitation link for mentees or mentors")),
         BotCommand(command="links", description=_("Active invitation links")),
         BotCommand(command="forms", description=_("Forms of mentorship of the organization")),

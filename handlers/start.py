@@ -137,6 +137,7 @@ async def show_help(message: Message, services: Services) -> None:
             _("/pairs: active pairs and groups; end a pair early"),
             _("/preferences: open or close the preference round"),
             _("/holidays: the organization's holidays, when no meetings are planned"),
+            _("/meetingsettings: when reminders come and how long a meeting lasts"),
             _("/candidates: participants of your organization by status"),
             _("/announce: a message to all mentors, all mentees or everyone"),
             _("/invite: invitation links and QR codes for mentees and mentors"),

@@ -59,6 +59,10 @@ class HolidayDialogue(StatesGroup):
     range = State()
 
 
+class MeetingSettingsDialogue(StatesGroup):
+    value = State()
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -83,4 +87,6 @@ def dialogue_title(state: str) -> str:
         return _("planning a meeting")
     if group == HolidayDialogue.__full_group_name__:
         return _("adding holidays")
+    if group == MeetingSettingsDialogue.__full_group_name__:
+        return _("changing the meeting settings")
     return _("the current dialogue")

@@ -12,7 +12,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.services import Services
-from handlers import admission, candidates, curator, holidays, matching, pairs
+from handlers import (
+    admission,
+    candidates,
+    curator,
+    holidays,
+    matching,
+    meeting_settings,
+    pairs,
+)
 from handlers.filters import curator_router
 
 
@@ -31,6 +39,7 @@ def panel_keyboard() -> InlineKeyboardMarkup:
         ("links", _("Active links")),
         ("forms", _("Forms of mentorship")),
         ("holidays", _("Holidays")),
+        ("meeting_settings", _("Meeting settings")),
     ):
         builder.button(text=title, callback_data=Section(name=name))
     builder.adjust(2)
@@ -76,6 +85,8 @@ async def open_section(
         await curator.show_forms(message, services, curator_org_id)
     elif name == "holidays":
         await holidays.show_holidays(message, services, curator_org_id)
+    elif name == "meeting_settings":
+        await meeting_settings.show_settings(message, services, curator_org_id)
 
 
 def build_router() -> Router:

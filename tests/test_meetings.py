@@ -218,3 +218,43 @@ async def test_a_bot_that_was_down_skips_reminders_no_longer_useful(harness: Har
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 0
     states = await harness.app.db.fetch_all("SELECT DISTINCT state FROM reminders")
     assert [r[0] for r in states] == ["dropped"]
+
+
+async def test_the_curator_rehearses_with_reminders_in_minutes(harness: Harness) -> None:
+    from datetime import timedelta
+
+    from bot.reminders import parse_minutes
+    from handlers.meeting_settings import SettingsEdit
+    from handlers.reminders import deliver_reminders
+
+    assert parse_minutes("1440, 60") == (1440, 60)
+    assert parse_minutes("5 2") == (5, 2)
+    assert parse_minutes("0") is None and parse_minutes("1,2,3,4") is None
+    assert parse_minutes("много") is None and parse_minutes("20000") is None
+
+    _, pair_id = await approved_pair(harness)
+    shown = (await harness.send(CURATOR, "/meetingsettings"))[0]
+    assert "за 1440, 60 мин." in shown.text
+    await harness.press(CURATOR, SettingsEdit(field="reminders").pack())
+    refused = await harness.send(CURATOR, "через час")
+    assert "от одного до трёх целых чисел" in refused[-1].text
+    saved = await harness.send(CURATOR, "10, 2")
+    assert "за 10, 2 мин." in saved[-1].text
+    await harness.press(CURATOR, SettingsEdit(field="length").pack())
+    assert "45 мин." in (await harness.send(CURATOR, "45"))[-1].text
+
+    # A meeting in 40 minutes: reminders come 10 and 2 minutes before.
+    harness.clock.advance(timedelta(hours=12, minutes=30))  # 13 March 07:00 in Chita
+    await propose(harness, OLGA, pair_id, "20260313", "0800", "link")
+    meeting = int(await harness.app.db.fetch_value("SELECT max(id) FROM meetings"))
+    await harness.press(MASHA, MeetAnswer(meeting_id=meeting, confirm=True).pack())
+    app = harness.app
+    harness.clock.advance(timedelta(minutes=51))
+    assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
+    assert "через 10 минут" in reminders_to(harness, MASHA)[-1]
+    harness.clock.advance(timedelta(minutes=8))
+    assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
+    assert "через 2 минуты" in reminders_to(harness, OLGA)[-1]
+    # A pupil cannot change the settings.
+    await harness.send(MASHA, "/meetingsettings")
+    assert "куратор" in harness.session.sent[-1].text.lower()
