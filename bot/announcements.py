@@ -177,8 +177,12 @@ class AnnouncementService:
             failed=tuple(by_chat[c] for c in report.failed),
         )
 
-    async def mark_unreachable(self, telegram_id: int) -> None:
+    async def mark_unreachable(self, telegram_id: int) -> bool:
+        """Mark a person the bot cannot write to; True when they were reachable until now, so
+        that the curator hears of it once, not at every failed message."""
+        newly = not await self._repository.is_unreachable(telegram_id)
         await self._repository.mark_unreachable([telegram_id], self._clock.now())
+        return newly
 
     async def mark_reachable(self, telegram_id: int) -> bool:
         return await self._repository.mark_reachable(telegram_id)

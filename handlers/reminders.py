@@ -12,12 +12,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_timedelta
 
-from bot.meetings import MeetingView
+from bot.meetings import MeetingView, Side
 from bot.reminders import ReminderJob
 from bot.sender import Outcome
 from bot.services import Services
 from handlers.delivery import send_text
 from handlers.meetings import kind_title, meeting_text, other_name
+from handlers.notify import notify
+from handlers.people import display_name
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +54,24 @@ async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob
     )
     if delivery.outcome is Outcome.UNREACHABLE:
         await services.reminders.settle(reminder.id, "unreachable")
-        await services.announcements.mark_unreachable(reminder.telegram_id)
+        if await services.announcements.mark_unreachable(reminder.telegram_id):
+            await tell_curators_unreachable(bot, i18n, services, side)
     elif delivery.outcome is Outcome.FAILED:
         await services.reminders.settle(reminder.id, "failed")
         log.warning("Reminder %s failed: %s", reminder.id, delivery.detail)
     return delivery.outcome is Outcome.DELIVERED
+
+
+async def tell_curators_unreachable(bot: Bot, i18n: I18n, services: Services, side: Side) -> None:
+    """The curator learns that a participant can no longer be reached through the bot."""
+    people = side.people
+    me = people.mentor if side.me.id == people.mentor.id else people.mentee
+    answers = people.mentor_answers if me.id == people.mentor.id else people.mentee_answers
+    for curator in await services.organizations.curators(people.pair.organization_id):
+        locale = await services.languages.resolve(curator.telegram_id, None)
+        with i18n.context(), i18n.use_locale(locale):
+            text = _(
+                "A reminder could not be delivered: {name} has blocked the bot or deleted the "
+                "account. Please contact them directly."
+            ).format(name=hd.quote(display_name(me.id, answers)))
+        await notify(bot, curator.telegram_id, text)

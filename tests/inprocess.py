@@ -14,7 +14,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.default import Default
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -101,6 +101,9 @@ class RecordingSession(BaseSession):
         if isinstance(method, GetMe):
             return BOT_USER  # type: ignore[return-value]
         if isinstance(method, SendMessage):
+            if int(method.chat_id) in self.fail_chats:
+                blocked = "Forbidden: bot was blocked by the user"
+                raise TelegramForbiddenError(method=method, message=blocked)
             text = self._plain(bot, method.text, method.parse_mode)
             if not text.strip():
                 empty = "Bad Request: message text is empty"

@@ -258,3 +258,24 @@ async def test_the_curator_rehearses_with_reminders_in_minutes(harness: Harness)
     # A pupil cannot change the settings.
     await harness.send(MASHA, "/meetingsettings")
     assert "куратор" in harness.session.sent[-1].text.lower()
+
+
+async def test_a_blocked_participant_is_reported_to_the_curator_once(harness: Harness) -> None:
+    from datetime import timedelta
+
+    from handlers.reminders import deliver_reminders
+
+    await confirmed_meeting(harness)
+    harness.session.fail_chats.add(MASHA)
+    harness.clock.advance(timedelta(days=3, hours=20, minutes=31))
+    app = harness.app
+    assert await deliver_reminders(app.bot, app.i18n, app.services) == 1  # only Olga
+    told = [t for t in texts(harness, CURATOR).split("\n") if "не удалось доставить" in t.lower()]
+    assert len(told) == 1 and "Маша Иванова" in told[0]
+    assert await app.db.fetch_value(
+        "SELECT unreachable_since IS NOT NULL FROM participants WHERE telegram_id = ?", (MASHA,)
+    )
+    harness.clock.advance(timedelta(hours=23))
+    await deliver_reminders(app.bot, app.i18n, app.services)
+    told = [t for t in texts(harness, CURATOR).split("\n") if "не удалось доставить" in t.lower()]
+    assert len(told) == 1  # not at every failed message
