@@ -66,6 +66,22 @@ class MeetNoop(CallbackData, prefix="mtg1n"):
     pass
 
 
+def parse_day(value: str) -> date | None:
+    """A day from button data (YYYYMMDD); None for anything forged or damaged."""
+    try:
+        return datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def parse_at(value: str) -> time | None:
+    """A time from button data (HHMM); None for anything forged or damaged."""
+    try:
+        return datetime.strptime(value, "%H%M").time()
+    except ValueError:
+        return None
+
+
 def kind_title(kind: str) -> str:
     titles = {
         "acquaintance": _("acquaintance meeting"),
@@ -143,8 +159,16 @@ async def on_plan(
     await start_planning(query.message, side, services, callback_data.replaces)
 
 
-async def on_day(query: CallbackQuery, callback_data: MeetDay) -> None:
-    if not isinstance(query.message, Message):
+async def on_day(
+    query: CallbackQuery,
+    callback_data: MeetDay,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    day = parse_day(callback_data.day)
+    side = await services.meetings.side(callback_data.pair_id, query.from_user.id)
+    if day is None or side is None or not isinstance(query.message, Message):
+        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
         return
     builder = InlineKeyboardBuilder()
     for hour in HOURS:
@@ -158,7 +182,6 @@ async def on_day(query: CallbackQuery, callback_data: MeetDay) -> None:
             ),
         )
     builder.adjust(4)
-    day = datetime.strptime(callback_data.day, "%Y%m%d").date()
     await query.message.edit_text(
         _("{day}: at what time (local time of the organization)?").format(
             day=day.strftime("%d.%m.%Y")
@@ -167,8 +190,16 @@ async def on_day(query: CallbackQuery, callback_data: MeetDay) -> None:
     )
 
 
-async def on_time(query: CallbackQuery, callback_data: MeetTime) -> None:
-    if not isinstance(query.message, Message):
+async def on_time(
+    query: CallbackQuery,
+    callback_data: MeetTime,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    valid = parse_day(callback_data.day) and parse_at(callback_data.at)
+    side = await services.meetings.side(callback_data.pair_id, query.from_user.id)
+    if not valid or side is None or not isinstance(query.message, Message):
+        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
         return
     builder = InlineKeyboardBuilder()
     for online, title in ((True, _("Online")), (False, _("In person"))):
@@ -185,8 +216,17 @@ async def on_time(query: CallbackQuery, callback_data: MeetTime) -> None:
     await query.message.edit_text(_("How will you meet?"), reply_markup=builder.as_markup())
 
 
-async def on_format(query: CallbackQuery, callback_data: MeetFormat, state: FSMContext) -> None:
-    if not isinstance(query.message, Message):
+async def on_format(
+    query: CallbackQuery,
+    callback_data: MeetFormat,
+    state: FSMContext,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    valid = parse_day(callback_data.day) and parse_at(callback_data.at)
+    side = await services.meetings.side(callback_data.pair_id, query.from_user.id)
+    if not valid or side is None or not isinstance(query.message, Message):
+        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
         return
     await state.set_state(MeetingDialogue.place)
     await state.set_data(callback_data.model_dump())
@@ -203,9 +243,10 @@ async def on_place(
     assert message.from_user is not None
     data = await state.get_data()
     await state.clear()
-    day = datetime.strptime(str(data.get("day")), "%Y%m%d").date()
-    at_text = str(data.get("at", "1500"))
-    at = time(int(at_text[:2]), int(at_text[2:]))
+    day, at = parse_day(str(data.get("day"))), parse_at(str(data.get("at")))
+    if day is None or at is None:
+        await message.answer(problem_text(MeetingProblem.NOT_YOURS))
+        return
     result = await services.meetings.propose(
         int(data.get("pair_id", 0)),
         message.from_user.id,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -40,6 +41,7 @@ def live(
     tmp: Path = tmp_path_factory.mktemp("malformed")
     manager = running_harness(tmp)
     harness = loop.run_until_complete(manager.__aenter__())
+    loop.run_until_complete(seed_organization(harness))
     errors = CountingHandler()
     watched = [logging.getLogger("handlers.errors"), logging.getLogger("aiogram.event")]
     for logger in watched:
@@ -53,9 +55,25 @@ def live(
         loop.close()
 
 
+CURATOR_ID = 7
+
+
+async def seed_organization(harness: Harness) -> None:
+    """A curator and a pair exist, so forged curator and pair buttons reach their handlers."""
+    from tests.cohort import mentee_answers, mentor_answers, ready
+
+    services = harness.app.services
+    org = await services.organizations.create("Школа", "Asia/Chita")
+    await services.organizations.add_curator(org.id, CURATOR_ID)
+    mentor = await ready(harness, org.id, 8, "mentor", mentor_answers("Ольга Викторовна"))
+    await ready(harness, org.id, 9, "mentee", mentee_answers("Маша Иванова"))
+    await services.pairing.admit(org.id, mentor, CURATOR_ID)
+    await services.pairing.run(org.id, CURATOR_ID)
+
+
 any_text = st.text(max_size=5000)
 short_text = st.text(min_size=1, max_size=64)
-user_ids = st.one_of(st.integers(1, 10), st.integers(1, 2**40))
+user_ids = st.one_of(st.integers(1, 10), st.sampled_from([CURATOR_ID, 777]), st.integers(1, 2**40))
 language_codes = st.one_of(
     st.none(), st.sampled_from(["ru", "en", "en-US", "de", "", "zh-hans", "RU"]), short_text
 )
@@ -158,24 +176,43 @@ def message_updates(draw: st.DrawFn) -> dict[str, Any]:
     return {key: message}
 
 
+def _all_callback_data() -> list[tuple[str, int]]:
+    """Every button prefix of the bot and its number of fields, for forged presses."""
+    import handlers  # noqa: F401 - importing the package imports every handler module
+
+    found: dict[str, int] = {}
+    stack: list[type[CallbackData]] = list(CallbackData.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        found[cls.__prefix__] = len(cls.model_fields)
+    return sorted(found.items())
+
+
+PREFIXES = _all_callback_data()
+field_values = st.one_of(
+    st.integers(-5, 10**7).map(str),
+    st.sampled_from(["", "0", "1", "2", "en", "ru", "approve", "reject", "skip", "send",
+                     "20260317", "99999999", "20261301", "1500", "2500", "other", "true",
+                     "false", "mentor", "mentee", "curator", "run", "next", "open", "edit",
+                     "confirm", "back", "done", "reminders", "length", "candidates"]),
+    st.text(alphabet="abcxyz019_-", max_size=6),
+)  # fmt: skip
+
+
+@st.composite
+def forged_buttons(draw: st.DrawFn) -> str:
+    prefix, fields = draw(st.sampled_from(PREFIXES))
+    count = draw(st.sampled_from([fields, fields, max(fields - 1, 0), fields + 1]))
+    parts = [draw(field_values) for _ in range(count)]
+    return ":".join([prefix, *parts])[:64]
+
+
 callback_data = st.one_of(
     st.text(max_size=64),
-    st.builds(
-        lambda p, rest: p + rest,
-        st.sampled_from(["lang1:", "sup1t:", "sup1a:", "lang1", "sup1a:send:"]),
-        st.text(max_size=40),
-    ),
-    st.sampled_from(
-        [
-            "lang1:en",
-            "lang1:ru",
-            "sup1t:problem",
-            "sup1a:send",
-            "sup1a:edit",
-            "sup1a:cancel",
-            "sup1t:nonsense",
-        ]
-    ),
+    forged_buttons(),
+    forged_buttons(),
+    st.sampled_from(["lang1:en", "lang1:ru", "sup1t:problem", "sup1a:send"]),
 )
 
 
@@ -245,3 +282,38 @@ def test_generated_updates_never_raise(
         answered = harness.session.callback_answers()[answers_before:]
         assert len(answered) == 1, "every button press is answered exactly once"
         assert isinstance(answered[0], AnswerCallbackQuery)
+
+
+@st.composite
+def forged_presses(draw: st.DrawFn) -> dict[str, Any]:
+    user = draw(st.sampled_from([CURATOR_ID, 777, 8, 9, 3]))
+    return {
+        "callback_query": {
+            "id": str(next(_ids)),
+            "from": {"id": user, "is_bot": False, "first_name": "Тест", "language_code": "ru"},
+            "chat_instance": "ci",
+            "data": draw(forged_buttons()),
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "chat": {"id": user, "type": "private"},
+                "from": BOT_USER.model_dump(),
+                "text": "старое сообщение",
+            },
+        }
+    }
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
+@given(update=forged_presses())
+def test_forged_buttons_of_every_kind_never_raise(
+    live: tuple[asyncio.AbstractEventLoop, Harness, CountingHandler], update: dict[str, Any]
+) -> None:
+    """Callback data is typed by the client: any button, with any values, from the curator,
+    the admin, the pair or a stranger, gets an answer and no unhandled error."""
+    loop, harness, errors = live
+    errors.records.clear()
+    answers_before = len(harness.session.callback_answers())
+    loop.run_until_complete(harness.feed(update))
+    assert [r.getMessage() for r in errors.records] == []
+    assert len(harness.session.callback_answers()) == answers_before + 1
