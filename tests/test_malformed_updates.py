@@ -317,3 +317,38 @@ def test_forged_buttons_of_every_kind_never_raise(
     loop.run_until_complete(harness.feed(update))
     assert [r.getMessage() for r in errors.records] == []
     assert len(harness.session.callback_answers()) == answers_before + 1
+
+
+@st.composite
+def typed_by_known_users(draw: st.DrawFn) -> dict[str, Any]:
+    user = draw(st.sampled_from([CURATOR_ID, 777, 8, 9, 3]))
+    typical = st.sampled_from(
+        ["12.03.2011", "1440, 60", "45", "Иванова Анна", "30.12.2026 – 10.01.2027 Каникулы",
+         "/cancel"]
+    )  # fmt: skip
+    text = draw(st.one_of(any_text.filter(lambda t: bool(t.strip())), commands, typical))
+    return {
+        "message": {
+            "message_id": next(_ids),
+            "date": 1_700_000_000,
+            "chat": {"id": user, "type": "private"},
+            "from": {"id": user, "is_bot": False, "first_name": "Тест", "language_code": "ru"},
+            "text": text,
+        }
+    }
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
+@given(updates=st.lists(st.one_of(forged_presses(), typed_by_known_users()), min_size=2,
+                        max_size=6))  # fmt: skip
+def test_mixed_presses_and_typing_in_any_dialogue_never_raise(
+    live: tuple[asyncio.AbstractEventLoop, Harness, CountingHandler],
+    updates: list[dict[str, Any]],
+) -> None:
+    """A press may open a dialogue (a reason, holidays, settings, a meeting place); whatever
+    is typed next must be answered without an unhandled error."""
+    loop, harness, errors = live
+    errors.records.clear()
+    for update in updates:
+        loop.run_until_complete(harness.feed(update))
+    assert [r.getMessage() for r in errors.records] == []
