@@ -330,11 +330,13 @@ class PairingService:
         if mentee_id not in ready or mentor_id not in ready:
             return Outcome(problem=Problem.NOT_READY)
         answers = await self._answers.by_participant(organization_id)
-        capacity = _capacity(answers.get(mentor_id, {}))
-        if allow_over_capacity:
-            capacity = 10**6
-        form = _form(answers.get(mentee_id, {})) or _form(answers.get(mentor_id, {})) or ""
         today = (await self._today(organization_id)).date()
+        # The engine's reading of the answers: total places (taken=0) and the form.
+        mentee, mentor = (
+            candidate_of(ready[i], answers, today, {}) for i in (mentee_id, mentor_id)
+        )
+        capacity = 10**6 if allow_over_capacity else max(mentor.capacity, 1)
+        form = mentee.form or mentor.form or ""
         pair_id, problem = await self._repository.create_pair(
             NewPair(organization_id, mentor_id, mentee_id, form, today, directive, proposal_id),
             capacity,
@@ -404,16 +406,3 @@ def candidate_of(
         taken=active.get(participant.id, 0),
         birth_date=participant.birth_date,
     )
-
-
-def _capacity(answers: dict[str, Any]) -> int:
-    value = answers.get("capacity")
-    return value if isinstance(value, int) and value > 0 else 1
-
-
-def _form(answers: dict[str, Any]) -> str | None:
-    value = answers.get("form")
-    if isinstance(value, dict):
-        choice = value.get("choice")
-        return str(choice) if choice else None
-    return None
