@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from bench import matching, reminders
+from bench import delivery, export, matching, region, reminders
 
 
 def main(argv: list[str]) -> int:
     # Every benchmark runs; the exit code says whether any missed its goal.
-    return max(matching.main(argv), reminders.main(argv))
+    return max(
+        matching.main(argv),
+        reminders.main(argv),
+        export.main(argv),
+        delivery.main(argv),
+        region.main(argv),
+    )
 
 
 if __name__ == "__main__":

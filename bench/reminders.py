@@ -25,8 +25,10 @@ from storage.repositories.reminders import ReminderRepository
 RESULTS = Path(__file__).resolve().parent / "results" / "reminders.json"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
+# The inner select of ReminderRepository.claim_due: due, pending, not leased to a live sender.
 CLAIM_SELECT = (
-    "SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?"
+    "SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ? "
+    "AND (handled_at IS NULL OR handled_at <= ?) ORDER BY due_at LIMIT ?"
 )
 
 
@@ -88,14 +90,16 @@ async def run(rows: int, pending: int, claims: int, batch: int) -> dict[str, obj
         seeded = time.perf_counter() - started
         plan = [
             str(row["detail"])
-            for row in await db.fetch_all("EXPLAIN QUERY PLAN " + CLAIM_SELECT, (to_db(NOW), batch))
+            for row in await db.fetch_all(
+                "EXPLAIN QUERY PLAN " + CLAIM_SELECT, (to_db(NOW), to_db(NOW), batch)
+            )
         ]
         repository = ReminderRepository(db)
         timings = []
         claimed = 0
         for _ in range(claims):
             began = time.perf_counter()
-            claimed += len(await repository.claim_due(NOW, batch))
+            claimed += len(await repository.claim_due(NOW, NOW + timedelta(seconds=30), batch))
             timings.append((time.perf_counter() - began) * 1000)
         await db.close()
     return {

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import admin_cli
+from bot.clock import Clock
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import setup_logging
 from storage.database import Database
@@ -35,17 +36,19 @@ async def _migrate(settings: Settings) -> list[str]:
         await db.close()
 
 
-async def _run(settings: Settings, token: str) -> None:
+async def _run(settings: Settings, token: str, clock: Clock | None) -> None:
     from bot.app import build_application, run_polling, run_webhook
 
-    app = await build_application(settings, token)
+    app = await build_application(settings, token, clock=clock)
     if settings.use_webhook:
         await run_webhook(app)
     else:
         await run_polling(app)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """``clock`` is for launchers that embed the bot (end-to-end tests); the command line
+    itself always runs on the system clock."""
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -61,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(admin_cli.run(args, settings))
         token = settings.require_token()
         setup_logging(settings.log_level, token)
-        asyncio.run(_run(settings, token))
+        asyncio.run(_run(settings, token, clock))
         return 0
     except (ConfigError, MigrationError) as error:
         print(error, file=sys.stderr)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from bot.clock import SystemClock
-from bot.config import ConfigError, Settings
+from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.invitations import InvitationService, invitation_link
 from bot.matching.scoring import Weights
 from bot.organizations import (
@@ -29,7 +30,7 @@ from storage.migrations import migrate
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.organizations import OrganizationRepository
 
-COMMANDS = ("org", "curator")
+COMMANDS = ("org", "curator", "export", "coordinator")
 
 FORM_CODES = ", ".join(form.value for form in FederalForm)
 
@@ -79,6 +80,32 @@ def add_parsers(commands: Any) -> None:
     add.add_argument("--user", type=_positive, required=True, help="Telegram user id")
     invite = curator_commands.add_parser("invite", help="print a single-use curator link")
     invite.add_argument("--org", type=_positive, required=True, help="organization id")
+
+    coordinator = commands.add_parser(
+        "coordinator", help="municipal coordinators: see the indicators summed over organizations"
+    )
+    coordinator_commands = coordinator.add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    for action, text in (("add", "let a Telegram user see an organization's indicators"),
+                         ("remove", "stop showing an organization to a coordinator")):  # fmt: skip
+        parser = coordinator_commands.add_parser(action, help=text)
+        parser.add_argument("--telegram-id", type=_positive, required=True, help="Telegram user id")
+        parser.add_argument("--org", type=_positive, required=True, help="organization id")
+    listing = coordinator_commands.add_parser("list", help="organizations a coordinator covers")
+    listing.add_argument("--telegram-id", type=_positive, required=True, help="Telegram user id")
+
+    export = commands.add_parser(
+        "export", help="write an organization's Excel workbook (registers and reports)"
+    )
+    export.add_argument("--org", type=_positive, required=True, help="organization id")
+    export.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    export.add_argument(
+        "--locale",
+        choices=SUPPORTED_LOCALES,
+        help="language of the report sheets (default: DEFAULT_LOCALE); "
+        "the registers are in Russian always",
+    )
 
 
 def describe(error: OrganizationError) -> str:
@@ -217,6 +244,65 @@ async def _org_weights(
     print(" ".join(f"{part}={points}" for part, points in current.items()))
 
 
+async def _export(args: argparse.Namespace, settings: Settings, db: Database) -> None:
+    # Imported here: openpyxl and the reports are needed by this command only.
+    from bot.reports.export import ExportError, build_export_service
+
+    out: Path = args.out
+    if out.suffix.lower() != ".xlsx":
+        raise CommandError(f"--out {out}: the file name must end with .xlsx")
+    if not out.parent.is_dir():
+        raise CommandError(f"--out {out}: the folder {out.parent} does not exist")
+    exports = build_export_service(db, SystemClock())
+    try:
+        export = await exports.workbook(args.org, args.locale or settings.default_locale)
+    except ExportError:
+        raise CommandError(
+            f"There is no organization with id {args.org}: see `org list`."
+        ) from None
+    # Written beside the target and renamed: a reader never sees half a file.
+    partial = out.with_name(out.name + ".part")
+    try:
+        partial.write_bytes(export.content)
+        partial.replace(out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CommandError(f"Could not write {out}: {error.strerror or error}") from None
+    print(f"Wrote {out} ({len(export.content):,} bytes) for organization {args.org}")
+
+
+async def _coordinator(
+    args: argparse.Namespace, organizations: OrganizationService, db: Database
+) -> None:
+    from storage.repositories.reports import CoordinatorRepository
+
+    coordinators = CoordinatorRepository(db)
+    user = args.telegram_id
+    if args.action == "list":
+        covered = await coordinators.covered(user)
+        if not covered:
+            print(f"User {user} covers no organization")
+        for organization_id in covered:
+            organization = await organizations.get(organization_id)
+            print(f"{organization_id}\t{organization.name if organization else '?'}")
+        return
+    organization = await organizations.get(args.org)
+    if organization is None:
+        raise OrganizationError(OrganizationProblem.UNKNOWN_ORGANIZATION, str(args.org))
+    if args.action == "add":
+        if await coordinators.add(user, organization.id, SystemClock().now()):
+            print(
+                f"User {user} now sees the indicators of organization {organization.id}: "
+                f"{organization.name} (summed with the others they cover, in /stats)"
+            )
+        else:
+            print(f"User {user} already covers organization {organization.id}")
+    elif await coordinators.remove(user, organization.id):
+        print(f"User {user} no longer covers organization {organization.id}")
+    else:
+        raise CommandError(f"User {user} does not cover organization {organization.id}")
+
+
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_path)
     await db.connect()
@@ -225,7 +311,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         clock = SystemClock()
         organizations = OrganizationService(OrganizationRepository(db), clock)
         invitations = InvitationService(InvitationRepository(db), OrganizationRepository(db), clock)
-        if args.command == "org" and args.action == "create":
+        if args.command == "export":
+            await _export(args, settings, db)
+        elif args.command == "coordinator":
+            await _coordinator(args, organizations, db)
+        elif args.command == "org" and args.action == "create":
             await _org_create(args, organizations)
         elif args.command == "org" and args.action == "weights":
             # Imported here: the factory pulls in aiogram, which the other commands never need.

@@ -30,8 +30,11 @@ from aiohttp import web
 
 from bot.announcements import AnnouncementService
 from bot.background import BackgroundTasks
+from bot.cadence import CadenceService
 from bot.clock import Clock, SystemClock
 from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
+from bot.cycles import CycleService
+from bot.followups import FollowupService
 from bot.holidays import HolidayService
 from bot.housekeeping import Housekeeping
 from bot.invitations import InvitationService
@@ -44,6 +47,10 @@ from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
 from bot.reminders import ReminderService
+from bot.reports.export import build_export_service
+from bot.reports.indicators import IndicatorService
+from bot.reports.monitoring import MonitoringReportService
+from bot.responses import ResponseService
 from bot.retry import RetryAfterMiddleware
 from bot.scheduler import APSchedulerAdapter
 from bot.sender import RateLimitedSender
@@ -51,11 +58,18 @@ from bot.services import Services
 from bot.support import SupportService
 from handlers import setup_handlers
 from handlers.commands import register_commands, register_role_commands
+from handlers.cycles import run_cycle_tick
+from handlers.followups import deliver_followups
+from handlers.meeting_views import run_cadence
 from handlers.middlewares import InFlightUpdates, StoredLocaleMiddleware
-from handlers.reminders import deliver_reminders
+from handlers.reminders import ReminderDelivery
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
+from storage.repositories.cadence import CadenceRepository
+from storage.repositories.cycles import CycleRepository
+from storage.repositories.denominators import DenominatorRepository
+from storage.repositories.followups import FollowupRepository
 from storage.repositories.holidays import HolidayRepository
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.maintenance import MaintenanceRepository
@@ -71,6 +85,8 @@ from storage.repositories.preferences import PreferenceRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.reachability import ReachabilityRepository
 from storage.repositories.reminders import ReminderRepository
+from storage.repositories.reports import CoordinatorRepository, ReportRepository
+from storage.repositories.responses import ResponseRepository
 from storage.repositories.support import SupportRepository
 from storage.repositories.users import UserRepository
 
@@ -78,6 +94,9 @@ log = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 REMINDER_TICK = timedelta(seconds=5)
+CYCLE_TICK = timedelta(minutes=1)
+FOLLOWUP_TICK = timedelta(seconds=5)
+CADENCE_TICK = timedelta(minutes=1)
 
 
 @dataclass
@@ -100,10 +119,13 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         MatchingRepository(db), OrganizationAnswers(db), participants, organizations, clock
     )
     holidays = HolidayService(HolidayRepository(db), clock)
-    reminders = ReminderService(ReminderRepository(db), MeetingRepository(db), clock)
+    reminders = ReminderService(ReminderRepository(db), clock)
+    followups = FollowupService(FollowupRepository(db), MeetingRepository(db), reminders, clock)
     sender = RateLimitedSender(
         settings.send_rate_per_second, settings.send_rate_per_chat_per_second
     )
+    invitations = InvitationService(InvitationRepository(db), OrganizationRepository(db), clock)
+    cycles = CycleService(CycleRepository(db), organizations, participants, invitations, clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -112,7 +134,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         ),
         support=SupportService(SupportRepository(db), clock, settings.admin_ids),
         organizations=organizations,
-        invitations=InvitationService(InvitationRepository(db), OrganizationRepository(db), clock),
+        invitations=invitations,
         participants=participants,
         rights=DataRightsService(
             participants, participant_repository, PrivacyRepository(db), clock
@@ -132,12 +154,29 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             holidays,
             reminders,
             clock,
+            followups,
+            final_due=cycles.final_due,
         ),
         holidays=holidays,
         reminders=reminders,
         sender=sender,
         background=BackgroundTasks(),
         announcements=AnnouncementService(ReachabilityRepository(db), sender, clock),
+        responses=ResponseService(ResponseRepository(db), clock),
+        cycles=cycles,
+        followups=followups,
+        cadence=CadenceService(
+            CadenceRepository(db), MeetingRepository(db), followups, pairing, organizations, clock
+        ),
+        indicators=IndicatorService(
+            ReportRepository(db),
+            DenominatorRepository(db),
+            CoordinatorRepository(db),
+            OrganizationRepository(db),
+            clock,
+        ),
+        monitoring=MonitoringReportService(ReportRepository(db)),
+        exports=build_export_service(db, clock),
     )
 
 
@@ -184,10 +223,28 @@ async def build_application(
     scheduler.add_interval("housekeeping", housekeeping.run, timedelta(hours=6))
 
     # The tick re-reads the reminders table each time: nothing due is lost across restarts.
-    async def send_due_reminders() -> None:
-        await deliver_reminders(bot, i18n, services)
+    # It starts one delivery loop (a background task) that sends at the sender's full rate.
+    scheduler.add_interval("reminders", ReminderDelivery(bot, i18n, services).tick, REMINDER_TICK)
 
-    scheduler.add_interval("reminders", send_due_reminders, REMINDER_TICK)
+    # Closing cycles, completing pairs and sending final polls: re-read from the database
+    # at every tick with the injected clock, so a restart or a fake clock loses nothing.
+    async def cycle_tick() -> None:
+        await run_cycle_tick(bot, i18n, services)
+
+    scheduler.add_interval("cycles", cycle_tick, CYCLE_TICK)
+
+    # "Did the meeting take place?": rows claimed at each tick, like the reminders.
+    async def followup_tick() -> None:
+        await deliver_followups(bot, i18n, services)
+
+    scheduler.add_interval("followups", followup_tick, FOLLOWUP_TICK)
+
+    # The daily cadence guard and the weekly digest: each run is recorded per organization
+    # and local day (week) in job_runs, so the tick may come often and after restarts.
+    async def cadence_tick() -> None:
+        await run_cadence(bot, i18n, services)
+
+    scheduler.add_interval("cadence", cadence_tick, CADENCE_TICK)
 
     app = Application(settings, bot, dispatcher, db, scheduler, i18n, services, in_flight)
 

@@ -5,11 +5,13 @@ Times are chosen as wall-clock times of the organization's time zone and stored 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.followups import Answer, FollowupService, default_rhythm
 from bot.holidays import HolidayService
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
@@ -17,14 +19,21 @@ from bot.reminders import ReminderService
 from bot.schedule import (
     Holiday,
     MeetingKind,
+    Rhythm,
     holiday_on,
     local_to_utc,
     next_kind,
+    next_meeting,
+    upcoming,
     utc_to_local,
 )
-from storage.repositories.matching import PairLookup
+from storage.repositories.followups import PlanRow, RhythmRow
+from storage.repositories.matching import Pair, PairLookup
 from storage.repositories.meetings import Meeting, MeetingRepository
 from storage.repositories.participants import Participant
+
+# Whether the pair's final meeting is due now, asked by pair id.
+FinalDue = Callable[[int], Awaitable[bool]]
 
 EARLIEST = timedelta(minutes=30)  # a proposal must leave time to read and answer it
 LATEST = timedelta(weeks=8)
@@ -39,6 +48,7 @@ class MeetingProblem(StrEnum):
     DECIDED = "decided"  # already confirmed, cancelled or replaced
     FINISHED = "finished"  # the final meeting was held: no next meeting
     HOLIDAY = "holiday"  # the day falls on the organization's holidays
+    NOT_YET = "not_yet"  # asked whether a meeting took place before it began
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,31 @@ class MeetingView:
     side: Side
 
 
+@dataclass(frozen=True)
+class NextPlan:
+    """What comes after a held or missed meeting when nothing is planned ahead.
+
+    For the opening kinds the mentor proposes the next meeting; a regular one is created from
+    the pair's rhythm (``meeting``), and ``skipped`` names the rhythm's dates that fell on the
+    holidays before it. ``meeting`` is None for a regular kind when the holidays cover the
+    next year (mistyped holidays) or something was planned meanwhile.
+    """
+
+    kind: MeetingKind
+    meeting: Meeting | None = None
+    skipped: tuple[tuple[date, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Settled:
+    """One side's answer to "did the meeting take place?"."""
+
+    view: MeetingView
+    answer: Answer
+    decided: bool  # this answer set the meeting's status (the first answer decides)
+    next: NextPlan | None
+
+
 class MeetingService:
     def __init__(
         self,
@@ -67,7 +102,12 @@ class MeetingService:
         holidays: HolidayService,
         reminders: ReminderService,
         clock: Clock,
+        followups: FollowupService,
+        final_due: FinalDue | None = None,
     ) -> None:
+        self._followups = followups
+        # The cycle decides when a pair's final meeting is due (bot.cycles); meetings only ask.
+        self._final_due = final_due
         self._repository = repository
         self._pairs = pairs
         self._pairing = pairing
@@ -131,13 +171,15 @@ class MeetingService:
             for m in await self._repository.of_pair(pair_id)
             if m.status == "held"
         ]
-        if MeetingKind.FINAL in held:
+        kind = await self._next_kind(side.people.pair, held)
+        if kind is None:
             return MeetingProblem.FINISHED
         if replaces is not None:
             await self._reminders.drop(replaces)
+            await self._followups.drop(replaces)
         meeting = await self._repository.propose(
             pair_id=pair_id,
-            kind=next_kind(held).value,
+            kind=kind.value,
             starts_at=starts_at,
             meeting_format=meeting_format,
             place=place,
@@ -166,6 +208,11 @@ class MeetingService:
             side.people.pair.organization_id,
             [side.me.telegram_id, side.other.telegram_id],
         )
+        await self._followups.plan(
+            confirmed,
+            side.people.pair.organization_id,
+            [(side.me.id, side.me.telegram_id), (side.other.id, side.other.telegram_id)],
+        )
         return MeetingView(confirmed, side)
 
     async def cancel(
@@ -180,6 +227,7 @@ class MeetingService:
         for status in ("confirmed", "proposed"):
             if await self._repository.decide(meeting_id, status, "cancelled", now, reason):
                 await self._reminders.drop(meeting_id)
+                await self._followups.drop(meeting_id)
                 cancelled = await self._repository.get(meeting_id)
                 assert cancelled is not None
                 return MeetingView(cancelled, side)
@@ -205,3 +253,200 @@ class MeetingService:
         """Active pairs of this person with nothing proposed or confirmed ahead."""
         pairs = await self._pairs.active_of_telegram_user(telegram_id)
         return [pair.id for pair in pairs if pair.id not in planned]
+
+    # -- after a meeting -----------------------------------------------------------------------
+    async def _next_kind(self, pair: Pair, held: list[MeetingKind]) -> MeetingKind | None:
+        """The one place the kind of the pair's next meeting is decided; None: no next one.
+
+        The documents' order comes from :func:`bot.schedule.next_kind`. The final meeting is
+        the cycle's decision: while the pair's cycle is closing (or about to end) the next
+        meeting is the final one, whatever opening meetings were skipped.
+        """
+        if MeetingKind.FINAL in held:
+            return None
+        if self._final_due is not None and await self._final_due(pair.id):
+            return MeetingKind.FINAL
+        return next_kind(held)
+
+    async def settle(
+        self, meeting_id: int, telegram_id: int, answer: Answer
+    ) -> Settled | MeetingProblem:
+        """Record one side's answer. The first "held" or "did not happen" decides the meeting;
+        a later different answer of the other side is recorded (the curator sees both) but does
+        not flip it. "Moved" changes nothing yet: the new proposal replaces the meeting."""
+        meeting = await self._repository.get(meeting_id)
+        side = await self.side(meeting.pair_id, telegram_id) if meeting else None
+        if meeting is None or side is None:
+            return MeetingProblem.NOT_YOURS
+        if meeting.status not in ("confirmed", "held", "missed"):
+            return MeetingProblem.DECIDED
+        now = self._clock.now()
+        if meeting.starts_at > now:
+            return MeetingProblem.NOT_YET
+        if not await self._followups.record(meeting.id, side.me.id, answer):
+            return MeetingProblem.DECIDED
+        decided = False
+        if answer is Answer.HELD:
+            decided = await self._repository.decide(meeting.id, "confirmed", "held", now)
+        elif answer is Answer.NOT_HELD:
+            decided = await self._repository.decide(meeting.id, "confirmed", "missed", now)
+        current = await self._repository.get(meeting.id)
+        assert current is not None
+        plan = await self._plan_next(side, current) if decided else None
+        return Settled(MeetingView(current, side), answer, decided, plan)
+
+    async def _plan_next(self, side: Side, after: Meeting) -> NextPlan | None:
+        pair = side.people.pair
+        meetings = await self._repository.of_pair(pair.id)
+        now = self._clock.now()
+        if any(m.status in ("proposed", "confirmed") and m.starts_at > now for m in meetings):
+            return None
+        held = [MeetingKind(m.kind) for m in meetings if m.status == "held"]
+        kind = await self._next_kind(pair, held)
+        if kind is None:
+            return None
+        if kind is not MeetingKind.REGULAR:
+            return NextPlan(kind)
+        row = await self._rhythm_of(pair, side.timezone)
+        rhythm = Rhythm(row.weekday, row.local_time, row.interval_weeks)
+        holidays = await self.holidays(side, self.local_today(side.timezone))
+        start = max(now, after.starts_at)
+        found = next_meeting(
+            rhythm, timezone=side.timezone, after=start, holidays=holidays, anchor=row.anchor_on
+        )
+        if found is None:
+            return NextPlan(kind)
+        skipped = tuple(
+            (o.local_date, o.skipped_for.title)
+            for o in upcoming(
+                rhythm,
+                timezone=side.timezone,
+                after=start,
+                count=60,
+                holidays=holidays,
+                anchor=row.anchor_on,
+            )
+            if o.starts_at < found.starts_at and o.skipped_for is not None
+        )
+        created = await self._repository.create_confirmed(
+            pair_id=pair.id,
+            kind=kind.value,
+            starts_at=found.starts_at,
+            meeting_format=after.meeting_format,
+            place=after.place,
+            proposed_by=pair.mentor_id,
+            now=now,
+        )
+        if created is None:
+            return None
+        people = side.people
+        await self._reminders.plan(
+            created, pair.organization_id, [people.mentor.telegram_id, people.mentee.telegram_id]
+        )
+        await self._followups.plan(
+            created,
+            pair.organization_id,
+            [(people.mentor.id, people.mentor.telegram_id),
+             (people.mentee.id, people.mentee.telegram_id)],
+        )  # fmt: skip
+        return NextPlan(kind, created, skipped)
+
+    async def _rhythm_of(self, pair: Pair, timezone: str, *, keep: bool = True) -> RhythmRow:
+        """The pair's rhythm; the first time, the planning meeting's weekday and time (kept
+        when ``keep``: a look at the rhythm changes nothing)."""
+        row = await self._followups.rhythm(pair.id)
+        if row is not None:
+            return row
+        meetings = await self._repository.of_pair(pair.id)
+        held = [m for m in meetings if m.status == "held"]
+        planning = [m for m in held if m.kind == MeetingKind.PLANNING]
+        candidates = planning or held or meetings
+        if candidates:
+            base = candidates[-1]
+            row = default_rhythm(pair.id, utc_to_local(base.starts_at, timezone))
+        else:
+            local_now = utc_to_local(self._clock.now(), timezone)
+            row = default_rhythm(pair.id, local_now.replace(hour=16, minute=0))
+        if keep:
+            await self._followups.save_rhythm(row)
+        return row
+
+    async def rhythm(self, pair_id: int, telegram_id: int) -> tuple[Side, RhythmRow] | None:
+        side = await self.side(pair_id, telegram_id)
+        if side is None:
+            return None
+        return side, await self._rhythm_of(side.people.pair, side.timezone, keep=False)
+
+    async def change_rhythm(
+        self,
+        pair_id: int,
+        telegram_id: int,
+        *,
+        weekday: int | None = None,
+        at: time | None = None,
+        interval_weeks: int | None = None,
+    ) -> RhythmRow | str:
+        """A new weekday, time or interval; the problem code of ``check_rhythm`` otherwise
+        ("not_yours" for a stranger). The phase is kept from the pair's last meeting."""
+        found = await self.rhythm(pair_id, telegram_id)
+        if found is None:
+            return "not_yours"
+        side, current = found
+        if weekday is not None and not 0 <= weekday <= 6:
+            return "interval_invalid"
+        meetings = [
+            m for m in await self._repository.of_pair(pair_id) if m.status in ("held", "confirmed")
+        ]
+        anchor = (
+            utc_to_local(meetings[-1].starts_at, side.timezone).date()
+            if meetings
+            else self.local_today(side.timezone)
+        )
+        changed = RhythmRow(
+            pair_id=pair_id,
+            weekday=current.weekday if weekday is None else weekday,
+            local_time=current.local_time if at is None else at,
+            interval_weeks=current.interval_weeks if interval_weeks is None else interval_weeks,
+            anchor_on=anchor,
+            curator_consent=current.curator_consent,
+        )
+        problem = await self._followups.save_rhythm(changed)
+        return changed if problem is None else problem
+
+    async def set_rhythm_consent(
+        self, organization_id: int, pair_id: int, allowed: bool
+    ) -> RhythmRow | None:
+        """The curator allows (or no longer allows) meetings less often than every two weeks;
+        withdrawing the consent brings a longer interval back to two weeks."""
+        pair = await self._pairing.pair(organization_id, pair_id)
+        if pair is None or pair.ended_on is not None:
+            return None
+        organization = await self._organizations.get(organization_id)
+        timezone = organization.timezone if organization else "Europe/Moscow"
+        current = await self._rhythm_of(pair, timezone, keep=False)
+        interval = current.interval_weeks if allowed else min(current.interval_weeks, 2)
+        changed = RhythmRow(
+            pair_id, current.weekday, current.local_time, interval, current.anchor_on, allowed
+        )
+        await self._followups.save_rhythm(changed)
+        return changed
+
+    async def record_plan(
+        self, pair_id: int, telegram_id: int, goals: list[str], planned_end: date | None
+    ) -> MeetingProblem | None:
+        """The mentor records the goals and the planned end after the planning meeting."""
+        if not await self.may_record_plan(pair_id, telegram_id):
+            return MeetingProblem.NOT_YOURS
+        await self._followups.save_plan(pair_id, goals, planned_end)
+        return None
+
+    async def may_record_plan(self, pair_id: int, telegram_id: int) -> bool:
+        """The pair's mentor, once the planning meeting has been held."""
+        side = await self.side(pair_id, telegram_id)
+        if side is None or side.me.id != side.people.mentor.id:
+            return False
+        held = [m for m in await self._repository.of_pair(pair_id) if m.status == "held"]
+        return any(m.kind == MeetingKind.PLANNING for m in held)
+
+    async def plan_of(self, pair_id: int) -> PlanRow | None:
+        return await self._followups.plan_of(pair_id)

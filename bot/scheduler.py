@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+log = logging.getLogger(__name__)
+
+
+def _stops_quietly(
+    job_id: str, func: Callable[[], Awaitable[object]]
+) -> Callable[[], Awaitable[None]]:
+    """A job cancelled by the shutdown is not an error: its rows are re-read at the next start
+    (APScheduler would otherwise log the cancellation with a traceback)."""
+
+    async def run() -> None:
+        try:
+            await func()
+        except asyncio.CancelledError:
+            log.info("The job %s was stopped by the shutdown", job_id)
+
+    return run
 
 
 class APSchedulerAdapter:
@@ -17,7 +36,7 @@ class APSchedulerAdapter:
     ) -> None:
         # Jobs carry no state: each run re-reads the database, so a restart loses nothing.
         self._scheduler.add_job(
-            func,
+            _stops_quietly(job_id, func),
             "interval",
             seconds=every.total_seconds(),
             id=job_id,

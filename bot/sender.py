@@ -201,6 +201,11 @@ class RateLimitedSender:
             if self._resume_at <= self._monotonic():
                 return
 
+    def paused_for(self) -> float:
+        """Seconds left of a flood-control pause (0 when sending may go on). A ``send`` that
+        awaits something after its turn came checks this before its request goes out."""
+        return max(0.0, self._resume_at - self._monotonic())
+
     def _pause(self, seconds: float) -> None:
         resume_at = self._monotonic() + seconds
         if resume_at > self._resume_at:

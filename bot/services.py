@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 from bot.announcements import AnnouncementService
 from bot.background import BackgroundTasks
+from bot.cadence import CadenceService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.cycles import CycleService
+from bot.followups import FollowupService
 from bot.holidays import HolidayService
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
@@ -19,6 +22,10 @@ from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
 from bot.reminders import ReminderService
+from bot.reports.export import ExportService
+from bot.reports.indicators import IndicatorService
+from bot.reports.monitoring import MonitoringReportService
+from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
 from bot.support import SupportService
 
@@ -44,6 +51,13 @@ class Services:
     sender: RateLimitedSender
     background: BackgroundTasks
     announcements: AnnouncementService
+    cycles: CycleService
+    responses: ResponseService
+    followups: FollowupService
+    cadence: CadenceService
+    indicators: IndicatorService
+    monitoring: MonitoringReportService
+    exports: ExportService
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

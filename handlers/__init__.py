@@ -12,21 +12,28 @@ from handlers import (
     candidates,
     common,
     curator,
+    cycles,
+    export,
     fallback,
+    followups,
     guardian,
     holidays,
     join,
     language,
     matching,
     meeting_settings,
+    meeting_views,
     meetings,
     organizations,
+    pair_plans,
     pairs,
     preferences,
     questionnaire,
     reachability,
+    responses,
     rights,
     start,
+    stats,
     support,
     workspace,
 )
@@ -48,13 +55,23 @@ def get_routers() -> list[Router]:
         announcements,
         holidays,
         meeting_settings,
+        cycles,
+        meeting_views,
+        stats,
+        export,
     )
-    participant_side = (join, guardian, questionnaire, rights, preferences, meetings)
+    participant_side = (
+        *(join, guardian, questionnaire, rights, preferences, meetings),
+        *(followups, pair_plans),
+    )
     return [
         *(module.build_router() for module in (common, start, language, support, reachability)),
         *(module.build_router() for module in curator_side),
         preferences.build_curator_router(),
         *(module.build_router() for module in participant_side),
+        cycles.build_participant_router(),
+        # Typed answers to the short forms: after every dialogue, before the fallback.
+        responses.build_router(),
         access.build_router(),
         fallback.build_router(),
     ]

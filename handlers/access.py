@@ -26,8 +26,19 @@ CURATOR_COMMANDS = (
     "preferences",
     "holidays",
     "meetingsettings",
+    "cycle",
+    "closecycle",
+    "newcycle",
+    "ranking",
+    "indicators",
+    "export",
 )
-CURATOR_CALLBACK_PREFIXES = ("cur1", "cand1", "ws1", "adm1", "mt1", "pr1", "ann1", "hol1", "mst1")
+CURATOR_CALLBACK_PREFIXES: tuple[str, ...] = (
+    *("cur1", "cand1", "ws1", "adm1", "mt1", "pr1", "ann1", "hol1", "mst1"),
+    "cy1",  # cycles: closing, ranking, finished pairs
+    "mv1",  # meeting views: upcoming, overdue, attention, pair history
+    "ind1",  # indicators: denominators and targets
+)
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)
 

@@ -57,6 +57,13 @@ def curator_commands() -> list[BotCommand]:
         BotCommand(command="forms", description=_("Forms of mentorship of the organization")),
         BotCommand(command="announce", description=_("Announcement to mentors and mentees")),
         BotCommand(command="candidates", description=_("Participants by status")),
+        BotCommand(command="export", description=_("Excel workbook: registers and reports")),
+        BotCommand(command="cycle", description=_("The cycle: dates, closing, the next one")),
+        BotCommand(command="closecycle", description=_("Close the cycle: final meetings, polls")),
+        BotCommand(command="newcycle", description=_("Start the next cycle")),
+        BotCommand(command="ranking", description=_("Mentor ranking")),
+        BotCommand(command="stats", description=_("Statistics and indicators with a chart")),
+        BotCommand(command="indicators", description=_("Numbers to compare with and targets")),
     ]
 
 

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.followups import FollowupSettingsProblem
 from bot.reminders import SettingsProblem
 from bot.services import Services
 from handlers.filters import curator_router
@@ -18,13 +19,14 @@ from handlers.states import MeetingSettingsDialogue
 
 
 class SettingsEdit(CallbackData, prefix="mst1"):
-    field: str  # reminders or length
+    field: str  # reminders, length, followup or grace
 
 
 async def settings_view(
     services: Services, organization_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     settings = await services.reminders.settings(organization_id)
+    after = await services.followups.settings(organization_id)
     minutes = ", ".join(str(m) for m in settings.reminder_minutes)
     text = _(
         "<b>Meeting settings</b>\n"
@@ -32,9 +34,17 @@ async def settings_view(
         "Usual length of a meeting: {length} minutes\n\n"
         "New values apply to meetings confirmed from now on."
     ).format(minutes=minutes, length=settings.meeting_minutes)
+    text += "\n\n" + _(
+        "«Did the meeting take place?» comes {followup} minutes after a meeting ends.\n"
+        "A pair without a meeting for 14 days and {grace} more days gets a reminder."
+    ).format(followup=after.followup_minutes, grace=after.grace_days)
     builder = InlineKeyboardBuilder()
     builder.button(text=_("Change the reminders"), callback_data=SettingsEdit(field="reminders"))
     builder.button(text=_("Change the length"), callback_data=SettingsEdit(field="length"))
+    builder.button(
+        text=_("Change the follow-up delay"), callback_data=SettingsEdit(field="followup")
+    )
+    builder.button(text=_("Change the grace days"), callback_data=SettingsEdit(field="grace"))
     builder.adjust(1)
     return text, builder.as_markup()
 
@@ -56,6 +66,20 @@ async def ask_value(query: CallbackQuery, callback_data: SettingsEdit, state: FS
                 "separated by commas, from 1 to 10080 (a week), for example: 1440, 60"
             )
         )
+    elif callback_data.field == "followup":
+        await query.message.answer(
+            _(
+                "How many minutes after a meeting ends should «Did the meeting take place?» "
+                "come? From 1 to 10080 (a week)."
+            )
+        )
+    elif callback_data.field == "grace":
+        await query.message.answer(
+            _(
+                "How many days beyond the 14 days may a pair go without a meeting before it "
+                "gets a reminder? From 0 to 30."
+            )
+        )
     else:
         await query.message.answer(
             _("How many minutes does a meeting usually last? From 5 to 600.")
@@ -71,11 +95,32 @@ def problem_text(problem: SettingsProblem) -> str:
     }[problem]
 
 
+def followup_problem_text(problem: FollowupSettingsProblem) -> str:
+    if problem is FollowupSettingsProblem.DELAY:
+        return _("Please write a whole number from 1 to 10080.")
+    return _("Please write a whole number from 0 to 30.")
+
+
 async def receive_value(
     message: Message, state: FSMContext, services: Services, curator_org_id: int
 ) -> None:
     data = await state.get_data()
-    if data.get("field") == "reminders":
+    field = data.get("field")
+    if field in ("followup", "grace"):
+        change = (
+            services.followups.change_delay
+            if field == "followup"
+            else services.followups.change_grace
+        )
+        problem = await change(curator_org_id, message.text or "")
+        if problem is not None:
+            await message.answer(followup_problem_text(problem))
+            return
+        await state.clear()
+        text, markup = await settings_view(services, curator_org_id)
+        await message.answer(text, reply_markup=markup)
+        return
+    if field == "reminders":
         result = await services.reminders.change_reminders(curator_org_id, message.text or "")
     else:
         result = await services.reminders.change_length(curator_org_id, message.text or "")

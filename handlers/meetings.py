@@ -20,6 +20,7 @@ from bot.meetings import MeetingProblem, MeetingView, Side
 from bot.schedule import Holiday, calendar_days
 from bot.services import Services
 from handlers.notify import notify
+from handlers.pair_plans import pair_summaries
 from handlers.people import display_name
 from handlers.states import MeetingDialogue
 from handlers.texts import reason_from
@@ -307,6 +308,7 @@ def problem_text(problem: MeetingProblem) -> str:
         MeetingProblem.HOLIDAY: _(
             "That day falls on the holidays; please choose another: /meetings"
         ),
+        MeetingProblem.NOT_YET: _("This meeting has not taken place yet."),
     }[problem]
 
 
@@ -374,6 +376,7 @@ async def show_meetings(message: Message, services: Services, i18n: I18n) -> Non
         await message.answer(
             _("No meeting is planned with your pair yet."), reply_markup=builder.as_markup()
         )
+    await pair_summaries(message, services, i18n)
 
 
 async def on_cancel(

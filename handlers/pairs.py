@@ -15,6 +15,7 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.pairing import PairPeople
 from bot.services import Services
+from handlers.cycles import CycleAct
 from handlers.filters import curator_router
 from handlers.meetings import MeetPlan
 from handlers.notify import notify
@@ -86,7 +87,12 @@ async def pairs_view(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     pairs = await services.pairing.active_pairs(organization_id)
     if not pairs:
-        return _("There are no active pairs yet. Run the matching: /curator"), None
+        finished = InlineKeyboardBuilder()
+        finished.button(text=finished_title(), callback_data=CycleAct(action="pairs"))
+        return (
+            _("There are no active pairs yet. Run the matching: /curator"),
+            finished.as_markup(),
+        )
     shown, page, pages = page_of(pairs, page, PAGE_SIZE)
     groups: dict[int, int] = {}
     for item in pairs:
@@ -113,9 +119,14 @@ async def pairs_view(
             text=_("End: {mentee}").format(mentee=mentee),
             callback_data=PairEnd(pair_id=item.pair.id),
         )
+    builder.button(text=finished_title(), callback_data=CycleAct(action="pairs"))
     builder.adjust(1)
     attach_navigation(builder, page, pages, lambda n: PairsPage(page=n))
     return "\n".join(lines), builder.as_markup()
+
+
+def finished_title() -> str:
+    return _("Finished pairs: results and good practice")
 
 
 async def show_pairs(message: Message, services: Services, curator_org_id: int) -> None:

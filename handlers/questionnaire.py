@@ -18,6 +18,7 @@ from bot.services import Services
 from dialogs.answers import OTHER_PROMPT, AnswerError, format_answer
 from dialogs.forms import FORM_DESCRIPTIONS, FederalForm
 from dialogs.model import OTHER, QuestionKind
+from handlers.responses import send_monitoring_before
 from handlers.states import QuestionnaireDialogue
 from storage.repositories.participants import Participant
 
@@ -366,6 +367,8 @@ async def confirm(
                 "You can see or change your answers with /profile."
             )
         )
+    if not was_confirmed and message.bot is not None:
+        await send_monitoring_before(message.bot, services, participant.id)
 
 
 def build_router() -> Router:

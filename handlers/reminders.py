@@ -1,9 +1,17 @@
-"""The Telegram side of reminders: the scheduler's tick renders and sends what is due."""
+"""The Telegram side of reminders: the scheduler's tick renders and sends what is due.
+
+One delivery loop runs at a time, as a tracked background task, so a large backlog (a bot that
+was down, 20,000 reminders due at once) is sent at the sender's full rate instead of one batch
+per tick. It claims only about a second's worth ahead of the rate limiter and claims more when
+half of that is done: what a killed process had claimed but not sent is little, and comes back
+when its lease runs out (see :mod:`bot.reminders` for the states).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from datetime import timedelta
 
 from aiogram import Bot
@@ -12,9 +20,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_timedelta
 
+from bot.background import BackgroundClosed
 from bot.meetings import MeetingView, Side
 from bot.reminders import ReminderJob
-from bot.sender import Outcome
+from bot.sender import Outcome, RetryLater
 from bot.services import Services
 from handlers.delivery import send_text
 from handlers.meetings import kind_title, meeting_text, other_name
@@ -26,20 +35,97 @@ log = logging.getLogger(__name__)
 
 async def deliver_reminders(bot: Bot, i18n: I18n, services: Services) -> int:
     """Send every due reminder once; returns how many were delivered."""
-    jobs = await services.reminders.claim()
-    if not jobs:
-        return 0
-    outcomes = await asyncio.gather(*(deliver_one(bot, i18n, services, job) for job in jobs))
-    return sum(1 for delivered in outcomes if delivered)
+    return await ReminderDelivery(bot, i18n, services).run()
+
+
+class ReminderDelivery:
+    """The scheduler's reminder job: starts the delivery loop unless it is already running."""
+
+    def __init__(self, bot: Bot, i18n: I18n, services: Services) -> None:
+        self._bot = bot
+        self._i18n = i18n
+        self._services = services
+        self._held: set[int] = set()  # claimed by this process and not finished yet
+        self._task: asyncio.Task[None] | None = None
+
+    async def tick(self) -> None:
+        if self._task is not None and not self._task.done():
+            return  # the running loop picks up what became due meanwhile
+        try:
+            self._task = self._services.background.start(self._loop(), name="reminders")
+        except BackgroundClosed:
+            return
+
+    async def _loop(self) -> None:
+        delivered = await self.run()
+        if delivered:
+            log.info("Delivered %d reminders", delivered)
+
+    async def run(self) -> int:
+        """Claim and send until nothing is due; stops claiming when the bot is stopping."""
+        services = self._services
+        ahead = max(2, math.ceil(services.sender.per_second))  # about a second's worth
+        tasks: set[asyncio.Task[bool]] = set()
+        delivered = 0
+        room = asyncio.Event()  # set when half of what was claimed ahead is done
+
+        def finished(task: asyncio.Task[bool]) -> None:
+            nonlocal delivered
+            tasks.discard(task)
+            if not task.cancelled() and task.result():
+                delivered += 1
+            if len(tasks) <= ahead // 2:
+                room.set()
+
+        try:
+            while True:
+                jobs: list[ReminderJob] = []
+                if services.background.accepting:
+                    jobs = await services.reminders.claim(ahead - len(tasks), held=self._held)
+                for job in jobs:
+                    self._held.add(job.reminder.id)
+                    task = asyncio.create_task(self._deliver(job))
+                    tasks.add(task)
+                    task.add_done_callback(finished)
+                if not tasks:
+                    if jobs:
+                        continue  # all done already
+                    return delivered  # nothing in flight and nothing more due
+                room.clear()
+                if not jobs:
+                    await asyncio.gather(*tasks)  # nothing due now: finish, then look again
+                elif len(tasks) > ahead // 2:
+                    await room.wait()
+        except BaseException:  # stopped (cancelled), or the database failed
+            unsent = set(self._held)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            # Not sent (still pending): back to the queue at once, so a restarted bot need not
+            # wait for the leases to run out. Rows already marked sent are left as they are.
+            await asyncio.shield(services.reminders.release(unsent))
+            self._held -= unsent
+            raise
+
+    async def _deliver(self, job: ReminderJob) -> bool:
+        try:
+            delivered = await deliver_one(self._bot, self._i18n, self._services, job)
+        except asyncio.CancelledError:
+            raise  # still held: the stopping loop gives it back
+        except Exception:  # one reminder's failure must not stop the others
+            log.exception("Reminder %s could not be delivered", job.reminder.id)
+            delivered = False
+        self._held.discard(job.reminder.id)
+        return delivered
 
 
 async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob) -> bool:
     reminder = job.reminder
-    side = await services.meetings.side(job.meeting.pair_id, reminder.telegram_id)
-    if side is None:  # the pair ended meanwhile
-        await services.reminders.settle(reminder.id, "dropped")
-        return False
-    locale = await services.languages.resolve(reminder.telegram_id, None)
+    side = Side(job.people, job.me, job.other, job.timezone)
+    # LanguageService.resolve without a Telegram hint (a reminder answers no update), from the
+    # language read with the whole claimed batch instead of one query per reminder.
+    languages = services.languages
+    locale = job.language if job.language in languages.supported else languages.default
     with i18n.context(), i18n.use_locale(locale):
         text = _("⏰ Reminder: {kind} with {name} {when}.\n{meeting}").format(
             kind=kind_title(job.meeting.kind),
@@ -49,9 +135,27 @@ async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob
             ),
             meeting=meeting_text(MeetingView(job.meeting, side), locale),
         )
-    delivery = await services.sender.send_one(
-        reminder.telegram_id, lambda chat: send_text(bot, chat, text)
-    )
+    cancelled = False
+
+    async def attempt(chat: int) -> None:
+        # Marked sent right before the request: after a kill it is never sent twice.
+        nonlocal cancelled
+        if not await services.reminders.mark_sent(reminder.id):
+            cancelled = True  # the meeting was moved or cancelled after the claim
+            return
+        try:
+            # A 429 may have come while the mark was being committed: wait it out too.
+            pause = services.sender.paused_for()
+            if pause > 0:
+                raise RetryLater(pause)
+            await send_text(bot, chat, text)
+        except RetryLater:
+            await services.reminders.retry_later(reminder.id)
+            raise
+
+    delivery = await services.sender.send_one(reminder.telegram_id, attempt)
+    if cancelled:
+        return False
     if delivery.outcome is Outcome.UNREACHABLE:
         await services.reminders.settle(reminder.id, "unreachable")
         if await services.announcements.mark_unreachable(reminder.telegram_id):

@@ -63,6 +63,29 @@ class MeetingSettingsDialogue(StatesGroup):
     value = State()
 
 
+class ResponseDialogue(StatesGroup):
+    other = State()  # the text of an "other" choice in a short form
+
+
+class FollowupDialogue(StatesGroup):
+    reason = State()  # why the meeting did not happen
+    goals = State()  # the mentor's goals after the planning meeting
+    end_date = State()  # and the planned end date
+
+
+class CycleDialogue(StatesGroup):
+    planned_end = State()
+    results = State()  # the curator writes a pair's results
+
+
+class PairResultsDialogue(StatesGroup):
+    text = State()  # the mentor writes the pair's results
+
+
+class IndicatorsDialogue(StatesGroup):
+    value = State()  # a denominator or a target typed by the curator
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -89,4 +112,14 @@ def dialogue_title(state: str) -> str:
         return _("adding holidays")
     if group == MeetingSettingsDialogue.__full_group_name__:
         return _("changing the meeting settings")
+    if group == ResponseDialogue.__full_group_name__:
+        return _("the form (the answers given so far are saved)")
+    if group == FollowupDialogue.__full_group_name__:
+        return _("the answer about a meeting")
+    if group == CycleDialogue.__full_group_name__:
+        return _("the cycle settings")
+    if group == PairResultsDialogue.__full_group_name__:
+        return _("the results of the pair")
+    if group == IndicatorsDialogue.__full_group_name__:
+        return _("entering the numbers for the indicators")
     return _("the current dialogue")

@@ -16,9 +16,11 @@ from handlers import (
     admission,
     candidates,
     curator,
+    cycles,
     holidays,
     matching,
     meeting_settings,
+    meeting_views,
     pairs,
 )
 from handlers.filters import curator_router
@@ -40,6 +42,8 @@ def panel_keyboard() -> InlineKeyboardMarkup:
         ("forms", _("Forms of mentorship")),
         ("holidays", _("Holidays")),
         ("meeting_settings", _("Meeting settings")),
+        ("meeting_views", _("Meetings")),
+        ("cycle", _("Cycle: closing, ranking, next cycle")),
     ):
         builder.button(text=title, callback_data=Section(name=name))
     builder.adjust(2)
@@ -87,6 +91,10 @@ async def open_section(
         await holidays.show_holidays(message, services, curator_org_id)
     elif name == "meeting_settings":
         await meeting_settings.show_settings(message, services, curator_org_id)
+    elif name == "meeting_views":
+        await meeting_views.show_menu(message, services, curator_org_id)
+    elif name == "cycle":
+        await cycles.show_cycle(message, services, curator_org_id, i18n)
 
 
 def build_router() -> Router:

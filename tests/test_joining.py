@@ -48,7 +48,8 @@ async def test_an_adult_mentor_joins_and_completes_the_questionnaire(harness: Ha
     assert "Проверьте, пожалуйста, анкету" in summary.text
     assert "Иванова Мария Петровна" in summary.text
     replies = await confirm(harness, MENTOR, pid)
-    assert "анкета сохранена и передана куратору" in replies[-1].text
+    # The thank-you, then the monitoring form "before" (tests/test_responses.py).
+    assert "анкета сохранена и передана куратору" in replies[0].text
     participant = await harness.app.services.participants.get(pid)
     assert participant is not None
     assert await harness.app.services.participants.status(participant) is Status.READY
@@ -162,7 +163,7 @@ async def test_a_sixteen_year_old_fills_in_before_the_parent_answers(harness: Ha
     assert any("до подбора наставника согласие должен дать" in r.text for r in replies)
     await fill_questionnaire(harness, TEEN, pid, adult=False)
     replies = await confirm(harness, TEEN, pid)
-    assert "как только родитель" in replies[-1].text
+    assert "как только родитель" in replies[0].text
     participant = await harness.app.services.participants.get(pid)
     assert participant is not None
     assert await harness.app.services.participants.status(participant) is Status.WAITING_GUARDIAN

@@ -44,3 +44,20 @@ CREATE TABLE mentor_base (
     added_at        TEXT NOT NULL,
     PRIMARY KEY (organization_id, participant_id)
 );
+CREATE INDEX mentor_base_by_cycle ON mentor_base (cycle_id);
+
+-- What the closing of a cycle has already sent, so that each message goes out once even across
+-- restarts: 'final_meeting:<pair id>' (the pair is asked for its final meeting), 'poll' (the
+-- final poll), 'after' (monitoring after the program), 'results:<pair id>' (the mentor is
+-- asked for the pair's results), 'invite' (a former mentee's invitation to join as a mentor).
+CREATE TABLE cycle_deliveries (
+    cycle_id       INTEGER NOT NULL REFERENCES cycles (id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    what           TEXT NOT NULL CHECK (length(what) BETWEEN 1 AND 40),
+    sent_at        TEXT NOT NULL,
+    PRIMARY KEY (cycle_id, participant_id, what)
+);
+-- The closing tick looks for held final meetings of pairs still active every minute.
+CREATE INDEX meetings_final_held ON meetings (pair_id) WHERE status = 'held' AND kind = 'final';
+-- Completed pairs waiting for their polls are found per cycle.
+CREATE INDEX pairs_completed_by_cycle ON pairs (cycle_id) WHERE completed = 1;

@@ -47,6 +47,11 @@ class Pair:
     ended_on: date | None
     end_reason: str | None
     directive: bool
+    # Stage 7: the cycle the pair works in; completed = went through the whole cycle.
+    cycle_id: int | None = None
+    completed: bool = False
+    results: str | None = None
+    good_practice: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,10 @@ def _pair(row: aiosqlite.Row) -> Pair:
         ended_on=date.fromisoformat(row["ended_on"]) if row["ended_on"] else None,
         end_reason=row["end_reason"],
         directive=bool(row["directive"]),
+        cycle_id=row["cycle_id"],
+        completed=bool(row["completed"]),
+        results=row["results"],
+        good_practice=bool(row["good_practice"]),
     )
 
 
@@ -264,9 +273,11 @@ class MatchingRepository:
                 )
                 if not changed:
                     return None, "decided"
+            # A new pair works in the organization's open cycle.
             pair_id = await tx.execute(
                 "INSERT INTO pairs (organization_id, mentor_id, mentee_id, form, started_on, "
-                "directive, proposal_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "directive, proposal_id, created_at, cycle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                "(SELECT id FROM cycles WHERE organization_id = ? AND closed_at IS NULL))",
                 (
                     pair.organization_id,
                     pair.mentor_id,
@@ -276,6 +287,7 @@ class MatchingRepository:
                     int(pair.directive),
                     pair.proposal_id,
                     to_db(now),
+                    pair.organization_id,
                 ),
             )
         return pair_id, None

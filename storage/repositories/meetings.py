@@ -38,6 +38,10 @@ def _meeting(row: aiosqlite.Row) -> Meeting:
     )
 
 
+# The row reader, for other repositories that join meetings.
+meeting_from_row = _meeting
+
+
 class MeetingRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -109,3 +113,34 @@ class MeetingRepository:
             (*pair_ids, to_db(since)),
         )
         return [_meeting(r) for r in rows]
+
+    async def create_confirmed(
+        self,
+        *,
+        pair_id: int,
+        kind: str,
+        starts_at: datetime,
+        meeting_format: str,
+        place: str,
+        proposed_by: int,
+        now: datetime,
+    ) -> Meeting | None:
+        """A meeting planned from the pair's rhythm, confirmed at once; None when something is
+        already proposed or confirmed ahead (two ticks or two answers racing)."""
+        async with self._db.transaction() as tx:
+            ahead = await tx.fetch_one(
+                "SELECT id FROM meetings WHERE pair_id = ? AND status IN ('proposed', 'confirmed') "
+                "AND starts_at >= ?",
+                (pair_id, to_db(now)),
+            )
+            if ahead is not None:
+                return None
+            meeting_id = await tx.execute(
+                "INSERT INTO meetings (pair_id, kind, status, starts_at, meeting_format, place, "
+                "proposed_by, created_at, decided_at) VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?)",
+                (pair_id, kind, to_db(starts_at), meeting_format, place, proposed_by,
+                 to_db(now), to_db(now)),
+            )  # fmt: skip
+            row = await tx.fetch_one("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+        assert row is not None
+        return _meeting(row)

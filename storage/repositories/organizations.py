@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 
@@ -81,6 +82,11 @@ class OrganizationRepository:
                 "INSERT INTO organization_forms (organization_id, code, title, enabled) "
                 "VALUES (?, ?, NULL, ?)",
                 [(organization_id, code, int(enabled)) for code, enabled in forms],
+            )
+            # The organization starts in its first cycle, on its own local date.
+            await tx.execute(
+                "INSERT INTO cycles (organization_id, number, started_on) VALUES (?, 1, ?)",
+                (organization_id, now.astimezone(ZoneInfo(timezone)).date().isoformat()),
             )
         return Organization(organization_id, name, timezone, now)
 

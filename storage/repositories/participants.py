@@ -25,6 +25,8 @@ class Participant:
     joined_at: datetime
     current_question: str | None
     confirmed_at: datetime | None
+    # The cycle the person takes part in (the organization's open cycle when they joined).
+    cycle_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class CandidateRow:
 
 _PARTICIPANT_COLUMNS = (
     "p.id, p.organization_id, p.telegram_id, p.role, p.age_group, p.birth_date, "
-    "p.invitation_id, p.joined_at, p.current_question, p.confirmed_at"
+    "p.invitation_id, p.joined_at, p.current_question, p.confirmed_at, p.cycle_id"
 )
 
 
@@ -77,6 +79,7 @@ def _participant(row: aiosqlite.Row) -> Participant:
         joined_at=from_db(row["joined_at"]),
         current_question=row["current_question"],
         confirmed_at=from_db(row["confirmed_at"]) if row["confirmed_at"] else None,
+        cycle_id=row["cycle_id"],
     )
 
 
@@ -120,9 +123,11 @@ class ParticipantRepository:
             )
             if exists:
                 return None
+            # A newcomer takes part in the organization's open cycle.
             participant_id = await tx.execute(
                 "INSERT INTO participants (organization_id, telegram_id, role, age_group, "
-                "birth_date, invitation_id, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "birth_date, invitation_id, joined_at, cycle_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                "(SELECT id FROM cycles WHERE organization_id = ? AND closed_at IS NULL))",
                 (
                     organization_id,
                     telegram_id,
@@ -131,6 +136,7 @@ class ParticipantRepository:
                     birth_date.isoformat() if birth_date else None,
                     invitation_id,
                     to_db(now),
+                    organization_id,
                 ),
             )
         return await self.get(participant_id)
@@ -343,7 +349,11 @@ class ParticipantRepository:
             "AND c.kind = 'representative') AS rep_ok, "
             "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id = p.id "
             "AND a.question = 'full_name') AS full_name "
-            "FROM participants p WHERE p.organization_id = ? ORDER BY p.role, p.id",
+            "FROM participants p WHERE p.organization_id = ? "
+            # Those of a finished cycle stay in its records, not among today's candidates.
+            "AND (p.cycle_id IS NULL OR p.cycle_id = (SELECT c.id FROM cycles c "
+            "WHERE c.organization_id = p.organization_id AND c.closed_at IS NULL)) "
+            "ORDER BY p.role, p.id",
             (organization_id,),
         )
         return [

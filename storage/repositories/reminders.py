@@ -6,9 +6,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.clock import from_db, to_db
 from storage.database import Database
+from storage.repositories.matching import Pair, _pair
+from storage.repositories.meetings import Meeting, _meeting
+from storage.repositories.participants import _PARTICIPANT_COLUMNS, Participant, _participant
 
 DEFAULT_REMINDER_MINUTES = (1440, 60)
 DEFAULT_MEETING_MINUTES = 60
@@ -27,6 +31,24 @@ class DueReminder:
     telegram_id: int
     minutes_before: int
     due_at: datetime
+
+
+@dataclass(frozen=True)
+class DeliveryContext:
+    """What the reminders of one claimed batch are rendered from, read in a few queries for
+    the whole batch rather than several per reminder (at 300 a second the per-query cost of the
+    single database connection, not the disk, limits delivery)."""
+
+    meetings: dict[int, Meeting]
+    pairs: dict[int, Pair]
+    participants: dict[int, Participant]
+    answers: dict[int, dict[str, Any]]
+    timezones: dict[int, str]  # organization id -> IANA zone
+    languages: dict[int, str]  # telegram id -> the language the person chose, if they did
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
 
 
 class ReminderRepository:
@@ -71,22 +93,63 @@ class ReminderRepository:
                 (to_db(now), meeting_id),
             )
 
-    async def claim_due(self, now: datetime, limit: int) -> list[DueReminder]:
-        """Take due reminders and mark them sent in the same transaction: a bot that restarts
-        after this point never sends them again."""
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[DueReminder]:
+        """Lease due reminders to this sender until ``lease_until``; nothing is sent yet.
+
+        A claimed row stays ``pending`` with ``handled_at`` holding the end of its lease: a
+        process killed before it sent the row leaves a lease that expires, and the row is
+        claimed again. Rows are marked ``sent`` one by one just before their request goes out
+        (:meth:`mark_sent`), so a kill loses at most the requests on the wire at that moment.
+        """
         async with self._db.transaction() as tx:
             rows = await tx.fetch_all(
-                "UPDATE reminders SET state = 'sent', handled_at = ? WHERE id IN ("
+                "UPDATE reminders SET handled_at = ? WHERE id IN ("
                 "SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ? "
-                "ORDER BY due_at LIMIT ?) "
+                "AND (handled_at IS NULL OR handled_at <= ?) ORDER BY due_at LIMIT ?) "
                 "RETURNING id, meeting_id, telegram_id, minutes_before, due_at",
-                (to_db(now), to_db(now), limit),
+                (to_db(lease_until), to_db(now), to_db(now), limit),
             )
         return [
             DueReminder(r["id"], r["meeting_id"], r["telegram_id"], r["minutes_before"],
                         from_db(r["due_at"]))
             for r in sorted(rows, key=lambda row: (row["due_at"], row["id"]))
         ]  # fmt: skip
+
+    async def mark_sent(self, reminder_ids: Sequence[int], now: datetime) -> set[int]:
+        """Committed right before the requests are sent; returns the ids that were still
+        pending. The others' meetings were moved or cancelled meanwhile: not to be sent."""
+        if not reminder_ids:
+            return set()
+        marks = ", ".join("?" * len(reminder_ids))
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "UPDATE reminders SET state = 'sent', handled_at = ? "
+                f"WHERE state = 'pending' AND id IN ({marks}) RETURNING id",
+                (to_db(now), *reminder_ids),
+            )
+        return {row["id"] for row in rows}
+
+    async def unsend(self, reminder_id: int, lease_until: datetime) -> None:
+        """Flood control answered instead of delivering: the reminder is pending again, held
+        by this sender's lease while it waits out ``retry_after``."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE reminders SET state = 'pending', handled_at = ? "
+                "WHERE id = ? AND state = 'sent'",
+                (to_db(lease_until), reminder_id),
+            )
+
+    async def release(self, reminder_ids: Sequence[int]) -> None:
+        """Give back leases of reminders this sender will not send (it is stopping)."""
+        if not reminder_ids:
+            return
+        async with self._db.transaction() as tx:
+            await tx.executemany(
+                "UPDATE reminders SET handled_at = NULL WHERE id = ? AND state = 'pending'",
+                [(reminder_id,) for reminder_id in reminder_ids],
+            )
 
     async def settle(self, reminder_id: int, state: str, now: datetime) -> None:
         """The outcome of a claimed reminder: dropped, unreachable or failed (sent is default)."""
@@ -95,6 +158,58 @@ class ReminderRepository:
                 "UPDATE reminders SET state = ?, handled_at = ? WHERE id = ?",
                 (state, to_db(now), reminder_id),
             )
+
+    async def context(self, meeting_ids: Sequence[int]) -> DeliveryContext:
+        ids = sorted(set(meeting_ids))
+        meetings = {
+            row["id"]: _meeting(row)
+            for row in await self._db.fetch_all(
+                f"SELECT * FROM meetings WHERE id IN ({_marks(ids)})", ids
+            )
+        }
+        pair_ids = sorted({m.pair_id for m in meetings.values()})
+        pairs = {
+            row["id"]: _pair(row)
+            for row in await self._db.fetch_all(
+                f"SELECT * FROM pairs WHERE id IN ({_marks(pair_ids)})", pair_ids
+            )
+        }
+        people = sorted({i for p in pairs.values() for i in (p.mentor_id, p.mentee_id)})
+        participants = {
+            row["id"]: _participant(row)
+            for row in await self._db.fetch_all(
+                f"SELECT {_PARTICIPANT_COLUMNS} FROM participants p "
+                f"WHERE p.id IN ({_marks(people)})",
+                people,
+            )
+        }
+        answers: dict[int, dict[str, Any]] = {}
+        for row in await self._db.fetch_all(
+            "SELECT participant_id, question, value FROM answers "
+            f"WHERE participant_id IN ({_marks(people)})",
+            people,
+        ):
+            answers.setdefault(row["participant_id"], {})[row["question"]] = json.loads(
+                row["value"]
+            )
+        organizations = sorted({p.organization_id for p in pairs.values()})
+        timezones = {
+            row["id"]: row["timezone"]
+            for row in await self._db.fetch_all(
+                f"SELECT id, timezone FROM organizations WHERE id IN ({_marks(organizations)})",
+                organizations,
+            )
+        }
+        chats = sorted({p.telegram_id for p in participants.values()})
+        languages = {
+            row["telegram_id"]: str(row["language"])
+            for row in await self._db.fetch_all(
+                "SELECT telegram_id, language FROM users "
+                f"WHERE language IS NOT NULL AND telegram_id IN ({_marks(chats)})",
+                chats,
+            )
+        }
+        return DeliveryContext(meetings, pairs, participants, answers, timezones, languages)
 
     async def of_meeting(self, meeting_id: int) -> list[tuple[int, int, str]]:
         rows = await self._db.fetch_all(

@@ -6,8 +6,10 @@ import asyncio
 import os
 import signal
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.e2e.clocked import set_time
 from tests.fake_telegram import FakeTelegram, FakeUser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,9 +31,25 @@ def bot_environment(**settings: str) -> dict[str, str]:
 
 
 class BotProcess:
-    def __init__(self, tg: FakeTelegram, workdir: Path, **settings: str) -> None:
+    """``clocked=True`` runs the bot through :mod:`tests.e2e.clocked` on a clock the test moves
+    with :meth:`set_time` (it starts at ``start_time``, or now)."""
+
+    def __init__(
+        self,
+        tg: FakeTelegram,
+        workdir: Path,
+        *,
+        clocked: bool = False,
+        start_time: datetime | None = None,
+        **settings: str,
+    ) -> None:
         self.tg = tg
         self.workdir = workdir
+        self.clock_file: Path | None = None
+        if clocked:
+            self.clock_file = workdir / "clock.json"
+            workdir.mkdir(parents=True, exist_ok=True)
+            set_time(self.clock_file, start_time or datetime.now(UTC))
         self.database = workdir / "data" / "bot.sqlite3"
         self.settings = {
             "BOT_TOKEN": tg.token,
@@ -44,6 +62,22 @@ class BotProcess:
         self.process: asyncio.subprocess.Process | None = None
         self.starts = 0
         self.expect_errors = False  # a test that provokes failures sets this
+
+    def set_time(self, moment: datetime) -> None:
+        """The bot's clock shows ``moment`` from now on (and runs on); its next tick sees it."""
+        assert self.clock_file is not None, "start the BotProcess with clocked=True"
+        set_time(self.clock_file, moment)
+
+    def _command(self) -> list[str]:
+        if self.clock_file is None:
+            return ["-m", "bot", "run"]
+        return ["-m", "tests.e2e.clocked", str(self.clock_file), "run"]
+
+    def _environment(self) -> dict[str, str]:
+        env = bot_environment(**self.settings)
+        if self.clock_file is not None:  # the launcher lives in the tests, not in the package
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        return env
 
     @property
     def log_path(self) -> Path:
@@ -62,8 +96,8 @@ class BotProcess:
         with self.log_path.open("wb") as log:
             # The working directory is the test's own: no .env of the developer is read.
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run",
-                cwd=self.workdir, env=bot_environment(**self.settings),
+                sys.executable, *self._command(),
+                cwd=self.workdir, env=self._environment(),
                 stdout=log, stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL,
             )  # fmt: skip
         if wait_for_polling:

@@ -262,6 +262,11 @@ class FakeTelegram:
         self._delays: dict[str, deque[float]] = {}
         self._rate_limit: float | None = None
         self._sent_times: deque[float] = deque()
+        # Flood control bookkeeping: 429 answers to sending methods, and requests that came
+        # before the retry_after the server had announced had run out (a bot that ignores it).
+        self.flood_answers = 0
+        self.early_retries: list[RecordedCall] = []
+        self._retry_not_before = 0.0
         self._active_poll: _Poll | None = None
         self._wakeup = asyncio.Event()
         self._closing = False
@@ -380,6 +385,27 @@ class FakeTelegram:
             raise ValueError("per_second must be positive")
         self._rate_limit = per_second
         self._sent_times.clear()
+
+    # A request already on its way when the 429 was answered is not the bot ignoring it.
+    EARLY_RETRY_TOLERANCE = 0.1
+
+    @property
+    def sending_calls(self) -> list[RecordedCall]:
+        """Requests to methods that create messages (what flood control counts)."""
+        return [c for c in self.calls if c.method.lower() in _MESSAGE_CREATING]
+
+    def _track_flood(self, call: RecordedCall) -> None:
+        """Called when a sending request arrives: was it before an announced retry_after?"""
+        if call.time < self._retry_not_before:
+            self.early_retries.append(call)
+
+    def _flood_answered(self, call: RecordedCall, status: int, body: dict[str, Any]) -> None:
+        if status != 429 or call.method.lower() not in _MESSAGE_CREATING:
+            return
+        self.flood_answers += 1
+        retry_after = (body.get("parameters") or {}).get("retry_after") or 0
+        not_before = time.monotonic() + float(retry_after) - self.EARLY_RETRY_TOLERANCE
+        self._retry_not_before = max(self._retry_not_before, not_before)
 
     async def wait_until(
         self,
@@ -552,6 +578,8 @@ class FakeTelegram:
         known = self._handlers.get(sent_name.lower())
         call = RecordedCall(method=known[0] if known else sent_name, params={})
         self.calls.append(call)
+        if call.method.lower() in _MESSAGE_CREATING:
+            self._track_flood(call)
         try:
             try:
                 call.params = await self._read_params(request)
@@ -587,6 +615,7 @@ class FakeTelegram:
     def _finish(self, call: RecordedCall, status: int, body: dict[str, Any]) -> web.Response:
         call.status = status
         call.response = body
+        self._flood_answered(call, status, body)
         return _json_response(status, body)
 
     def _check_scripted(self, method: str) -> None:

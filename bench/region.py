@@ -1,0 +1,617 @@
+"""A synthetic region for a whole school year, and how fast the reports read it.
+
+``seed_region(db_path)`` fills a fresh database with a region of schools (35,000 pairs by
+default, one large school and many ordinary ones), each pair meeting every two weeks from
+September to May with feedback after the meetings, monitoring before and after and the final
+polls; participants, consents and questionnaire answers as the bot stores them. Everything is
+inserted with ``executemany`` in one transaction. Other benchmarks (the export) reuse it.
+
+``python -m bench.region [--quick]`` then measures, with the results in
+``bench/results/region.json``:
+
+* the indicators (and the monitoring report) of one school: goal under 1 s;
+* the regional summary over every school: goal under 30 s;
+* handler latency through the real dispatcher (a recording session instead of Telegram) on the
+  full database against an empty one: goal at most 1.5 times; and /stats of the largest school
+  end to end (the message and the PNG chart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import math
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.clock import to_db
+from storage.database import Database
+from storage.migrations import migrate
+
+RESULTS = Path(__file__).resolve().parent / "results" / "region.json"
+# Late in the school year: most pairs have completed their cycle, some are still meeting.
+NOW = datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
+YEAR_START = date(2025, 9, 1)
+FORMS = ("pupil_pupil", "teacher_teacher", "student_pupil", "employer_pupil", "employer_student")
+CURATOR_BASE = 10_000_000
+TELEGRAM_BASE = 100_000_000
+
+
+@dataclass(frozen=True)
+class Region:
+    path: str
+    organizations: int
+    largest_organization_id: int
+    largest_pairs: int
+    pairs: int
+    participants: int
+    answers: int
+    meetings: int
+    responses: int
+    seconds: float
+    now: str
+
+    def curator_of(self, organization_id: int) -> int:
+        """The Telegram id of the organization's curator."""
+        return CURATOR_BASE + organization_id
+
+
+def _school_sizes(rng: random.Random, pairs: int, schools: int) -> list[int]:
+    """One large school (a college) with about 3 % of the pairs, the rest skewed like a region:
+    a few big schools, many small ones, none with fewer than 10 pairs."""
+    largest = max(10, round(pairs * 0.034))
+    weights = [rng.paretovariate(1.6) for _ in range(schools - 1)]
+    rest = pairs - largest
+    sizes = [max(10, math.floor(rest * w / sum(weights))) for w in weights]
+    sizes = [min(s, largest - 1) for s in sizes]
+    # Whatever rounding left over goes to the ordinary schools one by one.
+    index = 0
+    while sum(sizes) < rest:
+        sizes[index % len(sizes)] += 1
+        index += 1
+    while sum(sizes) > rest:
+        if sizes[index % len(sizes)] > 10:
+            sizes[index % len(sizes)] -= 1
+        index += 1
+    return [largest, *sizes]
+
+
+def _birth(rng: random.Random, age_from: int, age_to: int) -> str:
+    age = rng.randint(age_from, age_to)
+    day = date(YEAR_START.year - age, 1, 1) + timedelta(days=rng.randint(0, 240))
+    return day.isoformat()
+
+
+def _choice(value: str) -> str:
+    return json.dumps({"choice": value, "other": None})
+
+
+def _choices(*values: str) -> str:
+    return json.dumps({"choices": list(values), "other": None})
+
+
+class _Seeder:
+    def __init__(self, conn: sqlite3.Connection, rng: random.Random) -> None:
+        self.conn = conn
+        self.rng = rng
+        self.participant_id = 0
+        self.pair_id = 0
+        self.meeting_id = 0
+        self.telegram = TELEGRAM_BASE
+        self.counts = {"participants": 0, "answers": 0, "meetings": 0, "responses": 0}
+        self.participants: list[tuple[Any, ...]] = []
+        self.consents: list[tuple[Any, ...]] = []
+        self.answers: list[tuple[Any, ...]] = []
+        self.pairs: list[tuple[Any, ...]] = []
+        self.meetings: list[tuple[Any, ...]] = []
+        self.responses: list[tuple[Any, ...]] = []
+
+    # Rows are collected per school and written in batches: memory stays small.
+    def flush(self) -> None:
+        c = self.conn
+        c.executemany(
+            "INSERT INTO participants (id, organization_id, telegram_id, role, age_group, "
+            "birth_date, joined_at, confirmed_at, cycle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.participants,
+        )
+        c.executemany(
+            "INSERT INTO consents (participant_id, kind, given_by, representative_name, "
+            "representative_relation, text_version, text_sha256, locale, given_at) "
+            "VALUES (?, ?, ?, ?, ?, 'v1', ?, 'ru', ?)",
+            self.consents,
+        )
+        c.executemany(
+            "INSERT INTO answers (participant_id, question, value, answered_at) "
+            "VALUES (?, ?, ?, ?)",
+            self.answers,
+        )
+        c.executemany(
+            "INSERT INTO pairs (id, organization_id, mentor_id, mentee_id, form, started_on, "
+            "ended_on, created_at, cycle_id, completed, results) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.pairs,
+        )
+        c.executemany(
+            "INSERT INTO meetings (id, pair_id, kind, status, starts_at, meeting_format, place, "
+            "proposed_by, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.meetings,
+        )
+        c.executemany(
+            "INSERT INTO responses (form, participant_id, subject, meeting_id, answers, "
+            "started_at, updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            self.responses,
+        )
+        self.counts["participants"] += len(self.participants)
+        self.counts["answers"] += len(self.answers)
+        self.counts["meetings"] += len(self.meetings)
+        self.counts["responses"] += len(self.responses)
+        for rows in (self.participants, self.consents, self.answers, self.pairs, self.meetings,
+                     self.responses):  # fmt: skip
+            rows.clear()
+
+    def person(self, org: int, cycle: int, role: str, form: str, kind: str) -> tuple[int, str, str]:
+        """A participant with consents and answers; returns (id, category, joined_at)."""
+        rng = self.rng
+        self.participant_id += 1
+        self.telegram += 1
+        pid = self.participant_id
+        joined = datetime.combine(
+            YEAR_START + timedelta(days=rng.randint(0, 30)), datetime.min.time(), UTC
+        ) + timedelta(hours=rng.randint(8, 19))
+        joined_db = to_db(joined)
+        if kind == "child":
+            birth, group = _birth(rng, 10, 13), "child"
+        elif kind == "teen":
+            birth, group = _birth(rng, 14, 17), "teen"
+        elif kind == "student":
+            birth, group = _birth(rng, 18, 22), "adult"
+        else:
+            birth, group = _birth(rng, 23, 60), "adult"
+        self.participants.append((
+            pid, org, self.telegram, role, group, birth if group != "adult" else None,
+            joined_db, joined_db, cycle,
+        ))  # fmt: skip
+        if group != "child":
+            self.consents.append((pid, "self", self.telegram, None, None, "0" * 64, joined_db))
+        if group != "adult":
+            self.consents.append(
+                (pid, "representative", self.telegram + 1, "Родитель", "mother", "0" * 64,
+                 joined_db)
+            )  # fmt: skip
+        name = json.dumps(f"Участник {pid}")
+        common = {
+            "full_name": name,
+            "interests": _choices(rng.choice(["chess", "sport", "music", "robotics"])),
+            "days": _choices("tue", "thu"),
+            "times": _choices("after_lessons"),
+            "meeting_format": _choice(rng.choice(["online", "in_person", "either"])),
+            "form": _choice(form),
+        }
+        category = ""
+        if role == "mentee":
+            if form == "teacher_teacher":
+                category = "young_teacher" if rng.random() < 0.7 else "teacher"
+            elif form == "employer_student":
+                category = "student"
+            else:
+                category = "pupil" if kind != "student" else "student"
+            answers = {
+                **common,
+                "birth_date": json.dumps(birth),
+                "category": _choice(category),
+                "request": _choices(rng.choice(["olympiads", "exams", "career_choice"])),
+                "parent_contact" if group != "adult" else "contact": json.dumps("+7 900 000-00-00"),
+            }
+            if category in ("pupil", "student"):
+                answers["class_course"] = json.dumps(f"{rng.randint(5, 11)} «А»")
+        else:
+            if form.startswith("employer_"):
+                workplace = f"ООО «Предприятие {rng.randint(1, 40)}»"
+            elif form == "teacher_teacher":
+                workplace = "Школа, учитель"
+            else:
+                workplace = "Колледж, 2 курс"
+            answers = {
+                **common,
+                "contact": json.dumps("@mentor"),
+                "workplace": json.dumps(workplace),
+                "competencies": _choices("olympiads", "exams"),
+                "achievements": "null",
+                "mentee_age_from": "10",
+                "mentee_age_to": "18",
+                "capacity": "2",
+                "time_resource": _choice("hours_2"),
+                "experience": _choice("some"),
+                "motivation": json.dumps("Хочу помогать ребятам"),
+            }
+        self.answers.extend((pid, key, value, joined_db) for key, value in answers.items())
+        return pid, category, joined_db
+
+    def school(self, org: int, cycle: int, size: int) -> None:
+        rng = self.rng
+        form_weights = (0.3, 0.15, 0.25, 0.2, 0.1)
+        # Mentors lead one or two mentees: about 0.8 mentors per pair.
+        mentors: list[tuple[int, str]] = []
+        for _ in range(max(1, round(size * 0.8))):
+            form = rng.choices(FORMS, form_weights)[0]
+            kind = {"pupil_pupil": "teen", "student_pupil": "student"}.get(form, "adult")
+            mentor_id, _, _ = self.person(org, cycle, "mentor", form, kind)
+            mentors.append((mentor_id, form))
+        for number in range(size):
+            mentor_id, form = mentors[number % len(mentors)]
+            if form in ("pupil_pupil", "student_pupil", "employer_pupil"):
+                kind = rng.choice(["child", "teen"])
+            elif form == "employer_student":
+                kind = "student"
+            else:
+                kind = "adult"
+            mentee_id, _, _ = self.person(org, cycle, "mentee", form, kind)
+            self.pair(org, cycle, mentor_id, mentee_id, form)
+
+    def pair(self, org: int, cycle: int, mentor: int, mentee: int, form: str) -> None:
+        rng = self.rng
+        self.pair_id += 1
+        pair_id = self.pair_id
+        started = YEAR_START + timedelta(days=rng.randint(14, 45))
+        completed = rng.random() < 0.85
+        ended = date(2026, 5, rng.randint(5, 19)) if completed else None
+        self.pairs.append((
+            pair_id, org, mentor, mentee, form, started.isoformat(),
+            ended.isoformat() if ended else None, to_db(NOW), cycle, int(completed),
+            "Цели достигнуты" if completed else None,
+        ))  # fmt: skip
+        # Every two weeks from the start to the end (or a month past now for active pairs).
+        last = ended or (NOW + timedelta(days=30)).date()
+        day, index = started, 0
+        held_ids: list[int] = []
+        while day <= last:
+            self.meeting_id += 1
+            moment = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=11)
+            past = moment < NOW
+            kind = ("acquaintance", "trial", "planning")[index] if index < 3 else "regular"
+            if completed and day + timedelta(days=14) > last:
+                kind = "final"
+            if past:
+                roll = rng.random()
+                status = "held" if roll < 0.9 else ("missed" if roll < 0.97 else "cancelled")
+            else:
+                status = "confirmed"
+            self.meetings.append((
+                self.meeting_id, pair_id, kind, status, to_db(moment),
+                "online" if index % 2 else "in_person", "Кабинет 12", mentor,
+                to_db(moment - timedelta(days=5)), to_db(moment - timedelta(days=4)),
+            ))  # fmt: skip
+            if status == "held":
+                held_ids.append(self.meeting_id)
+            day += timedelta(days=14)
+            index += 1
+        for meeting_id in held_ids:
+            for who, chance in ((mentor, 0.85), (mentee, 0.8)):
+                if rng.random() < chance:
+                    answers = json.dumps({
+                        "usefulness": rng.randint(3, 5), "worked_on": _choices("exams"),
+                        "went_well": None, "to_change": None, "comment": None,
+                    })  # fmt: skip
+                    self.responses.append((
+                        "meeting_feedback", who, f"meeting:{meeting_id}", meeting_id, answers,
+                        to_db(NOW), to_db(NOW), to_db(NOW),
+                    ))  # fmt: skip
+        monitoring = "monitoring_teacher" if form == "teacher_teacher" else (
+            "monitoring_pupil"
+        )  # fmt: skip
+        params = (
+            ("burnout", "profession_satisfaction", "staff_climate")
+            if monitoring == "monitoring_teacher"
+            else ("engagement", "performance", "soft_skills", "attend_wish", "anxiety",
+                  "future", "emotional_state", "high_results")
+        )  # fmt: skip
+        if rng.random() < 0.9:
+            before = {p: rng.randint(1, 4) for p in params}
+            self.responses.append((
+                monitoring, mentee, f"before:{cycle}", None, json.dumps(before),
+                to_db(NOW), to_db(NOW), to_db(NOW),
+            ))  # fmt: skip
+            if completed and rng.random() < 0.85:
+                after = {p: min(5, v + rng.randint(0, 2)) for p, v in before.items()}
+                self.responses.append((
+                    monitoring, mentee, f"after:{cycle}", None, json.dumps(after),
+                    to_db(NOW), to_db(NOW), to_db(NOW),
+                ))  # fmt: skip
+        if completed and rng.random() < 0.9:
+            poll = {"satisfaction": rng.randint(4, 10), "recommend": True, "become_mentor": False}
+            self.responses.append((
+                "final_mentee", mentee, f"cycle:{cycle}", None, json.dumps(poll),
+                to_db(NOW), to_db(NOW), to_db(NOW),
+            ))  # fmt: skip
+
+
+async def seed_region(
+    db_path: Path | str, *, pairs: int = 35_000, schools: int = 300, seed: int = 7
+) -> Region:
+    """Create (or refill, if empty) the database at ``db_path`` with a region's school year.
+
+    The organizations get ids 1..``schools``; organization 1 is the largest school. The
+    curator of organization N has the Telegram id ``CURATOR_BASE + N``.
+    """
+    started = time.perf_counter()
+    db = Database(db_path)
+    await db.connect()
+    try:
+        await migrate(db)
+    finally:
+        await db.close()
+    rng = random.Random(seed)
+    sizes = _school_sizes(rng, pairs, schools)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("BEGIN IMMEDIATE")
+        seeder = _Seeder(conn, rng)
+        for org, size in enumerate(sizes, start=1):
+            conn.execute(
+                "INSERT INTO organizations (id, name, timezone, created_at) VALUES (?, ?, ?, ?)",
+                (org, f"Школа № {org}", "Europe/Moscow", to_db(NOW - timedelta(days=300))),
+            )
+            conn.executemany(
+                "INSERT INTO organization_forms (organization_id, code) VALUES (?, ?)",
+                [(org, code) for code in FORMS],
+            )
+            conn.execute(
+                "INSERT INTO curators (telegram_id, organization_id, added_at) VALUES (?, ?, ?)",
+                (CURATOR_BASE + org, org, to_db(NOW - timedelta(days=300))),
+            )
+            # Last year's cycle is closed (it holds nothing here); this year's is open.
+            conn.execute(
+                "INSERT INTO cycles (organization_id, number, started_on, closed_at) "
+                "VALUES (?, 1, '2024-09-01', '2025-06-30T00:00:00+00:00')",
+                (org,),
+            )
+            cycle = conn.execute(
+                "INSERT INTO cycles (organization_id, number, started_on, planned_end) "
+                "VALUES (?, 2, ?, '2026-05-31') RETURNING id",
+                (org, YEAR_START.isoformat()),
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT INTO denominators (organization_id, school_year, pupils_10_19, "
+                "youth_15_19, young_teachers, enterprises, entered_by, entered_at) "
+                "VALUES (?, 2025, ?, ?, ?, ?, ?, ?)",
+                (org, size * 4, size, max(1, size // 20), max(1, size // 30), CURATOR_BASE + org,
+                 to_db(NOW - timedelta(days=200))),
+            )  # fmt: skip
+            seeder.school(org, cycle, size)
+            if len(seeder.responses) > 50_000 or org == len(sizes):
+                seeder.flush()
+        conn.execute("COMMIT")
+        conn.execute("ANALYZE")
+        # Leave a database as a running bot finds it: the pages in the file, not in the WAL.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    counts = seeder.counts
+    return Region(
+        path=str(db_path),
+        organizations=len(sizes),
+        largest_organization_id=1,
+        largest_pairs=sizes[0],
+        pairs=sum(sizes),
+        participants=counts["participants"],
+        answers=counts["answers"],
+        meetings=counts["meetings"],
+        responses=counts["responses"],
+        seconds=round(time.perf_counter() - started, 1),
+        now=to_db(NOW),
+    )
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def _timed(samples: list[float]) -> dict[str, float]:
+    return {
+        "median_ms": round(statistics.median(samples) * 1000, 2),
+        "max_ms": round(max(samples) * 1000, 2),
+        "runs": len(samples),
+    }
+
+
+async def _report_timings(region: Region) -> dict[str, Any]:
+    from bot.reports.indicators import IndicatorService
+    from bot.reports.monitoring import MonitoringReportService
+    from storage.repositories.denominators import DenominatorRepository
+    from storage.repositories.organizations import OrganizationRepository
+    from storage.repositories.reports import CoordinatorRepository, ReportRepository
+    from tests.clock import ManualClock
+
+    db = Database(region.path)
+    await db.connect()
+    try:
+        service = IndicatorService(
+            ReportRepository(db), DenominatorRepository(db), CoordinatorRepository(db),
+            OrganizationRepository(db), ManualClock(NOW),
+        )  # fmt: skip
+        monitoring = MonitoringReportService(ReportRepository(db))
+        largest = region.largest_organization_id
+        typical = region.organizations // 2
+        one: list[float] = []
+        for _ in range(5):
+            start = time.perf_counter()
+            indicators = await service.for_organization(largest)
+            one.append(time.perf_counter() - start)
+        median_school: list[float] = []
+        for _ in range(5):
+            start = time.perf_counter()
+            await service.for_organization(typical)
+            median_school.append(time.perf_counter() - start)
+        mon: list[float] = []
+        for _ in range(3):
+            start = time.perf_counter()
+            rows = await monitoring.rows(largest)
+            mon.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        summary = await service.for_organizations(range(1, region.organizations + 1))
+        regional = time.perf_counter() - start
+    finally:
+        await db.close()
+    return {
+        "school_largest": {**_timed(one), "goal_ms": 1000,
+                           "stages_all": asdict(indicators.stages[None]),
+                           "meetings_held": indicators.meetings_held},
+        "school_typical": {**_timed(median_school), "organization_id": typical},
+        "monitoring_largest": {**_timed(mon), "rows": len(rows)},
+        "regional_summary": {
+            "seconds": round(regional, 2), "goal_seconds": 30,
+            "organizations": len(summary.organization_ids),
+            "stages_all": asdict(summary.stages[None]),
+            "meetings_held": summary.meetings_held,
+            "feedback_answered": summary.feedback_answered,
+        },
+    }  # fmt: skip
+
+
+async def _handler_latency(
+    empty: str, full: str, runs: int, curator: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Median time to feed updates through the real dispatcher (nothing is sent anywhere).
+
+    Both bots run side by side and take turns, so that whatever else the machine is doing
+    slows both alike: the ratio compares the databases, not two moments.
+    """
+    from bot.app import build_application, close_application
+    from tests.clock import ManualClock
+    from tests.inprocess import TOKEN, Harness, RecordingSession, make_settings
+
+    harnesses: dict[str, Harness] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            for name, path in (("empty", empty), ("full", full)):
+                session, clock = RecordingSession(), ManualClock(NOW)
+                app = await build_application(
+                    make_settings(Path(tmp) / name, database_path=Path(path)),
+                    TOKEN,
+                    session=session,
+                    clock=clock,
+                )
+                harnesses[name] = Harness(app, session, clock)
+            result: dict[str, dict[str, Any]] = {"empty": {}, "full": {}}
+            for command in ("/start", "/help"):
+                samples: dict[str, list[float]] = {"empty": [], "full": []}
+                for number in range(runs):
+                    user = 900_000_000 + number % 50  # a few people, each several times
+                    for name, harness in harnesses.items():
+                        start = time.perf_counter()
+                        await harness.send(user, command)
+                        samples[name].append(time.perf_counter() - start)
+                for name, values in samples.items():
+                    result[name][command] = _timed(values[10:])  # without the warm-up
+                # Each full-database run against the empty-database run next to it: the
+                # machine's other work cancels out of the ratio.
+                result["full"][command]["paired_ratio_median"] = round(
+                    statistics.median(
+                        f / e
+                        for f, e in zip(samples["full"][10:], samples["empty"][10:], strict=True)
+                    ),
+                    2,
+                )
+            stats: list[float] = []
+            for _ in range(6):
+                start = time.perf_counter()
+                sent = await harnesses["full"].send(curator, "/stats")
+                stats.append(time.perf_counter() - start)
+                assert any(s.method == "sendPhoto" for s in sent), "no chart was sent"
+            result["full"]["/stats (largest school, with the chart)"] = _timed(stats[1:])
+            result["full"]["/stats first call (imports matplotlib)"] = round(stats[0] * 1000, 1)
+            return result["empty"], result["full"]
+        finally:
+            for harness in harnesses.values():
+                await close_application(harness.app)
+
+
+async def run(pairs: int, schools: int, runs: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        full = Path(tmp) / "region.sqlite3"
+        region = await seed_region(full, pairs=pairs, schools=schools)
+        empty = Path(tmp) / "empty.sqlite3"
+        db = Database(empty)
+        await db.connect()
+        await migrate(db)
+        await db.close()
+        gc.collect()  # the seeding's garbage should not be collected while handlers run
+        on_empty, on_full = await _handler_latency(
+            str(empty), str(full), runs, region.curator_of(region.largest_organization_id)
+        )
+        reports = await _report_timings(region)
+        size_mb = round(full.stat().st_size / 2**20, 1)
+    ratios = {command: on_full[command]["paired_ratio_median"] for command in ("/start", "/help")}
+    return {
+        "region": {**asdict(region), "path": None, "database_mb": size_mb},
+        **reports,
+        "handler_latency": {
+            "empty_database": on_empty,
+            "full_database": on_full,
+            "ratio_full_to_empty": ratios,
+            "goal_ratio": 1.5,
+        },
+        "machine": {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+                    "platform": platform.platform()},
+    }  # fmt: skip
+
+
+def _goals_met(result: dict[str, Any]) -> bool:
+    return bool(
+        result["school_largest"]["median_ms"] < 1000
+        and result["regional_summary"]["seconds"] < 30
+        and all(r <= 1.5 for r in result["handler_latency"]["ratio_full_to_empty"].values())
+    )
+
+
+def _print(result: dict[str, Any]) -> None:
+    region = result["region"]
+    print(
+        f"Region: {region['organizations']} schools, {region['pairs']:,} pairs, "
+        f"{region['participants']:,} participants, {region['meetings']:,} meetings, "
+        f"{region['responses']:,} form responses ({region['database_mb']} MB, "
+        f"seeded in {region['seconds']} s)"
+    )
+    school = result["school_largest"]
+    print(f"  indicators of the largest school ({region['largest_pairs']} pairs): "
+          f"median {school['median_ms']} ms (goal < 1000 ms)")  # fmt: skip
+    print(f"  indicators of a typical school: median {result['school_typical']['median_ms']} ms")
+    print(f"  monitoring report of the largest school: "
+          f"median {result['monitoring_largest']['median_ms']} ms")  # fmt: skip
+    print(f"  regional summary: {result['regional_summary']['seconds']} s (goal < 30 s)")
+    latency = result["handler_latency"]
+    for command, ratio in latency["ratio_full_to_empty"].items():
+        print(
+            f"  {command}: {latency['empty_database'][command]['median_ms']} ms empty, "
+            f"{latency['full_database'][command]['median_ms']} ms full: x{ratio} (goal <= 1.5)"
+        )
+    stats = latency["full_database"].get("/stats (largest school, with the chart)")
+    if stats:
+        print(f"  /stats of the largest school through the dispatcher: {stats['median_ms']} ms")
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    result = asyncio.run(
+        run(pairs=3_500 if quick else 35_000, schools=40 if quick else 300, runs=210)
+    )
+    _print(result)
+    if not quick:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    return 0 if _goals_met(result) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,390 @@
+"""The indicators (показатели эффективности) of an organization's current cycle.
+
+How people are counted (the documents leave it to the organization; this is our reading):
+
+* Stages count people (mentees and mentors) of the current cycle: *invited* — everyone who
+  opened an invitation and started joining; *consented* — the consent the law requires exists
+  (a representative's for a child, their own otherwise); *questionnaire done* — confirmed;
+  *matched* — in an open proposal or in any pair of the cycle; *in pairs* — in an active pair
+  now; *completed* — in a pair that went through the whole cycle (``pairs.completed``). A
+  person's form is the one they chose in the questionnaire; people who have not chosen yet
+  count only in the row of all forms.
+* Involvement counts people of completed pairs only (a person counts once however many pairs):
+  a mentee is *aged 10-19* by the birth date of the questionnaire (or the one given when
+  joining), in full years on the day they joined; a mentor is *aged 15-19* the same way — adult
+  mentors are not asked their birth date, so an 18- or 19-year-old mentor counts only if the
+  birth date is known; a *young teacher* is a mentee who answered "Young teacher (0–3 years)";
+  an *enterprise* is a distinct place of work (compared ignoring case, spaces and quotes) of the
+  mentors of completed pairs in the forms "employer – pupil" and "employer – student".
+* Satisfaction is the share of those who answered the final poll of the current cycle with
+  ``SATISFIED_FROM`` (7) or more out of 10.
+* Withdrawn participants are deleted from the database and so count nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from bot.clock import Clock
+from dialogs.final_poll import SATISFIED_FROM
+from dialogs.i18n import N_
+from storage.repositories.denominators import (
+    DENOMINATOR_FIELDS,
+    DenominatorRepository,
+    DenominatorRow,
+)
+from storage.repositories.organizations import OrganizationRepository
+from storage.repositories.reports import CoordinatorRepository, ReportRepository
+
+SHARE_KEYS = (
+    "mentees_10_19",
+    "mentors_15_19",
+    "young_teachers",
+    "enterprises",
+    "satisfied_mentees",
+    "satisfied_mentors",
+)
+
+SHARE_TITLES: dict[str, str] = {
+    "mentees_10_19": N_("Children aged 10–19 who took part as mentees"),
+    "mentors_15_19": N_("Young people aged 15–19 who took part as mentors"),
+    "young_teachers": N_("Young teachers (0–3 years) who took part as mentees"),
+    "enterprises": N_("Enterprises that provided mentors"),
+    "satisfied_mentees": N_("Satisfied mentees"),
+    "satisfied_mentors": N_("Satisfied mentors"),
+}
+
+# The federal targets for 2024 (the table of the target model).
+DEFAULT_TARGETS: dict[str, float] = {
+    "mentees_10_19": 0.70,
+    "mentors_15_19": 0.10,
+    "young_teachers": 0.70,
+    "enterprises": 0.30,
+    "satisfied_mentees": 0.85,
+    "satisfied_mentors": 0.85,
+}
+
+# Which denominator each involvement share is divided by.
+SHARE_DENOMINATORS: dict[str, str] = {
+    "mentees_10_19": "pupils_10_19",
+    "mentors_15_19": "youth_15_19",
+    "young_teachers": "young_teachers",
+    "enterprises": "enterprises",
+}
+
+DENOMINATOR_TITLES: dict[str, str] = {
+    "pupils_10_19": N_("Pupils aged 10–19"),
+    "youth_15_19": N_("Young people aged 15–19"),
+    "young_teachers": N_("Young teachers (0–3 years of experience)"),
+    "enterprises": N_("Partner enterprises"),
+}
+
+MAX_DENOMINATOR = 1_000_000
+
+
+@dataclass(frozen=True)
+class Share:
+    key: str
+    title: str  # msgid (translate when shown)
+    count: int  # numerator
+    total: int | None  # denominator (None when the curator has not entered it)
+    target: float  # 0..1
+
+    @property
+    def share(self) -> float | None:
+        if self.total is None or self.total <= 0:
+            return None
+        return self.count / self.total
+
+
+@dataclass(frozen=True)
+class StageCounts:
+    invited: int
+    consented: int
+    questionnaire_done: int
+    matched: int
+    in_pairs: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class Indicators:
+    organization_ids: tuple[int, ...]
+    stages: dict[str | None, StageCounts]  # per form code; None = all forms
+    meetings_held: int
+    meetings_planned: int
+    feedback_answered: int
+    feedback_expected: int
+    shares: list[Share]
+    # Additions to the shared contract (defaults keep it compatible):
+    # the school year (its first calendar year) of the denominators used, if one year for all;
+    denominator_year: int | None = None
+    # organizations whose denominators are missing (their shares' totals are then None).
+    missing_denominators: tuple[int, ...] = field(default_factory=tuple)
+
+    def share(self, key: str) -> Share:
+        return next(s for s in self.shares if s.key == key)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What a person may see: the organization they curate and those they cover as a bot
+    administrator (all) or a municipal coordinator."""
+
+    telegram_id: int
+    curated: int | None
+    covered: tuple[int, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return self.curated is not None or bool(self.covered)
+
+    def may_see(self, organization_id: int) -> bool:
+        return organization_id == self.curated or organization_id in self.covered
+
+
+class InputProblem(StrEnum):
+    NOT_A_NUMBER = "not_a_number"
+    OUT_OF_RANGE = "out_of_range"
+    UNKNOWN_FIELD = "unknown_field"
+    NOT_ALLOWED = "not_allowed"
+
+
+_NUMBER = re.compile(r"^[0-9][0-9 \u00a0\u202f]*$")
+_PERCENT = re.compile(r"^([0-9]{1,3})(?:[.,]([0-9]))?\s*%?$")
+_WORKPLACE_NOISE = re.compile(r"[\"'«»“”„]+")
+
+
+def school_year_of(day: date) -> int:
+    """A school year runs from September to August; it is named by the year it starts in."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def parse_count(text: str) -> int | InputProblem:
+    """A whole number of people or enterprises, 0 to a million; spaces between digits allowed."""
+    value = text.strip()
+    if not _NUMBER.match(value):
+        return InputProblem.NOT_A_NUMBER
+    digits = re.sub(r"\D", "", value)
+    if len(digits) > 7 or int(digits) > MAX_DENOMINATOR:
+        return InputProblem.OUT_OF_RANGE
+    return int(digits)
+
+
+def parse_percent(text: str) -> float | InputProblem:
+    """A target in percent, 1 to 100 (``70``, ``70%``, ``72,5``) as a share 0..1."""
+    match = _PERCENT.match(text.strip())
+    if match is None:
+        return InputProblem.NOT_A_NUMBER
+    value = int(match.group(1)) + int(match.group(2) or 0) / 10
+    if not 1 <= value <= 100:
+        return InputProblem.OUT_OF_RANGE
+    return round(value / 100, 4)
+
+
+def workplace_key(text: str) -> str:
+    """One enterprise however its name was typed: «ООО Ромашка» = ооо  ромашка."""
+    return " ".join(_WORKPLACE_NOISE.sub(" ", text).casefold().split())
+
+
+def _sum_stages(rows: Sequence[StageCounts]) -> StageCounts:
+    return StageCounts(
+        sum(r.invited for r in rows),
+        sum(r.consented for r in rows),
+        sum(r.questionnaire_done for r in rows),
+        sum(r.matched for r in rows),
+        sum(r.in_pairs for r in rows),
+        sum(r.completed for r in rows),
+    )
+
+
+class IndicatorService:
+    def __init__(
+        self,
+        reports: ReportRepository,
+        denominators: DenominatorRepository,
+        coordinators: CoordinatorRepository,
+        organizations: OrganizationRepository,
+        clock: Clock,
+    ) -> None:
+        self._reports = reports
+        self._denominators = denominators
+        self._coordinators = coordinators
+        self._organizations = organizations
+        self._clock = clock
+
+    # --- who sees what ------------------------------------------------------------------
+
+    async def viewer(self, telegram_id: int, *, is_admin: bool) -> Viewer:
+        curator = await self._organizations.curator(telegram_id)
+        if is_admin:
+            covered = await self._coordinators.all_organizations()
+        else:
+            covered = await self._coordinators.covered(telegram_id)
+        return Viewer(telegram_id, curator.organization_id if curator else None, tuple(covered))
+
+    async def for_viewer(
+        self, telegram_id: int, organization_id: int, *, is_admin: bool
+    ) -> Indicators | None:
+        """One organization's indicators, only for its curator, a coordinator covering it or
+        an administrator; ``None`` for anyone else."""
+        viewer = await self.viewer(telegram_id, is_admin=is_admin)
+        if not viewer.may_see(organization_id):
+            return None
+        return await self.for_organization(organization_id)
+
+    async def summary_for(self, telegram_id: int, *, is_admin: bool) -> Indicators | None:
+        """The indicators summed over the organizations a coordinator or an administrator
+        covers; ``None`` for someone who covers none."""
+        viewer = await self.viewer(telegram_id, is_admin=is_admin)
+        if not viewer.covered:
+            return None
+        return await self.for_organizations(viewer.covered)
+
+    # --- the figures --------------------------------------------------------------------
+
+    async def for_organization(self, organization_id: int) -> Indicators:
+        return await self.for_organizations([organization_id])
+
+    async def for_organizations(self, organization_ids: Sequence[int]) -> Indicators:
+        ids = tuple(sorted(set(organization_ids)))
+        now = self._clock.now()
+        stage_rows = await self._reports.stages(ids)
+        per_form: dict[str | None, list[StageCounts]] = {}
+        for row in stage_rows:
+            per_form.setdefault(row.form, []).append(
+                StageCounts(
+                    row.invited, row.consented, row.questionnaire_done, row.matched,
+                    row.in_pairs, row.completed,
+                )
+            )  # fmt: skip
+        stages: dict[str | None, StageCounts] = {None: _sum_stages(
+            [c for rows in per_form.values() for c in rows]
+        )}  # fmt: skip
+        empty = StageCounts(0, 0, 0, 0, 0, 0)
+        named = {form for form in per_form if form is not None}
+        for form in sorted(named | set(await self._reports.enabled_forms(ids))):
+            stages[form] = _sum_stages(per_form[form]) if form in per_form else empty
+
+        meetings = await self._reports.meetings(ids, now)
+        polls = await self._reports.polls(ids, SATISFIED_FROM)
+        involvement = await self._reports.involvement(ids)
+        enterprises = len({(org, workplace_key(w)) for org, w in involvement.employers
+                           if workplace_key(w)})  # fmt: skip
+        involved = {
+            "mentees_10_19": involvement.mentees_10_19,
+            "mentors_15_19": involvement.mentors_15_19,
+            "young_teachers": involvement.young_teachers,
+            "enterprises": enterprises,
+        }
+
+        denominators = await self._denominators.latest(ids, school_year_of(now.date()))
+        targets = await self._denominators.targets(ids)
+        missing = tuple(i for i in ids if not self._complete(denominators.get(i)))
+        shares: list[Share] = []
+        for key in SHARE_KEYS:
+            target = sum(targets.get(i, {}).get(key, DEFAULT_TARGETS[key]) for i in ids)
+            target = target / len(ids) if ids else DEFAULT_TARGETS[key]
+            if key in SHARE_DENOMINATORS:
+                total = self._total(denominators, ids, SHARE_DENOMINATORS[key])
+                shares.append(Share(key, SHARE_TITLES[key], involved[key], total, target))
+            else:
+                poll = polls["mentee" if key == "satisfied_mentees" else "mentor"]
+                shares.append(Share(key, SHARE_TITLES[key], poll.satisfied, poll.answered, target))
+        years = {row.school_year for row in denominators.values()}
+        return Indicators(
+            organization_ids=ids,
+            stages=stages,
+            meetings_held=meetings.held,
+            meetings_planned=meetings.planned,
+            feedback_answered=meetings.feedback_answered,
+            feedback_expected=2 * meetings.held,
+            shares=shares,
+            denominator_year=years.pop() if len(years) == 1 else None,
+            missing_denominators=missing,
+        )
+
+    @staticmethod
+    def _complete(row: DenominatorRow | None) -> bool:
+        return row is not None and all(row.values.get(f) is not None for f in DENOMINATOR_FIELDS)
+
+    @staticmethod
+    def _total(
+        denominators: dict[int, DenominatorRow], ids: Sequence[int], name: str
+    ) -> int | None:
+        # A sum over organizations is only honest when each of them entered its number.
+        values = [denominators[i].values.get(name) if i in denominators else None for i in ids]
+        if not values or any(v is None for v in values):
+            return None
+        return sum(v for v in values if v is not None)
+
+    # --- what the curator enters ----------------------------------------------------------
+
+    def school_year(self) -> int:
+        return school_year_of(self._clock.now().date())
+
+    async def denominators(self, organization_id: int) -> DenominatorRow | None:
+        """The denominators in force now (this school year's, or the latest before it)."""
+        return (await self._denominators.latest([organization_id], self.school_year())).get(
+            organization_id
+        )
+
+    async def targets(self, organization_id: int) -> dict[str, float]:
+        changed = (await self._denominators.targets([organization_id])).get(organization_id, {})
+        return {key: changed.get(key, DEFAULT_TARGETS[key]) for key in SHARE_KEYS}
+
+    async def set_denominator(
+        self, organization_id: int, name: str, text: str, entered_by: int
+    ) -> int | InputProblem:
+        """Store one denominator of this school year for the organization's curator.
+
+        The other numbers of a year not entered yet are carried from the latest year, so a
+        curator who corrects one number in September does not lose the others.
+        """
+        if name not in DENOMINATOR_FIELDS:
+            return InputProblem.UNKNOWN_FIELD
+        value = parse_count(text)
+        if isinstance(value, InputProblem):
+            return value
+        if not await self._may_edit(entered_by, organization_id):
+            return InputProblem.NOT_ALLOWED
+        year = self.school_year()
+        current = await self.denominators(organization_id)
+        values: dict[str, int | None] = dict.fromkeys(DENOMINATOR_FIELDS)
+        if current is not None:
+            values.update(current.values)
+        values[name] = value
+        await self._denominators.save(organization_id, year, values, entered_by, self._clock.now())
+        return value
+
+    async def set_target(
+        self, organization_id: int, key: str, text: str, entered_by: int
+    ) -> float | InputProblem:
+        if key not in SHARE_KEYS:
+            return InputProblem.UNKNOWN_FIELD
+        value = parse_percent(text)
+        if isinstance(value, InputProblem):
+            return value
+        if not await self._may_edit(entered_by, organization_id):
+            return InputProblem.NOT_ALLOWED
+        await self._denominators.save_target(organization_id, key, value)
+        return value
+
+    async def _may_edit(self, telegram_id: int, organization_id: int) -> bool:
+        curator = await self._organizations.curator(telegram_id)
+        return curator is not None and curator.organization_id == organization_id
+
+    # --- coordinators ---------------------------------------------------------------------
+
+    async def add_coordinator(self, telegram_id: int, organization_id: int) -> bool:
+        return await self._coordinators.add(telegram_id, organization_id, self._clock.now())
+
+    async def remove_coordinator(self, telegram_id: int, organization_id: int) -> bool:
+        return await self._coordinators.remove(telegram_id, organization_id)
+
+    async def covered(self, telegram_id: int) -> list[int]:
+        return await self._coordinators.covered(telegram_id)

@@ -1,0 +1,321 @@
+"""The two registers the methodology prescribes: the mentor base (приложение 2.2) and the mentee
+base (приложение 2.3), as rows of plain values. Pure functions: no I/O, no Telegram.
+
+The registers are documents of the Russian target model that a school hands upwards, so their
+sheet names, column headers and the few words of their own (a representative, the mark of
+completing) are the documents' Russian wording whatever the curator's language, and the answers
+in them (forms, topics, interests) are shown through the Russian catalog (``ru``).
+
+Column headers are copied from the reference text of the methodology. Appendix 2.3 is clean
+there; the table of appendix 2.2 is a rotated table the text extraction garbled (each header
+appears after the cut first letters of the others, and words are split by hyphenation, such as
+"настав ника"), so its headers are the full-text column of that extraction with the hyphenation
+undone and missing spaces restored ("учебынаставляемого" -> "учебы наставляемого"); it has no
+"№ п/п" column in the source, unlike appendix 2.3, and none is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from dialogs.answers import format_answer
+from dialogs.forms import FORM_TITLES, FederalForm
+from dialogs.model import Option, Questionnaire
+from dialogs.registry import get_questionnaire
+from storage.repositories.export import ExportPair, ExportParticipant
+
+Translate = Callable[[str], str]
+
+MENTOR_BASE_SHEET = "База наставников"
+MENTEE_BASE_SHEET = "База наставляемых"
+
+# Приложение 2.2 «Примерная форма базы наставников», in the document's order.
+MENTOR_BASE_COLUMNS: tuple[str, ...] = (
+    "ФИО наставника",
+    "Контактные данные для связи",
+    "Место работы/ учебы наставника",
+    "Основные компетенции наставника",
+    "Важные для программы достижения наставника",
+    "Интересы наставника",
+    "Желаемый возраст наставляемых",
+    "Ресурс времени на программу наставничества",
+    "Дата вхождения в программу",
+    "ФИО наставляемого (наставляемых)",
+    "Форма наставничества",
+    "Место работы/ учебы наставляемого",
+    "Дата завершения программы",
+    "Результаты программы",
+    "Ссылка на кейс/отзыв наставника, размещенные на сайте организации",
+)
+
+# Приложение 2.3 «Примерная форма базы наставляемых», in the document's order.
+MENTEE_BASE_COLUMNS: tuple[str, ...] = (
+    "№ п/п",
+    "ФИО наставляемого",
+    "Контактные данные для связи (данные представителя)",
+    "Год рождения наставляемого",
+    "Основной запрос наставляемого",
+    "Дата вхождения в программу",
+    "ФИО наставника",
+    "Форма наставничества",
+    "Место работы/ учебы наставника",
+    "Дата завершения программы",
+    "Результаты программы",
+    "Ссылка на кейс/отзыв наставляемого, размещенные на сайте организации",
+    "Отметка о прохождении программы",
+)
+
+# The registers' own words (Russian, as the documents are).
+REPRESENTATIVE = "законный представитель"
+GOOD_PRACTICE = "кейс пары отмечен куратором как лучшая практика"
+PROGRAM_COMPLETED = "программа пройдена"
+PROGRAM_ENDED_EARLY = "программа завершена досрочно"
+AGE_RANGE = "от {low} до {high} лет"
+AGE_FROM = "от {low} лет"
+AGE_TO = "до {high} лет"
+
+
+@dataclass(frozen=True)
+class RegisterContext:
+    """What every row needs besides the person: the organization and its forms."""
+
+    organization_name: str
+    form_titles: Mapping[str, str]  # code -> title already in the register's language
+    local_date: Callable[[datetime], date]  # a stored UTC moment -> the organization's date
+
+
+def form_title(code: str, own_titles: Mapping[str, str], translate: Translate) -> str:
+    """A form's name: an own form's typed title, a federal one's translated name, else the code."""
+    if code in own_titles:
+        return own_titles[code]
+    try:
+        return translate(FORM_TITLES[FederalForm(code)])
+    except ValueError:
+        return code
+
+
+def answer_text(
+    questionnaire: Questionnaire,
+    key: str,
+    answers: Mapping[str, Any],
+    translate: Translate,
+    forms: Sequence[Option] = (),
+) -> str:
+    """An answer as the register shows it; an unanswered or skipped question is empty."""
+    value = answers.get(key)
+    if value is None:
+        return ""
+    try:
+        question = questionnaire.question(key)
+    except KeyError:
+        return str(value)
+    return format_answer(question, value, translate, forms or None)
+
+
+def person_name(participant: ExportParticipant) -> str:
+    name = participant.answers.get("full_name")
+    return name.strip() if isinstance(name, str) and name.strip() else ""
+
+
+def _unique(items: Sequence[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        if item:
+            seen.setdefault(item, None)
+    return list(seen)
+
+
+def _end_date(pairs: Sequence[ExportPair]) -> date | None:
+    """The end of the person's programme: the last pair's end, once no pair is active."""
+    if not pairs or any(pair.ended_on is None for pair in pairs):
+        return None
+    return max(pair.ended_on for pair in pairs if pair.ended_on is not None)
+
+
+def _per_pair(
+    pairs: Sequence[ExportPair],
+    partner: Callable[[ExportPair], str],
+    value: Callable[[ExportPair], str],
+) -> str:
+    """One line per pair that has a value; with several pairs, the partner's name leads."""
+    lines: list[str] = []
+    for pair in pairs:
+        text = value(pair)
+        if text:
+            name = partner(pair)
+            lines.append(f"{name}: {text}" if len(pairs) > 1 and name else text)
+    return "\n".join(lines)
+
+
+def _results(pair: ExportPair) -> str:
+    return (pair.results or "").strip()
+
+
+def _case(pair: ExportPair) -> str:
+    return GOOD_PRACTICE if pair.good_practice else ""
+
+
+def _lines(values: Sequence[str]) -> str:
+    """Values of a person's pairs one per line, aligned with the partners' names."""
+    return "\n".join(values) if any(values) else ""
+
+
+def _forms_of(
+    person: ExportParticipant,
+    pairs: Sequence[ExportPair],
+    context: RegisterContext,
+    options: Sequence[Option],
+    questionnaire: Questionnaire,
+    translate: Translate,
+) -> str:
+    if pairs:
+        return "\n".join(_unique([context.form_titles.get(p.form, p.form) for p in pairs]))
+    return answer_text(questionnaire, "form", person.answers, translate, options)
+
+
+def _mentee_place(mentee: ExportParticipant, context: RegisterContext) -> str:
+    """A mentee studies or works in the organization; the class or course says where."""
+    course = mentee.answers.get("class_course")
+    if isinstance(course, str) and course.strip():
+        return f"{context.organization_name}, {course.strip()}"
+    return context.organization_name
+
+
+def _desired_age(answers: Mapping[str, Any]) -> str:
+    low, high = answers.get("mentee_age_from"), answers.get("mentee_age_to")
+    if isinstance(low, int) and isinstance(high, int):
+        return AGE_RANGE.format(low=low, high=high)
+    if isinstance(low, int):
+        return AGE_FROM.format(low=low)
+    if isinstance(high, int):
+        return AGE_TO.format(high=high)
+    return ""
+
+
+def mentor_base_rows(
+    mentors: Sequence[ExportParticipant],
+    people: Mapping[int, ExportParticipant],
+    pairs_of: Mapping[int, Sequence[ExportPair]],
+    context: RegisterContext,
+    translate: Translate,
+) -> list[tuple[Any, ...]]:
+    """One row per mentor; a mentor of a group lists the mentees one per line, and the
+    mentees' places, results and cases follow in the same order."""
+    questionnaire = get_questionnaire("mentor")
+    options = [Option(value=code, label=title) for code, title in context.form_titles.items()]
+    names = {pid: person_name(p) for pid, p in people.items()}
+
+    def mentee_name(pair: ExportPair) -> str:
+        return names[pair.mentee_id]
+
+    rows: list[tuple[Any, ...]] = []
+    for mentor in mentors:
+        answers = mentor.answers
+        pairs = pairs_of.get(mentor.id, ())
+        mentees = [people[pair.mentee_id] for pair in pairs]
+        competencies = answer_text(questionnaire, "competencies", answers, translate)
+        subjects = answer_text(questionnaire, "subjects", answers, translate)
+        rows.append(
+            (
+                names[mentor.id],
+                answer_text(questionnaire, "contact", answers, translate),
+                answer_text(questionnaire, "workplace", answers, translate),
+                "; ".join(part for part in (competencies, subjects) if part),
+                answer_text(questionnaire, "achievements", answers, translate),
+                answer_text(questionnaire, "interests", answers, translate),
+                _desired_age(answers),
+                answer_text(questionnaire, "time_resource", answers, translate),
+                context.local_date(mentor.joined_at),
+                _lines([names[m.id] for m in mentees]),
+                _forms_of(mentor, pairs, context, options, questionnaire, translate),
+                _lines([_mentee_place(m, context) for m in mentees]),
+                _end_date(pairs),
+                _per_pair(pairs, mentee_name, _results),
+                _per_pair(pairs, mentee_name, _case),
+            )
+        )
+    return rows
+
+
+def _mentee_contact(mentee: ExportParticipant) -> str:
+    """An adult's own contact; for a minor, the representative's name and contact."""
+    own = mentee.answers.get("contact")
+    parent = mentee.answers.get("parent_contact")
+    if mentee.age_group == "adult":
+        return own.strip() if isinstance(own, str) else ""
+    parts: list[str] = []
+    if mentee.representative_name:
+        parts.append(f"{mentee.representative_name.strip()} ({REPRESENTATIVE})")
+    if isinstance(parent, str) and parent.strip():
+        parts.append(parent.strip())
+    return ", ".join(parts)
+
+
+def _birth_year(mentee: ExportParticipant) -> int | None:
+    birth = mentee.answers.get("birth_date")
+    if isinstance(birth, str):
+        try:
+            return date.fromisoformat(birth).year
+        except ValueError:
+            pass
+    return mentee.birth_date.year if mentee.birth_date else None
+
+
+def _completion_mark(pairs: Sequence[ExportPair]) -> str:
+    if any(pair.completed for pair in pairs):
+        return PROGRAM_COMPLETED
+    if pairs and all(pair.ended_on is not None for pair in pairs):
+        return PROGRAM_ENDED_EARLY
+    return ""
+
+
+def mentee_base_rows(
+    mentees: Sequence[ExportParticipant],
+    people: Mapping[int, ExportParticipant],
+    pairs_of: Mapping[int, Sequence[ExportPair]],
+    context: RegisterContext,
+    translate: Translate,
+) -> list[tuple[Any, ...]]:
+    """One row per mentee, numbered; a mentee who had several pairs (one after another) lists
+    the mentors one per line, with their places, results and cases in the same order."""
+    questionnaire = get_questionnaire("mentee")
+    mentor_questionnaire = get_questionnaire("mentor")
+    options = [Option(value=code, label=title) for code, title in context.form_titles.items()]
+    names = {pid: person_name(p) for pid, p in people.items()}
+
+    def mentor_name(pair: ExportPair) -> str:
+        return names[pair.mentor_id]
+
+    rows: list[tuple[Any, ...]] = []
+    for number, mentee in enumerate(mentees, start=1):
+        answers = mentee.answers
+        pairs = pairs_of.get(mentee.id, ())
+        mentors = [people[pair.mentor_id] for pair in pairs]
+        request = answer_text(questionnaire, "request", answers, translate)
+        subject = answer_text(questionnaire, "subject", answers, translate)
+        rows.append(
+            (
+                number,
+                names[mentee.id],
+                _mentee_contact(mentee),
+                _birth_year(mentee),
+                "; ".join(part for part in (request, subject) if part),
+                context.local_date(mentee.joined_at),
+                _lines([names[m.id] for m in mentors]),
+                _forms_of(mentee, pairs, context, options, questionnaire, translate),
+                _lines(
+                    [
+                        answer_text(mentor_questionnaire, "workplace", m.answers, translate)
+                        for m in mentors
+                    ]
+                ),
+                _end_date(pairs),
+                _per_pair(pairs, mentor_name, _results),
+                _per_pair(pairs, mentor_name, _case),
+                _completion_mark(pairs),
+            )
+        )
+    return rows

@@ -1,0 +1,217 @@
+"""Monitoring of the programme's influence (мониторинг влияния), asked twice with the same form:
+before entering the programme (subject ``before:<cycle id>``) and after completing it
+(``after:<cycle id>``). One form per category of participant; the report averages the numeric
+parameters (:data:`MONITORING_PARAMETERS`) and compares before with after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from dialogs.answers import selected_values
+from dialogs.i18n import N_
+from dialogs.model import Question, QuestionKind, Questionnaire
+
+PUPIL = "monitoring_pupil"
+TEACHER = "monitoring_teacher"
+EMPLOYER = "monitoring_employer"
+
+_INTRO_ADULT = N_(
+    "A short survey before and after the programme shows what mentoring changes. "
+    "It takes about two minutes; there are no right or wrong answers."
+)
+
+
+def _scale(key: str, label: str, text: str, low: str, high: str) -> Question:
+    return Question(
+        key=key,
+        label=label,
+        kind=QuestionKind.SCALE,
+        text=text,
+        min_value=1,
+        max_value=5,
+        scale_labels=(low, high),
+    )
+
+
+MONITORING_PUPIL = Questionnaire(
+    key=PUPIL,
+    title=N_("A short survey about school"),
+    intro=N_(
+        "Please answer 8 short questions about how you feel at school. Tap a number from "
+        "1 to 5. There are no right or wrong answers, and only the curator sees them."
+    ),
+    questions=[
+        _scale(
+            "engagement",
+            N_("Engagement in learning"),
+            N_("How much do you like learning new things at school?"),
+            N_("not at all"),
+            N_("very much"),
+        ),
+        _scale(
+            "performance",
+            N_("Performance in main subjects (self-assessment)"),
+            N_("How well are you doing in your main school subjects?"),
+            N_("badly"),
+            N_("excellently"),
+        ),
+        _scale(
+            "soft_skills",
+            N_("Soft skills"),
+            N_(
+                "How easy is it for you to work in a team, speak in front of the class "
+                "and come to an agreement with others?"
+            ),
+            N_("very hard"),
+            N_("very easy"),
+        ),
+        _scale(
+            "attend_wish",
+            N_("Wish to attend school"),
+            N_("How much do you want to go to school?"),
+            N_("not at all"),
+            N_("very much"),
+        ),
+        _scale(
+            "anxiety",
+            N_("Personal anxiety"),
+            N_("How often do you feel worried or nervous at school?"),
+            N_("almost never"),
+            N_("very often"),
+        ),
+        _scale(
+            "future",
+            N_("Understanding of own future"),
+            N_("Do you know what you would like to do when you grow up?"),
+            N_("no idea yet"),
+            N_("I know exactly"),
+        ),
+        _scale(
+            "emotional_state",
+            N_("Emotional state at school"),
+            N_("How do you usually feel at school?"),
+            N_("very bad"),
+            N_("very good"),
+        ),
+        _scale(
+            "high_results",
+            N_("Wish for high results"),
+            N_("How much do you want to get high results in your studies?"),
+            N_("not at all"),
+            N_("very much"),
+        ),
+    ],
+)
+
+MONITORING_TEACHER = Questionnaire(
+    key=TEACHER,
+    title=N_("Monitoring survey for teachers"),
+    intro=_INTRO_ADULT,
+    questions=[
+        _scale(
+            "burnout",
+            N_("Professional burnout"),
+            N_("How exhausted by your work do you feel?"),
+            N_("not at all"),
+            N_("completely exhausted"),
+        ),
+        _scale(
+            "profession_satisfaction",
+            N_("Satisfaction with the profession"),
+            N_("How satisfied are you with your profession?"),
+            N_("not satisfied"),
+            N_("fully satisfied"),
+        ),
+        _scale(
+            "staff_climate",
+            N_("Psychological climate in the staff"),
+            N_("How would you rate the psychological climate among your colleagues?"),
+            N_("very tense"),
+            N_("very friendly"),
+        ),
+    ],
+)
+
+MONITORING_EMPLOYER = Questionnaire(
+    key=EMPLOYER,
+    title=N_("Monitoring survey for employers"),
+    intro=_INTRO_ADULT,
+    questions=[
+        _scale(
+            "success",
+            N_("Success of the programme for the enterprise"),
+            N_("How successful is the mentoring programme for your enterprise?"),
+            N_("not successful"),
+            N_("very successful"),
+        ),
+        _scale(
+            "expected_involvement",
+            N_("Expected involvement"),
+            N_("How much do you expect your enterprise to be involved in the programme?"),
+            N_("minimally"),
+            N_("fully"),
+        ),
+        _scale(
+            "real_involvement",
+            N_("Real involvement"),
+            N_("How much is your enterprise actually involved in the programme now?"),
+            N_("minimally"),
+            N_("fully"),
+        ),
+        Question(
+            key="internships",
+            label=N_("Internship invitations"),
+            kind=QuestionKind.NUMBER,
+            text=N_(
+                "How many pupils or students has your enterprise invited to an internship "
+                "or practice during the programme?"
+            ),
+            hint=N_("Type a number; 0 if none yet."),
+            min_value=0,
+            max_value=1000,
+        ),
+    ],
+)
+
+MONITORING_FORMS: dict[str, Questionnaire] = {
+    q.key: q for q in (MONITORING_PUPIL, MONITORING_TEACHER, MONITORING_EMPLOYER)
+}
+
+# The numeric parameters of each form, in the order a report shows them.
+MONITORING_PARAMETERS: dict[str, list[str]] = {
+    key: [q.key for q in form.questions if q.kind in (QuestionKind.SCALE, QuestionKind.NUMBER)]
+    for key, form in MONITORING_FORMS.items()
+}
+
+_TEACHER_CATEGORIES = frozenset({"teacher", "young_teacher"})
+_LEARNER_CATEGORIES = frozenset({"pupil", "student"})
+
+
+def monitoring_form_for(role: str, form_code: str | None, answers: Mapping[str, object]) -> str:
+    """The monitoring form of a participant's category.
+
+    ``role`` is ``mentor`` or ``mentee``, ``form_code`` the form of mentorship they take part
+    in (their answer to the ``form`` question), ``answers`` their questionnaire answers. A
+    mentee's own "who are you" answer decides first; otherwise the form does: a mentor in
+    "teacher – teacher" is a teacher, a mentor in "employer – ..." an employer's
+    representative, mentors in "pupil – pupil" and "student – pupil" are pupils or students.
+    A mentor in an organization's own form is a teacher (those forms are led by staff).
+    """
+    category = selected_values(answers.get("category")) if role == "mentee" else set()
+    if category & _TEACHER_CATEGORIES:
+        return TEACHER
+    if category & _LEARNER_CATEGORIES:
+        return PUPIL
+    if "employee" in category:
+        return EMPLOYER
+    code = form_code or ""
+    if code == "teacher_teacher":
+        return TEACHER
+    if role == "mentor":
+        if code.startswith("employer_"):
+            return EMPLOYER
+        if code in ("pupil_pupil", "student_pupil"):
+            return PUPIL
+        return TEACHER
+    return PUPIL

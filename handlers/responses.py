@@ -1,0 +1,475 @@
+"""One runner for the short repeated forms (feedback, compatibility, monitoring, final polls).
+
+A form is started from anywhere (a handler, or a scheduler job without an update) with
+:func:`send_form`. Everything needed to go on is in the database and in the buttons: the
+current question is the response's ``position``, a multi-choice selection travels in the
+button data, and a typed answer finds its response by the person (the most recently touched
+open response whose question takes typing), so nothing depends on FSM state set from a job.
+The only FSM state is the short wait for the text of an "other" choice the person pressed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.filters import Filter, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.utils.text_decorations import html_decoration as hd
+
+from bot.responses import FormRefused, FormStep, Outdated
+from bot.retry import without_session_retries
+from bot.sender import Outcome, RetryLater, Unreachable
+from bot.services import Services
+from dialogs.answers import OTHER_PROMPT, AnswerError, selected_values
+from dialogs.model import OTHER, Option, QuestionKind
+from dialogs.monitoring import monitoring_form_for
+from handlers.states import ResponseDialogue
+from storage.repositories.responses import Response
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[[Bot, Services, Response], Awaitable[None]]
+
+# 400 answers that mean the chat is gone rather than that the message was wrong.
+_GONE = ("chat not found", "user not found", "peer_id_invalid")
+
+PICK, DONE, SKIP, BACK = "p", "d", "s", "b"
+
+
+class FormPick(CallbackData, prefix="rs1"):
+    """A button of a form question.
+
+    ``r`` response id, ``k`` question key, ``a`` action (p pick or toggle, d done, s skip,
+    b back), ``v`` the option value, ``s`` a multi-choice selection so far: bit ``i`` is the
+    ``i``-th option, so the selection survives restarts without any state.
+    """
+
+    r: int
+    k: str
+    a: str
+    v: str = ""
+    s: int = 0
+
+
+# -- completion hooks ----------------------------------------------------------------------
+
+_hooks: list[tuple[str, Hook]] = []
+
+
+def on_completed(form_prefix: str) -> Callable[[Hook], Hook]:
+    """Register ``hook(bot, services, response)`` for completed responses of the forms whose
+    key starts with ``form_prefix`` ("compatibility", "final_", "monitoring_", ...)."""
+
+    def register(hook: Hook) -> Hook:
+        if (form_prefix, hook) not in _hooks:
+            _hooks.append((form_prefix, hook))
+        return hook
+
+    return register
+
+
+async def run_completion_hooks(bot: Bot, services: Services, response: Response) -> int:
+    """Run the hooks of this form; a failing hook is logged and does not stop the others.
+    Returns how many hooks failed."""
+    failed = 0
+    for prefix, hook in list(_hooks):
+        if not response.form.startswith(prefix):
+            continue
+        try:
+            await hook(bot, services, response)
+        except Exception:
+            failed += 1
+            log.exception(
+                "The completion hook %s failed for response %s (%s)",
+                getattr(hook, "__qualname__", hook),
+                response.id,
+                response.form,
+            )
+    return failed
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+def _choice_values(options: Sequence[Option]) -> list[str]:
+    return [option.value for option in options if option.value != OTHER]
+
+
+def selection_of(step: FormStep, mask: int) -> list[str]:
+    """The option values a selection mask names (bits past the options are ignored)."""
+    values = _choice_values(step.options)
+    return [value for position, value in enumerate(values) if mask >> position & 1]
+
+
+def mask_of(step: FormStep, selected: Sequence[str]) -> int:
+    chosen = set(selected)
+    values = _choice_values(step.options)
+    return sum(1 << position for position, value in enumerate(values) if value in chosen)
+
+
+def initial_selection(step: FormStep) -> list[str]:
+    """A multi-choice question asked again (after "back") starts from the earlier answer."""
+    if step.question is None or step.question.kind != QuestionKind.MULTI_CHOICE:
+        return []
+    return sorted(selected_values(step.answers.get(step.question.key)) - {OTHER})
+
+
+def question_text(step: FormStep, heading: str | None = None) -> str:
+    question = step.question
+    assert question is not None
+    lines = [heading] if heading else []
+    lines += [
+        _("Question {number} of {total}").format(number=step.number, total=step.total),
+        f"<b>{hd.quote(_(question.text))}</b>",
+    ]
+    if question.hint:
+        lines.append(f"<i>{hd.quote(_(question.hint))}</i>")
+    if question.kind == QuestionKind.SCALE and question.scale_labels:
+        low, high = question.scale_labels
+        lines.append(
+            hd.quote(
+                _("{min} — {low}, {max} — {high}").format(
+                    min=question.min_value, low=_(low), max=question.max_value, high=_(high)
+                )
+            )
+        )
+    if question.kind in (
+        QuestionKind.SHORT_TEXT,
+        QuestionKind.LONG_TEXT,
+        QuestionKind.NUMBER,
+        QuestionKind.DATE,
+    ):
+        lines.append(_("Type your answer in a message."))
+    if question.kind == QuestionKind.MULTI_CHOICE:
+        lines.append(_("Tap the options, then «Done»."))
+    return "\n".join(lines)
+
+
+def question_keyboard(step: FormStep, selected: Sequence[str]) -> InlineKeyboardMarkup | None:
+    question = step.question
+    assert question is not None
+    rid, key = step.response.id, question.key
+    mask = mask_of(step, selected) if question.kind == QuestionKind.MULTI_CHOICE else 0
+    builder = InlineKeyboardBuilder()
+    for option in step.options:
+        label = _(option.label)
+        if option.value in selected:
+            label = "✓ " + label
+        data = FormPick(r=rid, k=key, a=PICK, v=option.value, s=mask)
+        builder.button(text=label, callback_data=data)
+    count = len(step.options)
+    sizes = [2] * ((count + 1) // 2)
+    if question.kind == QuestionKind.SCALE:
+        sizes = [min(count, 6)] * ((count + 5) // 6) if count else []
+    controls = 0
+    if question.kind == QuestionKind.MULTI_CHOICE:
+        builder.button(text=_("Done"), callback_data=FormPick(r=rid, k=key, a=DONE, s=mask))
+        controls += 1
+    if not question.required:
+        builder.button(text=_("Skip"), callback_data=FormPick(r=rid, k=key, a=SKIP))
+        controls += 1
+    if step.can_go_back:
+        builder.button(text=_("← Back"), callback_data=FormPick(r=rid, k=key, a=BACK))
+        controls += 1
+    builder.adjust(*sizes, *([controls] if controls else []))
+    markup = builder.as_markup()
+    return markup if markup.inline_keyboard else None
+
+
+def _heading(step: FormStep, intro: str | None) -> str:
+    """The form's title, and its introduction when nothing has been answered yet."""
+    title = f"<b>{hd.quote(_(step.questionnaire.title))}</b>"
+    if step.answers:
+        return title + "\n" + _("Let's go on from where you stopped.") + "\n"
+    return title + "\n" + hd.quote(_(intro or step.questionnaire.intro)) + "\n"
+
+
+def thanks_text() -> str:
+    return _("Thank you! Your answers are saved.")
+
+
+# -- sending from anywhere -----------------------------------------------------------------
+
+
+async def _send(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """One message for the rate-limited sender, errors in its terms (see handlers/delivery)."""
+    try:
+        with without_session_retries():
+            await bot.send_message(chat_id, text, reply_markup=markup)
+    except TelegramRetryAfter as error:
+        raise RetryLater(error.retry_after) from error
+    except TelegramForbiddenError as error:
+        raise Unreachable(error.message) from error
+    except TelegramBadRequest as error:
+        if any(reason in error.message.lower() for reason in _GONE):
+            raise Unreachable(error.message) from error
+        raise
+
+
+async def send_form(
+    bot: Bot,
+    services: Services,
+    chat_id: int,
+    *,
+    form: str,
+    participant_id: int,
+    subject: str,
+    meeting_id: int | None = None,
+    intro: str | None = None,
+    i18n: I18n | None = None,
+) -> bool:
+    """Open the form (idempotently) and send its current question to the participant.
+
+    Works inside an update and from a scheduler job: ``i18n`` is the application's I18n
+    (``Application.i18n``); inside an update it may be left out. The text is in the
+    recipient's language. ``intro`` (plain text or a msgid) replaces the form's own
+    introduction. Returns whether a question was delivered: False when the response is
+    already completed, the participant is gone or is not this chat, or Telegram refused.
+    """
+    translator = i18n or I18n.get_current(no_error=True)
+    if translator is None:
+        raise RuntimeError("send_form needs i18n= when called outside an update")
+    participant = await services.participants.get(participant_id)
+    if participant is None or participant.telegram_id != chat_id:
+        log.info("Form %s not sent: participant %s is not chat %s", form, participant_id, chat_id)
+        return False
+    try:
+        step = await services.responses.open(form, participant_id, subject, meeting_id=meeting_id)
+    except FormRefused as error:
+        log.info("Form %s not sent: %s", form, error)
+        return False
+    if step.question is None:
+        return False
+    locale = await services.languages.resolve(chat_id, None)
+    with translator.context(), translator.use_locale(locale):
+        selected = initial_selection(step)
+        text = question_text(step, _heading(step, intro))
+        markup = question_keyboard(step, selected)
+    delivery = await services.sender.send_one(chat_id, lambda chat: _send(bot, chat, text, markup))
+    if delivery.outcome is Outcome.UNREACHABLE:
+        await services.announcements.mark_unreachable(chat_id)
+    elif delivery.outcome is Outcome.FAILED:
+        log.warning("Form %s to chat %s failed: %s", form, chat_id, delivery.detail)
+    return delivery.outcome is Outcome.DELIVERED
+
+
+async def send_monitoring_before(bot: Bot, services: Services, participant_id: int) -> bool:
+    """The monitoring form of the participant's category, about the cycle they joined in
+    (subject ``before:<cycle id>``); sent once, when the questionnaire is first confirmed."""
+    participant = await services.participants.get(participant_id)
+    if participant is None:
+        return False
+    cycle_id = getattr(participant, "cycle_id", None) or await services.responses.cycle_of(
+        participant_id
+    )
+    if cycle_id is None:
+        log.warning("No cycle for participant %s: monitoring not sent", participant_id)
+        return False
+    answers = (await services.questionnaires.step(participant_id)).answers
+    form_code = next(iter(selected_values(answers.get("form"))), None)
+    form = monitoring_form_for(participant.role, form_code, answers)
+    return await send_form(
+        bot,
+        services,
+        participant.telegram_id,
+        form=form,
+        participant_id=participant_id,
+        subject=f"before:{cycle_id}",
+    )
+
+
+# -- answering -----------------------------------------------------------------------------
+
+
+async def _owned_step(services: Services, response_id: int, user: User) -> FormStep | None:
+    """The step of this person's own response; None for someone else's or a missing one."""
+    try:
+        step = await services.responses.step(response_id)
+    except Outdated:
+        return None
+    if await services.participants.owned(step.response.participant_id, user.id) is None:
+        return None
+    return step
+
+
+async def _after_answer(
+    message: Message, bot: Bot, services: Services, result: FormStep | AnswerError
+) -> None:
+    if isinstance(result, AnswerError):
+        await message.answer(hd.quote(result.render(_)))
+        return
+    await _show(message, bot, services, result)
+
+
+async def _show(message: Message, bot: Bot, services: Services, step: FormStep) -> None:
+    if step.just_completed:
+        await message.answer(thanks_text())
+        await run_completion_hooks(bot, services, step.response)
+        return
+    if step.question is None:
+        await message.answer(_("This form is already completed. Thank you!"))
+        return
+    await message.answer(
+        question_text(step), reply_markup=question_keyboard(step, initial_selection(step))
+    )
+
+
+async def _edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> None:
+    """Change the buttons of a question message; a refused edit (the same buttons after a
+    quick double tap, a message too old) is cosmetic and must not fail the answer."""
+    try:
+        await message.edit_reply_markup(reply_markup=markup)
+    except TelegramBadRequest as error:
+        log.debug("Buttons of message %s not changed: %s", message.message_id, error.message)
+
+
+def _outdated_text() -> str:
+    return _("This question has already been answered.")
+
+
+async def on_button(
+    query: CallbackQuery,
+    callback_data: FormPick,
+    state: FSMContext,
+    services: Services,
+    bot: Bot,
+    callback_answer: CallbackAnswer,
+) -> None:
+    step = await _owned_step(services, callback_data.r, query.from_user)
+    if step is None or not isinstance(query.message, Message):
+        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
+        return
+    if step.question is None:
+        callback_answer.text = _("This form is already completed. Thank you!")
+        return
+    question = step.question
+    if question.key != callback_data.k:
+        callback_answer.text = _outdated_text()
+        return
+    message, responses = query.message, services.responses
+    rid, key, value = callback_data.r, callback_data.k, callback_data.v
+    result: FormStep | AnswerError
+    try:
+        if callback_data.a == PICK and value == OTHER and question.allow_other:
+            await state.set_state(ResponseDialogue.other)
+            await state.set_data(
+                {"response_id": rid, "key": key, "selected": selection_of(step, callback_data.s)}
+            )
+            await message.answer(hd.quote(_(OTHER_PROMPT)))
+            return
+        if callback_data.a == PICK and question.kind == QuestionKind.MULTI_CHOICE:
+            toggled = responses.toggle(step, key, selection_of(step, callback_data.s), value)
+            if isinstance(toggled, AnswerError):
+                callback_answer.text = toggled.render(_)
+                return
+            await _edit_markup(message, question_keyboard(step, toggled))
+            return
+        if callback_data.a == PICK:
+            result = await responses.answer_choice(rid, key, value)
+        elif callback_data.a == DONE:
+            result = await responses.answer_choices(rid, key, selection_of(step, callback_data.s))
+        elif callback_data.a == SKIP:
+            result = await responses.skip(rid, key)
+        elif callback_data.a == BACK:
+            result = await responses.back(rid, key)
+        else:
+            callback_answer.text = _outdated_text()
+            return
+    except Outdated:
+        callback_answer.text = _outdated_text()
+        return
+    except FormRefused:
+        callback_answer.text = _("This form is no longer available.")
+        return
+    if isinstance(result, AnswerError):
+        callback_answer.text = result.render(_)
+        return
+    await _edit_markup(message, None)
+    await _show(message, bot, services, result)
+
+
+class TypedFormAnswer(Filter):
+    """A typed message answers the person's most recently touched open form whose current
+    question takes typing; injects ``form_step``. Registered with ``StateFilter(None)``, so a
+    dialogue in progress (an FSM state) always keeps its text."""
+
+    async def __call__(
+        self, message: Message, services: Services, event_from_user: User | None = None
+    ) -> bool | dict[str, Any]:
+        if event_from_user is None:
+            return False
+        step = await services.responses.typing_target(event_from_user.id)
+        return {"form_step": step} if step is not None else False
+
+
+async def on_typed(message: Message, form_step: FormStep, services: Services, bot: Bot) -> None:
+    assert form_step.question is not None
+    try:
+        result = await services.responses.answer_text(
+            form_step.response.id, form_step.question.key, message.text or ""
+        )
+    except Outdated:
+        await message.answer(_outdated_text())
+        return
+    except FormRefused:
+        await message.answer(_("This form is no longer available."))
+        return
+    await _after_answer(message, bot, services, result)
+
+
+async def on_other_text(message: Message, state: FSMContext, services: Services, bot: Bot) -> None:
+    assert message.from_user is not None
+    data = await state.get_data()
+    step = await _owned_step(services, int(data.get("response_id") or 0), message.from_user)
+    key = str(data.get("key") or "")
+    if step is None or step.question is None or step.question.key != key:
+        await state.clear()
+        await message.answer(_("This form is no longer available."))
+        return
+    try:
+        other = await services.responses.check_other(step.response.id, key, message.text or "")
+        if isinstance(other, AnswerError):
+            await message.answer(hd.quote(other.render(_)))
+            return
+        await state.clear()
+        if step.question.kind == QuestionKind.MULTI_CHOICE:
+            selected = [str(v) for v in data.get("selected") or []]
+            result = await services.responses.answer_choices(
+                step.response.id, key, [*selected, OTHER], other
+            )
+        else:
+            result = await services.responses.answer_choice(step.response.id, key, OTHER, other)
+    except (Outdated, FormRefused):
+        await state.clear()
+        await message.answer(_outdated_text())
+        return
+    await _after_answer(message, bot, services, result)
+
+
+async def on_other_content(message: Message) -> None:
+    await message.answer(_("Please type your answer. To stop: /cancel"))
+
+
+def build_router() -> Router:
+    router = Router(name="responses")
+    router.callback_query.register(on_button, FormPick.filter())
+    router.message.register(
+        on_other_text, StateFilter(ResponseDialogue.other), F.text, ~F.text.startswith("/")
+    )
+    router.message.register(on_other_content, StateFilter(ResponseDialogue.other), ~F.text)
+    # Ordered after every dialogue router, before the fallback: plain text with no dialogue
+    # going on answers an open form, if the person has one waiting for typing.
+    router.message.register(
+        on_typed, StateFilter(None), F.text, ~F.text.startswith("/"), TypedFormAnswer()
+    )
+    return router

@@ -1,0 +1,460 @@
+"""Cycles of the program, their closing, the long-term mentor base and the mentor ranking."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import from_db, to_db
+from storage.database import Database
+from storage.repositories.matching import Pair, _pair
+
+
+@dataclass(frozen=True)
+class Cycle:
+    id: int
+    organization_id: int
+    number: int
+    started_on: date
+    planned_end: date | None
+    closing_since: datetime | None
+    closed_at: datetime | None
+
+    @property
+    def closing(self) -> bool:
+        return self.closing_since is not None and self.closed_at is None
+
+
+@dataclass(frozen=True)
+class CycleCounts:
+    participants: int  # taking part in the cycle now
+    pairs: int  # every pair of the cycle
+    active_pairs: int
+    people_in_active_pairs: int  # distinct mentors and mentees
+    completed_pairs: int
+    ended_early: int  # ended and not completed
+
+
+@dataclass(frozen=True)
+class BaseEntry:
+    participant_id: int
+    telegram_id: int
+    role: str
+    source: str
+    cycle_id: int | None
+    full_name: str | None
+
+
+@dataclass(frozen=True)
+class FinalAnswers:
+    participant_id: int
+    form: str
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MentorFigures:
+    mentor_id: int
+    full_name: str | None
+    pairs: int
+    completed: int
+    meetings_held: int
+    usefulness: float | None  # mentees' average of "how useful" (1..5) after meetings
+    usefulness_answers: int
+    satisfaction: float | None  # mentees' average final satisfaction (0..10)
+    satisfaction_answers: int
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _moment(value: str | None) -> datetime | None:
+    return from_db(value) if value else None
+
+
+def _cycle(row: aiosqlite.Row) -> Cycle:
+    return Cycle(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        number=row["number"],
+        started_on=date.fromisoformat(row["started_on"]),
+        planned_end=_date(row["planned_end"]),
+        closing_since=_moment(row["closing_since"]),
+        closed_at=_moment(row["closed_at"]),
+    )
+
+
+_FULL_NAME = (
+    "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id = {pid} "
+    "AND a.question = 'full_name')"
+)
+
+
+class CycleRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- cycles --------------------------------------------------------------------------
+    async def get(self, cycle_id: int) -> Cycle | None:
+        row = await self._db.fetch_one("SELECT * FROM cycles WHERE id = ?", (cycle_id,))
+        return _cycle(row) if row else None
+
+    async def open_cycle(self, organization_id: int) -> Cycle | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM cycles WHERE organization_id = ? AND closed_at IS NULL",
+            (organization_id,),
+        )
+        return _cycle(row) if row else None
+
+    async def ensure_open(self, organization_id: int, today: date) -> Cycle:
+        """The open cycle; one numbered after the last is opened when there is none."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO cycles (organization_id, number, started_on) "
+                "SELECT ?, coalesce(max(number), 0) + 1, ? FROM cycles WHERE organization_id = ? "
+                "AND NOT EXISTS (SELECT 1 FROM cycles WHERE organization_id = ? "
+                "AND closed_at IS NULL)",
+                (organization_id, today.isoformat(), organization_id, organization_id),
+            )
+        cycle = await self.open_cycle(organization_id)
+        assert cycle is not None
+        return cycle
+
+    async def set_planned_end(self, cycle_id: int, planned_end: date | None) -> bool:
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "UPDATE cycles SET planned_end = ? WHERE id = ? AND closed_at IS NULL",
+                (planned_end.isoformat() if planned_end else None, cycle_id),
+            )
+        return changed == 1
+
+    async def start_closing(self, cycle_id: int, now: datetime) -> bool:
+        """True for the one call that started the closing."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "UPDATE cycles SET closing_since = ? "
+                "WHERE id = ? AND closing_since IS NULL AND closed_at IS NULL",
+                (to_db(now), cycle_id),
+            )
+        return changed == 1
+
+    async def open_with_planned_end(self) -> list[tuple[Cycle, str]]:
+        """Open cycles not closing yet that have a planned end, with their time zone."""
+        rows = await self._db.fetch_all(
+            "SELECT c.*, o.timezone FROM cycles c JOIN organizations o ON o.id = c.organization_id "
+            "WHERE c.closed_at IS NULL AND c.closing_since IS NULL AND c.planned_end IS NOT NULL"
+        )
+        return [(_cycle(r), r["timezone"]) for r in rows]
+
+    async def closing_cycles(self) -> list[Cycle]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM cycles WHERE closing_since IS NOT NULL AND closed_at IS NULL"
+        )
+        return [_cycle(r) for r in rows]
+
+    async def counts(self, cycle_id: int) -> CycleCounts:
+        row = await self._db.fetch_one(
+            "SELECT "
+            " (SELECT count(*) FROM participants WHERE cycle_id = :c) AS participants, "
+            " (SELECT count(*) FROM pairs WHERE cycle_id = :c) AS pairs, "
+            " (SELECT count(*) FROM pairs WHERE cycle_id = :c AND ended_on IS NULL) AS active, "
+            " (SELECT count(*) FROM (SELECT mentor_id AS pid FROM pairs "
+            "   WHERE cycle_id = :c AND ended_on IS NULL UNION SELECT mentee_id FROM pairs "
+            "   WHERE cycle_id = :c AND ended_on IS NULL)) AS people, "
+            " (SELECT count(*) FROM pairs WHERE cycle_id = :c AND completed = 1) AS completed, "
+            " (SELECT count(*) FROM pairs WHERE cycle_id = :c AND ended_on IS NOT NULL "
+            "   AND completed = 0) AS ended_early",
+            {"c": cycle_id},
+        )
+        assert row is not None
+        return CycleCounts(
+            row["participants"],
+            row["pairs"],
+            row["active"],
+            row["people"],
+            row["completed"],
+            row["ended_early"],
+        )
+
+    async def open_new(
+        self,
+        old_cycle_id: int,
+        organization_id: int,
+        today: date,
+        now: datetime,
+        carried: Sequence[int],
+    ) -> Cycle | None:
+        """Close the old cycle and open the next one with the carried participants, at once.
+
+        None when the old cycle is no longer the open one (a second tap, another curator).
+        """
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "UPDATE cycles SET closed_at = ? WHERE id = ? AND organization_id = ? "
+                "AND closed_at IS NULL",
+                (to_db(now), old_cycle_id, organization_id),
+            )
+            if not changed:
+                return None
+            cycle_id = await tx.execute(
+                "INSERT INTO cycles (organization_id, number, started_on) "
+                "SELECT ?, max(number) + 1, ? FROM cycles WHERE organization_id = ?",
+                (organization_id, today.isoformat(), organization_id),
+            )
+            await tx.executemany(
+                "UPDATE participants SET cycle_id = ? WHERE id = ? AND organization_id = ?",
+                [(cycle_id, pid, organization_id) for pid in carried],
+            )
+        return await self.get(cycle_id)
+
+    # -- pairs of a cycle ------------------------------------------------------------------
+    async def active_pairs(self, cycle_id: int) -> list[Pair]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM pairs WHERE cycle_id = ? AND ended_on IS NULL ORDER BY id", (cycle_id,)
+        )
+        return [_pair(r) for r in rows]
+
+    async def pairs_of_cycle(self, cycle_id: int) -> list[Pair]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM pairs WHERE cycle_id = ? ORDER BY id", (cycle_id,)
+        )
+        return [_pair(r) for r in rows]
+
+    async def completed_pairs(self, cycle_id: int) -> list[Pair]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM pairs WHERE cycle_id = ? AND completed = 1 ORDER BY id", (cycle_id,)
+        )
+        return [_pair(r) for r in rows]
+
+    async def unasked_for_final(self) -> list[tuple[Pair, int]]:
+        """Active pairs of closing cycles not yet asked for their final meeting (with cycle)."""
+        rows = await self._db.fetch_all(
+            "SELECT pr.* FROM pairs pr JOIN cycles c ON c.id = pr.cycle_id "
+            "WHERE c.closing_since IS NOT NULL AND c.closed_at IS NULL AND pr.ended_on IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM cycle_deliveries d WHERE d.cycle_id = c.id "
+            "AND d.participant_id = pr.mentor_id AND d.what = 'final_meeting:' || pr.id) "
+            "ORDER BY pr.id"
+        )
+        return [(_pair(r), r["cycle_id"]) for r in rows]
+
+    async def completed_unfinished(self) -> list[Pair]:
+        """Completed pairs of open cycles whose polls or results request are not all sent."""
+        rows = await self._db.fetch_all(
+            "SELECT pr.* FROM pairs pr JOIN cycles c ON c.id = pr.cycle_id "
+            "WHERE c.closed_at IS NULL AND pr.completed = 1 AND ("
+            " NOT EXISTS (SELECT 1 FROM cycle_deliveries d WHERE d.cycle_id = c.id "
+            "  AND d.participant_id = pr.mentor_id AND d.what = 'poll') OR "
+            " NOT EXISTS (SELECT 1 FROM cycle_deliveries d WHERE d.cycle_id = c.id "
+            "  AND d.participant_id = pr.mentee_id AND d.what = 'poll') OR "
+            " NOT EXISTS (SELECT 1 FROM cycle_deliveries d WHERE d.cycle_id = c.id "
+            "  AND d.participant_id = pr.mentor_id AND d.what = 'results:' || pr.id)) "
+            "ORDER BY pr.id"
+        )
+        return [_pair(r) for r in rows]
+
+    async def open_cycle_ids(self) -> list[int]:
+        rows = await self._db.fetch_all("SELECT id FROM cycles WHERE closed_at IS NULL")
+        return [r["id"] for r in rows]
+
+    async def pair(self, pair_id: int) -> Pair | None:
+        row = await self._db.fetch_one("SELECT * FROM pairs WHERE id = ?", (pair_id,))
+        return _pair(row) if row else None
+
+    async def final_held_active_pairs(self) -> list[tuple[Pair, datetime]]:
+        """Active pairs whose final meeting was held, with the meeting's start."""
+        rows = await self._db.fetch_all(
+            "SELECT pr.*, max(m.starts_at) AS final_at "
+            "FROM meetings m INDEXED BY meetings_final_held "
+            "JOIN pairs pr ON pr.id = m.pair_id "
+            "WHERE m.status = 'held' AND m.kind = 'final' AND pr.ended_on IS NULL "
+            "GROUP BY pr.id ORDER BY pr.id"
+        )
+        return [(_pair(r), from_db(r["final_at"])) for r in rows]
+
+    async def final_held(self, pair_id: int) -> bool:
+        value = await self._db.fetch_value(
+            "SELECT 1 FROM meetings WHERE pair_id = ? AND status = 'held' AND kind = 'final'",
+            (pair_id,),
+        )
+        return value is not None
+
+    async def held_count(self, pair_id: int) -> int:
+        return int(
+            await self._db.fetch_value(
+                "SELECT count(*) FROM meetings WHERE pair_id = ? AND status = 'held'", (pair_id,)
+            )
+            or 0
+        )
+
+    async def finish_pair(
+        self, pair_id: int, ended_on: date, *, completed: bool, reason: str | None
+    ) -> bool:
+        """End an active pair, completed or not; False when it had ended already."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "UPDATE pairs SET ended_on = ?, completed = ?, end_reason = ? "
+                "WHERE id = ? AND ended_on IS NULL",
+                (ended_on.isoformat(), int(completed), reason, pair_id),
+            )
+            if changed:
+                # Nothing planned of a finished pair takes place any more.
+                await tx.execute(
+                    "UPDATE meetings SET status = 'cancelled', cancel_reason = 'pair finished' "
+                    "WHERE pair_id = ? AND status IN ('proposed', 'confirmed')",
+                    (pair_id,),
+                )
+        return changed == 1
+
+    async def set_results(self, pair_id: int, results: str | None) -> bool:
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "UPDATE pairs SET results = ? WHERE id = ?", (results, pair_id)
+            )
+        return changed == 1
+
+    async def set_good_practice(self, pair_id: int, value: bool) -> bool:
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "UPDATE pairs SET good_practice = ? WHERE id = ?", (int(value), pair_id)
+            )
+        return changed == 1
+
+    # -- what was sent -----------------------------------------------------------------------
+    async def claim(self, cycle_id: int, participant_id: int, what: str, now: datetime) -> bool:
+        """Record a message as sent; False when it had been recorded before (send nothing)."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "INSERT OR IGNORE INTO cycle_deliveries (cycle_id, participant_id, what, sent_at) "
+                "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM participants WHERE id = ?)",
+                (cycle_id, participant_id, what, to_db(now), participant_id),
+            )
+        return changed == 1
+
+    async def claimed(self, cycle_id: int, participant_id: int, what: str) -> bool:
+        value = await self._db.fetch_value(
+            "SELECT 1 FROM cycle_deliveries WHERE cycle_id = ? AND participant_id = ? AND what = ?",
+            (cycle_id, participant_id, what),
+        )
+        return value is not None
+
+    # -- responses (written by the forms runner) -------------------------------------------
+    async def completed_form(self, participant_id: int, subject: str) -> str | None:
+        """The form a person completed about ``subject`` (e.g. monitoring 'before:<id>')."""
+        value = await self._db.fetch_value(
+            "SELECT form FROM responses WHERE participant_id = ? AND subject = ? "
+            "AND completed_at IS NOT NULL ORDER BY id LIMIT 1",
+            (participant_id, subject),
+        )
+        return str(value) if value is not None else None
+
+    async def final_answers(self, subject: str) -> list[FinalAnswers]:
+        rows = await self._db.fetch_all(
+            "SELECT participant_id, form, answers FROM responses WHERE subject = ? "
+            "AND form IN ('final_mentee', 'final_mentor') AND completed_at IS NOT NULL",
+            (subject,),
+        )
+        return [
+            FinalAnswers(r["participant_id"], r["form"], json.loads(r["answers"])) for r in rows
+        ]
+
+    # -- the long-term mentor base ------------------------------------------------------------
+    async def add_to_base(
+        self, organization_id: int, participant_id: int, source: str, cycle_id: int, now: datetime
+    ) -> bool:
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                "INSERT OR IGNORE INTO mentor_base "
+                "(organization_id, participant_id, source, cycle_id, added_at) "
+                "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM participants "
+                "WHERE id = ? AND organization_id = ?)",
+                (
+                    organization_id,
+                    participant_id,
+                    source,
+                    cycle_id,
+                    to_db(now),
+                    participant_id,
+                    organization_id,
+                ),
+            )
+        return changed == 1
+
+    async def base(self, organization_id: int) -> list[BaseEntry]:
+        rows = await self._db.fetch_all(
+            "SELECT b.participant_id, p.telegram_id, p.role, b.source, b.cycle_id, "
+            + _FULL_NAME.format(pid="p.id")
+            + " AS full_name FROM mentor_base b JOIN participants p ON p.id = b.participant_id "
+            "WHERE b.organization_id = ? ORDER BY b.added_at, b.participant_id",
+            (organization_id,),
+        )
+        return [
+            BaseEntry(
+                r["participant_id"],
+                r["telegram_id"],
+                r["role"],
+                r["source"],
+                r["cycle_id"],
+                r["full_name"],
+            )
+            for r in rows
+        ]
+
+    async def waiting_participants(self, cycle_id: int) -> list[int]:
+        """Participants of the cycle who never were in a pair of it (the search goes on)."""
+        rows = await self._db.fetch_all(
+            "SELECT p.id FROM participants p WHERE p.cycle_id = ? AND NOT EXISTS ("
+            "SELECT 1 FROM pairs pr WHERE pr.cycle_id = ? "
+            "AND (pr.mentor_id = p.id OR pr.mentee_id = p.id))",
+            (cycle_id, cycle_id),
+        )
+        return [r["id"] for r in rows]
+
+    # -- ranking --------------------------------------------------------------------------------
+    async def mentor_figures(self, cycle_id: int, final_subject: str) -> list[MentorFigures]:
+        rows = await self._db.fetch_all(
+            "WITH cp AS (SELECT * FROM pairs WHERE cycle_id = :c), "
+            "useful AS (SELECT cp.mentor_id AS mid, "
+            "  avg(CAST(json_extract(r.answers, '$.usefulness') AS REAL)) AS avg_u, "
+            "  count(*) AS n_u FROM responses r JOIN meetings m ON m.id = r.meeting_id "
+            "  JOIN cp ON cp.id = m.pair_id WHERE r.form = 'meeting_feedback' "
+            "  AND r.participant_id = cp.mentee_id AND r.completed_at IS NOT NULL "
+            "  AND json_type(r.answers, '$.usefulness') IN ('integer', 'real') "
+            "  GROUP BY cp.mentor_id), "
+            "satisfied AS (SELECT cp.mentor_id AS mid, "
+            "  avg(CAST(json_extract(r.answers, '$.satisfaction') AS REAL)) AS avg_s, "
+            "  count(*) AS n_s FROM responses r JOIN cp ON cp.mentee_id = r.participant_id "
+            "  AND cp.completed = 1 "
+            "  WHERE r.form = 'final_mentee' AND r.subject = :s AND r.completed_at IS NOT NULL "
+            "  AND json_type(r.answers, '$.satisfaction') IN ('integer', 'real') "
+            "  GROUP BY cp.mentor_id), "
+            "held AS (SELECT cp.mentor_id AS mid, count(*) AS n_h FROM meetings m "
+            "  JOIN cp ON cp.id = m.pair_id WHERE m.status = 'held' GROUP BY cp.mentor_id) "
+            "SELECT cp.mentor_id, count(*) AS pairs, sum(cp.completed) AS completed, "
+            "  coalesce(held.n_h, 0) AS held, useful.avg_u, coalesce(useful.n_u, 0) AS n_u, "
+            "  satisfied.avg_s, coalesce(satisfied.n_s, 0) AS n_s, "
+            + _FULL_NAME.format(pid="cp.mentor_id")
+            + " AS full_name FROM cp LEFT JOIN held ON held.mid = cp.mentor_id "
+            "LEFT JOIN useful ON useful.mid = cp.mentor_id "
+            "LEFT JOIN satisfied ON satisfied.mid = cp.mentor_id GROUP BY cp.mentor_id",
+            {"c": cycle_id, "s": final_subject},
+        )
+        return [
+            MentorFigures(
+                mentor_id=r["mentor_id"],
+                full_name=r["full_name"],
+                pairs=r["pairs"],
+                completed=r["completed"] or 0,
+                meetings_held=r["held"],
+                usefulness=r["avg_u"],
+                usefulness_answers=r["n_u"],
+                satisfaction=r["avg_s"],
+                satisfaction_answers=r["n_s"],
+            )
+            for r in rows
+        ]

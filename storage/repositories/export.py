@@ -1,0 +1,203 @@
+"""What the Excel workbook of an organization is built from: participants with their answers,
+pairs, meetings and the feedback after meetings, each in one query.
+
+A withdrawn participant's row is deleted with everything about them (by cascade), so nothing
+here can name them. The queries run one after another while the bot goes on working, so the
+participants are read last and in one statement: the service keeps only pairs, meetings and
+feedback whose people are in that last read (see :func:`bot.reports.export.collect`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import from_db
+from storage.database import Database
+
+
+@dataclass
+class ExportParticipant:
+    id: int
+    role: str
+    age_group: str
+    birth_date: date | None
+    joined_at: datetime
+    confirmed_at: datetime | None
+    admission: str | None  # 'admitted' / 'declined' for mentor candidates the curator decided
+    representative_name: str | None
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExportPair:
+    id: int
+    mentor_id: int
+    mentee_id: int
+    form: str
+    started_on: date
+    ended_on: date | None
+    end_reason: str | None
+    directive: bool
+    completed: bool
+    results: str | None
+    good_practice: bool
+    cycle_number: int | None
+
+
+@dataclass(frozen=True)
+class ExportMeeting:
+    id: int
+    pair_id: int
+    kind: str
+    status: str
+    starts_at: datetime
+    meeting_format: str
+    place: str
+    cancel_reason: str | None
+
+
+@dataclass(frozen=True)
+class ExportFeedback:
+    meeting_id: int
+    participant_id: int
+    answers: dict[str, Any]
+    completed_at: datetime | None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _json_object(value: str | None) -> dict[str, Any]:
+    loaded = json.loads(value) if value else {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+class ExportRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def pairs(self, organization_id: int) -> list[ExportPair]:
+        rows = await self._db.fetch_all(
+            "SELECT pr.id, pr.mentor_id, pr.mentee_id, pr.form, pr.started_on, pr.ended_on, "
+            "pr.end_reason, pr.directive, pr.completed, pr.results, pr.good_practice, "
+            "c.number AS cycle_number "
+            "FROM pairs pr LEFT JOIN cycles c ON c.id = pr.cycle_id "
+            "WHERE pr.organization_id = ? ORDER BY pr.id",
+            (organization_id,),
+        )
+        return [
+            ExportPair(
+                id=row["id"],
+                mentor_id=row["mentor_id"],
+                mentee_id=row["mentee_id"],
+                form=row["form"],
+                started_on=date.fromisoformat(row["started_on"]),
+                ended_on=_date(row["ended_on"]),
+                end_reason=row["end_reason"],
+                directive=bool(row["directive"]),
+                completed=bool(row["completed"]),
+                results=row["results"],
+                good_practice=bool(row["good_practice"]),
+                cycle_number=row["cycle_number"],
+            )
+            for row in rows
+        ]
+
+    async def meetings(self, organization_id: int) -> list[ExportMeeting]:
+        rows = await self._db.fetch_all(
+            "SELECT m.id, m.pair_id, m.kind, m.status, m.starts_at, m.meeting_format, m.place, "
+            "m.cancel_reason FROM meetings m JOIN pairs pr ON pr.id = m.pair_id "
+            "WHERE pr.organization_id = ? ORDER BY m.starts_at, m.id",
+            (organization_id,),
+        )
+        return await asyncio.to_thread(_meetings, rows)
+
+    async def feedback(self, organization_id: int, form: str) -> list[ExportFeedback]:
+        """Completed answers to ``form`` about meetings of the organization's pairs."""
+        rows = await self._db.fetch_all(
+            "SELECT r.meeting_id, r.participant_id, r.answers, r.completed_at "
+            "FROM responses r JOIN meetings m ON m.id = r.meeting_id "
+            "JOIN pairs pr ON pr.id = m.pair_id "
+            "WHERE pr.organization_id = ? AND r.form = ? AND r.completed_at IS NOT NULL "
+            "ORDER BY m.starts_at, m.id, r.participant_id",
+            (organization_id, form),
+        )
+        return await asyncio.to_thread(_feedback, rows)
+
+    async def participants(self, organization_id: int) -> list[ExportParticipant]:
+        """Every participant of the organization with all their questionnaire answers.
+
+        One statement (a consistent snapshot): a row per answer, a participant without
+        answers has one row with NULLs.
+        """
+        rows = await self._db.fetch_all(
+            "SELECT p.id, p.role, p.age_group, p.birth_date, p.joined_at, p.confirmed_at, "
+            "ma.decision AS admission, "
+            "c.representative_name, a.question, a.value "
+            "FROM participants p "
+            "LEFT JOIN mentor_admissions ma ON ma.participant_id = p.id "
+            "LEFT JOIN consents c ON c.participant_id = p.id AND c.kind = 'representative' "
+            "LEFT JOIN answers a ON a.participant_id = p.id "
+            "WHERE p.organization_id = ? ORDER BY p.id",
+            (organization_id,),
+        )
+        return await asyncio.to_thread(_participants, rows)
+
+
+# Turning tens of thousands of rows into objects (dates, JSON) runs in a thread, like the
+# writing of the workbook, so that the bot's event loop is not held up by a large school.
+
+
+def _meetings(rows: list[aiosqlite.Row]) -> list[ExportMeeting]:
+    return [
+        ExportMeeting(
+            id=row["id"],
+            pair_id=row["pair_id"],
+            kind=row["kind"],
+            status=row["status"],
+            starts_at=from_db(row["starts_at"]),
+            meeting_format=row["meeting_format"],
+            place=row["place"],
+            cancel_reason=row["cancel_reason"],
+        )
+        for row in rows
+    ]
+
+
+def _feedback(rows: list[aiosqlite.Row]) -> list[ExportFeedback]:
+    return [
+        ExportFeedback(
+            meeting_id=row["meeting_id"],
+            participant_id=row["participant_id"],
+            answers=_json_object(row["answers"]),
+            completed_at=from_db(row["completed_at"]) if row["completed_at"] else None,
+        )
+        for row in rows
+    ]
+
+
+def _participants(rows: list[aiosqlite.Row]) -> list[ExportParticipant]:
+    people: dict[int, ExportParticipant] = {}
+    for row in rows:
+        person = people.get(row["id"])
+        if person is None:
+            person = people[row["id"]] = ExportParticipant(
+                id=row["id"],
+                role=row["role"],
+                age_group=row["age_group"],
+                birth_date=_date(row["birth_date"]),
+                joined_at=from_db(row["joined_at"]),
+                confirmed_at=from_db(row["confirmed_at"]) if row["confirmed_at"] else None,
+                admission=row["admission"],
+                representative_name=row["representative_name"],
+            )
+        if row["question"] is not None:
+            person.answers[row["question"]] = json.loads(row["value"])
+    return list(people.values())

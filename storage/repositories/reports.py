@@ -1,0 +1,330 @@
+"""Aggregate SQL of the indicators and the monitoring report, and who may see them.
+
+Every figure is counted by SQLite (GROUP BY, sums over indexed joins): the regional summary
+reads a school year of a whole region, so nothing here loads rows one by one into Python.
+
+"The current cycle" of an organization is everything that belongs to no closed cycle: rows of
+its open cycle, and rows with no cycle yet (made before cycles were recorded for them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.clock import to_db
+from storage.database import Database
+
+FEEDBACK_FORM = "meeting_feedback"
+FINAL_FORMS = {"mentee": "final_mentee", "mentor": "final_mentor"}
+MONITORING_PREFIX = "monitoring_"
+EMPLOYER_FORMS = ("employer_pupil", "employer_student")
+
+
+def _ids(organization_ids: Sequence[int]) -> str:
+    # Integers only (int() refuses anything else), so the list is safe to inline; one list
+    # serves the several sub-queries that filter by it.
+    return ",".join(str(int(i)) for i in organization_ids) or "NULL"
+
+
+def _current(alias: str) -> str:
+    return (
+        f"({alias}.cycle_id IS NULL OR {alias}.cycle_id NOT IN "
+        "(SELECT id FROM cycles WHERE closed_at IS NOT NULL))"
+    )
+
+
+# Age in full years on the day the person joined, from the birth date of the questionnaire
+# (or, for minors, the one given on joining); NULL when no birth date is known.
+_AGED = """
+SELECT x.organization_id,
+       CAST(substr(x.ref, 1, 4) AS INTEGER) - CAST(substr(x.birth, 1, 4) AS INTEGER)
+       - (substr(x.ref, 6, 5) < substr(x.birth, 6, 5)) AS age
+FROM (
+    SELECT m.organization_id, p.joined_at AS ref,
+           coalesce((SELECT json_extract(a.value, '$') FROM answers a
+                     WHERE a.participant_id = p.id AND a.question = 'birth_date'),
+                    p.birth_date) AS birth
+    FROM {people} m JOIN participants p ON p.id = m.id
+) x
+WHERE x.birth GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+"""
+
+
+@dataclass(frozen=True)
+class StageRow:
+    form: str | None
+    invited: int
+    consented: int
+    questionnaire_done: int
+    matched: int
+    in_pairs: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class MeetingTotals:
+    held: int
+    planned: int
+    feedback_answered: int
+
+
+@dataclass(frozen=True)
+class PollTotals:
+    answered: int
+    satisfied: int
+
+
+@dataclass(frozen=True)
+class Involvement:
+    mentees_10_19: int
+    mentors_15_19: int
+    young_teachers: int
+    employers: list[tuple[int, str]]  # (organization, workplace as typed) of employer mentors
+
+
+@dataclass(frozen=True)
+class MonitoringAnswers:
+    questionnaire: str
+    program_form: str | None
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+class ReportRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def stages(self, organization_ids: Sequence[int]) -> list[StageRow]:
+        """People of the current cycle in each stage, grouped by the form they chose."""
+        ids = _ids(organization_ids)
+        rows = await self._db.fetch_all(
+            f"""
+            WITH people AS (
+                SELECT p.id, p.age_group, p.confirmed_at,
+                       (SELECT json_extract(a.value, '$.choice') FROM answers a
+                        WHERE a.participant_id = p.id AND a.question = 'form') AS form
+                FROM participants p
+                WHERE p.organization_id IN ({ids}) AND {_current("p")}
+            ),
+            paired AS (
+                SELECT person, max(ended_on IS NULL) AS active, max(completed) AS completed
+                FROM (
+                    SELECT q.mentee_id AS person, q.ended_on, q.completed FROM pairs q
+                    WHERE q.organization_id IN ({ids}) AND {_current("q")}
+                    UNION ALL
+                    SELECT q.mentor_id, q.ended_on, q.completed FROM pairs q
+                    WHERE q.organization_id IN ({ids}) AND {_current("q")}
+                )
+                GROUP BY person
+            ),
+            proposed AS (
+                SELECT pr.mentee_id AS person FROM proposals pr
+                JOIN matching_runs r ON r.id = pr.run_id
+                WHERE r.organization_id IN ({ids}) AND pr.status = 'open'
+                UNION
+                SELECT pr.mentor_id FROM proposals pr
+                JOIN matching_runs r ON r.id = pr.run_id
+                WHERE r.organization_id IN ({ids}) AND pr.status = 'open'
+            )
+            SELECT people.form AS form,
+                   count(*) AS invited,
+                   sum(EXISTS (
+                       SELECT 1 FROM consents c WHERE c.participant_id = people.id
+                       AND c.kind = CASE people.age_group WHEN 'child' THEN 'representative'
+                                                         ELSE 'self' END
+                   )) AS consented,
+                   sum(people.confirmed_at IS NOT NULL) AS questionnaire_done,
+                   sum(paired.person IS NOT NULL
+                       OR people.id IN (SELECT person FROM proposed)) AS matched,
+                   sum(coalesce(paired.active, 0)) AS in_pairs,
+                   sum(coalesce(paired.completed, 0)) AS completed
+            FROM people LEFT JOIN paired ON paired.person = people.id
+            GROUP BY people.form
+            """
+        )
+        return [
+            StageRow(
+                r["form"] if isinstance(r["form"], str) else None,
+                int(r["invited"]),
+                int(r["consented"]),
+                int(r["questionnaire_done"]),
+                int(r["matched"]),
+                int(r["in_pairs"]),
+                int(r["completed"]),
+            )
+            for r in rows
+        ]
+
+    async def enabled_forms(self, organization_ids: Sequence[int]) -> list[str]:
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT code FROM organization_forms "
+            f"WHERE organization_id IN ({_ids(organization_ids)}) AND enabled = 1"
+        )
+        return [r["code"] for r in rows]
+
+    async def meetings(self, organization_ids: Sequence[int], now: datetime) -> MeetingTotals:
+        """Meetings of the current cycle's pairs: held, planned (held, missed and confirmed
+        ones whose time has come) and the feedback forms completed for the held ones."""
+        row = await self._db.fetch_one(
+            f"""
+            SELECT coalesce(sum(m.status = 'held'), 0) AS held,
+                   coalesce(sum(m.status IN ('held', 'missed')
+                                OR (m.status = 'confirmed' AND m.starts_at <= :now)), 0)
+                       AS planned,
+                   coalesce(sum(CASE WHEN m.status = 'held' THEN (
+                       SELECT count(*) FROM responses r
+                       WHERE r.meeting_id = m.id AND r.form = :feedback
+                         AND r.completed_at IS NOT NULL
+                         AND r.participant_id IN (q.mentor_id, q.mentee_id)
+                   ) ELSE 0 END), 0) AS feedback
+            FROM pairs q JOIN meetings m ON m.pair_id = q.id
+            WHERE q.organization_id IN ({_ids(organization_ids)}) AND {_current("q")}
+            """,
+            {"now": to_db(now), "feedback": FEEDBACK_FORM},
+        )
+        assert row is not None
+        return MeetingTotals(int(row["held"]), int(row["planned"]), int(row["feedback"]))
+
+    async def polls(
+        self, organization_ids: Sequence[int], satisfied_from: int
+    ) -> dict[str, PollTotals]:
+        """Final polls of the open cycles: per role, who rated their satisfaction and how many
+        of them gave ``satisfied_from`` or more."""
+        rows = await self._db.fetch_all(
+            f"""
+            SELECT p.role AS role,
+                   count(json_extract(r.answers, '$.satisfaction')) AS answered,
+                   coalesce(sum(json_extract(r.answers, '$.satisfaction') >= :from), 0)
+                       AS satisfied
+            FROM participants p
+            JOIN cycles c ON c.organization_id = p.organization_id AND c.closed_at IS NULL
+            JOIN responses r ON r.participant_id = p.id
+                 AND r.form = CASE p.role WHEN 'mentee' THEN :mentee ELSE :mentor END
+                 AND r.subject = 'cycle:' || c.id
+            WHERE p.organization_id IN ({_ids(organization_ids)})
+              AND r.completed_at IS NOT NULL
+            GROUP BY p.role
+            """,
+            {"from": satisfied_from, "mentee": FINAL_FORMS["mentee"],
+             "mentor": FINAL_FORMS["mentor"]},
+        )  # fmt: skip
+        found = {role: PollTotals(0, 0) for role in FINAL_FORMS}
+        for r in rows:
+            found[r["role"]] = PollTotals(int(r["answered"]), int(r["satisfied"]))
+        return found
+
+    async def involvement(self, organization_ids: Sequence[int]) -> Involvement:
+        """Who went through the full cycle (completed pairs of the current cycle)."""
+        ids = _ids(organization_ids)
+        done = (
+            "SELECT q.organization_id, q.mentor_id, q.mentee_id, q.form FROM pairs q "
+            f"WHERE q.organization_id IN ({ids}) AND q.completed = 1 AND {_current('q')}"
+        )
+        mentees = f"(SELECT DISTINCT organization_id, mentee_id AS id FROM ({done}))"
+        mentors = f"(SELECT DISTINCT organization_id, mentor_id AS id FROM ({done}))"
+        row = await self._db.fetch_one(
+            f"""
+            SELECT
+              (SELECT count(*) FROM ({_AGED.format(people=mentees)})
+               WHERE age BETWEEN 10 AND 19) AS mentees_10_19,
+              (SELECT count(*) FROM ({_AGED.format(people=mentors)})
+               WHERE age BETWEEN 15 AND 19) AS mentors_15_19,
+              (SELECT count(*) FROM {mentees} m
+               JOIN answers a ON a.participant_id = m.id AND a.question = 'category'
+               WHERE json_extract(a.value, '$.choice') = 'young_teacher') AS young_teachers
+            """
+        )
+        assert row is not None
+        forms = ",".join(f"'{form}'" for form in EMPLOYER_FORMS)
+        employers = await self._db.fetch_all(
+            f"""
+            SELECT DISTINCT d.organization_id, json_extract(a.value, '$') AS workplace
+            FROM ({done}) d
+            JOIN answers a ON a.participant_id = d.mentor_id AND a.question = 'workplace'
+            WHERE d.form IN ({forms}) AND json_type(a.value) = 'text'
+            """
+        )
+        return Involvement(
+            int(row["mentees_10_19"]),
+            int(row["mentors_15_19"]),
+            int(row["young_teachers"]),
+            [(int(r["organization_id"]), str(r["workplace"])) for r in employers],
+        )
+
+    async def monitoring_cycle(self, organization_id: int) -> int | None:
+        """The latest cycle in which someone of the organization answered monitoring after."""
+        value = await self._db.fetch_value(
+            "SELECT max(CAST(substr(r.subject, 7) AS INTEGER)) FROM participants p "
+            "JOIN responses r ON r.participant_id = p.id "
+            "WHERE p.organization_id = ? AND r.form GLOB 'monitoring_*' "
+            "AND r.subject GLOB 'after:*' AND r.completed_at IS NOT NULL",
+            (organization_id,),
+        )
+        return None if value is None else int(value)
+
+    async def monitoring(self, organization_id: int, cycle_id: int) -> list[MonitoringAnswers]:
+        """Participants who completed the same monitoring form before and after the cycle."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT b.form AS questionnaire, b.answers AS before, f.answers AS after,
+                   (SELECT json_extract(a.value, '$.choice') FROM answers a
+                    WHERE a.participant_id = p.id AND a.question = 'form') AS program_form
+            FROM participants p
+            JOIN responses b ON b.participant_id = p.id AND b.subject = :before
+            JOIN responses f ON f.participant_id = p.id AND f.form = b.form
+                 AND f.subject = :after
+            WHERE p.organization_id = :org AND b.form GLOB 'monitoring_*'
+              AND b.completed_at IS NOT NULL AND f.completed_at IS NOT NULL
+            """,
+            {"before": f"before:{cycle_id}", "after": f"after:{cycle_id}",
+             "org": organization_id},
+        )  # fmt: skip
+        return [
+            MonitoringAnswers(
+                r["questionnaire"],
+                r["program_form"] if isinstance(r["program_form"], str) else None,
+                json.loads(r["before"]),
+                json.loads(r["after"]),
+            )
+            for r in rows
+        ]
+
+
+class CoordinatorRepository:
+    """Municipal coordinators and the organizations each of them covers."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, telegram_id: int, organization_id: int, now: datetime) -> bool:
+        async with self._db.transaction() as tx:
+            added = await tx.execute_rowcount(
+                "INSERT OR IGNORE INTO coordinators (telegram_id, organization_id, added_at) "
+                "VALUES (?, ?, ?)",
+                (telegram_id, organization_id, to_db(now)),
+            )
+        return added == 1
+
+    async def remove(self, telegram_id: int, organization_id: int) -> bool:
+        async with self._db.transaction() as tx:
+            removed = await tx.execute_rowcount(
+                "DELETE FROM coordinators WHERE telegram_id = ? AND organization_id = ?",
+                (telegram_id, organization_id),
+            )
+        return removed == 1
+
+    async def covered(self, telegram_id: int) -> list[int]:
+        rows = await self._db.fetch_all(
+            "SELECT organization_id FROM coordinators WHERE telegram_id = ? "
+            "ORDER BY organization_id",
+            (telegram_id,),
+        )
+        return [int(r["organization_id"]) for r in rows]
+
+    async def all_organizations(self) -> list[int]:
+        rows = await self._db.fetch_all("SELECT id FROM organizations ORDER BY id")
+        return [int(r["id"]) for r in rows]

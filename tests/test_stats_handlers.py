@@ -1,0 +1,192 @@
+"""/stats, the monitoring button and /indicators through the real dispatcher.
+
+The figures of the scenario are counted by hand in tests/test_indicators.py; here they must
+reach the right person, and only the right person, as text and a PNG chart.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from pathlib import Path
+
+from handlers.stats import IndicatorEdit, StatsView
+from tests.inprocess import Harness, Sent
+from tests.test_indicators import COORDINATOR, CURATOR_A, CURATOR_B, build
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def photos(sent: list[Sent]) -> list[Sent]:
+    return [s for s in sent if s.method == "sendPhoto"]
+
+
+def texts(sent: list[Sent]) -> str:
+    return "\n".join(s.text for s in sent if s.method == "sendMessage")
+
+
+async def test_the_curator_gets_the_figures_and_a_chart(harness: Harness) -> None:
+    await build(harness.app.db)
+    sent = await harness.send(CURATOR_A, "/stats", language_code="en")
+    text = texts(sent)
+    assert "Школа А" in text and "Школа Б" not in text
+    assert (
+        "All forms: invited 12, consented 10, questionnaire done 9, matched 9, in pairs now 2, "
+        "completed the cycle 6" in text
+    )
+    assert "Student – pupil: invited 4" in text
+    assert "Meetings held: 3 of 5 planned" in text
+    assert "Feedback forms after meetings: 4 of 6 expected" in text
+    assert "Satisfied mentees: <b>" not in text  # the HTML was rendered
+    assert "Satisfied mentees: 67% (2 of 3), target 85%" in text
+    assert "Satisfied means 7 or more out of 10" in text
+    # Not entered yet: the count is shown and the curator is sent to /indicators.
+    assert "Children aged 10–19 who took part as mentees: 2; enter the number" in text
+    [chart] = photos(sent)
+    assert chart.file is not None and chart.file.startswith(PNG)
+    width, height = struct.unpack(">II", chart.file[16:24])
+    assert width > 600 and height > 200
+    assert chart.filename == "indicators.png"
+    buttons = [text for text, _ in sent[0].buttons]
+    assert buttons == ["Monitoring: before and after"]
+
+
+async def test_others_get_a_refusal_and_no_data(harness: Harness) -> None:
+    scenario, _ = await build(harness.app.db)
+    pupil = int(
+        await harness.app.db.fetch_value(
+            "SELECT telegram_id FROM participants WHERE id = ?", (scenario.ids["e1"],)
+        )
+    )
+    for person in (pupil, 4321):
+        sent = await harness.send(person, "/stats", language_code="en")
+        assert photos(sent) == []
+        assert len(sent) == 1 and "statistics are for the curator" in sent[0].text
+        assert "invited" not in sent[0].text
+        await harness.press(person, StatsView(view="monitoring").pack(), language_code="en")
+        alert = harness.session.callback_answers()[-1]
+        assert alert.show_alert and "statistics are for the curator" in (alert.text or "")
+    # The other organization's curator sees only their own organization.
+    sent = await harness.send(CURATOR_B, "/stats", language_code="en")
+    text = texts(sent)
+    assert "Школа Б" in text and "Школа А" not in text
+    assert "All forms: invited 2," in text
+
+
+async def test_a_coordinator_sees_the_sum_of_the_organizations_covered(harness: Harness) -> None:
+    _, ids = await build(harness.app.db)
+    indicators = harness.app.services.indicators
+    await indicators.add_coordinator(COORDINATOR, ids["b"])
+    only_b = texts(await harness.send(COORDINATOR, "/stats", language_code="en"))
+    assert "Organizations: 1" in only_b and "All forms: invited 2," in only_b
+    assert "Школа А" not in only_b and "invited 12" not in only_b  # nothing of A
+    await indicators.add_coordinator(COORDINATOR, ids["a"])
+    sent = await harness.send(COORDINATOR, "/stats", language_code="en")
+    both = texts(sent)
+    assert "Organizations: 2" in both
+    assert "All forms: invited 14, consented 12, questionnaire done 11" in both
+    assert "Meetings held: 3 of 5 planned" in both
+    assert len(photos(sent)) == 1
+    # A coordinator is no curator: the monitoring of one organization is not for them.
+    await harness.press(COORDINATOR, StatsView(view="monitoring").pack(), language_code="en")
+    assert "outdated" in (harness.session.callback_answers()[-1].text or "")
+    # The administrator covers all organizations.
+    admin = texts(await harness.send(777, "/stats", language_code="en"))
+    assert "Organizations: 2" in admin and "invited 14" in admin
+
+
+async def test_a_curator_who_also_coordinates_gets_both(harness: Harness) -> None:
+    _, ids = await build(harness.app.db)
+    await harness.app.services.indicators.add_coordinator(CURATOR_A, ids["b"])
+    sent = await harness.send(CURATOR_A, "/stats", language_code="en")
+    summary = sent[0].data_of("Summary of the organizations I cover (1)")
+    more = await harness.press(CURATOR_A, summary, language_code="en")
+    assert "Organizations: 1" in texts(more) and "invited 2," in texts(more)
+
+
+async def test_the_monitoring_button(harness: Harness) -> None:
+    scenario, ids = await build(harness.app.db)
+    sent = await harness.press(CURATOR_A, StatsView(view="monitoring").pack(), language_code="en")
+    assert "nobody has answered the survey both before and after" in texts(sent)
+    cur = ids["cur"]
+    await scenario.response("monitoring_pupil", "e1", f"before:{cur}", {"engagement": 2})
+    await scenario.response("monitoring_pupil", "e1", f"after:{cur}", {"engagement": 5})
+    sent = await harness.press(CURATOR_A, StatsView(view="monitoring").pack(), language_code="en")
+    text = texts(sent)
+    assert "Engagement in learning: 2.0 → 5.0 (+3.0), people: 1" in text
+    assert "Performance in main subjects (self-assessment): nobody answered both times" in text
+    assert "Student – pupil" in text
+
+
+async def test_the_curator_enters_denominators_and_targets(harness: Harness) -> None:
+    _, ids = await build(harness.app.db)
+    view = (await harness.send(CURATOR_A, "/indicators", language_code="en"))[-1]
+    assert "school year 2025/2026" in view.text
+    assert "Pupils aged 10–19: not entered" in view.text
+    assert "Satisfied mentees: 85%" in view.text
+    await harness.press(CURATOR_A, view.data_of("Pupils aged 10–19"), language_code="en")
+    assert "whole number from 0 to 1 000 000" in harness.session.sent[-1].text
+    for bad in ("много", "-3", "5000000"):
+        reply = await harness.send(CURATOR_A, bad, language_code="en")
+        assert "number" in reply[-1].text and "Saved" not in reply[-1].text
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM denominators") == 0
+    saved = await harness.send(CURATOR_A, "1 400", language_code="en")
+    assert "Saved." in saved[-1].text and "Pupils aged 10–19: 1400" in saved[-1].text
+    assert await harness.state_of(CURATOR_A) is None
+
+    target = saved[-1].data_of("Target: Children aged 10–19")
+    await harness.press(CURATOR_A, target, language_code="en")
+    reply = await harness.send(CURATOR_A, "150", language_code="en")
+    assert "from 1 to 100 percent" in reply[-1].text
+    reply = await harness.send(CURATOR_A, "55%", language_code="en")
+    assert "Children aged 10–19 who took part as mentees: 55%" in reply[-1].text
+    indicators = await harness.app.services.indicators.for_organization(ids["a"])
+    mentees = indicators.share("mentees_10_19")
+    assert (mentees.count, mentees.total, mentees.target) == (2, 1400, 0.55)
+    stats = texts(await harness.send(CURATOR_A, "/stats", language_code="en"))
+    assert "Children aged 10–19 who took part as mentees: 0% (2 of 1400), target 55%" in stats
+
+    # A forged field, a pupil and another organization's numbers stay untouched.
+    await harness.press(CURATOR_A, IndicatorEdit(field="bogus").pack(), language_code="en")
+    assert "outdated" in (harness.session.callback_answers()[-1].text or "")
+    refused = await harness.send(4321, "/indicators", language_code="en")
+    assert "Only the curator" in refused[-1].text
+    await harness.press(4321, IndicatorEdit(field="pupils_10_19").pack(), language_code="en")
+    assert "Only the curator" in (harness.session.callback_answers()[-1].text or "")
+    await harness.press(CURATOR_B, IndicatorEdit(field="pupils_10_19").pack(), language_code="en")
+    await harness.send(CURATOR_B, "7", language_code="en")
+    rows = await harness.app.db.fetch_all(
+        "SELECT organization_id, pupils_10_19 FROM denominators ORDER BY organization_id"
+    )
+    assert [tuple(r) for r in rows] == [(ids["a"], 1400), (ids["b"], 7)]
+
+
+async def test_coordinators_from_the_command_line(tmp_path: Path) -> None:
+    from tests.e2e.process import run_cli
+
+    env = {"DATABASE_PATH": str(tmp_path / "cli.sqlite3"), "BOT_USERNAME": "school5_bot"}
+    code, _, err = await run_cli(
+        "org", "create", "--name", "Школа № 5", "--timezone", "Asia/Chita", cwd=tmp_path, **env
+    )
+    assert (code, err) == (0, "")
+    code, out, err = await run_cli(
+        "coordinator", "add", "--telegram-id", "601", "--org", "1", cwd=tmp_path, **env
+    )
+    assert code == 0 and "User 601 now sees the indicators of organization 1" in out
+    code, out, _ = await run_cli(
+        "coordinator", "add", "--telegram-id", "601", "--org", "1", cwd=tmp_path, **env
+    )
+    assert code == 0 and "already covers" in out
+    code, _, err = await run_cli(
+        "coordinator", "add", "--telegram-id", "601", "--org", "9", cwd=tmp_path, **env
+    )
+    assert code == 1 and "No organization with id 9" in err
+    code, out, _ = await run_cli("coordinator", "list", "--telegram-id", "601", cwd=tmp_path, **env)
+    assert out.strip() == "1\tШкола № 5"
+    with sqlite3.connect(env["DATABASE_PATH"]) as conn:
+        rows = conn.execute("SELECT telegram_id, organization_id FROM coordinators").fetchall()
+    assert rows == [(601, 1)]
+    code, out, _ = await run_cli(
+        "coordinator", "remove", "--telegram-id", "601", "--org", "1", cwd=tmp_path, **env
+    )
+    assert code == 0 and "no longer covers" in out
