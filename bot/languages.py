@@ -17,7 +17,11 @@ class LanguageService:
 
     async def resolve(self, telegram_id: int, telegram_language_code: str | None) -> str:
         stored = await self._users.get_language(telegram_id)
-        if stored in self.supported:
+        return self.from_stored(stored, telegram_language_code)
+
+    def from_stored(self, stored: str | None, telegram_language_code: str | None = None) -> str:
+        """:meth:`resolve` for a stored choice already read (with a batch, say)."""
+        if stored is not None and stored in self.supported:
             return stored
         hinted = self.from_language_code(telegram_language_code)
         return hinted or self.default

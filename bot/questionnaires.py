@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.answering import AnsweringService
 from bot.clock import Clock
 from bot.organizations import OrganizationService
 from bot.participants import may_answer
@@ -19,16 +20,10 @@ from dialogs.answers import (
     age_in_years,
     answer_context,
     button_options,
-    check_choice,
-    check_choices,
     is_complete,
     next_question_key,
-    parse_other,
-    parse_text,
     previous_question_key,
     question_position,
-    skip_answer,
-    toggle_choice,
     visible_answers,
     visible_questions,
 )
@@ -81,7 +76,7 @@ class Outdated(Exception):
     """A button for a question that is no longer the current one."""
 
 
-class QuestionnaireService:
+class QuestionnaireService(AnsweringService[Step]):
     def __init__(
         self,
         repository: ParticipantRepository,
@@ -156,10 +151,8 @@ class QuestionnaireService:
             participant, questionnaire, question, answers, context, forms, options, number, total
         )
 
-    def _check_current(self, step: Step, key: str) -> Question:
-        if step.question is None or step.question.key != key:
-            raise Outdated(key)
-        return step.question
+    def _outdated(self, key: str) -> Exception:
+        return Outdated(key)
 
     async def _store(self, step: Step, key: str, value: Any) -> Step:
         participant = step.participant
@@ -175,17 +168,10 @@ class QuestionnaireService:
             await self._cleanup.keep_only(participant.id, list(keep))
         return await self.step(participant.id)
 
-    async def _accept(
-        self, step: Step, key: str, result: ParsedAnswer | AnswerError
-    ) -> Step | AnswerError:
-        if isinstance(result, AnswerError):
-            return result
-        return await self._store(step, key, result.value)
-
-    async def answer_text(self, participant_id: int, key: str, text: str) -> Step | AnswerError:
-        step = await self.step(participant_id)
-        question = self._check_current(step, key)
-        result = parse_text(question, text, today=self._clock.now().date(), answers=step.answers)
+    def _check_text(
+        self, step: Step, question: Question, result: ParsedAnswer | AnswerError
+    ) -> ParsedAnswer | AnswerError:
+        """An adult's date of birth must give 18 or more."""
         if (
             isinstance(result, ParsedAnswer)
             and question.is_birth_date
@@ -195,43 +181,7 @@ class QuestionnaireService:
             age = age_in_years(date.fromisoformat(result.value), self._clock.now().date())
             if age < 18:
                 return AnswerError(MSG_ADULT_BIRTH_DATE, {"age": age})
-        return await self._accept(step, key, result)
-
-    async def answer_choice(
-        self, participant_id: int, key: str, value: str, other: str | None = None
-    ) -> Step | AnswerError:
-        step = await self.step(participant_id)
-        question = self._check_current(step, key)
-        return await self._accept(
-            step, key, check_choice(question, value, step.options, other=other)
-        )
-
-    def toggle(
-        self, step: Step, key: str, selected: list[str], value: str
-    ) -> list[str] | AnswerError:
-        question = self._check_current(step, key)
-        return toggle_choice(question, selected, value, step.options)
-
-    async def answer_choices(
-        self, participant_id: int, key: str, values: list[str], other: str | None
-    ) -> Step | AnswerError:
-        step = await self.step(participant_id)
-        question = self._check_current(step, key)
-        return await self._accept(
-            step, key, check_choices(question, values, step.options, other=other)
-        )
-
-    async def check_other(self, participant_id: int, key: str, text: str) -> str | AnswerError:
-        step = await self.step(participant_id)
-        result = parse_other(self._check_current(step, key), text)
-        if isinstance(result, AnswerError):
-            return result
-        assert isinstance(result.value, str)
-        return result.value
-
-    async def skip(self, participant_id: int, key: str) -> Step | AnswerError:
-        step = await self.step(participant_id)
-        return await self._accept(step, key, skip_answer(self._check_current(step, key)))
+        return result
 
     async def back(self, participant_id: int, key: str | None) -> Step:
         """Return to the previous question (from the summary, to the last one)."""

@@ -11,20 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.answering import AnsweringService
 from bot.clock import Clock
 from dialogs.answers import (
     AnswerError,
-    ParsedAnswer,
     button_options,
-    check_choice,
-    check_choices,
     next_question_key,
-    parse_other,
-    parse_text,
     previous_question_key,
     question_position,
-    skip_answer,
-    toggle_choice,
     visible_answers,
     visible_questions,
 )
@@ -94,7 +88,7 @@ class FormStep:
         return self.question is not None and self.question.kind in TYPED_KINDS
 
 
-class ResponseService:
+class ResponseService(AnsweringService[FormStep]):
     def __init__(self, repository: ResponseRepository, clock: Clock) -> None:
         self._repository = repository
         self._clock = clock
@@ -192,12 +186,9 @@ class ResponseService:
     async def cycle_of(self, participant_id: int) -> int | None:
         return await self._repository.cycle_of(participant_id)
 
-    # -- answering ------------------------------------------------------------------------
-    @staticmethod
-    def _current(step: FormStep, key: str) -> Question:
-        if step.question is None or step.question.key != key:
-            raise Outdated(key)
-        return step.question
+    # -- answering (the kinds of answer come from AnsweringService) ---------------------
+    def _outdated(self, key: str) -> Exception:
+        return Outdated(key)
 
     async def _store(self, step: FormStep, key: str, value: Any) -> FormStep:
         response = step.response
@@ -220,51 +211,6 @@ class ResponseService:
         if completed:
             return FormStep(after.response, after.questionnaire, None, just_completed=True)
         return after
-
-    async def _accept(
-        self, step: FormStep, key: str, result: ParsedAnswer | AnswerError
-    ) -> FormStep | AnswerError:
-        if isinstance(result, AnswerError):
-            return result
-        return await self._store(step, key, result.value)
-
-    async def answer_text(self, response_id: int, key: str, text: str) -> FormStep | AnswerError:
-        step = await self.step(response_id)
-        question = self._current(step, key)
-        result = parse_text(question, text, today=self._clock.now().date(), answers=step.answers)
-        return await self._accept(step, key, result)
-
-    async def answer_choice(
-        self, response_id: int, key: str, value: str, other: str | None = None
-    ) -> FormStep | AnswerError:
-        step = await self.step(response_id)
-        question = self._current(step, key)
-        return await self._accept(step, key, check_choice(question, value, other=other))
-
-    async def answer_choices(
-        self, response_id: int, key: str, values: list[str], other: str | None = None
-    ) -> FormStep | AnswerError:
-        step = await self.step(response_id)
-        question = self._current(step, key)
-        return await self._accept(step, key, check_choices(question, values, other=other))
-
-    def toggle(
-        self, step: FormStep, key: str, selected: list[str], value: str
-    ) -> list[str] | AnswerError:
-        """The selection of a multi-choice question after pressing ``value`` (not stored)."""
-        return toggle_choice(self._current(step, key), selected, value)
-
-    async def check_other(self, response_id: int, key: str, text: str) -> str | AnswerError:
-        step = await self.step(response_id)
-        result = parse_other(self._current(step, key), text)
-        if isinstance(result, AnswerError):
-            return result
-        assert isinstance(result.value, str)
-        return result.value
-
-    async def skip(self, response_id: int, key: str) -> FormStep | AnswerError:
-        step = await self.step(response_id)
-        return await self._accept(step, key, skip_answer(self._current(step, key)))
 
     async def back(self, response_id: int, key: str) -> FormStep | AnswerError:
         """Return to the previous question; on the first one nothing changes."""

@@ -8,12 +8,14 @@ curator's buttons only change the cycle and then run the same tick, so nothing w
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n, ngettext
@@ -47,6 +49,9 @@ from storage.repositories.matching import Pair
 from storage.repositories.responses import Response
 
 log = logging.getLogger(__name__)
+
+# Writes a message and its buttons; called in the recipient's language.
+Composer = Callable[[], tuple[str, InlineKeyboardMarkup | None]]
 
 RANK_PAGE = 8
 PAIRS_PAGE = 8
@@ -314,9 +319,7 @@ async def receive_planned_end(
         return
     result = await services.cycles.set_planned_end(curator_org_id, day)
     if isinstance(result, CycleProblem):
-        await message.answer(problem_text(result))
-        if result is not CycleProblem.DATE_IN_PAST:
-            await state.clear()
+        await answer_problem(message, state, result, retry=CycleProblem.DATE_IN_PAST)
         return
     await state.clear()
     await message.answer(
@@ -363,17 +366,17 @@ async def invite_former_mentees(bot: Bot, i18n: I18n, services: Services, new: N
     organization = await services.organizations.get(new.cycle.organization_id)
     name = organization.name if organization else ""
     for participant, invitation in new.invitations:
-        locale = await services.languages.resolve(participant.telegram_id, None)
-        with i18n.context(), i18n.use_locale(locale):
+        link = invitation_link(username, invitation.token)
+
+        def invite(link: str = link) -> tuple[str, InlineKeyboardMarkup | None]:
             text = _(
                 "A new cycle of the mentoring programme begins at «{organization}». You said "
                 "you would like to become a mentor — we are glad! Here is your personal link "
                 "to join as a mentor (it works once, for 30 days): {link}"
-            ).format(
-                organization=hd.quote(name),
-                link=hd.quote(invitation_link(username, invitation.token)),
-            )
-        await notify(bot, participant.telegram_id, text)
+            ).format(organization=hd.quote(name), link=hd.quote(link))
+            return text, None
+
+        await _tell(bot, i18n, services, participant.telegram_id, invite)
 
 
 # -- the curator: ranking, finished pairs, the base ----------------------------------------------
@@ -551,9 +554,7 @@ async def ask_curator_results(
     if pair is None or not isinstance(query.message, Message):
         callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
         return
-    await state.set_state(CycleDialogue.results)
-    await state.set_data({"pair_id": pair.id})
-    await query.message.answer(results_prompt())
+    await ask_for_results(query.message, state, CycleDialogue.results, pair.id)
 
 
 def results_prompt() -> str:
@@ -561,6 +562,23 @@ def results_prompt() -> str:
         "Write the results of the pair in a few lines: what was achieved, what the mentee "
         "learned, what came of it (up to {limit} characters). Or /cancel."
     ).format(limit=RESULTS_LIMIT)
+
+
+async def ask_for_results(message: Message, state: FSMContext, step: State, pair_id: int) -> None:
+    """The curator and the mentor write a pair's results the same way, each in a dialogue."""
+    await state.set_state(step)
+    await state.set_data({"pair_id": pair_id})
+    await message.answer(results_prompt())
+
+
+async def answer_problem(
+    message: Message, state: FSMContext, problem: CycleProblem, *, retry: CycleProblem
+) -> None:
+    """Say what is wrong with a typed answer; only after ``retry`` may the person type again,
+    any other problem ends the dialogue."""
+    await message.answer(problem_text(problem))
+    if problem is not retry:
+        await state.clear()
 
 
 async def receive_curator_results(
@@ -575,9 +593,7 @@ async def receive_curator_results(
         curator_org_id, int(data.get("pair_id", 0)), message.text
     )
     if isinstance(result, CycleProblem):
-        await message.answer(problem_text(result))
-        if result is not CycleProblem.BAD_TEXT:
-            await state.clear()
+        await answer_problem(message, state, result, retry=CycleProblem.BAD_TEXT)
         return
     await state.clear()
     text, markup = await card_view(services, result, i18n.current_locale)
@@ -620,9 +636,7 @@ async def ask_mentor_results(
     if pair is None or not pair.completed or not isinstance(query.message, Message):
         callback_answer.text = _("This button is not for you or is out of date.")
         return
-    await state.set_state(PairResultsDialogue.text)
-    await state.set_data({"pair_id": pair.id})
-    await query.message.answer(results_prompt())
+    await ask_for_results(query.message, state, PairResultsDialogue.text, pair.id)
 
 
 async def receive_mentor_results(message: Message, state: FSMContext, services: Services) -> None:
@@ -633,9 +647,7 @@ async def receive_mentor_results(message: Message, state: FSMContext, services: 
         int(data.get("pair_id", 0)), message.from_user.id, message.text
     )
     if isinstance(result, CycleProblem):
-        await message.answer(problem_text(result))
-        if result is not CycleProblem.BAD_TEXT:
-            await state.clear()
+        await answer_problem(message, state, result, retry=CycleProblem.BAD_TEXT)
         return
     await state.clear()
     await message.answer(_("Thank you! The results are saved; the curator will see them."))
@@ -666,15 +678,32 @@ async def run_cycle_tick(bot: Bot, i18n: I18n, services: Services) -> None:
     await cycles.sync_mentor_base()
 
 
+async def _tell(
+    bot: Bot, i18n: I18n, services: Services, telegram_id: int, compose: Composer
+) -> None:
+    """Send what ``compose`` writes, written in the recipient's language."""
+    locale = await services.languages.resolve(telegram_id, None)
+    with i18n.context(), i18n.use_locale(locale):
+        text, markup = compose()
+    await notify(bot, telegram_id, text, markup)
+
+
+def _one_button(text: str, data: CallbackData) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=text, callback_data=data)
+    return builder.as_markup()
+
+
 async def tell_curators_closing(bot: Bot, i18n: I18n, services: Services, cycle: Cycle) -> None:
+    def closing() -> tuple[str, InlineKeyboardMarkup | None]:
+        text = _(
+            "The planned end of cycle No. {number} has come, so the cycle is closing: each "
+            "working pair is asked to hold its final meeting. See /cycle."
+        ).format(number=cycle.number)
+        return text, None
+
     for curator in await services.organizations.curators(cycle.organization_id):
-        locale = await services.languages.resolve(curator.telegram_id, None)
-        with i18n.context(), i18n.use_locale(locale):
-            text = _(
-                "The planned end of cycle No. {number} has come, so the cycle is closing: each "
-                "working pair is asked to hold its final meeting. See /cycle."
-            ).format(number=cycle.number)
-        await notify(bot, curator.telegram_id, text)
+        await _tell(bot, i18n, services, curator.telegram_id, closing)
 
 
 async def ask_final_meeting(bot: Bot, i18n: I18n, services: Services, due: FinalMeetingDue) -> None:
@@ -683,26 +712,24 @@ async def ask_final_meeting(bot: Bot, i18n: I18n, services: Services, due: Final
         return
     mentee_name = display_name(people.mentee.id, people.mentee_answers)
     mentor_name = display_name(people.mentor.id, people.mentor_answers)
-    locale = await services.languages.resolve(due.mentor.telegram_id, None)
-    with i18n.context(), i18n.use_locale(locale):
+
+    def to_mentor() -> tuple[str, InlineKeyboardMarkup | None]:
         text = _(
             "The programme cycle is coming to an end. Please propose the final meeting with "
             "{name}: sum up what you have achieved together. After it you both get a short "
             "final poll."
         ).format(name=hd.quote(mentee_name))
-        builder = InlineKeyboardBuilder()
-        builder.button(
-            text=_("Propose the final meeting"), callback_data=MeetPlan(pair_id=due.pair.id)
-        )
-        markup = builder.as_markup()
-    await notify(bot, due.mentor.telegram_id, text, markup)
-    locale = await services.languages.resolve(due.mentee.telegram_id, None)
-    with i18n.context(), i18n.use_locale(locale):
+        return text, _one_button(_("Propose the final meeting"), MeetPlan(pair_id=due.pair.id))
+
+    def to_mentee() -> tuple[str, InlineKeyboardMarkup | None]:
         text = _(
             "The programme cycle is coming to an end. Your mentor {name} will suggest the time "
             "of your final meeting, where you will talk about what you have achieved."
         ).format(name=hd.quote(mentor_name))
-    await notify(bot, due.mentee.telegram_id, text)
+        return text, None
+
+    await _tell(bot, i18n, services, due.mentor.telegram_id, to_mentor)
+    await _tell(bot, i18n, services, due.mentee.telegram_id, to_mentee)
 
 
 async def open_poll(bot: Bot, i18n: I18n, services: Services, poll: PollDue) -> None:
@@ -729,19 +756,16 @@ async def ask_results(bot: Bot, i18n: I18n, services: Services, due: ResultsDue)
     mentee_name = (
         display_name(people.mentee.id, people.mentee_answers) if people else str(due.mentee.id)
     )
-    locale = await services.languages.resolve(due.mentor.telegram_id, None)
-    with i18n.context(), i18n.use_locale(locale):
+
+    def request() -> tuple[str, InlineKeyboardMarkup | None]:
         text = _(
             "Your pair with {name} has completed the programme — thank you for your work! "
             "Please write the results of the pair in a few lines: they go to the mentor base "
             "of the organization."
         ).format(name=hd.quote(mentee_name))
-        builder = InlineKeyboardBuilder()
-        builder.button(
-            text=_("Write the results"), callback_data=MentorResults(pair_id=due.pair.id)
-        )
-        markup = builder.as_markup()
-    await notify(bot, due.mentor.telegram_id, text, markup)
+        return text, _one_button(_("Write the results"), MentorResults(pair_id=due.pair.id))
+
+    await _tell(bot, i18n, services, due.mentor.telegram_id, request)
 
 
 @on_completed("final_")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.types import InlineKeyboardMarkup
 
 from bot.retry import without_session_retries
 from bot.sender import RetryLater, Unreachable
@@ -22,11 +23,13 @@ from bot.sender import RetryLater, Unreachable
 _GONE = ("chat not found", "user not found", "peer_id_invalid")
 
 
-async def send_text(bot: Bot, chat_id: int, text: str) -> None:
-    """Send one HTML message for the rate-limited sender."""
+async def send_text(
+    bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send one HTML message (with its buttons, if any) for the rate-limited sender."""
     try:
         with without_session_retries():
-            await bot.send_message(chat_id, text)
+            await bot.send_message(chat_id, text, reply_markup=reply_markup)
     except TelegramRetryAfter as error:
         raise RetryLater(error.retry_after) from error
     except TelegramForbiddenError as error:  # blocked by the user, or the account is deleted

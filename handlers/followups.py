@@ -13,7 +13,6 @@ import asyncio
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.filters.state import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -30,11 +29,12 @@ from bot.followups import Answer, FollowupJob
 from bot.formatting import format_moment
 from bot.meetings import MeetingProblem, MeetingView, NextPlan, Settled, Side
 from bot.pairing import PairPeople
-from bot.retry import without_session_retries
 from bot.schedule import MeetingKind
-from bot.sender import Outcome, RetryLater, Unreachable
+from bot.sender import Outcome
 from bot.services import Services
 from dialogs.compatibility import is_incompatible
+from handlers.delivery import send_text
+from handlers.dialogue import dialogue_message
 from handlers.meetings import (
     MeetPlan,
     kind_title,
@@ -54,8 +54,6 @@ from storage.repositories.responses import Response
 
 log = logging.getLogger(__name__)
 
-_GONE = ("chat not found", "user not found", "peer_id_invalid")
-
 
 class FollowupAnswer(CallbackData, prefix="fu1"):
     meeting_id: int
@@ -67,23 +65,6 @@ class ReasonSkip(CallbackData, prefix="fu1s"):
 
 
 # -- the scheduler's tick ------------------------------------------------------------------------
-async def send_with_buttons(
-    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    """One message for the rate-limited sender, errors in its terms (see handlers/delivery)."""
-    try:
-        with without_session_retries():
-            await bot.send_message(chat_id, text, reply_markup=markup)
-    except TelegramRetryAfter as error:
-        raise RetryLater(error.retry_after) from error
-    except TelegramForbiddenError as error:
-        raise Unreachable(error.message) from error
-    except TelegramBadRequest as error:
-        if any(reason in error.message.lower() for reason in _GONE):
-            raise Unreachable(error.message) from error
-        raise
-
-
 def answer_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for answer, title in (
@@ -130,7 +111,7 @@ async def ask_one(bot: Bot, i18n: I18n, services: Services, job: FollowupJob) ->
             )
         markup = answer_keyboard(job.meeting.id)
     delivery = await services.sender.send_one(
-        followup.telegram_id, lambda chat: send_with_buttons(bot, chat, text, markup)
+        followup.telegram_id, lambda chat: send_text(bot, chat, text, reply_markup=markup)
     )
     if delivery.outcome is Outcome.UNREACHABLE:
         await services.followups.settle(followup.id, "unreachable")
@@ -323,18 +304,16 @@ async def on_reason_skip(
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
-    data = await state.get_data()
-    if (
-        await state.get_state() != FollowupDialogue.reason.state
-        or int(data.get("meeting_id") or 0) != callback_data.meeting_id
-        or not isinstance(query.message, Message)
-    ):
+    message = await dialogue_message(
+        query, state, FollowupDialogue.reason, "meeting_id", callback_data.meeting_id
+    )
+    if message is None:
         callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
         return
     await state.clear()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await message.edit_reply_markup(reply_markup=None)
     view = await services.meetings.view(callback_data.meeting_id, query.from_user.id)
-    await offer_new_time(query.message, services, query.from_user.id, view)
+    await offer_new_time(message, services, query.from_user.id, view)
 
 
 async def offer_new_time(

@@ -80,6 +80,22 @@ def back_button(builder: InlineKeyboardBuilder) -> None:
     builder.button(text="‹ " + _("Meetings"), callback_data=ViewMenu(view="menu"))
 
 
+def _nothing(text: str) -> tuple[str, InlineKeyboardMarkup]:
+    """A view with nothing to list: its message and the way back."""
+    builder = InlineKeyboardBuilder()
+    back_button(builder)
+    return text, builder.as_markup()
+
+
+def _paged(
+    builder: InlineKeyboardBuilder, lines: list[str], view: str, page: int, pages: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of a list view: its lines, the page buttons of ``view`` and the way back."""
+    attach_navigation(builder, page, pages, lambda n: ViewMenu(view=view, page=n))
+    back_button(builder)
+    return "\n".join(lines), builder.as_markup()
+
+
 async def menu_view(services: Services, organization_id: int) -> tuple[str, InlineKeyboardMarkup]:
     attention = await services.cadence.attention(organization_id)
     builder = InlineKeyboardBuilder()
@@ -103,10 +119,9 @@ async def upcoming_view(
 ) -> tuple[str, InlineKeyboardMarkup]:
     pairs = await _names(services, organization_id)
     meetings = [m for m in await services.cadence.upcoming(organization_id) if m.pair_id in pairs]
-    builder = InlineKeyboardBuilder()
     if not meetings:
-        back_button(builder)
-        return _("No meetings are planned for the next two weeks."), builder.as_markup()
+        return _nothing(_("No meetings are planned for the next two weeks."))
+    builder = InlineKeyboardBuilder()
     shown, page, pages = page_of(meetings, page, PAGE_SIZE)
     lines = [_("<b>Upcoming meetings</b> (two weeks): {count}").format(count=len(meetings))]
     for meeting in shown:
@@ -114,9 +129,7 @@ async def upcoming_view(
         when = format_moment(meeting.starts_at, locale, timezone)
         pair = hd.quote(pair_title(pairs[meeting.pair_id]))
         lines.append(f"{when} · {kind_title(meeting.kind)} · {pair} · {status}")
-    attach_navigation(builder, page, pages, lambda n: ViewMenu(view="upcoming", page=n))
-    back_button(builder)
-    return "\n".join(lines), builder.as_markup()
+    return _paged(builder, lines, "upcoming", page, pages)
 
 
 async def overdue_view(
@@ -155,20 +168,16 @@ async def overdue_view(
         )
     if not unanswered:
         lines.append(_("none"))
-    builder = InlineKeyboardBuilder()
-    attach_navigation(builder, page, pages, lambda n: ViewMenu(view="overdue", page=n))
-    back_button(builder)
-    return "\n".join(lines), builder.as_markup()
+    return _paged(InlineKeyboardBuilder(), lines, "overdue", page, pages)
 
 
 async def attention_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     items = await services.cadence.attention(organization_id)
-    builder = InlineKeyboardBuilder()
     if not items:
-        back_button(builder)
-        return _("No pair needs attention now."), builder.as_markup()
+        return _nothing(_("No pair needs attention now."))
+    builder = InlineKeyboardBuilder()
     shown, page, pages = page_of(items, page, PAGE_SIZE)
     lines = [_("<b>Pairs needing attention</b>: {count}").format(count=len(items))]
     for number, (item, people) in enumerate(shown, 1 + page * PAGE_SIZE):
@@ -190,19 +199,16 @@ async def attention_view(
             callback_data=PairCard(pair_id=item.pair_id),
         )
     builder.adjust(2)
-    attach_navigation(builder, page, pages, lambda n: ViewMenu(view="attention", page=n))
-    back_button(builder)
-    return "\n".join(lines), builder.as_markup()
+    return _paged(builder, lines, "attention", page, pages)
 
 
 async def pairs_view(
     services: Services, organization_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     marks = await services.cadence.marks(organization_id)
-    builder = InlineKeyboardBuilder()
     if not marks:
-        back_button(builder)
-        return _("There are no active pairs yet."), builder.as_markup()
+        return _nothing(_("There are no active pairs yet."))
+    builder = InlineKeyboardBuilder()
     shown, page, pages = page_of(marks, page, PAGE_SIZE)
     lines = [_("<b>Pairs</b>: {count}").format(count=len(marks))]
     for people, mark in shown:
@@ -212,9 +218,7 @@ async def pairs_view(
             callback_data=PairCard(pair_id=people.pair.id),
         )
     builder.adjust(2)
-    attach_navigation(builder, page, pages, lambda n: ViewMenu(view="pairs", page=n))
-    back_button(builder)
-    return "\n".join(lines), builder.as_markup()
+    return _paged(builder, lines, "pairs", page, pages)
 
 
 def history_text(history: PairHistory, locale: str, timezone: str) -> str:

@@ -26,6 +26,7 @@ from bot.meetings import MeetingProblem
 from bot.schedule import MAX_INTERVAL_WITHOUT_CONSENT
 from bot.services import Services
 from dialogs.dates import DateTextError, parse_date_text
+from handlers.dialogue import dialogue_message
 from handlers.notify import notify
 from handlers.states import FollowupDialogue
 from storage.repositories.followups import PlanRow, RhythmRow
@@ -260,16 +261,14 @@ async def on_end_skip(
     i18n: I18n,
     callback_answer: CallbackAnswer,
 ) -> None:
-    data = await state.get_data()
-    if (
-        await state.get_state() != FollowupDialogue.end_date.state
-        or int(data.get("pair_id") or 0) != callback_data.pair_id
-        or not isinstance(query.message, Message)
-    ):
+    message = await dialogue_message(
+        query, state, FollowupDialogue.end_date, "pair_id", callback_data.pair_id
+    )
+    if message is None:
         callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
         return
-    await query.message.edit_reply_markup(reply_markup=None)
-    await save_plan(query.message, state, services, bot, i18n, None, query.from_user.id)
+    await message.edit_reply_markup(reply_markup=None)
+    await save_plan(message, state, services, bot, i18n, None, query.from_user.id)
 
 
 async def save_plan(

@@ -16,8 +16,8 @@ from bot.participants import Status
 from bot.questionnaires import Outdated, Step
 from bot.services import Services
 from dialogs.answers import OTHER_PROMPT, AnswerError, format_answer
-from dialogs.forms import FORM_DESCRIPTIONS, FederalForm
 from dialogs.model import OTHER, QuestionKind
+from handlers import question_view
 from handlers.responses import send_monitoring_before
 from handlers.states import QuestionnaireDialogue
 from storage.repositories.participants import Participant
@@ -42,68 +42,22 @@ class Act(CallbackData, prefix="q1a"):
 
 
 def question_text(step: Step, selected: list[str]) -> str:
-    question = step.question
-    assert question is not None
-    lines = [
-        _("Question {number} of {total}").format(number=step.number, total=step.total),
-        f"<b>{hd.quote(_(question.text))}</b>",
-    ]
-    if question.hint:
-        lines.append(f"<i>{hd.quote(_(question.hint))}</i>")
-    if question.kind == QuestionKind.SCALE and question.scale_labels:
-        low, high = question.scale_labels
-        lines.append(
-            hd.quote(
-                _("{min} — {low}, {max} — {high}").format(
-                    min=question.min_value, low=_(low), max=question.max_value, high=_(high)
-                )
-            )
-        )
-    if question.kind in (
-        QuestionKind.SHORT_TEXT,
-        QuestionKind.LONG_TEXT,
-        QuestionKind.NUMBER,
-        QuestionKind.DATE,
-    ):
-        lines.append(_("Type your answer in a message."))
-    if question.options_source == "forms":
-        # Each form with its one-line description, so that a pupil knows what it means.
-        for option in step.options:
-            if option.value in FORM_DESCRIPTIONS:
-                description = _(FORM_DESCRIPTIONS[FederalForm(option.value)])
-                lines.append(f"• <b>{hd.quote(_(option.label))}</b>: {hd.quote(description)}")
-    if question.kind == QuestionKind.MULTI_CHOICE:
-        lines.append(_("Tap the options, then «Done»."))
-    return "\n".join(lines)
+    assert step.question is not None
+    return question_view.question_text(step.question, step.number, step.total, step.options)
 
 
 def question_keyboard(step: Step, selected: list[str]) -> InlineKeyboardMarkup | None:
     question = step.question
     assert question is not None
-    pid = step.participant.id
-    builder = InlineKeyboardBuilder()
-    options = list(step.options)
-    for option in options:
-        label = _(option.label)
-        if question.kind == QuestionKind.MULTI_CHOICE and option.value in selected:
-            label = "✓ " + label
-        builder.button(text=label, callback_data=Pick(p=pid, k=question.key, v=option.value))
-    sizes = [2] * ((len(options) + 1) // 2)
-    if question.kind == QuestionKind.SCALE:
-        sizes = [min(len(options), 6)] * ((len(options) + 5) // 6) if options else []
-    controls = 0
-    if question.kind == QuestionKind.MULTI_CHOICE:
-        builder.button(text=_("Done"), callback_data=Act(p=pid, a="done", k=question.key))
-        controls += 1
-    if not question.required:
-        builder.button(text=_("Skip"), callback_data=Act(p=pid, a="skip", k=question.key))
-        controls += 1
-    if step.can_go_back:
-        builder.button(text=_("← Back"), callback_data=Act(p=pid, a="back", k=question.key))
-        controls += 1
-    builder.adjust(*sizes, *([controls] if controls else []))
-    markup = builder.as_markup()
-    return markup if markup.inline_keyboard else None
+    pid, key = step.participant.id, question.key
+    return question_view.question_keyboard(
+        question,
+        step.options,
+        selected,
+        can_go_back=step.can_go_back,
+        pick=lambda value: Pick(p=pid, k=key, v=value),
+        control=lambda action: Act(p=pid, a=action, k=key),
+    )
 
 
 def summary_text(step: Step) -> str:

@@ -124,8 +124,7 @@ async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob
     side = Side(job.people, job.me, job.other, job.timezone)
     # LanguageService.resolve without a Telegram hint (a reminder answers no update), from the
     # language read with the whole claimed batch instead of one query per reminder.
-    languages = services.languages
-    locale = job.language if job.language in languages.supported else languages.default
+    locale = services.languages.from_stored(job.language)
     with i18n.context(), i18n.use_locale(locale):
         text = _("⏰ Reminder: {kind} with {name} {when}.\n{meeting}").format(
             kind=kind_title(job.meeting.kind),

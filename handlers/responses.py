@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -23,25 +23,22 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.responses import FormRefused, FormStep, Outdated
-from bot.retry import without_session_retries
-from bot.sender import Outcome, RetryLater, Unreachable
+from bot.sender import Outcome
 from bot.services import Services
 from dialogs.answers import OTHER_PROMPT, AnswerError, selected_values
 from dialogs.model import OTHER, Option, QuestionKind
 from dialogs.monitoring import monitoring_form_for
+from handlers import question_view
+from handlers.delivery import send_text
 from handlers.states import ResponseDialogue
 from storage.repositories.responses import Response
 
 log = logging.getLogger(__name__)
 
 Hook = Callable[[Bot, Services, Response], Awaitable[None]]
-
-# 400 answers that mean the chat is gone rather than that the message was wrong.
-_GONE = ("chat not found", "user not found", "peer_id_invalid")
 
 PICK, DONE, SKIP, BACK = "p", "d", "s", "b"
 
@@ -125,34 +122,14 @@ def initial_selection(step: FormStep) -> list[str]:
 
 
 def question_text(step: FormStep, heading: str | None = None) -> str:
-    question = step.question
-    assert question is not None
-    lines = [heading] if heading else []
-    lines += [
-        _("Question {number} of {total}").format(number=step.number, total=step.total),
-        f"<b>{hd.quote(_(question.text))}</b>",
-    ]
-    if question.hint:
-        lines.append(f"<i>{hd.quote(_(question.hint))}</i>")
-    if question.kind == QuestionKind.SCALE and question.scale_labels:
-        low, high = question.scale_labels
-        lines.append(
-            hd.quote(
-                _("{min} — {low}, {max} — {high}").format(
-                    min=question.min_value, low=_(low), max=question.max_value, high=_(high)
-                )
-            )
-        )
-    if question.kind in (
-        QuestionKind.SHORT_TEXT,
-        QuestionKind.LONG_TEXT,
-        QuestionKind.NUMBER,
-        QuestionKind.DATE,
-    ):
-        lines.append(_("Type your answer in a message."))
-    if question.kind == QuestionKind.MULTI_CHOICE:
-        lines.append(_("Tap the options, then «Done»."))
-    return "\n".join(lines)
+    assert step.question is not None
+    return question_view.question_text(
+        step.question, step.number, step.total, step.options, heading
+    )
+
+
+# The shared control buttons in this runner's short button data.
+_CONTROLS = {question_view.DONE: DONE, question_view.SKIP: SKIP, question_view.BACK: BACK}
 
 
 def question_keyboard(step: FormStep, selected: Sequence[str]) -> InlineKeyboardMarkup | None:
@@ -160,30 +137,20 @@ def question_keyboard(step: FormStep, selected: Sequence[str]) -> InlineKeyboard
     assert question is not None
     rid, key = step.response.id, question.key
     mask = mask_of(step, selected) if question.kind == QuestionKind.MULTI_CHOICE else 0
-    builder = InlineKeyboardBuilder()
-    for option in step.options:
-        label = _(option.label)
-        if option.value in selected:
-            label = "✓ " + label
-        data = FormPick(r=rid, k=key, a=PICK, v=option.value, s=mask)
-        builder.button(text=label, callback_data=data)
-    count = len(step.options)
-    sizes = [2] * ((count + 1) // 2)
-    if question.kind == QuestionKind.SCALE:
-        sizes = [min(count, 6)] * ((count + 5) // 6) if count else []
-    controls = 0
-    if question.kind == QuestionKind.MULTI_CHOICE:
-        builder.button(text=_("Done"), callback_data=FormPick(r=rid, k=key, a=DONE, s=mask))
-        controls += 1
-    if not question.required:
-        builder.button(text=_("Skip"), callback_data=FormPick(r=rid, k=key, a=SKIP))
-        controls += 1
-    if step.can_go_back:
-        builder.button(text=_("← Back"), callback_data=FormPick(r=rid, k=key, a=BACK))
-        controls += 1
-    builder.adjust(*sizes, *([controls] if controls else []))
-    markup = builder.as_markup()
-    return markup if markup.inline_keyboard else None
+
+    def control(action: str) -> FormPick:
+        code = _CONTROLS[action]
+        # Only "done" needs the selection; skip and back leave a shorter button data.
+        return FormPick(r=rid, k=key, a=code, s=mask if code == DONE else 0)
+
+    return question_view.question_keyboard(
+        question,
+        step.options,
+        selected,
+        can_go_back=step.can_go_back,
+        pick=lambda value: FormPick(r=rid, k=key, a=PICK, v=value, s=mask),
+        control=control,
+    )
 
 
 def _heading(step: FormStep, intro: str | None) -> str:
@@ -199,21 +166,6 @@ def thanks_text() -> str:
 
 
 # -- sending from anywhere -----------------------------------------------------------------
-
-
-async def _send(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """One message for the rate-limited sender, errors in its terms (see handlers/delivery)."""
-    try:
-        with without_session_retries():
-            await bot.send_message(chat_id, text, reply_markup=markup)
-    except TelegramRetryAfter as error:
-        raise RetryLater(error.retry_after) from error
-    except TelegramForbiddenError as error:
-        raise Unreachable(error.message) from error
-    except TelegramBadRequest as error:
-        if any(reason in error.message.lower() for reason in _GONE):
-            raise Unreachable(error.message) from error
-        raise
 
 
 async def send_form(
@@ -255,7 +207,9 @@ async def send_form(
         selected = initial_selection(step)
         text = question_text(step, _heading(step, intro))
         markup = question_keyboard(step, selected)
-    delivery = await services.sender.send_one(chat_id, lambda chat: _send(bot, chat, text, markup))
+    delivery = await services.sender.send_one(
+        chat_id, lambda chat: send_text(bot, chat, text, reply_markup=markup)
+    )
     if delivery.outcome is Outcome.UNREACHABLE:
         await services.announcements.mark_unreachable(chat_id)
     elif delivery.outcome is Outcome.FAILED:

@@ -583,12 +583,14 @@ def test_rows_of_someone_deleted_while_the_export_was_read_are_left_out() -> Non
         return ExportParticipant(pid, "mentee", "adult", None, datetime.now(UTC), None, None, None)
 
     def pair(pid: int, mentor: int, mentee: int) -> ExportPair:
-        return ExportPair(pid, mentor, mentee, "student_pupil", date(2026, 3, 1), None, None,
-                          False, False, None, False, 1)  # fmt: skip
+        return ExportPair(id=pid, organization_id=1, mentor_id=mentor, mentee_id=mentee,
+                          form="student_pupil", started_on=date(2026, 3, 1), ended_on=None,
+                          end_reason=None, directive=False, cycle_number=1)  # fmt: skip
 
     def meeting(mid: int, pair_id: int) -> ExportMeeting:
-        return ExportMeeting(mid, pair_id, "regular", "held", datetime.now(UTC), "online", "x",
-                             None)  # fmt: skip
+        return ExportMeeting(id=mid, pair_id=pair_id, kind="regular", status="held",
+                             starts_at=datetime.now(UTC), meeting_format="online", place="x",
+                             proposed_by=1, cancel_reason=None)  # fmt: skip
 
     people = [person(1), person(2), person(3)]  # 4 withdrew after the pairs were read
     pairs, meetings, answers = keep_present(

@@ -39,6 +39,7 @@ from storage.repositories.denominators import (
 )
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
+from storage.repositories.reports import StageCounts as StageCounts  # shown by the handlers
 
 SHARE_KEYS = (
     "mentees_10_19",
@@ -99,16 +100,6 @@ class Share:
         if self.total is None or self.total <= 0:
             return None
         return self.count / self.total
-
-
-@dataclass(frozen=True)
-class StageCounts:
-    invited: int
-    consented: int
-    questionnaire_done: int
-    matched: int
-    in_pairs: int
-    completed: int
 
 
 @dataclass(frozen=True)
@@ -256,12 +247,7 @@ class IndicatorService:
         stage_rows = await self._reports.stages(ids)
         per_form: dict[str | None, list[StageCounts]] = {}
         for row in stage_rows:
-            per_form.setdefault(row.form, []).append(
-                StageCounts(
-                    row.invited, row.consented, row.questionnaire_done, row.matched,
-                    row.in_pairs, row.completed,
-                )
-            )  # fmt: skip
+            per_form.setdefault(row.form, []).append(row.counts)
         stages: dict[str | None, StageCounts] = {None: _sum_stages(
             [c for rows in per_form.values() for c in rows]
         )}  # fmt: skip

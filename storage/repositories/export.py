@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,8 @@ import aiosqlite
 
 from bot.clock import from_db
 from storage.database import Database
+from storage.repositories.matching import Pair, pair_from_row
+from storage.repositories.meetings import Meeting, meeting_from_row
 
 
 @dataclass
@@ -35,31 +37,14 @@ class ExportParticipant:
 
 
 @dataclass(frozen=True)
-class ExportPair:
-    id: int
-    mentor_id: int
-    mentee_id: int
-    form: str
-    started_on: date
-    ended_on: date | None
-    end_reason: str | None
-    directive: bool
-    completed: bool
-    results: str | None
-    good_practice: bool
-    cycle_number: int | None
+class ExportPair(Pair):
+    """A pair with the number of its cycle (None for a pair from before cycles)."""
+
+    cycle_number: int | None = None
 
 
-@dataclass(frozen=True)
-class ExportMeeting:
-    id: int
-    pair_id: int
-    kind: str
-    status: str
-    starts_at: datetime
-    meeting_format: str
-    place: str
-    cancel_reason: str | None
+# Every column of a meeting is exported except who proposed it; the row is read the same way.
+ExportMeeting = Meeting
 
 
 @dataclass(frozen=True)
@@ -85,35 +70,19 @@ class ExportRepository:
 
     async def pairs(self, organization_id: int) -> list[ExportPair]:
         rows = await self._db.fetch_all(
-            "SELECT pr.id, pr.mentor_id, pr.mentee_id, pr.form, pr.started_on, pr.ended_on, "
-            "pr.end_reason, pr.directive, pr.completed, pr.results, pr.good_practice, "
-            "c.number AS cycle_number "
+            "SELECT pr.*, c.number AS cycle_number "
             "FROM pairs pr LEFT JOIN cycles c ON c.id = pr.cycle_id "
             "WHERE pr.organization_id = ? ORDER BY pr.id",
             (organization_id,),
         )
         return [
-            ExportPair(
-                id=row["id"],
-                mentor_id=row["mentor_id"],
-                mentee_id=row["mentee_id"],
-                form=row["form"],
-                started_on=date.fromisoformat(row["started_on"]),
-                ended_on=_date(row["ended_on"]),
-                end_reason=row["end_reason"],
-                directive=bool(row["directive"]),
-                completed=bool(row["completed"]),
-                results=row["results"],
-                good_practice=bool(row["good_practice"]),
-                cycle_number=row["cycle_number"],
-            )
+            ExportPair(**asdict(pair_from_row(row)), cycle_number=row["cycle_number"])
             for row in rows
         ]
 
     async def meetings(self, organization_id: int) -> list[ExportMeeting]:
         rows = await self._db.fetch_all(
-            "SELECT m.id, m.pair_id, m.kind, m.status, m.starts_at, m.meeting_format, m.place, "
-            "m.cancel_reason FROM meetings m JOIN pairs pr ON pr.id = m.pair_id "
+            "SELECT m.* FROM meetings m JOIN pairs pr ON pr.id = m.pair_id "
             "WHERE pr.organization_id = ? ORDER BY m.starts_at, m.id",
             (organization_id,),
         )
@@ -156,19 +125,7 @@ class ExportRepository:
 
 
 def _meetings(rows: list[aiosqlite.Row]) -> list[ExportMeeting]:
-    return [
-        ExportMeeting(
-            id=row["id"],
-            pair_id=row["pair_id"],
-            kind=row["kind"],
-            status=row["status"],
-            starts_at=from_db(row["starts_at"]),
-            meeting_format=row["meeting_format"],
-            place=row["place"],
-            cancel_reason=row["cancel_reason"],
-        )
-        for row in rows
-    ]
+    return [meeting_from_row(row) for row in rows]
 
 
 def _feedback(rows: list[aiosqlite.Row]) -> list[ExportFeedback]:

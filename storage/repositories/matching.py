@@ -97,6 +97,10 @@ def _pair(row: aiosqlite.Row) -> Pair:
     )
 
 
+# The row reader, for other repositories that read pairs.
+pair_from_row = _pair
+
+
 _PROPOSAL = (
     "SELECT p.*, r.organization_id FROM proposals p JOIN matching_runs r ON r.id = p.run_id "
 )

@@ -55,14 +55,21 @@ WHERE x.birth GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
 
 
 @dataclass(frozen=True)
-class StageRow:
-    form: str | None
+class StageCounts:
+    """How many people reached each stage (see :mod:`bot.reports.indicators`)."""
+
     invited: int
     consented: int
     questionnaire_done: int
     matched: int
     in_pairs: int
     completed: int
+
+
+@dataclass(frozen=True)
+class StageRow:
+    form: str | None
+    counts: StageCounts
 
 
 @dataclass(frozen=True)
@@ -149,12 +156,14 @@ class ReportRepository:
         return [
             StageRow(
                 r["form"] if isinstance(r["form"], str) else None,
-                int(r["invited"]),
-                int(r["consented"]),
-                int(r["questionnaire_done"]),
-                int(r["matched"]),
-                int(r["in_pairs"]),
-                int(r["completed"]),
+                StageCounts(
+                    int(r["invited"]),
+                    int(r["consented"]),
+                    int(r["questionnaire_done"]),
+                    int(r["matched"]),
+                    int(r["in_pairs"]),
+                    int(r["completed"]),
+                ),
             )
             for r in rows
         ]
