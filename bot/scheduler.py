@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -29,12 +30,15 @@ def _stops_quietly(
 
 class APSchedulerAdapter:
     def __init__(self, timezone: str) -> None:
+        self._timezone = ZoneInfo(timezone)
         self._scheduler = AsyncIOScheduler(timezone=timezone)
 
     def add_interval(
         self, job_id: str, func: Callable[[], Awaitable[object]], every: timedelta
     ) -> None:
         # Jobs carry no state: each run re-reads the database, so a restart loses nothing.
+        # The first run comes at the start, not one interval later: a bot that was down sends
+        # what fell due meanwhile (and runs the day's cadence check) as soon as it is back.
         self._scheduler.add_job(
             _stops_quietly(job_id, func),
             "interval",
@@ -43,6 +47,9 @@ class APSchedulerAdapter:
             replace_existing=True,
             coalesce=True,
             max_instances=1,
+            next_run_time=datetime.now(self._timezone),
+            # However late the loop gets to a run (the start waits for Telegram), it runs.
+            misfire_grace_time=None,
         )
 
     def start(self) -> None:
