@@ -55,8 +55,9 @@ lint: install-test
 types: install-test
 	$(BIN)/mypy
 
+# Two workers: the end-to-end tests spend most of their time waiting for the bot process.
 unit: install-test i18n-compile
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 test: lint types unit
 

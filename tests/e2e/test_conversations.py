@@ -17,7 +17,9 @@ async def test_start_help_and_language(tg: FakeTelegram, bot: BotProcess) -> Non
     await anya.press("English")
     edited = await anya.wait_for_bot_message("I will speak English with you now.")
     assert edited.edited and edited.buttons == []
-    assert anya.callback_answers and anya.callback_answers[-1].get("text") == "Done"
+    # The button is answered after the handler has edited the message: wait for it.
+    await bot.wait_until(lambda: anya.callback_answers, "the answer to the button")
+    assert anya.callback_answers[-1].get("text") == "Done"
 
     await anya.send_text("/help")
     help_text = await anya.wait_for_bot_message("What I can do")
