@@ -6,6 +6,10 @@ final meeting; a pair whose final meeting is held is completed. Completed pairs 
 poll and the monitoring "after"; the mentor is asked for the pair's results. Everything is
 decided by re-reading the database, so the scheduler's tick survives restarts, and every
 message is recorded as sent before it goes out, so nobody gets it twice.
+
+The monitoring "after" of a cycle goes to those who answered its "before"; so the people
+carried into the next cycle (continuing mentors, participants still waiting for a pair) are
+asked the "before" again, about the new cycle, when it opens.
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ RESULTS_SHORTEST = 3
 INVITATION_VALIDITY = timedelta(days=30)
 FINAL_FORMS = {"mentor": "final_mentor", "mentee": "final_mentee"}
 FINISHED_UNCOMPLETED = "cycle finished without meetings"
+# What cycle_deliveries records for the monitoring "before" asked of a carried person.
+MONITORING_BEFORE = "before"
 
 
 class CycleProblem(StrEnum):
@@ -89,6 +95,8 @@ class NewCycle:
     continuing_mentors: int
     waiting: int  # participants of the old cycle who had no pair yet, carried over
     invitations: list[tuple[Participant, Invitation]]  # former mentees invited as mentors
+    # Carried people to ask the monitoring "before" of the new cycle (``before:<new id>``).
+    monitoring: list[Participant]
 
 
 @dataclass(frozen=True)
@@ -242,9 +250,34 @@ class CycleService:
         if new is None:
             return CycleProblem.DECIDED
         invitations = await self._invite_former_mentees(organization_id, new, base, curator_id)
+        monitoring = await self._monitoring_before(new, carried)
         return NewCycle(
-            new, old, len(set(continuing)), len(set(waiting) - set(continuing)), invitations
+            new,
+            old,
+            len(set(continuing)),
+            len(set(waiting) - set(continuing)),
+            invitations,
+            monitoring,
         )
+
+    async def _monitoring_before(self, cycle: Cycle, carried: list[int]) -> list[Participant]:
+        """The carried people who are to answer the monitoring "before" of the new cycle, each
+        claimed once: without it nobody carried over would get the "after" of this cycle.
+        Someone whose questionnaire is not confirmed yet gets it on confirming, as everyone."""
+        due: list[Participant] = []
+        for participant_id in carried:
+            participant = await self._participants.get(participant_id)
+            if (
+                participant is None
+                or participant.confirmed_at is None
+                or participant.cycle_id != cycle.id
+            ):
+                continue
+            if await self._repository.claim(
+                cycle.id, participant.id, MONITORING_BEFORE, self._clock.now()
+            ):
+                due.append(participant)
+        return due
 
     async def _invite_former_mentees(
         self, organization_id: int, cycle: Cycle, base: list[BaseEntry], curator_id: int

@@ -128,6 +128,14 @@ FINAL_MENTOR = Questionnaire(
             kind=QuestionKind.YES_NO,
             text=N_("Would you recommend colleagues to become mentors?"),
         ),
+        # Every participant is asked what was most useful and (below) what to improve, in
+        # the mentee's words, so one translation serves both polls.
+        Question(
+            key="most_useful",
+            label=N_("Most useful"),
+            kind=QuestionKind.LONG_TEXT,
+            text=N_("What was the most useful for you?"),
+        ),
         Question(
             key="hardest",
             label=N_("What was hardest"),
@@ -141,6 +149,14 @@ FINAL_MENTOR = Questionnaire(
             label=N_("Support that was lacking"),
             kind=QuestionKind.LONG_TEXT,
             text=N_("What support did you lack?"),
+            hint=N_("You can skip this question."),
+            required=False,
+        ),
+        Question(
+            key="improve",
+            label=N_("What to improve"),
+            kind=QuestionKind.LONG_TEXT,
+            text=N_("What should we improve in the programme?"),
             hint=N_("You can skip this question."),
             required=False,
         ),

@@ -1,5 +1,6 @@
 """Stage 7 for the curator and the pairs: /cycle, closing, the final meeting and polls,
-results and good practice, the mentor ranking, the mentor base and the next cycle.
+results and good practice, the mentor ranking, the mentor base and the next cycle; the
+buttons of the curator's panel (/curator) that open the reports of the cycle.
 
 The scheduler's tick (:func:`run_cycle_tick`) does what the closing asks of the bot; the
 curator's buttons only change the cycle and then run the same tick, so nothing waits for it.
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -23,6 +24,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from bot.cycles import (
     RESULTS_LIMIT,
@@ -34,15 +36,17 @@ from bot.cycles import (
     ResultsDue,
 )
 from bot.invitations import invitation_link
+from bot.participants import AgeGroup
 from bot.services import Services
 from dialogs.dates import MSG_DATE_FORMAT, DateTextError, parse_date_text
+from handlers import export, stats
 from handlers.curator import bot_username
 from handlers.filters import curator_router
 from handlers.meetings import MeetPlan
 from handlers.notify import notify
 from handlers.paging import attach_navigation, page_of
 from handlers.people import display_name
-from handlers.responses import on_completed, send_form
+from handlers.responses import on_completed, send_form, send_monitoring_before
 from handlers.states import CycleDialogue, PairResultsDialogue
 from storage.repositories.cycles import Cycle, MentorFigures
 from storage.repositories.matching import Pair
@@ -80,6 +84,12 @@ class PairGood(CallbackData, prefix="cy1g"):
 
 class PairResultsEdit(CallbackData, prefix="cy1e"):
     pair_id: int
+
+
+class ReportView(CallbackData, prefix="cy1v"):
+    """A button of the curator's panel that opens what a command shows."""
+
+    view: str  # ranking, stats, indicators, export
 
 
 class MentorResults(CallbackData, prefix="cyr1"):
@@ -294,8 +304,7 @@ async def cycle_action(
     elif action == "new_yes":
         await start_new_cycle(message, services, curator_org_id, query.from_user.id, bot, i18n)
     elif action == "ranking":
-        text, markup = await ranking_view(services, curator_org_id, 0)
-        await message.answer(text, reply_markup=markup)
+        await ranking_command(message, services, curator_org_id, i18n)
     elif action == "pairs":
         text, markup = await finished_view(services, curator_org_id, 0)
         await message.answer(text, reply_markup=markup)
@@ -345,6 +354,7 @@ async def start_new_cycle(
         await message.answer(problem_text(result))
         return
     await invite_former_mentees(bot, i18n, services, result)
+    await ask_monitoring_before(bot, i18n, services, result)
     await message.answer(
         _(
             "Cycle No. {number} has started. Carried over: mentors who continue — {continuing}, "
@@ -379,11 +389,24 @@ async def invite_former_mentees(bot: Bot, i18n: I18n, services: Services, new: N
         await _tell(bot, i18n, services, participant.telegram_id, invite)
 
 
+async def ask_monitoring_before(bot: Bot, i18n: I18n, services: Services, new: NewCycle) -> None:
+    """The carried people answer the monitoring "before" of the new cycle (claimed once by
+    the service), so that they get its "after" when their pair completes."""
+    for participant in new.monitoring:
+        if not await send_monitoring_before(bot, services, participant.id, i18n=i18n):
+            log.info("The monitoring before was not sent to participant %s", participant.id)
+
+
 # -- the curator: ranking, finished pairs, the base ----------------------------------------------
-def figures_line(position: int, item: MentorFigures) -> str:
+def average_text(value: float | None, locale: str) -> str:
+    """An average with one decimal in the reader's locale (4,5 in Russian), or a dash."""
+    return format_decimal(value, "0.0", locale=locale) if value is not None else "—"
+
+
+def figures_line(position: int, item: MentorFigures, locale: str) -> str:
     name = hd.quote(item.full_name or _("Mentor No. {id}").format(id=item.mentor_id))
-    usefulness = f"{item.usefulness:.1f}" if item.usefulness is not None else "—"
-    satisfaction = f"{item.satisfaction:.1f}" if item.satisfaction is not None else "—"
+    usefulness = average_text(item.usefulness, locale)
+    satisfaction = average_text(item.satisfaction, locale)
     return _(
         "{position}. <b>{name}</b>\n   usefulness of meetings {usefulness}/5 ({u_answers} "
         "answers) · mentees' satisfaction {satisfaction}/10 ({s_answers}) · meetings held "
@@ -402,7 +425,7 @@ def figures_line(position: int, item: MentorFigures) -> str:
 
 
 async def ranking_view(
-    services: Services, organization_id: int, page: int
+    services: Services, organization_id: int, page: int, locale: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     ranking = await services.cycles.ranking(organization_id)
     if not ranking:
@@ -417,22 +440,30 @@ async def ranking_view(
         "",
     ]
     start = page * RANK_PAGE
-    lines += [figures_line(start + i + 1, item) for i, item in enumerate(shown)]
+    lines += [figures_line(start + i + 1, item, locale) for i, item in enumerate(shown)]
     builder = InlineKeyboardBuilder()
     attach_navigation(builder, page, pages, lambda n: RankPage(page=n))
     return "\n".join(lines), builder.as_markup() if pages > 1 else None
 
 
 async def turn_rank_page(
-    query: CallbackQuery, callback_data: RankPage, services: Services, curator_org_id: int
+    query: CallbackQuery,
+    callback_data: RankPage,
+    services: Services,
+    curator_org_id: int,
+    i18n: I18n,
 ) -> None:
-    text, markup = await ranking_view(services, curator_org_id, callback_data.page)
+    text, markup = await ranking_view(
+        services, curator_org_id, callback_data.page, i18n.current_locale
+    )
     if isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=markup)
 
 
-async def ranking_command(message: Message, services: Services, curator_org_id: int) -> None:
-    text, markup = await ranking_view(services, curator_org_id, 0)
+async def ranking_command(
+    message: Message, services: Services, curator_org_id: int, i18n: I18n
+) -> None:
+    text, markup = await ranking_view(services, curator_org_id, 0, i18n.current_locale)
     await message.answer(text, reply_markup=markup)
 
 
@@ -624,6 +655,56 @@ async def base_view(services: Services, organization_id: int) -> str:
     return "\n".join(lines)
 
 
+# -- the curator's panel: the reports of the cycle ----------------------------------------------
+def report_buttons() -> list[tuple[str, ReportView]]:
+    """Buttons for the curator's panel (/curator) that open what /ranking, /stats,
+    /indicators and /export show; labelled as those commands are in the menu."""
+    return [
+        (_("Mentor ranking"), ReportView(view="ranking")),
+        (_("Statistics and indicators with a chart"), ReportView(view="stats")),
+        (_("Numbers to compare with and targets"), ReportView(view="indicators")),
+        (_("Excel workbook: registers and reports"), ReportView(view="export")),
+    ]
+
+
+def add_report_buttons(builder: InlineKeyboardBuilder) -> None:
+    for text, data in report_buttons():
+        builder.button(text=text, callback_data=data)
+
+
+def as_presser(message: Message, query: CallbackQuery) -> Message:
+    """The message under a button as if the person who pressed it had sent it: a command
+    handler reads who asks from the message, and the message under a button is the bot's."""
+    return message.model_copy(update={"from_user": query.from_user})
+
+
+async def open_report(
+    query: CallbackQuery,
+    callback_data: ReportView,
+    state: FSMContext,
+    services: Services,
+    curator_org_id: int,
+    bot: Bot,
+    i18n: I18n,
+    callback_answer: CallbackAnswer,
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    view = callback_data.view
+    if view == "ranking":
+        await ranking_command(message, services, curator_org_id, i18n)
+    elif view == "stats":
+        await stats.show_stats(as_presser(message, query), services, bot, i18n)
+    elif view == "indicators":
+        await stats.show_indicators(message, state, services, curator_org_id, i18n)
+    elif view == "export":
+        command = CommandObject(prefix="/", command="export")
+        await export.send_export(as_presser(message, query), command, services, curator_org_id)
+    else:
+        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
+
+
 # -- the mentor writes the pair's results --------------------------------------------------------
 async def ask_mentor_results(
     query: CallbackQuery,
@@ -722,11 +803,19 @@ async def ask_final_meeting(bot: Bot, i18n: I18n, services: Services, due: Final
         return text, _one_button(_("Propose the final meeting"), MeetPlan(pair_id=due.pair.id))
 
     def to_mentee() -> tuple[str, InlineKeyboardMarkup | None]:
-        text = _(
-            "The programme cycle is coming to an end. Your mentor {name} will suggest the time "
-            "of your final meeting, where you will talk about what you have achieved."
-        ).format(name=hd.quote(mentor_name))
-        return text, None
+        if due.mentee.age_group == AgeGroup.ADULT:
+            # Translators: to an adult mentee (a young teacher, a student): «вы» in Russian.
+            text = _(
+                "The programme cycle is coming to an end. Your mentor {name} will propose a "
+                "time for your final meeting, where you will sum up what you have achieved."
+            )
+        else:
+            # Translators: to a pupil: «ты» in Russian.
+            text = _(
+                "The programme cycle is coming to an end. Your mentor {name} will suggest the "
+                "time of your final meeting, where you will talk about what you have achieved."
+            )
+        return text.format(name=hd.quote(mentor_name)), None
 
     await _tell(bot, i18n, services, due.mentor.telegram_id, to_mentor)
     await _tell(bot, i18n, services, due.mentee.telegram_id, to_mentee)
@@ -784,6 +873,7 @@ def build_router() -> Router:
     router.message.register(new_command, Command("newcycle"))
     router.message.register(ranking_command, Command("ranking"))
     router.callback_query.register(cycle_action, CycleAct.filter())
+    router.callback_query.register(open_report, ReportView.filter())
     router.callback_query.register(turn_rank_page, RankPage.filter())
     router.callback_query.register(turn_finished_page, FinishedPage.filter())
     router.callback_query.register(show_card, PairCard.filter())

@@ -217,9 +217,12 @@ async def send_form(
     return delivery.outcome is Outcome.DELIVERED
 
 
-async def send_monitoring_before(bot: Bot, services: Services, participant_id: int) -> bool:
-    """The monitoring form of the participant's category, about the cycle they joined in
-    (subject ``before:<cycle id>``); sent once, when the questionnaire is first confirmed."""
+async def send_monitoring_before(
+    bot: Bot, services: Services, participant_id: int, *, i18n: I18n | None = None
+) -> bool:
+    """The monitoring form of the participant's category, about the cycle they take part in
+    (subject ``before:<cycle id>``); sent once, when the questionnaire is first confirmed, and
+    to the people carried into a new cycle. ``i18n`` as for :func:`send_form`."""
     participant = await services.participants.get(participant_id)
     if participant is None:
         return False
@@ -239,6 +242,7 @@ async def send_monitoring_before(bot: Bot, services: Services, participant_id: i
         form=form,
         participant_id=participant_id,
         subject=f"before:{cycle_id}",
+        i18n=i18n,
     )
 
 

@@ -46,6 +46,8 @@ def panel_keyboard() -> InlineKeyboardMarkup:
         ("cycle", _("Cycle: closing, ranking, next cycle")),
     ):
         builder.button(text=title, callback_data=Section(name=name))
+    # The reports of the cycle: the same views as /ranking, /stats, /indicators, /export.
+    cycles.add_report_buttons(builder)
     builder.adjust(2)
     return builder.as_markup()
 

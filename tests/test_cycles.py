@@ -302,6 +302,10 @@ async def test_mentor_ranking_orders_by_feedback_and_shows_the_numbers(harness: 
     shown = (await harness.send(CURATOR, "/ranking", language_code="en"))[-1].text
     assert shown.index("Павел Андреевич") < shown.index("Ольга Викторовна")
     assert "5.0/5 (2 answers)" in shown and "meetings held 3" in shown
+    assert "3.5/5 (2 answers)" in shown and "—/10 (0)" in shown
+    # Averages in the reader's locale: a decimal comma in Russian.
+    russian = (await harness.send(CURATOR, "/ranking"))[-1].text
+    assert "3,5/5" in russian and "5,0/5" in russian and "3.5" not in russian
 
     # A pupil and another organization's curator do not see it.
     refused = await harness.send(MASHA, "/ranking")
@@ -411,3 +415,96 @@ async def test_a_new_organization_starts_in_cycle_one_and_pairs_get_the_open_cyc
         assert await harness.press(MASHA, CycleAct(action=action).pack()) == []
         assert "куратор" in (harness.session.callback_answers()[-1].text or "")
     assert (await harness.app.services.cycles.current(ids["org"])).closing_since is None
+
+
+async def test_people_carried_into_the_next_cycle_answer_the_monitoring_again(
+    harness: Harness,
+) -> None:
+    ids, pairs = await two_pairs(harness)
+    services, db = harness.app.services, harness.app.db
+    old = await services.cycles.current(ids["org"])
+    await services.cycles.start_closing(ids["org"])
+    await meeting(harness, pairs["olga"], "regular", "held", harness.clock.now() - timedelta(1))
+    await services.cycles.finish_now(ids["org"])
+    await tick(harness)
+    await respond(harness, "final_mentor", ids["olga"], f"cycle:{old.id}", {"continue": True})
+    await tick(harness)
+
+    olga_before, vika_before = len(chat(harness, OLGA)), len(chat(harness, 203))
+    await harness.press(CURATOR, CycleAct(action="new_yes").pack(), language_code="en")
+    new = await services.cycles.current(ids["org"])
+    assert new.id != old.id
+    # Olga continues as a mentor and Vika still waits for a pair: both are carried over and
+    # asked the monitoring "before" of the new cycle, once.
+    asked = await db.fetch_all(
+        "SELECT participant_id, id, form FROM responses WHERE subject = ? ORDER BY 1",
+        (f"before:{new.id}",),
+    )
+    assert [r["participant_id"] for r in asked] == sorted([ids["olga"], ids["vika"]])
+    assert all(r["form"].startswith("monitoring_") for r in asked)
+    for user, seen, row in zip((OLGA, 203), (olga_before, vika_before), asked, strict=True):
+        new_messages = chat(harness, user)[seen:]
+        assert len(new_messages) == 1
+        assert any(data.startswith(f"rs1:{row['id']}:") for _, data in new_messages[0].buttons)
+    claims = await db.fetch_all(
+        "SELECT participant_id FROM cycle_deliveries WHERE cycle_id = ? AND what = 'before' "
+        "ORDER BY 1",
+        (new.id,),
+    )
+    assert [r[0] for r in claims] == sorted([ids["olga"], ids["vika"]])
+    # A second tap, the tick and a "restart" send nothing more.
+    await harness.press(CURATOR, CycleAct(action="new_yes").pack(), language_code="en")
+    await tick(harness)
+    fresh = build_services(harness.app.settings, harness.app.db, harness.clock)
+    await run_cycle_tick(harness.app.bot, harness.app.i18n, fresh)
+    assert len(chat(harness, OLGA)) == olga_before + 1
+    assert len(chat(harness, 203)) == vika_before + 1
+    # Those left in the old cycle are not asked.
+    assert (
+        await db.fetch_value(
+            "SELECT count(*) FROM responses WHERE subject = ?", (f"before:{new.id}",)
+        )
+        == 2
+    )
+
+    # Olga answers; in the new cycle she mentors Vika, and their pair completes.
+    olga_form = next(r["form"] for r in asked if r["participant_id"] == ids["olga"])
+    await respond(harness, olga_form, ids["olga"], f"before:{new.id}", {"anxiety": 2})
+    outcome = await services.pairing.assign_directly(
+        ids["org"], ids["vika"], ids["olga"], force=True
+    )
+    assert outcome.pair is not None and outcome.pair.cycle_id == new.id
+    await services.cycles.start_closing(ids["org"])
+    await tick(harness)
+    await meeting(
+        harness, outcome.pair.id, "final", "held", harness.clock.now() - timedelta(hours=1)
+    )
+    await tick(harness)
+    after = await db.fetch_all(
+        "SELECT participant_id, form FROM responses WHERE subject = ? ORDER BY 1",
+        (f"after:{new.id}",),
+    )
+    # Olga answered the "before" of this cycle, Vika did not.
+    assert [tuple(r) for r in after] == [(ids["olga"], olga_form)]
+
+
+async def test_the_final_meeting_notice_speaks_to_pupils_and_adults_each_their_way(
+    harness: Harness,
+) -> None:
+    ids, _ = await two_pairs(harness)
+    services = harness.app.services
+    async with harness.app.db.transaction() as tx:
+        # Petya is a young teacher here: an adult mentee.
+        await tx.execute(
+            "UPDATE participants SET age_group = 'adult', birth_date = NULL WHERE id = ?",
+            (ids["petya"],),
+        )
+    for user in (MASHA, PETYA):
+        assert await services.languages.choose(user, "en")
+    await services.cycles.start_closing(ids["org"])
+    await tick(harness)
+    [to_masha] = [s for s in chat(harness, MASHA) if "final meeting" in s.text]
+    [to_petya] = [s for s in chat(harness, PETYA) if "final meeting" in s.text]
+    assert "will suggest the time of your final meeting" in to_masha.text
+    assert "will propose a time for your final meeting" in to_petya.text
+    assert "Павел Андреевич" in to_petya.text

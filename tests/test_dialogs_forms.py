@@ -208,8 +208,10 @@ def test_final_polls() -> None:
         ("organization", S, True),
         ("progress", S, True),
         ("recommend", Y, True),
+        ("most_useful", L, True),
         ("hardest", L, False),
         ("support_lacked", L, False),
+        ("improve", L, False),
         ("continue", Y, True),
     ]
     for form in (FINAL_MENTEE, FINAL_MENTOR):

@@ -339,11 +339,13 @@ async def test_a_cycle_from_invitations_to_the_final_poll_stats_and_export(
     }, timeout=TICK)  # fmt: skip
     await answer_final_poll(olga, FINAL_MENTOR, {
         "satisfaction": 10, "organization": 9, "progress": 8, "recommend": True,
-        "hardest": None, "support_lacked": None, "continue": True,
+        "most_useful": "Видеть, как растёт ученица", "hardest": None, "support_lacked": None,
+        "improve": None, "continue": True,
     }, timeout=TICK)  # fmt: skip
     await answer_final_poll(pavel, FINAL_MENTOR, {
         "satisfaction": 7, "organization": 6, "progress": 7, "recommend": True,
-        "hardest": "Найти время", "support_lacked": None, "continue": False,
+        "most_useful": "Разговоры о профессиях", "hardest": "Найти время",
+        "support_lacked": None, "improve": "Меньше бумаг", "continue": False,
     }, timeout=TICK)  # fmt: skip
     assert sorted(query(bot.database, "SELECT id, completed, ended_on FROM pairs")) == sorted(
         [(pairs["olga"], 1, "2026-04-08"), (pairs["pavel"], 1, "2026-04-08")]
