@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.followups import Answer, FollowupService, default_rhythm
+from bot.followups import GOAL_LENGTH, GOALS_LIMIT, Answer, FollowupService, default_rhythm
 from bot.holidays import HolidayService
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
@@ -49,6 +49,9 @@ class MeetingProblem(StrEnum):
     FINISHED = "finished"  # the final meeting was held: no next meeting
     HOLIDAY = "holiday"  # the day falls on the organization's holidays
     NOT_YET = "not_yet"  # asked whether a meeting took place before it began
+    STARTED = "started"  # a confirmed meeting that has begun: answered, not cancelled
+    BAD_GOALS = "bad_goals"  # not one to three goals of up to GOAL_LENGTH characters
+    BAD_END = "bad_end"  # the planned end is not after the organization's today
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,13 @@ class NextPlan:
     kind: MeetingKind
     meeting: Meeting | None = None
     skipped: tuple[tuple[date, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Cancelled(MeetingView):
+    """A cancelled meeting and, for a regular one, what the pair's rhythm planned next."""
+
+    next: NextPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +185,11 @@ class MeetingService:
         if kind is None:
             return MeetingProblem.FINISHED
         if replaces is not None:
+            # ``replaces`` comes from button data: only this pair's open meeting may be moved,
+            # and its reminders dropped.
+            problem = await self._replaceable(pair_id, replaces)
+            if problem is not None:
+                return problem
             await self._reminders.drop(replaces)
             await self._followups.drop(replaces)
         meeting = await self._repository.propose(
@@ -188,6 +203,22 @@ class MeetingService:
             replaces=replaces,
         )
         return MeetingView(meeting, side)
+
+    async def _replaceable(self, pair_id: int, meeting_id: int) -> MeetingProblem | None:
+        meeting = await self._repository.get(meeting_id)
+        if meeting is None or meeting.pair_id != pair_id:
+            return MeetingProblem.NOT_YOURS
+        if meeting.status not in ("proposed", "confirmed"):
+            return MeetingProblem.DECIDED
+        return None
+
+    async def movable(
+        self, pair_id: int, meeting_id: int, telegram_id: int
+    ) -> MeetingProblem | None:
+        """Whether this member may move the meeting: the check before the calendar opens."""
+        if await self.side(pair_id, telegram_id) is None:
+            return MeetingProblem.NOT_YOURS
+        return await self._replaceable(pair_id, meeting_id)
 
     async def confirm(self, meeting_id: int, telegram_id: int) -> MeetingView | MeetingProblem:
         """Only the side that did not propose confirms."""
@@ -215,23 +246,69 @@ class MeetingService:
         )
         return MeetingView(confirmed, side)
 
+    def cancel_problem(self, meeting: Meeting) -> MeetingProblem | None:
+        """Why the meeting cannot be cancelled now, if it cannot: a confirmed meeting that has
+        begun is answered through "did the meeting take place?" instead."""
+        if meeting.status not in ("proposed", "confirmed"):
+            return MeetingProblem.DECIDED
+        if meeting.status == "confirmed" and meeting.starts_at <= self._clock.now():
+            return MeetingProblem.STARTED
+        return None
+
     async def cancel(
         self, meeting_id: int, telegram_id: int, reason: str
-    ) -> MeetingView | MeetingProblem:
+    ) -> Cancelled | MeetingProblem:
+        """Cancel one meeting with a reason. A cancelled regular meeting does not stop the
+        rhythm: when nothing else is planned ahead, the next date of the rhythm is planned."""
         meeting = await self._repository.get(meeting_id)
         side = await self.side(meeting.pair_id, telegram_id) if meeting else None
         if meeting is None or side is None:
             return MeetingProblem.NOT_YOURS
         reason = " ".join(reason.split())[:500]
-        now = self._clock.now()
-        for status in ("confirmed", "proposed"):
-            if await self._repository.decide(meeting_id, status, "cancelled", now, reason):
-                await self._reminders.drop(meeting_id)
-                await self._followups.drop(meeting_id)
-                cancelled = await self._repository.get(meeting_id)
-                assert cancelled is not None
-                return MeetingView(cancelled, side)
-        return MeetingProblem.DECIDED
+        # Only from the status just checked; a proposal confirmed meanwhile is checked again.
+        for _attempt in range(2):
+            problem = self.cancel_problem(meeting)
+            if problem is not None:
+                return problem
+            now = self._clock.now()
+            if await self._repository.decide(meeting_id, meeting.status, "cancelled", now, reason):
+                break
+            current = await self._repository.get(meeting_id)
+            if current is None:
+                return MeetingProblem.DECIDED
+            meeting = current
+        else:
+            return MeetingProblem.DECIDED
+        await self._reminders.drop(meeting_id)
+        await self._followups.drop(meeting_id)
+        cancelled = await self._repository.get(meeting_id)
+        assert cancelled is not None
+        plan = None
+        if cancelled.kind == MeetingKind.REGULAR and await self._followups.rhythm(
+            cancelled.pair_id
+        ):
+            plan = await self._plan_next(side, cancelled)
+        return Cancelled(cancelled, side, plan)
+
+    async def on_holidays(self, organization_id: int, start: date, end: date) -> list[MeetingView]:
+        """Proposed and confirmed meetings not yet begun whose local day falls from ``start`` to
+        ``end``: holidays entered after the meetings were agreed. Each is seen by the pair's
+        mentor, who is asked to move it; the meeting itself stays as it is until moved."""
+        organization = await self._organizations.get(organization_id)
+        timezone = organization.timezone if organization else "Europe/Moscow"
+        since = max(self._clock.now(), local_to_utc(datetime.combine(start, time()), timezone))
+        until = local_to_utc(datetime.combine(end + timedelta(days=1), time()), timezone)
+        views: list[MeetingView] = []
+        people_of: dict[int, PairPeople | None] = {}
+        for meeting in await self._repository.open_of_organization(organization_id, since, until):
+            if meeting.pair_id not in people_of:
+                pair = await self._pairing.pair(organization_id, meeting.pair_id)
+                people_of[meeting.pair_id] = await self._pairing.people(pair) if pair else None
+            people = people_of[meeting.pair_id]
+            if people is not None:
+                side = Side(people, people.mentor, people.mentee, timezone)
+                views.append(MeetingView(meeting, side))
+        return views
 
     async def view(self, meeting_id: int, telegram_id: int) -> MeetingView | None:
         meeting = await self._repository.get(meeting_id)
@@ -434,9 +511,20 @@ class MeetingService:
     async def record_plan(
         self, pair_id: int, telegram_id: int, goals: list[str], planned_end: date | None
     ) -> MeetingProblem | None:
-        """The mentor records the goals and the planned end after the planning meeting."""
+        """The mentor records one to three goals and the planned end (a day after the
+        organization's today, or None) after the planning meeting."""
         if not await self.may_record_plan(pair_id, telegram_id):
             return MeetingProblem.NOT_YOURS
+        goals = [" ".join(goal.split()) for goal in goals]
+        if not 1 <= len(goals) <= GOALS_LIMIT or not all(
+            1 <= len(goal) <= GOAL_LENGTH for goal in goals
+        ):
+            return MeetingProblem.BAD_GOALS
+        if planned_end is not None:
+            side = await self.side(pair_id, telegram_id)
+            timezone = side.timezone if side else "Europe/Moscow"
+            if planned_end <= self.local_today(timezone):
+                return MeetingProblem.BAD_END
         await self._followups.save_plan(pair_id, goals, planned_end)
         return None
 

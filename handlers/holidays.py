@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.holidays import HolidayProblem, parse_range
+from bot.meetings import MeetingView
 from bot.schedule import utc_to_local
+from bot.sender import Outcome
 from bot.services import Services
+from handlers.delivery import send_text
 from handlers.filters import curator_router
+from handlers.meetings import MeetPlan, meeting_text
+from handlers.people import display_name
 from handlers.states import HolidayDialogue
+from storage.repositories.holidays import HolidayRow
+
+log = logging.getLogger(__name__)
 
 
 class HolidayAdd(CallbackData, prefix="hol1a"):
@@ -90,7 +100,12 @@ def problem_text(problem: HolidayProblem) -> str:
 
 
 async def receive_range(
-    message: Message, state: FSMContext, services: Services, curator_org_id: int
+    message: Message,
+    state: FSMContext,
+    services: Services,
+    curator_org_id: int,
+    bot: Bot,
+    i18n: I18n,
 ) -> None:
     text = " ".join((message.text or "").split())
     # The name follows the second date: split after the date range.
@@ -109,8 +124,79 @@ async def receive_range(
         await message.answer(problem_text(result))
         return
     await state.clear()
+    affected = await services.meetings.on_holidays(curator_org_id, result.starts_on, result.ends_on)
+    for view in affected:
+        await ask_to_move(bot, i18n, services, view, result)
     text, markup = await holidays_view(services, curator_org_id)
-    await message.answer(text, reply_markup=markup)
+    await message.answer(text + "\n\n" + affected_text(len(affected)), reply_markup=markup)
+
+
+def affected_text(count: int) -> str:
+    if not count:
+        return _("No planned meeting falls on these holidays.")
+    return (
+        ngettext(
+            "{n} planned meeting falls on these holidays.",
+            "{n} planned meetings fall on these holidays.",
+            count,
+        ).format(n=count)
+        + " "
+        + _(
+            "The mentor of each such pair is asked to choose another date; until then the "
+            "meeting stays as it is."
+        )
+    )
+
+
+async def ask_to_move(
+    bot: Bot, i18n: I18n, services: Services, view: MeetingView, holiday: HolidayRow
+) -> None:
+    """A meeting agreed before the holidays were entered: the mentor gets the usual «Move»
+    (the button of /meetings), the mentee hears that the mentor will propose another date.
+    The meeting is not cancelled: it stays until the pair moves it."""
+    people = view.side.people
+    mentor_name = display_name(people.mentor.id, people.mentor_answers)
+    for person in (people.mentor, people.mentee):
+        locale = await services.languages.resolve(person.telegram_id, None)
+        markup: InlineKeyboardMarkup | None = None
+        with i18n.context(), i18n.use_locale(locale):
+            values = {"title": hd.quote(holiday.title), "meeting": meeting_text(view, locale)}
+            if person.id == people.mentor.id:
+                text = _(
+                    "The curator has entered holidays ({title}), and this meeting falls on "
+                    "them:\n{meeting}\nPlease choose another date with «Move». Until then the "
+                    "meeting stays as it is."
+                ).format(**values)
+                builder = InlineKeyboardBuilder()
+                builder.button(
+                    text=_("Move"),
+                    callback_data=MeetPlan(pair_id=people.pair.id, replaces=view.meeting.id),
+                )
+                markup = builder.as_markup()
+            else:
+                text = _(
+                    "The curator has entered holidays ({title}), and this meeting falls on "
+                    "them:\n{meeting}\n{name} will propose another date."
+                ).format(name=hd.quote(mentor_name), **values)
+        await send_through_sender(bot, services, person.telegram_id, text, markup)
+
+
+async def send_through_sender(
+    bot: Bot,
+    services: Services,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    """One message of a bulk send (a holiday may touch many pairs): under Telegram's limits,
+    and a person who blocked the bot is marked unreachable."""
+    delivery = await services.sender.send_one(
+        chat_id, lambda chat: send_text(bot, chat, text, reply_markup=markup)
+    )
+    if delivery.outcome is Outcome.UNREACHABLE:
+        await services.announcements.mark_unreachable(chat_id)
+    elif delivery.outcome is Outcome.FAILED:
+        log.warning("Message to chat %s failed: %s", chat_id, delivery.detail)
 
 
 async def remove(

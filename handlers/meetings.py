@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
@@ -10,14 +11,15 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
+from babel.dates import get_day_names, get_month_names
 
 from bot.formatting import format_moment
-from bot.meetings import MeetingProblem, MeetingView, Side
-from bot.schedule import Holiday, calendar_days
+from bot.meetings import Cancelled, MeetingProblem, MeetingView, Side
+from bot.schedule import CalendarDay, Holiday, calendar_days
 from bot.services import Services
 from handlers.notify import notify
 from handlers.pair_plans import pair_summaries
@@ -67,6 +69,10 @@ class MeetNoop(CallbackData, prefix="mtg1n"):
     pass
 
 
+class MeetHeader(CallbackData, prefix="mtg1h"):
+    """The calendar's month and weekday captions: buttons that do nothing."""
+
+
 def parse_day(value: str) -> date | None:
     """A day from button data (YYYYMMDD); None for anything forged or damaged."""
     try:
@@ -94,6 +100,19 @@ def kind_title(kind: str) -> str:
     return titles.get(kind, kind)
 
 
+def zone_label(moment: datetime, timezone: str) -> str:
+    """The zone as people read it, by its offset at that moment: «UTC+9», «UTC+5:30», «UTC».
+
+    An IANA name such as Asia/Chita means nothing to most pupils and parents."""
+    offset = moment.astimezone(ZoneInfo(timezone)).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
 def meeting_text(view: MeetingView, locale: str) -> str:
     meeting = view.meeting
     when = format_moment(meeting.starts_at, locale, view.side.timezone)
@@ -101,16 +120,50 @@ def meeting_text(view: MeetingView, locale: str) -> str:
     return _("{kind}, {when} ({zone})\n{where}").format(
         kind=kind_title(meeting.kind).capitalize(),
         when=when,
-        zone=view.side.timezone,
+        zone=zone_label(meeting.starts_at, view.side.timezone),
         where=where.format(place=hd.quote(meeting.place)),
     )
 
 
+def month_caption(first: date, last: date, locale: str) -> str:
+    """«Март 2026», «Март – Апрель 2026» or «Декабрь 2026 – Январь 2027»: the months of the
+    days that can be picked, in the standalone (nominative) form."""
+    names = get_month_names("wide", context="stand-alone", locale=locale)
+
+    def month(day: date) -> str:
+        return str(names[day.month]).capitalize()
+
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{month(first)} {first.year}"
+    if first.year == last.year:
+        return f"{month(first)} – {month(last)} {last.year}"
+    return f"{month(first)} {first.year} – {month(last)} {last.year}"
+
+
+def weekday_captions(locale: str) -> list[str]:
+    """Пн Вт Ср … (Mon Tue Wed …), Monday first as the calendar's columns."""
+    names = get_day_names("abbreviated", context="stand-alone", locale=locale)
+    return [str(names[weekday]).capitalize() for weekday in range(7)]
+
+
 def calendar_keyboard(
-    side: Side, today: date, replaces: int, holidays: list[Holiday]
+    side: Side,
+    today: date,
+    replaces: int,
+    holidays: list[Holiday],
+    locale: str | None = None,
 ) -> InlineKeyboardMarkup:
+    """The next four weeks under a caption of their months and a row of weekdays. The day
+    buttons keep their data (``MeetDay``), so calendars sent before still work."""
+    locale = locale or get_i18n().current_locale
     builder = InlineKeyboardBuilder()
     rows = calendar_days(today, weeks=4, holidays=holidays)
+    shown: list[CalendarDay] = [cell for week in rows for cell in week if cell.day >= today]
+    builder.button(
+        text=month_caption(shown[0].day, shown[-1].day, locale), callback_data=MeetHeader()
+    )
+    for caption in weekday_captions(locale):
+        builder.button(text=caption, callback_data=MeetHeader())
     for week in rows:
         for cell in week:
             if cell.selectable:
@@ -124,7 +177,7 @@ def calendar_keyboard(
                 )
             else:
                 builder.button(text="·", callback_data=MeetNoop())
-    builder.adjust(*([7] * len(rows)))
+    builder.adjust(1, *([7] * (len(rows) + 1)))
     return builder.as_markup()
 
 
@@ -157,6 +210,13 @@ async def on_plan(
     if side is None or not isinstance(query.message, Message):
         callback_answer.text = _("This pair is no longer active.")
         return
+    if callback_data.replaces:
+        problem = await services.meetings.movable(
+            callback_data.pair_id, callback_data.replaces, query.from_user.id
+        )
+        if problem is not None:
+            callback_answer.text = problem_text(problem)
+            return
     await start_planning(query.message, side, services, callback_data.replaces)
 
 
@@ -309,6 +369,14 @@ def problem_text(problem: MeetingProblem) -> str:
             "That day falls on the holidays; please choose another: /meetings"
         ),
         MeetingProblem.NOT_YET: _("This meeting has not taken place yet."),
+        MeetingProblem.STARTED: _(
+            "This meeting has already begun, so it cannot be cancelled. After it you will be "
+            "asked whether it took place: answer there."
+        ),
+        MeetingProblem.BAD_GOALS: _(
+            "Please write one to three goals, one per line, each up to 200 characters."
+        ),
+        MeetingProblem.BAD_END: _("Please type a date in the future."),
     }[problem]
 
 
@@ -387,8 +455,13 @@ async def on_cancel(
     callback_answer: CallbackAnswer,
 ) -> None:
     view = await services.meetings.view(callback_data.meeting_id, query.from_user.id)
-    if view is None or view.meeting.status not in ("proposed", "confirmed"):
+    if view is None:
         callback_answer.text = problem_text(MeetingProblem.DECIDED)
+        return
+    problem = services.meetings.cancel_problem(view.meeting)
+    if problem is not None:
+        callback_answer.text = problem_text(problem)
+        callback_answer.show_alert = problem is MeetingProblem.STARTED
         return
     await state.set_state(MeetingDialogue.cancel_reason)
     await state.set_data({"meeting_id": view.meeting.id})
@@ -424,10 +497,27 @@ async def on_cancel_reason(
                 meeting=meeting_text(result, locale), reason=hd.quote(reason)
             )
         await notify(bot, person.telegram_id, text)
+    await announce_after_cancel(bot, i18n, services, result)
+
+
+async def announce_after_cancel(
+    bot: Bot, i18n: I18n, services: Services, result: Cancelled
+) -> None:
+    """A cancelled regular meeting keeps the rhythm: both hear of the next one."""
+    if result.next is None:
+        return
+    # handlers.followups imports this module: the announcement is imported when needed.
+    from handlers.followups import announce_next
+
+    await announce_next(bot, i18n, services, result.side, result.next)
 
 
 async def on_noop(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     callback_answer.text = _("This day cannot be chosen: it is past or on the holidays.")
+
+
+async def on_header(query: CallbackQuery) -> None:
+    """A caption of the calendar was pressed: nothing to do (the answer is automatic)."""
 
 
 def build_router() -> Router:
@@ -440,6 +530,7 @@ def build_router() -> Router:
     router.callback_query.register(on_answer, MeetAnswer.filter())
     router.callback_query.register(on_cancel, MeetCancel.filter())
     router.callback_query.register(on_noop, MeetNoop.filter())
+    router.callback_query.register(on_header, MeetHeader.filter())
     router.message.register(
         on_place, StateFilter(MeetingDialogue.place), F.text, ~F.text.startswith("/")
     )

@@ -53,10 +53,15 @@ def weekday_name(weekday: int, locale: str) -> str:
     return str(get_day_names("wide", locale=locale)[weekday])
 
 
+def every_weeks(weeks: int) -> str:
+    # «раз в 1 неделю» is not how anyone says it: one week has words of its own.
+    if weeks == 1:
+        return _("every week")
+    return ngettext("every {n} week", "every {n} weeks", weeks).format(n=weeks)
+
+
 def rhythm_text(rhythm: RhythmRow, locale: str) -> str:
-    every = ngettext("every {n} week", "every {n} weeks", rhythm.interval_weeks).format(
-        n=rhythm.interval_weeks
-    )
+    every = every_weeks(rhythm.interval_weeks)
     return _("Regular meetings: {every}, {weekday} at {time}").format(
         every=every,
         weekday=weekday_name(rhythm.weekday, locale),
@@ -160,7 +165,7 @@ async def on_rhythm(
         longest = LONGEST_WITH_CONSENT if rhythm.curator_consent else MAX_INTERVAL_WITHOUT_CONSENT
         for weeks in range(1, longest + 1):
             builder.button(
-                text=ngettext("every {n} week", "every {n} weeks", weeks).format(n=weeks),
+                text=every_weeks(weeks),
                 callback_data=RhythmAct(pair_id=pair_id, field="interval", value=weeks),
             )
         builder.adjust(1)
@@ -246,7 +251,12 @@ async def on_end_date(
     except DateTextError as error:
         await message.answer(_(error.message))
         return
-    if planned_end <= services.clock.now().date():
+    # "The future" where the organization is: in Chita the next day begins at 15:00 UTC.
+    data = await state.get_data()
+    user = message.from_user.id if message.from_user else 0
+    side = await services.meetings.side(int(data.get("pair_id") or 0), user)
+    zone = side.timezone if side else services.settings.default_timezone
+    if planned_end <= services.meetings.local_today(zone):
         await message.answer(_("Please type a date in the future."))
         return
     await save_plan(message, state, services, bot, i18n, planned_end)
@@ -289,6 +299,16 @@ async def save_plan(
     side = await services.meetings.side(pair_id, user)
     if problem is MeetingProblem.NOT_YOURS or side is None or not goals:
         await message.answer(_("Only the mentor of this pair records its goals."))
+        return
+    if problem is MeetingProblem.BAD_GOALS:
+        await message.answer(
+            _("Please write one to three goals, one per line, each up to 200 characters.")
+        )
+        return
+    if problem is not None:  # the end date: ask for it again
+        await state.set_state(FollowupDialogue.end_date)
+        await state.set_data(data)
+        await message.answer(_("Please type a date in the future."))
         return
     plan = await services.meetings.plan_of(pair_id)
     for person in (side.me, side.other):

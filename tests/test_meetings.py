@@ -49,13 +49,20 @@ async def test_the_mentor_proposes_and_the_mentee_confirms(harness: Harness) -> 
     assert "Предложить первую встречу" in str(intro.buttons)
     calendar = (await harness.press(OLGA, MeetPlan(pair_id=pair_id).pack()))[-1]
     # The clock says 12 March 2026, 18:30 in Chita: earlier days of the week are not offered.
-    first_week = [text for text, _ in calendar.buttons][:7]
+    # Above the days: their months, then the weekdays (captions that do nothing).
+    buttons = [text for text, _ in calendar.buttons]
+    assert buttons[:8] == ["Март – Апрель 2026", "Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
+    assert [len(row) for row in calendar.markup.inline_keyboard] == [1, 7, 7, 7, 7, 7]
+    first_week = buttons[8:15]
     assert first_week == ["·", "·", "·", "12", "13", "14", "15"]
+    header = dict(calendar.buttons)["Пн"]
+    assert await harness.press(OLGA, header) == []  # a caption changes nothing
 
     await propose(harness, OLGA, pair_id, "20260317", "1500", "https://meet.example/abc")
     offer = [s for s in harness.session.sent if s.chat_id == MASHA][-1]
     assert "предлагает встречу" in offer.text and "Встреча-знакомство" in offer.text
-    assert "17 марта 2026" in offer.text and "15:00" in offer.text and "Asia/Chita" in offer.text
+    assert "17 марта 2026" in offer.text and "15:00" in offer.text and "(UTC+9)" in offer.text
+    assert "Asia/Chita" not in offer.text  # the zone as people read it, not its IANA name
     row = await harness.app.db.fetch_one("SELECT id, status, starts_at, kind FROM meetings")
     # 15:00 in Chita (UTC+9) is 06:00 UTC.
     assert tuple(row)[1:] == ("proposed", "2026-03-17T06:00:00+00:00", "acquaintance")
@@ -128,7 +135,7 @@ async def test_holidays_are_entered_by_the_curator_and_avoided(harness: Harness)
     assert "20.03.2026 – 29.03.2026: Весенние каникулы" in listing.text
 
     calendar = (await harness.press(OLGA, MeetPlan(pair_id=pair_id).pack()))[-1]
-    days = [text for text, _ in calendar.buttons]
+    days = [text for text, _ in calendar.buttons][8:]  # after the month and the weekdays
     assert days[7:14] == ["16", "17", "18", "19", "·", "·", "·"]  # 20-22 March: holidays
     await propose(harness, OLGA, pair_id, "20260324", "1500", "link")
     assert "приходится на каникулы" in harness.session.sent[-1].text
@@ -260,6 +267,11 @@ async def test_the_curator_rehearses_with_reminders_in_minutes(harness: Harness)
     assert "куратор" in harness.session.sent[-1].text.lower()
 
 
+def unreachable_told(harness: Harness) -> list[str]:
+    """The curator's lines about someone the bot can no longer reach."""
+    return [line for line in texts(harness, CURATOR).split("\n") if "бот заблокирован" in line]
+
+
 async def test_a_blocked_participant_is_reported_to_the_curator_once(harness: Harness) -> None:
     from datetime import timedelta
 
@@ -270,12 +282,93 @@ async def test_a_blocked_participant_is_reported_to_the_curator_once(harness: Ha
     harness.clock.advance(timedelta(days=3, hours=20, minutes=31))
     app = harness.app
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 1  # only Olga
-    told = [t for t in texts(harness, CURATOR).split("\n") if "не удалось доставить" in t.lower()]
+    told = unreachable_told(harness)
     assert len(told) == 1 and "Маша Иванова" in told[0]
     assert await app.db.fetch_value(
         "SELECT unreachable_since IS NOT NULL FROM participants WHERE telegram_id = ?", (MASHA,)
     )
     harness.clock.advance(timedelta(hours=23))
     await deliver_reminders(app.bot, app.i18n, app.services)
-    told = [t for t in texts(harness, CURATOR).split("\n") if "не удалось доставить" in t.lower()]
+    told = unreachable_told(harness)
     assert len(told) == 1  # not at every failed message
+
+
+PAVEL, PETYA = 102, 202
+
+
+async def second_pair(harness: Harness) -> int:
+    """Pavel and Petya: the other proposal of the matching run, approved too."""
+    proposal = await harness.app.db.fetch_value("SELECT id FROM proposals WHERE status = 'open'")
+    await harness.press(CURATOR, ProposalAct(proposal_id=proposal, action="approve").pack())
+    return int(await harness.app.db.fetch_value("SELECT max(id) FROM pairs"))
+
+
+async def test_a_forged_replaces_cannot_touch_another_pairs_meeting(harness: Harness) -> None:
+    from datetime import date, time
+
+    from bot.meetings import MeetingProblem
+
+    pair_a, meeting_a = await confirmed_meeting(harness)
+    pair_b = await second_pair(harness)
+    assert pair_b != pair_a
+
+    async def states(table: str) -> set[str]:
+        rows = await harness.app.db.fetch_all(
+            f"SELECT DISTINCT state FROM {table} WHERE meeting_id = ?", (meeting_a,)
+        )
+        return {r[0] for r in rows}
+
+    assert await states("reminders") == {"pending"} and await states("followups") == {"pending"}
+    # Pavel (pair B) forges the button data: "move" pair A's meeting.
+    calendar = await harness.press(PAVEL, MeetPlan(pair_id=pair_b, replaces=meeting_a).pack())
+    assert calendar == []
+    assert "изменить не можете" in (harness.session.callback_answers()[-1].text or "")
+    await propose(harness, PAVEL, pair_b, "20260318", "1600", "link", replaces=meeting_a)
+    refused = await harness.app.services.meetings.propose(
+        pair_b, PAVEL, date(2026, 3, 18), time(16), "online", "link", replaces=meeting_a
+    )
+    # Pair A's meeting, its reminders and its follow-ups are untouched; nothing was proposed.
+    assert await states("reminders") == {"pending"} and await states("followups") == {"pending"}
+    assert refused is MeetingProblem.NOT_YOURS
+    assert "изменить не можете" in [s for s in harness.session.sent if s.chat_id == PAVEL][-1].text
+    row = await harness.app.db.fetch_one("SELECT status FROM meetings WHERE id = ?", (meeting_a,))
+    assert row["status"] == "confirmed"
+    assert (
+        await harness.app.db.fetch_value(
+            "SELECT count(*) FROM meetings WHERE pair_id = ?", (pair_b,)
+        )
+        == 0
+    )
+    # A decided meeting of the pair's own cannot be "moved" either.
+    await harness.press(MASHA, MeetCancel(meeting_id=meeting_a).pack())
+    await harness.send(MASHA, "Заболела")
+    await propose(harness, OLGA, pair_a, "20260318", "1600", "link", replaces=meeting_a)
+    assert "Уже решено" in harness.session.sent[-1].text
+    assert (
+        await harness.app.db.fetch_value(
+            "SELECT count(*) FROM meetings WHERE pair_id = ?", (pair_a,)
+        )
+        == 1
+    )
+
+
+def test_the_calendar_captions_and_the_zone_as_people_read_them() -> None:
+    from datetime import date
+
+    from handlers.meetings import month_caption, weekday_captions, zone_label
+
+    assert month_caption(date(2026, 12, 3), date(2026, 12, 27), "ru") == "Декабрь 2026"
+    assert month_caption(date(2026, 3, 12), date(2026, 4, 5), "ru") == "Март – Апрель 2026"
+    assert month_caption(date(2026, 12, 17), date(2027, 1, 10), "ru") == (
+        "Декабрь 2026 – Январь 2027"
+    )
+    assert month_caption(date(2026, 3, 12), date(2026, 4, 5), "en") == "March – April 2026"
+    assert weekday_captions("ru") == ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
+    assert weekday_captions("en")[0] == "Mon"
+    moment = datetime(2026, 3, 17, 6, 0, tzinfo=UTC)
+    assert zone_label(moment, "Asia/Chita") == "UTC+9"
+    assert zone_label(moment, "Europe/Moscow") == "UTC+3"
+    assert zone_label(moment, "Asia/Kolkata") == "UTC+5:30"
+    assert zone_label(moment, "UTC") == "UTC"
+    assert zone_label(moment, "America/New_York") == "UTC-4"  # summer time already
+    assert zone_label(datetime(2026, 1, 17, tzinfo=UTC), "America/New_York") == "UTC-5"

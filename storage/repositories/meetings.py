@@ -114,6 +114,20 @@ class MeetingRepository:
         )
         return [_meeting(r) for r in rows]
 
+    async def open_of_organization(
+        self, organization_id: int, since: datetime, until: datetime
+    ) -> list[Meeting]:
+        """Proposed and confirmed meetings of the organization's active pairs starting from
+        ``since`` (inclusive) to ``until`` (exclusive), soonest first."""
+        rows = await self._db.fetch_all(
+            "SELECT m.* FROM meetings m JOIN pairs p ON p.id = m.pair_id "
+            "WHERE p.organization_id = ? AND p.ended_on IS NULL "
+            "AND m.status IN ('proposed', 'confirmed') AND m.starts_at >= ? AND m.starts_at < ? "
+            "ORDER BY m.starts_at, m.id",
+            (organization_id, to_db(since), to_db(until)),
+        )
+        return [_meeting(r) for r in rows]
+
     async def create_confirmed(
         self,
         *,
