@@ -8,6 +8,7 @@ is marked at once, so the next bulk send skips them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -128,6 +129,9 @@ class AnnouncementService:
         self._repository = repository
         self._sender = sender
         self._clock = clock
+        # The check and the mark must not interleave: two 403s to one person at once (two
+        # follow-ups in one tick) would both find them reachable and tell the curators twice.
+        self._marking = asyncio.Lock()
 
     async def audience(self, organization_id: int, audience: Audience) -> AudienceView:
         people = _people(await self._repository.audience(organization_id, AUDIENCE_ROLES[audience]))
@@ -180,9 +184,14 @@ class AnnouncementService:
     async def mark_unreachable(self, telegram_id: int) -> bool:
         """Mark a person the bot cannot write to; True when they were reachable until now, so
         that the curator hears of it once, not at every failed message."""
-        newly = not await self._repository.is_unreachable(telegram_id)
-        await self._repository.mark_unreachable([telegram_id], self._clock.now())
+        async with self._marking:
+            newly = not await self._repository.is_unreachable(telegram_id)
+            await self._repository.mark_unreachable([telegram_id], self._clock.now())
         return newly
+
+    async def is_unreachable(self, telegram_id: int) -> bool:
+        """Whether the person is marked unreachable: a send to them is not even tried."""
+        return await self._repository.is_unreachable(telegram_id)
 
     async def mark_reachable(self, telegram_id: int) -> bool:
         return await self._repository.mark_reachable(telegram_id)

@@ -68,8 +68,20 @@ class Raised:
 
 
 @dataclass(frozen=True)
+class Nudge:
+    """A pair nudged for having no held meeting for too long."""
+
+    people: PairPeople
+    last_held: datetime | None  # None: the pair has never met
+
+    @property
+    def never_met(self) -> bool:
+        return self.last_held is None
+
+
+@dataclass(frozen=True)
 class DailyReport:
-    nudged: list[PairPeople]
+    nudged: list[Nudge]
     raised: list[Raised]
 
 
@@ -205,7 +217,7 @@ class CadenceService:
             return
         since = started if last_held is None else max(last_held, started)
         if await self._repository.nudge_once(pair.id, since, now):
-            report.nudged.append(people)
+            report.nudged.append(Nudge(people, last_held))
             return
         nudged = await self._repository.nudged_at(pair.id, since)
         if nudged is None or now - nudged < timedelta(days=max(grace, 1)):

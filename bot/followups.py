@@ -116,7 +116,9 @@ class FollowupService:
         await self._repository.drop_for_meeting(meeting_id)
 
     async def claim(self, limit: int = BATCH) -> list[FollowupJob]:
-        """Due questions still worth asking; the rest are dropped."""
+        """Due questions still worth asking; the rest are dropped. A question to a person
+        marked unreachable (blocked the bot) is settled as 'unreachable' without a send: the
+        curators were told when the person was first found unreachable."""
         now = self._clock.now()
         jobs: list[FollowupJob] = []
         claimed = await self._repository.claim_due(now, now + REASK_AFTER, now - REASK_AFTER, limit)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters.callback_data import CallbackData
@@ -32,7 +34,8 @@ from bot.pairing import PairPeople
 from bot.schedule import MeetingKind
 from bot.sender import Outcome
 from bot.services import Services
-from dialogs.compatibility import is_incompatible
+from dialogs.answers import format_answer
+from dialogs.compatibility import COMPATIBILITY, is_incompatible
 from handlers.delivery import send_text
 from handlers.dialogue import dialogue_message
 from handlers.meetings import (
@@ -46,10 +49,10 @@ from handlers.meetings import (
 from handlers.notify import notify
 from handlers.pair_plans import GoalsStart
 from handlers.people import display_name
-from handlers.reminders import tell_curators_unreachable
 from handlers.responses import on_completed, send_form
 from handlers.states import FollowupDialogue
 from handlers.texts import reason_from
+from handlers.unreachable import tell_curators_unreachable
 from storage.repositories.responses import Response
 
 log = logging.getLogger(__name__)
@@ -116,7 +119,7 @@ async def ask_one(bot: Bot, i18n: I18n, services: Services, job: FollowupJob) ->
     if delivery.outcome is Outcome.UNREACHABLE:
         await services.followups.settle(followup.id, "unreachable")
         if await services.announcements.mark_unreachable(followup.telegram_id):
-            await tell_curators_unreachable(bot, i18n, services, side)
+            await tell_curators_unreachable(bot, i18n, services, followup.telegram_id)
     elif delivery.outcome is Outcome.FAILED:
         log.warning("Follow-up %s failed: %s", followup.id, delivery.detail)
     return delivery.outcome is Outcome.DELIVERED
@@ -345,7 +348,8 @@ def attention_reason_text(reason: str) -> str:
     return {
         Reason.MISSED_TWICE.value: _("two meetings in a row did not happen"),
         Reason.INCOMPATIBLE.value: _(
-            "an answer after the trial meeting: not comfortable working together"
+            "an answer after the trial meeting: not comfortable working together, or not "
+            "clear what to do together"
         ),
         Reason.OVERDUE.value: _("no meeting for more than two weeks, even after a reminder"),
     }.get(reason, reason)
@@ -357,31 +361,94 @@ def pair_title(people: PairPeople) -> str:
     return f"{mentor} — {mentee}"
 
 
-async def tell_curators_attention(bot: Bot, i18n: I18n, services: Services, raised: Raised) -> None:
-    """Once per raise: the pair, the reason, and the way to the list."""
+# The answers of the compatibility form that alert the curator when they are a "no".
+ALERTING_QUESTIONS = ("comfortable", "understand_plan")
+
+
+def alerts_curator(answers: Mapping[str, Any]) -> bool:
+    """A "no" from either side alerts the curator (the issue's wording): rather not or not
+    comfortable working together, or not understanding what to do together."""
+    return is_incompatible(answers) or answers.get("understand_plan") in (False, "no")
+
+
+def side_answers(side: Side) -> dict[str, Any]:
+    people = side.people
+    return people.mentor_answers if side.me.id == people.mentor.id else people.mentee_answers
+
+
+def compatibility_answers_text(name: str, answers: Mapping[str, Any]) -> str:
+    """One side's answers to the two questions that can alert the curator."""
+    shown = [
+        f"{_(question.label or question.text)}: {format_answer(question, answers[question.key], _)}"
+        for question in COMPATIBILITY.questions
+        if question.key in ALERTING_QUESTIONS and answers.get(question.key) is not None
+    ]
+    return _("{name} answered: {answers}").format(
+        name=hd.quote(name), answers=hd.quote("; ".join(shown))
+    )
+
+
+def comment_text(comment: str | None) -> str:
+    return "\n" + _("Comment: {text}").format(text=hd.quote(comment)) if comment else ""
+
+
+async def tell_curators_attention(
+    bot: Bot,
+    i18n: I18n,
+    services: Services,
+    raised: Raised,
+    answered: tuple[str, Mapping[str, Any]] | None = None,
+) -> None:
+    """Once per raise: the pair, the reason, and the way to the list. ``answered`` is the
+    name and the compatibility answers that raised it, shown before the comment."""
     people = raised.people
     for curator in await services.organizations.curators(people.pair.organization_id):
         locale = await services.languages.resolve(curator.telegram_id, None)
         with i18n.context(), i18n.use_locale(locale):
+            detail = comment_text(raised.attention.detail)
+            if answered is not None:
+                detail = "\n" + compatibility_answers_text(*answered) + detail
             text = _(
                 "⚠️ The pair {pair} needs attention: {reason}.{detail}\n"
                 "All such pairs: /curator → «Meetings»."
             ).format(
                 pair=hd.quote(pair_title(people)),
                 reason=attention_reason_text(raised.attention.reason),
-                detail=(
-                    "\n" + _("Comment: {text}").format(text=hd.quote(raised.attention.detail))
-                    if raised.attention.detail
-                    else ""
-                ),
+                detail=detail,
+            )
+        await notify(bot, curator.telegram_id, text)
+
+
+async def tell_curators_second_answer(
+    bot: Bot,
+    i18n: I18n,
+    services: Services,
+    people: PairPeople,
+    answered: tuple[str, Mapping[str, Any]],
+    comment: str | None,
+) -> None:
+    """The other side's "no" after the trial meeting, while the pair is already on the list
+    for the first one: no second reason, but the curator reads this answer and comment too."""
+    for curator in await services.organizations.curators(people.pair.organization_id):
+        locale = await services.languages.resolve(curator.telegram_id, None)
+        with i18n.context(), i18n.use_locale(locale):
+            text = _(
+                "⚠️ One more answer after the trial meeting in the pair {pair}, which is "
+                "already on the list of pairs needing attention:\n{answers}{detail}\n"
+                "All such pairs: /curator → «Meetings»."
+            ).format(
+                pair=hd.quote(pair_title(people)),
+                answers=compatibility_answers_text(*answered),
+                detail=comment_text(comment),
             )
         await notify(bot, curator.telegram_id, text)
 
 
 @on_completed("compatibility")
 async def on_compatibility(bot: Bot, services: Services, response: Response) -> None:
-    """An incompatible answer puts the pair on the list and tells the curators at once."""
-    if response.meeting_id is None or not is_incompatible(response.answers):
+    """A "no" puts the pair on the list and tells the curators at once; the other side's "no"
+    after that reaches them too (the pair stays on the list once)."""
+    if response.meeting_id is None or not alerts_curator(response.answers):
         return
     participant = await services.participants.get(response.participant_id)
     view = (
@@ -389,17 +456,25 @@ async def on_compatibility(bot: Bot, services: Services, response: Response) -> 
         if participant is not None
         else None
     )
-    if view is None:
-        return
-    comment = response.answers.get("for_curator")
-    raised = await services.cadence.incompatible(
-        view.side.people.pair.organization_id,
-        view.meeting.pair_id,
-        comment if isinstance(comment, str) else None,
-    )
     i18n = I18n.get_current(no_error=True)
-    if raised is not None and i18n is not None:
-        await tell_curators_attention(bot, i18n, services, raised)
+    if view is None or i18n is None:
+        return
+    side = view.side
+    value = response.answers.get("for_curator")
+    comment = " ".join(value.split())[:500] if isinstance(value, str) and value.strip() else None
+    answered = (display_name(side.me.id, side_answers(side)), response.answers)
+    raised = await services.cadence.incompatible(
+        side.people.pair.organization_id, view.meeting.pair_id, comment
+    )
+    if raised is not None:
+        await tell_curators_attention(bot, i18n, services, raised, answered)
+        return
+    # Already on the list: by the other side's "no" to this form, or by this very response
+    # (a hook run again), which must not be told twice.
+    other = await services.responses.answers_of("compatibility", side.other.id, response.subject)
+    if other is None or not alerts_curator(other):
+        return
+    await tell_curators_second_answer(bot, i18n, services, side.people, answered, comment)
 
 
 def build_router() -> Router:

@@ -20,7 +20,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date
 
-from bot.cadence import Digest, PairHistory, PairMark
+from bot.cadence import Digest, Nudge, PairHistory, PairMark
 from bot.formatting import format_moment
 from bot.pairing import PairPeople
 from bot.schedule import utc_to_local
@@ -34,6 +34,7 @@ from handlers.paging import attach_navigation, page_of
 from handlers.pair_plans import plan_text, rhythm_text
 from handlers.people import display_name
 from handlers.texts import split_message
+from handlers.unreachable import tell_curators_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -382,29 +383,47 @@ async def run_cadence(bot: Bot, i18n: I18n, services: Services) -> None:
     """The scheduler's job: the daily guard and the weekly digest, each at most once per
     organization and local day (week), whatever the tick and the restarts."""
     report = await services.cadence.daily()
-    for people in report.nudged:
+    for nudge in report.nudged:
+        people = nudge.people
         for person, other, answers in (
             (people.mentor, people.mentee, people.mentee_answers),
             (people.mentee, people.mentor, people.mentor_answers),
         ):
             locale = await services.languages.resolve(person.telegram_id, None)
             with i18n.context(), i18n.use_locale(locale):
-                text = _(
-                    "It has been more than two weeks since your last meeting with {name}. "
-                    "The programme asks for a meeting at least every two weeks: please agree "
-                    "on one in /meetings."
-                ).format(name=hd.quote(display_name(other.id, answers)))
-            await send_through_sender(bot, services, person.telegram_id, text)
+                text = nudge_text(nudge, display_name(other.id, answers))
+            await send_through_sender(bot, i18n, services, person.telegram_id, text)
     for raised in report.raised:
         await tell_curators_attention(bot, i18n, services, raised)
     for digest in await services.cadence.digests():
         await send_digest(bot, i18n, services, digest)
 
 
-async def send_through_sender(bot: Bot, services: Services, chat_id: int, text: str) -> bool:
+def nudge_text(nudge: Nudge, name: str) -> str:
+    if nudge.never_met:
+        return _(
+            "Your pair with {name} started more than two weeks ago, and you have not met yet. "
+            "The programme asks for a meeting at least every two weeks: please agree on one in "
+            "/meetings."
+        ).format(name=hd.quote(name))
+    return _(
+        "It has been more than two weeks since your last meeting with {name}. "
+        "The programme asks for a meeting at least every two weeks: please agree "
+        "on one in /meetings."
+    ).format(name=hd.quote(name))
+
+
+async def send_through_sender(
+    bot: Bot, i18n: I18n, services: Services, chat_id: int, text: str
+) -> bool:
+    """A nudge or a digest; not even tried for a person marked unreachable. A 403 marks the
+    person, and the curators hear of it the first time."""
+    if await services.announcements.is_unreachable(chat_id):
+        return False
     delivery = await services.sender.send_one(chat_id, lambda chat: send_text(bot, chat, text))
     if delivery.outcome is Outcome.UNREACHABLE:
-        await services.announcements.mark_unreachable(chat_id)
+        if await services.announcements.mark_unreachable(chat_id):
+            await tell_curators_unreachable(bot, i18n, services, chat_id)
     elif delivery.outcome is Outcome.FAILED:
         log.warning("Message to chat %s failed: %s", chat_id, delivery.detail)
     return delivery.outcome is Outcome.DELIVERED
@@ -433,7 +452,8 @@ async def send_digest(bot: Bot, i18n: I18n, services: Services, digest: Digest) 
         with i18n.context(), i18n.use_locale(locale):
             text = digest_text(digest, locale)
         for chunk in split_message(text):
-            await send_through_sender(bot, services, chat_id, chunk)
+            if not await send_through_sender(bot, i18n, services, chat_id, chunk):
+                break  # the rest of a digest without its beginning would only confuse
 
 
 def build_router() -> Router:

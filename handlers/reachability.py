@@ -1,22 +1,29 @@
 """Telegram tells the bot when a person blocks or unblocks it (``my_chat_member``).
 
-A block marks the person unreachable at once, so bulk sends skip them without trying; an
-unblock clears the mark, so they get announcements again. A send that meets a block the bot
-never heard of (e.g. from before this version) marks the person too (see bot/announcements).
+A block marks the person unreachable at once, so bulk sends, reminders and questions skip them
+without trying, and the curators of their organizations are told (once: a later 403 finds the
+person already marked). An unblock clears the mark, so they get messages again. A send that
+meets a block the bot never heard of (e.g. from before this version) marks the person too and
+tells the curators the same way (see handlers/unreachable).
 """
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.types import ChatMemberUpdated
+from aiogram.utils.i18n import I18n
 
 from bot.services import Services
+from handlers.unreachable import tell_curators_unreachable
 
 
-async def chat_member_changed(event: ChatMemberUpdated, services: Services) -> None:
+async def chat_member_changed(
+    event: ChatMemberUpdated, services: Services, bot: Bot, i18n: I18n
+) -> None:
     if event.new_chat_member.status == ChatMemberStatus.KICKED:
-        await services.announcements.mark_unreachable(event.chat.id)
+        if await services.announcements.mark_unreachable(event.chat.id):
+            await tell_curators_unreachable(bot, i18n, services, event.chat.id)
     elif event.new_chat_member.status == ChatMemberStatus.MEMBER:
         await services.announcements.mark_reachable(event.chat.id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -294,3 +295,12 @@ async def test_stopping_the_bot_interrupts_the_send_and_tells_the_curator(
         report = texts_to(harness, CURATOR, mark)[-1]
         assert "Рассылка объявления для всех наставляемых прервана" in report
         assert f"Доставлено {len(delivered)} из 16" in report
+
+
+async def test_two_refusals_at_once_mark_a_person_newly_once(harness: Harness) -> None:
+    """Two sends to one person refused at the same moment: the curator hears of it once."""
+    await school(harness)
+    announcements = harness.app.services.announcements
+    results = await asyncio.gather(*(announcements.mark_unreachable(MENTOR) for _ in range(3)))
+    assert sorted(results) == [False, False, True]
+    assert await announcements.mark_unreachable(MENTOR) is False

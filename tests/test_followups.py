@@ -13,7 +13,7 @@ from handlers.meeting_settings import SettingsEdit
 from handlers.meeting_views import Consent, PairCard, Resolve, ViewMenu, run_cadence
 from handlers.meetings import MeetAnswer
 from handlers.pair_plans import EndSkip, GoalsStart, RhythmAct
-from handlers.responses import run_completion_hooks
+from handlers.responses import FormPick, run_completion_hooks
 from handlers.workspace import Section
 from storage.repositories.responses import Response
 from tests.inprocess import Harness, running_harness
@@ -342,7 +342,7 @@ async def test_two_missed_meetings_put_the_pair_on_the_list(harness: Harness) ->
     assert sum(said(t, "needs attention", "внимани") for t in curator) == 1
     # The pair's card shows the history and the mark; the curator resolves it.
     card = await harness.press(CURATOR, PairCard(pair_id=pair_id).pack())
-    assert said(card[-1].text, "needs check-in", "нужна встреча с куратором")
+    assert said(card[-1].text, "needs check-in", "нужно внимание куратора")
     assert said(card[-1].text, "did not happen: 2", "не состоялись: 2")
     attention_id = await harness.app.db.fetch_value("SELECT id FROM attention")
     await harness.press(CURATOR, Resolve(attention_id=attention_id).pack())
@@ -394,6 +394,31 @@ async def test_overdue_pair_is_nudged_once_then_put_on_the_list(harness: Harness
     assert await app.db.fetch_value("SELECT count(*) FROM cadence_nudges") == 2
 
 
+async def test_the_nudge_of_a_pair_that_never_met_does_not_speak_of_a_last_meeting(
+    harness: Harness,
+) -> None:
+    _, pair_id = await approved_pair(harness)
+    app = harness.app
+
+    async def nudge_of(chat: int) -> str:
+        before = len(harness.session.answers(chat))
+        await run_cadence(app.bot, app.i18n, app.services)
+        (nudge,) = harness.session.answers(chat)[before:]
+        return nudge.text
+
+    harness.clock.advance(timedelta(days=17))
+    never = await nudge_of(OLGA)
+    assert "Маша Иванова" in never and said(never, "two weeks", "двух недель")
+    assert not said(never, "last meeting", "последней встречи")
+    assert said(never, "have not met yet", "встреч ещё не было")
+    # After a held meeting, the next overdue spell speaks of the last meeting.
+    await held_before(harness, pair_id, "acquaintance", first=harness.clock.now())
+    harness.clock.advance(timedelta(days=18))
+    since = await nudge_of(MASHA)
+    assert "Ольга Викторовна" in since
+    assert said(since, "since your last meeting", "с вашей последней встречи")
+
+
 async def test_an_incompatible_answer_puts_the_pair_on_the_list(harness: Harness) -> None:
     ids, pair_id = await approved_pair(harness)
     await held_before(harness, pair_id, "acquaintance", "trial",
@@ -438,8 +463,93 @@ async def test_the_trial_meeting_held_sends_the_compatibility_form_to_both(
     ])  # fmt: skip
 
 
-async def test_the_weekly_digest(harness: Harness) -> None:
+async def answer_compatibility(
+    harness: Harness, chat: int, comfortable: str, understand: str, comment: str
+) -> None:
+    """Answer the compatibility form as the person does: two buttons, then a typed comment."""
+    rid = await harness.app.db.fetch_value(
+        "SELECT r.id FROM responses r JOIN participants p ON p.id = r.participant_id "
+        "WHERE r.form = 'compatibility' AND p.telegram_id = ?",
+        (chat,),
+    )
+    await harness.press(chat, FormPick(r=rid, k="comfortable", a="p", v=comfortable).pack())
+    await harness.press(chat, FormPick(r=rid, k="understand_plan", a="p", v=understand).pack())
+    await harness.send(chat, comment)
+    assert await harness.app.db.fetch_value(
+        "SELECT completed_at IS NOT NULL FROM responses WHERE id = ?", (rid,)
+    )
+
+
+async def test_a_no_from_either_side_after_the_trial_reaches_the_curator(
+    harness: Harness,
+) -> None:
     _, pair_id = await approved_pair(harness)
+    await held_before(harness, pair_id, "acquaintance", first=datetime(2026, 3, 3, 6, tzinfo=UTC))
+    meeting_id = await confirmed(harness, pair_id)
+    at(harness, FOLLOWUP_DUE)
+    await tick(harness)
+    await harness.press(OLGA, FollowupAnswer(meeting_id=meeting_id, answer="held").pack())
+    mark = len(harness.session.sent)
+
+    def alerts() -> list[str]:
+        return [s.text for s in harness.session.sent[mark:] if s.chat_id == CURATOR]
+
+    # Comfortable, but does not understand what they will do together: the curator hears it.
+    await answer_compatibility(harness, MASHA, "yes", "no", "Не понимаю, чем заниматься")
+    row = await harness.app.db.fetch_one("SELECT pair_id, reason, detail FROM attention")
+    assert tuple(row) == (pair_id, "incompatible", "Не понимаю, чем заниматься")
+    (first,) = alerts()
+    assert "Маша Иванова" in first and "Не понимаю, чем заниматься" in first
+    assert said(first, "needs attention", "внимани")
+    # The other side's "no" and its comment reach the curator too; the pair is listed once.
+    await answer_compatibility(harness, OLGA, "rather_no", "yes", "Мало времени")
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM attention") == 1
+    assert len(alerts()) == 2
+    second = alerts()[1]
+    assert "Ольга Викторовна" in second and "Мало времени" in second
+    assert "Не понимаю" not in second
+    listing = await harness.press(CURATOR, ViewMenu(view="attention").pack())
+    assert "Маша Иванова" in listing[-1].text
+
+
+async def test_when_both_are_not_comfortable_both_comments_reach_the_curator(
+    harness: Harness,
+) -> None:
+    _, pair_id = await approved_pair(harness)
+    await held_before(harness, pair_id, "acquaintance", first=datetime(2026, 3, 3, 6, tzinfo=UTC))
+    meeting_id = await confirmed(harness, pair_id)
+    at(harness, FOLLOWUP_DUE)
+    await tick(harness)
+    await harness.press(MASHA, FollowupAnswer(meeting_id=meeting_id, answer="held").pack())
+    mark = len(harness.session.sent)
+    await answer_compatibility(harness, OLGA, "no", "yes", "Не сошлись характерами")
+    await answer_compatibility(harness, MASHA, "no", "no", "Мне неловко")
+    curator = "\n".join(s.text for s in harness.session.sent[mark:] if s.chat_id == CURATOR)
+    assert "Не сошлись характерами" in curator and "Мне неловко" in curator
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM attention") == 1
+
+
+async def test_a_yes_from_both_after_the_trial_alerts_nobody(harness: Harness) -> None:
+    _, pair_id = await approved_pair(harness)
+    await held_before(harness, pair_id, "acquaintance", first=datetime(2026, 3, 3, 6, tzinfo=UTC))
+    meeting_id = await confirmed(harness, pair_id)
+    at(harness, FOLLOWUP_DUE)
+    await tick(harness)
+    await harness.press(OLGA, FollowupAnswer(meeting_id=meeting_id, answer="held").pack())
+    mark = len(harness.session.sent)
+    await answer_compatibility(harness, MASHA, "rather_yes", "yes", "Всё хорошо")
+    await answer_compatibility(harness, OLGA, "yes", "yes", "Всё хорошо")
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM attention") == 0
+    assert [s for s in harness.session.sent[mark:] if s.chat_id == CURATOR] == []
+
+
+def has_line(text: str, *variants: str) -> bool:
+    """One of the lines of the text is exactly one of the variants (English or Russian)."""
+    return bool(set(text.splitlines()) & set(variants))
+
+
+async def test_the_weekly_digest(harness: Harness) -> None:
+    ids, pair_id = await approved_pair(harness)
     app = harness.app
     mentor = await app.db.fetch_value("SELECT mentor_id FROM pairs")
     async with app.db.transaction() as tx:
@@ -450,6 +560,23 @@ async def test_the_weekly_digest(harness: Harness) -> None:
                 "INSERT INTO meetings (pair_id, kind, status, starts_at, meeting_format, place, "
                 "proposed_by, created_at) VALUES (?, 'regular', ?, ?, 'online', 'x', ?, ?)",
                 (pair_id, status_, starts, mentor, starts),
+            )
+        # "Did the meeting take place?": three asked and not answered (one of them asked
+        # again), one answered "held" (without the feedback form), two no longer open.
+        for starts, who, state, answer in (
+            ("2026-03-17", "olga", "answered", "held"),
+            ("2026-03-17", "masha", "asked", None),
+            ("2026-03-19", "olga", "reminded", None),
+            ("2026-03-19", "masha", "asked", None),
+            ("2026-03-10", "olga", "unreachable", None),
+            ("2026-03-10", "masha", "dropped", None),
+        ):
+            await tx.execute(
+                "INSERT INTO followups (meeting_id, participant_id, telegram_id, due_at, state, "
+                "answer, answered_at) SELECT m.id, p.id, p.telegram_id, m.starts_at, ?, ?, "
+                "CASE WHEN ? IS NULL THEN NULL ELSE m.starts_at END FROM meetings m, "
+                "participants p WHERE date(m.starts_at) = ? AND p.id = ?",
+                (state, answer, answer, starts, ids[who]),
             )
     await app.services.cadence.incompatible(
         int(await app.db.fetch_value("SELECT organization_id FROM pairs")), pair_id, None
@@ -467,6 +594,17 @@ async def test_the_weekly_digest(harness: Harness) -> None:
     assert "16" in text and "1" in text and "Ольга Викторовна" in text
     assert said(text, "Meetings held: 1", "проведено: 1", "Проведено встреч: 1")
     assert said(text, "did not happen: 1", "не состоялось: 1", "Не состоялось встреч: 1")
+    assert has_line(
+        text,
+        "Unanswered «Did the meeting take place?»: 3",
+        "Без ответа на вопрос «Встреча состоялась?»: 3",
+    )
+    assert has_line(text, "Feedback forms not filled in: 1", "Не заполнено форм обратной связи: 1")
+    assert has_line(text, "Pairs needing attention: 1", "Пар, которым требуется внимание: 1")
+    bullets = [line for line in text.splitlines() if line.startswith("• ")]
+    assert len(bullets) == 1
+    assert bullets[0].startswith("• Ольга Викторовна — Маша Иванова: ")
+    assert said(bullets[0], "trial meeting", "пробной встречи")
     # The next Monday brings the next one.
     harness.clock.advance(timedelta(days=7))
     await run_cadence(app.bot, app.i18n, app.services)

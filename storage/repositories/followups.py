@@ -115,8 +115,17 @@ class FollowupRepository:
     ) -> list[Followup]:
         """Take due rows and record the ask in the same transaction: a pending row becomes
         'asked' with its repeat due at ``reask_at``; an asked row (or a pending one that has
-        waited past ``stale_before`` while the bot was down) becomes 'reminded', the last ask."""
+        waited past ``stale_before`` while the bot was down) becomes 'reminded', the last ask.
+
+        Due rows of people marked unreachable (they blocked the bot) are settled as
+        'unreachable' first, in the same transaction: they are neither asked nor returned."""
         async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE followups SET state = 'unreachable' "
+                "WHERE state IN ('pending', 'asked') AND due_at <= ? AND telegram_id IN "
+                "(SELECT telegram_id FROM participants WHERE unreachable_since IS NOT NULL)",
+                (to_db(now),),
+            )
             rows = await tx.fetch_all(
                 "UPDATE followups SET "
                 "state = CASE WHEN state = 'pending' AND due_at > ? THEN 'asked' "
