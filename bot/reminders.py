@@ -150,6 +150,11 @@ class ReminderService:
         context = await self._repository.context([r.meeting_id for r in due])
         jobs: list[ReminderJob] = []
         for reminder in due:
+            if reminder.telegram_id in context.unreachable:
+                # Blocked the bot: a request would only earn another 403 (the curator was told
+                # when the person was first found unreachable).
+                await self._repository.settle(reminder.id, "unreachable", now)
+                continue
             job = self._job(reminder, context, now)
             if job is None:
                 await self._repository.settle(reminder.id, "dropped", now)

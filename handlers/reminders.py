@@ -25,10 +25,9 @@ from bot.meetings import MeetingView, Side
 from bot.reminders import ReminderJob
 from bot.sender import Outcome, RetryLater
 from bot.services import Services
-from handlers.delivery import send_text
+from handlers.delivery import send_text_gated
 from handlers.meetings import kind_title, meeting_text, other_name
-from handlers.notify import notify
-from handlers.people import display_name
+from handlers.unreachable import tell_curators_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -135,21 +134,28 @@ async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob
             meeting=meeting_text(MeetingView(job.meeting, side), locale),
         )
     cancelled = False
+    marked = False
 
-    async def attempt(chat: int) -> None:
-        # Marked sent right before the request: after a kill it is never sent twice.
-        nonlocal cancelled
+    async def gate() -> bool:
+        # Marked sent right before the request is written: after a kill it is never sent twice.
+        nonlocal cancelled, marked
         if not await services.reminders.mark_sent(reminder.id):
             cancelled = True  # the meeting was moved or cancelled after the claim
-            return
+            return False
+        marked = True
+        # A 429 may have come while the mark was being committed: wait it out too.
+        return services.sender.paused_for() <= 0
+
+    async def attempt(chat: int) -> None:
+        nonlocal marked
+        marked = False
         try:
-            # A 429 may have come while the mark was being committed: wait it out too.
-            pause = services.sender.paused_for()
-            if pause > 0:
-                raise RetryLater(pause)
-            await send_text(bot, chat, text)
+            if await send_text_gated(bot, chat, text, gate) or cancelled:
+                return
+            raise RetryLater(services.sender.paused_for())
         except RetryLater:
-            await services.reminders.retry_later(reminder.id)
+            if marked:
+                await services.reminders.retry_later(reminder.id)
             raise
 
     delivery = await services.sender.send_one(reminder.telegram_id, attempt)
@@ -158,23 +164,8 @@ async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob
     if delivery.outcome is Outcome.UNREACHABLE:
         await services.reminders.settle(reminder.id, "unreachable")
         if await services.announcements.mark_unreachable(reminder.telegram_id):
-            await tell_curators_unreachable(bot, i18n, services, side)
+            await tell_curators_unreachable(bot, i18n, services, reminder.telegram_id)
     elif delivery.outcome is Outcome.FAILED:
         await services.reminders.settle(reminder.id, "failed")
         log.warning("Reminder %s failed: %s", reminder.id, delivery.detail)
     return delivery.outcome is Outcome.DELIVERED
-
-
-async def tell_curators_unreachable(bot: Bot, i18n: I18n, services: Services, side: Side) -> None:
-    """The curator learns that a participant can no longer be reached through the bot."""
-    people = side.people
-    me = people.mentor if side.me.id == people.mentor.id else people.mentee
-    answers = people.mentor_answers if me.id == people.mentor.id else people.mentee_answers
-    for curator in await services.organizations.curators(people.pair.organization_id):
-        locale = await services.languages.resolve(curator.telegram_id, None)
-        with i18n.context(), i18n.use_locale(locale):
-            text = _(
-                "A reminder could not be delivered: {name} has blocked the bot or deleted the "
-                "account. Please contact them directly."
-            ).format(name=hd.quote(display_name(me.id, answers)))
-        await notify(bot, curator.telegram_id, text)

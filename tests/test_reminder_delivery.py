@@ -160,3 +160,14 @@ async def test_the_tick_runs_one_delivery_loop_at_a_time(harness: Harness) -> No
     assert app.services.background.active == 1
     assert await app.services.background.wait_idle(5)
     assert len(reminders_to(harness, OLGA)) == len(reminders_to(harness, MASHA)) == 1
+
+
+async def test_a_person_known_to_have_blocked_the_bot_gets_no_request(harness: Harness) -> None:
+    await confirmed_meeting(harness)
+    app = harness.app
+    assert await app.services.announcements.mark_unreachable(MASHA)
+    harness.clock.advance(DAY_BEFORE)
+    assert await deliver_reminders(app.bot, app.i18n, app.services) == 1
+    assert len(reminders_to(harness, OLGA)) == 1
+    assert reminders_to(harness, MASHA) == []  # no request that could only earn a 403
+    assert await day_before_states(harness) == [(OLGA, "sent", True), (MASHA, "unreachable", True)]

@@ -45,6 +45,7 @@ class DeliveryContext:
     answers: dict[int, dict[str, Any]]
     timezones: dict[int, str]  # organization id -> IANA zone
     languages: dict[int, str]  # telegram id -> the language the person chose, if they did
+    unreachable: frozenset[int]  # telegram ids known to have blocked the bot
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -209,7 +210,17 @@ class ReminderRepository:
                 chats,
             )
         }
-        return DeliveryContext(meetings, pairs, participants, answers, timezones, languages)
+        unreachable = frozenset(
+            row["telegram_id"]
+            for row in await self._db.fetch_all(
+                "SELECT telegram_id FROM participants "
+                f"WHERE unreachable_since IS NOT NULL AND id IN ({_marks(people)})",
+                people,
+            )
+        )
+        return DeliveryContext(
+            meetings, pairs, participants, answers, timezones, languages, unreachable
+        )
 
     async def of_meeting(self, meeting_id: int) -> list[tuple[int, int, str]]:
         rows = await self._db.fetch_all(
