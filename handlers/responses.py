@@ -34,6 +34,7 @@ from dialogs.monitoring import monitoring_form_for
 from handlers import question_view
 from handlers.delivery import send_text
 from handlers.states import ResponseDialogue
+from handlers.unreachable import tell_curators_unreachable
 from storage.repositories.responses import Response
 
 log = logging.getLogger(__name__)
@@ -202,6 +203,8 @@ async def send_form(
         return False
     if step.question is None:
         return False
+    if await services.announcements.is_unreachable(chat_id):
+        return False  # blocked the bot: the form waits, opened, until they come back
     locale = await services.languages.resolve(chat_id, None)
     with translator.context(), translator.use_locale(locale):
         selected = initial_selection(step)
@@ -211,7 +214,8 @@ async def send_form(
         chat_id, lambda chat: send_text(bot, chat, text, reply_markup=markup)
     )
     if delivery.outcome is Outcome.UNREACHABLE:
-        await services.announcements.mark_unreachable(chat_id)
+        if await services.announcements.mark_unreachable(chat_id):
+            await tell_curators_unreachable(bot, translator, services, chat_id)
     elif delivery.outcome is Outcome.FAILED:
         log.warning("Form %s to chat %s failed: %s", form, chat_id, delivery.detail)
     return delivery.outcome is Outcome.DELIVERED

@@ -25,6 +25,7 @@ from storage.repositories.responses import Response, ResponseRepository
 from tests.cohort import mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness, Sent, running_harness
 from tests.joining import (
+    CURATOR,
     agree,
     confirm,
     fill_questionnaire,
@@ -448,6 +449,13 @@ async def test_a_blocked_chat_is_marked_unreachable(harness: Harness) -> None:
                            participant_id=pid, subject=SUBJECT, i18n=harness.app.i18n)  # fmt: skip
     assert sent is False
     assert not await harness.app.services.announcements.mark_unreachable(MASHA)  # already was
+    told = [s.text for s in harness.session.sent if s.chat_id == CURATOR]
+    assert sum("Маша Иванова: бот заблокирован" in text for text in told) == 1
+    # Known unreachable: the next form is not even tried (no request that earns a 403).
+    tried = len(harness.session.calls)
+    again = await send_form(harness.app.bot, harness.app.services, MASHA, form="final_mentee",
+                            participant_id=pid, subject="cycle:1", i18n=harness.app.i18n)  # fmt: skip
+    assert again is False and len(harness.session.calls) == tried
 
 
 async def test_typing_goes_to_the_form_asked_last(harness: Harness) -> None:
