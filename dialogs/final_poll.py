@@ -24,6 +24,22 @@ def _ten(key: str, label: str, text: str, low: str, high: str) -> Question:
     )
 
 
+# Asked of mentees and mentors alike, in the same words.
+_MOST_USEFUL = Question(
+    key="most_useful",
+    label=N_("Most useful"),
+    kind=QuestionKind.LONG_TEXT,
+    text=N_("What was the most useful for you?"),
+)
+_IMPROVE = Question(
+    key="improve",
+    label=N_("What to improve"),
+    kind=QuestionKind.LONG_TEXT,
+    text=N_("What should we improve in the programme?"),
+    hint=N_("You can skip this question."),
+    required=False,
+)
+
 FINAL_MENTEE = Questionnaire(
     key=FINAL_MENTEE_KEY,
     title=N_("The programme is over: your opinion"),
@@ -70,20 +86,8 @@ FINAL_MENTEE = Questionnaire(
             kind=QuestionKind.YES_NO,
             text=N_("Would you advise a friend to take part in the programme?"),
         ),
-        Question(
-            key="most_useful",
-            label=N_("Most useful"),
-            kind=QuestionKind.LONG_TEXT,
-            text=N_("What was the most useful for you?"),
-        ),
-        Question(
-            key="improve",
-            label=N_("What to improve"),
-            kind=QuestionKind.LONG_TEXT,
-            text=N_("What should we improve in the programme?"),
-            hint=N_("You can skip this question."),
-            required=False,
-        ),
+        _MOST_USEFUL,
+        _IMPROVE,
         Question(
             key="become_mentor",
             label=N_("Wants to become a mentor"),
@@ -130,12 +134,7 @@ FINAL_MENTOR = Questionnaire(
         ),
         # Every participant is asked what was most useful and (below) what to improve, in
         # the mentee's words, so one translation serves both polls.
-        Question(
-            key="most_useful",
-            label=N_("Most useful"),
-            kind=QuestionKind.LONG_TEXT,
-            text=N_("What was the most useful for you?"),
-        ),
+        _MOST_USEFUL,
         Question(
             key="hardest",
             label=N_("What was hardest"),
@@ -152,14 +151,7 @@ FINAL_MENTOR = Questionnaire(
             hint=N_("You can skip this question."),
             required=False,
         ),
-        Question(
-            key="improve",
-            label=N_("What to improve"),
-            kind=QuestionKind.LONG_TEXT,
-            text=N_("What should we improve in the programme?"),
-            hint=N_("You can skip this question."),
-            required=False,
-        ),
+        _IMPROVE,
         Question(
             key="continue",
             label=N_("Will continue as a mentor"),

@@ -445,15 +445,22 @@ async def test_an_incompatible_answer_puts_the_pair_on_the_list(harness: Harness
     assert "Маша Иванова" in listing[-1].text and "Стесняюсь" in listing[-1].text
 
 
-async def test_the_trial_meeting_held_sends_the_compatibility_form_to_both(
-    harness: Harness,
-) -> None:
+async def trial_held(harness: Harness, *, answered_by: int) -> tuple[dict[str, int], int]:
+    """An approved pair whose acquaintance meeting was held and whose trial meeting has just
+    been answered "held" by one side: the compatibility form is on its way to both."""
     ids, pair_id = await approved_pair(harness)
     await held_before(harness, pair_id, "acquaintance", first=datetime(2026, 3, 3, 6, tzinfo=UTC))
     meeting_id = await confirmed(harness, pair_id)
     at(harness, FOLLOWUP_DUE)
     await tick(harness)
-    await harness.press(MASHA, FollowupAnswer(meeting_id=meeting_id, answer="held").pack())
+    await harness.press(answered_by, FollowupAnswer(meeting_id=meeting_id, answer="held").pack())
+    return ids, pair_id
+
+
+async def test_the_trial_meeting_held_sends_the_compatibility_form_to_both(
+    harness: Harness,
+) -> None:
+    ids, _ = await trial_held(harness, answered_by=MASHA)
     rows = await harness.app.db.fetch_all(
         "SELECT form, participant_id FROM responses ORDER BY form, participant_id"
     )
@@ -483,12 +490,7 @@ async def answer_compatibility(
 async def test_a_no_from_either_side_after_the_trial_reaches_the_curator(
     harness: Harness,
 ) -> None:
-    _, pair_id = await approved_pair(harness)
-    await held_before(harness, pair_id, "acquaintance", first=datetime(2026, 3, 3, 6, tzinfo=UTC))
-    meeting_id = await confirmed(harness, pair_id)
-    at(harness, FOLLOWUP_DUE)
-    await tick(harness)
-    await harness.press(OLGA, FollowupAnswer(meeting_id=meeting_id, answer="held").pack())
+    _, pair_id = await trial_held(harness, answered_by=OLGA)
     mark = len(harness.session.sent)
 
     def alerts() -> list[str]:
@@ -515,12 +517,7 @@ async def test_a_no_from_either_side_after_the_trial_reaches_the_curator(
 async def test_when_both_are_not_comfortable_both_comments_reach_the_curator(
     harness: Harness,
 ) -> None:
-    _, pair_id = await approved_pair(harness)
-    await held_before(harness, pair_id, "acquaintance", first=datetime(2026, 3, 3, 6, tzinfo=UTC))
-    meeting_id = await confirmed(harness, pair_id)
-    at(harness, FOLLOWUP_DUE)
-    await tick(harness)
-    await harness.press(MASHA, FollowupAnswer(meeting_id=meeting_id, answer="held").pack())
+    await trial_held(harness, answered_by=MASHA)
     mark = len(harness.session.sent)
     await answer_compatibility(harness, OLGA, "no", "yes", "Не сошлись характерами")
     await answer_compatibility(harness, MASHA, "no", "no", "Мне неловко")
@@ -530,12 +527,7 @@ async def test_when_both_are_not_comfortable_both_comments_reach_the_curator(
 
 
 async def test_a_yes_from_both_after_the_trial_alerts_nobody(harness: Harness) -> None:
-    _, pair_id = await approved_pair(harness)
-    await held_before(harness, pair_id, "acquaintance", first=datetime(2026, 3, 3, 6, tzinfo=UTC))
-    meeting_id = await confirmed(harness, pair_id)
-    at(harness, FOLLOWUP_DUE)
-    await tick(harness)
-    await harness.press(OLGA, FollowupAnswer(meeting_id=meeting_id, answer="held").pack())
+    await trial_held(harness, answered_by=OLGA)
     mark = len(harness.session.sent)
     await answer_compatibility(harness, MASHA, "rather_yes", "yes", "Всё хорошо")
     await answer_compatibility(harness, OLGA, "yes", "yes", "Всё хорошо")
