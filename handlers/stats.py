@@ -10,6 +10,7 @@ administrator the sum over the organizations they cover, anyone else a friendly 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 
 from aiogram import Bot, F, Router
@@ -27,15 +28,19 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
+from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal, format_percent
 
 from bot.reports.chart import ChartBar, render_chart
 from bot.reports.indicators import (
     DENOMINATOR_TITLES,
+    OWN_FORMS,
     SHARE_KEYS,
     SHARE_TITLES,
+    FormFigures,
     Indicators,
     InputProblem,
+    Ratio,
     Share,
     StageCounts,
 )
@@ -45,6 +50,7 @@ from dialogs.forms import FORM_TITLES, FederalForm
 from dialogs.i18n import N_
 from handlers.filters import curator_router
 from handlers.states import IndicatorsDialogue
+from handlers.texts import split_message
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +78,27 @@ def refusal() -> str:
 # --- formatting -------------------------------------------------------------------------
 
 
+@functools.cache
+def _percent_pattern(locale: str) -> str:
+    # The locale's own pattern (Russian puts a no-break space before %), to a tenth of a percent
+    # so that 2 of 1,400 is not shown as 0.
+    try:
+        pattern = str(Locale.parse(locale).percent_formats[None].pattern)
+    except (UnknownLocaleError, ValueError, KeyError):
+        return "#,##0.#%"
+    if pattern.count("0") != 1 or "." in pattern or ";" in pattern:
+        return pattern
+    return pattern.replace("0", "0.#")
+
+
 def percent(value: float, locale: str) -> str:
-    return format_percent(value, "#,##0%", locale=locale)
+    """A share as a percent in the user's locale: ``66.7%``, ``66,7 %`` in Russian."""
+    return format_percent(value, _percent_pattern(locale), locale=locale)
+
+
+def number(value: int, locale: str) -> str:
+    """A count with the locale's grouping: 1,400 or 1 400 (a no-break space) in Russian."""
+    return format_decimal(value, locale=locale)
 
 
 def decimal(value: float, locale: str) -> str:
@@ -83,6 +108,8 @@ def decimal(value: float, locale: str) -> str:
 def form_title(code: str | None, own_titles: dict[str, str]) -> str:
     if code is None:
         return _("All forms")
+    if code == OWN_FORMS:
+        return _("Own forms of the organizations")
     if code in own_titles:
         return hd.quote(own_titles[code])
     try:
@@ -91,17 +118,17 @@ def form_title(code: str | None, own_titles: dict[str, str]) -> str:
         return _("Own form of an organization ({code})").format(code=hd.quote(code))
 
 
-def stage_line(counts: StageCounts) -> str:
+def stage_line(counts: StageCounts, locale: str) -> str:
     return _(
         "invited {invited}, consented {consented}, questionnaire done {done}, matched "
         "{matched}, in pairs now {pairs}, completed the cycle {completed}"
     ).format(
-        invited=counts.invited,
-        consented=counts.consented,
-        done=counts.questionnaire_done,
-        matched=counts.matched,
-        pairs=counts.in_pairs,
-        completed=counts.completed,
+        invited=number(counts.invited, locale),
+        consented=number(counts.consented, locale),
+        done=number(counts.questionnaire_done, locale),
+        matched=number(counts.matched, locale),
+        pairs=number(counts.in_pairs, locale),
+        completed=number(counts.completed, locale),
     )
 
 
@@ -113,8 +140,8 @@ def share_line(share: Share, locale: str) -> str:
         return _("• {title}: <b>{share}</b> ({count} of {total}), target {target}").format(
             title=title,
             share=percent(value, locale),
-            count=share.count,
-            total=share.total,
+            count=number(share.count, locale),
+            total=number(share.total, locale),
             target=target,
         )
     if share.key.startswith("satisfied_"):
@@ -123,35 +150,71 @@ def share_line(share: Share, locale: str) -> str:
         )
     if share.total == 0:
         return _("• {title}: {count}; the number to compare with is 0, target {target}").format(
-            title=title, count=share.count, target=target
+            title=title, count=number(share.count, locale), target=target
         )
     return _(
         "• {title}: {count}; enter the number to compare with in /indicators, target {target}"
-    ).format(title=title, count=share.count, target=target)
+    ).format(title=title, count=number(share.count, locale), target=target)
 
 
-def stats_text(
-    indicators: Indicators, heading: str, own_titles: dict[str, str], locale: str
-) -> str:
+def ratio_text(ratio: Ratio, locale: str) -> str:
+    value = ratio.share
+    if value is None:
+        return _("no answers yet")
+    return _("{count} of {total} ({share})").format(
+        count=number(ratio.count, locale),
+        total=number(ratio.total, locale),
+        share=percent(value, locale),
+    )
+
+
+def form_block(
+    code: str, counts: StageCounts, figures: FormFigures, own_titles: dict[str, str], locale: str
+) -> list[str]:
+    """One form, compactly: people by stage, meetings and feedback, satisfaction."""
+    lines = [
+        f"<b>{form_title(code, own_titles)}</b>",
+        _("People: {line}").format(line=stage_line(counts, locale)),
+    ]
+    if figures.empty:
+        lines.append(_("No meetings or final poll answers yet."))
+        return lines
+    lines.append(
+        _(
+            "Meetings held: {held} of {planned} planned; feedback forms: {answered} of {expected}"
+        ).format(
+            held=number(figures.meetings_held, locale),
+            planned=number(figures.meetings_planned, locale),
+            answered=number(figures.feedback_answered, locale),
+            expected=number(figures.feedback_expected, locale),
+        )
+    )
+    lines.append(
+        _("Satisfied mentees: {value}").format(value=ratio_text(figures.satisfied_mentees, locale))
+    )
+    lines.append(
+        _("Satisfied mentors: {value}").format(value=ratio_text(figures.satisfied_mentors, locale))
+    )
+    return lines
+
+
+def totals_block(indicators: Indicators, heading: str, locale: str) -> list[str]:
     lines = [heading, "", _("<b>People by stage</b>")]
-    lines.append(_("All forms: {line}").format(line=stage_line(indicators.stages[None])))
-    for code, counts in indicators.stages.items():
-        if code is not None and counts.invited:
-            lines.append(
-                _("{form}: {line}").format(
-                    form=form_title(code, own_titles), line=stage_line(counts)
-                )
-            )
+    lines.append(_("All forms: {line}").format(line=stage_line(indicators.stages[None], locale)))
     lines += ["", _("<b>Meetings and feedback</b>")]
     lines.append(
         _("Meetings held: {held} of {planned} planned (confirmed ones whose time has come)").format(
-            held=indicators.meetings_held, planned=indicators.meetings_planned
+            held=number(indicators.meetings_held, locale),
+            planned=number(indicators.meetings_planned, locale),
         )
     )
     lines.append(
         _(
             "Feedback forms after meetings: {answered} of {expected} expected (2 per meeting)"
-        ).format(answered=indicators.feedback_answered, expected=indicators.feedback_expected)
+        ).format(
+            answered=number(indicators.feedback_answered, locale),
+            expected=number(indicators.feedback_expected, locale),
+        )
     )
     lines += ["", _("<b>Indicators</b>")]
     lines += [share_line(share, locale) for share in indicators.shares]
@@ -178,7 +241,70 @@ def stats_text(
                     "Organizations that have not entered all numbers to compare with: {count}"
                 ).format(count=count)
             )
-    return "\n".join(lines)
+    return lines
+
+
+_FEDERAL_ORDER = {form.value: index for index, form in enumerate(FederalForm)}
+
+
+def form_order(code: str) -> tuple[int, int, str]:
+    """The federal forms in the order of the documents, then the own ones by number."""
+    if code in _FEDERAL_ORDER:
+        return (0, _FEDERAL_ORDER[code], "")
+    suffix = code.removeprefix("own_")
+    if suffix.isdigit():
+        return (1, int(suffix), "")
+    return (2, 0, code)
+
+
+def stats_blocks(
+    indicators: Indicators, heading: str, own_titles: dict[str, str], locale: str
+) -> list[list[str]]:
+    """The totals, then a block per form that has anyone in it."""
+    blocks = [totals_block(indicators, heading, locale)]
+    empty = StageCounts(0, 0, 0, 0, 0, 0)
+    forms = [
+        form_block(code, indicators.stages.get(code, empty), figures, own_titles, locale)
+        for code, figures in sorted(indicators.forms.items(), key=lambda item: form_order(item[0]))
+        if indicators.stages.get(code, empty).invited or not figures.empty
+    ]
+    if forms:
+        # The section's heading stays in one message with the first form.
+        forms[0] = [
+            _("<b>By form of mentoring</b>"),
+            _(
+                "People count in the form they chose; meetings, feedback and final polls in "
+                "the form of their pair. Satisfied means 7 or more out of 10."
+            ),
+            "",
+            *forms[0],
+        ]
+        blocks += forms
+    return blocks
+
+
+def pack(blocks: list[list[str]], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Blocks separated by an empty line, as few messages as Telegram's limit allows; a block
+    is split only when it alone is too long."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        for part in split_message("\n".join(block), limit):
+            candidate = f"{current}\n\n{part}" if current else part
+            if current and len(candidate) > limit:
+                messages.append(current)
+                current = part
+            else:
+                current = candidate
+    if current.strip():
+        messages.append(current)
+    return messages
+
+
+def stats_messages(
+    indicators: Indicators, heading: str, own_titles: dict[str, str], locale: str
+) -> list[str]:
+    return pack(stats_blocks(indicators, heading, own_titles, locale))
 
 
 def chart_bars(indicators: Indicators, locale: str) -> list[ChartBar]:
@@ -189,8 +315,9 @@ def chart_bars(indicators: Indicators, locale: str) -> list[ChartBar]:
         elif share.total == 0:
             note = _("no data")
         else:
-            note = f"{share.count} / {share.total}"
-        bars.append(ChartBar(_(share.title), share.share, share.target, note))
+            note = f"{number(share.count, locale)} / {number(share.total, locale)}"
+        shown = percent(share.share, locale) if share.share is not None else None
+        bars.append(ChartBar(_(share.title), share.share, share.target, note, shown))
     return bars
 
 
@@ -224,9 +351,12 @@ async def send_indicators(
     markup: InlineKeyboardMarkup | None,
 ) -> None:
     titles = await own_form_titles(services, indicators.organization_ids)
-    await bot.send_message(
-        chat_id, stats_text(indicators, heading, titles, locale), reply_markup=markup
-    )
+    messages = stats_messages(indicators, heading, titles, locale)
+    for number, text in enumerate(messages, start=1):
+        # The buttons go under the last part, where the reader ends up.
+        await bot.send_message(
+            chat_id, text, reply_markup=markup if number == len(messages) else None
+        )
     png = await chart_png(indicators, chart_title, locale)
     await bot.send_photo(
         chat_id,
@@ -317,20 +447,6 @@ def monitoring_lines(
     return lines
 
 
-def chunks(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    messages: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + 1 + len(line) > limit:
-            messages.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current.strip():
-        messages.append(current)
-    return messages
-
-
 async def send_monitoring(
     bot: Bot, chat_id: int, services: Services, organization_id: int, locale: str
 ) -> None:
@@ -345,7 +461,7 @@ async def send_monitoring(
         )
         return
     titles = await own_form_titles(services, (organization_id,))
-    for text in chunks(monitoring_lines(rows, titles, locale)):
+    for text in split_message("\n".join(monitoring_lines(rows, titles, locale)), MESSAGE_LIMIT):
         await bot.send_message(chat_id, text)
 
 

@@ -430,6 +430,10 @@ async def test_monitoring_and_indicators_sheets(harness: Harness) -> None:
     # Seven people finished the questionnaire; Pavel, Petya and Vika are in active pairs,
     # Olga and Masha completed theirs.
     assert (stage.questionnaire_done, stage.in_pairs, stage.completed) == (7, 3, 2)
+    # Counts print as counts: the percent format of the share columns is for shares only.
+    sheet = book["Indicators"]
+    assert sheet.cell(stages + 2, 4).number_format == "General"  # 7 people, not "700%"
+    assert sheet.cell(2, 4).number_format == "0%" or shares[0][3] is None
     held = next(row for row in indicators if row[0] == "Meetings held / planned")
     assert held[1] == expected.meetings_held == 4
 

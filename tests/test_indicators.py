@@ -19,8 +19,12 @@ from bot.clock import to_db
 from bot.reports.chart import ChartBar, render_chart
 from bot.reports.indicators import (
     DEFAULT_TARGETS,
+    NO_FIGURES,
+    OWN_FORMS,
+    FormFigures,
     IndicatorService,
     InputProblem,
+    Ratio,
     StageCounts,
     parse_count,
     parse_percent,
@@ -343,6 +347,80 @@ async def test_meetings_feedback_and_satisfaction(db: Database) -> None:
     assert (mentors.count, mentors.total) == (1, 2)
     assert mentees.share == pytest.approx(2 / 3)
     assert mentees.target == DEFAULT_TARGETS["satisfied_mentees"] == 0.85
+
+
+async def test_meetings_feedback_and_satisfaction_per_form(db: Database) -> None:
+    _, ids = await build(db)
+    result = await service(db).for_organization(ids["a"])
+    # By the form of the pair. Student – pupil is the pair m1-e1: held h1 and h2, planned adds
+    # the missed one and the confirmed one of 10 March; feedback m1+e1 on h1, e1 on h2 (m1's
+    # form of h2 is unfinished); polls e1 9 (satisfied) and m1 10 (satisfied).
+    assert result.forms["student_pupil"] == FormFigures(2, 4, 3, Ratio(1, 1), Ratio(1, 1))
+    # Employer – pupil is m2-e3 (h3 held, m2's form), m3-e6 (ended early; e6 skipped the
+    # rating) and m3-e9: mentees e3 7 (satisfied) and e9 6 (not); mentor m2 3 (not).
+    assert result.forms["employer_pupil"] == FormFigures(1, 1, 1, Ratio(1, 2), Ratio(0, 1))
+    # Teacher – teacher is m1-e2: a meeting still ahead and a proposed one; e2's poll is
+    # unfinished; m1 leads pairs of two forms and counts in both.
+    assert result.forms["teacher_teacher"] == FormFigures(0, 0, 0, Ratio(0, 0), Ratio(1, 1))
+    assert result.forms["pupil_pupil"] == NO_FIGURES and NO_FIGURES.empty
+    assert result.form("own_9") == NO_FIGURES
+    assert list(result.forms) == sorted(FORMS)
+    # Meetings add up to the totals; people counted in two forms make the polls add up to more.
+    employer = result.forms["employer_pupil"]
+    assert (employer.feedback_expected, employer.satisfied_mentees.share) == (2, 0.5)
+    assert sum(f.meetings_held for f in result.forms.values()) == result.meetings_held == 3
+    assert sum(f.meetings_planned for f in result.forms.values()) == result.meetings_planned
+    assert sum(f.feedback_answered for f in result.forms.values()) == result.feedback_answered
+    assert sum(f.satisfied_mentors.total for f in result.forms.values()) == 3  # m1 twice
+    assert result.share("satisfied_mentors").total == 2
+
+
+async def test_per_form_figures_of_a_summary_fold_the_own_forms(db: Database) -> None:
+    s, ids = await build(db)
+    b = ids["b"]
+    cur_b = int(await db.fetch_value("SELECT id FROM cycles WHERE organization_id = ?", (b,)))
+    for org in (ids["a"], b):
+        await s.sql(
+            "INSERT INTO organization_forms (organization_id, code, title) VALUES (?, 'own_1', ?)",
+            (org, f"Своя форма {org}"),
+        )
+    # B: the pair g1-f1 (teacher – teacher) met once, both gave feedback, both rated 8 and 7.
+    pair_b = int(await db.fetch_value("SELECT id FROM pairs WHERE organization_id = ?", (b,)))
+    held = await s.meeting(pair_b, "held", "2026-02-10T10:00:00+00:00", "g1")
+    for who in ("g1", "f1"):
+        await s.response("meeting_feedback", who, f"meeting:{held}", {}, meeting=held)
+    await s.response("final_mentee", "f1", f"cycle:{cur_b}", {"satisfaction": 8})
+    await s.response("final_mentor", "g1", f"cycle:{cur_b}", {"satisfaction": 7})
+    # An own form in each organization, the same mentor k1 of B in two pairs of it.
+    await s.person("k1", b, cur_b, "mentor", answers={"form": choice("own_1")})
+    for mentee, rating in (("k2", 10), ("k3", 2)):
+        await s.person(mentee, b, cur_b, "mentee", answers={"form": choice("own_1")})
+        pair = await s.pair(b, cur_b, "k1", mentee, "own_1")
+        await s.meeting(pair, "missed", "2026-03-01T10:00:00+00:00", "k1")
+        await s.response("final_mentee", mentee, f"cycle:{cur_b}", {"satisfaction": rating})
+    await s.response("final_mentor", "k1", f"cycle:{cur_b}", {"satisfaction": 9})
+    await s.person("j1", ids["a"], ids["cur"], "mentor", answers={"form": choice("own_1")})
+    await s.pair(ids["a"], ids["cur"], "j1", "e8", "own_1")
+    await s.response("final_mentor", "j1", f"cycle:{ids['cur']}", {"satisfaction": 7})
+
+    only_b = await service(db).for_organization(b)
+    assert only_b.forms["own_1"] == FormFigures(0, 2, 0, Ratio(1, 2), Ratio(1, 1))
+    assert only_b.stages["own_1"] == StageCounts(3, 3, 3, 3, 3, 0)  # k1 k2 k3
+    assert OWN_FORMS not in only_b.forms
+
+    summary = await service(db).for_organizations([ids["a"], b])
+    # Teacher – teacher: A's m1-e2 (no meetings, m1 satisfied) and B's g1-f1.
+    assert summary.forms["teacher_teacher"] == FormFigures(1, 1, 2, Ratio(1, 1), Ratio(2, 2))
+    assert summary.forms["student_pupil"] == FormFigures(2, 4, 3, Ratio(1, 1), Ratio(1, 1))
+    # own_1 of A and own_1 of B are different forms: shown together, k1 counted once.
+    assert "own_1" not in summary.forms and "own_1" not in summary.stages
+    assert summary.forms[OWN_FORMS] == FormFigures(0, 2, 0, Ratio(1, 2), Ratio(2, 2))
+    assert summary.stages[OWN_FORMS] == StageCounts(4, 4, 4, 4, 4, 0)  # and j1 of A
+    assert (summary.meetings_held, summary.meetings_planned) == (4, 8)
+    assert (summary.feedback_answered, summary.feedback_expected) == (6, 8)
+    mentees, mentors = summary.share("satisfied_mentees"), summary.share("satisfied_mentors")
+    assert (mentees.count, mentees.total) == (4, 6)  # e1 e3 f1 k2 of e1 e3 e9 f1 k2 k3
+    assert (mentors.count, mentors.total) == (4, 5)  # m1 g1 k1 j1 of m1 m2 g1 k1 j1
 
 
 async def test_involvement_shares_against_denominators(db: Database) -> None:

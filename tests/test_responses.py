@@ -453,8 +453,10 @@ async def test_a_blocked_chat_is_marked_unreachable(harness: Harness) -> None:
     assert sum("Маша Иванова: бот заблокирован" in text for text in told) == 1
     # Known unreachable: the next form is not even tried (no request that earns a 403).
     tried = len(harness.session.calls)
-    again = await send_form(harness.app.bot, harness.app.services, MASHA, form="final_mentee",
-                            participant_id=pid, subject="cycle:1", i18n=harness.app.i18n)  # fmt: skip
+    again = await send_form(
+        harness.app.bot, harness.app.services, MASHA, form="final_mentee",
+        participant_id=pid, subject="cycle:1", i18n=harness.app.i18n,
+    )  # fmt: skip
     assert again is False and len(harness.session.calls) == tried
 
 

@@ -10,9 +10,10 @@ import sqlite3
 import struct
 from pathlib import Path
 
-from handlers.stats import IndicatorEdit, StatsView
+from handlers.stats import IndicatorEdit, StatsView, pack, percent
+from handlers.stats import number as count_text
 from tests.inprocess import Harness, Sent
-from tests.test_indicators import COORDINATOR, CURATOR_A, CURATOR_B, build
+from tests.test_indicators import COORDINATOR, CURATOR_A, CURATOR_B, build, choice
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -25,6 +26,14 @@ def texts(sent: list[Sent]) -> str:
     return "\n".join(s.text for s in sent if s.method == "sendMessage")
 
 
+def block(text: str, title: str) -> str:
+    """The per-form block that starts with the form's title (up to the next empty line)."""
+    text = "\n" + text
+    start = text.index("\n" + title + "\n") + 1
+    end = text.find("\n\n", start)
+    return text[start:] if end == -1 else text[start:end]
+
+
 async def test_the_curator_gets_the_figures_and_a_chart(harness: Harness) -> None:
     await build(harness.app.db)
     sent = await harness.send(CURATOR_A, "/stats", language_code="en")
@@ -34,12 +43,42 @@ async def test_the_curator_gets_the_figures_and_a_chart(harness: Harness) -> Non
         "All forms: invited 12, consented 10, questionnaire done 9, matched 9, in pairs now 2, "
         "completed the cycle 6" in text
     )
-    assert "Student – pupil: invited 4" in text
     assert "Meetings held: 3 of 5 planned" in text
     assert "Feedback forms after meetings: 4 of 6 expected" in text
     assert "Satisfied mentees: <b>" not in text  # the HTML was rendered
-    assert "Satisfied mentees: 67% (2 of 3), target 85%" in text
+    assert "Satisfied mentees: 66.7% (2 of 3), target 85%" in text
     assert "Satisfied means 7 or more out of 10" in text
+    # Then a block per form that has anyone, in the order of the documents (counted by hand
+    # in tests/test_indicators.py).
+    forms = text.index("By form of mentoring")
+    assert forms > text.index("Satisfied mentees: 66.7%")
+    assert "final polls in the form of their pair. Satisfied means 7 or more out of 10." in text
+    assert block(text, "Teacher – teacher").split("\n") == [
+        "Teacher – teacher",
+        "People: invited 1, consented 1, questionnaire done 1, matched 1, in pairs now 1, "
+        "completed the cycle 0",
+        "Meetings held: 0 of 0 planned; feedback forms: 0 of 0",
+        "Satisfied mentees: no answers yet",
+        "Satisfied mentors: 1 of 1 (100%)",
+    ]
+    assert block(text, "Student – pupil").split("\n") == [
+        "Student – pupil",
+        "People: invited 4, consented 4, questionnaire done 4, matched 4, in pairs now 1, "
+        "completed the cycle 2",
+        "Meetings held: 2 of 4 planned; feedback forms: 3 of 4",
+        "Satisfied mentees: 1 of 1 (100%)",
+        "Satisfied mentors: 1 of 1 (100%)",
+    ]
+    assert block(text, "Employer – pupil").split("\n")[2:] == [
+        "Meetings held: 1 of 1 planned; feedback forms: 1 of 2",
+        "Satisfied mentees: 1 of 2 (50%)",
+        "Satisfied mentors: 0 of 1 (0%)",
+    ]
+    order = [text.index(f"\n{title}\n") for title in
+             ("Teacher – teacher", "Student – pupil", "Employer – pupil")]  # fmt: skip
+    assert forms < order[0] < order[1] < order[2]
+    # Forms nobody has chosen and no pair has are left out.
+    assert "Pupil – pupil" not in text and "Employer – student" not in text
     # Not entered yet: the count is shown and the curator is sent to /indicators.
     assert "Children aged 10–19 who took part as mentees: 2; enter the number" in text
     [chart] = photos(sent)
@@ -47,8 +86,72 @@ async def test_the_curator_gets_the_figures_and_a_chart(harness: Harness) -> Non
     width, height = struct.unpack(">II", chart.file[16:24])
     assert width > 600 and height > 200
     assert chart.filename == "indicators.png"
-    buttons = [text for text, _ in sent[0].buttons]
-    assert buttons == ["Monitoring: before and after"]
+    messages = [s for s in sent if s.method == "sendMessage"]
+    assert all(len(m.text) <= 4096 for m in messages)
+    # The buttons are under the last part of the text.
+    assert [text for text, _ in messages[-1].buttons] == ["Monitoring: before and after"]
+    assert all(m.buttons == [] for m in messages[:-1])
+
+
+async def test_the_per_form_block_in_russian(harness: Harness) -> None:
+    _, ids = await build(harness.app.db)
+    await harness.app.services.indicators.set_denominator(
+        ids["a"], "pupils_10_19", "1400", CURATOR_A
+    )
+    sent = await harness.send(CURATOR_A, "/stats", language_code="ru")
+    text = texts(sent)
+    # Numbers the Russian way: a decimal comma, a no-break space before the percent sign and
+    # between the thousands.
+    assert "Удовлетворённые наставляемые: 66,7\u00a0% (2 из 3), цель 85\u00a0%" in text
+    assert "наставляемых: 0,1\u00a0% (2 из 1\u00a0400), цель 70\u00a0%" in text
+    assert "Удовлетворённые наставники: 50\u00a0% (1 из 2)" in text
+    employer = block(text, "Работодатель – ученик")
+    assert text.index("Работодатель – ученик") > text.index("Удовлетворённые наставляемые")
+    lines = employer.split("\n")
+    assert len(lines) == 5
+    assert (
+        "приглашено 4, дали согласие 4, заполнили анкету 4, подобрана пара 4, сейчас в парах 0, "
+        "завершили цикл 4" in lines[1]
+    )
+    assert "1" in lines[2] and "2" in lines[2]
+    assert lines[3].endswith("(50\u00a0%)") and lines[4].endswith("(0\u00a0%)")
+    student = block(text, "Студент – ученик").split("\n")
+    assert student[3].endswith("1 (100\u00a0%)") and student[4].endswith("1 (100\u00a0%)")
+    assert "Учитель – учитель" in text and "Ученик – ученик" not in text
+
+
+async def test_many_forms_are_split_into_several_messages(harness: Harness) -> None:
+    scenario, ids = await build(harness.app.db)
+    a, cur = ids["a"], ids["cur"]
+    for number in range(1, 7):
+        code = f"own_{number}"
+        title = f"Собственная форма № {number}: " + "наставничество в проектной работе " * 2
+        await scenario.sql(
+            "INSERT INTO organization_forms (organization_id, code, title) VALUES (?, ?, ?)",
+            (a, code, title.strip()[:100]),
+        )
+        await scenario.person(f"o{number}", a, cur, "mentor", answers={"form": choice(code)})
+        await scenario.person(f"p{number}", a, cur, "mentee", answers={"form": choice(code)})
+        pair = await scenario.pair(a, cur, f"o{number}", f"p{number}", code)
+        await scenario.meeting(pair, "held", "2026-02-01T10:00:00+00:00", f"o{number}")
+        await scenario.response("final_mentee", f"p{number}", f"cycle:{cur}", {"satisfaction": 8})
+    for language in ("ru", "en"):
+        sent = await harness.send(CURATOR_A, "/stats", language_code=language)
+        messages = [s for s in sent if s.method == "sendMessage"]
+        assert len(messages) >= 2
+        assert all(len(m.text) <= 4096 for m in messages)
+        assert [b for m in messages[:-1] for b in m.buttons] == []
+        assert len(messages[-1].buttons) == 1
+        text = texts(sent)
+        for number in range(1, 7):
+            title = f"Собственная форма № {number}: наставничество"
+            assert text.count(title) == 1
+            # A form's block is never cut between two messages.
+            [holder] = [m for m in messages if title in m.text]
+            assert block(holder.text, next(
+                line for line in holder.text.split("\n") if line.startswith(title)
+            )).count("\n") == 4  # fmt: skip
+        assert len(photos(sent)) == 1
 
 
 async def test_others_get_a_refusal_and_no_data(harness: Harness) -> None:
@@ -86,6 +189,12 @@ async def test_a_coordinator_sees_the_sum_of_the_organizations_covered(harness: 
     assert "Organizations: 2" in both
     assert "All forms: invited 14, consented 12, questionnaire done 11" in both
     assert "Meetings held: 3 of 5 planned" in both
+    # The summary has the per-form figures too: teacher – teacher of A and of B together.
+    assert block(both, "Teacher – teacher").split("\n")[1:3] == [
+        "People: invited 3, consented 3, questionnaire done 3, matched 3, in pairs now 1, "
+        "completed the cycle 2",
+        "Meetings held: 0 of 0 planned; feedback forms: 0 of 0",
+    ]
     assert len(photos(sent)) == 1
     # A coordinator is no curator: the monitoring of one organization is not for them.
     await harness.press(COORDINATOR, StatsView(view="monitoring").pack(), language_code="en")
@@ -144,7 +253,7 @@ async def test_the_curator_enters_denominators_and_targets(harness: Harness) -> 
     mentees = indicators.share("mentees_10_19")
     assert (mentees.count, mentees.total, mentees.target) == (2, 1400, 0.55)
     stats = texts(await harness.send(CURATOR_A, "/stats", language_code="en"))
-    assert "Children aged 10–19 who took part as mentees: 0% (2 of 1400), target 55%" in stats
+    assert "Children aged 10–19 who took part as mentees: 0.1% (2 of 1,400), target 55%" in stats
 
     # A forged field, a pupil and another organization's numbers stay untouched.
     await harness.press(CURATOR_A, IndicatorEdit(field="bogus").pack(), language_code="en")
@@ -190,3 +299,25 @@ async def test_coordinators_from_the_command_line(tmp_path: Path) -> None:
         "coordinator", "remove", "--telegram-id", "601", "--org", "1", cwd=tmp_path, **env
     )
     assert code == 0 and "no longer covers" in out
+
+
+def test_numbers_in_the_locale_and_blocks_packed_into_messages() -> None:
+    assert (percent(2 / 3, "ru"), percent(2 / 3, "en")) == ("66,7\u00a0%", "66.7%")
+    assert (percent(0.85, "ru"), percent(0.725, "en"), percent(0.0, "en")) == (
+        "85\u00a0%", "72.5%", "0%",
+    )  # fmt: skip
+    assert (count_text(1400, "ru"), count_text(1400, "en"), count_text(12, "ru")) == (
+        "1\u00a0400",
+        "1,400",
+        "12",
+    )
+    blocks = [["a" * 30, "b" * 30], ["c" * 50], ["d" * 20, "e" * 20], ["f" * 10]]
+    # 61 + 2 + 50 > 100: the second block starts a message; 50 + 2 + 41 = 93 takes the third;
+    # 93 + 2 + 10 > 100: the fourth starts another.
+    assert pack(blocks, limit=100) == [
+        "a" * 30 + "\n" + "b" * 30,
+        "c" * 50 + "\n\n" + "d" * 20 + "\n" + "e" * 20,
+        "f" * 10,
+    ]
+    # A block longer than a message is split between its lines.
+    assert pack([["x" * 60, "y" * 60]], limit=100) == ["x" * 60, "y" * 60]

@@ -18,6 +18,7 @@ class ChartBar:
     share: float | None  # 0..1; None when it cannot be computed (no denominator)
     target: float  # 0..1
     note: str  # the counts behind it, e.g. "42 / 60" or "no data"
+    shown: str | None = None  # the share as the reader writes it ("66,7 %"); else "67%"
 
 
 def render_chart(
@@ -45,7 +46,7 @@ def render_chart(
     for position, bar, value in zip(positions, bars, values, strict=True):
         axes.plot([100 * bar.target] * 2, [position - 0.38, position + 0.38], color="#c0392b",
                   linewidth=2.5)  # fmt: skip
-        shown = "—" if bar.share is None else f"{value:.0f}%"
+        shown = "—" if bar.share is None else (bar.shown or f"{value:.0f}%")
         axes.text(min(value, 100) + 1.5, position, f"{shown}  ({bar.note})", va="center",
                   fontsize=9)  # fmt: skip
     axes.set_yticks(positions, [_wrap(bar.label) for bar in bars], fontsize=9)

@@ -629,6 +629,8 @@ class _Styles:
                     out.append(value)
                 else:
                     out.append(self._cell(value, self._wrap))
+            elif kind is ColumnKind.PERCENT and not isinstance(value, float):
+                out.append(value)  # a count below a share's header (the stage table) stays one
             elif kind in self._formats and isinstance(value, date | int | float):
                 serial = excel_serial(value) if isinstance(value, date) else value
                 out.append(self._cell(serial, self._formats[kind]))

@@ -9,6 +9,12 @@ How people are counted (the documents leave it to the organization; this is our 
   now; *completed* — in a pair that went through the whole cycle (``pairs.completed``). A
   person's form is the one they chose in the questionnaire; people who have not chosen yet
   count only in the row of all forms.
+* Meetings, feedback and satisfaction per form go by the form of the pair: a meeting belongs to
+  its pair's form, and a final poll to the forms of the person's pairs in the current cycle (a
+  mentor with pairs of two forms counts in both, so the forms may add up to more than all
+  forms together, where everyone counts once). In a summary over several organizations their
+  own forms (``own_1``, ``own_2``... mean different things in each) are shown together as
+  :data:`OWN_FORMS`.
 * Involvement counts people of completed pairs only (a person counts once however many pairs):
   a mentee is *aged 10-19* by the birth date of the questionnaire (or the one given when
   joining), in full years on the day they joined; a mentor is *aged 15-19* the same way — adult
@@ -38,7 +44,13 @@ from storage.repositories.denominators import (
     DenominatorRow,
 )
 from storage.repositories.organizations import OrganizationRepository
-from storage.repositories.reports import CoordinatorRepository, ReportRepository
+from storage.repositories.reports import OWN_FORMS as OWN_FORMS  # shown by the handlers
+from storage.repositories.reports import (
+    CoordinatorRepository,
+    MeetingTotals,
+    PollTotals,
+    ReportRepository,
+)
 from storage.repositories.reports import StageCounts as StageCounts  # shown by the handlers
 
 SHARE_KEYS = (
@@ -103,6 +115,45 @@ class Share:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """A share with the counts behind it."""
+
+    count: int
+    total: int
+
+    @property
+    def share(self) -> float | None:
+        return self.count / self.total if self.total > 0 else None
+
+
+@dataclass(frozen=True)
+class FormFigures:
+    """Meetings, feedback and satisfaction of the pairs of one form (see the module's notes)."""
+
+    meetings_held: int
+    meetings_planned: int
+    feedback_answered: int
+    satisfied_mentees: Ratio  # satisfied of those who rated the final poll
+    satisfied_mentors: Ratio
+
+    @property
+    def feedback_expected(self) -> int:
+        return 2 * self.meetings_held  # one form from each side of every held meeting
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.meetings_planned
+            or self.meetings_held
+            or self.satisfied_mentees.total
+            or self.satisfied_mentors.total
+        )
+
+
+NO_FIGURES = FormFigures(0, 0, 0, Ratio(0, 0), Ratio(0, 0))
+
+
+@dataclass(frozen=True)
 class Indicators:
     organization_ids: tuple[int, ...]
     stages: dict[str | None, StageCounts]  # per form code; None = all forms
@@ -116,6 +167,12 @@ class Indicators:
     denominator_year: int | None = None
     # organizations whose denominators are missing (their shares' totals are then None).
     missing_denominators: tuple[int, ...] = field(default_factory=tuple)
+    # meetings, feedback and satisfaction per form code, for every form in ``stages`` and
+    # every form with figures, in code order.
+    forms: dict[str, FormFigures] = field(default_factory=dict)
+
+    def form(self, code: str) -> FormFigures:
+        return self.forms.get(code, NO_FIGURES)
 
     def share(self, key: str) -> Share:
         return next(s for s in self.shares if s.key == key)
@@ -182,6 +239,10 @@ def workplace_key(text: str) -> str:
     return " ".join(_WORKPLACE_NOISE.sub(" ", text).casefold().split())
 
 
+def _form_key(code: str, fold_own: bool) -> str:
+    return OWN_FORMS if fold_own and code.startswith("own_") else code
+
+
 def _sum_stages(rows: Sequence[StageCounts]) -> StageCounts:
     return StageCounts(
         sum(r.invited for r in rows),
@@ -191,6 +252,18 @@ def _sum_stages(rows: Sequence[StageCounts]) -> StageCounts:
         sum(r.in_pairs for r in rows),
         sum(r.completed for r in rows),
     )
+
+
+def _sum_meetings(rows: Sequence[MeetingTotals]) -> MeetingTotals:
+    return MeetingTotals(
+        sum(r.held for r in rows),
+        sum(r.planned for r in rows),
+        sum(r.feedback_answered for r in rows),
+    )
+
+
+def _ratio(poll: PollTotals | None) -> Ratio:
+    return Ratio(poll.satisfied, poll.answered) if poll is not None else Ratio(0, 0)
 
 
 class IndicatorService:
@@ -243,21 +316,40 @@ class IndicatorService:
 
     async def for_organizations(self, organization_ids: Sequence[int]) -> Indicators:
         ids = tuple(sorted(set(organization_ids)))
+        fold = len(ids) > 1
         now = self._clock.now()
         stage_rows = await self._reports.stages(ids)
         per_form: dict[str | None, list[StageCounts]] = {}
         for row in stage_rows:
-            per_form.setdefault(row.form, []).append(row.counts)
+            key = None if row.form is None else _form_key(row.form, fold)
+            per_form.setdefault(key, []).append(row.counts)
         stages: dict[str | None, StageCounts] = {None: _sum_stages(
             [c for rows in per_form.values() for c in rows]
         )}  # fmt: skip
         empty = StageCounts(0, 0, 0, 0, 0, 0)
         named = {form for form in per_form if form is not None}
-        for form in sorted(named | set(await self._reports.enabled_forms(ids))):
+        enabled = {_form_key(code, fold) for code in await self._reports.enabled_forms(ids)}
+        for form in sorted(named | enabled):
             stages[form] = _sum_stages(per_form[form]) if form in per_form else empty
 
-        meetings = await self._reports.meetings(ids, now)
-        polls = await self._reports.polls(ids, SATISFIED_FROM)
+        meeting_rows: dict[str, list[MeetingTotals]] = {}
+        for code, held in (await self._reports.meetings(ids, now)).items():
+            meeting_rows.setdefault(_form_key(code, fold), []).append(held)
+        meetings = {code: _sum_meetings(rows) for code, rows in meeting_rows.items()}
+        total_meetings = _sum_meetings(list(meetings.values()))
+        polls = await self._reports.polls(ids, SATISFIED_FROM, fold_own=fold)
+        forms: dict[str, FormFigures] = {}
+        for code in sorted(named | enabled | set(meetings) | {c for c in polls if c}):
+            met = meetings.get(code, MeetingTotals(0, 0, 0))
+            answered = polls.get(code, {})
+            forms[code] = FormFigures(
+                met.held,
+                met.planned,
+                met.feedback_answered,
+                _ratio(answered.get("mentee")),
+                _ratio(answered.get("mentor")),
+            )
+        totals = polls[None]
         involvement = await self._reports.involvement(ids)
         enterprises = len({(org, workplace_key(w)) for org, w in involvement.employers
                            if workplace_key(w)})  # fmt: skip
@@ -279,19 +371,20 @@ class IndicatorService:
                 total = self._total(denominators, ids, SHARE_DENOMINATORS[key])
                 shares.append(Share(key, SHARE_TITLES[key], involved[key], total, target))
             else:
-                poll = polls["mentee" if key == "satisfied_mentees" else "mentor"]
+                poll = totals["mentee" if key == "satisfied_mentees" else "mentor"]
                 shares.append(Share(key, SHARE_TITLES[key], poll.satisfied, poll.answered, target))
         years = {row.school_year for row in denominators.values()}
         return Indicators(
             organization_ids=ids,
             stages=stages,
-            meetings_held=meetings.held,
-            meetings_planned=meetings.planned,
-            feedback_answered=meetings.feedback_answered,
-            feedback_expected=2 * meetings.held,
+            meetings_held=total_meetings.held,
+            meetings_planned=total_meetings.planned,
+            feedback_answered=total_meetings.feedback_answered,
+            feedback_expected=2 * total_meetings.held,
             shares=shares,
             denominator_year=years.pop() if len(years) == 1 else None,
             missing_denominators=missing,
+            forms=forms,
         )
 
     @staticmethod

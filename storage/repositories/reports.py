@@ -22,6 +22,8 @@ FEEDBACK_FORM = "meeting_feedback"
 FINAL_FORMS = {"mentee": "final_mentee", "mentor": "final_mentor"}
 MONITORING_PREFIX = "monitoring_"
 EMPLOYER_FORMS = ("employer_pupil", "employer_student")
+# The organizations' own forms (own_1, own_2... mean different things in each) taken together.
+OWN_FORMS = "own"
 
 
 def _ids(organization_ids: Sequence[int]) -> str:
@@ -175,12 +177,17 @@ class ReportRepository:
         )
         return [r["code"] for r in rows]
 
-    async def meetings(self, organization_ids: Sequence[int], now: datetime) -> MeetingTotals:
-        """Meetings of the current cycle's pairs: held, planned (held, missed and confirmed
-        ones whose time has come) and the feedback forms completed for the held ones."""
-        row = await self._db.fetch_one(
+    async def meetings(
+        self, organization_ids: Sequence[int], now: datetime
+    ) -> dict[str, MeetingTotals]:
+        """Meetings of the current cycle's pairs per form of the pair: held, planned (held,
+        missed and confirmed ones whose time has come) and the feedback forms completed for the
+        held ones. Every meeting belongs to one pair of one form, so the forms add up to the
+        total; forms without meetings are absent."""
+        rows = await self._db.fetch_all(
             f"""
-            SELECT coalesce(sum(m.status = 'held'), 0) AS held,
+            SELECT q.form AS form,
+                   coalesce(sum(m.status = 'held'), 0) AS held,
                    coalesce(sum(m.status IN ('held', 'missed')
                                 OR (m.status = 'confirmed' AND m.starts_at <= :now)), 0)
                        AS planned,
@@ -192,38 +199,76 @@ class ReportRepository:
                    ) ELSE 0 END), 0) AS feedback
             FROM pairs q JOIN meetings m ON m.pair_id = q.id
             WHERE q.organization_id IN ({_ids(organization_ids)}) AND {_current("q")}
+            GROUP BY q.form
             """,
             {"now": to_db(now), "feedback": FEEDBACK_FORM},
         )
-        assert row is not None
-        return MeetingTotals(int(row["held"]), int(row["planned"]), int(row["feedback"]))
+        return {
+            str(r["form"]): MeetingTotals(int(r["held"]), int(r["planned"]), int(r["feedback"]))
+            for r in rows
+        }
 
     async def polls(
-        self, organization_ids: Sequence[int], satisfied_from: int
-    ) -> dict[str, PollTotals]:
-        """Final polls of the open cycles: per role, who rated their satisfaction and how many
-        of them gave ``satisfied_from`` or more."""
+        self, organization_ids: Sequence[int], satisfied_from: int, *, fold_own: bool = False
+    ) -> dict[str | None, dict[str, PollTotals]]:
+        """Final polls of the open cycles: per form (``None`` = all forms) and role, who rated
+        their satisfaction and how many of them gave ``satisfied_from`` or more.
+
+        A person's form is the form of their pairs of the current cycle; a mentor with pairs of
+        two forms counts in both, once in all forms. Both roles are always present under
+        ``None``; a form appears only when someone of its pairs answered. With ``fold_own`` the
+        own forms count as one, :data:`OWN_FORMS` (a person once, as in all forms).
+        """
+        ids = _ids(organization_ids)
+        form = (
+            f"CASE WHEN q.form GLOB 'own_*' THEN '{OWN_FORMS}' ELSE q.form END"
+            if fold_own
+            else "q.form"
+        )
         rows = await self._db.fetch_all(
             f"""
-            SELECT p.role AS role,
-                   count(json_extract(r.answers, '$.satisfaction')) AS answered,
-                   coalesce(sum(json_extract(r.answers, '$.satisfaction') >= :from), 0)
-                       AS satisfied
-            FROM participants p
-            JOIN cycles c ON c.organization_id = p.organization_id AND c.closed_at IS NULL
-            JOIN responses r ON r.participant_id = p.id
-                 AND r.form = CASE p.role WHEN 'mentee' THEN :mentee ELSE :mentor END
-                 AND r.subject = 'cycle:' || c.id
-            WHERE p.organization_id IN ({_ids(organization_ids)})
-              AND r.completed_at IS NOT NULL
-            GROUP BY p.role
+            WITH answered AS (
+                SELECT p.id AS person, p.role AS role,
+                       json_extract(r.answers, '$.satisfaction') AS satisfaction
+                FROM participants p
+                JOIN cycles c ON c.organization_id = p.organization_id AND c.closed_at IS NULL
+                JOIN responses r ON r.participant_id = p.id
+                     AND r.form = CASE p.role WHEN 'mentee' THEN :mentee ELSE :mentor END
+                     AND r.subject = 'cycle:' || c.id
+                WHERE p.organization_id IN ({ids})
+                  AND r.completed_at IS NOT NULL
+            ),
+            -- Each person once per form of their pairs (UNION drops the repeats), found
+            -- through the pairs' mentee and mentor indexes from those who answered only.
+            per_form AS (
+                SELECT {form} AS form, a.person, a.role, a.satisfaction
+                FROM answered a JOIN pairs q ON q.mentee_id = a.person
+                WHERE {_current("q")}
+                UNION
+                SELECT {form}, a.person, a.role, a.satisfaction
+                FROM answered a JOIN pairs q ON q.mentor_id = a.person
+                WHERE {_current("q")}
+            )
+            SELECT NULL AS form, role, count(satisfaction) AS answered,
+                   coalesce(sum(satisfaction >= :from), 0) AS satisfied
+            FROM answered
+            GROUP BY role
+            UNION ALL
+            SELECT form, role, count(satisfaction), coalesce(sum(satisfaction >= :from), 0)
+            FROM per_form
+            GROUP BY form, role
             """,
             {"from": satisfied_from, "mentee": FINAL_FORMS["mentee"],
              "mentor": FINAL_FORMS["mentor"]},
         )  # fmt: skip
-        found = {role: PollTotals(0, 0) for role in FINAL_FORMS}
+        found: dict[str | None, dict[str, PollTotals]] = {
+            None: {role: PollTotals(0, 0) for role in FINAL_FORMS}
+        }
         for r in rows:
-            found[r["role"]] = PollTotals(int(r["answered"]), int(r["satisfied"]))
+            code = r["form"] if isinstance(r["form"], str) else None
+            found.setdefault(code, {})[r["role"]] = PollTotals(
+                int(r["answered"]), int(r["satisfied"])
+            )
         return found
 
     async def involvement(self, organization_ids: Sequence[int]) -> Involvement:
