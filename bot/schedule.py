@@ -23,6 +23,7 @@ from dateutil.rrule import MO, WEEKLY, rrule
 __all__ = [
     "DEFAULT_INTERVAL_WEEKS",
     "MAX_INTERVAL_WITHOUT_CONSENT",
+    "MEETING_TIMES",
     "CalendarDay",
     "Holiday",
     "MeetingKind",
@@ -43,6 +44,9 @@ DEFAULT_INTERVAL_WEEKS: Final = 2
 # The documents require meetings "not less than once every two weeks"; a longer gap is an
 # exception only the curator may grant.
 MAX_INTERVAL_WITHOUT_CONSENT: Final = 2
+# The times a meeting can be planned at, local wall-clock time: every half hour of a school's
+# day (lessons end at odd times; whole hours alone leave a teacher without the time she needs).
+MEETING_TIMES = tuple(time(hour, minute) for hour in range(8, 21) for minute in (0, 30))
 # How far next_meeting looks for a date outside the holidays before giving up; a school
 # cycle runs September to May, so a year is more than any real break.
 SEARCH_HORIZON: Final = timedelta(days=366)

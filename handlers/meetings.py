@@ -19,15 +19,13 @@ from babel.dates import get_day_names, get_month_names
 
 from bot.formatting import format_moment
 from bot.meetings import Cancelled, MeetingProblem, MeetingView, Side
-from bot.schedule import CalendarDay, Holiday, calendar_days
+from bot.schedule import MEETING_TIMES, CalendarDay, Holiday, calendar_days
 from bot.services import Services
 from handlers.notify import notify
 from handlers.pair_plans import pair_summaries
 from handlers.people import display_name
 from handlers.states import MeetingDialogue
 from handlers.texts import reason_from
-
-HOURS = range(8, 21)  # time buttons, local wall-clock hours
 
 
 class MeetPlan(CallbackData, prefix="mtg1s"):
@@ -232,13 +230,13 @@ async def on_day(
         callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
         return
     builder = InlineKeyboardBuilder()
-    for hour in HOURS:
+    for moment in MEETING_TIMES:
         builder.button(
-            text=f"{hour:02d}:00",
+            text=moment.strftime("%H:%M"),
             callback_data=MeetTime(
                 pair_id=callback_data.pair_id,
                 day=callback_data.day,
-                at=f"{hour:02d}00",
+                at=moment.strftime("%H%M"),
                 replaces=callback_data.replaces,
             ),
         )

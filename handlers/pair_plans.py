@@ -23,7 +23,7 @@ from babel.dates import format_date, get_day_names
 
 from bot.followups import parse_goals
 from bot.meetings import MeetingProblem
-from bot.schedule import MAX_INTERVAL_WITHOUT_CONSENT
+from bot.schedule import MAX_INTERVAL_WITHOUT_CONSENT, MEETING_TIMES
 from bot.services import Services
 from dialogs.dates import DateTextError, parse_date_text
 from handlers.dialogue import dialogue_message
@@ -31,7 +31,6 @@ from handlers.notify import notify
 from handlers.states import FollowupDialogue
 from storage.repositories.followups import PlanRow, RhythmRow
 
-HOURS = range(8, 21)
 LONGEST_WITH_CONSENT = 4
 
 
@@ -151,10 +150,12 @@ async def on_rhythm(
         await query.message.answer(_("On which day?"), reply_markup=builder.as_markup())
         return
     if value < 0 and field == "time":
-        for hour in HOURS:
+        for moment in MEETING_TIMES:
             builder.button(
-                text=f"{hour:02d}:00",
-                callback_data=RhythmAct(pair_id=pair_id, field="time", value=hour * 60),
+                text=moment.strftime("%H:%M"),
+                callback_data=RhythmAct(
+                    pair_id=pair_id, field="time", value=moment.hour * 60 + moment.minute
+                ),
             )
         builder.adjust(4)
         await query.message.answer(
@@ -174,9 +175,9 @@ async def on_rhythm(
     result: RhythmRow | str
     if field == "weekday" and 0 <= value <= 6:
         result = await services.meetings.change_rhythm(pair_id, query.from_user.id, weekday=value)
-    elif field == "time" and value // 60 in HOURS and value % 60 == 0:
+    elif field == "time" and 0 <= value < 24 * 60 and time(*divmod(value, 60)) in MEETING_TIMES:
         result = await services.meetings.change_rhythm(
-            pair_id, query.from_user.id, at=time(value // 60, 0)
+            pair_id, query.from_user.id, at=time(*divmod(value, 60))
         )
     elif field == "interval" and 1 <= value <= LONGEST_WITH_CONSENT:
         result = await services.meetings.change_rhythm(

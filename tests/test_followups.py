@@ -282,6 +282,12 @@ async def test_the_next_regular_meeting_follows_two_weeks_later_in_chita(
     await harness.press(MASHA, RhythmAct(pair_id=pair_id, field="interval", value=1).pack())
     rhythm = await harness.app.db.fetch_one("SELECT * FROM rhythms WHERE pair_id = ?", (pair_id,))
     assert (rhythm["weekday"], rhythm["interval_weeks"]) == (3, 1)
+    # After the sixth lesson: half past three. A forged time off the half-hour grid, or past
+    # midnight, changes nothing.
+    await harness.press(MASHA, RhythmAct(pair_id=pair_id, field="time", value=15 * 60 + 30).pack())
+    for forged in (15 * 60 + 7, 24 * 60 + 30, 99_999):
+        await harness.press(MASHA, RhythmAct(pair_id=pair_id, field="time", value=forged).pack())
+    assert await harness.app.db.fetch_value("SELECT local_time FROM rhythms") == "15:30"
     # Three weeks need the curator's consent; a stranger changes nothing.
     await harness.press(MASHA, RhythmAct(pair_id=pair_id, field="interval", value=3).pack())
     assert harness.session.callback_answers()[-1].show_alert

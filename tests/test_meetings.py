@@ -43,6 +43,17 @@ async def propose(
     await harness.send(user, place)
 
 
+async def test_times_go_by_half_hours_and_a_half_hour_can_be_agreed(harness: Harness) -> None:
+    _, pair_id = await approved_pair(harness)
+    await harness.press(OLGA, MeetPlan(pair_id=pair_id).pack())
+    times = (await harness.press(OLGA, MeetDay(pair_id=pair_id, day="20260317").pack()))[-1]
+    labels = [text for text, _ in times.buttons]
+    assert labels[:3] == ["08:00", "08:30", "09:00"] and labels[-1] == "20:30"
+    await propose(harness, OLGA, pair_id, "20260317", "1530", "https://meet.example/abc")
+    offer = next(s for s in reversed(harness.session.sent) if s.chat_id == MASHA)
+    assert "15:30" in offer.text, offer.text
+
+
 async def test_the_mentor_proposes_and_the_mentee_confirms(harness: Harness) -> None:
     _, pair_id = await approved_pair(harness)
     intro = next(s for s in harness.session.sent if s.chat_id == OLGA and "Знакомьтесь" in s.text)
