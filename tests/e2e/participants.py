@@ -5,20 +5,22 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.invitations import InvitationService
 from bot.organizations import OrganizationService
-from dialogs.model import QuestionKind
+from dialogs.model import Question, QuestionKind
 from dialogs.registry import get_questionnaire
+from handlers.questionnaire import Act, Pick
 from storage.database import Database
 from storage.migrations import migrate
 from storage.repositories.invitations import InvitationRepository, InvitationRole
 from storage.repositories.organizations import OrganizationRepository
-from tests.fake_telegram import FakeUser
+from tests.fake_telegram import ChatMessage, FakeUser
 
 CURATOR = 555
 
@@ -73,14 +75,25 @@ def guardian_link(user: FakeUser) -> str:
     raise AssertionError(user.transcript())
 
 
-async def answer_current(user: FakeUser, database: Path, *, adult: bool = True) -> None:
-    """Answer the question on screen as a person would: a button, or a typed answer."""
+async def answer_current(
+    user: FakeUser,
+    database: Path,
+    *,
+    adult: bool = True,
+    answers: Mapping[str, object] | None = None,
+) -> None:
+    """Answer the question on screen as a person would: a button, or a typed answer.
+
+    A question whose key is in ``answers`` gets that answer (see :func:`give_answer`); any
+    other gets the first option or a stock text."""
     message = user.last_bot_message()
     assert "Вопрос" in message.text, user.transcript()
-    _, role, key = current_question(database, user.id)
+    pid, role, key = current_question(database, user.id)
     assert key is not None, user.transcript()
     question = get_questionnaire(role).question(key)
-    if question.kind == QuestionKind.MULTI_CHOICE:
+    if answers is not None and key in answers:
+        await give_answer(user, message, pid, question, answers[key])
+    elif question.kind == QuestionKind.MULTI_CHOICE:
         await user.press(message.buttons[0][0], message_id=message.message_id)
         await until(lambda: "✓" in str(message.buttons), user)  # the keyboard is edited
         await user.press("Готово", message_id=message.message_id)
@@ -122,12 +135,51 @@ async def wait_next(user: FakeUser, database: Path, key: str, shown: int) -> Non
     assert current_question(database, user.id)[2] != key
 
 
-async def fill_questionnaire(user: FakeUser, database: Path, *, adult: bool = True) -> None:
+def ticks_shown(message: ChatMessage, count: int) -> bool:
+    return str(message.buttons).count("✓") == count
+
+
+async def give_answer(
+    user: FakeUser, message: ChatMessage, pid: int, question: Question, value: object
+) -> None:
+    """A chosen answer, by the buttons' data (whatever the catalog calls them): None skips;
+    an option value (a str; a number for a scale) is pressed; a list of option values is
+    ticked one by one, then «Done»; anything else is typed."""
+
+    def press(data: str) -> Awaitable[str]:
+        assert data in message.button_data.values(), (data, message.describe())
+        return user.press_data(data, message.message_id)
+
+    key = question.key
+    if value is None:
+        await press(Act(p=pid, a="skip", k=key).pack())
+    elif question.kind == QuestionKind.MULTI_CHOICE:
+        assert isinstance(value, list | tuple), value
+        for ticked, option in enumerate(value, 1):
+            await press(Pick(p=pid, k=key, v=str(option)).pack())
+            await until(partial(ticks_shown, message, ticked), user)  # the keyboard is edited
+        await press(Act(p=pid, a="done", k=key).pack())
+    elif question.kind in (
+        QuestionKind.SINGLE_CHOICE, QuestionKind.YES_NO, QuestionKind.SCALE
+    ):  # fmt: skip
+        await press(Pick(p=pid, k=key, v=str(value)).pack())
+    else:
+        await user.send_text(str(value))
+
+
+async def fill_questionnaire(
+    user: FakeUser,
+    database: Path,
+    *,
+    adult: bool = True,
+    answers: Mapping[str, object] | None = None,
+) -> None:
+    """Answer every question up to the summary; ``answers`` as for :func:`answer_current`."""
     for _ in range(60):
         if current_question(database, user.id)[2] is None:
             await user.wait_for_bot_message("Проверьте, пожалуйста, анкету", after=0)
             return
-        await answer_current(user, database, adult=adult)
+        await answer_current(user, database, adult=adult, answers=answers)
     raise AssertionError("the questionnaire did not end:\n" + user.transcript())
 
 
