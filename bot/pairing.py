@@ -6,6 +6,7 @@ proposals, and re-checks everything at the moment the curator acts on a proposal
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -348,22 +349,29 @@ class PairingService:
 
     # -- pairs ---------------------------------------------------------------------------------
     async def people(self, pair: Pair) -> PairPeople | None:
-        mentor = await self._participants.get(pair.mentor_id)
-        mentee = await self._participants.get(pair.mentee_id)
-        if mentor is None or mentee is None:
-            return None
-        answers = await self._answers.by_participant(pair.organization_id)
-        return PairPeople(
-            pair, mentor, mentee, answers.get(mentor.id, {}), answers.get(mentee.id, {})
-        )
+        return (await self.people_of([pair])).get(pair.id)
+
+    async def people_of(self, pairs: Sequence[Pair]) -> dict[int, PairPeople]:
+        """The pairs with their people and the people's answers, in three queries whatever the
+        number of pairs, reading only these people's rows (a school has tens of thousands of
+        answers; a view of a few pairs must not read them all). A pair one of whose people is
+        gone (withdrew) is left out."""
+        ids = {i for pair in pairs for i in (pair.mentor_id, pair.mentee_id)}
+        participants = await self._participants.many(ids)
+        answers = await self._answers.of_participants(ids)
+        result: dict[int, PairPeople] = {}
+        for pair in pairs:
+            mentor, mentee = participants.get(pair.mentor_id), participants.get(pair.mentee_id)
+            if mentor is not None and mentee is not None:
+                result[pair.id] = PairPeople(
+                    pair, mentor, mentee, answers.get(mentor.id, {}), answers.get(mentee.id, {})
+                )
+        return result
 
     async def active_pairs(self, organization_id: int) -> list[PairPeople]:
-        result = []
-        for pair in await self._repository.active_pairs(organization_id):
-            people = await self.people(pair)
-            if people is not None:
-                result.append(people)
-        return result
+        return list(
+            (await self.people_of(await self._repository.active_pairs(organization_id))).values()
+        )
 
     async def pair(self, organization_id: int, pair_id: int) -> Pair | None:
         pair = await self._repository.pair(pair_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -99,6 +100,9 @@ class ParticipantService:
 
     async def get(self, participant_id: int) -> Participant | None:
         return await self._repository.get(participant_id)
+
+    async def many(self, participant_ids: Collection[int]) -> dict[int, Participant]:
+        return await self._repository.many(participant_ids)
 
     async def owned(self, participant_id: int, telegram_id: int) -> Participant | None:
         """The participant, only if it is this person's own."""

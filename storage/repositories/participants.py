@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -147,6 +148,18 @@ class ParticipantRepository:
             (participant_id,),
         )
         return _participant(row) if row else None
+
+    async def many(self, participant_ids: Collection[int]) -> dict[int, Participant]:
+        """The participants among these ids that still exist, in one query."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetch_all(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants p "
+            f"WHERE p.id IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+        return {row["id"]: _participant(row) for row in rows}
 
     async def find(self, organization_id: int, telegram_id: int, role: str) -> Participant | None:
         row = await self._db.fetch_one(
@@ -379,7 +392,8 @@ class AnswerCleanup:
 
 
 class OrganizationAnswers:
-    """Every participant's answers of one organization in one query (for matching)."""
+    """Answers of many participants in one query: a whole organization's (for matching), or
+    those of the people a view shows."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -390,7 +404,24 @@ class OrganizationAnswers:
             "JOIN participants p ON p.id = a.participant_id WHERE p.organization_id = ?",
             (organization_id,),
         )
-        result: dict[int, dict[str, Any]] = {}
-        for row in rows:
-            result.setdefault(row["participant_id"], {})[row["question"]] = json.loads(row["value"])
-        return result
+        return _answers_by_participant(rows)
+
+    async def of_participants(self, participant_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        """Only these people's answers (through the answers' key): a pair or a page of pairs
+        must not read the whole school's answers."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetch_all(
+            "SELECT participant_id, question, value FROM answers "
+            f"WHERE participant_id IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+        return _answers_by_participant(rows)
+
+
+def _answers_by_participant(rows: Iterable[aiosqlite.Row]) -> dict[int, dict[str, Any]]:
+    result: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        result.setdefault(row["participant_id"], {})[row["question"]] = json.loads(row["value"])
+    return result
