@@ -369,9 +369,12 @@ class PairingService:
         return result
 
     async def active_pairs(self, organization_id: int) -> list[PairPeople]:
-        return list(
-            (await self.people_of(await self._repository.active_pairs(organization_id))).values()
-        )
+        pairs = await self.active_pair_rows(organization_id)
+        return list((await self.people_of(pairs)).values())
+
+    async def active_pair_rows(self, organization_id: int) -> list[Pair]:
+        """The active pairs alone, for a view that pages them before reading their people."""
+        return await self._repository.active_pairs(organization_id)
 
     async def pair(self, organization_id: int, pair_id: int) -> Pair | None:
         pair = await self._repository.pair(pair_id)

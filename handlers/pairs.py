@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -85,7 +87,9 @@ async def introduce(bot: Bot, i18n: I18n, services: Services, people: PairPeople
 async def pairs_view(
     services: Services, organization_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    pairs = await services.pairing.active_pairs(organization_id)
+    # Paged before the people are read: a school's 200 pairs would otherwise be read whole
+    # for the eight shown.
+    pairs = await services.pairing.active_pair_rows(organization_id)
     if not pairs:
         finished = InlineKeyboardBuilder()
         finished.button(text=finished_title(), callback_data=CycleAct(action="pairs"))
@@ -94,12 +98,11 @@ async def pairs_view(
             finished.as_markup(),
         )
     shown, page, pages = page_of(pairs, page, PAGE_SIZE)
-    groups: dict[int, int] = {}
-    for item in pairs:
-        groups[item.mentor.id] = groups.get(item.mentor.id, 0) + 1
+    groups = Counter(pair.mentor_id for pair in pairs)
+    people = await services.pairing.people_of(shown)
     lines = [_("<b>Active pairs and groups</b>: {count}").format(count=len(pairs))]
     builder = InlineKeyboardBuilder()
-    for item in shown:
+    for item in (people[pair.id] for pair in shown if pair.id in people):
         mentor = display_name(item.mentor.id, item.mentor_answers)
         mentee = display_name(item.mentee.id, item.mentee_answers)
         group = (
