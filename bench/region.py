@@ -11,9 +11,12 @@ inserted with ``executemany`` in one transaction. Other benchmarks (the export) 
 
 * the indicators (and the monitoring report) of one school: goal under 1 s;
 * the regional summary over every school: goal under 30 s;
-* handler latency through the real dispatcher (a recording session instead of Telegram) on the
-  full database against an empty one: goal at most 1.5 times; and /stats of the largest school
-  end to end (the message and the PNG chart).
+* handler latency through the real dispatcher (a recording session instead of Telegram),
+  commands of real people: on the full database the mentor and the mentee of an active pair of
+  the largest school and its curator, on the empty one their counterparts in a one-school
+  organization (``seed_minimal``: the same pairs' people and upcoming meetings, no history):
+  goal at most 1.5 times; and /stats of the largest school end to end (the message and the
+  PNG chart).
 """
 
 from __future__ import annotations
@@ -335,6 +338,42 @@ class _Seeder:
             ))  # fmt: skip
 
 
+def _organization(conn: sqlite3.Connection, org: int, size: int) -> int:
+    """An organization with its forms, its curator (``CURATOR_BASE + org``), last year's closed
+    cycle and this year's open one, and the year's denominators; returns the open cycle's id."""
+    conn.execute(
+        "INSERT INTO organizations (id, name, timezone, created_at) VALUES (?, ?, ?, ?)",
+        (org, f"Школа № {org}", "Europe/Moscow", to_db(NOW - timedelta(days=300))),
+    )
+    conn.executemany(
+        "INSERT INTO organization_forms (organization_id, code) VALUES (?, ?)",
+        [(org, code) for code in FORMS],
+    )
+    conn.execute(
+        "INSERT INTO curators (telegram_id, organization_id, added_at) VALUES (?, ?, ?)",
+        (CURATOR_BASE + org, org, to_db(NOW - timedelta(days=300))),
+    )
+    # Last year's cycle is closed (it holds nothing here); this year's is open.
+    conn.execute(
+        "INSERT INTO cycles (organization_id, number, started_on, closed_at) "
+        "VALUES (?, 1, '2024-09-01', '2025-06-30T00:00:00+00:00')",
+        (org,),
+    )
+    cycle: int = conn.execute(
+        "INSERT INTO cycles (organization_id, number, started_on, planned_end) "
+        "VALUES (?, 2, ?, '2026-05-31') RETURNING id",
+        (org, YEAR_START.isoformat()),
+    ).fetchone()[0]
+    conn.execute(
+        "INSERT INTO denominators (organization_id, school_year, pupils_10_19, "
+        "youth_15_19, young_teachers, enterprises, entered_by, entered_at) "
+        "VALUES (?, 2025, ?, ?, ?, ?, ?, ?)",
+        (org, size * 4, size, max(1, size // 20), max(1, size // 30), CURATOR_BASE + org,
+         to_db(NOW - timedelta(days=200))),
+    )  # fmt: skip
+    return cycle
+
+
 async def seed_region(
     db_path: Path | str, *, pairs: int = 35_000, schools: int = 300, seed: int = 7
 ) -> Region:
@@ -359,36 +398,7 @@ async def seed_region(
         conn.execute("BEGIN IMMEDIATE")
         seeder = _Seeder(conn, rng)
         for org, size in enumerate(sizes, start=1):
-            conn.execute(
-                "INSERT INTO organizations (id, name, timezone, created_at) VALUES (?, ?, ?, ?)",
-                (org, f"Школа № {org}", "Europe/Moscow", to_db(NOW - timedelta(days=300))),
-            )
-            conn.executemany(
-                "INSERT INTO organization_forms (organization_id, code) VALUES (?, ?)",
-                [(org, code) for code in FORMS],
-            )
-            conn.execute(
-                "INSERT INTO curators (telegram_id, organization_id, added_at) VALUES (?, ?, ?)",
-                (CURATOR_BASE + org, org, to_db(NOW - timedelta(days=300))),
-            )
-            # Last year's cycle is closed (it holds nothing here); this year's is open.
-            conn.execute(
-                "INSERT INTO cycles (organization_id, number, started_on, closed_at) "
-                "VALUES (?, 1, '2024-09-01', '2025-06-30T00:00:00+00:00')",
-                (org,),
-            )
-            cycle = conn.execute(
-                "INSERT INTO cycles (organization_id, number, started_on, planned_end) "
-                "VALUES (?, 2, ?, '2026-05-31') RETURNING id",
-                (org, YEAR_START.isoformat()),
-            ).fetchone()[0]
-            conn.execute(
-                "INSERT INTO denominators (organization_id, school_year, pupils_10_19, "
-                "youth_15_19, young_teachers, enterprises, entered_by, entered_at) "
-                "VALUES (?, 2025, ?, ?, ?, ?, ?, ?)",
-                (org, size * 4, size, max(1, size // 20), max(1, size // 30), CURATOR_BASE + org,
-                 to_db(NOW - timedelta(days=200))),
-            )  # fmt: skip
+            cycle = _organization(conn, org, size)
             seeder.school(org, cycle, size)
             if len(seeder.responses) > 50_000 or org == len(sizes):
                 seeder.flush()
@@ -411,6 +421,205 @@ async def seed_region(
         responses=counts["responses"],
         seconds=round(time.perf_counter() - started, 1),
         now=to_db(NOW),
+    )
+
+
+@dataclass(frozen=True)
+class ActivePair:
+    """Real people of one organization whose commands are timed: a mentor and a mentee of an
+    active pair, and the organization's curator (Telegram ids)."""
+
+    organization_id: int
+    pair_id: int
+    form: str
+    mentor: int
+    mentee: int
+    curator: int
+    mentee_age_group: str
+    # The mentor's active pairs, this one first: (pair id, form, mentee's age group, started on).
+    mentor_active_pairs: tuple[tuple[int, str, str, str], ...]
+    # Stored for this pair and these people: how much a handler could have to read.
+    mentor_pairs_all: int
+    pair_meetings: int
+    upcoming_meetings: int
+    mentee_responses: int
+    mentor_responses: int
+    active_pairs_of_organization: int
+
+
+# Proposed and confirmed meetings from two hours ago on: what /meetings lists.
+_UPCOMING = "status IN ('proposed', 'confirmed') AND starts_at >= ?"
+
+
+def pick_active_pair(db_path: Path | str, organization_id: int) -> ActivePair:
+    """The active pair of the organization whose mentor has the most pairs (then the pair with
+    the most meetings): real people with as much stored about them as the region holds."""
+    since = to_db(NOW - timedelta(hours=2))
+    conn = sqlite3.connect(db_path)
+    try:
+        row = conn.execute(
+            "SELECT pr.id, pr.form, mentor.telegram_id, mentee.telegram_id, mentee.age_group, "
+            "pr.mentor_id, pr.mentee_id, "
+            "(SELECT count(*) FROM pairs x WHERE x.mentor_id = pr.mentor_id) AS mentor_pairs, "
+            "(SELECT count(*) FROM meetings m WHERE m.pair_id = pr.id) AS meetings "
+            "FROM pairs pr "
+            "JOIN participants mentor ON mentor.id = pr.mentor_id "
+            "JOIN participants mentee ON mentee.id = pr.mentee_id "
+            "WHERE pr.organization_id = ? AND pr.ended_on IS NULL "
+            "ORDER BY mentor_pairs DESC, meetings DESC, pr.id LIMIT 1",
+            (organization_id,),
+        ).fetchone()
+        if row is None:
+            raise RuntimeError(f"organization {organization_id} has no active pair")
+        pair_id, form, mentor, mentee, mentee_group, mentor_id, mentee_id, all_pairs, meetings = row
+        others = conn.execute(
+            "SELECT pr.id, pr.form, p.age_group, pr.started_on FROM pairs pr "
+            "JOIN participants p ON p.id = pr.mentee_id "
+            "WHERE pr.mentor_id = ? AND pr.ended_on IS NULL ORDER BY pr.id <> ?, pr.id",
+            (mentor_id, pair_id),
+        ).fetchall()
+        upcoming = conn.execute(
+            f"SELECT count(*) FROM meetings WHERE pair_id = ? AND {_UPCOMING}", (pair_id, since)
+        ).fetchone()[0]
+        responses = dict(
+            conn.execute(
+                "SELECT participant_id, count(*) FROM responses WHERE participant_id IN (?, ?) "
+                "GROUP BY participant_id",
+                (mentor_id, mentee_id),
+            ).fetchall()
+        )
+        active = conn.execute(
+            "SELECT count(*) FROM pairs WHERE organization_id = ? AND ended_on IS NULL",
+            (organization_id,),
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    return ActivePair(
+        organization_id=organization_id,
+        pair_id=pair_id,
+        form=form,
+        mentor=mentor,
+        mentee=mentee,
+        curator=CURATOR_BASE + organization_id,
+        mentee_age_group=mentee_group,
+        mentor_active_pairs=tuple(tuple(r) for r in others),
+        mentor_pairs_all=all_pairs,
+        pair_meetings=meetings,
+        upcoming_meetings=upcoming,
+        mentee_responses=responses.get(mentee_id, 0),
+        mentor_responses=responses.get(mentor_id, 0),
+        active_pairs_of_organization=active,
+    )
+
+
+def _kind(form: str, role: str, age_group: str) -> str:
+    """The seeder's kind of person for a role in a form (as ``_Seeder.school`` chooses it)."""
+    if role == "mentor":
+        return {"pupil_pupil": "teen", "student_pupil": "student"}.get(form, "adult")
+    if age_group != "adult":
+        return age_group
+    return "student" if form == "employer_student" else "adult"
+
+
+async def seed_minimal(db_path: Path | str, like: ActivePair, full_path: Path | str) -> ActivePair:
+    """The smallest organization where the same commands reach real people: one school with its
+    curator, the mentor and one mentee per active pair the mentor of ``like`` leads (one or
+    two), with consents, confirmed questionnaires and only the upcoming confirmed meetings of
+    those pairs (copied from ``full_path``; at least one), and as many other active pairs with
+    one confirmed meeting as fill the curator's first page of /pairs. No history: no past
+    meetings, feedback, monitoring or polls. The people are written by the region's seeder."""
+    from handlers.pairs import PAGE_SIZE
+
+    since = to_db(NOW - timedelta(hours=2))
+    source = sqlite3.connect(full_path)
+    try:
+        upcoming = {
+            pair_id: source.execute(
+                "SELECT kind, status, starts_at, meeting_format, place, created_at, decided_at "
+                f"FROM meetings WHERE pair_id = ? AND {_UPCOMING} ORDER BY starts_at",
+                (pair_id, since),
+            ).fetchall()
+            for pair_id, *_ in like.mentor_active_pairs
+        }
+    finally:
+        source.close()
+    db = Database(db_path)
+    await db.connect()
+    try:
+        await migrate(db)
+    finally:
+        await db.close()
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        org = 1
+        # Other pairs, so that /pairs shows a full first page on both databases alike.
+        others = max(0, min(like.active_pairs_of_organization, PAGE_SIZE) - len(upcoming))
+        cycle = _organization(conn, org, len(upcoming) + others)
+        seeder = _Seeder(conn, random.Random(1))
+        one_meeting = [(
+            "regular", "confirmed", to_db(NOW + timedelta(days=7)), "online", "Кабинет 12",
+            to_db(NOW - timedelta(days=1)), to_db(NOW - timedelta(days=1)),
+        )]  # fmt: skip
+
+        def add_pair(mentor_id: int, form: str, group: str, started_on: str, meetings: Any) -> int:
+            """A mentee in an active pair with the mentor; returns the mentee's Telegram id."""
+            mentee_id, _, _ = seeder.person(
+                org, cycle, "mentee", form, _kind(form, "mentee", group)
+            )
+            seeder.pair_id += 1
+            seeder.pairs.append((
+                seeder.pair_id, org, mentor_id, mentee_id, form, started_on, None, to_db(NOW),
+                cycle, 0, None,
+            ))  # fmt: skip
+            for kind, status, starts_at, meeting_format, place, created, decided in meetings:
+                seeder.meeting_id += 1
+                seeder.meetings.append((
+                    seeder.meeting_id, seeder.pair_id, kind, status, starts_at, meeting_format,
+                    place, mentor_id, created, decided,
+                ))  # fmt: skip
+            return seeder.telegram
+
+        mentor_id, _, _ = seeder.person(
+            org, cycle, "mentor", like.form, _kind(like.form, "mentor", "")
+        )
+        mentor_telegram = seeder.telegram
+        mentees = [
+            add_pair(mentor_id, form, group, started_on, upcoming[full_pair] or one_meeting)
+            for full_pair, form, group, started_on in like.mentor_active_pairs
+        ]
+        for number in range(others):
+            form = FORMS[number % len(FORMS)]
+            other_mentor, _, _ = seeder.person(
+                org, cycle, "mentor", form, _kind(form, "mentor", "")
+            )
+            group = "teen" if form.endswith("_pupil") else "adult"
+            add_pair(other_mentor, form, group, (YEAR_START + timedelta(days=30)).isoformat(),
+                     one_meeting)  # fmt: skip
+        seeder.flush()
+        conn.execute("COMMIT")
+        conn.execute("ANALYZE")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return ActivePair(
+        organization_id=org,
+        pair_id=1,
+        form=like.form,
+        mentor=mentor_telegram,
+        mentee=mentees[0],
+        curator=CURATOR_BASE + org,
+        mentee_age_group=like.mentee_age_group,
+        mentor_active_pairs=tuple(
+            (number, form, group, started)
+            for number, (_, form, group, started) in enumerate(like.mentor_active_pairs, start=1)
+        ),
+        mentor_pairs_all=len(like.mentor_active_pairs),
+        pair_meetings=len(upcoming[like.pair_id]) or 1,
+        upcoming_meetings=len(upcoming[like.pair_id]) or 1,
+        mentee_responses=0,
+        mentor_responses=0,
+        active_pairs_of_organization=len(upcoming) + others,
     )
 
 
@@ -479,13 +688,27 @@ async def _report_timings(region: Region) -> dict[str, Any]:
     }  # fmt: skip
 
 
-async def _handler_latency(
-    empty: str, full: str, runs: int, curator: int
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Median time to feed updates through the real dispatcher (nothing is sent anywhere).
+# Who sends what: the participant's commands by the mentee and by the mentor of the pair, the
+# curator's by the curator of its organization.
+COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("mentee", ("/start", "/help", "/meetings", "/profile")),
+    ("mentor", ("/start", "/help", "/meetings", "/profile")),
+    ("curator", ("/curator", "/cycle", "/pairs")),
+)
+STRANGER = 900_000_000  # in no database: what someone without a role would be answered
+SLOW_BUDGET_SECONDS = 60.0
 
-    Both bots run side by side and take turns, so that whatever else the machine is doing
-    slows both alike: the ratio compares the databases, not two moments.
+
+async def _handler_latency(
+    empty: str, full: str, runs: int, people: dict[str, ActivePair]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Median time to feed updates through the real dispatcher (nothing is sent anywhere),
+    each command sent by real people with data: on the full database by people of the largest
+    school, on the empty one by their counterparts in a one-school organization.
+
+    Both bots run side by side and take turns (which goes first alternates), so that whatever
+    else the machine is doing slows both alike: the ratio compares the databases, not two
+    moments.
     """
     from bot.app import build_application, close_application
     from tests.clock import ManualClock
@@ -503,30 +726,56 @@ async def _handler_latency(
                     clock=clock,
                 )
                 harnesses[name] = Harness(app, session, clock)
+            order = (("empty", "full"), ("full", "empty"))
             result: dict[str, dict[str, Any]] = {"empty": {}, "full": {}}
-            for command in ("/start", "/help"):
-                samples: dict[str, list[float]] = {"empty": [], "full": []}
-                for number in range(runs):
-                    user = 900_000_000 + number % 50  # a few people, each several times
+            for who, commands in COMMANDS:
+                user = {name: getattr(people[name], who) for name in harnesses}
+                for command in commands:
+                    key = f"{command} ({who})"
+                    # Once each before timing: the person must get a real answer, not what a
+                    # stranger gets (a refusal or the welcome), on both databases alike.
+                    stranger = [s.text for s in await harnesses["empty"].send(STRANGER, command)]
+                    first: dict[str, float] = {}
                     for name, harness in harnesses.items():
                         start = time.perf_counter()
-                        await harness.send(user, command)
-                        samples[name].append(time.perf_counter() - start)
-                for name, values in samples.items():
-                    result[name][command] = _timed(values[10:])  # without the warm-up
-                # Each full-database run against the empty-database run next to it: the
-                # machine's other work cancels out of the ratio.
-                result["full"][command]["paired_ratio_median"] = round(
-                    statistics.median(
-                        f / e
-                        for f, e in zip(samples["full"][10:], samples["empty"][10:], strict=True)
-                    ),
-                    2,
-                )
+                        replies = [s.text for s in await harness.send(user[name], command)]
+                        first[name] = time.perf_counter() - start
+                        assert replies, f"{key}: no answer on the {name} database"
+                        if command != "/help":  # /help is the same for a participant
+                            assert replies != stranger, f"{key}: a stranger's answer ({name})"
+                        result[name][key] = {
+                            "telegram_id": user[name],
+                            "messages": len(replies),
+                            "first_line": replies[0].split("\n", 1)[0][:80],
+                        }
+                    # A command that takes long on the full database gets fewer runs, about a
+                    # minute's worth (at least 7): the figure then says enough.
+                    count, warm_up = runs, 10
+                    if first["full"] * runs > SLOW_BUDGET_SECONDS:
+                        count, warm_up = max(7, int(SLOW_BUDGET_SECONDS / first["full"])), 0
+                    samples: dict[str, list[float]] = {"empty": [], "full": []}
+                    for number in range(count):
+                        for name in order[number % 2]:
+                            start = time.perf_counter()
+                            await harnesses[name].send(user[name], command)
+                            samples[name].append(time.perf_counter() - start)
+                    for name, values in samples.items():
+                        result[name][key].update(_timed(values[warm_up:]))
+                    # Each full-database run against the empty-database run next to it: the
+                    # machine's other work cancels out of the ratio.
+                    result["full"][key]["paired_ratio_median"] = round(
+                        statistics.median(
+                            f / e
+                            for f, e in zip(
+                                samples["full"][warm_up:], samples["empty"][warm_up:], strict=True
+                            )
+                        ),
+                        2,
+                    )
             stats: list[float] = []
             for _ in range(6):
                 start = time.perf_counter()
-                sent = await harnesses["full"].send(curator, "/stats")
+                sent = await harnesses["full"].send(people["full"].curator, "/stats")
                 stats.append(time.perf_counter() - start)
                 assert any(s.method == "sendPhoto" for s in sent), "no chart was sent"
             result["full"]["/stats (largest school, with the chart)"] = _timed(stats[1:])
@@ -541,22 +790,25 @@ async def run(pairs: int, schools: int, runs: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         full = Path(tmp) / "region.sqlite3"
         region = await seed_region(full, pairs=pairs, schools=schools)
+        on_full_db = pick_active_pair(full, region.largest_organization_id)
         empty = Path(tmp) / "empty.sqlite3"
-        db = Database(empty)
-        await db.connect()
-        await migrate(db)
-        await db.close()
+        on_empty_db = await seed_minimal(empty, on_full_db, full)
         gc.collect()  # the seeding's garbage should not be collected while handlers run
         on_empty, on_full = await _handler_latency(
-            str(empty), str(full), runs, region.curator_of(region.largest_organization_id)
+            str(empty), str(full), runs, {"empty": on_empty_db, "full": on_full_db}
         )
         reports = await _report_timings(region)
         size_mb = round(full.stat().st_size / 2**20, 1)
-    ratios = {command: on_full[command]["paired_ratio_median"] for command in ("/start", "/help")}
+    ratios = {
+        f"{command} ({who})": on_full[f"{command} ({who})"]["paired_ratio_median"]
+        for who, commands in COMMANDS
+        for command in commands
+    }
     return {
         "region": {**asdict(region), "path": None, "database_mb": size_mb},
         **reports,
         "handler_latency": {
+            "people": {"empty_database": asdict(on_empty_db), "full_database": asdict(on_full_db)},
             "empty_database": on_empty,
             "full_database": on_full,
             "ratio_full_to_empty": ratios,
@@ -591,10 +843,19 @@ def _print(result: dict[str, Any]) -> None:
           f"median {result['monitoring_largest']['median_ms']} ms")  # fmt: skip
     print(f"  regional summary: {result['regional_summary']['seconds']} s (goal < 30 s)")
     latency = result["handler_latency"]
-    for command, ratio in latency["ratio_full_to_empty"].items():
+    people = latency["people"]["full_database"]
+    print(
+        f"  handler latency, real people of the largest school (pair {people['pair_id']}: "
+        f"{people['pair_meetings']} meetings, mentor with {people['mentor_pairs_all']} pairs, "
+        f"{people['active_pairs_of_organization']} active pairs in the school) against a "
+        f"one-school database; paired ratio, goal <= {latency['goal_ratio']}:"
+    )
+    print(f"    {'command (who)':<22} {'empty ms':>9} {'full ms':>9} {'ratio':>7}")
+    for key, ratio in latency["ratio_full_to_empty"].items():
+        mark = "" if ratio <= latency["goal_ratio"] else "  over the goal"
         print(
-            f"  {command}: {latency['empty_database'][command]['median_ms']} ms empty, "
-            f"{latency['full_database'][command]['median_ms']} ms full: x{ratio} (goal <= 1.5)"
+            f"    {key:<22} {latency['empty_database'][key]['median_ms']:>9} "
+            f"{latency['full_database'][key]['median_ms']:>9} {ratio:>6}x{mark}"
         )
     stats = latency["full_database"].get("/stats (largest school, with the chart)")
     if stats:
