@@ -3,7 +3,7 @@
 One delivery loop runs at a time, as a tracked background task, so a large backlog (a bot that
 was down, 20,000 reminders due at once) is sent at the sender's full rate instead of one batch
 per tick. It claims only about a second's worth ahead of the rate limiter and claims more when
-half of that is done: what a killed process had claimed but not sent is little, and comes back
+a quarter of that is done: what a killed process had claimed but not sent is little, and comes back
 when its lease runs out (see :mod:`bot.reminders` for the states).
 """
 
@@ -64,16 +64,19 @@ class ReminderDelivery:
         """Claim and send until nothing is due; stops claiming when the bot is stopping."""
         services = self._services
         ahead = max(2, math.ceil(services.sender.per_second))  # about a second's worth
+        # Claimed again when a quarter of that is done: preparing a claimed batch holds the
+        # event loop, and a short hold is one the rate limiter's catching up covers.
+        refill_below = ahead - max(1, ahead // 4)
         tasks: set[asyncio.Task[bool]] = set()
         delivered = 0
-        room = asyncio.Event()  # set when half of what was claimed ahead is done
+        room = asyncio.Event()  # set when a quarter of what was claimed ahead is done
 
         def finished(task: asyncio.Task[bool]) -> None:
             nonlocal delivered
             tasks.discard(task)
             if not task.cancelled() and task.result():
                 delivered += 1
-            if len(tasks) <= ahead // 2:
+            if len(tasks) <= refill_below:
                 room.set()
 
         try:
@@ -93,7 +96,7 @@ class ReminderDelivery:
                 room.clear()
                 if not jobs:
                     await asyncio.gather(*tasks)  # nothing due now: finish, then look again
-                elif len(tasks) > ahead // 2:
+                elif len(tasks) > refill_below:
                     await room.wait()
         except BaseException:  # stopped (cancelled), or the database failed
             unsent = set(self._held)

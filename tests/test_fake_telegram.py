@@ -315,6 +315,24 @@ async def test_rate_limit(tg: FakeTelegram, bot: Bot) -> None:
     await bot.send_message(USER_ID, "3")
 
 
+async def test_a_send_before_retry_after_ran_out_is_noted_as_early(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    tg.user(USER_ID)
+    tg.set_rate_limit(1)
+    await bot.send_message(USER_ID, "1")
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(USER_ID, "2")  # answered 429, retry after 1 s
+    assert tg.early_retries == []  # the flooded request itself is not a retry
+    await asyncio.sleep(0.2)  # the bot knew by now, and still sent: early
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(USER_ID, "3")
+    assert [call.params["text"] for call in tg.early_retries] == ["3"]
+    await asyncio.sleep(1.1)  # waited out the second 429's retry_after
+    await bot.send_message(USER_ID, "4")
+    assert [call.params["text"] for call in tg.early_retries] == ["3"]
+
+
 async def test_delay_next(tg: FakeTelegram, bot: Bot) -> None:
     user = tg.user(USER_ID)
     tg.delay_next("sendMessage", 0.1)

@@ -266,7 +266,7 @@ class FakeTelegram:
         # before the retry_after the server had announced had run out (a bot that ignores it).
         self.flood_answers = 0
         self.early_retries: list[RecordedCall] = []
-        self._retry_not_before = 0.0
+        self._flood_windows: list[tuple[float, float]] = []  # (from, until) of each 429
         self._active_poll: _Poll | None = None
         self._wakeup = asyncio.Event()
         self._closing = False
@@ -386,7 +386,10 @@ class FakeTelegram:
         self._rate_limit = per_second
         self._sent_times.clear()
 
-    # A request already on its way when the 429 was answered is not the bot ignoring it.
+    # A request that arrives this soon after a 429 was answered left the bot before the bot
+    # could have read that answer: it was already on its way, not the bot ignoring it.
+    IN_FLIGHT_GRACE = 0.05
+    # A retry this little before the retry_after runs out counts as on time (clocks differ).
     EARLY_RETRY_TOLERANCE = 0.1
 
     @property
@@ -396,7 +399,7 @@ class FakeTelegram:
 
     def _track_flood(self, call: RecordedCall) -> None:
         """Called when a sending request arrives: was it before an announced retry_after?"""
-        if call.time < self._retry_not_before:
+        if any(start <= call.time < until for start, until in self._flood_windows):
             self.early_retries.append(call)
 
     def _flood_answered(self, call: RecordedCall, status: int, body: dict[str, Any]) -> None:
@@ -404,8 +407,10 @@ class FakeTelegram:
             return
         self.flood_answers += 1
         retry_after = (body.get("parameters") or {}).get("retry_after") or 0
-        not_before = time.monotonic() + float(retry_after) - self.EARLY_RETRY_TOLERANCE
-        self._retry_not_before = max(self._retry_not_before, not_before)
+        now = time.monotonic()
+        until = now + float(retry_after) - self.EARLY_RETRY_TOLERANCE
+        self._flood_windows = [w for w in self._flood_windows if w[1] > now]
+        self._flood_windows.append((now + self.IN_FLIGHT_GRACE, until))
 
     async def wait_until(
         self,
