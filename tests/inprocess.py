@@ -275,3 +275,21 @@ async def running_harness(tmp_path: Path, **overrides: Any) -> AsyncIterator[Har
         yield Harness(app, session, clock)
     finally:
         await close_application(app)
+
+
+async def member_update(harness: Harness, user: int, old: str, new: str) -> None:
+    """Telegram's update when a person blocks ("kicked") or unblocks ("member") the bot."""
+    bot = {"id": 123456789, "is_bot": True, "first_name": "Mentor bot"}
+    await harness.feed(
+        {
+            "my_chat_member": {
+                "chat": {"id": user, "type": "private", "first_name": "Аня"},
+                "from": harness.user(user),
+                "date": 1700000000,
+                "old_chat_member": {"user": bot, "status": old}
+                | ({"until_date": 0} if old == "kicked" else {}),
+                "new_chat_member": {"user": bot, "status": new}
+                | ({"until_date": 0} if new == "kicked" else {}),
+            }
+        }
+    )

@@ -17,7 +17,7 @@ from handlers.announcements import AnnounceAction, AnnounceAudience
 from handlers.rights import RevokeDecision
 from handlers.states import AnnounceDialogue
 from storage.repositories.organizations import Organization
-from tests.inprocess import Harness, Sent, running_harness
+from tests.inprocess import Harness, Sent, member_update, running_harness
 from tests.joining import CURATOR, organization
 
 MENTEE = 1001
@@ -205,26 +205,10 @@ async def test_blocking_and_unblocking_the_bot_change_reachability(harness: Harn
     await school(harness)
     reachability = harness.app.services.announcements
 
-    async def member_update(user: int, old: str, new: str) -> None:
-        bot = {"id": 123456789, "is_bot": True, "first_name": "Mentor bot"}
-        await harness.feed(
-            {
-                "my_chat_member": {
-                    "chat": {"id": user, "type": "private", "first_name": "Аня"},
-                    "from": harness.user(user),
-                    "date": 1700000000,
-                    "old_chat_member": {"user": bot, "status": old}
-                    | ({"until_date": 0} if old == "kicked" else {}),
-                    "new_chat_member": {"user": bot, "status": new}
-                    | ({"until_date": 0} if new == "kicked" else {}),
-                }
-            }
-        )
-
-    await member_update(MENTOR, "member", "kicked")
+    await member_update(harness, MENTOR, "member", "kicked")
     view = await reachability.audience(1, Audience.MENTORS)
     assert [p.telegram_id for p in view.unreachable] == [MENTOR]
-    await member_update(SILENT, "kicked", "member")
+    await member_update(harness, SILENT, "kicked", "member")
     view = await reachability.audience(1, Audience.MENTEES)
     assert view.unreachable == () and len(view.reachable) == 4
 

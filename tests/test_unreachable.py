@@ -9,27 +9,10 @@ from datetime import UTC, datetime, timedelta
 from aiogram.methods import SendMessage
 
 from handlers.meeting_views import run_cadence
-from tests.inprocess import Harness
+from tests.inprocess import Harness, member_update
 from tests.joining import CURATOR
 from tests.test_followups import FOLLOWUP_DUE, asked, at, confirmed, said, tick
 from tests.test_meetings import MASHA, OLGA, approved_pair
-
-
-async def member_update(harness: Harness, user: int, old: str, new: str) -> None:
-    bot = {"id": 123456789, "is_bot": True, "first_name": "Mentor bot"}
-    await harness.feed(
-        {
-            "my_chat_member": {
-                "chat": {"id": user, "type": "private", "first_name": "Аня"},
-                "from": harness.user(user),
-                "date": 1700000000,
-                "old_chat_member": {"user": bot, "status": old}
-                | ({"until_date": 0} if old == "kicked" else {}),
-                "new_chat_member": {"user": bot, "status": new}
-                | ({"until_date": 0} if new == "kicked" else {}),
-            }
-        }
-    )
 
 
 def tries(harness: Harness, chat: int) -> int:

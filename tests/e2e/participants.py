@@ -124,6 +124,28 @@ async def until(condition: Callable[[], bool], user: FakeUser, timeout: float = 
         await asyncio.sleep(0.02)
 
 
+async def user_until(user: FakeUser, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    await until(condition, user, timeout)
+
+
+def holding(user: FakeUser, data: str) -> ChatMessage | None:
+    """The newest message with a button of exactly this data (texts of newer strings may
+    still change with the catalogs; their data does not)."""
+    for message in reversed(user.bot_messages()):
+        if data in message.button_data.values():
+            return message
+    return None
+
+
+async def press_data(user: FakeUser, data: str, timeout: float = 10.0) -> ChatMessage:
+    """Wait for a button with exactly this data to be on screen and press it."""
+    await until(lambda: holding(user, data) is not None, user, timeout)
+    message = holding(user, data)
+    assert message is not None
+    await user.press_data(data, message.message_id)
+    return message
+
+
 async def wait_next(user: FakeUser, database: Path, key: str, shown: int) -> None:
     """Wait for the next question (or the summary) as a new message after ``shown``."""
 

@@ -20,7 +20,6 @@ The organization is in Chita (UTC+9).
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 import sqlite3
@@ -52,7 +51,11 @@ from tests.e2e.participants import (
     guardian_link,
     join_as_adult,
     join_as_minor,
+    press_data,
     query,
+)
+from tests.e2e.participants import (
+    user_until as until,
 )
 from tests.e2e.process import BotProcess, run_cli
 from tests.fake_telegram import ChatMessage, FakeTelegram, FakeUser
@@ -161,33 +164,6 @@ async def clocked(
 
 
 # -- small helpers ---------------------------------------------------------------------------------
-async def until(user: FakeUser, condition: object, timeout: float = 10.0) -> None:
-    assert callable(condition)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out for {user!r}:\n{user.transcript()}")
-        await asyncio.sleep(0.02)
-
-
-def holding(user: FakeUser, data: str) -> ChatMessage | None:
-    """The newest message with a button of exactly this data."""
-    for message in reversed(user.bot_messages()):
-        if data in message.button_data.values():
-            return message
-    return None
-
-
-async def press_data(user: FakeUser, data: str, timeout: float = 10.0) -> ChatMessage:
-    """Wait for a button with exactly this data to be on screen and press it."""
-    await until(user, lambda: holding(user, data) is not None, timeout)
-    message = holding(user, data)
-    assert message is not None
-    await user.press_data(data, message.message_id)
-    return message
-
-
 def participant_id(database: Path, telegram_id: int) -> int:
     found = query(database, "SELECT id FROM participants WHERE telegram_id = ?", (telegram_id,))
     assert len(found) == 1, found

@@ -34,7 +34,8 @@ from handlers.responses import FormPick
 from handlers.workspace import Section
 from storage.database import Database
 from tests.clock import ManualClock
-from tests.e2e.participants import query
+from tests.e2e.participants import holding, query, user_until
+from tests.e2e.participants import press_data as press
 from tests.e2e.process import BotProcess
 from tests.e2e.test_reminders import CURATOR, MASHA, OLGA, START, seed_pair
 from tests.fake_telegram import FakeTelegram, FakeUser
@@ -108,32 +109,6 @@ async def life(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[tuple[BotProce
 
 
 # -- buttons by their data: the texts of the newer strings may still change with the catalogs --
-def holding(user: FakeUser, data: str) -> ChatMessage | None:
-    for message in reversed(user.bot_messages()):
-        if data in message.button_data.values():
-            return message
-    return None
-
-
-async def press(user: FakeUser, data: str, timeout: float = 10.0) -> ChatMessage:
-    """Wait for a button with exactly this data to be on screen and press it."""
-    await user_until(user, lambda: holding(user, data) is not None, timeout)
-    message = holding(user, data)
-    assert message is not None
-    await user.press_data(data, message.message_id)
-    return message
-
-
-async def user_until(user: FakeUser, condition: object, timeout: float = 10.0) -> None:
-    assert callable(condition)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out for {user!r}:\n{user.transcript()}")
-        await asyncio.sleep(0.02)
-
-
 def sent_with(tg: FakeTelegram, chat_id: int, data: str) -> int:
     """How many messages the bot delivered to this chat with a button of this data."""
     return sum(
