@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -672,12 +672,6 @@ def add_report_buttons(builder: InlineKeyboardBuilder) -> None:
         builder.button(text=text, callback_data=data)
 
 
-def as_presser(message: Message, query: CallbackQuery) -> Message:
-    """The message under a button as if the person who pressed it had sent it: a command
-    handler reads who asks from the message, and the message under a button is the bot's."""
-    return message.model_copy(update={"from_user": query.from_user})
-
-
 async def open_report(
     query: CallbackQuery,
     callback_data: ReportView,
@@ -695,12 +689,11 @@ async def open_report(
     if view == "ranking":
         await ranking_command(message, services, curator_org_id, i18n)
     elif view == "stats":
-        await stats.show_stats(as_presser(message, query), services, bot, i18n)
+        await stats.send_stats(bot, message.chat.id, query.from_user.id, services, i18n)
     elif view == "indicators":
         await stats.show_indicators(message, state, services, curator_org_id, i18n)
     elif view == "export":
-        command = CommandObject(prefix="/", command="export")
-        await export.send_export(as_presser(message, query), command, services, curator_org_id)
+        await export.export_workbook(message, query.from_user.id, services, curator_org_id)
     else:
         callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
 

@@ -34,20 +34,27 @@ async def send_export(
 ) -> None:
     assert message.from_user is not None
     argument = (command.args or "").strip()
-    organization_id = curator_org_id
     if argument and (not argument.isdigit() or int(argument) != curator_org_id):
         await message.answer(other_organization())
         return
+    await export_workbook(message, message.from_user.id, services, curator_org_id)
+
+
+async def export_workbook(
+    message: Message, user_id: int, services: Services, organization_id: int
+) -> None:
+    """Make the workbook for this curator and send it into the chat of ``message`` (their
+    command, or the panel under the button they pressed); the right is checked again."""
     await message.answer(_("Preparing the workbook: it may take a few seconds."))
     if message.bot is not None:
         await message.bot.send_chat_action(message.chat.id, ChatAction.UPLOAD_DOCUMENT)
     try:
         export = await services.exports.for_curator(
-            message.from_user.id, organization_id, get_i18n().current_locale
+            user_id, organization_id, get_i18n().current_locale
         )
     except ExportError as error:
         # The curator was removed or the organization deleted while the file was prepared.
-        log.info("Export refused for %s: %s", message.from_user.id, error.problem)
+        log.info("Export refused for %s: %s", user_id, error.problem)
         if error.problem is ExportProblem.NOT_CURATOR:
             await message.answer(other_organization())
         else:

@@ -470,16 +470,21 @@ async def send_monitoring(
 
 async def show_stats(message: Message, services: Services, bot: Bot, i18n: I18n) -> None:
     assert message.from_user is not None
-    user = message.from_user.id
+    await send_stats(bot, message.chat.id, message.from_user.id, services, i18n)
+
+
+async def send_stats(bot: Bot, chat_id: int, user: int, services: Services, i18n: I18n) -> None:
+    """/stats for this user (a command or the curator panel's button): their organization's
+    figures, the summary of those they coordinate, or a refusal."""
     viewer = await services.indicators.viewer(user, is_admin=services.is_admin(user))
     locale = i18n.current_locale
     if viewer.curated is not None:
         covered = len([o for o in viewer.covered if o != viewer.curated])
-        if await send_organization(bot, message.chat.id, services, viewer.curated, locale, covered):
+        if await send_organization(bot, chat_id, services, viewer.curated, locale, covered):
             return
-    if viewer.covered and await send_summary(bot, message.chat.id, services, locale):
+    if viewer.covered and await send_summary(bot, chat_id, services, locale):
         return
-    await message.answer(refusal())
+    await bot.send_message(chat_id, refusal())
 
 
 async def on_view(
