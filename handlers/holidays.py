@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from aiogram import Bot, F, Router
@@ -19,16 +18,13 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from bot.holidays import HolidayProblem, parse_range
 from bot.meetings import MeetingView
 from bot.schedule import utc_to_local
-from bot.sender import Outcome
 from bot.services import Services
-from handlers.delivery import send_text
 from handlers.filters import curator_router
 from handlers.meetings import MeetPlan, meeting_text
 from handlers.people import display_name
 from handlers.states import HolidayDialogue
+from handlers.unreachable import send_through_sender
 from storage.repositories.holidays import HolidayRow
-
-log = logging.getLogger(__name__)
 
 
 class HolidayAdd(CallbackData, prefix="hol1a"):
@@ -178,25 +174,7 @@ async def ask_to_move(
                     "The curator has entered holidays ({title}), and this meeting falls on "
                     "them:\n{meeting}\n{name} will propose another date."
                 ).format(name=hd.quote(mentor_name), **values)
-        await send_through_sender(bot, services, person.telegram_id, text, markup)
-
-
-async def send_through_sender(
-    bot: Bot,
-    services: Services,
-    chat_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None,
-) -> None:
-    """One message of a bulk send (a holiday may touch many pairs): under Telegram's limits,
-    and a person who blocked the bot is marked unreachable."""
-    delivery = await services.sender.send_one(
-        chat_id, lambda chat: send_text(bot, chat, text, reply_markup=markup)
-    )
-    if delivery.outcome is Outcome.UNREACHABLE:
-        await services.announcements.mark_unreachable(chat_id)
-    elif delivery.outcome is Outcome.FAILED:
-        log.warning("Message to chat %s failed: %s", chat_id, delivery.detail)
+        await send_through_sender(bot, i18n, services, person.telegram_id, text, markup)
 
 
 async def remove(

@@ -24,9 +24,7 @@ from bot.cadence import Digest, Nudge, PairHistory, PairMark
 from bot.formatting import format_moment
 from bot.pairing import PairPeople
 from bot.schedule import utc_to_local
-from bot.sender import Outcome
 from bot.services import Services
-from handlers.delivery import send_text
 from handlers.filters import curator_router
 from handlers.followups import attention_reason_text, pair_title, tell_curators_attention
 from handlers.meetings import kind_title
@@ -34,7 +32,7 @@ from handlers.paging import attach_navigation, page_of
 from handlers.pair_plans import plan_text, rhythm_text
 from handlers.people import display_name
 from handlers.texts import split_message
-from handlers.unreachable import tell_curators_unreachable
+from handlers.unreachable import send_through_sender
 
 log = logging.getLogger(__name__)
 
@@ -411,22 +409,6 @@ def nudge_text(nudge: Nudge, name: str) -> str:
         "The programme asks for a meeting at least every two weeks: please agree "
         "on one in /meetings."
     ).format(name=hd.quote(name))
-
-
-async def send_through_sender(
-    bot: Bot, i18n: I18n, services: Services, chat_id: int, text: str
-) -> bool:
-    """A nudge or a digest; not even tried for a person marked unreachable. A 403 marks the
-    person, and the curators hear of it the first time."""
-    if await services.announcements.is_unreachable(chat_id):
-        return False
-    delivery = await services.sender.send_one(chat_id, lambda chat: send_text(bot, chat, text))
-    if delivery.outcome is Outcome.UNREACHABLE:
-        if await services.announcements.mark_unreachable(chat_id):
-            await tell_curators_unreachable(bot, i18n, services, chat_id)
-    elif delivery.outcome is Outcome.FAILED:
-        log.warning("Message to chat %s failed: %s", chat_id, delivery.detail)
-    return delivery.outcome is Outcome.DELIVERED
 
 
 def digest_text(digest: Digest, locale: str) -> str:

@@ -26,15 +26,13 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.responses import FormRefused, FormStep, Outdated
-from bot.sender import Outcome
 from bot.services import Services
 from dialogs.answers import OTHER_PROMPT, AnswerError, selected_values
 from dialogs.model import OTHER, Option, QuestionKind
 from dialogs.monitoring import monitoring_form_for
 from handlers import question_view
-from handlers.delivery import send_text
 from handlers.states import ResponseDialogue
-from handlers.unreachable import tell_curators_unreachable
+from handlers.unreachable import send_through_sender
 from storage.repositories.responses import Response
 
 log = logging.getLogger(__name__)
@@ -203,22 +201,13 @@ async def send_form(
         return False
     if step.question is None:
         return False
-    if await services.announcements.is_unreachable(chat_id):
-        return False  # blocked the bot: the form waits, opened, until they come back
     locale = await services.languages.resolve(chat_id, None)
     with translator.context(), translator.use_locale(locale):
         selected = initial_selection(step)
         text = question_text(step, _heading(step, intro))
         markup = question_keyboard(step, selected)
-    delivery = await services.sender.send_one(
-        chat_id, lambda chat: send_text(bot, chat, text, reply_markup=markup)
-    )
-    if delivery.outcome is Outcome.UNREACHABLE:
-        if await services.announcements.mark_unreachable(chat_id):
-            await tell_curators_unreachable(bot, translator, services, chat_id)
-    elif delivery.outcome is Outcome.FAILED:
-        log.warning("Form %s to chat %s failed: %s", form, chat_id, delivery.detail)
-    return delivery.outcome is Outcome.DELIVERED
+    # Not even tried for someone who blocked the bot: the form waits, opened.
+    return await send_through_sender(bot, translator, services, chat_id, text, markup)
 
 
 async def send_monitoring_before(

@@ -9,16 +9,22 @@ curators; the later ones find the person already marked and stay silent.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from aiogram import Bot
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.sender import Outcome
 from bot.services import Services
+from handlers.delivery import send_text
 from handlers.notify import notify
 from handlers.people import display_name
+
+log = logging.getLogger(__name__)
 
 
 def unreachable_text(name: str) -> str:
@@ -53,3 +59,27 @@ async def tell_curators_unreachable(
             if await notify(bot, curator.telegram_id, text):
                 told += 1
     return told
+
+
+async def send_through_sender(
+    bot: Bot,
+    i18n: I18n,
+    services: Services,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> bool:
+    """One message of a bulk send (a nudge, a digest, a question, a holiday notice): under
+    Telegram's limits, not even tried for someone marked unreachable; a 403 marks the person
+    and the curators hear of it the first time. Returns whether it was delivered."""
+    if await services.announcements.is_unreachable(chat_id):
+        return False
+    delivery = await services.sender.send_one(
+        chat_id, lambda chat: send_text(bot, chat, text, reply_markup=markup)
+    )
+    if delivery.outcome is Outcome.UNREACHABLE:
+        if await services.announcements.mark_unreachable(chat_id):
+            await tell_curators_unreachable(bot, i18n, services, chat_id)
+    elif delivery.outcome is Outcome.FAILED:
+        log.warning("Message to chat %s failed: %s", chat_id, delivery.detail)
+    return delivery.outcome is Outcome.DELIVERED
