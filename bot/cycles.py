@@ -265,8 +265,9 @@ class CycleService:
         claimed once: without it nobody carried over would get the "after" of this cycle.
         Someone whose questionnaire is not confirmed yet gets it on confirming, as everyone."""
         due: list[Participant] = []
-        for participant_id in carried:
-            participant = await self._participants.get(participant_id)
+        people = await self._participants.many(carried)
+        for participant_id in dict.fromkeys(carried):  # in the order carried, once each
+            participant = people.get(participant_id)
             if (
                 participant is None
                 or participant.confirmed_at is None

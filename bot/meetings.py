@@ -298,17 +298,15 @@ class MeetingService:
         timezone = organization.timezone if organization else "Europe/Moscow"
         since = max(self._clock.now(), local_to_utc(datetime.combine(start, time()), timezone))
         until = local_to_utc(datetime.combine(end + timedelta(days=1), time()), timezone)
-        views: list[MeetingView] = []
-        people_of: dict[int, PairPeople | None] = {}
-        for meeting in await self._repository.open_of_organization(organization_id, since, until):
-            if meeting.pair_id not in people_of:
-                pair = await self._pairing.pair(organization_id, meeting.pair_id)
-                people_of[meeting.pair_id] = await self._pairing.people(pair) if pair else None
-            people = people_of[meeting.pair_id]
-            if people is not None:
-                side = Side(people, people.mentor, people.mentee, timezone)
-                views.append(MeetingView(meeting, side))
-        return views
+        meetings = await self._repository.open_of_organization(organization_id, since, until)
+        if not meetings:
+            return []
+        pairs = {p.pair.id: p for p in await self._pairing.active_pairs(organization_id)}
+        return [
+            MeetingView(meeting, Side(people, people.mentor, people.mentee, timezone))
+            for meeting in meetings
+            if (people := pairs.get(meeting.pair_id)) is not None
+        ]
 
     async def view(self, meeting_id: int, telegram_id: int) -> MeetingView | None:
         meeting = await self._repository.get(meeting_id)
