@@ -374,6 +374,16 @@ def _organization(conn: sqlite3.Connection, org: int, size: int) -> int:
     return cycle
 
 
+async def _migrated(db_path: Path | str) -> None:
+    """Create the database file, or bring it to the current schema."""
+    db = Database(db_path)
+    await db.connect()
+    try:
+        await migrate(db)
+    finally:
+        await db.close()
+
+
 async def seed_region(
     db_path: Path | str, *, pairs: int = 35_000, schools: int = 300, seed: int = 7
 ) -> Region:
@@ -383,12 +393,7 @@ async def seed_region(
     curator of organization N has the Telegram id ``CURATOR_BASE + N``.
     """
     started = time.perf_counter()
-    db = Database(db_path)
-    await db.connect()
-    try:
-        await migrate(db)
-    finally:
-        await db.close()
+    await _migrated(db_path)
     rng = random.Random(seed)
     sizes = _school_sizes(rng, pairs, schools)
     conn = sqlite3.connect(db_path, isolation_level=None)
@@ -543,12 +548,7 @@ async def seed_minimal(db_path: Path | str, like: ActivePair, full_path: Path | 
         }
     finally:
         source.close()
-    db = Database(db_path)
-    await db.connect()
-    try:
-        await migrate(db)
-    finally:
-        await db.close()
+    await _migrated(db_path)
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")

@@ -314,6 +314,26 @@ async def propose_first(mentor: FakeUser, mentee: FakeUser, day: str, hour: str)
     await mentor.send_text("/meetings")
     await mentor.wait_for_bot_message("пока не запланирована")
     await mentor.press("Предложить встречу")
+    offer = await pick_online(mentor, mentee, day, hour, mark)
+    assert f"{day} марта 2026" in offer.text, offer.text
+    await confirm_offer(mentee, offer)
+
+
+async def propose_final(mentor: FakeUser, mentee: FakeUser, hour: str) -> None:
+    """The mentor answers the request for the final meeting: Wednesday 8 April, online."""
+    mark = mentee.mark
+    request = await mentor.wait_for_bot_message("время заключительной встречи", after=0)
+    await mentor.press("Предложить заключительную встречу", message_id=request.message_id)
+    offer = await pick_online(mentor, mentee, "8", hour, mark)
+    assert "Заключительная встреча, 8 апреля 2026" in offer.text, offer.text
+    await confirm_offer(mentee, offer)
+
+
+async def pick_online(
+    mentor: FakeUser, mentee: FakeUser, day: str, hour: str, mark: int
+) -> ChatMessage:
+    """From the open calendar: the day, the hour, online with the link; returns the offer the
+    mentee got."""
     calendar = await mentor.wait_for_bot_message("Выберите день встречи")
     await mentor.press(day, message_id=calendar.message_id)
     await mentor.wait_for_bot_message("во сколько")
@@ -323,27 +343,11 @@ async def propose_first(mentor: FakeUser, mentee: FakeUser, day: str, hour: str)
     await mentor.wait_for_bot_message("ссылку")
     await mentor.send_text(LINK)
     offer = await mentee.wait_for_bot_message("предлагает встречу", after=mark)
-    assert f"{day} марта 2026" in offer.text and hour in offer.text, offer.text
-    await mentee.press("Подтвердить", message_id=offer.message_id)
-    await mentee.wait_for_bot_message("Встреча подтверждена")
-
-
-async def propose_final(mentor: FakeUser, mentee: FakeUser, hour: str) -> None:
-    """The mentor answers the request for the final meeting: Wednesday 8 April, online."""
-    mark = mentee.mark
-    request = await mentor.wait_for_bot_message("время заключительной встречи", after=0)
-    await mentor.press("Предложить заключительную встречу", message_id=request.message_id)
-    calendar = await mentor.wait_for_bot_message("Выберите день встречи")
-    await mentor.press("8", message_id=calendar.message_id)
-    await mentor.wait_for_bot_message("во сколько")
-    await mentor.press(hour, message_id=calendar.message_id)
-    await mentor.wait_for_bot_message("Как будете встречаться")
-    await mentor.press("Онлайн", message_id=calendar.message_id)
-    await mentor.wait_for_bot_message("ссылку")
-    await mentor.send_text(LINK)
-    offer = await mentee.wait_for_bot_message("предлагает встречу", after=mark)
-    assert "Заключительная встреча, 8 апреля 2026" in offer.text, offer.text
     assert hour in offer.text, offer.text
+    return offer
+
+
+async def confirm_offer(mentee: FakeUser, offer: ChatMessage) -> None:
     await mentee.press("Подтвердить", message_id=offer.message_id)
     await mentee.wait_for_bot_message("Встреча подтверждена")
 
