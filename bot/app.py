@@ -41,6 +41,7 @@ from bot.invitations import InvitationService
 from bot.languages import LanguageService
 from bot.meetings import MeetingService
 from bot.organizations import OrganizationService
+from bot.outbox import Outbox
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
 from bot.preferences import PreferenceService
@@ -59,10 +60,14 @@ from bot.support import SupportService
 from handlers import setup_handlers
 from handlers.commands import register_commands, register_role_commands
 from handlers.cycles import run_cycle_tick
+from handlers.edits import UnchangedEditsMiddleware
 from handlers.followups import deliver_followups
+from handlers.frontend import TelegramFrontEnd, locale_scope
 from handlers.meeting_views import run_cadence
-from handlers.middlewares import InFlightUpdates, StoredLocaleMiddleware
+from handlers.middlewares import InFlightUpdates, ProcessedUpdates, StoredLocaleMiddleware
+from handlers.outdated import OutdatedPresses
 from handlers.reminders import ReminderDelivery
+from handlers.unreachable import tell_curators_unreachable
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
@@ -76,6 +81,7 @@ from storage.repositories.maintenance import MaintenanceRepository
 from storage.repositories.matching import MatchingRepository, PairLookup
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.organizations import OrganizationRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.participants import (
     AnswerCleanup,
     OrganizationAnswers,
@@ -88,6 +94,7 @@ from storage.repositories.reminders import ReminderRepository
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
 from storage.repositories.responses import ResponseRepository
 from storage.repositories.support import SupportRepository
+from storage.repositories.updates import ProcessedUpdateRepository
 from storage.repositories.users import UserRepository
 
 log = logging.getLogger(__name__)
@@ -126,12 +133,15 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     )
     invitations = InvitationService(InvitationRepository(db), OrganizationRepository(db), clock)
     cycles = CycleService(CycleRepository(db), organizations, participants, invitations, clock)
+    languages = LanguageService(
+        UserRepository(db), clock, SUPPORTED_LOCALES, settings.default_locale
+    )
+    background = BackgroundTasks()
+    announcements = AnnouncementService(ReachabilityRepository(db), sender, clock)
     return Services(
         settings=settings,
         clock=clock,
-        languages=LanguageService(
-            UserRepository(db), clock, SUPPORTED_LOCALES, settings.default_locale
-        ),
+        languages=languages,
         support=SupportService(SupportRepository(db), clock, settings.admin_ids),
         organizations=organizations,
         invitations=invitations,
@@ -160,8 +170,9 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         holidays=holidays,
         reminders=reminders,
         sender=sender,
-        background=BackgroundTasks(),
-        announcements=AnnouncementService(ReachabilityRepository(db), sender, clock),
+        background=background,
+        announcements=announcements,
+        outbox=Outbox(OutboxRepository(db), languages, announcements, sender, background, clock),
         responses=ResponseService(ResponseRepository(db), clock),
         cycles=cycles,
         followups=followups,
@@ -207,6 +218,12 @@ async def build_application(
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
     bot.session.middleware(RetryAfterMiddleware())
+    bot.session.middleware(UnchangedEditsMiddleware())
+
+    async def on_unreachable(telegram_id: int) -> None:
+        await tell_curators_unreachable(services, telegram_id)
+
+    services.outbox.connect(TelegramFrontEnd(bot), locale_scope(i18n), on_unreachable)
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db, clock),
         events_isolation=SimpleEventIsolation(),
@@ -214,12 +231,18 @@ async def build_application(
     )
     in_flight = InFlightUpdates()
     dispatcher.update.outer_middleware(in_flight)
+    # One way in: a repeated update is dropped before any handler runs.
+    dispatcher.update.outer_middleware(ProcessedUpdates(ProcessedUpdateRepository(db), clock))
     StoredLocaleMiddleware(i18n, services).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    # Inside the answer middleware: an outdated press is answered with a notice, not an error.
+    dispatcher.callback_query.middleware(OutdatedPresses())
     setup_handlers(dispatcher)
 
     scheduler = APSchedulerAdapter(settings.default_timezone)
-    housekeeping = Housekeeping(MaintenanceRepository(db), clock)
+    housekeeping = Housekeeping(
+        MaintenanceRepository(db), ProcessedUpdateRepository(db), OutboxRepository(db), clock
+    )
     scheduler.add_interval("housekeeping", housekeeping.run, timedelta(hours=6))
 
     # The tick re-reads the reminders table each time: nothing due is lost across restarts.

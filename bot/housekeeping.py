@@ -7,23 +7,38 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from storage.repositories.maintenance import MaintenanceRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.updates import ProcessedUpdateRepository
 
 log = logging.getLogger(__name__)
 
 # A dialogue nobody touched for this long is abandoned; what it held is not kept longer
 # than needed (personal data minimisation). Confirmed answers live in their own tables.
 ABANDONED_DIALOGUE_AGE = timedelta(days=30)
+# Telegram gives up redelivering an update within a day.
+PROCESSED_UPDATE_AGE = timedelta(days=1)
+# Messages the bot sent are kept this long to account for them, then forgotten.
+SETTLED_MESSAGE_AGE = timedelta(days=30)
 
 
 class Housekeeping:
-    def __init__(self, repository: MaintenanceRepository, clock: Clock) -> None:
+    def __init__(
+        self,
+        repository: MaintenanceRepository,
+        updates: ProcessedUpdateRepository,
+        outbox: OutboxRepository,
+        clock: Clock,
+    ) -> None:
         self._repository = repository
+        self._updates = updates
+        self._outbox = outbox
         self._clock = clock
 
     async def run(self) -> int:
-        purged = await self._repository.purge_fsm_untouched_since(
-            self._clock.now() - ABANDONED_DIALOGUE_AGE
-        )
+        now = self._clock.now()
+        purged = await self._repository.purge_fsm_untouched_since(now - ABANDONED_DIALOGUE_AGE)
+        await self._updates.forget_before(now - PROCESSED_UPDATE_AGE)
+        await self._outbox.forget_settled_before(now - SETTLED_MESSAGE_AGE)
         await self._repository.optimize()
         if purged:
             log.info("Housekeeping: forgot %d abandoned dialogues", purged)

@@ -16,6 +16,7 @@ from bot.invitations import InvitationService
 from bot.languages import LanguageService
 from bot.meetings import MeetingService
 from bot.organizations import OrganizationService
+from bot.outbox import Outbox
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
 from bot.preferences import PreferenceService
@@ -51,6 +52,8 @@ class Services:
     sender: RateLimitedSender
     background: BackgroundTasks
     announcements: AnnouncementService
+    # Every message the bot starts itself (see bot/outbox.py).
+    outbox: Outbox
     cycles: CycleService
     responses: ResponseService
     followups: FollowupService

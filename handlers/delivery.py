@@ -70,7 +70,13 @@ class _GateClosed(Exception):
 UNREACHABLE_SERVER_PAUSE = 1.0
 
 
-async def send_text_gated(bot: Bot, chat_id: int, text: str, gate: Gate) -> bool:
+async def send_text_gated(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    gate: Gate,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> bool:
     """Send one HTML message whose request is written only once ``gate()`` returns True.
 
     The caller commits "sent" in the gate. Everything slow (building the request, taking a
@@ -83,9 +89,9 @@ async def send_text_gated(bot: Bot, chat_id: int, text: str, gate: Gate) -> bool
     if not isinstance(session, AiohttpSession):  # another transport (the tests' recording one)
         if not await gate():
             return False
-        await send_text(bot, chat_id, text)
+        await send_text(bot, chat_id, text, reply_markup=reply_markup)
         return True
-    method = SendMessage(chat_id=chat_id, text=text)
+    method = SendMessage(chat_id=chat_id, text=text, reply_markup=reply_markup)
     fields: list[tuple[str, Any]] = []
     for key, value in method.model_dump(warnings=False).items():
         prepared = session.prepare_value(value, bot=bot, files={})

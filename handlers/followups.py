@@ -36,7 +36,6 @@ from bot.sender import Outcome
 from bot.services import Services
 from dialogs.answers import format_answer
 from dialogs.compatibility import COMPATIBILITY, is_incompatible
-from handlers.delivery import send_text
 from handlers.dialogue import dialogue_message
 from handlers.meetings import (
     MeetPlan,
@@ -49,10 +48,10 @@ from handlers.meetings import (
 from handlers.notify import notify
 from handlers.pair_plans import GoalsStart
 from handlers.people import display_name
+from handlers.render import screen_of
 from handlers.responses import on_completed, send_form
 from handlers.states import FollowupDialogue
 from handlers.texts import reason_from
-from handlers.unreachable import tell_curators_unreachable
 from storage.repositories.responses import Response
 
 log = logging.getLogger(__name__)
@@ -113,16 +112,12 @@ async def ask_one(bot: Bot, i18n: I18n, services: Services, job: FollowupJob) ->
                 **values
             )
         markup = answer_keyboard(job.meeting.id)
-    delivery = await services.sender.send_one(
-        followup.telegram_id, lambda chat: send_text(bot, chat, text, reply_markup=markup)
+    outcome = await services.outbox.send(
+        followup.telegram_id, lambda: screen_of(text, markup), kind="followup"
     )
-    if delivery.outcome is Outcome.UNREACHABLE:
+    if outcome is Outcome.UNREACHABLE:
         await services.followups.settle(followup.id, "unreachable")
-        if await services.announcements.mark_unreachable(followup.telegram_id):
-            await tell_curators_unreachable(bot, i18n, services, followup.telegram_id)
-    elif delivery.outcome is Outcome.FAILED:
-        log.warning("Follow-up %s failed: %s", followup.id, delivery.detail)
-    return delivery.outcome is Outcome.DELIVERED
+    return outcome is Outcome.DELIVERED
 
 
 # -- the answers ---------------------------------------------------------------------------------

@@ -9,21 +9,16 @@ tells the curators the same way (see handlers/unreachable).
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.types import ChatMemberUpdated
-from aiogram.utils.i18n import I18n
 
 from bot.services import Services
-from handlers.unreachable import tell_curators_unreachable
 
 
-async def chat_member_changed(
-    event: ChatMemberUpdated, services: Services, bot: Bot, i18n: I18n
-) -> None:
+async def chat_member_changed(event: ChatMemberUpdated, services: Services) -> None:
     if event.new_chat_member.status == ChatMemberStatus.KICKED:
-        if await services.announcements.mark_unreachable(event.chat.id):
-            await tell_curators_unreachable(bot, i18n, services, event.chat.id)
+        await services.outbox.found_unreachable(event.chat.id)
     elif event.new_chat_member.status == ChatMemberStatus.MEMBER:
         await services.announcements.mark_reachable(event.chat.id)
 

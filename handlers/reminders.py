@@ -23,11 +23,10 @@ from babel.dates import format_timedelta
 from bot.background import BackgroundClosed
 from bot.meetings import MeetingView, Side
 from bot.reminders import ReminderJob
-from bot.sender import Outcome, RetryLater
+from bot.screens import Screen
+from bot.sender import Outcome
 from bot.services import Services
-from handlers.delivery import send_text_gated
 from handlers.meetings import kind_title, meeting_text, other_name
-from handlers.unreachable import tell_curators_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -136,39 +135,16 @@ async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob
             ),
             meeting=meeting_text(MeetingView(job.meeting, side), locale),
         )
-    cancelled = False
-    marked = False
-
-    async def gate() -> bool:
-        # Marked sent right before the request is written: after a kill it is never sent twice.
-        nonlocal cancelled, marked
-        if not await services.reminders.mark_sent(reminder.id):
-            cancelled = True  # the meeting was moved or cancelled after the claim
-            return False
-        marked = True
-        # A 429 may have come while the mark was being committed: wait it out too.
-        return services.sender.paused_for() <= 0
-
-    async def attempt(chat: int) -> None:
-        nonlocal marked
-        marked = False
-        try:
-            if await send_text_gated(bot, chat, text, gate) or cancelled:
-                return
-            raise RetryLater(services.sender.paused_for())
-        except RetryLater:
-            if marked:
-                await services.reminders.retry_later(reminder.id)
-            raise
-
-    delivery = await services.sender.send_one(reminder.telegram_id, attempt)
-    if cancelled:
-        return False
-    if delivery.outcome is Outcome.UNREACHABLE:
+    outcome = await services.outbox.deliver(
+        reminder.telegram_id,
+        Screen(text),
+        mark=lambda: services.reminders.mark_sent(reminder.id),
+        unmark=lambda: services.reminders.retry_later(reminder.id),
+    )
+    if outcome is None:
+        return False  # the meeting was moved or cancelled after the claim
+    if outcome is Outcome.UNREACHABLE:
         await services.reminders.settle(reminder.id, "unreachable")
-        if await services.announcements.mark_unreachable(reminder.telegram_id):
-            await tell_curators_unreachable(bot, i18n, services, reminder.telegram_id)
-    elif delivery.outcome is Outcome.FAILED:
+    elif outcome is Outcome.FAILED:
         await services.reminders.settle(reminder.id, "failed")
-        log.warning("Reminder %s failed: %s", reminder.id, delivery.detail)
-    return delivery.outcome is Outcome.DELIVERED
+    return outcome is Outcome.DELIVERED

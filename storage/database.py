@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,24 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
+
+
+class UpdateMark:
+    """The update being handled in this task: recorded as processed by the first write
+    transaction it causes, in that same transaction, so that marking it costs no commit of
+    its own and an update that changes nothing leaves no row."""
+
+    __slots__ = ("recorded", "update_id", "when")
+
+    def __init__(self, update_id: int, when: str) -> None:
+        self.update_id = update_id
+        self.when = when
+        self.recorded = False
+
+
+# Set by the processed-updates middleware for the handling of one update (and inherited by
+# work it starts, which then records nothing twice: the mark is shared).
+current_update: ContextVar[UpdateMark | None] = ContextVar("current_update", default=None)
 
 
 class Database:
@@ -59,11 +78,14 @@ class Database:
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield Transaction(conn)
+                mark = await _record_update(conn)
             except BaseException:
                 await conn.execute("ROLLBACK")
                 raise
             else:
                 await conn.execute("COMMIT")
+                if mark is not None:
+                    mark.recorded = True
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self._lock, self.connection.execute(sql, params) as cursor:
@@ -87,6 +109,18 @@ class Database:
                 if conn.in_transaction:
                     await conn.execute("ROLLBACK")
                 raise
+
+
+async def _record_update(conn: aiosqlite.Connection) -> UpdateMark | None:
+    """Record the update being handled (once); returns its mark, to be set after COMMIT."""
+    mark = current_update.get()
+    if mark is None or mark.recorded:
+        return None
+    await conn.execute(
+        "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
+        (mark.update_id, mark.when),
+    )
+    return mark
 
 
 class Transaction:

@@ -125,8 +125,8 @@ async def test_the_planned_end_in_the_organizations_date_starts_closing(harness:
     await tick(harness)
     row = await cycle_row(harness)
     assert row["closing_since"] == "2026-04-14T15:00:00+00:00"
-    # The curator's language is resolved without a Telegram hint: Russian by default.
-    assert any("цикла № 1" in s.text for s in chat(harness, CURATOR))
+    # The bot starts this message itself: in the language the curator's Telegram reported.
+    assert any("cycle No. 1" in s.text for s in chat(harness, CURATOR))
     assert any(
         MeetPlan(pair_id=pair_id).pack() in [d for _, d in s.buttons] for s in chat(harness, OLGA)
     )

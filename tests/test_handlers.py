@@ -180,7 +180,9 @@ async def test_unexpected_messages_get_a_short_answer_and_change_nothing(
     assert "только текстовые сообщения" in texts[3] and "только текстовые сообщения" in texts[4]
     assert all(len(replies) == 1 for replies in cases)
     assert await harness.state_of(PUPIL) is None
-    assert await harness.app.db.fetch_value("SELECT count(*) FROM users") == 0
+    # Only the language Telegram reported is remembered (for messages the bot starts later).
+    users = await harness.app.db.fetch_all("SELECT language, telegram_language FROM users")
+    assert [tuple(row) for row in users] == [(None, "ru")]
 
 
 async def test_unknown_button_is_answered_as_outdated(harness: Harness) -> None:

@@ -15,6 +15,8 @@ from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import Migration, MigrationError, current_version, load_migrations, migrate
 from storage.repositories.maintenance import MaintenanceRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.updates import ProcessedUpdateRepository
 from tests.clock import ManualClock
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
@@ -131,7 +133,9 @@ async def test_housekeeping_forgets_abandoned_dialogues_only(db: Database) -> No
     fresh = StorageKey(bot_id=1, chat_id=7, user_id=7)
     await storage.set_state(fresh, "new:dialogue")
     clock.advance(timedelta(days=2))
-    purged = await Housekeeping(MaintenanceRepository(db), clock).run()
+    purged = await Housekeeping(
+        MaintenanceRepository(db), ProcessedUpdateRepository(db), OutboxRepository(db), clock
+    ).run()
     assert purged == 1
     assert await storage.get_state(KEY) is None
     assert await storage.get_state(fresh) == "new:dialogue"

@@ -14,7 +14,8 @@ class PrivacyRepository:
 
     async def account_of(self, telegram_id: int) -> dict[str, Any]:
         user = await self._db.fetch_one(
-            "SELECT language, created_at FROM users WHERE telegram_id = ?", (telegram_id,)
+            "SELECT language, telegram_language, created_at FROM users WHERE telegram_id = ?",
+            (telegram_id,),
         )
         support = await self._db.fetch_all(
             "SELECT id, topic, body, created_at FROM support_requests WHERE telegram_id = ? "
@@ -23,6 +24,7 @@ class PrivacyRepository:
         )
         return {
             "language": user["language"] if user else None,
+            "telegram_language": user["telegram_language"] if user else None,
             "support_requests": [dict(row) for row in support],
         }
 
@@ -37,9 +39,10 @@ class PrivacyRepository:
         return tuple(row["telegram_id"] for row in rows)
 
     async def erase_account(self, telegram_id: int) -> None:
-        """Forget the person's settings, messages to support and unfinished dialogues."""
+        """Forget the person's settings, messages to and from them, unfinished dialogues."""
         async with self._db.transaction() as tx:
             await tx.execute("DELETE FROM users WHERE telegram_id = ?", (telegram_id,))
+            await tx.execute("DELETE FROM outbox WHERE telegram_id = ?", (telegram_id,))
             await tx.execute("DELETE FROM support_requests WHERE telegram_id = ?", (telegram_id,))
             # FSM keys are "fsm:<bot>:<chat>:<user>:<destiny>"; in a private chat chat = user.
             await tx.execute(

@@ -19,7 +19,7 @@ class AudienceRow:
     participant_id: int
     telegram_id: int
     role: str
-    language: str | None  # the person's stored choice, if any
+    language: str | None  # the person's stored choice, else Telegram's last hint
     full_name: str | None
     unreachable_since: datetime | None
 
@@ -34,7 +34,8 @@ class ReachabilityRepository:
             return []
         placeholders = ",".join("?" for _ in roles)
         rows = await self._db.fetch_all(
-            "SELECT p.id, p.telegram_id, p.role, p.unreachable_since, u.language, "
+            "SELECT p.id, p.telegram_id, p.role, p.unreachable_since, "
+            "COALESCE(u.language, u.telegram_language) AS language, "
             "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id = p.id "
             "AND a.question = 'full_name') AS full_name "
             "FROM participants p LEFT JOIN users u ON u.telegram_id = p.telegram_id "

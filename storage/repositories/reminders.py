@@ -44,7 +44,7 @@ class DeliveryContext:
     participants: dict[int, Participant]
     answers: dict[int, dict[str, Any]]
     timezones: dict[int, str]  # organization id -> IANA zone
-    languages: dict[int, str]  # telegram id -> the language the person chose, if they did
+    languages: dict[int, str]  # telegram id -> the chosen language, else Telegram's hint
     unreachable: frozenset[int]  # telegram ids known to have blocked the bot
 
 
@@ -205,8 +205,9 @@ class ReminderRepository:
         languages = {
             row["telegram_id"]: str(row["language"])
             for row in await self._db.fetch_all(
-                "SELECT telegram_id, language FROM users "
-                f"WHERE language IS NOT NULL AND telegram_id IN ({_marks(chats)})",
+                "SELECT telegram_id, COALESCE(language, telegram_language) AS language FROM users "
+                "WHERE COALESCE(language, telegram_language) IS NOT NULL "
+                f"AND telegram_id IN ({_marks(chats)})",
                 chats,
             )
         }
