@@ -65,7 +65,7 @@ from handlers.followups import deliver_followups
 from handlers.frontend import TelegramFrontEnd, locale_scope
 from handlers.meeting_views import run_cadence
 from handlers.middlewares import InFlightUpdates, ProcessedUpdates, StoredLocaleMiddleware
-from handlers.outdated import OutdatedPresses
+from handlers.outdated import OutdatedPresses, OutOfRangeIds
 from handlers.reminders import ReminderDelivery
 from handlers.unreachable import tell_curators_unreachable
 from storage.database import Database
@@ -234,6 +234,7 @@ async def build_application(
     # One way in: a repeated update is dropped before any handler runs.
     dispatcher.update.outer_middleware(ProcessedUpdates(ProcessedUpdateRepository(db), clock))
     StoredLocaleMiddleware(i18n, services).setup(dispatcher)
+    dispatcher.callback_query.outer_middleware(OutOfRangeIds())
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     # Inside the answer middleware: an outdated press is answered with a notice, not an error.
     dispatcher.callback_query.middleware(OutdatedPresses())

@@ -8,6 +8,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from handlers.outdated import outdated_button_text
+
 
 async def unknown_command(message: Message) -> None:
     await message.answer(_("I do not know this command. The list of commands: /help"))
@@ -32,7 +34,7 @@ async def unexpected_content(message: Message) -> None:
 
 async def outdated_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     # Buttons of finished dialogues or of older versions of the bot end up here.
-    callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
+    callback_answer.text = outdated_button_text()
     callback_answer.show_alert = True
 
 

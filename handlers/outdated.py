@@ -8,6 +8,7 @@ message. An old message that cannot be edited any more is left as it is.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -54,3 +55,35 @@ class OutdatedPresses(BaseMiddleware):
                 except TelegramBadRequest as error:
                     log.info("The outdated message was left as it is: %s", error.message)
             return None
+
+
+def outdated_button_text() -> str:
+    return _("This button is outdated. Please use the latest message or /help.")
+
+
+# Ids in callback data are SQLite integers: positive and below 2**63. A number outside that
+# can only come from a forged press; it must never reach a repository (OverflowError there).
+_NUMBER = re.compile(r"-?\d+")
+_LARGEST_ID = 2**63 - 1
+
+
+def out_of_range(data: str) -> bool:
+    return any(
+        not 0 <= int(part) <= _LARGEST_ID for part in data.split(":")[1:] if _NUMBER.fullmatch(part)
+    )
+
+
+class OutOfRangeIds(BaseMiddleware):
+    """Outer: a press whose numbers no id can have is answered as outdated, before any
+    filter or handler sees it."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, CallbackQuery) and event.data and out_of_range(event.data):
+            await event.answer(outdated_button_text(), show_alert=True)
+            return None
+        return await handler(event, data)

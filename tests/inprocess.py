@@ -71,6 +71,21 @@ class RecordingSession(BaseSession):
     def __post_init__(self) -> None:
         super().__init__()
         self._ids = itertools.count(1000)
+        # What each edited message shows now: Telegram refuses an edit that changes nothing.
+        self._shown: dict[tuple[int, int], tuple[str, Any]] = {}
+
+    def _edit(self, chat_id: int, message_id: int, text: str | None, markup: Any) -> None:
+        key = (chat_id, message_id)
+        before = self._shown.get(key)
+        after = (before[0] if text is None and before else text or "", markup)
+        if before == after:
+            raise TelegramBadRequest(
+                method=None,  # type: ignore[arg-type]
+                message="Bad Request: message is not modified: specified new message content "
+                "and reply markup are exactly the same as a current content and reply markup "
+                "of the message",
+            )
+        self._shown[key] = after
 
     async def close(self) -> None:
         return None
@@ -124,6 +139,9 @@ class RecordingSession(BaseSession):
             )
         if isinstance(method, EditMessageText):
             text = self._plain(bot, method.text, method.parse_mode)
+            self._edit(
+                int(method.chat_id or 0), int(method.message_id or 0), text, method.reply_markup
+            )
             self.sent.append(
                 Sent(
                     int(method.chat_id or 0),
@@ -141,6 +159,9 @@ class RecordingSession(BaseSession):
                 text=text,
             )
         if isinstance(method, EditMessageReplyMarkup):
+            self._edit(
+                int(method.chat_id or 0), int(method.message_id or 0), None, method.reply_markup
+            )
             return True  # type: ignore[return-value]
         if isinstance(method, SendDocument | SendPhoto):
             upload = method.document if isinstance(method, SendDocument) else method.photo
