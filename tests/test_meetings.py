@@ -193,12 +193,13 @@ async def test_reminders_a_day_and_an_hour_before_both_sides_once(harness: Harne
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 0  # never twice
     day_before = reminders_to(harness, MASHA)[0]
-    assert "через 1 день" in day_before and "https://meet.example/abc" in day_before
+    # 15:01 in Chita on 16 March, the meeting at 15:00 on the 17th.
+    assert "завтра в 15:00" in day_before and "https://meet.example/abc" in day_before
     assert "Ольга Викторовна" in day_before
     assert "Маша Иванова" in reminders_to(harness, OLGA)[0]
     harness.clock.advance(timedelta(hours=23))  # 17 March, 05:01 UTC: an hour before
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
-    assert "через 1 час" in reminders_to(harness, OLGA)[-1]
+    assert "через час" in reminders_to(harness, OLGA)[-1]
     states = await harness.app.db.fetch_all("SELECT state FROM reminders WHERE meeting_id = ?",
                                             (meeting_id,))  # fmt: skip
     assert {r[0] for r in states} == {"sent"}
@@ -267,12 +268,13 @@ async def test_the_curator_rehearses_with_reminders_in_minutes(harness: Harness)
     meeting = int(await harness.app.db.fetch_value("SELECT max(id) FROM meetings"))
     await harness.press(MASHA, MeetAnswer(meeting_id=meeting, confirm=True).pack())
     app = harness.app
+    # Each says how long is left when it is sent, here a minute after it was due.
     harness.clock.advance(timedelta(minutes=51))
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
-    assert "через 10 минут" in reminders_to(harness, MASHA)[-1]
+    assert "через 9 минут" in reminders_to(harness, MASHA)[-1]
     harness.clock.advance(timedelta(minutes=8))
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
-    assert "через 2 минуты" in reminders_to(harness, OLGA)[-1]
+    assert "через 1 минуту" in reminders_to(harness, OLGA)[-1]
     # A pupil cannot change the settings.
     await harness.send(MASHA, "/meetingsettings")
     assert "куратор" in harness.session.sent[-1].text.lower()
