@@ -253,14 +253,14 @@ async def test_the_curator_rehearses_with_reminders_in_minutes(harness: Harness)
 
     _, pair_id = await approved_pair(harness)
     shown = (await harness.send(CURATOR, "/meetingsettings"))[0]
-    assert "за 1440, 60 мин." in shown.text
+    assert "за 1440, 60 минут до встречи" in shown.text and "ещё 3 дня получает" in shown.text
     await harness.press(CURATOR, SettingsEdit(field="reminders").pack())
     refused = await harness.send(CURATOR, "через час")
     assert "от одного до трёх целых чисел" in refused[-1].text
     saved = await harness.send(CURATOR, "10, 2")
-    assert "за 10, 2 мин." in saved[-1].text
+    assert "за 10, 2 минуты до встречи" in saved[-1].text
     await harness.press(CURATOR, SettingsEdit(field="length").pack())
-    assert "45 мин." in (await harness.send(CURATOR, "45"))[-1].text
+    assert "встречи: 45 минут" in (await harness.send(CURATOR, "45"))[-1].text
 
     # A meeting in 40 minutes: reminders come 10 and 2 minutes before.
     harness.clock.advance(timedelta(hours=12, minutes=30))  # 13 March 07:00 in Chita
