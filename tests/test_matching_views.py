@@ -87,9 +87,7 @@ async def test_approve_all_counts_what_is_still_undecided(harness: Harness) -> N
     assert len(edits) == 2
     last = edits[-1].reply_markup
     assert last is not None
-    assert [b.text for row in last.inline_keyboard for b in row] == [
-        "Утвердить все показанные (2)"
-    ]
+    assert [b.text for row in last.inline_keyboard for b in row] == ["Утвердить все показанные (2)"]
 
     run_id = await harness.app.db.fetch_value("SELECT max(id) FROM matching_runs")
     await harness.press(CURATOR, summary.data_of("Утвердить все"))
