@@ -17,10 +17,10 @@ from bot.clock import Clock
 from bot.matching.constraints import Violation, violations
 from bot.matching.engine import propose
 from bot.matching.profiles import Candidate, candidate_from_answers
-from bot.matching.scoring import Preferences, Score, Weights
+from bot.matching.records import explanation_of, unmatched_records
+from bot.matching.scoring import Preferences, Weights
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService, Status
-from dialogs.model import OTHER
 from storage.repositories.matching import Admission, MatchingRepository, NewPair, Pair, ProposalRow
 from storage.repositories.participants import OrganizationAnswers, Participant
 
@@ -68,19 +68,6 @@ class PairPeople:
     mentee_answers: dict[str, Any] = field(default_factory=dict)
 
 
-def explanation_of(score: Score, mentee: Candidate) -> list[dict[str, Any]]:
-    """The score's parts as stored with a proposal; a matched typed "other" request is kept as
-    the text itself, since that is what the curator needs to read."""
-    parts = []
-    for part in score.parts:
-        matched = [
-            mentee.topic_other if code == OTHER and mentee.topic_other else code
-            for code in part.matched
-        ]
-        parts.append({"kind": part.kind.value, "points": part.points, "matched": matched})
-    return parts
-
-
 class PairingService:
     def __init__(
         self,
@@ -118,6 +105,13 @@ class PairingService:
 
     async def cohort(self, organization_id: int) -> tuple[list[Candidate], list[Candidate]]:
         """Mentees ready and not in an active pair; admitted mentors with free capacity."""
+        mentees, mentors, _full = await self._cohort(organization_id)
+        return mentees, mentors
+
+    async def _cohort(
+        self, organization_id: int
+    ) -> tuple[list[Candidate], list[Candidate], list[Candidate]]:
+        """:meth:`cohort` and the admitted mentors without free places."""
         ready = await self._ready(organization_id)
         answers = await self._answers.by_participant(organization_id)
         admissions = await self._repository.admissions(organization_id)
@@ -125,6 +119,7 @@ class PairingService:
         today = (await self._today(organization_id)).date()
         mentees: list[Candidate] = []
         mentors: list[Candidate] = []
+        full: list[Candidate] = []
         for participant in ready:
             candidate = candidate_of(participant, answers, today, active)
             if participant.role == "mentee" and not active.get(participant.id):
@@ -134,10 +129,9 @@ class PairingService:
                 participant.role == "mentor"
                 and admission is not None
                 and admission.decision == "admitted"
-                and candidate.capacity > 0
             ):
-                mentors.append(candidate)
-        return mentees, mentors
+                (mentors if candidate.capacity > 0 else full).append(candidate)
+        return mentees, mentors, full
 
     # -- stage 4: admission ------------------------------------------------------------------
     async def mentor_cards(self, organization_id: int) -> list[MentorCard]:
@@ -202,7 +196,7 @@ class PairingService:
     async def run(
         self, organization_id: int, curator: int, preferences: Preferences | None = None
     ) -> RunSummary:
-        mentees, mentors = await self.cohort(organization_id)
+        mentees, mentors, full = await self._cohort(organization_id)
         rejected = await self._repository.rejected(organization_id)
         result = propose(
             mentees,
@@ -211,14 +205,7 @@ class PairingService:
             preferences=preferences or Preferences.empty(),
             rejected=rejected,
         )
-        unmatched = [
-            {
-                "mentee_id": item.mentee.participant_id,
-                "reasons": [reason.value for reason in item.reasons],
-                "had_allowed": item.had_allowed,
-            }
-            for item in result.unmatched
-        ]
+        unmatched = unmatched_records(result.unmatched, full, rejected)
         run_id = await self._repository.save_run(
             organization_id,
             curator,
@@ -244,9 +231,15 @@ class PairingService:
         return RunSummary(run_id, len(await self._repository.proposals(run_id)), unmatched)
 
     async def open_proposals(self, organization_id: int, run_id: int) -> list[ProposalRow]:
+        return await self.run_proposals(organization_id, run_id, "open")
+
+    async def run_proposals(
+        self, organization_id: int, run_id: int, status: str | None = None
+    ) -> list[ProposalRow]:
+        """The run's proposals, by rank; with ``status``, only those in it."""
         return [
             p
-            for p in await self._repository.proposals(run_id, "open")
+            for p in await self._repository.proposals(run_id, status)
             if p.organization_id == organization_id
         ]
 

@@ -18,7 +18,7 @@ from bot.services import Services
 from handlers.filters import curator_router
 from handlers.notify import notify
 from handlers.paging import attach_navigation, page_of
-from handlers.people import answer_line, display_name, profile_lines
+from handlers.people import age_range_line, answer_line, display_name, profile_lines
 from handlers.states import DeclineReason
 from handlers.texts import split_message
 
@@ -114,15 +114,11 @@ def card_text(card: MentorCard) -> str:
     if card.admission is not None and card.admission.reason:
         lines.append(_("Reason: {reason}").format(reason=hd.quote(card.admission.reason)))
     lines += profile_lines("mentor", card.answers)
-    for key in (
-        "achievements",
-        "motivation",
-        "mentee_age_from",
-        "mentee_age_to",
-        "capacity",
-        "time_resource",
-    ):
-        line = answer_line("mentor", key, card.answers)
+    for key in ("achievements", "motivation", "mentee_age_from", "capacity", "time_resource"):
+        if key == "mentee_age_from":
+            line = age_range_line(card.answers)  # both age answers, as one range
+        else:
+            line = answer_line("mentor", key, card.answers)
         if line:
             lines.append(line)
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
@@ -37,6 +37,7 @@ from bot.services import Services
 from handlers.delivery import send_text
 from handlers.filters import curator_router
 from handlers.states import AnnounceDialogue
+from handlers.texts import too_long_text
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +92,12 @@ def people_lines(people: tuple[Person, ...]) -> list[str]:
 
 
 def text_prompt(audience: Audience) -> str:
-    return _(
+    return ngettext(
         "An announcement for {audience}. Send its text in one message, up to {limit} "
-        "characters. To stop: /cancel"
+        "character. To stop: /cancel",
+        "An announcement for {audience}. Send its text in one message, up to {limit} "
+        "characters. To stop: /cancel",
+        MAX_TEXT_LENGTH,
     ).format(audience=audience_title(audience), limit=MAX_TEXT_LENGTH)
 
 
@@ -185,12 +189,7 @@ async def receive_text(
         await message.answer(text_prompt(audience))
         return
     if problem is TextProblem.TOO_LONG:
-        await message.answer(
-            _(
-                "That is {length} characters; an announcement can be up to {limit}. "
-                "Please shorten it."
-            ).format(length=text_length(text), limit=MAX_TEXT_LENGTH)
-        )
+        await message.answer(too_long_text(text_length(text), MAX_TEXT_LENGTH))
         return
     number = int(str(data.get("draft", 0))) + 1
     await state.set_data({"audience": audience.value, "text": text, "draft": number})

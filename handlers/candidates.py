@@ -14,7 +14,6 @@ from bot.participants import Status
 from bot.services import Services
 from handlers.filters import curator_router
 from handlers.paging import attach_navigation, page_of
-from handlers.rights import status_title
 
 PAGE_SIZE = 30
 STATUS_ORDER = (Status.WAITING_CONSENT, Status.WAITING_GUARDIAN, Status.QUESTIONNAIRE, Status.READY)
@@ -22,6 +21,18 @@ STATUS_ORDER = (Status.WAITING_CONSENT, Status.WAITING_GUARDIAN, Status.QUESTION
 
 class CandidatesPage(CallbackData, prefix="cand1"):
     page: int
+
+
+def status_title(status: Status) -> str:
+    """The status as the curator speaks of a participant (the participant's own view says
+    «ждём вашего согласия»; the curator reads about someone else)."""
+    titles = {
+        Status.WAITING_CONSENT: _("waiting for the participant's consent"),
+        Status.WAITING_GUARDIAN: _("waiting for a parent's consent"),
+        Status.QUESTIONNAIRE: _("filling in the questionnaire"),
+        Status.READY: _("questionnaire completed"),
+    }
+    return titles[status]
 
 
 def role_heading(role: str) -> str:

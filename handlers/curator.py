@@ -16,7 +16,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
@@ -52,6 +52,7 @@ from handlers.commands import refresh_chat_commands
 from handlers.filters import curator_router
 from handlers.paging import attach_navigation, page_of
 from handlers.states import OwnFormDialogue
+from handlers.texts import too_long_text
 
 log = logging.getLogger(__name__)
 
@@ -425,9 +426,12 @@ async def toggle_form(
 
 
 def own_form_prompt() -> str:
-    return _(
+    return ngettext(
         "Send the title of your own form of mentorship, e.g. “Teacher – student” "
-        "(up to {limit} characters). To stop: /cancel"
+        "(up to {limit} character). To stop: /cancel",
+        "Send the title of your own form of mentorship, e.g. “Teacher – student” "
+        "(up to {limit} characters). To stop: /cancel",
+        MAX_FORM_TITLE_LENGTH,
     ).format(limit=MAX_FORM_TITLE_LENGTH)
 
 
@@ -448,9 +452,9 @@ async def receive_own_form(
     change = await services.organizations.add_own_form(curator_org_id, title)
     problems = {
         FormRejection.EMPTY_TITLE: own_form_prompt(),
-        FormRejection.TITLE_TOO_LONG: _(
-            "That is {length} characters; please shorten the title to {limit}."
-        ).format(length=len(" ".join(title.split())), limit=MAX_FORM_TITLE_LENGTH),
+        FormRejection.TITLE_TOO_LONG: too_long_text(
+            len(" ".join(title.split())), MAX_FORM_TITLE_LENGTH
+        ),
         FormRejection.DUPLICATE: _(
             "Your organization already has a form with this title. Send another title or /cancel."
         ),

@@ -116,9 +116,11 @@ def problem_text(problem: CycleProblem) -> str:
             "This date has already passed. Please type a date from today on."
         ),
         CycleProblem.NOT_COMPLETED: _("The results are written once the pair has completed."),
-        CycleProblem.BAD_TEXT: _("Please write the results in 3 to {limit} characters.").format(
-            limit=RESULTS_LIMIT
-        ),
+        CycleProblem.BAD_TEXT: ngettext(
+            "Please write the results in 3 to {limit} character.",
+            "Please write the results in 3 to {limit} characters.",
+            RESULTS_LIMIT,
+        ).format(limit=RESULTS_LIMIT),
         CycleProblem.DECIDED: _("This has already been done."),
     }
     return texts[problem]
@@ -281,10 +283,14 @@ async def cycle_action(
             callback_answer.text = problem_text(CycleProblem.NOT_CLOSING)
             return
         await message.answer(
-            _(
+            ngettext(
+                "Finish the cycle now? The {n} pair still working ends today: a pair that held "
+                "at least one meeting is completed and gets the final poll; a pair that never "
+                "met ends as not completed.",
                 "Finish the cycle now? The {n} pairs still working end today: a pair that held "
                 "at least one meeting is completed and gets the final poll; a pair that never "
-                "met ends as not completed."
+                "met ends as not completed.",
+                summary.counts.active_pairs,
             ).format(n=summary.counts.active_pairs),
             reply_markup=confirm_keyboard("finish", _("Yes, finish now")),
         )
@@ -589,9 +595,12 @@ async def ask_curator_results(
 
 
 def results_prompt() -> str:
-    return _(
+    return ngettext(
         "Write the results of the pair in a few lines: what was achieved, what the mentee "
-        "learned, what came of it (up to {limit} characters). Or /cancel."
+        "learned, what came of it (up to {limit} character). Or /cancel.",
+        "Write the results of the pair in a few lines: what was achieved, what the mentee "
+        "learned, what came of it (up to {limit} characters). Or /cancel.",
+        RESULTS_LIMIT,
     ).format(limit=RESULTS_LIMIT)
 
 

@@ -2,70 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import Bot, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.pairing import Outcome, Problem
 from bot.services import Services
+from handlers.edits import edit_markup, edit_text
 from handlers.filters import curator_router
+from handlers.matching_views import (
+    ApproveShown,
+    DirectMentee,
+    DirectPick,
+    MatchMenu,
+    ProposalAct,
+    UnmatchedPage,
+    batch_keyboard,
+    menu_keyboard,
+    proposal_keyboard,
+    proposal_text,
+    waiting_line,
+)
 from handlers.paging import attach_navigation, page_of
 from handlers.pairs import introduce
-from handlers.people import display_name, explanation, profile_lines, violation_text
+from handlers.people import display_name, violation_text
 from handlers.preferences import show_round
 from storage.repositories.matching import ProposalRow
 
 SHOWN = 5  # proposals per batch: each is a message with its own buttons
+# FSM data key: the message under the shown batch, whose «Approve all shown (n)» follows each
+# single decision. Lost with the curator's FSM data (a dialogue's /cancel), the button keeps
+# its count until pressed; pressing it approves only the proposals still undecided anyway.
+BATCH_KEY = "matching_batch"
 UNMATCHED_PAGE = 10
 MENTORS_PAGE = 8
-
-
-class MatchMenu(CallbackData, prefix="mt1m"):
-    action: str  # run, next, unmatched
-
-
-class ProposalAct(CallbackData, prefix="mt1p"):
-    proposal_id: int
-    action: str  # approve, reject, skip
-
-
-class ApproveShown(CallbackData, prefix="mt1s"):
-    run_id: int
-    first: int
-    last: int
-
-
-class UnmatchedPage(CallbackData, prefix="mt1u"):
-    page: int
-
-
-class DirectMentee(CallbackData, prefix="mt1e"):
-    mentee_id: int
-    page: int = 0
-
-
-class DirectPick(CallbackData, prefix="mt1d"):
-    mentee_id: int
-    mentor_id: int
-    force: bool = False
-
-
-def menu_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Run the matching"), callback_data=MatchMenu(action="run"))
-    builder.button(text=_("Open proposals"), callback_data=MatchMenu(action="next"))
-    builder.button(text=_("Mentees without a pair"), callback_data=MatchMenu(action="unmatched"))
-    builder.button(text=_("Preference round"), callback_data=MatchMenu(action="round"))
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 async def show_menu(message: Message, services: Services, curator_org_id: int) -> None:
@@ -75,53 +51,21 @@ async def show_menu(message: Message, services: Services, curator_org_id: int) -
         _(
             "<b>Forming pairs and groups</b>\n"
             "Ready mentees without a pair: {mentees}\n"
-            "Admitted mentors with free places: {mentors} (places: {places})\n\n"
+            "Admitted mentors with free places: {mentors} ({places})\n\n"
             "The matching proposes the best pairs for the whole cohort at once; nobody is told "
             "anything until you approve."
-        ).format(mentees=len(mentees), mentors=len(mentors), places=places),
+        ).format(
+            mentees=len(mentees),
+            mentors=len(mentors),
+            places=ngettext("{n} place", "{n} places", places).format(n=places),
+        ),
         reply_markup=menu_keyboard(),
     )
 
 
-def status_line(status: str) -> str:
-    return {
-        "approved": _("✅ Approved: the pair is created."),
-        "rejected": _("❌ Rejected: this pair will not be proposed again."),
-        "skipped": _("⏭ Skipped."),
-    }.get(status, "")
-
-
-def proposal_text(proposal: ProposalRow, answers: dict[int, dict[str, Any]]) -> str:
-    mentee = answers.get(proposal.mentee_id, {})
-    mentor = answers.get(proposal.mentor_id, {})
-    lines = [
-        _("<b>Proposal No. {rank}</b> · score {score}").format(
-            rank=proposal.rank, score=proposal.score
-        ),
-        _("Mentee: {name}").format(name=hd.quote(display_name(proposal.mentee_id, mentee))),
-        *[f"  {line}" for line in profile_lines("mentee", mentee)[:3]],
-        _("Mentor: {name}").format(name=hd.quote(display_name(proposal.mentor_id, mentor))),
-        *[f"  {line}" for line in profile_lines("mentor", mentor)[:2]],
-        _("Why: {why}").format(why=explanation(proposal.explanation)),
-    ]
-    if proposal.status != "open":
-        lines.append(status_line(proposal.status))
-    return "\n".join(lines)
-
-
-def proposal_keyboard(proposal: ProposalRow) -> InlineKeyboardMarkup | None:
-    if proposal.status != "open":
-        return None
-    builder = InlineKeyboardBuilder()
-    for action, title in (("approve", _("Approve")), ("reject", _("Reject")), ("skip", _("Skip"))):
-        builder.button(
-            text=title, callback_data=ProposalAct(proposal_id=proposal.id, action=action)
-        )
-    builder.adjust(3)
-    return builder.as_markup()
-
-
-async def show_batch(message: Message, services: Services, organization_id: int) -> None:
+async def show_batch(
+    message: Message, services: Services, organization_id: int, state: FSMContext
+) -> None:
     run = await services.pairing.latest_run(organization_id)
     if run is None:
         await message.answer(_("The matching has not been run yet."), reply_markup=menu_keyboard())
@@ -139,18 +83,42 @@ async def show_batch(message: Message, services: Services, organization_id: int)
         await message.answer(
             proposal_text(proposal, answers), reply_markup=proposal_keyboard(proposal)
         )
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Approve all shown ({n})").format(n=len(batch)),
-        callback_data=ApproveShown(run_id=run.run_id, first=batch[0].rank, last=batch[-1].rank),
+    summary = await message.answer(
+        ngettext(
+            "Shown {shown} of {total} open proposal.",
+            "Shown {shown} of {total} open proposals.",
+            len(open_),
+        ).format(shown=len(batch), total=len(open_)),
+        reply_markup=batch_keyboard(
+            run.run_id, (batch[0].rank, batch[-1].rank), len(batch), len(open_) > len(batch)
+        ),
     )
-    if len(open_) > len(batch):
-        builder.button(text=_("Next proposals"), callback_data=MatchMenu(action="next"))
-    builder.adjust(1)
-    await message.answer(
-        _("Shown {shown} of {total} open proposals.").format(shown=len(batch), total=len(open_)),
-        reply_markup=builder.as_markup(),
+    await state.update_data(
+        {
+            BATCH_KEY: {
+                "message_id": summary.message_id,
+                "run_id": run.run_id,
+                "first": batch[0].rank,
+                "last": batch[-1].rank,
+            }
+        }
     )
+
+
+async def recount_batch(
+    bot: Bot, chat_id: int, services: Services, state: FSMContext, decided: ProposalRow
+) -> None:
+    """After a single decision: the shown batch's button counts what is still undecided."""
+    batch = (await state.get_data()).get(BATCH_KEY)
+    if not isinstance(batch, dict) or batch.get("run_id") != decided.run_id:
+        return
+    first, last = batch["first"], batch["last"]
+    if not first <= decided.rank <= last:
+        return
+    open_ = await services.pairing.open_proposals(decided.organization_id, decided.run_id)
+    shown = [p for p in open_ if first <= p.rank <= last]
+    markup = batch_keyboard(decided.run_id, (first, last), len(shown), len(open_) > len(shown))
+    await edit_markup(bot, chat_id, batch["message_id"], markup)
 
 
 async def on_menu(
@@ -158,7 +126,7 @@ async def on_menu(
     callback_data: MatchMenu,
     services: Services,
     curator_org_id: int,
-    callback_answer: CallbackAnswer,
+    state: FSMContext,
 ) -> None:
     if not isinstance(query.message, Message):
         return
@@ -169,13 +137,13 @@ async def on_menu(
             await services.preferences.for_matching(curator_org_id),
         )
         await query.message.answer(
-            _("Matching done: {proposals} proposals; without a pair: {unmatched}.").format(
+            _("Matching done: proposals — {proposals}; without a pair — {unmatched}.").format(
                 proposals=summary.proposals, unmatched=len(summary.unmatched)
             )
         )
-        await show_batch(query.message, services, curator_org_id)
+        await show_batch(query.message, services, curator_org_id, state)
     elif callback_data.action == "next":
-        await show_batch(query.message, services, curator_org_id)
+        await show_batch(query.message, services, curator_org_id, state)
     elif callback_data.action == "round":
         await show_round(query.message, services, curator_org_id)
     else:
@@ -206,6 +174,7 @@ async def on_proposal(
     bot: Bot,
     i18n: I18n,
     callback_answer: CallbackAnswer,
+    state: FSMContext,
 ) -> None:
     pairing = services.pairing
     outcome: Outcome | Problem | None
@@ -219,9 +188,10 @@ async def on_proposal(
     proposal = await pairing.proposal(curator_org_id, callback_data.proposal_id)
     if proposal is not None and isinstance(query.message, Message):
         answers = await pairing.answers(curator_org_id)
-        await query.message.edit_text(
-            proposal_text(proposal, answers), reply_markup=proposal_keyboard(proposal)
+        await edit_text(
+            query.message, proposal_text(proposal, answers), proposal_keyboard(proposal)
         )
+        await recount_batch(bot, query.message.chat.id, services, state, proposal)
     if isinstance(outcome, Outcome) and outcome.pair is not None:
         people = await pairing.people(outcome.pair)
         if people is not None:
@@ -269,12 +239,12 @@ async def show_unmatched(
     mentees, _mentors = await services.pairing.cohort(organization_id)
     answers = await services.pairing.answers(organization_id)
     reasons = {item["mentee_id"]: item for item in (run.unmatched if run else [])}
-    proposed = set()
+    # The latest decision on each mentee's proposal of the run: "open" ones are still waiting.
+    decided: dict[int, str] = {}
     if run is not None:
-        proposed = {
-            p.mentee_id for p in await services.pairing.open_proposals(organization_id, run.run_id)
-        }
-    waiting = [m for m in mentees if m.participant_id not in proposed]
+        for p in await services.pairing.run_proposals(organization_id, run.run_id):
+            decided[p.mentee_id] = p.status
+    waiting = [m for m in mentees if decided.get(m.participant_id) != "open"]
     if not waiting:
         await message.answer(_("Every ready mentee has a pair or an open proposal."))
         return
@@ -283,18 +253,13 @@ async def show_unmatched(
     shown, page, pages = page_of(waiting, page, UNMATCHED_PAGE)
     for mentee in shown:
         name = display_name(mentee.participant_id, answers.get(mentee.participant_id, {}))
-        item = reasons.get(mentee.participant_id)
-        if item and item["reasons"]:
-            why = "; ".join(violation_text(r) for r in item["reasons"])
-            lines.append(
-                _("{name}: no allowed mentor ({why})").format(name=hd.quote(name), why=why)
+        lines.append(
+            waiting_line(
+                hd.quote(name),
+                reasons.get(mentee.participant_id),
+                decided.get(mentee.participant_id),
             )
-        elif item:
-            lines.append(
-                _("{name}: the suitable mentors are taken by others").format(name=hd.quote(name))
-            )
-        else:
-            lines.append(_("{name}: not in the last matching run").format(name=hd.quote(name)))
+        )
         builder.button(
             text=_("Assign a mentor: {name}").format(name=name),
             callback_data=DirectMentee(mentee_id=mentee.participant_id),

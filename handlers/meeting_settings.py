@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.followups import FollowupSettingsProblem
@@ -28,16 +29,36 @@ async def settings_view(
     settings = await services.reminders.settings(organization_id)
     after = await services.followups.settings(organization_id)
     minutes = ", ".join(str(m) for m in settings.reminder_minutes)
-    text = _(
-        "<b>Meeting settings</b>\n"
-        "Reminders: {minutes} minutes before a meeting\n"
-        "Usual length of a meeting: {length} minutes\n\n"
-        "New values apply to meetings confirmed from now on."
-    ).format(minutes=minutes, length=settings.meeting_minutes)
-    text += "\n\n" + _(
-        "«Did the meeting take place?» comes {followup} minutes after a meeting ends.\n"
-        "A pair without a meeting for 14 days and {grace} more days gets a reminder."
-    ).format(followup=after.followup_minutes, grace=after.grace_days)
+    last = settings.reminder_minutes[-1] if settings.reminder_minutes else 0
+    length = settings.meeting_minutes
+    lines = [
+        _("<b>Meeting settings</b>"),
+        # Plural by the last number of the list: «за 1440, 60 минут».
+        ngettext(
+            "Reminders: {minutes} minute before a meeting",
+            "Reminders: {minutes} minutes before a meeting",
+            last,
+        ).format(minutes=minutes),
+        ngettext(
+            "Usual length of a meeting: {length} minute",
+            "Usual length of a meeting: {length} minutes",
+            length,
+        ).format(length=length),
+        "",
+        _("New values apply to meetings confirmed from now on."),
+        "",
+        ngettext(
+            "«Did the meeting take place?» comes {n} minute after a meeting ends.",
+            "«Did the meeting take place?» comes {n} minutes after a meeting ends.",
+            after.followup_minutes,
+        ).format(n=after.followup_minutes),
+        ngettext(
+            "A pair without a meeting for 14 days and {n} more day gets a reminder.",
+            "A pair without a meeting for 14 days and {n} more days gets a reminder.",
+            after.grace_days,
+        ).format(n=after.grace_days),
+    ]
+    text = "\n".join(lines)
     builder = InlineKeyboardBuilder()
     builder.button(text=_("Change the reminders"), callback_data=SettingsEdit(field="reminders"))
     builder.button(text=_("Change the length"), callback_data=SettingsEdit(field="length"))

@@ -9,7 +9,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
@@ -32,6 +32,7 @@ from handlers.curator import bot_username
 from handlers.filters import IsAdmin
 from handlers.paging import attach_navigation
 from handlers.states import NewOrganization
+from handlers.texts import too_long_text
 
 PER_PAGE = 8
 BUTTON_NAME_LENGTH = 40
@@ -149,9 +150,12 @@ async def give_curator_link(
 
 # -- /neworg ------------------------------------------------------------------------------
 def name_prompt() -> str:
-    return _(
+    return ngettext(
         "Send the name of the organization as it should appear in reports, "
-        "e.g. “School No. 5” (up to {limit} characters). To stop: /cancel"
+        "e.g. “School No. 5” (up to {limit} character). To stop: /cancel",
+        "Send the name of the organization as it should appear in reports, "
+        "e.g. “School No. 5” (up to {limit} characters). To stop: /cancel",
+        MAX_NAME_LENGTH,
     ).format(limit=MAX_NAME_LENGTH)
 
 
@@ -178,11 +182,7 @@ async def receive_name(message: Message, state: FSMContext) -> None:
         name = check_name(text)
     except OrganizationError as error:
         if error.problem is OrganizationProblem.NAME_TOO_LONG:
-            await message.answer(
-                _("That is {length} characters; please shorten the name to {limit}.").format(
-                    length=error.detail, limit=MAX_NAME_LENGTH
-                )
-            )
+            await message.answer(too_long_text(int(error.detail or 0), MAX_NAME_LENGTH))
         else:
             await message.answer(name_prompt())
         return

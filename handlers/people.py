@@ -43,6 +43,24 @@ def answer_line(role: str, key: str, answers: dict[str, Any]) -> str | None:
     return f"{hd.quote(_(question.label or question.text))}: {hd.quote(shown)}"
 
 
+def _age(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else None
+
+
+def age_range_line(answers: dict[str, Any]) -> str | None:
+    """The two age answers of a mentor as one range: «22–40», «от 22», «до 40»."""
+    low, high = _age(answers.get("mentee_age_from")), _age(answers.get("mentee_age_to"))
+    if low is not None and high is not None:
+        return _("Mentees' age: {low}–{high}").format(low=low, high=high)
+    if low is not None:
+        return _("Mentees' age: from {low}").format(low=low)
+    if high is not None:
+        return _("Mentees' age: up to {high}").format(high=high)
+    return None
+
+
 MENTOR_PROFILE_KEYS = (
     "workplace",
     "competencies",

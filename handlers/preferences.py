@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
@@ -39,16 +39,18 @@ def round_keyboard(is_open: bool) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def round_text(is_open: bool) -> str:
+    state = _("open") if is_open else _("closed")
+    return _(
+        "Preference round: participants see short cards of compatible people of the other "
+        "side and choose up to three; mutual choices weigh heavily in the matching. "
+        "Now: {state}."
+    ).format(state=state)
+
+
 async def show_round(message: Message, services: Services, curator_org_id: int) -> None:
     is_open = await services.preferences.is_open(curator_org_id)
-    await message.answer(
-        _(
-            "Preference round: participants see short cards of compatible people of the other "
-            "side and choose up to three; mutual choices weigh heavily in the matching. "
-            "Now: {state}."
-        ).format(state=_("open") if is_open else _("closed")),
-        reply_markup=round_keyboard(is_open),
-    )
+    await message.answer(round_text(is_open), reply_markup=round_keyboard(is_open))
 
 
 async def on_round(
@@ -70,12 +72,15 @@ async def on_round(
                     "up to three people. Press /choose."
                 )
             await notify(bot, candidate.telegram_id, text)
-        callback_answer.text = _("Invited: {n}").format(n=len(invited))
+        callback_answer.text = ngettext(
+            "Invited: {n} person", "Invited: {n} people", len(invited)
+        ).format(n=len(invited))
     else:
         await services.preferences.close(curator_org_id)
     if isinstance(query.message, Message):
+        # The text says the state too, so the whole message follows the press.
         is_open = await services.preferences.is_open(curator_org_id)
-        await query.message.edit_reply_markup(reply_markup=round_keyboard(is_open))
+        await query.message.edit_text(round_text(is_open), reply_markup=round_keyboard(is_open))
 
 
 def labels(codes: frozenset[str]) -> str:
@@ -117,7 +122,13 @@ async def cards_view(
     if not cards:
         return _("There is nobody compatible to choose from yet."), None
     chosen = await services.preferences.chosen(participant.organization_id, participant.id)
-    lines = [_("Choose up to {n} people you would like to work with:").format(n=MAX_CHOICES)]
+    lines = [
+        ngettext(
+            "Choose up to {n} person you would like to work with:",
+            "Choose up to {n} people you would like to work with:",
+            MAX_CHOICES,
+        ).format(n=MAX_CHOICES)
+    ]
     builder = InlineKeyboardBuilder()
     for number, card in enumerate(cards[:30], start=1):
         lines.append(card_line(number, card))

@@ -12,15 +12,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from datetime import timedelta
 
 from aiogram import Bot
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
-from babel.dates import format_timedelta
+from babel.dates import format_date
 
 from bot.background import BackgroundClosed
+from bot.formatting import Nearness, Until, until
 from bot.meetings import MeetingView, Side
 from bot.reminders import ReminderJob
 from bot.screens import Screen
@@ -120,6 +120,21 @@ class ReminderDelivery:
         return delivered
 
 
+def until_text(when: Until, locale: str) -> str:
+    """«через 30 минут», «через час», «сегодня в 16:00», «завтра в 16:00», «2 июня в 16:00»."""
+    time = when.local.strftime("%H:%M")
+    if when.nearness is Nearness.MINUTES:
+        return ngettext("in {n} minute", "in {n} minutes", when.minutes).format(n=when.minutes)
+    if when.nearness is Nearness.HOUR:
+        return _("in an hour")
+    if when.nearness is Nearness.TODAY:
+        return _("today at {time}").format(time=time)
+    if when.nearness is Nearness.TOMORROW:
+        return _("tomorrow at {time}").format(time=time)
+    day = format_date(when.local, "d MMMM", locale=locale)
+    return _("{date} at {time}").format(date=day, time=time)
+
+
 async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob) -> bool:
     reminder = job.reminder
     side = Side(job.people, job.me, job.other, job.timezone)
@@ -130,8 +145,8 @@ async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob
         text = _("⏰ Reminder: {kind} with {name} {when}.\n{meeting}").format(
             kind=kind_title(job.meeting.kind),
             name=hd.quote(other_name(side)),
-            when=format_timedelta(
-                timedelta(minutes=reminder.minutes_before), add_direction=True, locale=locale
+            when=until_text(
+                until(job.meeting.starts_at, services.clock.now(), job.timezone), locale
             ),
             meeting=meeting_text(MeetingView(job.meeting, side), locale),
         )

@@ -24,7 +24,7 @@ from aiogram.types import (
     Message,
 )
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
@@ -179,16 +179,19 @@ def form_block(
     if figures.empty:
         lines.append(_("No meetings or final poll answers yet."))
         return lines
-    lines.append(
-        _(
-            "Meetings held: {held} of {planned} planned; feedback forms: {answered} of {expected}"
-        ).format(
-            held=number(figures.meetings_held, locale),
-            planned=number(figures.meetings_planned, locale),
-            answered=number(figures.feedback_answered, locale),
-            expected=number(figures.feedback_expected, locale),
-        )
+    held = ngettext(
+        "Meetings held: {held} of {planned} planned",
+        "Meetings held: {held} of {planned} planned",
+        figures.meetings_planned,
+    ).format(
+        held=number(figures.meetings_held, locale),
+        planned=number(figures.meetings_planned, locale),
     )
+    forms = _("feedback forms: {answered} of {expected}").format(
+        answered=number(figures.feedback_answered, locale),
+        expected=number(figures.feedback_expected, locale),
+    )
+    lines.append(f"{held}; {forms}")
     lines.append(
         _("Satisfied mentees: {value}").format(value=ratio_text(figures.satisfied_mentees, locale))
     )
@@ -203,14 +206,20 @@ def totals_block(indicators: Indicators, heading: str, locale: str) -> list[str]
     lines.append(_("All forms: {line}").format(line=stage_line(indicators.stages[None], locale)))
     lines += ["", _("<b>Meetings and feedback</b>")]
     lines.append(
-        _("Meetings held: {held} of {planned} planned (confirmed ones whose time has come)").format(
+        ngettext(
+            "Meetings held: {held} of {planned} planned (confirmed ones whose time has come)",
+            "Meetings held: {held} of {planned} planned (confirmed ones whose time has come)",
+            indicators.meetings_planned,
+        ).format(
             held=number(indicators.meetings_held, locale),
             planned=number(indicators.meetings_planned, locale),
         )
     )
     lines.append(
-        _(
-            "Feedback forms after meetings: {answered} of {expected} expected (2 per meeting)"
+        ngettext(
+            "Feedback forms after meetings: {answered} of {expected} expected (2 per meeting)",
+            "Feedback forms after meetings: {answered} of {expected} expected (2 per meeting)",
+            indicators.feedback_expected,
         ).format(
             answered=number(indicators.feedback_answered, locale),
             expected=number(indicators.feedback_expected, locale),

@@ -10,7 +10,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
@@ -26,6 +26,7 @@ from bot.support import (
 )
 from handlers.callbacks import SupportAction, SupportTopicChoice
 from handlers.states import SupportDialogue
+from handlers.texts import too_long_text
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,12 @@ def confirm_keyboard() -> InlineKeyboardMarkup:
 
 
 def body_prompt() -> str:
-    return _(
+    return ngettext(
+        "Describe it in one message, up to {limit} character: what you did, "
+        "what you expected and what happened. Please do not include passwords or documents.",
         "Describe it in one message, up to {limit} characters: what you did, "
-        "what you expected and what happened. Please do not include passwords or documents."
+        "what you expected and what happened. Please do not include passwords or documents.",
+        MAX_BODY_LENGTH,
     ).format(limit=MAX_BODY_LENGTH)
 
 
@@ -96,11 +100,7 @@ async def receive_body(message: Message, state: FSMContext) -> None:
         return
     rejection = SupportService.check_body(body)
     if rejection is SupportRejection.TOO_LONG:
-        await message.answer(
-            _(
-                "That is {length} characters; please shorten it to {limit} and send it again."
-            ).format(length=len(body.strip()), limit=MAX_BODY_LENGTH)
-        )
+        await message.answer(too_long_text(len(body.strip()), MAX_BODY_LENGTH))
         return
     if rejection is SupportRejection.EMPTY:
         await message.answer(body_prompt())

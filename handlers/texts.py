@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from aiogram.utils.i18n import ngettext
+
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 characters; the rest is margin for markup
 
 
@@ -31,3 +33,12 @@ def reason_from(text: str | None, shortest: int = 3, longest: int = 500) -> str 
     """A typed reason with its spaces tidied, or None when it is too short or too long."""
     reason = " ".join((text or "").split())
     return reason if shortest <= len(reason) <= longest else None
+
+
+def too_long_text(length: int, limit: int) -> str:
+    """The one answer to a typed text over its limit: «Получилось 4001 символ; …»."""
+    return ngettext(
+        "That is {length} character; please shorten it to {limit} and send it again.",
+        "That is {length} characters; please shorten it to {limit} and send it again.",
+        length,
+    ).format(length=length, limit=limit)

@@ -219,7 +219,7 @@ async def test_the_text_is_checked_and_can_be_replaced(harness: Harness) -> None
     await harness.press(CURATOR, menu.data_of("наставникам"), menu.message_id)
 
     too_long = await harness.send(CURATOR, "😀" * 1501)  # 3002 characters as Telegram counts
-    assert "Здесь 3002 символов, а объявление может быть не длиннее 3000" in too_long[0].text
+    assert "Получилось 3002 символа; сократите, пожалуйста, до 3000" in too_long[0].text
     picture = await harness.send_raw(CURATOR, {"sticker": {"file_id": "x", "file_unique_id": "y",
                                                            "type": "regular", "width": 1,
                                                            "height": 1, "is_animated": False,

@@ -110,7 +110,7 @@ async def test_admin_creates_an_organization_with_neworg(harness: Harness) -> No
 
 async def test_neworg_takes_a_typed_zone_and_refuses_an_unknown_one(harness: Harness) -> None:
     await harness.send(ADMIN, "/neworg")
-    assert "Здесь 201 символов" in (await harness.send(ADMIN, "Ш" * 201))[0].text
+    assert "Получилось 201 символ;" in (await harness.send(ADMIN, "Ш" * 201))[0].text
     await harness.send(ADMIN, "Колледж")
     refused = await harness.send(ADMIN, "Mars/Olympus_Mons")
     assert "Часовой пояс «Mars/Olympus_Mons» мне неизвестен" in refused[0].text

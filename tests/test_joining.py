@@ -459,9 +459,11 @@ async def test_the_curator_sees_candidates_by_status_and_a_pupil_does_not(
 
     text = (await harness.send(CURATOR, "/candidates"))[0].text
     mentees, mentors = text.split("Наставники")
-    assert "ожидается согласие родителя или законного представителя: 1" in mentees
+    # The curator reads about other people: no «ваше согласие» meant for the participant.
+    assert "ждём согласия родителя (законного представителя): 1" in mentees
     assert "анкета заполнена: 1" in mentees
-    assert "ожидается ваше согласие: 1" in mentors
+    assert "ждём согласия участника: 1" in mentors
+    assert "ваше" not in text
     assert "Отказались: 1" in text
     assert "Иванова Мария Петровна — наставляемый, анкета заполнена" in text
 

@@ -193,12 +193,13 @@ async def test_reminders_a_day_and_an_hour_before_both_sides_once(harness: Harne
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 0  # never twice
     day_before = reminders_to(harness, MASHA)[0]
-    assert "через 1 день" in day_before and "https://meet.example/abc" in day_before
+    # 15:01 in Chita on 16 March, the meeting at 15:00 on the 17th.
+    assert "завтра в 15:00" in day_before and "https://meet.example/abc" in day_before
     assert "Ольга Викторовна" in day_before
     assert "Маша Иванова" in reminders_to(harness, OLGA)[0]
     harness.clock.advance(timedelta(hours=23))  # 17 March, 05:01 UTC: an hour before
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
-    assert "через 1 час" in reminders_to(harness, OLGA)[-1]
+    assert "через час" in reminders_to(harness, OLGA)[-1]
     states = await harness.app.db.fetch_all("SELECT state FROM reminders WHERE meeting_id = ?",
                                             (meeting_id,))  # fmt: skip
     assert {r[0] for r in states} == {"sent"}
@@ -252,14 +253,14 @@ async def test_the_curator_rehearses_with_reminders_in_minutes(harness: Harness)
 
     _, pair_id = await approved_pair(harness)
     shown = (await harness.send(CURATOR, "/meetingsettings"))[0]
-    assert "за 1440, 60 мин." in shown.text
+    assert "за 1440, 60 минут до встречи" in shown.text and "ещё 3 дня получает" in shown.text
     await harness.press(CURATOR, SettingsEdit(field="reminders").pack())
     refused = await harness.send(CURATOR, "через час")
     assert "от одного до трёх целых чисел" in refused[-1].text
     saved = await harness.send(CURATOR, "10, 2")
-    assert "за 10, 2 мин." in saved[-1].text
+    assert "за 10, 2 минуты до встречи" in saved[-1].text
     await harness.press(CURATOR, SettingsEdit(field="length").pack())
-    assert "45 мин." in (await harness.send(CURATOR, "45"))[-1].text
+    assert "встречи: 45 минут" in (await harness.send(CURATOR, "45"))[-1].text
 
     # A meeting in 40 minutes: reminders come 10 and 2 minutes before.
     harness.clock.advance(timedelta(hours=12, minutes=30))  # 13 March 07:00 in Chita
@@ -267,12 +268,13 @@ async def test_the_curator_rehearses_with_reminders_in_minutes(harness: Harness)
     meeting = int(await harness.app.db.fetch_value("SELECT max(id) FROM meetings"))
     await harness.press(MASHA, MeetAnswer(meeting_id=meeting, confirm=True).pack())
     app = harness.app
+    # Each says how long is left when it is sent, here a minute after it was due.
     harness.clock.advance(timedelta(minutes=51))
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
-    assert "через 10 минут" in reminders_to(harness, MASHA)[-1]
+    assert "через 9 минут" in reminders_to(harness, MASHA)[-1]
     harness.clock.advance(timedelta(minutes=8))
     assert await deliver_reminders(app.bot, app.i18n, app.services) == 2
-    assert "через 2 минуты" in reminders_to(harness, OLGA)[-1]
+    assert "через 1 минуту" in reminders_to(harness, OLGA)[-1]
     # A pupil cannot change the settings.
     await harness.send(MASHA, "/meetingsettings")
     assert "куратор" in harness.session.sent[-1].text.lower()

@@ -73,9 +73,15 @@ REPRESENTATIVE = "законный представитель"
 GOOD_PRACTICE = "кейс пары отмечен куратором как лучшая практика"
 PROGRAM_COMPLETED = "программа пройдена"
 PROGRAM_ENDED_EARLY = "программа завершена досрочно"
-AGE_RANGE = "от {low} до {high} лет"
-AGE_FROM = "от {low} лет"
-AGE_TO = "до {high} лет"
+AGE_RANGE = "от {low} до {high} {years}"
+AGE_FROM = "от {low} {years}"
+AGE_TO = "до {high} {years}"
+
+
+def years_after_preposition(number: int) -> str:
+    """«от 21 года», «до 40 лет»: after «от»/«до» the word is in the genitive, singular only
+    for the numbers ending in 1 (but not 11)."""
+    return "года" if number % 10 == 1 and number % 100 != 11 else "лет"
 
 
 @dataclass(frozen=True)
@@ -187,11 +193,11 @@ def _mentee_place(mentee: ExportParticipant, context: RegisterContext) -> str:
 def _desired_age(answers: Mapping[str, Any]) -> str:
     low, high = answers.get("mentee_age_from"), answers.get("mentee_age_to")
     if isinstance(low, int) and isinstance(high, int):
-        return AGE_RANGE.format(low=low, high=high)
+        return AGE_RANGE.format(low=low, high=high, years=years_after_preposition(high))
     if isinstance(low, int):
-        return AGE_FROM.format(low=low)
+        return AGE_FROM.format(low=low, years=years_after_preposition(low))
     if isinstance(high, int):
-        return AGE_TO.format(high=high)
+        return AGE_TO.format(high=high, years=years_after_preposition(high))
     return ""
 
 
