@@ -32,6 +32,7 @@ class APSchedulerAdapter:
     def __init__(self, timezone: str) -> None:
         self._timezone = ZoneInfo(timezone)
         self._scheduler = AsyncIOScheduler(timezone=timezone)
+        self._shutting_down = False
 
     def add_interval(
         self, job_id: str, func: Callable[[], Awaitable[object]], every: timedelta
@@ -57,7 +58,11 @@ class APSchedulerAdapter:
             self._scheduler.start()
 
     def shutdown(self) -> None:
-        if self._scheduler.running:
+        # AsyncIOScheduler shuts down in a callback on the loop, so ``running`` stays true
+        # until then: a second call (on_shutdown, then closing the application, as webhook
+        # mode does) would raise SchedulerNotRunningError inside that callback.
+        if self._scheduler.running and not self._shutting_down:
+            self._shutting_down = True
             self._scheduler.shutdown(wait=False)
 
     @property

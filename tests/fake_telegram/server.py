@@ -252,6 +252,9 @@ class FakeTelegram:
         self.webhook_url = ""
         self.allowed_updates: list[str] | None = None
         self.pending_updates: list[dict[str, Any]] = []
+        # Every update queued, by id, and those to deliver again (see redeliver()).
+        self.queued_updates: dict[int, dict[str, Any]] = {}
+        self._redeliveries: list[dict[str, Any]] = []
         self.dropped_updates: list[dict[str, Any]] = []  # filtered out by allowed_updates
         self.files: dict[str, tuple[FileUpload, str, str]] = {}  # id -> (file, unique, path)
         self._next_update_id = 700_000_001
@@ -478,9 +481,21 @@ class FakeTelegram:
     def queue_update(self, payload: dict[str, Any]) -> int:
         update_id = self._next_update_id
         self._next_update_id += 1
-        self.pending_updates.append({"update_id": update_id, **payload})
+        update = {"update_id": update_id, **payload}
+        self.queued_updates[update_id] = update
+        self.pending_updates.append(update)
         self._notify()
         return update_id
+
+    @property
+    def last_update_id(self) -> int:
+        return self._next_update_id - 1
+
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an update again, as Telegram does when the bot died before it confirmed
+        the offset: the next getUpdates returns it whatever offset it asks for."""
+        self._redeliveries.append(dict(self.queued_updates[update_id]))
+        self._notify()
 
     def new_file_id(self, kind: str, upload: FileUpload | None = None) -> tuple[str, str]:
         number = self._next_file
@@ -840,6 +855,9 @@ class FakeTelegram:
                         "Conflict: terminated by other getUpdates request; make sure that only "
                         "one bot instance is running",
                     )
+                if self._redeliveries:
+                    self.pending_updates = self._redeliveries + self.pending_updates
+                    self._redeliveries = []
                 wanted = set(self.allowed_updates or _DEFAULT_UPDATE_TYPES)
                 kept = []
                 for update in self.pending_updates:
