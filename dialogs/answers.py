@@ -26,7 +26,7 @@ Every check returns :class:`ParsedAnswer` or :class:`AnswerError`, whose ``messa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypedDict
@@ -450,11 +450,41 @@ def question_position(
     answers: Mapping[str, object],
     context: Mapping[str, str],
     key: str,
+    prefilled: Collection[str] = (),
 ) -> tuple[int, int]:
-    """``(number, total)`` of a question among the visible ones, for "Question 3 of 14"."""
-    keys = [q.key for q in visible_questions(questionnaire, answers, context)]
-    number = keys.index(key) + 1 if key in keys else len(keys)
-    return number, len(keys)
+    """``(number, total)`` for "Question 3 of 14": progress that neither jumps nor grows.
+
+    The number is the place of the question among the visible ones the person is asked
+    (``prefilled`` ones, answered by the bot from what it already knows, are not counted), so
+    it goes up by one with every answer or skip and down by one with "back". The total is the
+    most questions this person can be asked, fixed up front: a question that depends on an
+    answer counts as if it will be shown, one that depends on the age group only when the age
+    group allows it. A branch that stays closed ends the questionnaire a little earlier
+    instead of making the total grow half-way.
+    """
+    asked = [
+        q.key for q in visible_questions(questionnaire, answers, context) if q.key not in prefilled
+    ]
+    number = asked.index(key) + 1 if key in asked else len(asked)
+    return number, max(most_questions(questionnaire, context, prefilled), number)
+
+
+def most_questions(
+    questionnaire: Questionnaire, context: Mapping[str, str], prefilled: Collection[str] = ()
+) -> int:
+    """How many questions can be asked at most, given only the context (the age group)."""
+    possible: set[str] = set()
+    for question in questionnaire.questions:
+        condition = question.show_if
+        if condition is None:
+            shown = True
+        elif condition.question == AGE_GROUP:
+            shown = context.get(AGE_GROUP) in condition.any_of
+        else:
+            shown = condition.question in possible
+        if shown:
+            possible.add(question.key)
+    return len(possible - set(prefilled))
 
 
 def answer_context(

@@ -17,6 +17,7 @@ from handlers import (
     fallback,
     followups,
     guardian,
+    guardian_link,
     holidays,
     join,
     language,
@@ -72,6 +73,8 @@ def get_routers() -> list[Router]:
         cycles.build_participant_router(),
         # Typed answers to the short forms: after every dialogue, before the fallback.
         responses.build_router(),
+        # A minor who writes while waiting for the parent's consent: told what is awaited.
+        guardian_link.build_router(),
         access.build_router(),
         fallback.build_router(),
     ]

@@ -7,16 +7,21 @@ The two runners differ only in their button data, so each passes the factories o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from dialogs.forms import FORM_DESCRIPTIONS, FederalForm
 from dialogs.model import Option, Question, QuestionKind
+
+log = logging.getLogger(__name__)
 
 DONE, SKIP, BACK = "done", "skip", "back"
 
@@ -100,3 +105,19 @@ def question_keyboard(
 def _rows(count: int, width: int) -> list[int]:
     full, rest = divmod(count, width)
     return [width] * full + ([rest] if rest else [])
+
+
+async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Take the buttons off an answered question, so that only the current one has live
+    buttons. Telegram refuses the edit when the buttons are already gone ("message is not
+    modified", after a double tap) or the message is gone or too old ("message to edit not
+    found"): that changes nothing for the person, so it is only logged."""
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    except TelegramBadRequest as error:
+        log.debug("Buttons of message %s not removed: %s", message_id, error.message)
+
+
+async def drop_message_keyboard(message: Message) -> None:
+    if message.bot is not None:
+        await drop_keyboard(message.bot, message.chat.id, message.message_id)

@@ -105,10 +105,11 @@ async def show(message: Message, step: Step, state: FSMContext) -> None:
         await state.update_data(
             question=step.question.key, selected=selected, other=None, awaiting_other=False
         )
-    await state.update_data(participant_id=step.participant.id)
-    await message.answer(
+    sent = await message.answer(
         question_text(step, selected), reply_markup=question_keyboard(step, selected)
     )
+    # Remembered so that a typed answer can take the buttons (skip, back) off this question.
+    await state.update_data(participant_id=step.participant.id, question_message=sent.message_id)
 
 
 def _initial_selection(step: Step) -> list[str]:
@@ -152,6 +153,9 @@ async def after_answer(message: Message, result: Step | AnswerError, state: FSMC
     if isinstance(result, AnswerError):
         await message.answer(hd.quote(result.render(_)))
         return
+    asked = (await state.get_data()).get("question_message")
+    if isinstance(asked, int) and message.bot is not None:
+        await question_view.drop_keyboard(message.bot, message.chat.id, asked)
     await show(message, result, state)
 
 
@@ -236,7 +240,7 @@ async def on_pick(
         )
         await query.message.edit_reply_markup(reply_markup=question_keyboard(step, toggled))
         return
-    await query.message.edit_reply_markup(reply_markup=None)
+    await question_view.drop_message_keyboard(query.message)
     result = await services.questionnaires.answer_choice(
         participant.id, question.key, callback_data.v
     )
@@ -264,7 +268,7 @@ async def on_act(
         if callback_data.a == "confirm":
             await confirm(message, participant, state, services, callback_answer)
             return
-        await message.edit_reply_markup(reply_markup=None)
+        await question_view.drop_message_keyboard(message)
         if callback_data.a == "done":
             data = await state.get_data()
             selected = list(data.get("selected") or [])

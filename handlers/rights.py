@@ -157,11 +157,19 @@ async def ask_revoke(message: Message, services: Services) -> None:
         )
     for participant in plan.represented:
         name = await organization_name(services, participant.organization_id)
-        lines.append(
-            _("• the consent you gave for a child in «{organization}»").format(
-                organization=hd.quote(name)
+        child = plan.child_names.get(participant.id)
+        if child:
+            lines.append(
+                _("• the consent you gave for your child (ward) {child}, «{organization}»").format(
+                    child=hd.quote(child), organization=hd.quote(name)
+                )
             )
-        )
+        else:
+            lines.append(
+                _("• the consent you gave for a child in «{organization}»").format(
+                    organization=hd.quote(name)
+                )
+            )
     lines += [
         "",
         _(
