@@ -37,11 +37,12 @@ def extract(
     form of address for minors beside the adults' one."""
     from babel.messages.extract import extract_python
 
-    for lineno, funcname, messages, comments in extract_python(
-        fileobj, keywords, comment_tags, options
-    ):
+    python: Any = extract_python  # its stubs type the results of extract(), not of a method
+    for lineno, funcname, messages, comments in python(fileobj, keywords, comment_tags, options):
         yield lineno, funcname, messages, comments
         if funcname in _AUDIENCE_CALLS:
-            msgid = messages if isinstance(messages, str) else messages[-1]
+            # A_("text") gives the string; you(minor, "text",) gives (None, "text"[, None]).
+            texts = [messages] if isinstance(messages, str) else list(messages)
+            msgid = texts[0] if funcname == "A_" else (texts[1] if len(texts) > 1 else None)
             if isinstance(msgid, str):
                 yield lineno, "pgettext", (MINOR, msgid), comments

@@ -25,6 +25,7 @@ from handlers import (
     meeting_settings,
     meeting_views,
     meetings,
+    monitoring_offer,
     organizations,
     pair_plans,
     pairs,
@@ -62,7 +63,7 @@ def get_routers() -> list[Router]:
         export,
     )
     participant_side = (
-        *(join, guardian, questionnaire, rights, preferences, meetings),
+        *(join, guardian, questionnaire, monitoring_offer, rights, preferences, meetings),
         *(followups, pair_plans),
     )
     return [

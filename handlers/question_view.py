@@ -20,6 +20,7 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from dialogs.forms import FORM_DESCRIPTIONS, FederalForm
 from dialogs.model import Option, Question, QuestionKind
+from handlers.address import you
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +36,18 @@ def question_text(
     total: int,
     options: Sequence[Option],
     heading: str | None = None,
+    *,
+    minor: bool = False,
 ) -> str:
-    """The line "Question N of M", the question, its hint and how to answer it (HTML)."""
+    """The line "Question N of M", the question, its hint and how to answer it (HTML), in
+    the reader's form of address (``minor``: a person under 18)."""
     lines = [heading] if heading else []
     lines += [
         _("Question {number} of {total}").format(number=number, total=total),
-        f"<b>{hd.quote(_(question.text))}</b>",
+        f"<b>{hd.quote(you(minor, question.text))}</b>",
     ]
     if question.hint:
-        lines.append(f"<i>{hd.quote(_(question.hint))}</i>")
+        lines.append(f"<i>{hd.quote(you(minor, question.hint))}</i>")
     if question.kind == QuestionKind.SCALE and question.scale_labels:
         low, high = question.scale_labels
         lines.append(
@@ -54,7 +58,7 @@ def question_text(
             )
         )
     if question.kind in _TYPED:
-        lines.append(_("Type your answer in a message."))
+        lines.append(you(minor, "Type your answer in a message."))
     if question.options_source == "forms":
         # Each form with its one-line description, so that a pupil knows what it means.
         for option in options:
@@ -62,7 +66,7 @@ def question_text(
                 description = _(FORM_DESCRIPTIONS[FederalForm(option.value)])
                 lines.append(f"• <b>{hd.quote(_(option.label))}</b>: {hd.quote(description)}")
     if question.kind == QuestionKind.MULTI_CHOICE:
-        lines.append(_("Tap the options, then «Done»."))
+        lines.append(you(minor, "Tap the options, then «Done»."))
     return "\n".join(lines)
 
 
