@@ -250,10 +250,12 @@ async def on_birth_date(
     try:
         birth = parse_date_text(message.text or "")
     except DateTextError:
+        # Translators: to a person under 18: «ты» in Russian.
         await message.answer(_("Please type the date like this: 12.03.2011."))
         return
     age = age_in_years(birth, today)
     if birth > today or age > 120:
+        # Translators: to a person under 18: «ты» in Russian.
         await message.answer(_("Please check the date: it does not look like a date of birth."))
         return
     if age < MIN_AGE:

@@ -144,7 +144,7 @@ async def test_a_sixteen_year_old_fills_in_before_the_parent_answers(harness: Ha
     assert any("до подбора наставника согласие должен дать" in r.text for r in replies)
     await fill_questionnaire(harness, TEEN, pid, adult=False)
     replies = await confirm(harness, TEEN, pid)
-    assert "как только родитель" in replies[0].text
+    assert "как только твой родитель" in replies[0].text
     participant = await harness.app.services.participants.get(pid)
     assert participant is not None
     assert await harness.app.services.participants.status(participant) is Status.WAITING_GUARDIAN
