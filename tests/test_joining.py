@@ -187,7 +187,7 @@ async def test_the_guardian_link_works_for_one_person_only(harness: Harness) -> 
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("12.03.2030", "Проверьте, пожалуйста, дату"),
+        ("12.03.2030", "Проверь, пожалуйста, дату"),  # said to be under 18: «ты»
         ("вчера", "12.03.2011"),
         ("12.03.20", "12.03.2011"),
         ("30.02.2012", "12.03.2011"),
