@@ -28,7 +28,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 i18n-extract: install
-	$(PYBABEL) extract -F babel.cfg -k _ -k __ -k lazy_gettext -k ngettext:1,2 -k N_ \
+	$(PYBABEL) extract -F babel.cfg -k _ -k __ -k lazy_gettext -k ngettext:1,2 -k N_ -k A_ -k you:2 \
 		--add-comments=Translators: --sort-by-file --no-wrap \
 		--project=mentorbot --copyright-holder=mentorbot \
 		-o $(LOCALES)/$(DOMAIN).pot .

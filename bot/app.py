@@ -40,6 +40,7 @@ from bot.housekeeping import Housekeeping
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
 from bot.meetings import MeetingService
+from bot.monitoring_offers import MonitoringOfferService
 from bot.organizations import OrganizationService
 from bot.outbox import Outbox
 from bot.pairing import PairingService
@@ -65,6 +66,7 @@ from handlers.followups import deliver_followups
 from handlers.frontend import TelegramFrontEnd, locale_scope
 from handlers.meeting_views import run_cadence
 from handlers.middlewares import InFlightUpdates, ProcessedUpdates, StoredLocaleMiddleware
+from handlers.monitoring_offer import remind_monitoring
 from handlers.outdated import OutdatedPresses, OutOfRangeIds
 from handlers.reminders import ReminderDelivery
 from handlers.unreachable import tell_curators_unreachable
@@ -80,6 +82,7 @@ from storage.repositories.invitations import InvitationRepository
 from storage.repositories.maintenance import MaintenanceRepository
 from storage.repositories.matching import MatchingRepository, PairLookup
 from storage.repositories.meetings import MeetingRepository
+from storage.repositories.monitoring_offers import MonitoringOfferRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.participants import (
@@ -187,6 +190,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             clock,
         ),
         monitoring=MonitoringReportService(ReportRepository(db)),
+        monitoring_offers=MonitoringOfferService(MonitoringOfferRepository(db), clock),
         exports=build_export_service(db, clock),
     )
 
@@ -269,6 +273,12 @@ async def build_application(
         await run_cadence(bot, i18n, services)
 
     scheduler.add_interval("cadence", cadence_tick, CADENCE_TICK)
+
+    # The one reminder of the monitoring poll, a day after it was offered: claimed rows.
+    async def monitoring_offer_tick() -> None:
+        await remind_monitoring(bot, i18n, services)
+
+    scheduler.add_interval("monitoring_offers", monitoring_offer_tick, CADENCE_TICK)
 
     app = Application(settings, bot, dispatcher, db, scheduler, i18n, services, in_flight)
 

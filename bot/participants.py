@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -20,9 +21,18 @@ from storage.repositories.participants import (
 )
 
 # Bumped whenever the wording of a consent template changes; stored with every consent.
-CONSENT_VERSION = "2026-11-1"
+CONSENT_VERSION = "2026-11-2"
 
 MIN_AGE = 10
+
+# A full name: at least two words of letters (hyphens and apostrophes inside a word allowed).
+_FULL_NAME = re.compile(r"^[^\W\d_][^\W\d_'’\-]*(?:[ '’\-]+[^\W\d_][^\W\d_'’\-]*)+$")
+
+
+def clean_full_name(text: str) -> str | None:
+    """The name with single spaces, or None when it does not look like a person's full name."""
+    name = " ".join(text.split())
+    return name if 5 <= len(name) <= 200 and _FULL_NAME.match(name) else None
 
 
 class AgeGroup(StrEnum):
@@ -117,6 +127,26 @@ class ParticipantService:
     async def of_user(self, telegram_id: int) -> list[Participant]:
         return await self._repository.of_telegram_user(telegram_id)
 
+    async def other_role(
+        self, organization_id: int, telegram_id: int, role: str
+    ) -> Participant | None:
+        """The person's participation in the other role of the same organization, if any.
+
+        Both roles at once are legitimate (in the teacher–teacher form a teacher mentors one
+        colleague and is mentored by another), but joining a second time must be a choice the
+        person makes knowingly, not a side effect of opening the wrong link."""
+        for participant in await self._repository.of_telegram_user(telegram_id):
+            if participant.organization_id == organization_id and participant.role != role:
+                return participant
+        return None
+
+    async def waiting_for_guardian(self, telegram_id: int) -> Participant | None:
+        """The person's participation that waits for a legal representative's consent."""
+        for participant in await self._repository.of_telegram_user(telegram_id):
+            if await self.status(participant) is Status.WAITING_GUARDIAN:
+                return participant
+        return None
+
     async def join(
         self,
         *,
@@ -162,9 +192,19 @@ class ParticipantService:
         await self._repository.delete(participant.id, "declined", self.today)
 
     async def guardian_request(self, participant: Participant, child_name: str) -> GuardianRequest:
-        return await self._repository.create_guardian_request(
+        """The parent's link of this minor: the existing one while nobody has opened it (so a
+        link sent again is the same link), a fresh one when someone else opened it first
+        without consenting (the old one then stops working)."""
+        request = await self._repository.create_guardian_request(
             participant.id, secrets.token_urlsafe(18), child_name[:128], self._clock.now()
         )
+        if request.opened_by is not None:
+            kinds = {c.kind for c in await self._repository.consents_of(participant.id)}
+            if "representative" not in kinds:
+                request = await self._repository.renew_guardian_request(
+                    request.id, secrets.token_urlsafe(18)
+                )
+        return request
 
     async def open_guardian_link(
         self, token: str, telegram_id: int
@@ -191,6 +231,7 @@ class ParticipantService:
         relation: Relation,
         shown_text: str,
         locale: str,
+        child_name: str,
     ) -> bool:
         if case.request.opened_by not in (None, telegram_id):
             return False
@@ -200,6 +241,7 @@ class ParticipantService:
             given_by=telegram_id,
             representative_name=name,
             representative_relation=relation.value,
+            child_name=child_name,
             text_version=CONSENT_VERSION,
             text_sha256=text_fingerprint(shown_text),
             locale=locale,

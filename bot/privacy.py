@@ -28,6 +28,8 @@ class Departure:
 class WithdrawalPlan:
     own: list[Participant] = field(default_factory=list)
     represented: list[Participant] = field(default_factory=list)
+    # The child's full name the representative typed with the consent, by participant id.
+    child_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -100,10 +102,21 @@ class DataRightsService:
         }
 
     async def plan_withdrawal(self, telegram_id: int) -> WithdrawalPlan:
+        represented = await self._repository.represented_by(telegram_id)
         return WithdrawalPlan(
             own=await self._repository.of_telegram_user(telegram_id),
-            represented=[p for p, _ in await self._repository.represented_by(telegram_id)],
+            represented=[p for p, _ in represented],
+            child_names=await self._child_names([p for p, _ in represented]),
         )
+
+    async def _child_names(self, children: list[Participant]) -> dict[int, str]:
+        """The full names the representative typed when consenting (kept with the link)."""
+        names: dict[int, str] = {}
+        for child in children:
+            request = await self._repository.guardian_request_of(child.id)
+            if request is not None:
+                names[child.id] = request.child_name
+        return names
 
     async def withdraw(self, telegram_id: int) -> list[Departure]:
         """Delete the person's participations and those of children they represent.

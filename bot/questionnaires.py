@@ -146,10 +146,19 @@ class QuestionnaireService(AnsweringService[Step]):
             return Step(participant, questionnaire, None, answers, context, forms)
         question = questionnaire.question(key)
         options = button_options(question, forms)
-        number, total = question_position(questionnaire, answers, context, key)
+        number, total = question_position(
+            questionnaire, answers, context, key, self._prefilled(participant, questionnaire)
+        )
         return Step(
             participant, questionnaire, question, answers, context, forms, options, number, total
         )
+
+    @staticmethod
+    def _prefilled(participant: Participant, questionnaire: Questionnaire) -> set[str]:
+        """Questions the bot answers itself: a minor's date of birth, given when joining."""
+        if participant.birth_date is None:
+            return set()
+        return {q.key for q in questionnaire.questions if q.is_birth_date}
 
     def _outdated(self, key: str) -> Exception:
         return Outdated(key)

@@ -15,6 +15,7 @@ from bot.holidays import HolidayService
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
 from bot.meetings import MeetingService
+from bot.monitoring_offers import MonitoringOfferService
 from bot.organizations import OrganizationService
 from bot.outbox import Outbox
 from bot.pairing import PairingService
@@ -60,6 +61,7 @@ class Services:
     cadence: CadenceService
     indicators: IndicatorService
     monitoring: MonitoringReportService
+    monitoring_offers: MonitoringOfferService
     exports: ExportService
 
     def is_admin(self, telegram_id: int) -> bool:

@@ -26,13 +26,13 @@ Every check returns :class:`ParsedAnswer` or :class:`AnswerError`, whose ``messa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypedDict
 
 from dialogs.dates import DateTextError, format_date_ddmmyyyy, parse_date_text
-from dialogs.i18n import N_
+from dialogs.i18n import A_, N_
 from dialogs.model import (
     AGE_GROUP,
     CHOICE_KINDS,
@@ -47,26 +47,26 @@ from dialogs.model import (
 
 # Buttons and words the runner shows; it translates them with ``_()`` like every msgid.
 OTHER_LABEL = N_("Other (your own answer)")
-OTHER_PROMPT = N_("Please type your answer.")
+OTHER_PROMPT = A_("Please type your answer.")
 YES_LABEL = N_("Yes")
 NO_LABEL = N_("No")
 SKIPPED_LABEL = N_("Skipped")
 OTHER_TEXT = N_("Other: “{text}”")
 
-MSG_TEXT_TOO_SHORT = N_("Please write at least {min} characters.")
-MSG_TEXT_TOO_LONG = N_("Please write no more than {max} characters.")
-MSG_TEXT_NO_LETTERS = N_("Please answer in words or numbers.")
-MSG_NUMBER = N_("Please type a whole number from {min} to {max}.")
-MSG_SCALE = N_("Please choose a number from {min} to {max}.")
-MSG_DATE_FUTURE = N_("This date is in the future. Please check it.")
-MSG_AGE_RANGE = N_("Please check the date of birth: the age should be from {min} to {max} years.")
-MSG_AGE_MIN = N_("Please check the date of birth: the age should be at least {min} years.")
-MSG_AGE_MAX = N_("Please check the date of birth: the age should be at most {max} years.")
-MSG_USE_BUTTONS = N_("Please choose an answer with the buttons below.")
-MSG_UNKNOWN_OPTION = N_("This option is no longer available. Please choose again.")
+MSG_TEXT_TOO_SHORT = A_("Please write at least {min} characters.")
+MSG_TEXT_TOO_LONG = A_("Please write no more than {max} characters.")
+MSG_TEXT_NO_LETTERS = A_("Please answer in words or numbers.")
+MSG_NUMBER = A_("Please type a whole number from {min} to {max}.")
+MSG_SCALE = A_("Please choose a number from {min} to {max}.")
+MSG_DATE_FUTURE = A_("This date is in the future. Please check it.")
+MSG_AGE_RANGE = A_("Please check the date of birth: the age should be from {min} to {max} years.")
+MSG_AGE_MIN = A_("Please check the date of birth: the age should be at least {min} years.")
+MSG_AGE_MAX = A_("Please check the date of birth: the age should be at most {max} years.")
+MSG_USE_BUTTONS = A_("Please choose an answer with the buttons below.")
+MSG_UNKNOWN_OPTION = A_("This option is no longer available. Please choose again.")
 MSG_TOO_MANY = N_("You can choose up to {max} options.")
-MSG_NONE_CHOSEN = N_("Please choose at least one option.")
-MSG_OTHER_MISSING = N_("Please type your own answer for “Other”.")
+MSG_NONE_CHOSEN = A_("Please choose at least one option.")
+MSG_OTHER_MISSING = A_("Please type your own answer for “Other”.")
 MSG_REQUIRED = N_("This question can't be skipped.")
 
 # The typed text of an "other" choice follows the rules of a short text.
@@ -450,11 +450,41 @@ def question_position(
     answers: Mapping[str, object],
     context: Mapping[str, str],
     key: str,
+    prefilled: Collection[str] = (),
 ) -> tuple[int, int]:
-    """``(number, total)`` of a question among the visible ones, for "Question 3 of 14"."""
-    keys = [q.key for q in visible_questions(questionnaire, answers, context)]
-    number = keys.index(key) + 1 if key in keys else len(keys)
-    return number, len(keys)
+    """``(number, total)`` for "Question 3 of 14": progress that neither jumps nor grows.
+
+    The number is the place of the question among the visible ones the person is asked
+    (``prefilled`` ones, answered by the bot from what it already knows, are not counted), so
+    it goes up by one with every answer or skip and down by one with "back". The total is the
+    most questions this person can be asked, fixed up front: a question that depends on an
+    answer counts as if it will be shown, one that depends on the age group only when the age
+    group allows it. A branch that stays closed ends the questionnaire a little earlier
+    instead of making the total grow half-way.
+    """
+    asked = [
+        q.key for q in visible_questions(questionnaire, answers, context) if q.key not in prefilled
+    ]
+    number = asked.index(key) + 1 if key in asked else len(asked)
+    return number, max(most_questions(questionnaire, context, prefilled), number)
+
+
+def most_questions(
+    questionnaire: Questionnaire, context: Mapping[str, str], prefilled: Collection[str] = ()
+) -> int:
+    """How many questions can be asked at most, given only the context (the age group)."""
+    possible: set[str] = set()
+    for question in questionnaire.questions:
+        condition = question.show_if
+        if condition is None:
+            shown = True
+        elif condition.question == AGE_GROUP:
+            shown = context.get(AGE_GROUP) in condition.any_of
+        else:
+            shown = condition.question in possible
+        if shown:
+            possible.add(question.key)
+    return len(possible - set(prefilled))
 
 
 def answer_context(

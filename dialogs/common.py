@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.i18n import N_
+from dialogs.i18n import A_, N_
 from dialogs.model import Question, QuestionKind
 from dialogs.tags import MEETING_FORMATS, TIMES_OF_DAY, WEEKDAYS
 
@@ -12,7 +12,7 @@ def full_name() -> Question:
         key="full_name",
         label=N_("Full name"),
         kind=QuestionKind.SHORT_TEXT,
-        text=N_("Your full name"),
+        text=A_("Your full name"),
         hint=N_("Surname, first name and patronymic, for example: Ivanova Maria Petrovna."),
         max_length=150,
     )
@@ -23,8 +23,8 @@ def preferred_days() -> Question:
         key="days",
         label=N_("Convenient days"),
         kind=QuestionKind.MULTI_CHOICE,
-        text=N_("Which days suit you for meetings?"),
-        hint=N_("Choose all the days that suit you."),
+        text=A_("Which days suit you for meetings?"),
+        hint=A_("Choose all the days that suit you."),
         options=WEEKDAYS,
     )
 
@@ -34,8 +34,8 @@ def preferred_times() -> Question:
         key="times",
         label=N_("Convenient time"),
         kind=QuestionKind.MULTI_CHOICE,
-        text=N_("What time of day suits you for meetings?"),
-        hint=N_("Choose all that suit you."),
+        text=A_("What time of day suits you for meetings?"),
+        hint=A_("Choose all that suit you."),
         options=TIMES_OF_DAY,
     )
 
@@ -45,6 +45,6 @@ def meeting_format() -> Question:
         key="meeting_format",
         label=N_("Meeting format"),
         kind=QuestionKind.SINGLE_CHOICE,
-        text=N_("How would you like to meet?"),
+        text=A_("How would you like to meet?"),
         options=MEETING_FORMATS,
     )

@@ -7,14 +7,14 @@ teen's contact is a parent's or legal representative's one, asked in other words
 from __future__ import annotations
 
 from dialogs.common import full_name, meeting_format, preferred_days, preferred_times
-from dialogs.i18n import N_
+from dialogs.i18n import A_, N_
 from dialogs.model import Option, Question, QuestionKind, Questionnaire, ShowIf
 from dialogs.tags import INTERESTS, TOPICS
 
 MENTEE = Questionnaire(
     key="mentee",
     title=N_("Mentee questionnaire"),
-    intro=N_(
+    intro=A_(
         "Answer a few questions so that we can find a mentor who suits you. "
         "It takes about 5 minutes. You can go back and change an answer."
     ),
@@ -24,7 +24,7 @@ MENTEE = Questionnaire(
             key="birth_date",
             label=N_("Date of birth"),
             kind=QuestionKind.DATE,
-            text=N_("Your date of birth"),
+            text=A_("Your date of birth"),
             hint=N_("For example: 12.03.2011."),
             not_in_future=True,
             min_age_years=10,
@@ -34,8 +34,8 @@ MENTEE = Questionnaire(
             key="contact",
             label=N_("Contact"),
             kind=QuestionKind.SHORT_TEXT,
-            text=N_("How can your mentor contact you?"),
-            hint=N_(
+            text=A_("How can your mentor contact you?"),
+            hint=A_(
                 "A phone number, e-mail or Telegram username. Only your mentor will see it. "
                 "You can skip this question."
             ),
@@ -46,8 +46,8 @@ MENTEE = Questionnaire(
             key="parent_contact",
             label=N_("Contact of a parent"),
             kind=QuestionKind.SHORT_TEXT,
-            text=N_("How can your mentor contact your parent?"),
-            hint=N_(
+            text=A_("How can your mentor contact your parent?"),
+            hint=A_(
                 "A phone number or e-mail of your mum, dad or another legal representative. "
                 "Only your mentor will see it. You can skip this question."
             ),
@@ -58,7 +58,7 @@ MENTEE = Questionnaire(
             key="category",
             label=N_("Category"),
             kind=QuestionKind.SINGLE_CHOICE,
-            text=N_("Who are you?"),
+            text=A_("Who are you?"),
             options=[
                 Option(value="pupil", label=N_("Pupil at school")),
                 Option(value="student", label=N_("Student (college, university)")),
@@ -72,7 +72,7 @@ MENTEE = Questionnaire(
             key="class_course",
             label=N_("Class or course"),
             kind=QuestionKind.SHORT_TEXT,
-            text=N_("Your class or course"),
+            text=A_("Your class or course"),
             hint=N_("For example: 6B, or 2nd year."),
             min_length=1,
             max_length=50,
@@ -82,8 +82,8 @@ MENTEE = Questionnaire(
             key="request",
             label=N_("Main request"),
             kind=QuestionKind.MULTI_CHOICE,
-            text=N_("What would you like help with?"),
-            hint=N_("This is your main request. Choose up to 3 or write your own."),
+            text=A_("What would you like help with?"),
+            hint=A_("This is your main request. Choose up to 3 or write your own."),
             options=TOPICS,
             allow_other=True,
             max_choices=3,
@@ -92,7 +92,7 @@ MENTEE = Questionnaire(
             key="subject",
             label=N_("School subject"),
             kind=QuestionKind.SHORT_TEXT,
-            text=N_("Which school subject do you need help with?"),
+            text=A_("Which school subject do you need help with?"),
             hint=N_("For example: mathematics."),
             show_if=ShowIf(question="request", any_of=["school_subject"]),
         ),
@@ -100,8 +100,8 @@ MENTEE = Questionnaire(
             key="interests",
             label=N_("Interests"),
             kind=QuestionKind.MULTI_CHOICE,
-            text=N_("What do you like doing?"),
-            hint=N_("Choose up to 5. It helps to find a mentor who likes the same things."),
+            text=A_("What do you like doing?"),
+            hint=A_("Choose up to 5. It helps to find a mentor who likes the same things."),
             options=INTERESTS,
             allow_other=True,
             max_choices=5,
@@ -113,8 +113,8 @@ MENTEE = Questionnaire(
             key="form",
             label=N_("Form of mentorship"),
             kind=QuestionKind.SINGLE_CHOICE,
-            text=N_("Who would you like as your mentor?"),
-            hint=N_(
+            text=A_("Who would you like as your mentor?"),
+            hint=A_(
                 "The first word is the mentor, the second is you. For example, "
                 "“Student – pupil” means that a student helps a pupil."
             ),

@@ -5,14 +5,14 @@ the road map asks of candidates (experience, motivation, preferences for mentees
 from __future__ import annotations
 
 from dialogs.common import full_name, meeting_format, preferred_days, preferred_times
-from dialogs.i18n import N_
+from dialogs.i18n import A_, N_
 from dialogs.model import Option, Question, QuestionKind, Questionnaire, ShowIf
 from dialogs.tags import INTERESTS, TOPICS
 
 MENTOR = Questionnaire(
     key="mentor",
     title=N_("Mentor questionnaire"),
-    intro=N_(
+    intro=A_(
         "These questions help the curator find mentees who suit you. It takes about "
         "10 minutes. You can go back to change an answer and skip the questions that "
         "are not required."
@@ -23,8 +23,8 @@ MENTOR = Questionnaire(
             key="contact",
             label=N_("Contact"),
             kind=QuestionKind.SHORT_TEXT,
-            text=N_("How can your mentees contact you?"),
-            hint=N_(
+            text=A_("How can your mentees contact you?"),
+            hint=A_(
                 "A phone number, e-mail or Telegram username. Only the mentees in your pair "
                 "or group will see it. You can skip this question."
             ),
@@ -43,8 +43,8 @@ MENTOR = Questionnaire(
             key="competencies",
             label=N_("Key competencies"),
             kind=QuestionKind.MULTI_CHOICE,
-            text=N_("What can you help with?"),
-            hint=N_("These are your key competencies. Choose up to 5 or add your own."),
+            text=A_("What can you help with?"),
+            hint=A_("These are your key competencies. Choose up to 5 or add your own."),
             options=TOPICS,
             allow_other=True,
             max_choices=5,
@@ -53,7 +53,7 @@ MENTOR = Questionnaire(
             key="subjects",
             label=N_("School subjects"),
             kind=QuestionKind.SHORT_TEXT,
-            text=N_("Which school subjects can you help with?"),
+            text=A_("Which school subjects can you help with?"),
             hint=N_("For example: mathematics, physics."),
             show_if=ShowIf(question="competencies", any_of=["school_subject"]),
         ),
@@ -61,8 +61,8 @@ MENTOR = Questionnaire(
             key="achievements",
             label=N_("Achievements"),
             kind=QuestionKind.LONG_TEXT,
-            text=N_("Your achievements that matter for the programme"),
-            hint=N_(
+            text=A_("Your achievements that matter for the programme"),
+            hint=A_(
                 "Awards, projects, competitions, the results of your pupils or colleagues. "
                 "You can skip this question."
             ),
@@ -72,8 +72,8 @@ MENTOR = Questionnaire(
             key="interests",
             label=N_("Interests"),
             kind=QuestionKind.MULTI_CHOICE,
-            text=N_("Your interests and hobbies"),
-            hint=N_("Shared interests help to find a mentee. Choose up to 5."),
+            text=A_("Your interests and hobbies"),
+            hint=A_("Shared interests help to find a mentee. Choose up to 5."),
             options=INTERESTS,
             allow_other=True,
             max_choices=5,
@@ -82,8 +82,8 @@ MENTOR = Questionnaire(
             key="mentee_age_from",
             label=N_("Mentees' age from"),
             kind=QuestionKind.NUMBER,
-            text=N_("What is the youngest age of mentees you would like to work with?"),
-            hint=N_("Type a number from 10 to 80."),
+            text=A_("What is the youngest age of mentees you would like to work with?"),
+            hint=A_("Type a number from 10 to 80."),
             min_value=10,
             max_value=80,
         ),
@@ -92,7 +92,7 @@ MENTOR = Questionnaire(
             label=N_("Mentees' age to"),
             kind=QuestionKind.NUMBER,
             text=N_("And the oldest age?"),
-            hint=N_("Type a number up to 80."),
+            hint=A_("Type a number up to 80."),
             min_value=10,
             max_value=80,
             min_from="mentee_age_from",
@@ -101,7 +101,7 @@ MENTOR = Questionnaire(
             key="capacity",
             label=N_("Mentees at most"),
             kind=QuestionKind.NUMBER,
-            text=N_("How many mentees can you take?"),
+            text=A_("How many mentees can you take?"),
             hint=N_("1 for one-to-one mentoring, more for a group (up to 10)."),
             min_value=1,
             max_value=10,
@@ -110,8 +110,8 @@ MENTOR = Questionnaire(
             key="time_resource",
             label=N_("Time for the programme"),
             kind=QuestionKind.SINGLE_CHOICE,
-            text=N_("How much time can you give to the programme?"),
-            hint=N_("Count the meetings and the preparation for them."),
+            text=A_("How much time can you give to the programme?"),
+            hint=A_("Count the meetings and the preparation for them."),
             options=[
                 Option(value="hour_1", label=N_("About 1 hour a month")),
                 Option(value="hours_2", label=N_("About 2 hours a month")),
@@ -126,7 +126,7 @@ MENTOR = Questionnaire(
             key="form",
             label=N_("Form of mentorship"),
             kind=QuestionKind.SINGLE_CHOICE,
-            text=N_("Which form of mentorship would you like to take part in?"),
+            text=A_("Which form of mentorship would you like to take part in?"),
             hint=N_(
                 "The first word names the mentor, the second the mentee: "
                 "“Student – pupil” means that a student mentors a pupil."
@@ -137,7 +137,7 @@ MENTOR = Questionnaire(
             key="experience",
             label=N_("Experience of mentoring"),
             kind=QuestionKind.SINGLE_CHOICE,
-            text=N_("How much experience in mentoring do you have?"),
+            text=A_("How much experience in mentoring do you have?"),
             options=[
                 Option(value="none", label=N_("No experience yet")),
                 Option(value="some", label=N_("Some experience")),
@@ -148,8 +148,8 @@ MENTOR = Questionnaire(
             key="motivation",
             label=N_("Motivation"),
             kind=QuestionKind.LONG_TEXT,
-            text=N_("Why would you like to become a mentor?"),
-            hint=N_("A few sentences about your motivation and what you hope to achieve."),
+            text=A_("Why would you like to become a mentor?"),
+            hint=A_("A few sentences about your motivation and what you hope to achieve."),
         ),
     ],
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dialogs.answers import selected_values
-from dialogs.i18n import N_
+from dialogs.i18n import A_, N_
 from dialogs.model import Question, QuestionKind, Questionnaire
 
 PUPIL = "monitoring_pupil"
@@ -37,7 +37,7 @@ def _scale(key: str, label: str, text: str, low: str, high: str) -> Question:
 MONITORING_PUPIL = Questionnaire(
     key=PUPIL,
     title=N_("A short survey about school"),
-    intro=N_(
+    intro=A_(
         "Please answer 8 short questions about how you feel at school. Tap a number from "
         "1 to 5. There are no right or wrong answers, and only the curator sees them."
     ),
@@ -45,21 +45,21 @@ MONITORING_PUPIL = Questionnaire(
         _scale(
             "engagement",
             N_("Engagement in learning"),
-            N_("How much do you like learning new things at school?"),
+            A_("How much do you like learning new things at school?"),
             N_("not at all"),
             N_("very much"),
         ),
         _scale(
             "performance",
             N_("Performance in main subjects (self-assessment)"),
-            N_("How well are you doing in your main school subjects?"),
+            A_("How well are you doing in your main school subjects?"),
             N_("badly"),
             N_("excellently"),
         ),
         _scale(
             "soft_skills",
             N_("Soft skills"),
-            N_(
+            A_(
                 "How easy is it for you to work in a team, speak in front of the class "
                 "and come to an agreement with others?"
             ),
@@ -69,35 +69,35 @@ MONITORING_PUPIL = Questionnaire(
         _scale(
             "attend_wish",
             N_("Wish to attend school"),
-            N_("How much do you want to go to school?"),
+            A_("How much do you want to go to school?"),
             N_("not at all"),
             N_("very much"),
         ),
         _scale(
             "anxiety",
             N_("Personal anxiety"),
-            N_("How often do you feel worried or nervous at school?"),
+            A_("How often do you feel worried or nervous at school?"),
             N_("almost never"),
             N_("very often"),
         ),
         _scale(
             "future",
             N_("Understanding of own future"),
-            N_("Do you know what you would like to do when you grow up?"),
+            A_("Do you know what you would like to do when you grow up?"),
             N_("no idea yet"),
             N_("I know exactly"),
         ),
         _scale(
             "emotional_state",
             N_("Emotional state at school"),
-            N_("How do you usually feel at school?"),
+            A_("How do you usually feel at school?"),
             N_("very bad"),
             N_("very good"),
         ),
         _scale(
             "high_results",
             N_("Wish for high results"),
-            N_("How much do you want to get high results in your studies?"),
+            A_("How much do you want to get high results in your studies?"),
             N_("not at all"),
             N_("very much"),
         ),

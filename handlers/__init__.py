@@ -17,6 +17,7 @@ from handlers import (
     fallback,
     followups,
     guardian,
+    guardian_link,
     holidays,
     join,
     language,
@@ -24,6 +25,7 @@ from handlers import (
     meeting_settings,
     meeting_views,
     meetings,
+    monitoring_offer,
     organizations,
     pair_plans,
     pairs,
@@ -61,7 +63,7 @@ def get_routers() -> list[Router]:
         export,
     )
     participant_side = (
-        *(join, guardian, questionnaire, rights, preferences, meetings),
+        *(join, guardian, questionnaire, monitoring_offer, rights, preferences, meetings),
         *(followups, pair_plans),
     )
     return [
@@ -72,6 +74,8 @@ def get_routers() -> list[Router]:
         cycles.build_participant_router(),
         # Typed answers to the short forms: after every dialogue, before the fallback.
         responses.build_router(),
+        # A minor who writes while waiting for the parent's consent: told what is awaited.
+        guardian_link.build_router(),
         access.build_router(),
         fallback.build_router(),
     ]

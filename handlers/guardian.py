@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -15,14 +13,11 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
-from bot.participants import AgeGroup, GuardianCase, GuardianProblem, Relation
+from bot.participants import AgeGroup, GuardianCase, GuardianProblem, Relation, clean_full_name
 from bot.services import Services
 from dialogs.consent import RELATION_LABELS, REPRESENTATIVE_CONSENT
 from handlers.join import agreement_keyboard, organization_name
 from handlers.states import GuardianDialogue
-
-# A full name: at least two words of letters (hyphens and apostrophes allowed).
-FULL_NAME = re.compile(r"^[^\W\d_][^\W\d_'’\-]*(?:[ '’\-]+[^\W\d_][^\W\d_'’\-]*)+$")
 
 
 class RelationChoice(CallbackData, prefix="grd1r"):
@@ -52,12 +47,15 @@ def decision_keyboard(request_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def consent_text(case: GuardianCase, operator: str, name: str, relation: str) -> str:
+def consent_text(
+    case: GuardianCase, operator: str, name: str, relation: str, child_name: str
+) -> str:
+    """The consent as shown; the child is named by the full name the representative typed."""
     birth = case.child.birth_date.strftime("%d.%m.%Y") if case.child.birth_date else "—"
     return _(REPRESENTATIVE_CONSENT).format(
         representative=hd.quote(name),
         relation=_(RELATION_LABELS[relation]),
-        child=hd.quote(case.request.child_name),
+        child=hd.quote(child_name),
         birth_date=birth,
         operator=hd.quote(operator),
     )
@@ -95,9 +93,10 @@ async def open_link(message: Message, token: str, state: FSMContext, services: S
     birth = outcome.child.birth_date.strftime("%d.%m.%Y") if outcome.child.birth_date else "—"
     await message.answer(
         _(
-            "Hello! {child} (date of birth {birth_date}) is joining the mentorship programme "
-            "of «{organization}» and needs the consent of a parent or another legal "
-            "representative.\n\nPlease type your full name (surname, first name, patronymic)."
+            "Hello! A child (date of birth {birth_date}; in Telegram: {child}) is joining the "
+            "mentorship programme of «{organization}» and needs the consent of a parent or "
+            "another legal representative.\n\nPlease type your full name (surname, first "
+            "name, patronymic)."
         ).format(
             child=hd.quote(outcome.request.child_name),
             birth_date=birth,
@@ -114,15 +113,39 @@ async def _case(state: FSMContext, services: Services, telegram_id: int) -> Guar
 
 
 async def on_name(message: Message, state: FSMContext) -> None:
-    name = " ".join((message.text or "").split())
-    if not (5 <= len(name) <= 200 and FULL_NAME.match(name)):
+    name = clean_full_name(message.text or "")
+    if name is None:
         await message.answer(
             _("Please type your full name in words, for example: Иванова Мария Петровна.")
         )
         return
     await state.update_data(name=name)
+    await state.set_state(GuardianDialogue.child_name)
+    await message.answer(
+        _(
+            "Now please type the full name of the child (surname, first name, patronymic), "
+            "as in the birth certificate. The consent will name the child this way."
+        )
+    )
+
+
+async def on_child_name(message: Message, state: FSMContext) -> None:
+    name = clean_full_name(message.text or "")
+    if name is None:
+        await message.answer(
+            _(
+                "I could not read this as a full name. Please type the child's surname, first "
+                "name and patronymic in words, for example: Иванова Злата Сергеевна."
+            )
+        )
+        return
+    await state.update_data(child_name=name)
     await state.set_state(GuardianDialogue.relation)
     await message.answer(_("Who are you to the child?"), reply_markup=relation_keyboard())
+
+
+async def typed_name_expected(message: Message) -> None:
+    await message.answer(_("Please type the name in a text message. To stop: /cancel"))
 
 
 async def on_relation(
@@ -146,7 +169,13 @@ async def on_relation(
     operator = await organization_name(services, case.child.organization_id)
     await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(
-        consent_text(case, operator, str(data.get("name", "")), callback_data.relation.value),
+        consent_text(
+            case,
+            operator,
+            str(data.get("name", "")),
+            callback_data.relation.value,
+            str(data.get("child_name", "")),
+        ),
         reply_markup=decision_keyboard(case.request.id),
     )
 
@@ -190,11 +219,12 @@ async def on_decision(
         return
     locale = str(data.get("consent_locale") or i18n.current_locale)
     name, relation = str(data.get("name", "")), str(data.get("relation", "other"))
+    child_name = str(data.get("child_name", ""))
     operator = await organization_name(services, case.child.organization_id)
     with i18n.use_locale(locale):
-        shown = consent_text(case, operator, name, relation)
+        shown = consent_text(case, operator, name, relation, child_name)
     await services.participants.give_guardian_consent(
-        case, query.from_user.id, name, Relation(relation), shown, locale
+        case, query.from_user.id, name, Relation(relation), shown, locale, child_name
     )
     await bot.send_message(
         query.from_user.id,
@@ -220,6 +250,10 @@ async def on_decision(
 def build_router() -> Router:
     router = Router(name="guardian")
     router.message.register(on_name, StateFilter(GuardianDialogue.name), F.text)
+    router.message.register(on_child_name, StateFilter(GuardianDialogue.child_name), F.text)
+    router.message.register(
+        typed_name_expected, StateFilter(GuardianDialogue.name, GuardianDialogue.child_name)
+    )
     router.callback_query.register(
         on_relation, RelationChoice.filter(), StateFilter(GuardianDialogue.relation)
     )

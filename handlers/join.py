@@ -15,13 +15,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
-from bot.invitations import invitation_link
 from bot.participants import MIN_AGE, AgeGroup, Status
 from bot.services import Services
 from dialogs.answers import age_in_years
 from dialogs.consent import SELF_CONSENT
 from dialogs.dates import DateTextError, parse_date_text
-from handlers import questionnaire
+from handlers import question_view, questionnaire
+from handlers.address import is_minor, you
+from handlers.guardian_link import send_guardian_link
 from handlers.states import JoinDialogue
 from storage.repositories.invitations import Invitation
 from storage.repositories.participants import Participant
@@ -36,8 +37,32 @@ class ConsentAnswer(CallbackData, prefix="join1c"):
     agree: bool
 
 
+class SecondRoleAnswer(CallbackData, prefix="join1r"):
+    """Someone who takes part in one role opened a link of the other: join in it too?"""
+
+    invitation_id: int
+    join: bool
+
+
 def role_title(role: str) -> str:
     return _("a mentor") if role == "mentor" else _("a mentee")
+
+
+def second_role_keyboard(invitation: Invitation) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    text = (
+        _("Yes, join as a mentor")
+        if invitation.role.value == "mentor"
+        else _("Yes, join as a mentee")
+    )
+    builder.button(
+        text=text, callback_data=SecondRoleAnswer(invitation_id=invitation.id, join=True)
+    )
+    builder.button(
+        text=_("No"), callback_data=SecondRoleAnswer(invitation_id=invitation.id, join=False)
+    )
+    builder.adjust(1)
+    return builder.as_markup()
 
 
 def age_keyboard() -> InlineKeyboardMarkup:
@@ -81,7 +106,8 @@ async def begin(
     bot: Bot,
     i18n: I18n,
 ) -> None:
-    """/start with a participant's invitation: resume an earlier start, or ask the age."""
+    """/start with a participant's invitation: resume an earlier start, make sure a person who
+    takes part in the other role means to join in this one too, or ask the age."""
     assert message.from_user is not None
     existing = await services.participants.find(
         invitation.organization_id, message.from_user.id, invitation.role.value
@@ -89,10 +115,78 @@ async def begin(
     if existing is not None:
         await resume(message, existing, state, services, bot, i18n)
         return
+    other = await services.participants.other_role(
+        invitation.organization_id, message.from_user.id, invitation.role.value
+    )
+    if other is not None:
+        await ask_second_role(message, invitation, other, state, services)
+        return
+    await ask_age(message, invitation, state, services)
+
+
+async def ask_second_role(
+    message: Message,
+    invitation: Invitation,
+    other: Participant,
+    state: FSMContext,
+    services: Services,
+) -> None:
+    name = await organization_name(services, invitation.organization_id)
+    minor = is_minor(other)
+    if other.role == "mentor":
+        text = you(
+            minor,
+            "You already take part in the mentorship programme of «{organization}» as a "
+            "mentor. This link is for mentees. Do you really want to join as a mentee too?",
+        )
+    else:
+        text = you(
+            minor,
+            "You already take part in the mentorship programme of «{organization}» as a "
+            "mentee. This link is for mentors. Do you really want to join as a mentor too?",
+        )
+    await state.set_state(JoinDialogue.second_role)
+    await state.set_data({"invitation_id": invitation.id})
+    await message.answer(
+        text.format(organization=hd.quote(name)), reply_markup=second_role_keyboard(invitation)
+    )
+
+
+async def on_second_role(
+    query: CallbackQuery,
+    callback_data: SecondRoleAnswer,
+    state: FSMContext,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if not isinstance(query.message, Message):
+        return
+    await question_view.drop_message_keyboard(query.message)
+    data = await state.get_data()
+    invitation = await services.invitations.get(callback_data.invitation_id)
+    if invitation is None or data.get("invitation_id") != invitation.id:
+        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
+        return
+    other = await services.participants.other_role(
+        invitation.organization_id, query.from_user.id, invitation.role.value
+    )
+    if not callback_data.join:
+        await state.clear()
+        await query.message.answer(
+            you(is_minor(other), "Fine, nothing has changed. Your answers: /profile")
+        )
+        return
+    await ask_age(query.message, invitation, state, services)
+
+
+async def ask_age(
+    message: Message, invitation: Invitation, state: FSMContext, services: Services
+) -> None:
     name = await organization_name(services, invitation.organization_id)
     await state.set_state(JoinDialogue.age)
     await state.set_data({"invitation_id": invitation.id})
     await message.answer(
+        # Translators: the age is not known yet, so the adults' form of address.
         _(
             "You are invited to the mentorship programme of «{organization}» as {role}.\n\n"
             "First, how old are you? For participants under 18 a parent or another legal "
@@ -119,7 +213,12 @@ async def resume(
     elif status is Status.QUESTIONNAIRE:
         await questionnaire.open_questionnaire(message, participant, state, services)
     else:
-        await message.answer(_("You already take part in this programme. Your answers: /profile"))
+        await message.answer(
+            you(
+                is_minor(participant),
+                "You already take part in this programme. Your answers: /profile",
+            )
+        )
 
 
 async def on_age(
@@ -139,6 +238,7 @@ async def on_age(
         )
         return
     await state.set_state(JoinDialogue.birth_date)
+    # Translators: to a person under 18: «ты» in Russian.
     await query.message.answer(_("Please type your date of birth, for example 12.03.2011."))
 
 
@@ -150,10 +250,12 @@ async def on_birth_date(
     try:
         birth = parse_date_text(message.text or "")
     except DateTextError:
+        # Translators: to a person under 18: «ты» in Russian.
         await message.answer(_("Please type the date like this: 12.03.2011."))
         return
     age = age_in_years(birth, today)
     if birth > today or age > 120:
+        # Translators: to a person under 18: «ты» in Russian.
         await message.answer(_("Please check the date: it does not look like a date of birth."))
         return
     if age < MIN_AGE:
@@ -185,7 +287,10 @@ async def create_participant(
     if invitation is None or not usable or not await services.invitations.use(invitation.id):
         await state.clear()
         await message.answer(
-            _("This invitation no longer works. Please ask your curator for a new link.")
+            you(
+                birth_date is not None,
+                "This invitation no longer works. Please ask your curator for a new link.",
+            )
         )
         return
     participant = await services.participants.join(
@@ -216,9 +321,10 @@ async def show_consent(
     # The locale is kept so that the text agreed to can be rebuilt exactly for its fingerprint.
     await state.set_data({"participant_id": participant.id, "consent_locale": i18n.current_locale})
     await message.answer(
-        _(
+        you(
+            is_minor(participant),
             "Before the questionnaire, please read the consent to the processing of personal "
-            "data in the next message. Without it I cannot store your answers."
+            "data in the next message. Without it I cannot store your answers.",
         )
     )
     await message.answer(self_consent_text(operator), reply_markup=consent_keyboard(participant.id))
@@ -248,10 +354,11 @@ async def on_consent(
         await services.participants.decline(participant)
         await state.clear()
         await query.message.answer(
-            _(
+            you(
+                is_minor(participant),
                 "You declined, and that is your right. I have not stored your answers or "
                 "anything else about you except the fact of the refusal, without your name. "
-                "If you change your mind, open the invitation link again."
+                "If you change your mind, open the invitation link again.",
             )
         )
         return
@@ -267,37 +374,11 @@ async def on_consent(
     await questionnaire.open_questionnaire(query.message, participant, state, services)
 
 
-async def send_guardian_link(
-    message: Message, participant: Participant, services: Services, bot: Bot
-) -> None:
-    child_name = message.chat.full_name if message.chat else ""
-    request = await services.participants.guardian_request(participant, child_name or "—")
-    me = await bot.me()
-    link = invitation_link(me.username or "", request.token)
-    if participant.age_group == AgeGroup.CHILD:
-        intro = _(
-            "You are under 14, so a parent or another legal representative must agree first. "
-            "Please forward the next message to your mum, dad or guardian. "
-            "As soon as they agree, I will write to you and we will fill in the questionnaire."
-        )
-    else:
-        intro = _(
-            "You can fill in the questionnaire now. Because you are under 18, a parent or "
-            "another legal representative must also agree before a mentor is chosen for you. "
-            "Please forward the next message to them."
-        )
-    await message.answer(intro)
-    await message.answer(
-        _(
-            "Hello! Your child is joining the school mentorship programme and needs your "
-            "consent to the processing of personal data. Please open this link in Telegram "
-            "(it works once): {link}"
-        ).format(link=link)
-    )
-
-
 def build_router() -> Router:
     router = Router(name="join")
+    router.callback_query.register(
+        on_second_role, SecondRoleAnswer.filter(), StateFilter(JoinDialogue.second_role)
+    )
     router.callback_query.register(on_age, AgeAnswer.filter(), StateFilter(JoinDialogue.age))
     router.message.register(on_birth_date, StateFilter(JoinDialogue.birth_date), F.text)
     router.message.register(birth_date_not_text, StateFilter(JoinDialogue.birth_date))
@@ -306,4 +387,5 @@ def build_router() -> Router:
 
 
 async def birth_date_not_text(message: Message) -> None:
+    # Translators: to a person under 18: «ты» in Russian.
     await message.answer(_("Please type the date like this: 12.03.2011."))

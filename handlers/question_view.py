@@ -7,16 +7,22 @@ The two runners differ only in their button data, so each passes the factories o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from dialogs.forms import FORM_DESCRIPTIONS, FederalForm
 from dialogs.model import Option, Question, QuestionKind
+from handlers.address import you
+
+log = logging.getLogger(__name__)
 
 DONE, SKIP, BACK = "done", "skip", "back"
 
@@ -30,15 +36,18 @@ def question_text(
     total: int,
     options: Sequence[Option],
     heading: str | None = None,
+    *,
+    minor: bool = False,
 ) -> str:
-    """The line "Question N of M", the question, its hint and how to answer it (HTML)."""
+    """The line "Question N of M", the question, its hint and how to answer it (HTML), in
+    the reader's form of address (``minor``: a person under 18)."""
     lines = [heading] if heading else []
     lines += [
         _("Question {number} of {total}").format(number=number, total=total),
-        f"<b>{hd.quote(_(question.text))}</b>",
+        f"<b>{hd.quote(you(minor, question.text))}</b>",
     ]
     if question.hint:
-        lines.append(f"<i>{hd.quote(_(question.hint))}</i>")
+        lines.append(f"<i>{hd.quote(you(minor, question.hint))}</i>")
     if question.kind == QuestionKind.SCALE and question.scale_labels:
         low, high = question.scale_labels
         lines.append(
@@ -49,7 +58,7 @@ def question_text(
             )
         )
     if question.kind in _TYPED:
-        lines.append(_("Type your answer in a message."))
+        lines.append(you(minor, "Type your answer in a message."))
     if question.options_source == "forms":
         # Each form with its one-line description, so that a pupil knows what it means.
         for option in options:
@@ -57,7 +66,7 @@ def question_text(
                 description = _(FORM_DESCRIPTIONS[FederalForm(option.value)])
                 lines.append(f"• <b>{hd.quote(_(option.label))}</b>: {hd.quote(description)}")
     if question.kind == QuestionKind.MULTI_CHOICE:
-        lines.append(_("Tap the options, then «Done»."))
+        lines.append(you(minor, "Tap the options, then «Done»."))
     return "\n".join(lines)
 
 
@@ -100,3 +109,19 @@ def question_keyboard(
 def _rows(count: int, width: int) -> list[int]:
     full, rest = divmod(count, width)
     return [width] * full + ([rest] if rest else [])
+
+
+async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Take the buttons off an answered question, so that only the current one has live
+    buttons. Telegram refuses the edit when the buttons are already gone ("message is not
+    modified", after a double tap) or the message is gone or too old ("message to edit not
+    found"): that changes nothing for the person, so it is only logged."""
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    except TelegramBadRequest as error:
+        log.debug("Buttons of message %s not removed: %s", message_id, error.message)
+
+
+async def drop_message_keyboard(message: Message) -> None:
+    if message.bot is not None:
+        await drop_keyboard(message.bot, message.chat.id, message.message_id)

@@ -18,7 +18,8 @@ from bot.services import Services
 from dialogs.answers import OTHER_PROMPT, AnswerError, format_answer
 from dialogs.model import OTHER, QuestionKind
 from handlers import question_view
-from handlers.responses import send_monitoring_before
+from handlers.address import gettext_for, is_minor, you
+from handlers.monitoring_offer import offer_text, start_keyboard
 from handlers.states import QuestionnaireDialogue
 from storage.repositories.participants import Participant
 
@@ -43,7 +44,9 @@ class Act(CallbackData, prefix="q1a"):
 
 def question_text(step: Step, selected: list[str]) -> str:
     assert step.question is not None
-    return question_view.question_text(step.question, step.number, step.total, step.options)
+    return question_view.question_text(
+        step.question, step.number, step.total, step.options, minor=is_minor(step.participant)
+    )
 
 
 def question_keyboard(step: Step, selected: list[str]) -> InlineKeyboardMarkup | None:
@@ -61,7 +64,8 @@ def question_keyboard(step: Step, selected: list[str]) -> InlineKeyboardMarkup |
 
 
 def summary_text(step: Step) -> str:
-    lines = [_("<b>Please check your questionnaire</b>"), ""]
+    minor = is_minor(step.participant)
+    lines = [you(minor, "<b>Please check your questionnaire</b>"), ""]
     for number, question in enumerate(step.visible(), start=1):
         shown = format_answer(
             question, step.answers.get(question.key), _, step.options_of(question)
@@ -71,7 +75,7 @@ def summary_text(step: Step) -> str:
         lines.append(
             f"{number}. {hd.quote(_(question.label or question.text))}\n    {hd.quote(shown)}"
         )
-    lines += ["", _("To change an answer, press its number.")]
+    lines += ["", you(minor, "To change an answer, press its number.")]
     return "\n".join(lines)
 
 
@@ -105,10 +109,11 @@ async def show(message: Message, step: Step, state: FSMContext) -> None:
         await state.update_data(
             question=step.question.key, selected=selected, other=None, awaiting_other=False
         )
-    await state.update_data(participant_id=step.participant.id)
-    await message.answer(
+    sent = await message.answer(
         question_text(step, selected), reply_markup=question_keyboard(step, selected)
     )
+    # Remembered so that a typed answer can take the buttons (skip, back) off this question.
+    await state.update_data(participant_id=step.participant.id, question_message=sent.message_id)
 
 
 def _initial_selection(step: Step) -> list[str]:
@@ -132,7 +137,7 @@ async def open_questionnaire(
     if not step.answers or step.answers.keys() == {
         q.key for q in step.questionnaire.questions if q.is_birth_date
     }:
-        await message.answer(hd.quote(_(step.questionnaire.intro)))
+        await message.answer(hd.quote(you(is_minor(participant), step.questionnaire.intro)))
     await show(message, step, state)
 
 
@@ -148,10 +153,15 @@ async def _participant(
     return participant
 
 
-async def after_answer(message: Message, result: Step | AnswerError, state: FSMContext) -> None:
+async def after_answer(
+    message: Message, result: Step | AnswerError, state: FSMContext, minor: bool
+) -> None:
     if isinstance(result, AnswerError):
-        await message.answer(hd.quote(result.render(_)))
+        await message.answer(hd.quote(result.render(gettext_for(minor))))
         return
+    asked = (await state.get_data()).get("question_message")
+    if isinstance(asked, int) and message.bot is not None:
+        await question_view.drop_keyboard(message.bot, message.chat.id, asked)
     await show(message, result, state)
 
 
@@ -166,11 +176,13 @@ async def on_text(message: Message, state: FSMContext, services: Services) -> No
         await message.answer(_("This questionnaire is no longer available. /help"))
         return
     step = await services.questionnaires.step(participant.id)
+    minor = is_minor(participant)
     if step.question is None:
         await message.answer(
-            _(
+            you(
+                minor,
                 "Please check the answers above and press «All correct, send», "
-                "or press a number to change an answer."
+                "or press a number to change an answer.",
             )
         )
         return
@@ -179,7 +191,7 @@ async def on_text(message: Message, state: FSMContext, services: Services) -> No
         if data.get("awaiting_other"):
             other = await services.questionnaires.check_other(participant.id, key, text)
             if isinstance(other, AnswerError):
-                await message.answer(hd.quote(other.render(_)))
+                await message.answer(hd.quote(other.render(gettext_for(minor))))
                 return
             if step.question.kind == QuestionKind.MULTI_CHOICE:
                 selected = list(data.get("selected") or [])
@@ -191,17 +203,21 @@ async def on_text(message: Message, state: FSMContext, services: Services) -> No
                 result = await services.questionnaires.answer_choice(
                     participant.id, key, OTHER, other
                 )
-            await after_answer(message, result, state)
+            await after_answer(message, result, state, minor)
             return
         result = await services.questionnaires.answer_text(participant.id, key, text)
     except Outdated:
         await show(message, await services.questionnaires.step(participant.id), state)
         return
-    await after_answer(message, result, state)
+    await after_answer(message, result, state, minor)
 
 
-async def on_other_content(message: Message) -> None:
-    await message.answer(_("Please answer with text or with the buttons. To stop: /cancel"))
+async def on_other_content(message: Message, state: FSMContext, services: Services) -> None:
+    data = await state.get_data()
+    participant = await services.participants.get(int(data.get("participant_id") or 0))
+    await message.answer(
+        you(is_minor(participant), "Please answer with text or with the buttons. To stop: /cancel")
+    )
 
 
 async def on_pick(
@@ -222,25 +238,25 @@ async def on_pick(
     question = step.question
     if callback_data.v == OTHER and question.allow_other:
         await state.update_data(participant_id=participant.id, awaiting_other=True)
-        await query.message.answer(hd.quote(_(OTHER_PROMPT)))
+        await query.message.answer(hd.quote(you(is_minor(participant), OTHER_PROMPT)))
         return
     if question.kind == QuestionKind.MULTI_CHOICE:
         data = await state.get_data()
         selected = list(data.get("selected") or []) if data.get("question") == question.key else []
         toggled = services.questionnaires.toggle(step, question.key, selected, callback_data.v)
         if isinstance(toggled, AnswerError):
-            callback_answer.text = toggled.render(_)
+            callback_answer.text = toggled.render(gettext_for(is_minor(participant)))
             return
         await state.update_data(
             participant_id=participant.id, question=question.key, selected=toggled
         )
         await query.message.edit_reply_markup(reply_markup=question_keyboard(step, toggled))
         return
-    await query.message.edit_reply_markup(reply_markup=None)
+    await question_view.drop_message_keyboard(query.message)
     result = await services.questionnaires.answer_choice(
         participant.id, question.key, callback_data.v
     )
-    await after_answer(query.message, result, state)
+    await after_answer(query.message, result, state, is_minor(participant))
 
 
 async def on_act(
@@ -257,6 +273,7 @@ async def on_act(
     await state.update_data(participant_id=participant.id)
     questionnaires = services.questionnaires
     message = query.message
+    minor = is_minor(participant)
     try:
         if callback_data.a == "open":
             await open_questionnaire(message, participant, state, services)
@@ -264,17 +281,17 @@ async def on_act(
         if callback_data.a == "confirm":
             await confirm(message, participant, state, services, callback_answer)
             return
-        await message.edit_reply_markup(reply_markup=None)
+        await question_view.drop_message_keyboard(message)
         if callback_data.a == "done":
             data = await state.get_data()
             selected = list(data.get("selected") or [])
             result = await questionnaires.answer_choices(
                 participant.id, callback_data.k, selected, None
             )
-            await after_answer(message, result, state)
+            await after_answer(message, result, state, minor)
         elif callback_data.a == "skip":
             await after_answer(
-                message, await questionnaires.skip(participant.id, callback_data.k), state
+                message, await questionnaires.skip(participant.id, callback_data.k), state, minor
             )
         elif callback_data.a == "back":
             await show(message, await questionnaires.back(participant.id, callback_data.k), state)
@@ -303,26 +320,32 @@ async def confirm(
         callback_answer.text = _("Some answers are missing.")
         await show(message, await services.questionnaires.step(participant.id), state)
         return
-    await message.edit_reply_markup(reply_markup=None)
+    await question_view.drop_message_keyboard(message)
     await state.clear()
     refreshed = await services.participants.get(participant.id)
     status = await services.participants.status(refreshed) if refreshed else None
+    minor = is_minor(refreshed)
     if status is Status.WAITING_GUARDIAN:
-        await message.answer(
-            _(
-                "Thank you, the questionnaire is saved! A mentor will be chosen as soon as your "
-                "parent or legal representative gives consent. Your answers: /profile"
-            )
+        # Translators: only a person under 18 waits for a representative: «ты» in Russian.
+        text = _(
+            "Thank you, the questionnaire is saved! A mentor will be chosen as soon as your "
+            "parent or legal representative gives consent. Your answers: /profile"
         )
     else:
-        await message.answer(
-            _(
-                "Thank you, the questionnaire is saved and passed to the curator. "
-                "You can see or change your answers with /profile."
-            )
+        text = you(
+            minor,
+            "Thank you, the questionnaire is saved and passed to the curator: you have joined "
+            "the programme. You can see or change your answers with /profile.",
         )
-    if not was_confirmed and message.bot is not None:
-        await send_monitoring_before(message.bot, services, participant.id)
+    # The poll "before" is offered with the last message of joining, not started unasked.
+    offer = not was_confirmed and await services.responses.cycle_of(participant.id) is not None
+    if offer:
+        await services.monitoring_offers.offered(participant.id)
+        await message.answer(
+            text + "\n\n" + offer_text(minor), reply_markup=start_keyboard(participant.id)
+        )
+    else:
+        await message.answer(text)
 
 
 def build_router() -> Router:

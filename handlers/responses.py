@@ -31,6 +31,7 @@ from dialogs.answers import OTHER_PROMPT, AnswerError, selected_values
 from dialogs.model import OTHER, Option, QuestionKind
 from dialogs.monitoring import monitoring_form_for
 from handlers import question_view
+from handlers.address import gettext_for, is_minor, you
 from handlers.states import ResponseDialogue
 from handlers.unreachable import send_through_sender
 from storage.repositories.responses import Response
@@ -120,11 +121,16 @@ def initial_selection(step: FormStep) -> list[str]:
     return sorted(selected_values(step.answers.get(step.question.key)) - {OTHER})
 
 
-def question_text(step: FormStep, heading: str | None = None) -> str:
+def question_text(step: FormStep, minor: bool, heading: str | None = None) -> str:
     assert step.question is not None
     return question_view.question_text(
-        step.question, step.number, step.total, step.options, heading
+        step.question, step.number, step.total, step.options, heading, minor=minor
     )
+
+
+async def minor_of(services: Services, step: FormStep) -> bool:
+    """Whether the person answering is under 18 (addressed with «ты» in Russian)."""
+    return is_minor(await services.participants.get(step.response.participant_id))
 
 
 # The shared control buttons in this runner's short button data.
@@ -152,16 +158,16 @@ def question_keyboard(step: FormStep, selected: Sequence[str]) -> InlineKeyboard
     )
 
 
-def _heading(step: FormStep, intro: str | None) -> str:
+def _heading(step: FormStep, intro: str | None, minor: bool) -> str:
     """The form's title, and its introduction when nothing has been answered yet."""
     title = f"<b>{hd.quote(_(step.questionnaire.title))}</b>"
     if step.answers:
-        return title + "\n" + _("Let's go on from where you stopped.") + "\n"
-    return title + "\n" + hd.quote(_(intro or step.questionnaire.intro)) + "\n"
+        return title + "\n" + you(minor, "Let's go on from where you stopped.") + "\n"
+    return title + "\n" + hd.quote(you(minor, intro or step.questionnaire.intro)) + "\n"
 
 
-def thanks_text() -> str:
-    return _("Thank you! Your answers are saved.")
+def thanks_text(minor: bool = False) -> str:
+    return you(minor, "Thank you! Your answers are saved.")
 
 
 # -- sending from anywhere -----------------------------------------------------------------
@@ -202,9 +208,10 @@ async def send_form(
     if step.question is None:
         return False
     locale = await services.languages.resolve(chat_id, None)
+    minor = is_minor(participant)
     with translator.context(), translator.use_locale(locale):
         selected = initial_selection(step)
-        text = question_text(step, _heading(step, intro))
+        text = question_text(step, minor, _heading(step, intro, minor))
         markup = question_keyboard(step, selected)
     # Not even tried for someone who blocked the bot: the form waits, opened.
     return await send_through_sender(bot, translator, services, chat_id, text, markup)
@@ -254,24 +261,26 @@ async def _owned_step(services: Services, response_id: int, user: User) -> FormS
 
 
 async def _after_answer(
-    message: Message, bot: Bot, services: Services, result: FormStep | AnswerError
+    message: Message, bot: Bot, services: Services, result: FormStep | AnswerError, minor: bool
 ) -> None:
     if isinstance(result, AnswerError):
-        await message.answer(hd.quote(result.render(_)))
+        await message.answer(hd.quote(result.render(gettext_for(minor))))
         return
-    await _show(message, bot, services, result)
+    await _show(message, bot, services, result, minor)
 
 
-async def _show(message: Message, bot: Bot, services: Services, step: FormStep) -> None:
+async def _show(
+    message: Message, bot: Bot, services: Services, step: FormStep, minor: bool
+) -> None:
     if step.just_completed:
-        await message.answer(thanks_text())
+        await message.answer(thanks_text(minor))
         await run_completion_hooks(bot, services, step.response)
         return
     if step.question is None:
         await message.answer(_("This form is already completed. Thank you!"))
         return
     await message.answer(
-        question_text(step), reply_markup=question_keyboard(step, initial_selection(step))
+        question_text(step, minor), reply_markup=question_keyboard(step, initial_selection(step))
     )
 
 
@@ -309,6 +318,7 @@ async def on_button(
         return
     message, responses = query.message, services.responses
     rid, key, value = callback_data.r, callback_data.k, callback_data.v
+    minor = await minor_of(services, step)
     result: FormStep | AnswerError
     try:
         if callback_data.a == PICK and value == OTHER and question.allow_other:
@@ -316,12 +326,12 @@ async def on_button(
             await state.set_data(
                 {"response_id": rid, "key": key, "selected": selection_of(step, callback_data.s)}
             )
-            await message.answer(hd.quote(_(OTHER_PROMPT)))
+            await message.answer(hd.quote(you(minor, OTHER_PROMPT)))
             return
         if callback_data.a == PICK and question.kind == QuestionKind.MULTI_CHOICE:
             toggled = responses.toggle(step, key, selection_of(step, callback_data.s), value)
             if isinstance(toggled, AnswerError):
-                callback_answer.text = toggled.render(_)
+                callback_answer.text = toggled.render(gettext_for(minor))
                 return
             await _edit_markup(message, question_keyboard(step, toggled))
             return
@@ -343,10 +353,10 @@ async def on_button(
         callback_answer.text = _("This form is no longer available.")
         return
     if isinstance(result, AnswerError):
-        callback_answer.text = result.render(_)
+        callback_answer.text = result.render(gettext_for(minor))
         return
     await _edit_markup(message, None)
-    await _show(message, bot, services, result)
+    await _show(message, bot, services, result, minor)
 
 
 class TypedFormAnswer(Filter):
@@ -375,7 +385,7 @@ async def on_typed(message: Message, form_step: FormStep, services: Services, bo
     except FormRefused:
         await message.answer(_("This form is no longer available."))
         return
-    await _after_answer(message, bot, services, result)
+    await _after_answer(message, bot, services, result, await minor_of(services, form_step))
 
 
 async def on_other_text(message: Message, state: FSMContext, services: Services, bot: Bot) -> None:
@@ -388,9 +398,10 @@ async def on_other_text(message: Message, state: FSMContext, services: Services,
         await message.answer(_("This form is no longer available."))
         return
     try:
+        minor = await minor_of(services, step)
         other = await services.responses.check_other(step.response.id, key, message.text or "")
         if isinstance(other, AnswerError):
-            await message.answer(hd.quote(other.render(_)))
+            await message.answer(hd.quote(other.render(gettext_for(minor))))
             return
         await state.clear()
         if step.question.kind == QuestionKind.MULTI_CHOICE:
@@ -404,7 +415,7 @@ async def on_other_text(message: Message, state: FSMContext, services: Services,
         await state.clear()
         await message.answer(_outdated_text())
         return
-    await _after_answer(message, bot, services, result)
+    await _after_answer(message, bot, services, result, minor)
 
 
 async def on_other_content(message: Message) -> None:

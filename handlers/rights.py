@@ -22,6 +22,7 @@ from bot.participants import Status
 from bot.privacy import Departure
 from bot.services import Services
 from dialogs.answers import format_answer
+from handlers.address import is_minor, you
 from handlers.join import organization_name, role_title
 from handlers.questionnaire import Act
 from handlers.texts import split_message
@@ -34,9 +35,14 @@ class RevokeDecision(CallbackData, prefix="rvk1"):
     confirm: bool
 
 
-def status_title(status: Status) -> str:
+async def reader_is_minor(services: Services, telegram_id: int) -> bool:
+    """A person who takes part as a minor anywhere is addressed as a minor («ты»)."""
+    return any(is_minor(p) for p in await services.participants.of_user(telegram_id))
+
+
+def status_title(status: Status, minor: bool = False) -> str:
     titles = {
-        Status.WAITING_CONSENT: _("waiting for your consent"),
+        Status.WAITING_CONSENT: you(minor, "waiting for your consent"),
         Status.WAITING_GUARDIAN: _("waiting for the consent of a parent or legal representative"),
         Status.QUESTIONNAIRE: _("questionnaire in progress"),
         Status.READY: _("questionnaire completed"),
@@ -51,11 +57,12 @@ async def participation_text(
     timezone = organization.timezone if organization else services.settings.default_timezone
     name = organization.name if organization else "—"
     status = await services.participants.status(participant)
+    minor = is_minor(participant)
     lines = [
         _("<b>«{organization}»</b>, {role}").format(
             organization=hd.quote(name), role=role_title(participant.role)
         ),
-        _("Status: {status}").format(status=status_title(status)),
+        _("Status: {status}").format(status=status_title(status, minor)),
         _("Joined: {when}").format(
             when=format_moment(participant.joined_at, i18n.current_locale, timezone)
         ),
@@ -64,7 +71,7 @@ async def participation_text(
         for consent in await services.participants.consents(participant.id):
             when = format_moment(consent.given_at, i18n.current_locale, timezone)
             if consent.kind == "self":
-                lines.append(_("Your consent: {when}").format(when=when))
+                lines.append(you(minor, "Your consent: {when}").format(when=when))
             else:
                 lines.append(_("Consent of a legal representative: {when}").format(when=when))
     step = await services.questionnaires.step(participant.id)
@@ -81,6 +88,7 @@ async def show_profile(message: Message, services: Services, i18n: I18n) -> None
     assert message.from_user is not None
     participants = await services.participants.of_user(message.from_user.id)
     if not participants:
+        # Translators: the age is not known: the adults' form of address.
         await message.answer(
             _(
                 "You do not take part in a programme yet. Open the invitation link from your "
@@ -103,7 +111,8 @@ async def show_my_data(message: Message, services: Services, i18n: I18n) -> None
     assert message.from_user is not None
     telegram_id = message.from_user.id
     export = await services.rights.export(telegram_id)
-    parts = [_("<b>Everything I keep about you</b>")]
+    minor = await reader_is_minor(services, telegram_id)
+    parts = [you(minor, "<b>Everything I keep about you</b>")]
     account = export["account"]
     parts.append(
         _("Language: {language}; messages to support: {count}").format(
@@ -120,14 +129,14 @@ async def show_my_data(message: Message, services: Services, i18n: I18n) -> None
             _("Consents you gave as a legal representative: {count}").format(count=len(given))
         )
     if not export["participations"] and not given:
-        parts.append(_("You do not take part in a programme."))
+        parts.append(you(minor, "You do not take part in a programme."))
     parts += ["", _("The same data as a file is attached below.")]
     for chunk in split_message("\n".join(parts)):
         await message.answer(chunk)
     payload = json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")
     await message.answer_document(
         BufferedInputFile(payload, filename=f"mydata-{telegram_id}.json"),
-        caption=_("Your data in JSON format."),
+        caption=you(minor, "Your data in JSON format."),
     )
 
 
@@ -142,12 +151,13 @@ def revoke_keyboard() -> InlineKeyboardMarkup:
 async def ask_revoke(message: Message, services: Services) -> None:
     assert message.from_user is not None
     plan = await services.rights.plan_withdrawal(message.from_user.id)
+    minor = any(is_minor(p) for p in plan.own)
     if plan.empty:
         await message.answer(
-            _("You have not given consent to the processing of personal data in this bot.")
+            you(minor, "You have not given consent to the processing of personal data in this bot.")
         )
         return
-    lines = [_("You are withdrawing your consent to the processing of personal data:")]
+    lines = [you(minor, "You are withdrawing your consent to the processing of personal data:")]
     for participant in plan.own:
         name = await organization_name(services, participant.organization_id)
         lines.append(
@@ -157,16 +167,25 @@ async def ask_revoke(message: Message, services: Services) -> None:
         )
     for participant in plan.represented:
         name = await organization_name(services, participant.organization_id)
-        lines.append(
-            _("• the consent you gave for a child in «{organization}»").format(
-                organization=hd.quote(name)
+        child = plan.child_names.get(participant.id)
+        if child:
+            lines.append(
+                _("• the consent you gave for your child (ward) {child}, «{organization}»").format(
+                    child=hd.quote(child), organization=hd.quote(name)
+                )
             )
-        )
+        else:
+            lines.append(
+                _("• the consent you gave for a child in «{organization}»").format(
+                    organization=hd.quote(name)
+                )
+            )
     lines += [
         "",
-        _(
+        you(
+            minor,
             "All answers and data will be deleted for good, and the curator will be told. "
-            "Are you sure?"
+            "Are you sure?",
         ),
     ]
     await message.answer("\n".join(lines), reply_markup=revoke_keyboard())
@@ -186,6 +205,7 @@ async def on_revoke(
     if not callback_data.confirm:
         callback_answer.text = _("Nothing changed")
         return
+    minor = await reader_is_minor(services, query.from_user.id)
     departures = await services.rights.withdraw(query.from_user.id)
     await state.clear()
     if not departures:
@@ -193,9 +213,10 @@ async def on_revoke(
         return
     await bot.send_message(
         query.from_user.id,
-        _(
+        you(
+            minor,
             "Your consent is withdrawn and your data has been deleted. From now on I do not "
-            "process anything about you in the programme. Thank you for taking part!"
+            "process anything about you in the programme. Thank you for taking part!",
         ),
     )
     for departure in departures:
@@ -214,13 +235,16 @@ async def tell_about_departure(
     recipients += [(partner, "partner") for partner in departure.partners]
     for telegram_id, who in recipients:
         locale = await services.languages.resolve(telegram_id, None)
+        partner_minor = who == "partner" and await reader_is_minor(services, telegram_id)
         with i18n.use_locale(locale):
             if who == "partner":
-                text = _(
+                text = you(
+                    partner_minor,
                     "Your pair has ended: the other participant has left the programme. "
-                    "The curator knows and will help you further."
+                    "The curator knows and will help you further.",
                 )
             elif who == "child":
+                # Translators: to a person under 18: «ты» in Russian.
                 text = _(
                     "Your parent or legal representative has withdrawn the consent, so your "
                     "data has been deleted and you no longer take part in the programme."

@@ -27,6 +27,7 @@ class AnnounceDialogue(StatesGroup):
 
 
 class JoinDialogue(StatesGroup):
+    second_role = State()  # already takes part in the other role: join in this one too?
     age = State()
     birth_date = State()
     consent = State()
@@ -34,6 +35,7 @@ class JoinDialogue(StatesGroup):
 
 class GuardianDialogue(StatesGroup):
     name = State()
+    child_name = State()  # the child's full name, as the consent will name the child
     relation = State()
     consent = State()
 

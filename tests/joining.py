@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dialogs.model import Question, QuestionKind
+from handlers.guardian import GuardianDecision, RelationChoice
 from handlers.join import AgeAnswer, ConsentAnswer
 from handlers.questionnaire import Act, Pick
 from storage.repositories.invitations import Invitation, InvitationRole
@@ -86,3 +88,32 @@ async def fill_questionnaire(
 
 async def confirm(harness: Harness, user: int, pid: int) -> list[Sent]:
     return await harness.press(user, Act(p=pid, a="confirm").pack())
+
+
+def guardian_token(harness: Harness, child: int) -> str:
+    """The token of the last parent's link sent to the child."""
+    link = next(
+        s.text for s in reversed(harness.session.sent) if s.chat_id == child and "?start=" in s.text
+    )
+    found = re.search(r"\?start=([A-Za-z0-9_-]+)", link)
+    assert found
+    return found.group(1)
+
+
+CHILD_FULL_NAME = "Иванова Злата Сергеевна"
+
+
+async def parent_consents(
+    harness: Harness, parent: int, token: str, child_name: str = CHILD_FULL_NAME
+) -> Sent:
+    """The parent opens the link, types both names, picks «мать» and agrees; the consent text."""
+    replies = await harness.send(parent, f"/start {token}")
+    assert "нужно согласие родителя" in replies[-1].text
+    await harness.send(parent, "Петрова Анна Сергеевна")
+    await harness.send(parent, child_name)
+    await harness.press(parent, RelationChoice(relation="mother").pack())  # type: ignore[arg-type]
+    consent = harness.session.sent[-1]
+    assert "Петрова Анна Сергеевна" in consent.text and "мать" in consent.text
+    request_id = int(consent.data_of("Согласен").split(":")[1])
+    await harness.press(parent, GuardianDecision(request_id=request_id, agree=True).pack())
+    return consent

@@ -253,7 +253,7 @@ def test_a_broken_form_fails_at_definition() -> None:
 def test_every_msgid_of_the_forms_is_extracted(tmp_path: Path) -> None:
     pot = tmp_path / "forms.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-k", "N_",
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-k", "N_", "-k", "A_",
          "--no-wrap", "-o", str(pot), "dialogs"],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip

@@ -60,6 +60,7 @@ def test_catalogs_hold_every_string_of_the_source(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
          "-k", "_", "-k", "__", "-k", "lazy_gettext", "-k", "ngettext:1,2", "-k", "N_",
+         "-k", "A_", "-k", "you:2",
          "--no-wrap", "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip

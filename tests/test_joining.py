@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
@@ -18,8 +17,10 @@ from tests.joining import (
     agree,
     confirm,
     fill_questionnaire,
+    guardian_token,
     invitation,
     organization,
+    parent_consents,
     participant_id,
     start_as_adult,
 )
@@ -94,26 +95,6 @@ async def test_declining_keeps_only_an_anonymous_refusal(harness: Harness) -> No
     assert MENTOR not in [v for e in events for v in tuple(e)]
 
 
-def guardian_token(harness: Harness, child: int) -> str:
-    link = next(
-        s.text for s in reversed(harness.session.sent) if s.chat_id == child and "?start=" in s.text
-    )
-    found = re.search(r"\?start=([A-Za-z0-9_-]+)", link)
-    assert found
-    return found.group(1)
-
-
-async def parent_consents(harness: Harness, parent: int, token: str) -> None:
-    replies = await harness.send(parent, f"/start {token}")
-    assert "нужно согласие родителя" in replies[-1].text
-    await harness.send(parent, "Петрова Анна Сергеевна")
-    await harness.press(parent, RelationChoice(relation="mother").pack())  # type: ignore[arg-type]
-    consent = harness.session.sent[-1]
-    assert "Петрова Анна Сергеевна" in consent.text and "мать" in consent.text
-    request_id = int(consent.data_of("Согласен").split(":")[1])
-    await harness.press(parent, GuardianDecision(request_id=request_id, agree=True).pack())
-
-
 async def test_a_twelve_year_old_waits_for_the_mother(harness: Harness) -> None:
     org = await organization(harness)
     link = await invitation(harness, org, "mentee")
@@ -163,7 +144,7 @@ async def test_a_sixteen_year_old_fills_in_before_the_parent_answers(harness: Ha
     assert any("до подбора наставника согласие должен дать" in r.text for r in replies)
     await fill_questionnaire(harness, TEEN, pid, adult=False)
     replies = await confirm(harness, TEEN, pid)
-    assert "как только родитель" in replies[0].text
+    assert "как только твой родитель" in replies[0].text
     participant = await harness.app.services.participants.get(pid)
     assert participant is not None
     assert await harness.app.services.participants.status(participant) is Status.WAITING_GUARDIAN
@@ -206,7 +187,7 @@ async def test_the_guardian_link_works_for_one_person_only(harness: Harness) -> 
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("12.03.2030", "Проверьте, пожалуйста, дату"),
+        ("12.03.2030", "Проверь, пожалуйста, дату"),  # said to be under 18: «ты»
         ("вчера", "12.03.2011"),
         ("12.03.20", "12.03.2011"),
         ("30.02.2012", "12.03.2011"),

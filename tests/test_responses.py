@@ -18,6 +18,7 @@ import handlers.responses as runner
 from bot.clock import to_db
 from bot.responses import FormRefused, FormStep, Outdated, ResponseService
 from dialogs.answers import AnswerError
+from handlers.address import you
 from handlers.responses import FormPick, on_completed, send_form
 from handlers.states import ResponseDialogue
 from storage.repositories.participants import ParticipantRepository
@@ -299,7 +300,8 @@ async def test_a_feedback_form_through_buttons_and_typing(
     await harness.press(MASHA, skip)
     with caplog.at_level(logging.ERROR, logger="handlers.responses"):
         replies = await harness.send(MASHA, "Спасибо за встречу!")
-    assert [r.text for r in replies] == [in_russian(harness, runner.thanks_text)]
+    # Masha is a pupil (a minor): «ты».
+    assert [r.text for r in replies] == [in_russian(harness, lambda: runner.thanks_text(True))]
     done_row = await row(harness, rid)
     assert done_row["completed_at"] is not None
     assert [r.id for r in seen] == [rid] and seen[0].answers["comment"] == "Спасибо за встречу!"
@@ -414,7 +416,10 @@ async def test_monitoring_before_is_sent_when_the_questionnaire_is_confirmed(
     pid = await participant_id(harness, user, link)
     await agree(harness, user, pid)
     await fill_questionnaire(harness, user, pid)
-    replies = await confirm(harness, user, pid)
+    offer = (await confirm(harness, user, pid))[-1]
+    # Offered with the last message of joining, opened only with «Начать».
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM responses") == 0
+    replies = await harness.press(user, offer.data_of("Начать"))
     cycle = await harness.app.db.fetch_value("SELECT cycle_id FROM participants WHERE id = ?",
                                              (pid,))  # fmt: skip
     assert cycle is not None
@@ -479,7 +484,8 @@ async def test_typing_goes_to_the_form_asked_last(harness: Harness) -> None:
     harness.clock.advance(timedelta(minutes=1))
     await send_form(harness.app.bot, services, MASHA, form=FEEDBACK, participant_id=pid,
                     subject=SUBJECT, i18n=i18n)  # fmt: skip
-    resumed = in_russian(harness, lambda: _("Let's go on from where you stopped."))
+    # Masha is a pupil (a minor): «ты».
+    resumed = in_russian(harness, lambda: you(True, "Let's go on from where you stopped."))
     assert resumed in harness.session.answers(MASHA)[-1].text
     await harness.send(MASHA, "Всё получилось")
     assert (await responses.step(feedback)).answers["went_well"] == "Всё получилось"

@@ -229,6 +229,7 @@ class ParticipantRepository:
         now: datetime,
         representative_name: str | None = None,
         representative_relation: str | None = None,
+        child_name: str | None = None,
     ) -> bool:
         """False when this kind of consent was already given (a double tap)."""
         async with self._db.transaction() as tx:
@@ -250,6 +251,13 @@ class ParticipantRepository:
                     to_db(now),
                 ),
             )
+            if changed == 1 and child_name is not None:
+                # The request of this child's link keeps the name the consent was given for,
+                # in place of the Telegram display name it was created with.
+                await tx.execute(
+                    "UPDATE guardian_requests SET child_name = ? WHERE participant_id = ?",
+                    (child_name, participant_id),
+                )
         return changed == 1
 
     async def consents_of(self, participant_id: int) -> list[Consent]:
@@ -298,6 +306,18 @@ class ParticipantRepository:
             "SELECT * FROM guardian_requests WHERE participant_id = ?", (participant_id,)
         )
         return self._guardian(row) if row else None
+
+    async def renew_guardian_request(self, request_id: int, token: str) -> GuardianRequest:
+        """A fresh token for a link someone else opened first; the old token stops working."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE guardian_requests SET token = ?, opened_by = NULL, opened_at = NULL "
+                "WHERE id = ?",
+                (token, request_id),
+            )
+            row = await tx.fetch_one("SELECT * FROM guardian_requests WHERE id = ?", (request_id,))
+        assert row is not None
+        return self._guardian(row)
 
     async def claim_guardian_request(
         self, request_id: int, telegram_id: int, now: datetime

@@ -151,7 +151,7 @@ async def wait_next(user: FakeUser, database: Path, key: str, shown: int) -> Non
 
     def arrived() -> bool:
         last = user.last_bot_message()
-        return last.message_id > shown and ("Вопрос" in last.text or "Проверьте" in last.text)
+        return last.message_id > shown and ("Вопрос" in last.text or "Провер" in last.text)
 
     await until(arrived, user)
     assert current_question(database, user.id)[2] != key
@@ -199,7 +199,7 @@ async def fill_questionnaire(
     """Answer every question up to the summary; ``answers`` as for :func:`answer_current`."""
     for _ in range(60):
         if current_question(database, user.id)[2] is None:
-            await user.wait_for_bot_message("Проверьте, пожалуйста, анкету", after=0)
+            await user.wait_for_bot_message("пожалуйста, анкету", after=0)
             return
         await answer_current(user, database, adult=adult, answers=answers)
     raise AssertionError("the questionnaire did not end:\n" + user.transcript())
@@ -220,5 +220,5 @@ async def join_as_minor(user: FakeUser, token: str, birth_date: str) -> None:
     await user.send_text(f"/start {token}")
     await user.wait_for_bot_message("сколько вам лет")
     await user.press("Мне меньше 18 лет")
-    await user.wait_for_bot_message("Напишите дату рождения")
+    await user.wait_for_bot_message("Напиши дату рождения")
     await user.send_text(birth_date)

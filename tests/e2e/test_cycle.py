@@ -91,7 +91,7 @@ TICK = 15.0  # the follow-up tick runs every 5 s of real time; allow for a slow 
 CYCLE_TICK = 80.0
 
 FINAL_POLL_TITLE = "Программа завершается: ваше мнение"
-THANKS = "Спасибо! Ваши ответы сохранены."
+THANKS = "ответы сохранены."  # «Ваши» to adults, «Твои» to minors
 
 
 def choices(*values: str) -> list[str]:
@@ -196,15 +196,22 @@ async def make_link(curator: FakeUser, role_button: str) -> str:
 
 
 async def send_questionnaire(user: FakeUser) -> None:
+    """Send the questionnaire and start the monitoring "before" it offers with «Начать»."""
     await user.press("Всё верно, отправить")
     await user.wait_for_bot_message("анкета сохранена")
+    await user.press("Начать")
 
 
-async def parent_consents(parent: FakeUser, child: FakeUser, name: str, relation: str) -> None:
-    """The parent opens the child's link, gives their name and relation, and consents."""
+async def parent_consents(
+    parent: FakeUser, child: FakeUser, name: str, relation: str, child_name: str
+) -> None:
+    """The parent opens the child's link, gives their name, the child's and the relation, and
+    consents."""
     await parent.send_text(f"/start {guardian_link(child)}")
-    await parent.wait_for_bot_message(f"{child.first_name} (дата рождения")
+    await parent.wait_for_bot_message(f"имя в Telegram: {child.first_name}")
     await parent.send_text(name)
+    await parent.wait_for_bot_message("фамилию, имя и отчество ребёнка")
+    await parent.send_text(child_name)
     await parent.wait_for_bot_message("Кем вы приходитесь ребёнку?")
     await parent.press(relation)
     await parent.wait_for_bot_message("Согласие законного представителя")
@@ -469,7 +476,7 @@ async def test_a_cycle_from_invitations_to_the_final_poll_stats_and_export(
     # Masha is 13: her mother consents before she may answer anything.
     await join_as_minor(masha, mentee_token, "01.05.2012")
     await masha.wait_for_bot_message("?start=")
-    await parent_consents(mother, masha, MASHA_MOTHER_NAME, "Мать")
+    await parent_consents(mother, masha, MASHA_MOTHER_NAME, "Мать", "Иванова Мария Олеговна")
     await masha.wait_for_bot_message("дал согласие", after=0)
     await masha.send_text("/start")
     await masha.wait_for_bot_message("Вопрос 1 из")
@@ -486,7 +493,7 @@ async def test_a_cycle_from_invitations_to_the_final_poll_stats_and_export(
     await fill_questionnaire(petya, db, adult=False, answers=PETYA_ANSWERS)
     await send_questionnaire(petya)
     await until(petya, lambda: bool(response_ids(db, PETYA, MONITORING_PUPIL.key, "before:*")))
-    await parent_consents(father, petya, PETYA_FATHER_NAME, "Отец")
+    await parent_consents(father, petya, PETYA_FATHER_NAME, "Отец", "Сидоров Пётр Андреевич")
 
     # Daria, a mentor: consent and questionnaire (she withdraws later). Igor, a mentor, stops
     # after his name. Vika is 12 and her parent never opens her link.

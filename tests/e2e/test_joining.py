@@ -83,12 +83,15 @@ async def test_a_twelve_year_old_and_her_mother(tg: FakeTelegram, seeded_bot) ->
     assert "ожидается согласие родителя или законного представителя: 1" in waiting.text
 
     await mother.send_text(f"/start {guardian_link(masha)}")
-    await mother.wait_for_bot_message("Маша (дата рождения 12.03.2014)")
+    await mother.wait_for_bot_message("дата рождения 12.03.2014; имя в Telegram: Маша")
     await mother.send_text("Смирнова Елена Викторовна")
+    await mother.wait_for_bot_message("фамилию, имя и отчество ребёнка")
+    await mother.send_text("Смирнова Мария Игоревна")
     await mother.wait_for_bot_message("Кем вы приходитесь ребёнку?")
     await mother.press("Мать")
     consent = await mother.wait_for_bot_message("Согласие законного представителя")
-    assert "Смирнова Елена Викторовна" in consent.text and "Маша" in consent.text
+    assert "Смирнова Елена Викторовна" in consent.text
+    assert "моего ребёнка (подопечного): Смирнова Мария Игоревна" in consent.text
     await mother.press("Согласен(на)")
     await mother.wait_for_bot_message("Согласие записано")
     await masha.wait_for_bot_message("дал согласие", after=0)
@@ -112,7 +115,9 @@ async def test_a_sixteen_year_old_before_the_parent(tg: FakeTelegram, seeded_bot
     assert "?start=" in "\n".join(m.text for m in ivan.bot_messages())
     await fill_questionnaire(ivan, bot.database, adult=False)
     await ivan.press("Всё верно, отправить")
-    await ivan.wait_for_bot_message("как только родитель или законный представитель даст согласие")
+    await ivan.wait_for_bot_message(
+        "как только твой родитель или законный представитель даст согласие"
+    )
     assert query(bot.database, "SELECT kind FROM consents") == [("self",)]
 
 

@@ -74,12 +74,14 @@ async def test_a_webhook_retry_is_applied_once(tg: FakeTelegram, tmp_path: Path)
             async with http.post(url, data=json.dumps(update), headers=headers) as response:
                 assert response.status == 200
     await user.wait_for_bot_message("сколько вам лет", after=0)
-    sentinel = dict(update, update_id=42)
-    sentinel["message"] = dict(update["message"], message_id=2, text="/help")  # type: ignore[arg-type]
-    sentinel["message"]["entities"] = [{"type": "bot_command", "offset": 0, "length": 5}]  # type: ignore[index]
-    async with aiohttp.ClientSession() as http:
-        async with http.post(url, data=json.dumps(sentinel), headers=headers) as response:
-            assert response.status == 200
+    help_message = dict(update["message"], message_id=2, text="/help")  # type: ignore[arg-type]
+    help_message["entities"] = [{"type": "bot_command", "offset": 0, "length": 5}]
+    sentinel = {"update_id": 42, "message": help_message}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, data=json.dumps(sentinel), headers=headers) as response,
+    ):
+        assert response.status == 200
     await user.wait_for_bot_message("Что я умею", after=0)
     assert len(user.bot_messages()) == 2  # one answer to /start, one to /help
     # The first delivery asked the age (a dialogue state was stored, with the update's id).

@@ -187,7 +187,7 @@ async def fill_feedback(
     await user.press_data(FormPick(r=rid, k="to_change", a="s").pack(), later.message_id)
     last = await wait_question(user, rid, "comment")
     await user.press_data(FormPick(r=rid, k="comment", a="s").pack(), last.message_id)
-    await user.wait_for_bot_message("Спасибо! Ваши ответы сохранены", after=0)
+    await user.wait_for_bot_message("ответы сохранены", after=0)  # «Ваши» or «Твои»
 
 
 def meetings(database: Path) -> list[tuple[object, ...]]:
