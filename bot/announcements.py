@@ -1,9 +1,9 @@
 """A curator's announcement to all mentors, all mentees or everyone in the organization.
 
 The recipients are read at the moment of sending, so a person who withdrew in the meantime
-(whose row is gone) gets nothing, and people known to be unreachable are skipped. The send goes
-through the shared :class:`~bot.sender.RateLimitedSender`; whoever turns out to be unreachable
-is marked at once, so the next bulk send skips them.
+(whose row is gone) gets nothing, and people known to be unreachable are skipped. Each message
+goes through the outbox (the shared sender's limits, the recipient's language); whoever turns
+out to be unreachable is marked at once, so the next bulk send skips them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.sender import Delivery, Outcome, RateLimitedSender
+from bot.sender import Outcome, RateLimitedSender
 from storage.repositories.reachability import AudienceRow, ReachabilityRepository
 
 # Telegram's limit is 4096; the header and the curator's name need the rest.
@@ -152,33 +152,40 @@ class AnnouncementService:
         self,
         organization_id: int,
         audience: Audience,
-        send: Callable[[Person], Awaitable[None]],
+        send: Callable[[Person], Awaitable[Outcome]],
         progress: Progress | None = None,
+        workers: int = 8,
     ) -> AnnouncementReport:
-        """Send to the audience as it is now; ``send`` performs one send to one person."""
+        """Send to the audience as it is now; ``send`` performs one send to one person under
+        the outbox's policy (limits, language, marking the unreachable) and says how it went.
+        A few sends wait for their turns at once, so the sender's rate is used in full."""
         view = await self.audience(organization_id, audience)
         progress = progress if progress is not None else Progress()
         progress.total = view.total
         progress.unreachable = len(view.unreachable)
-        by_chat = {p.telegram_id: p for p in view.reachable}
+        pending = iter(view.reachable)  # shared: each person is taken by one worker
+        not_reached: list[Person] = []
+        failed: list[Person] = []
 
-        async def record(delivery: Delivery) -> None:
-            if delivery.outcome is Outcome.DELIVERED:
-                progress.delivered += 1
-            elif delivery.outcome is Outcome.UNREACHABLE:
-                progress.unreachable += 1
-                await self._repository.mark_unreachable([delivery.chat_id], self._clock.now())
-            else:
-                progress.failed += 1
+        async def worker() -> None:
+            for person in pending:
+                outcome = await send(person)
+                if outcome is Outcome.DELIVERED:
+                    progress.delivered += 1
+                elif outcome is Outcome.UNREACHABLE:
+                    progress.unreachable += 1
+                    not_reached.append(person)
+                else:
+                    progress.failed += 1
+                    failed.append(person)
 
-        async def send_one(chat_id: int) -> None:
-            await send(by_chat[chat_id])
-
-        report = await self._sender.send_all(list(by_chat), send_one, on_result=record)
+        async with asyncio.TaskGroup() as group:
+            for _ in range(max(1, workers)):
+                group.create_task(worker())
         return AnnouncementReport(
-            delivered=len(report.delivered),
-            not_reached=view.unreachable + tuple(by_chat[c] for c in report.unreachable),
-            failed=tuple(by_chat[c] for c in report.failed),
+            delivered=progress.delivered,
+            not_reached=view.unreachable + tuple(not_reached),
+            failed=tuple(failed),
         )
 
     async def mark_unreachable(self, telegram_id: int) -> bool:

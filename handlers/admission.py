@@ -14,9 +14,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.pairing import MentorCard, Problem
+from bot.screens import Screen
 from bot.services import Services
 from handlers.filters import curator_router
-from handlers.notify import notify
 from handlers.paging import attach_navigation, page_of
 from handlers.people import age_range_line, answer_line, display_name, profile_lines
 from handlers.states import DeclineReason
@@ -235,23 +235,30 @@ async def tell_mentor(
     admitted: bool,
     reason: str | None,
 ) -> None:
-    locale = await services.languages.resolve(telegram_id, None)
-    with i18n.use_locale(locale):
+    def render() -> Screen:
         if admitted:
-            text = _(
-                "Good news: the curator has admitted you as a mentor. "
-                "When a mentee is chosen for you, I will introduce you."
+            return Screen(
+                _(
+                    "Good news: the curator has admitted you as a mentor. "
+                    "When a mentee is chosen for you, I will introduce you."
+                )
             )
-        elif reason:
-            text = _(
-                "The curator has decided not to admit you as a mentor this time. Reason: {reason}"
-            ).format(reason=hd.quote(reason))
-        else:
-            text = _(
+        if reason:
+            return Screen(
+                _(
+                    "The curator has decided not to admit you as a mentor this time. "
+                    "Reason: {reason}"
+                ).format(reason=hd.quote(reason))
+            )
+        return Screen(
+            _(
                 "The curator has decided not to admit you as a mentor this time. "
                 "Thank you for your wish to help!"
             )
-    await notify(bot, telegram_id, text)
+        )
+
+    # In the candidate's language, whoever decided (bot and i18n are the outbox's now).
+    await services.outbox.send(telegram_id, render, kind="admission_decision")
 
 
 def build_router() -> Router:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from bot.invitations import InvitationLimit, InvitationRole
 from bot.organizations import RussianZone
 from bot.support import SupportTopic
+
+# An id or a page in button data: what SQLite's INTEGER holds. A forged press with a bigger
+# or negative number does not parse, so no handler runs and the fallback calls it outdated
+# (instead of an OverflowError deep in a repository).
+Id = Annotated[int, Field(ge=0, le=2**63 - 1)]
+Page = Annotated[int, Field(ge=0, le=10**6)]
 
 
 class LanguageChoice(CallbackData, prefix="lang1"):
@@ -17,18 +27,24 @@ class SupportTopicChoice(CallbackData, prefix="sup1t"):
     topic: SupportTopic
 
 
+class SupportStep(StrEnum):
+    SEND = "send"
+    EDIT = "edit"
+    CANCEL = "cancel"
+
+
 class SupportAction(CallbackData, prefix="sup1a"):
-    action: str  # "send", "edit" or "cancel"
+    action: SupportStep
 
 
 # Bot administrators: organizations and curator links. The prefixes start with "org1" so
 # that one refusal handler covers them all (handlers/access.py).
 class OrgPage(CallbackData, prefix="org1p"):
-    page: int
+    page: Page
 
 
 class OrgCuratorLink(CallbackData, prefix="org1c"):
-    org_id: int
+    org_id: Id
 
 
 class OrgZoneChoice(CallbackData, prefix="org1z"):
@@ -46,11 +62,11 @@ class InviteLimitChoice(CallbackData, prefix="cur1l"):
 
 
 class LinkRevoke(CallbackData, prefix="cur1x"):
-    invitation_id: int
+    invitation_id: Id
 
 
 class LinksPage(CallbackData, prefix="cur1g"):
-    page: int
+    page: Page
 
 
 class FormToggle(CallbackData, prefix="cur1f"):

@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.holidays import HolidayProblem, parse_range
 from bot.meetings import MeetingView
+from bot.outdated import Outdated
 from bot.schedule import utc_to_local
+from bot.screens import Screen
 from bot.services import Services
+from handlers.callbacks import Id
 from handlers.filters import curator_router
-from handlers.meetings import MeetPlan, meeting_text
+from handlers.meeting_texts import MeetPlan, meeting_text
 from handlers.people import display_name
+from handlers.render import screen_of
 from handlers.states import HolidayDialogue
-from handlers.unreachable import send_through_sender
 from storage.repositories.holidays import HolidayRow
 
 
@@ -32,7 +36,7 @@ class HolidayAdd(CallbackData, prefix="hol1a"):
 
 
 class HolidayRemove(CallbackData, prefix="hol1d"):
-    holiday_id: int
+    holiday_id: Id
 
 
 async def local_today(services: Services, organization_id: int) -> date:
@@ -100,8 +104,6 @@ async def receive_range(
     state: FSMContext,
     services: Services,
     curator_org_id: int,
-    bot: Bot,
-    i18n: I18n,
 ) -> None:
     text = " ".join((message.text or "").split())
     # The name follows the second date: split after the date range.
@@ -121,8 +123,7 @@ async def receive_range(
         return
     await state.clear()
     affected = await services.meetings.on_holidays(curator_org_id, result.starts_on, result.ends_on)
-    for view in affected:
-        await ask_to_move(bot, i18n, services, view, result)
+    await services.outbox.post(move_requests(affected, result), kind="holiday_move")
     text, markup = await holidays_view(services, curator_org_id)
     await message.answer(text + "\n\n" + affected_text(len(affected)), reply_markup=markup)
 
@@ -144,37 +145,42 @@ def affected_text(count: int) -> str:
     )
 
 
-async def ask_to_move(
-    bot: Bot, i18n: I18n, services: Services, view: MeetingView, holiday: HolidayRow
-) -> None:
+def move_screen(view: MeetingView, holiday: HolidayRow, to_mentor: bool) -> Screen:
     """A meeting agreed before the holidays were entered: the mentor gets the usual «Move»
     (the button of /meetings), the mentee hears that the mentor will propose another date.
     The meeting is not cancelled: it stays until the pair moves it."""
     people = view.side.people
-    mentor_name = display_name(people.mentor.id, people.mentor_answers)
-    for person in (people.mentor, people.mentee):
-        locale = await services.languages.resolve(person.telegram_id, None)
-        markup: InlineKeyboardMarkup | None = None
-        with i18n.context(), i18n.use_locale(locale):
-            values = {"title": hd.quote(holiday.title), "meeting": meeting_text(view, locale)}
-            if person.id == people.mentor.id:
-                text = _(
-                    "The curator has entered holidays ({title}), and this meeting falls on "
-                    "them:\n{meeting}\nPlease choose another date with «Move». Until then the "
-                    "meeting stays as it is."
-                ).format(**values)
-                builder = InlineKeyboardBuilder()
-                builder.button(
-                    text=_("Move"),
-                    callback_data=MeetPlan(pair_id=people.pair.id, replaces=view.meeting.id),
-                )
-                markup = builder.as_markup()
-            else:
-                text = _(
-                    "The curator has entered holidays ({title}), and this meeting falls on "
-                    "them:\n{meeting}\n{name} will propose another date."
-                ).format(name=hd.quote(mentor_name), **values)
-        await send_through_sender(bot, i18n, services, person.telegram_id, text, markup)
+    values = {"title": hd.quote(holiday.title), "meeting": meeting_text(view)}
+    if not to_mentor:
+        mentor_name = display_name(people.mentor.id, people.mentor_answers)
+        return Screen(
+            _(
+                "The curator has entered holidays ({title}), and this meeting falls on "
+                "them:\n{meeting}\n{name} will propose another date."
+            ).format(name=hd.quote(mentor_name), **values)
+        )
+    text = _(
+        "The curator has entered holidays ({title}), and this meeting falls on "
+        "them:\n{meeting}\nPlease choose another date with «Move». Until then the "
+        "meeting stays as it is."
+    ).format(**values)
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Move"), callback_data=MeetPlan(pair_id=people.pair.id, replaces=view.meeting.id)
+    )
+    return screen_of(text, builder.as_markup())
+
+
+def move_requests(
+    affected: list[MeetingView], holiday: HolidayRow
+) -> list[tuple[int, Callable[[], Screen]]]:
+    """Both sides of each affected meeting, each to be told in their own language."""
+    messages: list[tuple[int, Callable[[], Screen]]] = []
+    for view in affected:
+        people = view.side.people
+        for person, to_mentor in ((people.mentor, True), (people.mentee, False)):
+            messages.append((person.telegram_id, partial(move_screen, view, holiday, to_mentor)))
+    return messages
 
 
 async def remove(
@@ -182,11 +188,13 @@ async def remove(
     callback_data: HolidayRemove,
     services: Services,
     curator_org_id: int,
-    callback_answer: CallbackAnswer,
 ) -> None:
-    if not await services.holidays.remove(curator_org_id, callback_data.holiday_id):
-        callback_answer.text = _("Already deleted: here is the current list.")
+    removed = await services.holidays.remove(curator_org_id, callback_data.holiday_id)
     text, markup = await holidays_view(services, curator_org_id)
+    if not removed:
+        raise Outdated(
+            _("Already deleted: here is the current list."), current=screen_of(text, markup)
+        )
     if isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=markup)
 

@@ -8,8 +8,10 @@ the planned end date after the planning meeting; both see them in /meetings.
 from __future__ import annotations
 
 from datetime import date, time
+from enum import StrEnum
+from typing import Annotated
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.filters.state import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -20,32 +22,44 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date, get_day_names
+from pydantic import Field
 
 from bot.followups import parse_goals
 from bot.meetings import MeetingProblem
+from bot.outdated import Outdated
 from bot.schedule import MAX_INTERVAL_WITHOUT_CONSENT, MEETING_TIMES
+from bot.screens import Screen
 from bot.services import Services
 from dialogs.dates import DateTextError, parse_date_text
+from handlers.callbacks import Id
 from handlers.dialogue import dialogue_message
-from handlers.notify import notify
+from handlers.render import current_locale
 from handlers.states import FollowupDialogue
 from storage.repositories.followups import PlanRow, RhythmRow
 
 LONGEST_WITH_CONSENT = 4
 
 
+class RhythmField(StrEnum):
+    MENU = "menu"
+    WEEKDAY = "weekday"
+    TIME = "time"
+    INTERVAL = "interval"
+
+
 class RhythmAct(CallbackData, prefix="rh1"):
-    pair_id: int
-    field: str = "menu"  # menu, weekday, time, interval (and their values)
-    value: int = -1
+    pair_id: Id
+    field: RhythmField = RhythmField.MENU
+    # -1: show the choices; else the weekday (0-6), the minute of the day or the weeks.
+    value: Annotated[int, Field(ge=-1, le=10**6)] = -1
 
 
 class GoalsStart(CallbackData, prefix="pp1"):
-    pair_id: int
+    pair_id: Id
 
 
 class EndSkip(CallbackData, prefix="pp1e"):
-    pair_id: int
+    pair_id: Id
 
 
 def weekday_name(weekday: int, locale: str) -> str:
@@ -84,9 +98,13 @@ def plan_text(plan: PlanRow | None, locale: str) -> str | None:
 
 def rhythm_menu(pair_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("Day"), callback_data=RhythmAct(pair_id=pair_id, field="weekday"))
-    builder.button(text=_("Time"), callback_data=RhythmAct(pair_id=pair_id, field="time"))
-    builder.button(text=_("Interval"), callback_data=RhythmAct(pair_id=pair_id, field="interval"))
+    builder.button(
+        text=_("Day"), callback_data=RhythmAct(pair_id=pair_id, field=RhythmField.WEEKDAY)
+    )
+    builder.button(text=_("Time"), callback_data=RhythmAct(pair_id=pair_id, field=RhythmField.TIME))
+    builder.button(
+        text=_("Interval"), callback_data=RhythmAct(pair_id=pair_id, field=RhythmField.INTERVAL)
+    )
     builder.adjust(3)
     return builder.as_markup()
 
@@ -119,42 +137,72 @@ def rhythm_problem(problem: str) -> str:
     return _("This button is outdated. Please use the latest message or /help.")
 
 
-async def on_rhythm(
+def outdated_button() -> str:
+    return _("This button is outdated. Please use the latest message or /help.")
+
+
+async def rhythm_of(query: CallbackQuery, services: Services, pair_id: int) -> RhythmRow:
+    """The pair's rhythm if the presser is in the active pair; else the press is outdated."""
+    found = await services.meetings.rhythm(pair_id, query.from_user.id)
+    if found is None or not isinstance(query.message, Message):
+        raise Outdated(rhythm_problem("not_yours"))
+    return found[1]
+
+
+async def on_rhythm_menu(
+    query: CallbackQuery, callback_data: RhythmAct, services: Services, i18n: I18n
+) -> None:
+    rhythm = await rhythm_of(query, services, callback_data.pair_id)
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        rhythm_text(rhythm, i18n.current_locale) + "\n" + _("What would you like to change?"),
+        reply_markup=rhythm_menu(callback_data.pair_id),
+    )
+
+
+async def on_rhythm_weekday(
     query: CallbackQuery,
     callback_data: RhythmAct,
     services: Services,
     i18n: I18n,
     callback_answer: CallbackAnswer,
 ) -> None:
-    found = await services.meetings.rhythm(callback_data.pair_id, query.from_user.id)
-    if found is None or not isinstance(query.message, Message):
-        callback_answer.text = rhythm_problem("not_yours")
-        return
-    _side, rhythm = found
-    field, value, pair_id = callback_data.field, callback_data.value, callback_data.pair_id
-    locale = i18n.current_locale
-    builder = InlineKeyboardBuilder()
-    if field == "menu":
-        await query.message.answer(
-            rhythm_text(rhythm, locale) + "\n" + _("What would you like to change?"),
-            reply_markup=rhythm_menu(pair_id),
-        )
-        return
-    if value < 0 and field == "weekday":
+    await rhythm_of(query, services, callback_data.pair_id)
+    assert isinstance(query.message, Message)
+    pair_id, value = callback_data.pair_id, callback_data.value
+    if value < 0:
+        builder = InlineKeyboardBuilder()
         for day in range(7):
             builder.button(
-                text=weekday_name(day, locale),
-                callback_data=RhythmAct(pair_id=pair_id, field="weekday", value=day),
+                text=weekday_name(day, i18n.current_locale),
+                callback_data=RhythmAct(pair_id=pair_id, field=RhythmField.WEEKDAY, value=day),
             )
         builder.adjust(2)
         await query.message.answer(_("On which day?"), reply_markup=builder.as_markup())
         return
-    if value < 0 and field == "time":
+    if value > 6:
+        raise Outdated(outdated_button())
+    result = await services.meetings.change_rhythm(pair_id, query.from_user.id, weekday=value)
+    await rhythm_saved(query.message, result, i18n, callback_answer)
+
+
+async def on_rhythm_time(
+    query: CallbackQuery,
+    callback_data: RhythmAct,
+    services: Services,
+    i18n: I18n,
+    callback_answer: CallbackAnswer,
+) -> None:
+    await rhythm_of(query, services, callback_data.pair_id)
+    assert isinstance(query.message, Message)
+    pair_id, value = callback_data.pair_id, callback_data.value
+    if value < 0:
+        builder = InlineKeyboardBuilder()
         for moment in MEETING_TIMES:
             builder.button(
                 text=moment.strftime("%H:%M"),
                 callback_data=RhythmAct(
-                    pair_id=pair_id, field="time", value=moment.hour * 60 + moment.minute
+                    pair_id=pair_id, field=RhythmField.TIME, value=moment.hour * 60 + moment.minute
                 ),
             )
         builder.adjust(4)
@@ -162,39 +210,58 @@ async def on_rhythm(
             _("At what time (local time of the organization)?"), reply_markup=builder.as_markup()
         )
         return
-    if value < 0 and field == "interval":
+    if value >= 24 * 60 or time(*divmod(value, 60)) not in MEETING_TIMES:
+        raise Outdated(outdated_button())
+    result = await services.meetings.change_rhythm(
+        pair_id, query.from_user.id, at=time(*divmod(value, 60))
+    )
+    await rhythm_saved(query.message, result, i18n, callback_answer)
+
+
+async def on_rhythm_interval(
+    query: CallbackQuery,
+    callback_data: RhythmAct,
+    services: Services,
+    i18n: I18n,
+    callback_answer: CallbackAnswer,
+) -> None:
+    rhythm = await rhythm_of(query, services, callback_data.pair_id)
+    assert isinstance(query.message, Message)
+    pair_id, value = callback_data.pair_id, callback_data.value
+    if value < 0:
+        builder = InlineKeyboardBuilder()
         longest = LONGEST_WITH_CONSENT if rhythm.curator_consent else MAX_INTERVAL_WITHOUT_CONSENT
         for weeks in range(1, longest + 1):
             builder.button(
                 text=every_weeks(weeks),
-                callback_data=RhythmAct(pair_id=pair_id, field="interval", value=weeks),
+                callback_data=RhythmAct(pair_id=pair_id, field=RhythmField.INTERVAL, value=weeks),
             )
         builder.adjust(1)
         await query.message.answer(_("How often?"), reply_markup=builder.as_markup())
         return
-    result: RhythmRow | str
-    if field == "weekday" and 0 <= value <= 6:
-        result = await services.meetings.change_rhythm(pair_id, query.from_user.id, weekday=value)
-    elif field == "time" and 0 <= value < 24 * 60 and time(*divmod(value, 60)) in MEETING_TIMES:
-        result = await services.meetings.change_rhythm(
-            pair_id, query.from_user.id, at=time(*divmod(value, 60))
-        )
-    elif field == "interval" and 1 <= value <= LONGEST_WITH_CONSENT:
-        result = await services.meetings.change_rhythm(
-            pair_id, query.from_user.id, interval_weeks=value
-        )
-    else:
-        result = "outdated"
-    if isinstance(result, str):
+    if not 1 <= value <= LONGEST_WITH_CONSENT:
+        raise Outdated(outdated_button())
+    result = await services.meetings.change_rhythm(
+        pair_id, query.from_user.id, interval_weeks=value
+    )
+    await rhythm_saved(query.message, result, i18n, callback_answer)
+
+
+async def rhythm_saved(
+    message: Message, result: RhythmRow | str, i18n: I18n, callback_answer: CallbackAnswer
+) -> None:
+    if result == "interval_too_long":  # an explanation, not an outdated press
         callback_answer.text = rhythm_problem(result)
-        callback_answer.show_alert = result == "interval_too_long"
+        callback_answer.show_alert = True
         return
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(
+    if isinstance(result, str):
+        raise Outdated(rhythm_problem(result))
+    await message.edit_reply_markup(reply_markup=None)
+    await message.answer(
         _(
             "Saved. {rhythm}\nThe next regular meeting will follow it; a meeting already "
             "planned stays as it is (you can move it in /meetings)."
-        ).format(rhythm=rhythm_text(result, locale))
+        ).format(rhythm=rhythm_text(result, i18n.current_locale))
     )
 
 
@@ -211,13 +278,11 @@ async def on_goals_start(
     callback_data: GoalsStart,
     state: FSMContext,
     services: Services,
-    callback_answer: CallbackAnswer,
 ) -> None:
     if not await services.meetings.may_record_plan(callback_data.pair_id, query.from_user.id):
-        callback_answer.text = _(
-            "Only the mentor of this pair records its goals, after the planning meeting."
+        raise Outdated(
+            _("Only the mentor of this pair records its goals, after the planning meeting.")
         )
-        return
     await state.set_state(FollowupDialogue.goals)
     await state.set_data({"pair_id": callback_data.pair_id})
     if isinstance(query.message, Message):
@@ -244,9 +309,7 @@ async def on_goals(message: Message, state: FSMContext) -> None:
     )
 
 
-async def on_end_date(
-    message: Message, state: FSMContext, services: Services, bot: Bot, i18n: I18n
-) -> None:
+async def on_end_date(message: Message, state: FSMContext, services: Services) -> None:
     try:
         planned_end = parse_date_text(message.text or "")
     except DateTextError as error:
@@ -260,7 +323,7 @@ async def on_end_date(
     if planned_end <= services.meetings.local_today(zone):
         await message.answer(_("Please type a date in the future."))
         return
-    await save_plan(message, state, services, bot, i18n, planned_end)
+    await save_plan(message, state, services, planned_end)
 
 
 async def on_end_skip(
@@ -268,26 +331,20 @@ async def on_end_skip(
     callback_data: EndSkip,
     state: FSMContext,
     services: Services,
-    bot: Bot,
-    i18n: I18n,
-    callback_answer: CallbackAnswer,
 ) -> None:
     message = await dialogue_message(
         query, state, FollowupDialogue.end_date, "pair_id", callback_data.pair_id
     )
     if message is None:
-        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
-        return
+        raise Outdated(outdated_button())
     await message.edit_reply_markup(reply_markup=None)
-    await save_plan(message, state, services, bot, i18n, None, query.from_user.id)
+    await save_plan(message, state, services, None, query.from_user.id)
 
 
 async def save_plan(
     message: Message,
     state: FSMContext,
     services: Services,
-    bot: Bot,
-    i18n: I18n,
     planned_end: date | None,
     telegram_id: int | None = None,
 ) -> None:
@@ -312,18 +369,27 @@ async def save_plan(
         await message.answer(_("Please type a date in the future."))
         return
     plan = await services.meetings.plan_of(pair_id)
-    for person in (side.me, side.other):
-        locale = await services.languages.resolve(person.telegram_id, None)
-        with i18n.use_locale(locale):
-            text = _(
-                "The plan of your pair is saved.\n{plan}\nYou can see it in /meetings."
-            ).format(plan=plan_text(plan, locale) or "")
-        await notify(bot, person.telegram_id, text)
+
+    def saved_text() -> str:
+        return _("The plan of your pair is saved.\n{plan}\nYou can see it in /meetings.").format(
+            plan=plan_text(plan, current_locale()) or ""
+        )
+
+    await message.answer(saved_text())
+    await services.outbox.send(
+        side.other.telegram_id, lambda: Screen(saved_text()), kind="plan_shared"
+    )
 
 
 def build_router() -> Router:
     router = Router(name="pair-plans")
-    router.callback_query.register(on_rhythm, RhythmAct.filter())
+    for field, handler in (
+        (RhythmField.MENU, on_rhythm_menu),
+        (RhythmField.WEEKDAY, on_rhythm_weekday),
+        (RhythmField.TIME, on_rhythm_time),
+        (RhythmField.INTERVAL, on_rhythm_interval),
+    ):
+        router.callback_query.register(handler, RhythmAct.filter(F.field == field))
     router.callback_query.register(on_goals_start, GoalsStart.filter())
     router.callback_query.register(on_end_skip, EndSkip.filter())
     router.message.register(

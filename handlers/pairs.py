@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from collections import Counter
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.outdated import Outdated
 from bot.pairing import PairPeople
+from bot.screens import Screen
 from bot.services import Services
+from handlers.callbacks import Id, Page
 from handlers.cycles import CycleAct
 from handlers.filters import curator_router
-from handlers.meetings import MeetPlan
-from handlers.notify import notify
+from handlers.meeting_texts import MeetPlan
 from handlers.paging import attach_navigation, page_of
 from handlers.people import contact_line, display_name, profile_lines
+from handlers.render import screen_of
 from handlers.states import EndReason
 from handlers.texts import reason_from
 
@@ -30,58 +31,70 @@ PAGE_SIZE = 8
 
 
 class PairsPage(CallbackData, prefix="pr1l"):
-    page: int
+    page: Page
 
 
 class PairEnd(CallbackData, prefix="pr1e"):
-    pair_id: int
+    pair_id: Id
 
 
-async def introduce(bot: Bot, i18n: I18n, services: Services, people: PairPeople) -> None:
-    """Each side learns who the other is, how to reach them (as allowed), and what is next."""
-    mentor_name = display_name(people.mentor.id, people.mentor_answers)
-    mentee_name = display_name(people.mentee.id, people.mentee_answers)
-    for person, other_role, other_name, other_answers in (
-        (people.mentee, "mentor", mentor_name, people.mentor_answers),
-        (people.mentor, "mentee", mentee_name, people.mentee_answers),
-    ):
-        locale = await services.languages.resolve(person.telegram_id, None)
-        with i18n.use_locale(locale):
-            if other_role == "mentor":
-                lines = [_("<b>Meet your mentor: {name}</b>").format(name=hd.quote(other_name))]
-            else:
-                lines = [_("<b>Meet your mentee: {name}</b>").format(name=hd.quote(other_name))]
-            lines += profile_lines(other_role, other_answers)
-            contact = contact_line(other_role, other_answers)
-            if contact:
-                lines.append(contact)
-            lines.append("")
-            if other_role == "mentor":
-                lines.append(
-                    _(
-                        "What next: your mentor will suggest the time of your first meeting, the "
-                        "acquaintance meeting. Then you will meet at least once every two weeks."
-                    )
-                )
-            else:
-                lines.append(
-                    _(
-                        "What next: please suggest the time of the first meeting, the acquaintance "
-                        "meeting. Then meet at least once every two weeks; after each meeting I "
-                        "will ask both of you for feedback."
-                    )
-                )
-            text = "\n".join(lines)
-            markup = None
-            if other_role == "mentee":
-                # The mentor proposes the first meeting, the acquaintance meeting.
-                builder = InlineKeyboardBuilder()
-                builder.button(
-                    text=_("Propose the first meeting"),
-                    callback_data=MeetPlan(pair_id=people.pair.id),
-                )
-                markup = builder.as_markup()
-        await notify(bot, person.telegram_id, text, markup)
+def introduction_screen(people: PairPeople, to_mentor: bool) -> Screen:
+    """Who the other side is, how to reach them (as allowed), and what is next; the mentor's
+    copy has the button that proposes the first meeting, the acquaintance meeting."""
+    if to_mentor:
+        other_role, other_id, other_answers = "mentee", people.mentee.id, people.mentee_answers
+    else:
+        other_role, other_id, other_answers = "mentor", people.mentor.id, people.mentor_answers
+    other_name = hd.quote(display_name(other_id, other_answers))
+    if to_mentor:
+        lines = [_("<b>Meet your mentee: {name}</b>").format(name=other_name)]
+    else:
+        lines = [_("<b>Meet your mentor: {name}</b>").format(name=other_name)]
+    lines += profile_lines(other_role, other_answers)
+    contact = contact_line(other_role, other_answers)
+    if contact:
+        lines.append(contact)
+    lines.append("")
+    if not to_mentor:
+        lines.append(
+            _(
+                "What next: your mentor will suggest the time of your first meeting, the "
+                "acquaintance meeting. Then you will meet at least once every two weeks."
+            )
+        )
+        return Screen("\n".join(lines))
+    lines.append(
+        _(
+            "What next: please suggest the time of the first meeting, the acquaintance "
+            "meeting. Then meet at least once every two weeks; after each meeting I "
+            "will ask both of you for feedback."
+        )
+    )
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Propose the first meeting"), callback_data=MeetPlan(pair_id=people.pair.id)
+    )
+    return screen_of("\n".join(lines), builder.as_markup())
+
+
+async def introduce_pair(services: Services, people: PairPeople) -> None:
+    """Each side meets the other, in their own language (the curator approved the pair)."""
+    await services.outbox.send(
+        people.mentee.telegram_id,
+        lambda: introduction_screen(people, to_mentor=False),
+        kind="pair_introduction",
+    )
+    await services.outbox.send(
+        people.mentor.telegram_id,
+        lambda: introduction_screen(people, to_mentor=True),
+        kind="pair_introduction",
+    )
+
+
+async def introduce(bot: object, i18n: object, services: Services, people: PairPeople) -> None:
+    """The signature handlers/matching.py calls; the messenger and i18n are not needed any
+    more (the outbox has them). To go once matching.py calls :func:`introduce_pair`."""
+    await introduce_pair(services, people)
 
 
 async def pairs_view(
@@ -151,12 +164,10 @@ async def ask_end(
     state: FSMContext,
     services: Services,
     curator_org_id: int,
-    callback_answer: CallbackAnswer,
 ) -> None:
     pair = await services.pairing.pair(curator_org_id, callback_data.pair_id)
     if pair is None or pair.ended_on is not None:
-        callback_answer.text = _("This pair has already ended.")
-        return
+        raise Outdated(_("This pair has already ended."))
     await state.set_state(EndReason.text)
     await state.set_data({"pair_id": pair.id})
     if isinstance(query.message, Message):
@@ -173,8 +184,6 @@ async def end_with_reason(
     state: FSMContext,
     services: Services,
     curator_org_id: int,
-    bot: Bot,
-    i18n: I18n,
 ) -> None:
     data = await state.get_data()
     reason = reason_from(message.text)
@@ -189,13 +198,16 @@ async def end_with_reason(
     await message.answer(
         _("The pair is ended; the mentee is back among those waiting for a mentor.")
     )
-    for person in (people.mentor, people.mentee):
-        locale = await services.languages.resolve(person.telegram_id, None)
-        with i18n.use_locale(locale):
-            text = _("The curator has ended your pair early. Reason: {reason}").format(
+
+    def render() -> Screen:
+        return Screen(
+            _("The curator has ended your pair early. Reason: {reason}").format(
                 reason=hd.quote(reason)
             )
-        await notify(bot, person.telegram_id, text)
+        )
+
+    for person in (people.mentor, people.mentee):
+        await services.outbox.send(person.telegram_id, render, kind="pair_ended")
 
 
 def build_router() -> Router:

@@ -13,9 +13,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.matching.profiles import Candidate
+from bot.screens import Screen
 from bot.services import Services
 from handlers.filters import curator_router
-from handlers.notify import notify
 from handlers.people import label
 from storage.repositories.participants import Participant
 from storage.repositories.preferences import MAX_CHOICES
@@ -64,14 +64,19 @@ async def on_round(
 ) -> None:
     if callback_data.open:
         invited = await services.preferences.open(curator_org_id)
-        for candidate in invited:
-            locale = await services.languages.resolve(candidate.telegram_id, None)
-            with i18n.use_locale(locale):
-                text = _(
+
+        def render() -> Screen:
+            return Screen(
+                _(
                     "The curator invites you to choose whom you would like to work with: "
                     "up to three people. Press /choose."
                 )
-            await notify(bot, candidate.telegram_id, text)
+            )
+
+        # Queued: a whole cohort, each in their own language (bot and i18n are the outbox's).
+        await services.outbox.post(
+            [(candidate.telegram_id, render) for candidate in invited], kind="preference_round"
+        )
         callback_answer.text = ngettext(
             "Invited: {n} person", "Invited: {n} people", len(invited)
         ).format(n=len(invited))

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
-from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -16,6 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.formatting import format_moment
+from bot.screens import Screen
 from bot.services import Services
 from bot.support import (
     MAX_BODY_LENGTH,
@@ -24,11 +22,9 @@ from bot.support import (
     SupportService,
     SupportTopic,
 )
-from handlers.callbacks import SupportAction, SupportTopicChoice
+from handlers.callbacks import SupportAction, SupportStep, SupportTopicChoice
 from handlers.states import SupportDialogue
 from handlers.texts import too_long_text
-
-log = logging.getLogger(__name__)
 
 
 def topic_title(topic: SupportTopic) -> str:
@@ -44,16 +40,16 @@ def topic_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for topic in SupportTopic:
         builder.button(text=topic_title(topic), callback_data=SupportTopicChoice(topic=topic))
-    builder.button(text=_("Cancel"), callback_data=SupportAction(action="cancel"))
+    builder.button(text=_("Cancel"), callback_data=SupportAction(action=SupportStep.CANCEL))
     builder.adjust(1)
     return builder.as_markup()
 
 
 def confirm_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("Send"), callback_data=SupportAction(action="send"))
-    builder.button(text=_("Change the text"), callback_data=SupportAction(action="edit"))
-    builder.button(text=_("Cancel"), callback_data=SupportAction(action="cancel"))
+    builder.button(text=_("Send"), callback_data=SupportAction(action=SupportStep.SEND))
+    builder.button(text=_("Change the text"), callback_data=SupportAction(action=SupportStep.EDIT))
+    builder.button(text=_("Cancel"), callback_data=SupportAction(action=SupportStep.CANCEL))
     builder.adjust(1, 2)
     return builder.as_markup()
 
@@ -142,7 +138,6 @@ async def send_support(
     query: CallbackQuery,
     state: FSMContext,
     services: Services,
-    bot: Bot,
     i18n: I18n,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -183,37 +178,35 @@ async def send_support(
             ).format(number=request.id, when=when),
             reply_markup=None,
         )
-    await notify_admins(bot, i18n, services, outcome.notify, request, query)
+    await notify_admins(services, outcome.notify, request, query)
 
 
 async def notify_admins(
-    bot: Bot,
-    i18n: I18n,
     services: Services,
     admin_ids: tuple[int, ...],
     request: SupportRequest,
     query: CallbackQuery,
 ) -> None:
-    for admin_id in admin_ids:
-        locale = await services.languages.resolve(admin_id, None)
-        with i18n.use_locale(locale):
-            text = _(
+    """Each administrator reads the request in their own language; the request is stored
+    whether or not it reaches them."""
+    sender = query.from_user
+
+    def render() -> Screen:
+        return Screen(
+            _(
                 "<b>Message No. {number} to support</b> ({topic})\n"
                 "From: {user} (id {user_id})\n\n<blockquote>{body}</blockquote>"
             ).format(
                 number=request.id,
                 topic=topic_title(SupportTopic(request.topic)),
-                user=hd.link(
-                    hd.quote(query.from_user.full_name), f"tg://user?id={query.from_user.id}"
-                ),
-                user_id=query.from_user.id,
+                user=hd.link(hd.quote(sender.full_name), f"tg://user?id={sender.id}"),
+                user_id=sender.id,
                 body=hd.quote(request.body),
             )
-        try:
-            await bot.send_message(admin_id, text)
-        except TelegramAPIError as error:
-            # The request is stored either way; an unreachable admin must not fail the sender.
-            log.warning("Could not deliver support request %s to an admin: %s", request.id, error)
+        )
+
+    for admin_id in admin_ids:
+        await services.outbox.send(admin_id, render, kind="support_request")
 
 
 def build_router() -> Router:
@@ -225,12 +218,18 @@ def build_router() -> Router:
     router.message.register(receive_body, StateFilter(SupportDialogue.body), F.text)
     router.message.register(body_not_text, StateFilter(SupportDialogue.body))
     router.callback_query.register(
-        cancel_support, SupportAction.filter(F.action == "cancel"), StateFilter(SupportDialogue)
+        cancel_support,
+        SupportAction.filter(F.action == SupportStep.CANCEL),
+        StateFilter(SupportDialogue),
     )
     router.callback_query.register(
-        edit_body, SupportAction.filter(F.action == "edit"), StateFilter(SupportDialogue.confirm)
+        edit_body,
+        SupportAction.filter(F.action == SupportStep.EDIT),
+        StateFilter(SupportDialogue.confirm),
     )
     router.callback_query.register(
-        send_support, SupportAction.filter(F.action == "send"), StateFilter(SupportDialogue.confirm)
+        send_support,
+        SupportAction.filter(F.action == SupportStep.SEND),
+        StateFilter(SupportDialogue.confirm),
     )
     return router

@@ -190,7 +190,10 @@ async def test_a_blocked_recipient_is_reported_and_skipped_next_time(harness: Ha
     await harness.press(CURATOR, summary.data_of("Отправить"), summary.message_id)
     await finished(harness)
     assert attempts == [MENTOR]  # a 403 is not retried
-    (report,) = texts_to(harness, CURATOR, mark)
+    # The outbox's policy: the curator hears once that the mentor blocked the bot, then the
+    # report.
+    blocked, report = texts_to(harness, CURATOR, mark)
+    assert "бот заблокирован" in blocked
     assert "доставлено — 3, не удалось доставить — 2" in report
     assert "Участник № 5 (имя пока не указано) — наставник" in report
 

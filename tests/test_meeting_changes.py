@@ -122,6 +122,7 @@ async def test_holidays_entered_after_meetings_ask_the_pairs_for_another_date(
 
     await harness.press(CURATOR, HolidayAdd().pack())
     await harness.send(CURATOR, "16.03.2026 – 20.03.2026 Карантин")
+    await harness.app.services.outbox.idle()  # the notices are queued for the pairs
     listing = last_to(harness, CURATOR)
     assert "16.03.2026 – 20.03.2026: Карантин" in listing
     assert said(listing, "2 planned meetings fall", "приходятся 2 запланированные встречи")

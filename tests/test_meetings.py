@@ -368,7 +368,7 @@ async def test_a_forged_replaces_cannot_touch_another_pairs_meeting(harness: Har
 def test_the_calendar_captions_and_the_zone_as_people_read_them() -> None:
     from datetime import date
 
-    from handlers.meetings import month_caption, weekday_captions, zone_label
+    from handlers.meeting_texts import month_caption, weekday_captions, zone_label
 
     assert month_caption(date(2026, 12, 3), date(2026, 12, 27), "ru") == "Декабрь 2026"
     assert month_caption(date(2026, 3, 12), date(2026, 4, 5), "ru") == "Март – Апрель 2026"

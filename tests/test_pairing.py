@@ -208,6 +208,7 @@ async def test_the_preference_round_and_mutual_choice(harness: Harness) -> None:
     for mentor in (anna, boris):
         await harness.press(CURATOR, AdmissionAction(participant_id=mentor, action="admit").pack())
     await harness.press(CURATOR, RoundAction(open=True).pack())
+    await harness.app.services.outbox.idle()  # the invitations are queued for the cohort
     assert "/choose" in texts(harness, 201) and "/choose" in texts(harness, 112)
 
     cards = (await harness.send(201, "/choose"))[0]
