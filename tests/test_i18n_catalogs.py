@@ -81,3 +81,19 @@ def test_dates_follow_the_locale_and_the_time_zone() -> None:
     assert format_moment(moment, "en", "Europe/Moscow").replace("\u202f", " ") == (
         "March 12, 2026, 6:30 AM"
     )
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_every_plural_form_keeps_the_placeholders(locale: str) -> None:
+    """A plural form that lost a {placeholder} (or a merge that broke it into letters) would
+    show people a number without its words, or crash on format()."""
+    import re
+
+    fields = re.compile(r"\{(\w+)\}")
+    for message in load(locale):
+        if not message.id or not isinstance(message.id, tuple):
+            continue
+        wanted = set(fields.findall(message.id[1]))
+        for form in message.string:
+            assert set(fields.findall(form)) <= wanted and len(form) > 1, (locale, message.id)
+            assert set(fields.findall(form)) >= wanted - {"n", "count"}, (locale, message.id)
