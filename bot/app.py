@@ -66,7 +66,7 @@ from handlers.frontend import TelegramFrontEnd, locale_scope
 from handlers.meeting_views import run_cadence
 from handlers.middlewares import InFlightUpdates, ProcessedUpdates, StoredLocaleMiddleware
 from handlers.outdated import OutdatedPresses
-from handlers.reminders import ReminderDelivery
+from jobs.reminders import ReminderDelivery
 from handlers.unreachable import tell_curators_unreachable
 from storage.database import Database
 from storage.fsm import SQLiteStorage
