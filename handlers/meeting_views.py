@@ -1,4 +1,5 @@
-"""The curator's view of the pairs' meetings, the daily cadence guard and the weekly digest.
+"""The curator's view of the pairs' meetings (the daily cadence guard and the weekly digest
+are the job :mod:`jobs.cadence`).
 
 In /curator → «Meetings»: upcoming meetings, overdue pairs and unanswered follow-ups, the
 pairs needing attention (with a way to resolve them), and each pair's history with its mark.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -20,19 +21,18 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date
 
-from bot.cadence import Digest, Nudge, PairHistory, PairMark
+from bot.cadence import PairHistory, PairMark
 from bot.formatting import format_moment
 from bot.pairing import PairPeople
 from bot.schedule import utc_to_local
 from bot.services import Services
 from handlers.filters import curator_router
-from handlers.followups import attention_reason_text, pair_title, tell_curators_attention
+from handlers.followup_views import attention_reason_text, pair_title
 from handlers.meetings import kind_title
 from handlers.paging import attach_navigation, page_of
 from handlers.pair_plans import plan_text, rhythm_text
 from handlers.people import display_name
 from handlers.texts import split_message
-from handlers.unreachable import send_through_sender
 
 log = logging.getLogger(__name__)
 
@@ -374,68 +374,6 @@ async def on_consent(
     )
     if card is not None:
         await query.message.answer(split_message(card[0])[0], reply_markup=card[1])
-
-
-# -- the daily guard and the weekly digest ------------------------------------------------------
-async def run_cadence(bot: Bot, i18n: I18n, services: Services) -> None:
-    """The scheduler's job: the daily guard and the weekly digest, each at most once per
-    organization and local day (week), whatever the tick and the restarts."""
-    report = await services.cadence.daily()
-    for nudge in report.nudged:
-        people = nudge.people
-        for person, other, answers in (
-            (people.mentor, people.mentee, people.mentee_answers),
-            (people.mentee, people.mentor, people.mentor_answers),
-        ):
-            locale = await services.languages.resolve(person.telegram_id, None)
-            with i18n.context(), i18n.use_locale(locale):
-                text = nudge_text(nudge, display_name(other.id, answers))
-            await send_through_sender(bot, i18n, services, person.telegram_id, text)
-    for raised in report.raised:
-        await tell_curators_attention(bot, i18n, services, raised)
-    for digest in await services.cadence.digests():
-        await send_digest(bot, i18n, services, digest)
-
-
-def nudge_text(nudge: Nudge, name: str) -> str:
-    if nudge.never_met:
-        return _(
-            "Your pair with {name} started more than two weeks ago, and you have not met yet. "
-            "The programme asks for a meeting at least every two weeks: please agree on one in "
-            "/meetings."
-        ).format(name=hd.quote(name))
-    return _(
-        "It has been more than two weeks since your last meeting with {name}. "
-        "The programme asks for a meeting at least every two weeks: please agree "
-        "on one in /meetings."
-    ).format(name=hd.quote(name))
-
-
-def digest_text(digest: Digest, locale: str) -> str:
-    lines = [
-        _("<b>Weekly digest</b> · the week from {date}").format(
-            date=format_date(digest.week_start, "long", locale=locale)
-        ),
-        _("Meetings held: {count}").format(count=len(digest.held)),
-        _("Meetings that did not happen: {count}").format(count=len(digest.missed)),
-        _("Unanswered «Did the meeting take place?»: {count}").format(count=digest.unanswered),
-        _("Feedback forms not filled in: {count}").format(count=digest.feedback_missing),
-        _("Pairs needing attention: {count}").format(count=len(digest.attention)),
-    ]
-    for item, people in digest.attention:
-        lines.append(f"• {hd.quote(pair_title(people))}: {attention_reason_text(item.reason)}")
-    lines.append(_("Details: /curator → «Meetings»."))
-    return "\n".join(lines)
-
-
-async def send_digest(bot: Bot, i18n: I18n, services: Services, digest: Digest) -> None:
-    for chat_id in digest.curator_telegram_ids:
-        locale = await services.languages.resolve(chat_id, None)
-        with i18n.context(), i18n.use_locale(locale):
-            text = digest_text(digest, locale)
-        for chunk in split_message(text):
-            if not await send_through_sender(bot, i18n, services, chat_id, chunk):
-                break  # the rest of a digest without its beginning would only confuse
 
 
 def build_router() -> Router:

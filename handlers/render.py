@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
 
 from bot.screens import Button, Screen
 
@@ -26,3 +27,8 @@ def screen_of(text: str, markup: InlineKeyboardMarkup | None = None) -> Screen:
         tuple(Button(b.text, b.callback_data, b.url) for b in row) for row in markup.inline_keyboard
     )
     return Screen(text, rows)
+
+
+def current_locale() -> str:
+    """The reader's locale inside a render function (or an update), for Babel's formatting."""
+    return get_i18n().current_locale

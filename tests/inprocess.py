@@ -201,6 +201,8 @@ class Harness:
         await self.app.dispatcher.feed_update(
             self.app.bot, Update.model_validate(update, context={"bot": self.app.bot})
         )
+        # What the update queued in the outbox is part of its effect.
+        await self.app.services.outbox.idle()
         return self.session.sent[before:]
 
     async def send(
