@@ -34,11 +34,14 @@ class RunCounter:
 
     def starting(self, job_id: str) -> None:
         self._started[job_id] = self.started(job_id) + 1
+        log.debug("The job %s starts run %d", job_id, self._started[job_id])
 
     async def finished(self, job_id: str) -> None:
         async with self._changed:
             self._runs[job_id] = self.runs(job_id) + 1
             self._changed.notify_all()
+        # The end-to-end tests read these lines to wait for a run instead of sleeping.
+        log.debug("The job %s finished run %d", job_id, self.runs(job_id))
 
     async def wait_for(self, job_id: str, after: int) -> int:
         """Wait until the job has finished more than ``after`` runs; returns the count. (The

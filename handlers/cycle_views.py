@@ -332,7 +332,7 @@ def final_meeting_mentor_screen(pair_id: int, mentee_name: str) -> Screen:
     return screen_of(text, one_button(_("Propose the final meeting"), MeetPlan(pair_id=pair_id)))
 
 
-def final_meeting_mentee_screen(age_group: AgeGroup, mentor_name: str) -> Screen:
+def final_meeting_mentee_screen(age_group: str, mentor_name: str) -> Screen:
     if age_group == AgeGroup.ADULT:
         # Translators: to an adult mentee (a young teacher, a student): «вы» in Russian.
         text = _(
