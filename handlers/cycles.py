@@ -15,7 +15,6 @@ import logging
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n, ngettext
@@ -26,8 +25,21 @@ from bot.invitations import invitation_link
 from bot.screens import Screen
 from bot.services import Services
 from dialogs.dates import MSG_DATE_FORMAT, DateTextError, parse_date_text
-from handlers import export, stats
 from handlers.curator import bot_username
+from handlers.cycle_reports import (
+    answer_problem,
+    ask_curator_results,
+    ask_mentor_results,
+    open_report,
+    ranking_command,
+    receive_curator_results,
+    receive_mentor_results,
+    results_not_text,
+    show_card,
+    toggle_good,
+    turn_finished_page,
+    turn_rank_page,
+)
 from handlers.cycle_views import (
     CycleAct,
     FinishedPage,
@@ -39,7 +51,6 @@ from handlers.cycle_views import (
     ReportView,
     add_report_buttons,
     base_view,
-    card_view,
     confirm_keyboard,
     cycle_keyboard,
     cycle_text,
@@ -47,8 +58,6 @@ from handlers.cycle_views import (
     finished_view,
     invitation_screen,
     problem_text,
-    ranking_view,
-    results_prompt,
 )
 from handlers.filters import curator_router
 from handlers.responses import on_completed, send_monitoring_before
@@ -275,182 +284,6 @@ async def ask_monitoring_before(bot: Bot, services: Services, new: NewCycle) -> 
     for participant in new.monitoring:
         if not await send_monitoring_before(bot, services, participant.id):
             log.info("The monitoring before was not sent to participant %s", participant.id)
-
-
-async def turn_rank_page(
-    query: CallbackQuery,
-    callback_data: RankPage,
-    services: Services,
-    curator_org_id: int,
-    i18n: I18n,
-) -> None:
-    text, markup = await ranking_view(
-        services, curator_org_id, callback_data.page, i18n.current_locale
-    )
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=markup)
-
-
-async def ranking_command(
-    message: Message, services: Services, curator_org_id: int, i18n: I18n
-) -> None:
-    text, markup = await ranking_view(services, curator_org_id, 0, i18n.current_locale)
-    await message.answer(text, reply_markup=markup)
-
-
-async def turn_finished_page(
-    query: CallbackQuery, callback_data: FinishedPage, services: Services, curator_org_id: int
-) -> None:
-    text, markup = await finished_view(services, curator_org_id, callback_data.page)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=markup)
-
-
-async def show_card(
-    query: CallbackQuery,
-    callback_data: PairCard,
-    services: Services,
-    curator_org_id: int,
-    i18n: I18n,
-    callback_answer: CallbackAnswer,
-) -> None:
-    pair = await services.cycles.pair(curator_org_id, callback_data.pair_id)
-    if pair is None or not isinstance(query.message, Message):
-        callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
-        return
-    text, markup = await card_view(services, pair, i18n.current_locale)
-    await query.message.answer(text, reply_markup=markup)
-
-
-async def toggle_good(
-    query: CallbackQuery,
-    callback_data: PairGood,
-    services: Services,
-    curator_org_id: int,
-    i18n: I18n,
-    callback_answer: CallbackAnswer,
-) -> None:
-    pair = await services.cycles.toggle_good_practice(curator_org_id, callback_data.pair_id)
-    if pair is None:
-        callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
-        return
-    callback_answer.text = (
-        _("Marked as a good practice") if pair.good_practice else _("Removed from good practices")
-    )
-    if isinstance(query.message, Message):
-        text, markup = await card_view(services, pair, i18n.current_locale)
-        await query.message.edit_text(text, reply_markup=markup)
-
-
-async def ask_curator_results(
-    query: CallbackQuery,
-    callback_data: PairResultsEdit,
-    state: FSMContext,
-    services: Services,
-    curator_org_id: int,
-    callback_answer: CallbackAnswer,
-) -> None:
-    pair = await services.cycles.pair(curator_org_id, callback_data.pair_id)
-    if pair is None or not isinstance(query.message, Message):
-        callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
-        return
-    await ask_for_results(query.message, state, CycleDialogue.results, pair.id)
-
-
-async def ask_for_results(message: Message, state: FSMContext, step: State, pair_id: int) -> None:
-    """The curator and the mentor write a pair's results the same way, each in a dialogue."""
-    await state.set_state(step)
-    await state.set_data({"pair_id": pair_id})
-    await message.answer(results_prompt())
-
-
-async def answer_problem(
-    message: Message, state: FSMContext, problem: CycleProblem, *, retry: CycleProblem
-) -> None:
-    """Say what is wrong with a typed answer; only after ``retry`` may the person type again,
-    any other problem ends the dialogue."""
-    await message.answer(problem_text(problem))
-    if problem is not retry:
-        await state.clear()
-
-
-async def receive_curator_results(
-    message: Message,
-    state: FSMContext,
-    services: Services,
-    curator_org_id: int,
-    i18n: I18n,
-) -> None:
-    data = await state.get_data()
-    result = await services.cycles.set_results(
-        curator_org_id, int(data.get("pair_id", 0)), message.text
-    )
-    if isinstance(result, CycleProblem):
-        await answer_problem(message, state, result, retry=CycleProblem.BAD_TEXT)
-        return
-    await state.clear()
-    text, markup = await card_view(services, result, i18n.current_locale)
-    await message.answer(_("The results are saved."))
-    await message.answer(text, reply_markup=markup)
-
-
-async def open_report(
-    query: CallbackQuery,
-    callback_data: ReportView,
-    state: FSMContext,
-    services: Services,
-    curator_org_id: int,
-    bot: Bot,
-    i18n: I18n,
-    callback_answer: CallbackAnswer,
-) -> None:
-    message = query.message
-    if not isinstance(message, Message):
-        return
-    view = callback_data.view
-    if view == "ranking":
-        await ranking_command(message, services, curator_org_id, i18n)
-    elif view == "stats":
-        await stats.send_stats(bot, message.chat.id, query.from_user.id, services, i18n)
-    elif view == "indicators":
-        await stats.show_indicators(message, state, services, curator_org_id, i18n)
-    elif view == "export":
-        await export.export_workbook(message, query.from_user.id, services, curator_org_id)
-    else:
-        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
-
-
-# -- the mentor writes the pair's results --------------------------------------------------------
-async def ask_mentor_results(
-    query: CallbackQuery,
-    callback_data: MentorResults,
-    state: FSMContext,
-    services: Services,
-    callback_answer: CallbackAnswer,
-) -> None:
-    pair = await services.cycles.mentor_pair(callback_data.pair_id, query.from_user.id)
-    if pair is None or not pair.completed or not isinstance(query.message, Message):
-        callback_answer.text = _("This button is not for you or is out of date.")
-        return
-    await ask_for_results(query.message, state, PairResultsDialogue.text, pair.id)
-
-
-async def receive_mentor_results(message: Message, state: FSMContext, services: Services) -> None:
-    if message.from_user is None:
-        return
-    data = await state.get_data()
-    result = await services.cycles.set_results_by_mentor(
-        int(data.get("pair_id", 0)), message.from_user.id, message.text
-    )
-    if isinstance(result, CycleProblem):
-        await answer_problem(message, state, result, retry=CycleProblem.BAD_TEXT)
-        return
-    await state.clear()
-    await message.answer(_("Thank you! The results are saved; the curator will see them."))
-
-
-async def results_not_text(message: Message) -> None:
-    await message.answer(_("Please write the results as text, or /cancel."))
 
 
 async def date_not_text(message: Message) -> None:

@@ -153,7 +153,11 @@ async def test_flood_control_is_waited_out_and_the_reminder_delivered_once(
     assert tg.flood_answers == 1
     assert tg.early_retries == [], tg.early_retries  # nothing came before the 3 s were over
     flooded = next(c for c in tg.methods_called("sendMessage") if c.status == 429)
-    delivered = [c for c in tg.methods_called("sendMessage") if c.ok and c.time > flooded.time]
+    delivered = [
+        c
+        for c in tg.methods_called("sendMessage")
+        if c.ok and c.time > flooded.time and c.params["chat_id"] in (OLGA, MASHA)
+    ]  # the curator's weekly digest may go meanwhile: the pause holds for every message
     assert len(delivered) == 2 and min(c.time for c in delivered) >= flooded.time + 2.9
     await ticks(clocked)
     assert len(reminders(olga)) == len(reminders(masha)) == 1
