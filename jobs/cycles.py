@@ -12,6 +12,7 @@ import logging
 
 from bot.cycles import FinalMeetingDue, PollDue, ResultsDue
 from bot.outbox import Render
+from bot.pairing import PairPeople
 from bot.responses import FormRefused
 from bot.screens import Screen
 from bot.services import Services
@@ -40,9 +41,12 @@ async def run_cycle_tick(services: Services) -> None:
         ]
     await services.outbox.post(closing, kind="cycle_closing")
     await cycles.complete_held()
+    dues = await cycles.final_meeting_requests()
+    people = await services.pairing.people_of([due.pair for due in dues])  # one read for all
     final: Messages = []
-    for due in await cycles.final_meeting_requests():
-        final += await final_meeting_messages(services, due)
+    for due in dues:
+        if due.pair.id in people:
+            final += final_meeting_messages(people[due.pair.id], due)
     await services.outbox.post(final, kind="final_meeting")
     polls, results = await cycles.due_after_completion()
     forms: Messages = []
@@ -51,15 +55,13 @@ async def run_cycle_tick(services: Services) -> None:
         if message is not None:
             forms.append(message)
     await services.outbox.post(forms, kind="final_poll")
-    requests = [await results_message(services, due) for due in results]
+    named = await services.pairing.people_of([due.pair for due in results])
+    requests = [results_message(named.get(due.pair.id), due) for due in results]
     await services.outbox.post(requests, kind="results_request")
     await cycles.sync_mentor_base()
 
 
-async def final_meeting_messages(services: Services, due: FinalMeetingDue) -> Messages:
-    people = await services.pairing.people(due.pair)
-    if people is None:
-        return []
+def final_meeting_messages(people: PairPeople, due: FinalMeetingDue) -> Messages:
     pair_id, age_group = due.pair.id, due.mentee.age_group
 
     # The names are written inside the render: "no name yet" is in the reader's language.
@@ -86,8 +88,7 @@ async def poll_message(services: Services, poll: PollDue) -> tuple[int, Render] 
     return poll.participant.telegram_id, lambda: form_screen(step)
 
 
-async def results_message(services: Services, due: ResultsDue) -> tuple[int, Render]:
-    people = await services.pairing.people(due.pair)
+def results_message(people: PairPeople | None, due: ResultsDue) -> tuple[int, Render]:
     pair_id = due.pair.id
 
     def request() -> Screen:
