@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.cadence import Digest, Nudge
+from bot.cadence import Digest, Nudge, Raised
 from bot.outbox import Render
 from bot.screens import Screen
 from bot.services import Services
-from handlers.attention import tell_curators_attention
 from handlers.cadence_views import digest_screen, nudge_text
+from handlers.followup_views import attention_screen
 from handlers.people import display_name
 
 
@@ -30,8 +30,11 @@ async def run_cadence(services: Services) -> None:
         ):
             nudges.append((person.telegram_id, nudge_render(nudge, other.id, answers)))
     await services.outbox.post(nudges, kind="nudge")
+    alerts: list[tuple[int, Render]] = []
     for raised in report.raised:
-        await tell_curators_attention(services, raised)
+        curators = await services.organizations.curators(raised.people.pair.organization_id)
+        alerts += [(curator.telegram_id, attention_render(raised)) for curator in curators]
+    await services.outbox.post(alerts, kind="attention")
     digests: list[tuple[int, Render]] = []
     for digest in await services.cadence.digests():
         digests += [(chat_id, digest_render(digest)) for chat_id in digest.curator_telegram_ids]
@@ -46,3 +49,7 @@ def nudge_render(nudge: Nudge, other_id: int, answers: dict[str, Any]) -> Render
 
 def digest_render(digest: Digest) -> Render:
     return lambda: digest_screen(digest)
+
+
+def attention_render(raised: Raised) -> Render:
+    return lambda: attention_screen(raised)
