@@ -36,7 +36,6 @@ from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.cycles import CycleService
 from bot.followups import FollowupService
 from bot.holidays import HolidayService
-from bot.housekeeping import Housekeeping
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
 from bot.meetings import MeetingService
@@ -60,16 +59,18 @@ from bot.services import Services
 from bot.support import SupportService
 from handlers import setup_handlers
 from handlers.commands import register_commands, register_role_commands
-from handlers.cycles import run_cycle_tick
 from handlers.edits import UnchangedEditsMiddleware
-from handlers.followups import deliver_followups
 from handlers.frontend import TelegramFrontEnd, locale_scope
-from handlers.meeting_views import run_cadence
 from handlers.middlewares import InFlightUpdates, ProcessedUpdates, StoredLocaleMiddleware
 from handlers.monitoring_offer import remind_monitoring
 from handlers.outdated import OutdatedPresses, OutOfRangeIds
-from handlers.reminders import ReminderDelivery
 from handlers.unreachable import tell_curators_unreachable
+from jobs.cadence import run_cadence
+from jobs.cycles import run_cycle_tick
+from jobs.followups import deliver_followups
+from jobs.housekeeping import Housekeeping
+from jobs.outbox import run_outbox_tick
+from jobs.reminders import ReminderDelivery
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
@@ -103,10 +104,6 @@ from storage.repositories.users import UserRepository
 log = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-REMINDER_TICK = timedelta(seconds=5)
-CYCLE_TICK = timedelta(minutes=1)
-FOLLOWUP_TICK = timedelta(seconds=5)
-CADENCE_TICK = timedelta(minutes=1)
 
 
 @dataclass
@@ -244,42 +241,7 @@ async def build_application(
     dispatcher.callback_query.middleware(OutdatedPresses())
     setup_handlers(dispatcher)
 
-    scheduler = APSchedulerAdapter(settings.default_timezone)
-    housekeeping = Housekeeping(
-        MaintenanceRepository(db), ProcessedUpdateRepository(db), OutboxRepository(db), clock
-    )
-    scheduler.add_interval("housekeeping", housekeeping.run, timedelta(hours=6))
-
-    # The tick re-reads the reminders table each time: nothing due is lost across restarts.
-    # It starts one delivery loop (a background task) that sends at the sender's full rate.
-    scheduler.add_interval("reminders", ReminderDelivery(bot, i18n, services).tick, REMINDER_TICK)
-
-    # Closing cycles, completing pairs and sending final polls: re-read from the database
-    # at every tick with the injected clock, so a restart or a fake clock loses nothing.
-    async def cycle_tick() -> None:
-        await run_cycle_tick(bot, i18n, services)
-
-    scheduler.add_interval("cycles", cycle_tick, CYCLE_TICK)
-
-    # "Did the meeting take place?": rows claimed at each tick, like the reminders.
-    async def followup_tick() -> None:
-        await deliver_followups(bot, i18n, services)
-
-    scheduler.add_interval("followups", followup_tick, FOLLOWUP_TICK)
-
-    # The daily cadence guard and the weekly digest: each run is recorded per organization
-    # and local day (week) in job_runs, so the tick may come often and after restarts.
-    async def cadence_tick() -> None:
-        await run_cadence(bot, i18n, services)
-
-    scheduler.add_interval("cadence", cadence_tick, CADENCE_TICK)
-
-    # The one reminder of the monitoring poll, a day after it was offered: claimed rows.
-    async def monitoring_offer_tick() -> None:
-        await remind_monitoring(bot, i18n, services)
-
-    scheduler.add_interval("monitoring_offers", monitoring_offer_tick, CADENCE_TICK)
-
+    scheduler = build_scheduler(settings, db, bot, i18n, services, clock)
     app = Application(settings, bot, dispatcher, db, scheduler, i18n, services, in_flight)
 
     # aiogram runs plain callables in a thread, so the hooks must be coroutine functions.
@@ -292,6 +254,61 @@ async def build_application(
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return app
+
+
+def build_scheduler(
+    settings: Settings, db: Database, bot: Bot, i18n: I18n, services: Services, clock: Clock
+) -> APSchedulerAdapter:
+    """The jobs (jobs/), each at its setting's interval; every run re-reads the database with
+    the injected clock, so a restart or a fake clock loses nothing."""
+    scheduler = APSchedulerAdapter(settings.default_timezone)
+
+    def every(seconds: float) -> timedelta:
+        return timedelta(seconds=seconds)
+
+    housekeeping = Housekeeping(
+        MaintenanceRepository(db), ProcessedUpdateRepository(db), OutboxRepository(db), clock
+    )
+    scheduler.add_interval(
+        "housekeeping", housekeeping.run, every(settings.housekeeping_hours * 3600)
+    )
+
+    # Starts one delivery loop (a background task) that sends at the sender's full rate.
+    reminders = ReminderDelivery(bot, i18n, services)
+    scheduler.add_interval("reminders", reminders.tick, every(settings.reminder_tick_seconds))
+
+    # Closing cycles, completing pairs, final meetings and polls: queued in the outbox.
+    async def cycles() -> None:
+        await run_cycle_tick(services)
+
+    scheduler.add_interval("cycles", cycles, every(settings.cycle_tick_seconds))
+
+    # "Did the meeting take place?": rows claimed at each tick, like the reminders.
+    async def followups() -> None:
+        await deliver_followups(services)
+
+    scheduler.add_interval("followups", followups, every(settings.followup_tick_seconds))
+
+    # The daily cadence guard and the weekly digest, each once per organization and day (week).
+    async def cadence() -> None:
+        await run_cadence(services)
+
+    scheduler.add_interval("cadence", cadence, every(settings.cadence_tick_seconds))
+
+    # Queued messages a stopped process left behind.
+    async def outbox() -> None:
+        await run_outbox_tick(services)
+
+    scheduler.add_interval("outbox", outbox, every(settings.outbox_tick_seconds))
+
+    # The one reminder of the monitoring poll, a day after it was offered: claimed rows.
+    async def monitoring_offers() -> None:
+        await remind_monitoring(bot, i18n, services)
+
+    scheduler.add_interval(
+        "monitoring_offers", monitoring_offers, every(settings.cadence_tick_seconds)
+    )
+    return scheduler
 
 
 async def _on_startup(app: Application) -> None:

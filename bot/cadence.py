@@ -10,15 +10,18 @@ A held meeting resolves the pair's open reasons.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from bot.clock import Clock
 from bot.followups import FollowupService
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
 from bot.schedule import is_overdue, local_to_utc, utc_to_local
+from dialogs.compatibility import is_incompatible
 from storage.repositories.cadence import Attention, CadenceRepository
 from storage.repositories.followups import Followup, PlanRow, RhythmRow
 from storage.repositories.meetings import Meeting, MeetingRepository
@@ -27,6 +30,16 @@ OVERDUE_DAYS = 14
 DAILY_FROM = time(9, 0)  # nudges come in the school's morning, not at night
 DIGEST_FROM = time(8, 0)  # the weekly digest: Monday from 08:00 local time
 UPCOMING_DAYS = 14
+
+
+# The answers of the compatibility form that alert the curator when they are a "no".
+ALERTING_QUESTIONS = ("comfortable", "understand_plan")
+
+
+def alerts_curator(answers: Mapping[str, Any]) -> bool:
+    """A "no" from either side alerts the curator (the issue's wording): rather not or not
+    comfortable working together, or not understanding what to do together."""
+    return is_incompatible(answers) or answers.get("understand_plan") in (False, "no")
 
 
 class Reason(StrEnum):

@@ -62,6 +62,16 @@ class Settings(BaseSettings):
     send_rate_per_second: float = Field(default=30.0, gt=0, le=1000)
     send_rate_per_chat_per_second: float = Field(default=1.0, gt=0, le=100)
 
+    # How often each scheduled job looks at the database (jobs/). Every run re-reads what is
+    # due, so a longer tick only delays; tests and the end-to-end bot use short ones.
+    reminder_tick_seconds: float = Field(default=5.0, ge=0.05, le=300)
+    followup_tick_seconds: float = Field(default=5.0, ge=0.05, le=300)
+    cycle_tick_seconds: float = Field(default=60.0, ge=0.05, le=3600)
+    cadence_tick_seconds: float = Field(default=60.0, ge=0.05, le=3600)
+    # Queued messages left by a stopped process are sent at the next tick (and at the start).
+    outbox_tick_seconds: float = Field(default=30.0, ge=0.05, le=3600)
+    housekeeping_hours: float = Field(default=6.0, ge=0.01, le=168)
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _parse_admin_ids(cls, value: object) -> object:

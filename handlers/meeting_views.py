@@ -1,4 +1,6 @@
-"""The curator's view of the pairs' meetings, the daily cadence guard and the weekly digest.
+"""The curator's view of the pairs' meetings: the router (texts and keyboards are in
+:mod:`handlers.meeting_board_views`; the daily cadence guard and the weekly digest are the
+job :mod:`jobs.cadence`).
 
 In /curator → «Meetings»: upcoming meetings, overdue pairs and unanswered follow-ups, the
 pairs needing attention (with a way to resolve them), and each pair's history with its mark.
@@ -7,274 +9,32 @@ Every view re-reads the curator's organization and shows nothing of another orga
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
-
-from aiogram import Bot, Router
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram import Router
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from aiogram.utils.text_decorations import html_decoration as hd
-from babel.dates import format_date
 
-from bot.cadence import Digest, Nudge, PairHistory, PairMark
-from bot.formatting import format_moment
-from bot.pairing import PairPeople
-from bot.schedule import utc_to_local
 from bot.services import Services
 from handlers.filters import curator_router
-from handlers.followups import attention_reason_text, pair_title, tell_curators_attention
-from handlers.meetings import kind_title
-from handlers.paging import attach_navigation, page_of
-from handlers.pair_plans import plan_text, rhythm_text
-from handlers.people import display_name
+from handlers.meeting_board_views import (
+    VIEWS,
+    Consent,
+    PairCard,
+    Resolve,
+    ViewMenu,
+    attention_view,
+    menu_view,
+    organization_timezone,
+    overdue_view,
+    pair_card,
+    pairs_view,
+    upcoming_view,
+)
 from handlers.texts import split_message
-from handlers.unreachable import send_through_sender
 
-log = logging.getLogger(__name__)
-
-PAGE_SIZE = 8
-VIEWS = ("menu", "upcoming", "overdue", "attention", "pairs")
-
-
-class ViewMenu(CallbackData, prefix="mv1"):
-    view: str
-    page: int = 0
-
-
-class PairCard(CallbackData, prefix="mv1p"):
-    pair_id: int
-
-
-class Resolve(CallbackData, prefix="mv1r"):
-    attention_id: int
-
-
-class Consent(CallbackData, prefix="mv1c"):
-    pair_id: int
-    allow: bool
-
-
-def local_day(moment: datetime, locale: str, timezone: str) -> str:
-    return format_date(utc_to_local(moment, timezone).date(), "long", locale=locale)
-
-
-async def organization_timezone(services: Services, organization_id: int) -> str:
-    organization = await services.organizations.get(organization_id)
-    return organization.timezone if organization else "Europe/Moscow"
-
-
-def mark_title(mark: PairMark) -> str:
-    return {
-        PairMark.ON_TRACK: _("🟢 on track"),
-        PairMark.NEEDS_CHECK_IN: _("🟠 needs check-in"),
-        PairMark.TOO_EARLY: _("⚪ too early to tell"),
-    }[mark]
-
-
-def back_button(builder: InlineKeyboardBuilder) -> None:
-    builder.button(text="‹ " + _("Meetings"), callback_data=ViewMenu(view="menu"))
-
-
-def _nothing(text: str) -> tuple[str, InlineKeyboardMarkup]:
-    """A view with nothing to list: its message and the way back."""
-    builder = InlineKeyboardBuilder()
-    back_button(builder)
-    return text, builder.as_markup()
-
-
-def _paged(
-    builder: InlineKeyboardBuilder, lines: list[str], view: str, page: int, pages: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    """A page of a list view: its lines, the page buttons of ``view`` and the way back."""
-    attach_navigation(builder, page, pages, lambda n: ViewMenu(view=view, page=n))
-    back_button(builder)
-    return "\n".join(lines), builder.as_markup()
-
-
-async def menu_view(services: Services, organization_id: int) -> tuple[str, InlineKeyboardMarkup]:
-    attention = await services.cadence.attention(organization_id)
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Upcoming meetings"), callback_data=ViewMenu(view="upcoming"))
-    builder.button(text=_("Overdue and unanswered"), callback_data=ViewMenu(view="overdue"))
-    builder.button(
-        text=_("Needs attention ({count})").format(count=len(attention)),
-        callback_data=ViewMenu(view="attention"),
-    )
-    builder.button(text=_("Pairs: history and marks"), callback_data=ViewMenu(view="pairs"))
-    builder.adjust(1)
-    return _("<b>Meetings of the pairs</b>\nWhat would you like to see?"), builder.as_markup()
-
-
-async def _names(services: Services, organization_id: int) -> dict[int, PairPeople]:
-    return {p.pair.id: p for p in await services.pairing.active_pairs(organization_id)}
-
-
-async def upcoming_view(
-    services: Services, organization_id: int, page: int, locale: str, timezone: str
-) -> tuple[str, InlineKeyboardMarkup]:
-    pairs = await _names(services, organization_id)
-    meetings = [m for m in await services.cadence.upcoming(organization_id) if m.pair_id in pairs]
-    if not meetings:
-        return _nothing(_("No meetings are planned for the next two weeks."))
-    builder = InlineKeyboardBuilder()
-    shown, page, pages = page_of(meetings, page, PAGE_SIZE)
-    lines = [_("<b>Upcoming meetings</b> (two weeks): {count}").format(count=len(meetings))]
-    for meeting in shown:
-        status = _("confirmed") if meeting.status == "confirmed" else _("waiting for an answer")
-        when = format_moment(meeting.starts_at, locale, timezone)
-        pair = hd.quote(pair_title(pairs[meeting.pair_id]))
-        lines.append(f"{when} · {kind_title(meeting.kind)} · {pair} · {status}")
-    return _paged(builder, lines, "upcoming", page, pages)
-
-
-async def overdue_view(
-    services: Services, organization_id: int, page: int, locale: str, timezone: str
-) -> tuple[str, InlineKeyboardMarkup]:
-    pairs = await _names(services, organization_id)
-    lines = [_("<b>No held meeting for more than two weeks</b> (with the grace days):")]
-    overdue = await services.cadence.overdue(organization_id)
-    for row in overdue:
-        last = local_day(row.last_held, locale, timezone) if row.last_held else _("no meeting yet")
-        lines.append(
-            _("{pair}: last meeting {last}").format(
-                pair=hd.quote(pair_title(row.people)), last=last
-            )
-        )
-    if not overdue:
-        lines.append(_("none"))
-    lines.append("")
-    lines.append(_("<b>Not answered «Did the meeting take place?»</b>:"))
-    unanswered = await services.cadence.unanswered(organization_id)
-    people = {
-        person.id: display_name(person.id, answers)
-        for item in pairs.values()
-        for person, answers in (
-            (item.mentor, item.mentor_answers),
-            (item.mentee, item.mentee_answers),
-        )
-    }
-    shown, page, pages = page_of(unanswered, page, PAGE_SIZE * 2)
-    for followup in shown:
-        lines.append(
-            _("{name}: the meeting of {when}").format(
-                name=hd.quote(people.get(followup.participant_id, "—")),
-                when=format_moment(followup.meeting_starts_at or followup.due_at, locale, timezone),
-            )
-        )
-    if not unanswered:
-        lines.append(_("none"))
-    return _paged(InlineKeyboardBuilder(), lines, "overdue", page, pages)
-
-
-async def attention_view(
-    services: Services, organization_id: int, page: int, locale: str, timezone: str
-) -> tuple[str, InlineKeyboardMarkup]:
-    items = await services.cadence.attention(organization_id)
-    if not items:
-        return _nothing(_("No pair needs attention now."))
-    builder = InlineKeyboardBuilder()
-    shown, page, pages = page_of(items, page, PAGE_SIZE)
-    lines = [_("<b>Pairs needing attention</b>: {count}").format(count=len(items))]
-    for number, (item, people) in enumerate(shown, 1 + page * PAGE_SIZE):
-        line = _("{number}. {pair}: {reason} (since {date})").format(
-            number=number,
-            pair=hd.quote(pair_title(people)),
-            reason=attention_reason_text(item.reason),
-            date=local_day(item.raised_at, locale, timezone),
-        )
-        if item.detail:
-            line += "\n   " + _("Comment: {text}").format(text=hd.quote(item.detail))
-        lines.append(line)
-        builder.button(
-            text=_("{number}: resolved").format(number=number),
-            callback_data=Resolve(attention_id=item.id),
-        )
-        builder.button(
-            text=_("{number}: the pair").format(number=number),
-            callback_data=PairCard(pair_id=item.pair_id),
-        )
-    builder.adjust(2)
-    return _paged(builder, lines, "attention", page, pages)
-
-
-async def pairs_view(
-    services: Services, organization_id: int, page: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    marks = await services.cadence.marks(organization_id)
-    if not marks:
-        return _nothing(_("There are no active pairs yet."))
-    builder = InlineKeyboardBuilder()
-    shown, page, pages = page_of(marks, page, PAGE_SIZE)
-    lines = [_("<b>Pairs</b>: {count}").format(count=len(marks))]
-    for people, mark in shown:
-        lines.append(f"{mark_title(mark)} · {hd.quote(pair_title(people))}")
-        builder.button(
-            text=display_name(people.mentee.id, people.mentee_answers),
-            callback_data=PairCard(pair_id=people.pair.id),
-        )
-    builder.adjust(2)
-    return _paged(builder, lines, "pairs", page, pages)
-
-
-def history_text(history: PairHistory, locale: str, timezone: str) -> str:
-    lines = [
-        _("<b>Pair</b> {pair}").format(pair=hd.quote(pair_title(history.people))),
-        mark_title(history.mark),
-        _(
-            "Meetings held: {held}; moved: {moved}; did not happen: {missed}; "
-            "cancelled: {cancelled}"
-        ).format(
-            held=history.held,
-            moved=history.moved,
-            missed=history.missed,
-            cancelled=history.cancelled,
-        ),
-        _("Average usefulness: {value} of 5").format(value=f"{history.usefulness:.1f}")
-        if history.usefulness is not None
-        else _("Average usefulness: no feedback yet"),
-        _("Last held meeting: {date}").format(date=local_day(history.last_held, locale, timezone))
-        if history.last_held
-        else _("No meeting held yet"),
-    ]
-    if history.rhythm is not None:
-        lines.append(rhythm_text(history.rhythm, locale))
-        if history.rhythm.curator_consent:
-            lines.append(_("Longer intervals than two weeks are allowed by the curator."))
-    plan = plan_text(history.plan, locale)
-    if plan:
-        lines.append(plan)
-    for item in history.attention:
-        lines.append(
-            _("Needs attention: {reason}").format(reason=attention_reason_text(item.reason))
-        )
-    if history.unanswered:
-        lines.append(
-            _("Not answered about a meeting: {count}").format(count=len(history.unanswered))
-        )
-    return "\n".join(lines)
-
-
-async def pair_card(
-    services: Services, organization_id: int, pair_id: int, locale: str, timezone: str
-) -> tuple[str, InlineKeyboardMarkup] | None:
-    history = await services.cadence.history(organization_id, pair_id)
-    if history is None:
-        return None
-    builder = InlineKeyboardBuilder()
-    consent = history.rhythm is not None and history.rhythm.curator_consent
-    builder.button(
-        text=_("Do not allow meetings less often than every two weeks")
-        if consent
-        else _("Allow meetings less often than every two weeks"),
-        callback_data=Consent(pair_id=pair_id, allow=not consent),
-    )
-    builder.button(text="‹ " + _("Pairs"), callback_data=ViewMenu(view="pairs"))
-    builder.adjust(1)
-    return history_text(history, locale, timezone), builder.as_markup()
+# Imported from here by other modules and tests.
+__all__ = ["Consent", "PairCard", "Resolve", "ViewMenu", "build_router", "show_menu"]
 
 
 async def show_menu(message: Message, services: Services, curator_org_id: int) -> None:
@@ -374,68 +134,6 @@ async def on_consent(
     )
     if card is not None:
         await query.message.answer(split_message(card[0])[0], reply_markup=card[1])
-
-
-# -- the daily guard and the weekly digest ------------------------------------------------------
-async def run_cadence(bot: Bot, i18n: I18n, services: Services) -> None:
-    """The scheduler's job: the daily guard and the weekly digest, each at most once per
-    organization and local day (week), whatever the tick and the restarts."""
-    report = await services.cadence.daily()
-    for nudge in report.nudged:
-        people = nudge.people
-        for person, other, answers in (
-            (people.mentor, people.mentee, people.mentee_answers),
-            (people.mentee, people.mentor, people.mentor_answers),
-        ):
-            locale = await services.languages.resolve(person.telegram_id, None)
-            with i18n.context(), i18n.use_locale(locale):
-                text = nudge_text(nudge, display_name(other.id, answers))
-            await send_through_sender(bot, i18n, services, person.telegram_id, text)
-    for raised in report.raised:
-        await tell_curators_attention(bot, i18n, services, raised)
-    for digest in await services.cadence.digests():
-        await send_digest(bot, i18n, services, digest)
-
-
-def nudge_text(nudge: Nudge, name: str) -> str:
-    if nudge.never_met:
-        return _(
-            "Your pair with {name} started more than two weeks ago, and you have not met yet. "
-            "The programme asks for a meeting at least every two weeks: please agree on one in "
-            "/meetings."
-        ).format(name=hd.quote(name))
-    return _(
-        "It has been more than two weeks since your last meeting with {name}. "
-        "The programme asks for a meeting at least every two weeks: please agree "
-        "on one in /meetings."
-    ).format(name=hd.quote(name))
-
-
-def digest_text(digest: Digest, locale: str) -> str:
-    lines = [
-        _("<b>Weekly digest</b> · the week from {date}").format(
-            date=format_date(digest.week_start, "long", locale=locale)
-        ),
-        _("Meetings held: {count}").format(count=len(digest.held)),
-        _("Meetings that did not happen: {count}").format(count=len(digest.missed)),
-        _("Unanswered «Did the meeting take place?»: {count}").format(count=digest.unanswered),
-        _("Feedback forms not filled in: {count}").format(count=digest.feedback_missing),
-        _("Pairs needing attention: {count}").format(count=len(digest.attention)),
-    ]
-    for item, people in digest.attention:
-        lines.append(f"• {hd.quote(pair_title(people))}: {attention_reason_text(item.reason)}")
-    lines.append(_("Details: /curator → «Meetings»."))
-    return "\n".join(lines)
-
-
-async def send_digest(bot: Bot, i18n: I18n, services: Services, digest: Digest) -> None:
-    for chat_id in digest.curator_telegram_ids:
-        locale = await services.languages.resolve(chat_id, None)
-        with i18n.context(), i18n.use_locale(locale):
-            text = digest_text(digest, locale)
-        for chunk in split_message(text):
-            if not await send_through_sender(bot, i18n, services, chat_id, chunk):
-                break  # the rest of a digest without its beginning would only confuse
 
 
 def build_router() -> Router:

@@ -14,7 +14,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.default import Default
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -67,6 +67,10 @@ class RecordingSession(BaseSession):
     calls: list[TelegramMethod[Any]] = field(default_factory=list)
     sent: list[Sent] = field(default_factory=list)
     fail_chats: set[int] = field(default_factory=set)
+    # Flood control: these sendMessage calls (1 = the first) answer 429 with ``retry_after``.
+    flood_calls: set[int] = field(default_factory=set)
+    retry_after: int = 1
+    send_calls: int = 0
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -116,6 +120,11 @@ class RecordingSession(BaseSession):
         if isinstance(method, GetMe):
             return BOT_USER  # type: ignore[return-value]
         if isinstance(method, SendMessage):
+            self.send_calls += 1
+            if self.send_calls in self.flood_calls:
+                raise TelegramRetryAfter(
+                    method=method, message="Too Many Requests", retry_after=self.retry_after
+                )
             if int(method.chat_id) in self.fail_chats:
                 blocked = "Forbidden: bot was blocked by the user"
                 raise TelegramForbiddenError(method=method, message=blocked)
@@ -222,6 +231,8 @@ class Harness:
         await self.app.dispatcher.feed_update(
             self.app.bot, Update.model_validate(update, context={"bot": self.app.bot})
         )
+        # What the update queued in the outbox is part of its effect.
+        await self.app.services.outbox.idle()
         return self.session.sent[before:]
 
     async def send(

@@ -15,11 +15,11 @@ from handlers.cycles import (
     PairCard,
     PairGood,
     PairResultsEdit,
-    run_cycle_tick,
 )
 from handlers.matching import ProposalAct
 from handlers.meetings import MeetPlan
 from handlers.responses import run_completion_hooks
+from jobs.cycles import run_cycle_tick
 from tests.inprocess import Harness
 from tests.joining import CURATOR
 from tests.test_meetings import approved_pair
@@ -33,7 +33,8 @@ def set_clock(harness: Harness, moment: datetime) -> None:
 
 
 async def tick(harness: Harness) -> None:
-    await run_cycle_tick(harness.app.bot, harness.app.i18n, harness.app.services)
+    await run_cycle_tick(harness.app.services)
+    await harness.app.services.outbox.idle()
 
 
 async def cycle_row(harness: Harness) -> Any:
@@ -171,7 +172,7 @@ async def test_final_meeting_held_completes_the_pair_and_polls_go_once(harness: 
     # Again, and after a "restart" with services built anew on the same database: nothing more.
     await tick(harness)
     fresh = build_services(harness.app.settings, harness.app.db, harness.clock)
-    await run_cycle_tick(harness.app.bot, harness.app.i18n, fresh)
+    await run_cycle_tick(fresh)
     assert len(harness.session.sent) == sent_before + 4
     assert await harness.app.db.fetch_value("SELECT count(*) FROM responses") == 4
 
@@ -456,7 +457,7 @@ async def test_people_carried_into_the_next_cycle_answer_the_monitoring_again(
     await harness.press(CURATOR, CycleAct(action="new_yes").pack(), language_code="en")
     await tick(harness)
     fresh = build_services(harness.app.settings, harness.app.db, harness.clock)
-    await run_cycle_tick(harness.app.bot, harness.app.i18n, fresh)
+    await run_cycle_tick(fresh)
     assert len(chat(harness, OLGA)) == olga_before + 1
     assert len(chat(harness, 203)) == vika_before + 1
     # Those left in the old cycle are not asked.

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.clock import to_db
-from handlers.followups import FollowupAnswer, ReasonSkip, deliver_followups
+from handlers.followups import FollowupAnswer, ReasonSkip
 from handlers.meeting_settings import SettingsEdit
-from handlers.meeting_views import Consent, PairCard, Resolve, ViewMenu, run_cadence
+from handlers.meeting_views import Consent, PairCard, Resolve, ViewMenu
 from handlers.meetings import MeetAnswer
 from handlers.pair_plans import EndSkip, GoalsStart, RhythmAct
 from handlers.responses import FormPick, run_completion_hooks
 from handlers.workspace import Section
+from jobs.cadence import run_cadence
+from jobs.followups import deliver_followups
 from storage.repositories.responses import Response
 from tests.inprocess import Harness, running_harness
 from tests.joining import CURATOR
@@ -22,6 +25,12 @@ from tests.test_meetings import MASHA, OLGA, approved_pair, propose
 from tests.test_pairing import texts
 
 STRANGER = 9999
+
+
+async def cadence(app: Any) -> None:
+    """The cadence job, and the delivery of what it queued."""
+    await run_cadence(app.services)
+    await app.services.outbox.idle()
 
 
 def said(text: str, *variants: str) -> bool:
@@ -58,7 +67,7 @@ async def held_before(harness: Harness, pair_id: int, *kinds: str, first: dateti
 
 async def tick(harness: Harness) -> int:
     app = harness.app
-    return await deliver_followups(app.bot, app.i18n, app.services)
+    return await deliver_followups(app.services)
 
 
 def asked(harness: Harness, chat: int, meeting_id: int) -> list[str]:
@@ -359,23 +368,23 @@ async def test_overdue_pair_is_nudged_once_then_put_on_the_list(harness: Harness
     _, pair_id = await approved_pair(harness)
     app = harness.app
     harness.clock.advance(timedelta(days=16))
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     assert await app.db.fetch_value("SELECT count(*) FROM cadence_nudges") == 0
     harness.clock.advance(timedelta(days=1))  # 17 days and some hours since the pair's start
     before = {chat: len(harness.session.answers(chat)) for chat in (OLGA, MASHA)}
-    await run_cadence(app.bot, app.i18n, app.services)
-    await run_cadence(app.bot, app.i18n, app.services)  # the same local day: nothing again
+    await cadence(app)
+    await cadence(app)  # the same local day: nothing again
     for chat in (OLGA, MASHA):
         nudges = harness.session.answers(chat)[before[chat] :]
         assert len(nudges) == 1 and said(nudges[0].text, "two weeks", "двух недель")
     harness.clock.advance(timedelta(days=2))
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     assert await app.db.fetch_value("SELECT count(*) FROM attention") == 0
     harness.clock.advance(timedelta(days=1))  # three days (the grace) after the nudge
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     assert await app.db.fetch_value("SELECT reason FROM attention") == "overdue"
     harness.clock.advance(timedelta(days=1))
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     curator = [
         s.text
         for s in harness.session.sent
@@ -387,7 +396,7 @@ async def test_overdue_pair_is_nudged_once_then_put_on_the_list(harness: Harness
     attention_id = await app.db.fetch_value("SELECT id FROM attention")
     await harness.press(CURATOR, Resolve(attention_id=attention_id).pack())
     harness.clock.advance(timedelta(days=1))
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     assert await app.db.fetch_value("SELECT count(*) FROM attention") == 1
     # A held meeting resolves it and ends the spell; the next spell is nudged anew.
     async with app.db.transaction() as tx:
@@ -396,7 +405,7 @@ async def test_overdue_pair_is_nudged_once_then_put_on_the_list(harness: Harness
     await app.services.cadence.meeting_held(pair_id)
     assert await app.db.fetch_value("SELECT resolved_by FROM attention") == "meeting"
     harness.clock.advance(timedelta(days=18))
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     assert await app.db.fetch_value("SELECT count(*) FROM cadence_nudges") == 2
 
 
@@ -408,7 +417,7 @@ async def test_the_nudge_of_a_pair_that_never_met_does_not_speak_of_a_last_meeti
 
     async def nudge_of(chat: int) -> str:
         before = len(harness.session.answers(chat))
-        await run_cadence(app.bot, app.i18n, app.services)
+        await cadence(app)
         (nudge,) = harness.session.answers(chat)[before:]
         return nudge.text
 
@@ -581,11 +590,11 @@ async def test_the_weekly_digest(harness: Harness) -> None:
     )
     # Monday 23 March, 07:59 in Chita: too early; 08:00: the digest of 16-22 March.
     at(harness, datetime(2026, 3, 22, 22, 59, tzinfo=UTC))
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     before = len(harness.session.answers(CURATOR))
     at(harness, datetime(2026, 3, 22, 23, 0, tzinfo=UTC))
-    await run_cadence(app.bot, app.i18n, app.services)
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
+    await cadence(app)
     digests = harness.session.answers(CURATOR)[before:]
     assert len(digests) == 1
     text = digests[0].text
@@ -605,7 +614,7 @@ async def test_the_weekly_digest(harness: Harness) -> None:
     assert said(bullets[0], "trial meeting", "пробной встречи")
     # The next Monday brings the next one.
     harness.clock.advance(timedelta(days=7))
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     assert len(harness.session.answers(CURATOR)[before:]) == 2
 
 
@@ -615,7 +624,7 @@ async def test_no_digest_for_an_organization_without_pairs(harness: Harness) -> 
     quiet = await app.services.organizations.create("Новая школа", "Asia/Chita")
     await app.services.organizations.add_curator(quiet.id, 557)
     at(harness, datetime(2026, 3, 23, 1, 0, tzinfo=UTC))  # Monday 10:00 in Chita
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     assert harness.session.answers(557) == []
 
 

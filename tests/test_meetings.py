@@ -177,7 +177,7 @@ def reminders_to(harness: Harness, chat: int) -> list[str]:
 async def test_reminders_a_day_and_an_hour_before_both_sides_once(harness: Harness) -> None:
     from datetime import timedelta
 
-    from handlers.reminders import deliver_reminders
+    from jobs.reminders import deliver_reminders
 
     _, meeting_id = await confirmed_meeting(harness)
     rows = await harness.app.db.fetch_all(
@@ -208,7 +208,7 @@ async def test_reminders_a_day_and_an_hour_before_both_sides_once(harness: Harne
 async def test_reminders_follow_moves_and_cancellations(harness: Harness) -> None:
     from datetime import timedelta
 
-    from handlers.reminders import deliver_reminders
+    from jobs.reminders import deliver_reminders
 
     pair_id, meeting_id = await confirmed_meeting(harness)
     await propose(harness, OLGA, pair_id, "20260319", "1700", "Кабинет 14", online=False,
@@ -228,7 +228,7 @@ async def test_reminders_follow_moves_and_cancellations(harness: Harness) -> Non
 async def test_a_bot_that_was_down_skips_reminders_no_longer_useful(harness: Harness) -> None:
     from datetime import timedelta
 
-    from handlers.reminders import deliver_reminders
+    from jobs.reminders import deliver_reminders
 
     await confirmed_meeting(harness)
     # Down from before the day-before reminder until after the meeting began.
@@ -244,7 +244,7 @@ async def test_the_curator_rehearses_with_reminders_in_minutes(harness: Harness)
 
     from bot.reminders import parse_minutes
     from handlers.meeting_settings import SettingsEdit
-    from handlers.reminders import deliver_reminders
+    from jobs.reminders import deliver_reminders
 
     assert parse_minutes("1440, 60") == (1440, 60)
     assert parse_minutes("5 2") == (5, 2)
@@ -288,7 +288,7 @@ def unreachable_told(harness: Harness) -> list[str]:
 async def test_a_blocked_participant_is_reported_to_the_curator_once(harness: Harness) -> None:
     from datetime import timedelta
 
-    from handlers.reminders import deliver_reminders
+    from jobs.reminders import deliver_reminders
 
     await confirmed_meeting(harness)
     harness.session.fail_chats.add(MASHA)

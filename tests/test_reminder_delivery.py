@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import SendMessage
 
 from bot.reminders import LEASE
-from handlers.reminders import ReminderDelivery, deliver_one, deliver_reminders
+from jobs.reminders import ReminderDelivery, deliver_one, deliver_reminders
 from tests.inprocess import Harness
 from tests.test_meetings import MASHA, OLGA, confirmed_meeting, reminders_to
 

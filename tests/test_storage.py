@@ -10,7 +10,7 @@ import pytest
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.housekeeping import Housekeeping
+from jobs.housekeeping import Housekeeping
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import Migration, MigrationError, current_version, load_migrations, migrate

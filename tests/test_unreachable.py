@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from aiogram.methods import SendMessage
 
-from handlers.meeting_views import run_cadence
 from tests.inprocess import Harness, member_update
 from tests.joining import CURATOR
-from tests.test_followups import FOLLOWUP_DUE, asked, at, confirmed, said, tick
+from tests.test_followups import FOLLOWUP_DUE, asked, at, cadence, confirmed, said, tick
 from tests.test_meetings import MASHA, OLGA, approved_pair
 
 
@@ -96,7 +95,7 @@ async def test_nudges_skip_the_unreachable_and_a_403_tells_the_curators(
     mark = len(harness.session.sent)
     olga_before, masha_before = tries(harness, OLGA), tries(harness, MASHA)
     harness.clock.advance(timedelta(days=17))
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     assert await app.db.fetch_value("SELECT count(*) FROM cadence_nudges") == 1
     assert tries(harness, OLGA) == olga_before  # not even tried
     assert tries(harness, MASHA) == masha_before + 1  # tried once: the 403
@@ -117,7 +116,7 @@ async def test_the_digest_skips_an_unreachable_curator(harness: Harness) -> None
     await member_update(harness, CURATOR, "member", "kicked")
     before = tries(harness, CURATOR)
     at(harness, datetime(2026, 3, 23, 1, 0, tzinfo=UTC))  # Monday 10:00 in Chita
-    await run_cadence(app.bot, app.i18n, app.services)
+    await cadence(app)
     assert await app.db.fetch_value("SELECT count(*) FROM job_runs WHERE job = 'digest'") == 1
     assert tries(harness, CURATOR) == before
 

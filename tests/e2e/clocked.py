@@ -16,6 +16,7 @@ reminder that became due through :func:`set_time` is sent at the next tick.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -64,6 +65,9 @@ def main(argv: list[str]) -> int:
         print(f"{path}: no such clock file (write it with set_time first)", file=sys.stderr)
         return 2
     from bot.__main__ import main as bot_main
+
+    # The scheduler's runs in the log: the tests wait for a tick instead of sleeping.
+    logging.getLogger("bot.scheduler").setLevel(logging.DEBUG)
 
     return bot_main(argv[1:] or ["run"], clock=FileClock(path))
 

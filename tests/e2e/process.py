@@ -19,8 +19,19 @@ _OWN_SETTINGS = {
     "BOT_TOKEN", "TELEGRAM_API_BASE", "DATABASE_PATH", "ADMIN_IDS", "DEFAULT_LOCALE",
     "DEFAULT_TIMEZONE", "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_SECRET", "WEBHOOK_PATH",
     "WEBHOOK_HOST", "WEBHOOK_PORT", "SHUTDOWN_GRACE_SECONDS", "BOT_USERNAME",
-    "SEND_RATE_PER_SECOND", "SEND_RATE_PER_CHAT_PER_SECOND",
+    "SEND_RATE_PER_SECOND", "SEND_RATE_PER_CHAT_PER_SECOND", "REMINDER_TICK_SECONDS",
+    "FOLLOWUP_TICK_SECONDS", "CYCLE_TICK_SECONDS", "CADENCE_TICK_SECONDS", "OUTBOX_TICK_SECONDS",
+    "HOUSEKEEPING_HOURS",
 }  # fmt: skip
+
+# Short ticks keep the end-to-end bot fast; a test waits for a run (:meth:`wait_for_run`).
+FAST_TICKS = {
+    "REMINDER_TICK_SECONDS": "0.3",
+    "FOLLOWUP_TICK_SECONDS": "0.3",
+    "CYCLE_TICK_SECONDS": "0.5",
+    "CADENCE_TICK_SECONDS": "0.5",
+    "OUTBOX_TICK_SECONDS": "0.5",
+}
 
 
 def bot_environment(**settings: str) -> dict[str, str]:
@@ -57,6 +68,7 @@ class BotProcess:
             "DATABASE_PATH": str(self.database),
             "ADMIN_IDS": "777",
             "LOG_LEVEL": "INFO",
+            **FAST_TICKS,
             **settings,
         }
         self.process: asyncio.subprocess.Process | None = None
@@ -113,6 +125,21 @@ class BotProcess:
             if loop.time() > deadline:
                 raise AssertionError(f"timed out waiting for {what}:\n{self.log()}")
             await asyncio.sleep(0.02)
+
+    def _job_lines(self, job_id: str, what: str) -> int:
+        """Lines of the running process's log about the job's runs (clocked processes only)."""
+        if not self.log_path.exists():
+            return 0
+        return self.log_path.read_text(errors="replace").count(f"The job {job_id} {what} run ")
+
+    async def wait_for_run(self, job_id: str, timeout: float = 20.0) -> None:
+        """Wait until a run of the job that started after this call has finished (the one
+        under way may have read the database before the test's change)."""
+        assert self.clock_file is not None, "runs are logged by the clocked bot"
+        started = self._job_lines(job_id, "starts")
+        await self.wait_until(
+            lambda: self._job_lines(job_id, "finished") > started, f"a run of {job_id}", timeout
+        )
 
     async def settle(self) -> None:
         """Wait until the bot confirmed (by its next getUpdates offset) what it received."""

@@ -14,7 +14,6 @@ guard's 09:00, so its minute tick (real time) can only act on the morning the te
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -248,7 +247,7 @@ async def test_a_pairs_life_held_planning_then_two_missed_then_the_curator_and_a
 
     # -- "Did the meeting take place?" once its end and the delay have passed --------------
     bot.set_time(chita(PLANNING_DAY, 8, 44))
-    await asyncio.sleep(6)  # a tick passes: not due yet
+    await bot.wait_for_run("followups")  # a tick passes: not due yet
     assert sent_with(tg, OLGA, followup_data(planning, Answer.HELD)) == 0
     bot.set_time(chita(PLANNING_DAY, 8, 46))
     await both_asked(tg, olga, masha, planning)
@@ -294,7 +293,7 @@ async def test_a_pairs_life_held_planning_then_two_missed_then_the_curator_and_a
 
     # A day later nobody is asked again about the planning meeting (both answered).
     bot.set_time(chita(PLANNING_DAY + timedelta(days=1), 8, 50))
-    await asyncio.sleep(6)
+    await bot.wait_for_run("followups")
     for chat in (OLGA, MASHA):
         assert sent_with(tg, chat, followup_data(planning, Answer.HELD)) == 1
 
@@ -343,7 +342,6 @@ async def test_a_pairs_life_held_planning_then_two_missed_then_the_curator_and_a
     # -- the next morning's cadence run: the overdue pair (no meeting held since 17 March) --
     # is nudged, once to each side.
     bot.set_time(chita(THIRD_DAY + timedelta(days=1), 9, 5))
-    moved = asyncio.get_running_loop().time()
     await tg.wait_until(lambda: len(nudges(olga)) == 1 and len(nudges(masha)) == 1, CADENCE_WAIT)
     assert "Маша Иванова" in nudges(olga)[0] and "Ольга Викторовна" in nudges(masha)[0]
     assert query(db, "SELECT count(*) FROM cadence_nudges WHERE pair_id = ?", (pair_id,)) == [(1,)]
@@ -366,8 +364,9 @@ async def test_a_pairs_life_held_planning_then_two_missed_then_the_curator_and_a
             assert sent_with(tg, chat, followup_data(meeting_id, Answer.HELD)) == 1
     assert sum("⚠️" in m.text for m in curator.bot_messages()) == 1
     assert followups(db, third) == [(OLGA, "not_held", None), (MASHA, "not_held", None)]
-    # At least one follow-up tick after the clock moved: nothing new is asked.
-    await asyncio.sleep(max(0.0, moved + 6 - asyncio.get_running_loop().time()))
+    # A follow-up and a cadence run after the clock moved: nothing new is asked or nudged.
+    await bot.wait_for_run("followups")
+    await bot.wait_for_run("cadence")
     assert sent_with(tg, OLGA, followup_data(fourth, Answer.HELD)) == 0
     assert len(nudges(olga)) == len(nudges(masha)) == 1
 

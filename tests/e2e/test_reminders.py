@@ -114,11 +114,18 @@ async def agreed(tg: FakeTelegram, clocked: BotProcess) -> tuple[FakeUser, FakeU
     return olga, masha
 
 
+async def ticks(process: BotProcess) -> None:
+    """Two reminder runs that started now: the first starts the delivery loop (a background
+    task), the second comes after it has claimed and sent what was due."""
+    await process.wait_for_run("reminders")
+    await process.wait_for_run("reminders")
+
+
 async def test_both_sides_get_both_reminders_once_in_the_organizations_time_zone(
     tg: FakeTelegram, clocked: BotProcess, agreed: tuple[FakeUser, FakeUser]
 ) -> None:
     olga, masha = agreed
-    await asyncio.sleep(6)  # a tick passes: nothing is due yet
+    await ticks(clocked)  # nothing is due yet
     assert reminders(olga) == [] and reminders(masha) == []
 
     clocked.set_time(DAY_BEFORE)
@@ -131,7 +138,7 @@ async def test_both_sides_get_both_reminders_once_in_the_organizations_time_zone
     clocked.set_time(HOUR_BEFORE)
     await tg.wait_until(lambda: len(reminders(olga)) == len(reminders(masha)) == 2, TICK)
     assert "через час" in reminders(olga)[1] and "через час" in reminders(masha)[1]
-    await asyncio.sleep(6)  # another tick: nothing is sent twice
+    await ticks(clocked)  # nothing is sent twice
     assert len(reminders(olga)) == len(reminders(masha)) == 2
     assert {state for *_, state in reminder_states(clocked.database)} == {"sent"}
 
@@ -146,9 +153,13 @@ async def test_flood_control_is_waited_out_and_the_reminder_delivered_once(
     assert tg.flood_answers == 1
     assert tg.early_retries == [], tg.early_retries  # nothing came before the 3 s were over
     flooded = next(c for c in tg.methods_called("sendMessage") if c.status == 429)
-    delivered = [c for c in tg.methods_called("sendMessage") if c.ok and c.time > flooded.time]
+    delivered = [
+        c
+        for c in tg.methods_called("sendMessage")
+        if c.ok and c.time > flooded.time and c.params["chat_id"] in (OLGA, MASHA)
+    ]  # the curator's weekly digest may go meanwhile: the pause holds for every message
     assert len(delivered) == 2 and min(c.time for c in delivered) >= flooded.time + 2.9
-    await asyncio.sleep(6)
+    await ticks(clocked)
     assert len(reminders(olga)) == len(reminders(masha)) == 1
 
 
@@ -169,7 +180,7 @@ async def test_a_blocked_participant_is_unreachable_and_the_curator_told_once(
 
     clocked.set_time(HOUR_BEFORE)
     await tg.wait_until(lambda: len(reminders(olga)) == 2, TICK)
-    await asyncio.sleep(6)
+    await ticks(clocked)
     assert sum(told in m.text for m in curator.bot_messages()) == 1
     states = dict(((chat, minutes), state) for chat, minutes, state in
                   reminder_states(clocked.database))  # fmt: skip
@@ -185,7 +196,7 @@ async def test_a_bot_stopped_before_the_due_time_sends_after_restart_once(
     await asyncio.sleep(1)
     await clocked.start()
     await tg.wait_until(lambda: len(reminders(olga)) == len(reminders(masha)) == 1, TICK)
-    await asyncio.sleep(6)
+    await ticks(clocked)
     assert len(reminders(olga)) == len(reminders(masha)) == 1
 
 
@@ -202,7 +213,7 @@ async def test_a_claimed_reminder_not_yet_sent_survives_a_restart(
     tg.fail_next("sendMessage", 429, retry_after=120)
     clocked.set_time(DAY_BEFORE)
     await tg.wait_until(lambda: tg.flood_answers == 1, TICK)
-    await asyncio.sleep(0.5)
+    await ticks(clocked)
     assert len(reminders(olga)) + len(reminders(masha)) == 0
     pending = query(clocked.database, "SELECT count(*) FROM reminders WHERE minutes_before = "
                     "1440 AND state = 'pending' AND handled_at IS NOT NULL")  # fmt: skip
@@ -217,9 +228,9 @@ async def test_a_claimed_reminder_not_yet_sent_survives_a_restart(
     assert released == [(2,)] if stop is signal.SIGTERM else [(0,)]
     await clocked.start()
     if stop is signal.SIGKILL:
-        await asyncio.sleep(6)
+        await ticks(clocked)
         assert len(reminders(olga)) + len(reminders(masha)) == 0  # the lease still holds
         clocked.set_time(DAY_BEFORE + LEASE + timedelta(seconds=10))
     await tg.wait_until(lambda: len(reminders(olga)) == len(reminders(masha)) == 1, TICK)
-    await asyncio.sleep(6)
+    await ticks(clocked)
     assert len(reminders(olga)) == len(reminders(masha)) == 1

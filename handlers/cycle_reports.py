@@ -1,0 +1,209 @@
+"""Stage 7, the curator's reports and the pairs' results: the mentor ranking, the finished
+pairs with their cards and good practices, the results written by the curator or the mentor,
+and the buttons of the curator's panel (/curator) that open the reports. Registered on the
+routers of :mod:`handlers.cycles`; texts and keyboards in :mod:`handlers.cycle_views`.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.cycles import CycleProblem
+from bot.services import Services
+from handlers import export, stats
+from handlers.cycle_views import (
+    FinishedPage,
+    MentorResults,
+    PairCard,
+    PairGood,
+    PairResultsEdit,
+    RankPage,
+    ReportView,
+    card_view,
+    finished_view,
+    problem_text,
+    ranking_view,
+    results_prompt,
+)
+from handlers.states import CycleDialogue, PairResultsDialogue
+
+
+async def turn_rank_page(
+    query: CallbackQuery,
+    callback_data: RankPage,
+    services: Services,
+    curator_org_id: int,
+    i18n: I18n,
+) -> None:
+    text, markup = await ranking_view(
+        services, curator_org_id, callback_data.page, i18n.current_locale
+    )
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=markup)
+
+
+async def ranking_command(
+    message: Message, services: Services, curator_org_id: int, i18n: I18n
+) -> None:
+    text, markup = await ranking_view(services, curator_org_id, 0, i18n.current_locale)
+    await message.answer(text, reply_markup=markup)
+
+
+async def turn_finished_page(
+    query: CallbackQuery, callback_data: FinishedPage, services: Services, curator_org_id: int
+) -> None:
+    text, markup = await finished_view(services, curator_org_id, callback_data.page)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=markup)
+
+
+async def show_card(
+    query: CallbackQuery,
+    callback_data: PairCard,
+    services: Services,
+    curator_org_id: int,
+    i18n: I18n,
+    callback_answer: CallbackAnswer,
+) -> None:
+    pair = await services.cycles.pair(curator_org_id, callback_data.pair_id)
+    if pair is None or not isinstance(query.message, Message):
+        callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
+        return
+    text, markup = await card_view(services, pair, i18n.current_locale)
+    await query.message.answer(text, reply_markup=markup)
+
+
+async def toggle_good(
+    query: CallbackQuery,
+    callback_data: PairGood,
+    services: Services,
+    curator_org_id: int,
+    i18n: I18n,
+    callback_answer: CallbackAnswer,
+) -> None:
+    pair = await services.cycles.toggle_good_practice(curator_org_id, callback_data.pair_id)
+    if pair is None:
+        callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
+        return
+    callback_answer.text = (
+        _("Marked as a good practice") if pair.good_practice else _("Removed from good practices")
+    )
+    if isinstance(query.message, Message):
+        text, markup = await card_view(services, pair, i18n.current_locale)
+        await query.message.edit_text(text, reply_markup=markup)
+
+
+async def ask_curator_results(
+    query: CallbackQuery,
+    callback_data: PairResultsEdit,
+    state: FSMContext,
+    services: Services,
+    curator_org_id: int,
+    callback_answer: CallbackAnswer,
+) -> None:
+    pair = await services.cycles.pair(curator_org_id, callback_data.pair_id)
+    if pair is None or not isinstance(query.message, Message):
+        callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
+        return
+    await ask_for_results(query.message, state, CycleDialogue.results, pair.id)
+
+
+async def ask_for_results(message: Message, state: FSMContext, step: State, pair_id: int) -> None:
+    """The curator and the mentor write a pair's results the same way, each in a dialogue."""
+    await state.set_state(step)
+    await state.set_data({"pair_id": pair_id})
+    await message.answer(results_prompt())
+
+
+async def answer_problem(
+    message: Message, state: FSMContext, problem: CycleProblem, *, retry: CycleProblem
+) -> None:
+    """Say what is wrong with a typed answer; only after ``retry`` may the person type again,
+    any other problem ends the dialogue."""
+    await message.answer(problem_text(problem))
+    if problem is not retry:
+        await state.clear()
+
+
+async def receive_curator_results(
+    message: Message,
+    state: FSMContext,
+    services: Services,
+    curator_org_id: int,
+    i18n: I18n,
+) -> None:
+    data = await state.get_data()
+    result = await services.cycles.set_results(
+        curator_org_id, int(data.get("pair_id", 0)), message.text
+    )
+    if isinstance(result, CycleProblem):
+        await answer_problem(message, state, result, retry=CycleProblem.BAD_TEXT)
+        return
+    await state.clear()
+    text, markup = await card_view(services, result, i18n.current_locale)
+    await message.answer(_("The results are saved."))
+    await message.answer(text, reply_markup=markup)
+
+
+async def open_report(
+    query: CallbackQuery,
+    callback_data: ReportView,
+    state: FSMContext,
+    services: Services,
+    curator_org_id: int,
+    bot: Bot,
+    i18n: I18n,
+    callback_answer: CallbackAnswer,
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    view = callback_data.view
+    if view == "ranking":
+        await ranking_command(message, services, curator_org_id, i18n)
+    elif view == "stats":
+        await stats.send_stats(bot, message.chat.id, query.from_user.id, services, i18n)
+    elif view == "indicators":
+        await stats.show_indicators(message, state, services, curator_org_id, i18n)
+    elif view == "export":
+        await export.export_workbook(message, query.from_user.id, services, curator_org_id)
+    else:
+        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
+
+
+async def ask_mentor_results(
+    query: CallbackQuery,
+    callback_data: MentorResults,
+    state: FSMContext,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    pair = await services.cycles.mentor_pair(callback_data.pair_id, query.from_user.id)
+    if pair is None or not pair.completed or not isinstance(query.message, Message):
+        callback_answer.text = _("This button is not for you or is out of date.")
+        return
+    await ask_for_results(query.message, state, PairResultsDialogue.text, pair.id)
+
+
+async def receive_mentor_results(message: Message, state: FSMContext, services: Services) -> None:
+    if message.from_user is None:
+        return
+    data = await state.get_data()
+    result = await services.cycles.set_results_by_mentor(
+        int(data.get("pair_id", 0)), message.from_user.id, message.text
+    )
+    if isinstance(result, CycleProblem):
+        await answer_problem(message, state, result, retry=CycleProblem.BAD_TEXT)
+        return
+    await state.clear()
+    await message.answer(_("Thank you! The results are saved; the curator will see them."))
+
+
+async def results_not_text(message: Message) -> None:
+    await message.answer(_("Please write the results as text, or /cancel."))

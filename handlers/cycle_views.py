@@ -1,0 +1,373 @@
+"""The views of stage 7: the callback data, texts and keyboards of /cycle, the ranking, the
+finished pairs, the mentor base, and what the cycle job tells the pairs and the curators.
+
+Texts are built in the reader's language (the caller has it in force); the ones the job sends
+are called inside the outbox's render functions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.utils.text_decorations import html_decoration as hd
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from bot.cycles import RESULTS_LIMIT, CycleProblem, CycleSummary
+from bot.participants import AgeGroup
+from bot.screens import Screen
+from bot.services import Services
+from handlers.meetings import MeetPlan
+from handlers.paging import attach_navigation, page_of
+from handlers.people import display_name
+from handlers.render import screen_of
+from storage.repositories.cycles import Cycle, MentorFigures
+from storage.repositories.matching import Pair
+
+RANK_PAGE = 8
+PAIRS_PAGE = 8
+
+
+class CycleAct(CallbackData, prefix="cy1a"):
+    # end_date, close, close_yes, finish, finish_yes, new, new_yes, ranking, pairs, base, view
+    action: str
+
+
+class RankPage(CallbackData, prefix="cy1r"):
+    page: int
+
+
+class FinishedPage(CallbackData, prefix="cy1f"):
+    page: int
+
+
+class PairCard(CallbackData, prefix="cy1p"):
+    pair_id: int
+
+
+class PairGood(CallbackData, prefix="cy1g"):
+    pair_id: int
+
+
+class PairResultsEdit(CallbackData, prefix="cy1e"):
+    pair_id: int
+
+
+class ReportView(CallbackData, prefix="cy1v"):
+    """A button of the curator's panel that opens what a command shows."""
+
+    view: str  # ranking, stats, indicators, export
+
+
+class MentorResults(CallbackData, prefix="cyr1"):
+    """The mentor's button under "write the results of your pair"."""
+
+    pair_id: int
+
+
+# -- texts ---------------------------------------------------------------------------------------
+def day_text(day: date, locale: str) -> str:
+    return format_date(day, "long", locale=locale)
+
+
+def problem_text(problem: CycleProblem) -> str:
+    texts = {
+        CycleProblem.NOT_FOUND: _("This pair is not in your organization."),
+        CycleProblem.ALREADY_CLOSING: _("The cycle is already being closed."),
+        CycleProblem.NOT_CLOSING: _("First close the cycle: /closecycle"),
+        CycleProblem.PAIRS_ACTIVE: _(
+            "Some pairs have not held their final meeting yet. Wait for them, or finish the "
+            "cycle now in /cycle."
+        ),
+        CycleProblem.DATE_IN_PAST: _(
+            "This date has already passed. Please type a date from today on."
+        ),
+        CycleProblem.NOT_COMPLETED: _("The results are written once the pair has completed."),
+        CycleProblem.BAD_TEXT: ngettext(
+            "Please write the results in 3 to {limit} character.",
+            "Please write the results in 3 to {limit} characters.",
+            RESULTS_LIMIT,
+        ).format(limit=RESULTS_LIMIT),
+        CycleProblem.DECIDED: _("This has already been done."),
+    }
+    return texts[problem]
+
+
+def cycle_text(summary: CycleSummary, locale: str) -> str:
+    cycle, counts = summary.cycle, summary.counts
+    lines = [
+        _("<b>Cycle No. {number}</b> of the mentoring programme").format(number=cycle.number),
+        _("Started: {date}").format(date=day_text(cycle.started_on, locale)),
+    ]
+    if cycle.planned_end is None:
+        lines.append(_("Planned end: not set"))
+    else:
+        lines.append(_("Planned end: {date}").format(date=day_text(cycle.planned_end, locale)))
+    if cycle.closing:
+        lines.append(_("Status: closing — pairs hold their final meetings and answer the polls"))
+    else:
+        lines.append(_("Status: pairs are working"))
+    lines.append(
+        _(
+            "Participants: {participants}; pairs: {pairs} (working: {active}, completed: "
+            "{completed}, ended early: {early})"
+        ).format(
+            participants=counts.participants,
+            pairs=counts.pairs,
+            active=counts.active_pairs,
+            completed=counts.completed_pairs,
+            early=counts.ended_early,
+        )
+    )
+    return "\n".join(lines)
+
+
+def cycle_keyboard(cycle: Cycle, active_pairs: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    if not cycle.closing:
+        builder.button(text=_("Set the planned end"), callback_data=CycleAct(action="end_date"))
+        builder.button(text=_("Close the cycle"), callback_data=CycleAct(action="close"))
+    else:
+        if active_pairs:
+            builder.button(text=_("Finish the cycle now"), callback_data=CycleAct(action="finish"))
+        else:
+            builder.button(text=_("Start the next cycle"), callback_data=CycleAct(action="new"))
+    builder.button(text=_("Mentor ranking"), callback_data=CycleAct(action="ranking"))
+    builder.button(text=_("Finished pairs"), callback_data=CycleAct(action="pairs"))
+    builder.button(text=_("Mentor base"), callback_data=CycleAct(action="base"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def confirm_keyboard(action: str, yes: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=yes, callback_data=CycleAct(action=f"{action}_yes"))
+    builder.button(text=_("No, back"), callback_data=CycleAct(action="view"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+# -- the curator: ranking, finished pairs, the base ----------------------------------------------
+def average_text(value: float | None, locale: str) -> str:
+    """An average with one decimal in the reader's locale (4,5 in Russian), or a dash."""
+    return format_decimal(value, "0.0", locale=locale) if value is not None else "—"
+
+
+def figures_line(position: int, item: MentorFigures, locale: str) -> str:
+    name = hd.quote(item.full_name or _("Mentor No. {id}").format(id=item.mentor_id))
+    usefulness = average_text(item.usefulness, locale)
+    satisfaction = average_text(item.satisfaction, locale)
+    return _(
+        "{position}. <b>{name}</b>\n   usefulness of meetings {usefulness}/5 ({u_answers} "
+        "answers) · mentees' satisfaction {satisfaction}/10 ({s_answers}) · meetings held "
+        "{held} · completed pairs {completed} of {pairs}"
+    ).format(
+        position=position,
+        name=name,
+        usefulness=usefulness,
+        u_answers=item.usefulness_answers,
+        satisfaction=satisfaction,
+        s_answers=item.satisfaction_answers,
+        held=item.meetings_held,
+        completed=item.completed,
+        pairs=item.pairs,
+    )
+
+
+async def ranking_view(
+    services: Services, organization_id: int, page: int, locale: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    ranking = await services.cycles.ranking(organization_id)
+    if not ranking:
+        return _("No mentor has worked in a pair in this cycle yet."), None
+    shown, page, pages = page_of(ranking, page, RANK_PAGE)
+    lines = [
+        _("<b>Mentor ranking</b> of the current cycle"),
+        _(
+            "Order: mentees' average usefulness of meetings, then their final satisfaction, "
+            "meetings held, completed pairs."
+        ),
+        "",
+    ]
+    start = page * RANK_PAGE
+    lines += [figures_line(start + i + 1, item, locale) for i, item in enumerate(shown)]
+    builder = InlineKeyboardBuilder()
+    attach_navigation(builder, page, pages, lambda n: RankPage(page=n))
+    return "\n".join(lines), builder.as_markup() if pages > 1 else None
+
+
+async def pair_names(services: Services, pair: Pair) -> tuple[str, str]:
+    people = await services.pairing.people(pair)
+    if people is None:
+        return (
+            _("Participant No. {id}").format(id=pair.mentor_id),
+            _("Participant No. {id}").format(id=pair.mentee_id),
+        )
+    return (
+        display_name(people.mentor.id, people.mentor_answers),
+        display_name(people.mentee.id, people.mentee_answers),
+    )
+
+
+async def finished_view(
+    services: Services, organization_id: int, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    pairs = await services.cycles.finished_pairs(organization_id)
+    if not pairs:
+        return _("No pair of this cycle has finished yet."), None
+    shown, page, pages = page_of(pairs, page, PAIRS_PAGE)
+    lines = [_("<b>Finished pairs</b> of the current cycle: {n}").format(n=len(pairs))]
+    builder = InlineKeyboardBuilder()
+    for pair in shown:
+        mentor, mentee = await pair_names(services, pair)
+        mark = "⭐ " if pair.good_practice else ""
+        status = _("completed") if pair.completed else _("ended early")
+        lines.append(f"{mark}{hd.quote(mentor)} → {hd.quote(mentee)}: {status}")
+        builder.button(text=f"{mark}{mentee}", callback_data=PairCard(pair_id=pair.id))
+    builder.adjust(1)
+    attach_navigation(builder, page, pages, lambda n: FinishedPage(page=n))
+    return "\n".join(lines), builder.as_markup()
+
+
+async def card_view(
+    services: Services, pair: Pair, locale: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    mentor, mentee = await pair_names(services, pair)
+    lines = [
+        _("<b>{mentor} → {mentee}</b>").format(mentor=hd.quote(mentor), mentee=hd.quote(mentee))
+    ]
+    lines.append(_("Started: {date}").format(date=day_text(pair.started_on, locale)))
+    if pair.ended_on is not None:
+        lines.append(_("Ended: {date}").format(date=day_text(pair.ended_on, locale)))
+    lines.append(
+        _("Completed the programme: yes") if pair.completed else _("Completed the programme: no")
+    )
+    lines.append(
+        _("Results: {results}").format(results=hd.quote(pair.results))
+        if pair.results
+        else _("Results: not written yet")
+    )
+    lines.append(_("⭐ A good practice (case) of the organization") if pair.good_practice else "")
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Remove from good practices") if pair.good_practice else _("Mark as good practice"),
+        callback_data=PairGood(pair_id=pair.id),
+    )
+    builder.button(text=_("Write the results"), callback_data=PairResultsEdit(pair_id=pair.id))
+    builder.adjust(1)
+    return "\n".join(line for line in lines if line), builder.as_markup()
+
+
+def results_prompt() -> str:
+    return ngettext(
+        "Write the results of the pair in a few lines: what was achieved, what the mentee "
+        "learned, what came of it (up to {limit} character). Or /cancel.",
+        "Write the results of the pair in a few lines: what was achieved, what the mentee "
+        "learned, what came of it (up to {limit} characters). Or /cancel.",
+        RESULTS_LIMIT,
+    ).format(limit=RESULTS_LIMIT)
+
+
+async def base_view(services: Services, organization_id: int) -> str:
+    base = await services.cycles.mentor_base(organization_id)
+    if not base:
+        return _(
+            "The long-term mentor base is empty so far. Mentors who will continue and mentees "
+            "who want to become mentors get into it from the final poll."
+        )
+    lines = [_("<b>Long-term mentor base</b>: {n}").format(n=len(base))]
+    for entry in base[:50]:
+        name = hd.quote(
+            entry.full_name or _("Participant No. {id}").format(id=entry.participant_id)
+        )
+        source = (
+            _("continues as a mentor")
+            if entry.source == "continuing_mentor"
+            else _("former mentee, wants to mentor")
+        )
+        lines.append(f"• {name} — {source}")
+    if len(base) > 50:
+        lines.append(_("…and {n} more").format(n=len(base) - 50))
+    return "\n".join(lines)
+
+
+# -- the curator's panel: the reports of the cycle ----------------------------------------------
+def report_buttons() -> list[tuple[str, ReportView]]:
+    """Buttons for the curator's panel (/curator) that open what /ranking, /stats,
+    /indicators and /export show; labelled as those commands are in the menu."""
+    return [
+        (_("Mentor ranking"), ReportView(view="ranking")),
+        (_("Statistics and indicators with a chart"), ReportView(view="stats")),
+        (_("Numbers to compare with and targets"), ReportView(view="indicators")),
+        (_("Excel workbook: registers and reports"), ReportView(view="export")),
+    ]
+
+
+def add_report_buttons(builder: InlineKeyboardBuilder) -> None:
+    for text, data in report_buttons():
+        builder.button(text=text, callback_data=data)
+
+
+# -- what the cycle job says ---------------------------------------------------------------------
+def one_button(text: str, data: CallbackData) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=text, callback_data=data)
+    return builder.as_markup()
+
+
+def closing_screen(number: int) -> Screen:
+    return Screen(
+        _(
+            "The planned end of cycle No. {number} has come, so the cycle is closing: each "
+            "working pair is asked to hold its final meeting. See /cycle."
+        ).format(number=number)
+    )
+
+
+def final_meeting_mentor_screen(pair_id: int, mentee_name: str) -> Screen:
+    text = _(
+        "The programme cycle is coming to an end. Please propose the final meeting with "
+        "{name}: sum up what you have achieved together. After it you both get a short "
+        "final poll."
+    ).format(name=hd.quote(mentee_name))
+    return screen_of(text, one_button(_("Propose the final meeting"), MeetPlan(pair_id=pair_id)))
+
+
+def final_meeting_mentee_screen(age_group: str, mentor_name: str) -> Screen:
+    if age_group == AgeGroup.ADULT:
+        # Translators: to an adult mentee (a young teacher, a student): «вы» in Russian.
+        text = _(
+            "The programme cycle is coming to an end. Your mentor {name} will propose a "
+            "time for your final meeting, where you will sum up what you have achieved."
+        )
+    else:
+        # Translators: to a pupil: «ты» in Russian.
+        text = _(
+            "The programme cycle is coming to an end. Your mentor {name} will suggest the "
+            "time of your final meeting, where you will talk about what you have achieved."
+        )
+    return Screen(text.format(name=hd.quote(mentor_name)))
+
+
+def results_request_screen(pair_id: int, mentee_name: str) -> Screen:
+    text = _(
+        "Your pair with {name} has completed the programme — thank you for your work! "
+        "Please write the results of the pair in a few lines: they go to the mentor base "
+        "of the organization."
+    ).format(name=hd.quote(mentee_name))
+    return screen_of(text, one_button(_("Write the results"), MentorResults(pair_id=pair_id)))
+
+
+def invitation_screen(organization: str, link: str) -> Screen:
+    return Screen(
+        _(
+            "A new cycle of the mentoring programme begins at «{organization}». You said "
+            "you would like to become a mentor — we are glad! Here is your personal link "
+            "to join as a mentor (it works once, for 30 days): {link}"
+        ).format(organization=hd.quote(organization), link=hd.quote(link))
+    )
