@@ -12,8 +12,8 @@ from bot.app import LOCALES_DIR
 from bot.formatting import until
 from handlers.matching_views import proposal_text, waiting_line
 from handlers.people import age_range_line
-from handlers.reminders import until_text
 from handlers.texts import too_long_text
+from jobs.reminders import until_text
 from storage.repositories.matching import ProposalRow
 
 NUMBERS = (1, 2, 5, 21)
