@@ -80,7 +80,7 @@ async def test_a_twelve_year_old_and_her_mother(tg: FakeTelegram, seeded_bot) ->
     assert query(bot.database, "SELECT count(*) FROM answers") == [(0,)]
     await curator.send_text("/candidates")
     waiting = await curator.wait_for_bot_message("Наставляемые")
-    assert "ожидается согласие родителя или законного представителя: 1" in waiting.text
+    assert "ждём согласия родителя (законного представителя): 1" in waiting.text
 
     await mother.send_text(f"/start {guardian_link(masha)}")
     await mother.wait_for_bot_message("дата рождения 12.03.2014; имя в Telegram: Маша")
