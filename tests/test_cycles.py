@@ -17,7 +17,7 @@ from handlers.cycles import (
     PairResultsEdit,
     run_cycle_tick,
 )
-from handlers.matching import ProposalAct
+from handlers.matching_views import ProposalAct
 from handlers.meetings import MeetPlan
 from handlers.responses import run_completion_hooks
 from tests.inprocess import Harness
