@@ -14,7 +14,7 @@ from handlers.meeting_views import Consent, PairCard, Resolve, ViewMenu, run_cad
 from handlers.meetings import MeetAnswer
 from handlers.pair_plans import EndSkip, GoalsStart, RhythmAct
 from handlers.responses import FormPick, run_completion_hooks
-from handlers.workspace import Section
+from handlers.workspace_views import Section
 from storage.repositories.responses import Response
 from tests.inprocess import Harness, running_harness
 from tests.joining import CURATOR

@@ -11,7 +11,7 @@ from handlers.matching_views import (
     ProposalAct,
 )
 from handlers.pairs import PairEnd
-from handlers.workspace import Section
+from handlers.workspace_views import Section
 from tests.cohort import choice, choices, mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness
 from tests.joining import CURATOR, organization
