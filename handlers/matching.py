@@ -1,38 +1,51 @@
-"""Stage 5: run whole-cohort matching, read each explained proposal, approve in the chat."""
+"""Stage 5: run whole-cohort matching, read each explained proposal, approve in the chat.
+
+Texts and buttons are in handlers/matching_views.py. A press on a proposal decided already,
+a batch with nothing left to approve or a direct assignment made already raises
+:class:`Outdated`: one pair, a calm notice.
+"""
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.outdated import Outdated
 from bot.pairing import Outcome, Problem
 from bot.services import Services
-from handlers.edits import edit_markup, edit_text
+from handlers.edits import edit_markup
 from handlers.filters import curator_router
 from handlers.matching_views import (
     ApproveShown,
     DirectMentee,
     DirectPick,
     MatchMenu,
+    MenuStep,
     ProposalAct,
+    ProposalStep,
     UnmatchedPage,
-    batch_keyboard,
-    menu_keyboard,
-    proposal_keyboard,
-    proposal_text,
+    approved_all,
+    batch_screen,
+    breaks_rules_screen,
+    mentors_screen,
+    menu_screen,
+    problem_text,
+    proposal_screen,
+    run_done,
+    unmatched_screen,
+    violations_text,
     waiting_line,
+    with_menu,
 )
-from handlers.paging import attach_navigation, page_of
-from handlers.pairs import introduce
-from handlers.people import display_name, violation_text
+from handlers.paging import page_of
+from handlers.pairs import introduce_pair
+from handlers.people import display_name
 from handlers.preferences import show_round
+from handlers.render import answer, edit, markup_of
 from storage.repositories.matching import ProposalRow
 
 SHOWN = 5  # proposals per batch: each is a message with its own buttons
@@ -47,20 +60,7 @@ MENTORS_PAGE = 8
 async def show_menu(message: Message, services: Services, curator_org_id: int) -> None:
     mentees, mentors = await services.pairing.cohort(curator_org_id)
     places = sum(m.capacity for m in mentors)
-    await message.answer(
-        _(
-            "<b>Forming pairs and groups</b>\n"
-            "Ready mentees without a pair: {mentees}\n"
-            "Admitted mentors with free places: {mentors} ({places})\n\n"
-            "The matching proposes the best pairs for the whole cohort at once; nobody is told "
-            "anything until you approve."
-        ).format(
-            mentees=len(mentees),
-            mentors=len(mentors),
-            places=ngettext("{n} place", "{n} places", places).format(n=places),
-        ),
-        reply_markup=menu_keyboard(),
-    )
+    await answer(message, menu_screen(len(mentees), len(mentors), places))
 
 
 async def show_batch(
@@ -68,38 +68,35 @@ async def show_batch(
 ) -> None:
     run = await services.pairing.latest_run(organization_id)
     if run is None:
-        await message.answer(_("The matching has not been run yet."), reply_markup=menu_keyboard())
+        await answer(message, with_menu(_("The matching has not been run yet.")))
         return
     open_ = await services.pairing.open_proposals(organization_id, run.run_id)
     if not open_:
-        await message.answer(
-            _("No open proposals left. Run the matching again or see the mentees without a pair."),
-            reply_markup=menu_keyboard(),
+        await answer(
+            message,
+            with_menu(
+                _(
+                    "No open proposals left. Run the matching again or see the mentees "
+                    "without a pair."
+                )
+            ),
         )
         return
     answers = await services.pairing.answers(organization_id)
     batch = open_[:SHOWN]
     for proposal in batch:
-        await message.answer(
-            proposal_text(proposal, answers), reply_markup=proposal_keyboard(proposal)
-        )
-    summary = await message.answer(
-        ngettext(
-            "Shown {shown} of {total} open proposal.",
-            "Shown {shown} of {total} open proposals.",
-            len(open_),
-        ).format(shown=len(batch), total=len(open_)),
-        reply_markup=batch_keyboard(
-            run.run_id, (batch[0].rank, batch[-1].rank), len(batch), len(open_) > len(batch)
-        ),
+        await answer(message, proposal_screen(proposal, answers))
+    ranks = (batch[0].rank, batch[-1].rank)
+    summary = await answer(
+        message, batch_screen(run.run_id, ranks, len(batch), len(open_) > len(batch), len(open_))
     )
     await state.update_data(
         {
             BATCH_KEY: {
                 "message_id": summary.message_id,
                 "run_id": run.run_id,
-                "first": batch[0].rank,
-                "last": batch[-1].rank,
+                "first": ranks[0],
+                "last": ranks[1],
             }
         }
     )
@@ -117,95 +114,107 @@ async def recount_batch(
         return
     open_ = await services.pairing.open_proposals(decided.organization_id, decided.run_id)
     shown = [p for p in open_ if first <= p.rank <= last]
-    markup = batch_keyboard(decided.run_id, (first, last), len(shown), len(open_) > len(shown))
-    await edit_markup(bot, chat_id, batch["message_id"], markup)
+    screen = batch_screen(decided.run_id, (first, last), len(shown), len(open_) > len(shown))
+    await edit_markup(bot, chat_id, batch["message_id"], markup_of(screen))
 
 
-async def on_menu(
+# -- the menu ----------------------------------------------------------------------------
+async def on_run(
+    query: CallbackQuery, services: Services, curator_org_id: int, state: FSMContext
+) -> None:
+    if not isinstance(query.message, Message):
+        return
+    summary = await services.pairing.run(
+        curator_org_id,
+        query.from_user.id,
+        await services.preferences.for_matching(curator_org_id),
+    )
+    await answer(query.message, run_done(summary.proposals, len(summary.unmatched)))
+    await show_batch(query.message, services, curator_org_id, state)
+
+
+async def on_next(
+    query: CallbackQuery, services: Services, curator_org_id: int, state: FSMContext
+) -> None:
+    if isinstance(query.message, Message):
+        await show_batch(query.message, services, curator_org_id, state)
+
+
+async def on_round(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    if isinstance(query.message, Message):
+        await show_round(query.message, services, curator_org_id)
+
+
+async def on_unmatched(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    if isinstance(query.message, Message):
+        await show_unmatched(query.message, services, curator_org_id)
+
+
+# -- one proposal ------------------------------------------------------------------------
+async def decided(
     query: CallbackQuery,
-    callback_data: MatchMenu,
+    proposal_id: int,
+    outcome: Outcome | Problem | None,
     services: Services,
     curator_org_id: int,
     state: FSMContext,
 ) -> None:
-    if not isinstance(query.message, Message):
-        return
-    if callback_data.action == "run":
-        summary = await services.pairing.run(
-            curator_org_id,
-            query.from_user.id,
-            await services.preferences.for_matching(curator_org_id),
-        )
-        await query.message.answer(
-            _("Matching done: proposals — {proposals}; without a pair — {unmatched}.").format(
-                proposals=summary.proposals, unmatched=len(summary.unmatched)
-            )
-        )
-        await show_batch(query.message, services, curator_org_id, state)
-    elif callback_data.action == "next":
-        await show_batch(query.message, services, curator_org_id, state)
-    elif callback_data.action == "round":
-        await show_round(query.message, services, curator_org_id)
-    else:
-        await show_unmatched(query.message, services, curator_org_id)
-
-
-async def report(
-    query: CallbackQuery, outcome: Outcome | Problem | None, callback_answer: CallbackAnswer
-) -> None:
+    """The proposal as it stands now in place of the pressed one; a decision that did not
+    happen is an outdated press."""
+    pairing = services.pairing
+    proposal = await pairing.proposal(curator_org_id, proposal_id)
+    screen = None
+    if proposal is not None:
+        screen = proposal_screen(proposal, await pairing.answers(curator_org_id))
     problem = outcome.problem if isinstance(outcome, Outcome) else outcome
-    texts = {
-        Problem.DECIDED: _("Already decided: here is the current state."),
-        Problem.NOT_FOUND: _("This proposal is no longer available."),
-        Problem.MENTEE_BUSY: _("The mentee is already in a pair."),
-        Problem.MENTOR_FULL: _("The mentor has no free places left."),
-        Problem.NOT_READY: _("One of them is no longer ready (consent or questionnaire)."),
-    }
     if problem is not None:
-        callback_answer.text = texts.get(problem, _("This proposal is no longer available."))
-        callback_answer.show_alert = problem is not Problem.DECIDED
+        raise Outdated(problem_text(problem), current=screen)
+    if proposal is None or screen is None:
+        raise Outdated(problem_text(Problem.NOT_FOUND))
+    await edit(query, screen)
+    if isinstance(query.message, Message) and query.bot is not None:
+        await recount_batch(query.bot, query.message.chat.id, services, state, proposal)
+    if isinstance(outcome, Outcome) and outcome.pair is not None:
+        people = await pairing.people(outcome.pair)
+        if people is not None:
+            await introduce_pair(services, people)
 
 
-async def on_proposal(
+async def on_approve(
     query: CallbackQuery,
     callback_data: ProposalAct,
     services: Services,
     curator_org_id: int,
-    bot: Bot,
-    i18n: I18n,
-    callback_answer: CallbackAnswer,
     state: FSMContext,
 ) -> None:
-    pairing = services.pairing
-    outcome: Outcome | Problem | None
-    if callback_data.action == "approve":
-        outcome = await pairing.approve(curator_org_id, callback_data.proposal_id)
-    elif callback_data.action == "reject":
-        outcome = await pairing.reject(curator_org_id, callback_data.proposal_id)
-    else:
-        outcome = await pairing.skip(curator_org_id, callback_data.proposal_id)
-    await report(query, outcome, callback_answer)
-    proposal = await pairing.proposal(curator_org_id, callback_data.proposal_id)
-    if proposal is not None and isinstance(query.message, Message):
-        answers = await pairing.answers(curator_org_id)
-        await edit_text(
-            query.message, proposal_text(proposal, answers), proposal_keyboard(proposal)
-        )
-        await recount_batch(bot, query.message.chat.id, services, state, proposal)
-    if isinstance(outcome, Outcome) and outcome.pair is not None:
-        people = await pairing.people(outcome.pair)
-        if people is not None:
-            await introduce(bot, i18n, services, people)
+    outcome = await services.pairing.approve(curator_org_id, callback_data.proposal_id)
+    await decided(query, callback_data.proposal_id, outcome, services, curator_org_id, state)
+
+
+async def on_reject(
+    query: CallbackQuery,
+    callback_data: ProposalAct,
+    services: Services,
+    curator_org_id: int,
+    state: FSMContext,
+) -> None:
+    outcome = await services.pairing.reject(curator_org_id, callback_data.proposal_id)
+    await decided(query, callback_data.proposal_id, outcome, services, curator_org_id, state)
+
+
+async def on_skip(
+    query: CallbackQuery,
+    callback_data: ProposalAct,
+    services: Services,
+    curator_org_id: int,
+    state: FSMContext,
+) -> None:
+    outcome = await services.pairing.skip(curator_org_id, callback_data.proposal_id)
+    await decided(query, callback_data.proposal_id, outcome, services, curator_org_id, state)
 
 
 async def on_approve_shown(
-    query: CallbackQuery,
-    callback_data: ApproveShown,
-    services: Services,
-    curator_org_id: int,
-    bot: Bot,
-    i18n: I18n,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, callback_data: ApproveShown, services: Services, curator_org_id: int
 ) -> None:
     pairing = services.pairing
     approved, failed = 0, 0
@@ -219,19 +228,16 @@ async def on_approve_shown(
         approved += 1
         people = await pairing.people(outcome.pair)
         if people is not None:
-            await introduce(bot, i18n, services, people)
+            await introduce_pair(services, people)
+    if approved == 0 and failed == 0:
+        # A double tap, or every shown proposal decided one by one meanwhile.
+        raise Outdated(problem_text(Problem.DECIDED))
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(
-            _("Approved: {approved}; could not be approved (changed meanwhile): {failed}.").format(
-                approved=approved, failed=failed
-            ),
-            reply_markup=menu_keyboard(),
-        )
-    if approved == 0 and failed == 0:
-        callback_answer.text = _("Already decided: here is the current state.")
+        await answer(query.message, approved_all(approved, failed))
 
 
+# -- mentees without a pair and direct assignment ----------------------------------------
 async def show_unmatched(
     message: Message, services: Services, organization_id: int, page: int = 0
 ) -> None:
@@ -240,34 +246,27 @@ async def show_unmatched(
     answers = await services.pairing.answers(organization_id)
     reasons = {item["mentee_id"]: item for item in (run.unmatched if run else [])}
     # The latest decision on each mentee's proposal of the run: "open" ones are still waiting.
-    decided: dict[int, str] = {}
+    decisions: dict[int, str] = {}
     if run is not None:
         for p in await services.pairing.run_proposals(organization_id, run.run_id):
-            decided[p.mentee_id] = p.status
-    waiting = [m for m in mentees if decided.get(m.participant_id) != "open"]
+            decisions[p.mentee_id] = p.status
+    waiting = [m for m in mentees if decisions.get(m.participant_id) != "open"]
     if not waiting:
         await message.answer(_("Every ready mentee has a pair or an open proposal."))
         return
-    lines = [_("<b>Mentees without a pair</b>: {n}").format(n=len(waiting))]
-    builder = InlineKeyboardBuilder()
     shown, page, pages = page_of(waiting, page, UNMATCHED_PAGE)
+    lines, buttons = [], []
     for mentee in shown:
         name = display_name(mentee.participant_id, answers.get(mentee.participant_id, {}))
         lines.append(
             waiting_line(
                 hd.quote(name),
                 reasons.get(mentee.participant_id),
-                decided.get(mentee.participant_id),
+                decisions.get(mentee.participant_id),
             )
         )
-        builder.button(
-            text=_("Assign a mentor: {name}").format(name=name),
-            callback_data=DirectMentee(mentee_id=mentee.participant_id),
-        )
-    builder.adjust(1)
-    attach_navigation(builder, page, pages, lambda n: UnmatchedPage(page=n))
-    lines.append(_("Recruit mentors of the missing profile, or assign a mentor directly."))
-    await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+        buttons.append((name, mentee.participant_id))
+    await answer(message, unmatched_screen(lines, buttons, page, pages, len(waiting)))
 
 
 async def on_unmatched_page(
@@ -291,71 +290,51 @@ async def on_direct_mentee(
         await query.message.answer(_("There are no admitted mentors yet."))
         return
     shown, page, pages = page_of(cards, callback_data.page, MENTORS_PAGE)
-    builder = InlineKeyboardBuilder()
-    for card in shown:
-        builder.button(
-            text=display_name(card.participant.id, card.answers),
-            callback_data=DirectPick(
-                mentee_id=callback_data.mentee_id, mentor_id=card.participant.id
-            ),
-        )
-    builder.adjust(1)
-    mentee_id = callback_data.mentee_id
-    attach_navigation(builder, page, pages, lambda n: DirectMentee(mentee_id=mentee_id, page=n))
-    await query.message.answer(_("Choose the mentor:"), reply_markup=builder.as_markup())
+    await answer(query.message, mentors_screen(callback_data.mentee_id, shown, page, pages))
 
 
 async def on_direct_pick(
-    query: CallbackQuery,
-    callback_data: DirectPick,
-    services: Services,
-    curator_org_id: int,
-    bot: Bot,
-    i18n: I18n,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, callback_data: DirectPick, services: Services, curator_org_id: int
 ) -> None:
+    mentee_id, mentor_id = callback_data.mentee_id, callback_data.mentor_id
     outcome = await services.pairing.assign_directly(
-        curator_org_id,
-        callback_data.mentee_id,
-        callback_data.mentor_id,
-        force=callback_data.force,
+        curator_org_id, mentee_id, mentor_id, force=callback_data.force
     )
-    if not isinstance(query.message, Message):
-        return
     if outcome.problem is Problem.VIOLATIONS and not callback_data.force:
-        builder = InlineKeyboardBuilder()
-        builder.button(
-            text=_("Assign anyway"),
-            callback_data=DirectPick(
-                mentee_id=callback_data.mentee_id, mentor_id=callback_data.mentor_id, force=True
-            ),
-        )
-        await query.message.answer(
-            _("Warning: this assignment breaks the rules: {rules}.").format(
-                rules="; ".join(violation_text(v) for v in outcome.violations)
-            ),
-            reply_markup=builder.as_markup(),
-        )
-        return
-    if outcome.pair is None:
-        await report(query, outcome, callback_answer)
-        if outcome.problem is Problem.VIOLATIONS:
-            callback_answer.text = _("This assignment is impossible: {rules}.").format(
-                rules="; ".join(violation_text(v) for v in outcome.violations)
+        if isinstance(query.message, Message):
+            await answer(
+                query.message, breaks_rules_screen(mentee_id, mentor_id, outcome.violations)
             )
         return
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(_("Assigned directly: the pair is created."))
+    if outcome.problem is Problem.VIOLATIONS:
+        raise Outdated(
+            _("This assignment is impossible: {rules}.").format(
+                rules=violations_text(outcome.violations)
+            )
+        )
+    if outcome.pair is None:
+        # A double tap finds the mentee in the pair the first tap created.
+        raise Outdated(problem_text(outcome.problem or Problem.DECIDED))
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(_("Assigned directly: the pair is created."))
     people = await services.pairing.people(outcome.pair)
     if people is not None:
-        await introduce(bot, i18n, services, people)
+        await introduce_pair(services, people)
 
 
 def build_router() -> Router:
     router = curator_router("matching")
     router.message.register(show_menu, Command("matching"))
-    router.callback_query.register(on_menu, MatchMenu.filter())
-    router.callback_query.register(on_proposal, ProposalAct.filter())
+    menu = MatchMenu.filter
+    router.callback_query.register(on_run, menu(F.action == MenuStep.RUN))
+    router.callback_query.register(on_next, menu(F.action == MenuStep.NEXT))
+    router.callback_query.register(on_unmatched, menu(F.action == MenuStep.UNMATCHED))
+    router.callback_query.register(on_round, menu(F.action == MenuStep.ROUND))
+    act = ProposalAct.filter
+    router.callback_query.register(on_approve, act(F.action == ProposalStep.APPROVE))
+    router.callback_query.register(on_reject, act(F.action == ProposalStep.REJECT))
+    router.callback_query.register(on_skip, act(F.action == ProposalStep.SKIP))
     router.callback_query.register(on_approve_shown, ApproveShown.filter())
     router.callback_query.register(on_unmatched_page, UnmatchedPage.filter())
     router.callback_query.register(on_direct_mentee, DirectMentee.filter())

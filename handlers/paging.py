@@ -9,6 +9,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.screens import Button
+
 T = TypeVar("T")
 
 
@@ -31,3 +33,22 @@ def attach_navigation(
     if page + 1 < pages:
         navigation.button(text=_("Next") + " ›", callback_data=to_page(page + 1))
     builder.attach(navigation)
+
+
+def navigation_row(
+    page: int, pages: int, to_page: Callable[[int], CallbackData]
+) -> tuple[tuple[Button, ...], ...]:
+    """The ‹ Back / Next › row of a screen (none when there is one page)."""
+    if pages <= 1:
+        return ()
+    row: list[Button] = []
+    if page > 0:
+        row.append(Button("‹ " + _("Back"), data=to_page(page - 1).pack()))
+    if page + 1 < pages:
+        row.append(Button(_("Next") + " ›", data=to_page(page + 1).pack()))
+    return (tuple(row),)
+
+
+def column(buttons: list[Button], width: int = 1) -> tuple[tuple[Button, ...], ...]:
+    """Buttons in rows of ``width`` (the last row may be shorter)."""
+    return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))

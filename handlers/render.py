@@ -1,11 +1,27 @@
-"""Screens (:mod:`bot.screens`) to Telegram and back: the only place that knows both."""
+"""Screens (:mod:`bot.screens`) to Telegram and back: the only place that knows both.
+
+Routers render a view's :class:`Screen` with :func:`answer` (a new message in the chat of a
+message), :func:`edit` (the pressed message becomes the screen) or :func:`send` (by chat id).
+A screen with an :class:`Attachment` is always a new message: the file or the picture with
+the text as its caption.
+"""
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram import Bot
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.i18n import get_i18n
 
-from bot.screens import Button, Screen
+from bot.screens import Attachment, Button, Screen
+
+# Telegram's limit for a caption; a longer text goes first as its own message.
+CAPTION_LIMIT = 1024
 
 
 def markup_of(screen: Screen) -> InlineKeyboardMarkup | None:
@@ -33,3 +49,49 @@ def current_locale() -> str:
     """The locale gettext uses now: inside an outbox render, the recipient's (for Babel's
     dates and month names, which gettext does not cover)."""
     return get_i18n().current_locale
+
+
+async def send(bot: Bot, chat_id: int, screen: Screen) -> Message:
+    """The screen as a new message in a chat."""
+    if screen.attachment is not None:
+        return await _send_attachment(bot, chat_id, screen, screen.attachment)
+    return await bot.send_message(chat_id, screen.text, reply_markup=markup_of(screen))
+
+
+async def answer(message: Message, screen: Screen) -> Message:
+    """The screen as a new message in the chat of ``message``."""
+    if screen.attachment is not None:
+        assert message.bot is not None
+        return await _send_attachment(message.bot, message.chat.id, screen, screen.attachment)
+    return await message.answer(screen.text, reply_markup=markup_of(screen))
+
+
+async def edit(target: CallbackQuery | Message, screen: Screen) -> None:
+    """The pressed message (or ``target`` itself) shows the screen; an inaccessible message
+    is left alone. A screen with an attachment is sent as a new message instead."""
+    message = target.message if isinstance(target, CallbackQuery) else target
+    if not isinstance(message, Message):
+        return
+    if screen.attachment is not None:
+        await answer(message, screen)
+        return
+    # Editing into the state it already has is not an error (handlers/edits.py).
+    await message.edit_text(screen.text, reply_markup=markup_of(screen))
+
+
+async def answer_all(message: Message, screens: list[Screen]) -> None:
+    for screen in screens:
+        await answer(message, screen)
+
+
+async def _send_attachment(
+    bot: Bot, chat_id: int, screen: Screen, attachment: Attachment
+) -> Message:
+    caption = screen.text or None
+    if caption is not None and len(caption) > CAPTION_LIMIT:
+        await bot.send_message(chat_id, caption)
+        caption = None
+    file = BufferedInputFile(attachment.content, filename=attachment.filename)
+    if attachment.photo:
+        return await bot.send_photo(chat_id, file, caption=caption, reply_markup=markup_of(screen))
+    return await bot.send_document(chat_id, file, caption=caption, reply_markup=markup_of(screen))

@@ -16,7 +16,7 @@ from handlers.cycles import (
     PairGood,
     PairResultsEdit,
 )
-from handlers.matching import ProposalAct
+from handlers.matching_views import ProposalAct
 from handlers.meetings import MeetPlan
 from handlers.responses import run_completion_hooks
 from jobs.cycles import run_cycle_tick

@@ -15,7 +15,7 @@ from handlers.meeting_views import Consent, PairCard, Resolve, ViewMenu
 from handlers.meetings import MeetAnswer
 from handlers.pair_plans import EndSkip, GoalsStart, RhythmAct
 from handlers.responses import FormPick, run_completion_hooks
-from handlers.workspace import Section
+from handlers.workspace_views import Section
 from jobs.cadence import run_cadence
 from jobs.followups import deliver_followups
 from storage.repositories.responses import Response

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aiogram.methods import EditMessageReplyMarkup
 
-from handlers.admission import AdmissionAction, AdmissionCard
-from handlers.matching import ApproveShown, MatchMenu, ProposalAct
+from handlers.admission_views import AdmissionAction, AdmissionCard
+from handlers.matching_views import ApproveShown, MatchMenu, ProposalAct
 from handlers.preferences import RoundAction
 from tests.cohort import choices, mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness

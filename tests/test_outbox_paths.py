@@ -10,11 +10,11 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendMessage
 
-from handlers.admission import AdmissionAction
+from handlers.admission_views import AdmissionAction
 from handlers.announcement_texts import AnnounceAction, AnnounceStep
 from handlers.callbacks import LinkRevoke, LinksPage, OrgCuratorLink, OrgPage
 from handlers.holidays import HolidayRemove
-from handlers.matching import MatchMenu, ProposalAct
+from handlers.matching_views import MatchMenu, ProposalAct
 from handlers.meeting_texts import (
     MeetAnswer,
     MeetCancel,

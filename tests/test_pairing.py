@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from handlers.admission import AdmissionAction, AdmissionCard
-from handlers.matching import ApproveShown, DirectMentee, DirectPick, MatchMenu, ProposalAct
+from handlers.admission_views import AdmissionAction, AdmissionCard
+from handlers.matching_views import (
+    ApproveShown,
+    DirectMentee,
+    DirectPick,
+    MatchMenu,
+    ProposalAct,
+)
 from handlers.pairs import PairEnd
-from handlers.workspace import Section
+from handlers.workspace_views import Section
 from tests.cohort import choice, choices, mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness
 from tests.joining import CURATOR, organization
@@ -183,7 +189,7 @@ async def test_pairs_list_and_ending_early(harness: Harness) -> None:
 
 
 async def test_long_lists_page(harness: Harness) -> None:
-    from handlers.matching import UnmatchedPage
+    from handlers.matching_views import UnmatchedPage
 
     org = await organization(harness)
     for n in range(12):

@@ -10,8 +10,9 @@ import sqlite3
 import struct
 from pathlib import Path
 
-from handlers.stats import IndicatorEdit, StatsView, pack, percent
-from handlers.stats import number as count_text
+from handlers.stats_figures import number as count_text
+from handlers.stats_figures import pack, percent
+from handlers.stats_views import IndicatorEdit, StatsView
 from tests.inprocess import Harness, Sent
 from tests.test_indicators import COORDINATOR, CURATOR_A, CURATOR_B, build, choice
 

@@ -42,7 +42,7 @@ from dialogs.model import QuestionKind, Questionnaire
 from dialogs.monitoring import MONITORING_PUPIL
 from handlers.followups import FollowupAnswer
 from handlers.responses import FormPick
-from handlers.stats import StatsView
+from handlers.stats_views import StatsView
 from storage.database import Database
 from storage.migrations import migrate
 from tests.clock import ManualClock

@@ -30,7 +30,7 @@ from handlers.followups import FollowupAnswer, ReasonSkip
 from handlers.meeting_views import ViewMenu
 from handlers.meetings import MeetPlan
 from handlers.responses import FormPick
-from handlers.workspace import Section
+from handlers.workspace_views import Section
 from storage.database import Database
 from tests.clock import ManualClock
 from tests.e2e.participants import holding, query, user_until

@@ -1,0 +1,77 @@
+"""The views of /candidates: the organization's participants by status (handlers/candidates.py
+reads them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.text_decorations import html_decoration as hd
+
+from bot.participants import Status
+from bot.screens import Screen
+from handlers.paging import navigation_row, page_of
+from storage.repositories.participants import CandidateRow
+
+PAGE_SIZE = 30
+STATUS_ORDER = (Status.WAITING_CONSENT, Status.WAITING_GUARDIAN, Status.QUESTIONNAIRE, Status.READY)
+
+
+class CandidatesPage(CallbackData, prefix="cand1"):
+    page: int
+
+
+def status_title(status: Status) -> str:
+    """The status as the curator speaks of a participant (the participant's own view says
+    «ждём вашего согласия»; the curator reads about someone else)."""
+    titles = {
+        Status.WAITING_CONSENT: _("waiting for the participant's consent"),
+        Status.WAITING_GUARDIAN: _("waiting for a parent's consent"),
+        Status.QUESTIONNAIRE: _("filling in the questionnaire"),
+        Status.READY: _("questionnaire completed"),
+    }
+    return titles[status]
+
+
+def role_heading(role: str) -> str:
+    return _("<b>Mentors</b>") if role == "mentor" else _("<b>Mentees</b>")
+
+
+def candidates_screen(
+    rows: Sequence[tuple[CandidateRow, Status]], refusals: dict[str, int], page: int
+) -> Screen:
+    """``rows`` are (candidate row, status) as services.participants.candidates gives them."""
+    lines: list[str] = []
+    counts: dict[tuple[str, Status], int] = {}
+    for row, status in rows:
+        role = row.participant.role
+        counts[(role, status)] = counts.get((role, status), 0) + 1
+    for role in ("mentee", "mentor"):
+        lines.append(role_heading(role))
+        for status in STATUS_ORDER:
+            lines.append(f"• {status_title(status)}: {counts.get((role, status), 0)}")
+    lines.append(
+        _("Declined: {declined}; parents declined: {guardian}; withdrew: {withdrawn}").format(
+            declined=refusals.get("declined", 0),
+            guardian=refusals.get("guardian_declined", 0),
+            withdrawn=refusals.get("withdrawn", 0),
+        )
+    )
+    ordered = sorted(
+        rows,
+        key=lambda item: (
+            item[0].participant.role,
+            STATUS_ORDER.index(item[1]),
+            item[0].participant.id,
+        ),
+    )
+    chunk, page, pages = page_of(ordered, page, PAGE_SIZE)
+    if chunk:
+        lines += ["", _("Participants, page {page} of {pages}:").format(page=page + 1, pages=pages)]
+    for row, status in chunk:
+        participant = row.participant
+        name = row.full_name or _("Participant No. {id} (no name yet)").format(id=participant.id)
+        role = _("mentor") if participant.role == "mentor" else _("mentee")
+        lines.append(f"{hd.quote(name)} — {role}, {status_title(status)}")
+    return Screen("\n".join(lines), navigation_row(page, pages, lambda n: CandidatesPage(page=n)))
