@@ -20,9 +20,10 @@ from bot.services import Services
 from dialogs.answers import age_in_years
 from dialogs.consent import SELF_CONSENT
 from dialogs.dates import DateTextError, parse_date_text
-from handlers import question_view, questionnaire
+from handlers import questionnaire
 from handlers.address import is_minor, you
 from handlers.guardian_link import send_guardian_link
+from handlers.screens_out import drop_message_keyboard
 from handlers.states import JoinDialogue
 from storage.repositories.invitations import Invitation
 from storage.repositories.participants import Participant
@@ -161,7 +162,7 @@ async def on_second_role(
 ) -> None:
     if not isinstance(query.message, Message):
         return
-    await question_view.drop_message_keyboard(query.message)
+    await drop_message_keyboard(query.message)
     data = await state.get_data()
     invitation = await services.invitations.get(callback_data.invitation_id)
     if invitation is None or data.get("invitation_id") != invitation.id:

@@ -24,7 +24,7 @@ from bot.services import Services
 from dialogs.answers import format_answer
 from handlers.address import is_minor, you
 from handlers.join import organization_name, role_title
-from handlers.questionnaire import Act
+from handlers.questionnaire_views import Act, ActKind
 from handlers.texts import split_message
 from storage.repositories.participants import Participant
 
@@ -100,7 +100,9 @@ async def show_profile(message: Message, services: Services, i18n: I18n) -> None
         text = await participation_text(participant, services, i18n, with_consents=False)
         builder = InlineKeyboardBuilder()
         if await services.questionnaires.may_start(participant):
-            builder.button(text=_("Change answers"), callback_data=Act(p=participant.id, a="open"))
+            builder.button(
+                text=_("Change answers"), callback_data=Act(p=participant.id, a=ActKind.OPEN)
+            )
         chunks = split_message(text)
         for chunk in chunks[:-1]:
             await message.answer(chunk)

@@ -17,9 +17,9 @@ from handlers.cycles import (
     PairResultsEdit,
     run_cycle_tick,
 )
+from handlers.form_hooks import default_hooks
 from handlers.matching import ProposalAct
 from handlers.meetings import MeetPlan
-from handlers.responses import run_completion_hooks
 from tests.inprocess import Harness
 from tests.joining import CURATOR
 from tests.test_meetings import approved_pair
@@ -208,7 +208,7 @@ async def test_final_poll_answers_build_the_mentor_base(harness: Harness) -> Non
     response = await services.responses.get("final_mentee", ids["masha"], subject)
     assert response is not None and response.answers["become_mentor"] is False
     yes = replace(response, answers={**response.answers, "become_mentor": True})
-    assert await run_completion_hooks(harness.app.bot, services, yes) == 0
+    assert await default_hooks().run(harness.app.bot, services, yes) == 0
     assert (
         await harness.app.db.fetch_value(
             "SELECT source FROM mentor_base WHERE participant_id = ?", (ids["masha"],)

@@ -9,7 +9,7 @@ import pytest
 from bot.participants import Status
 from handlers.guardian import GuardianDecision, RelationChoice
 from handlers.join import ConsentAnswer
-from handlers.questionnaire import Act, Pick
+from handlers.questionnaire_views import Act, Pick
 from handlers.rights import RevokeDecision
 from tests.inprocess import Harness
 from tests.joining import (
