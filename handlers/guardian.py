@@ -14,9 +14,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.participants import AgeGroup, GuardianCase, GuardianProblem, Relation, clean_full_name
+from bot.screens import Screen
 from bot.services import Services
 from dialogs.consent import RELATION_LABELS, REPRESENTATIVE_CONSENT
-from handlers.join import agreement_keyboard, organization_name
+from handlers.join import organization_name
+from handlers.join_views import agreement_row
+from handlers.render import markup_of
 from handlers.states import GuardianDialogue
 
 
@@ -40,11 +43,12 @@ def relation_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def decision_keyboard(request_id: int) -> InlineKeyboardMarkup:
-    return agreement_keyboard(
-        GuardianDecision(request_id=request_id, agree=True),
-        GuardianDecision(request_id=request_id, agree=False),
+def decision_keyboard(request_id: int) -> InlineKeyboardMarkup | None:
+    row = agreement_row(
+        GuardianDecision(request_id=request_id, agree=True).pack(),
+        GuardianDecision(request_id=request_id, agree=False).pack(),
     )
+    return markup_of(Screen("", (row,)))
 
 
 def consent_text(

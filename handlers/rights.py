@@ -23,7 +23,8 @@ from bot.privacy import Departure
 from bot.services import Services
 from dialogs.answers import format_answer
 from handlers.address import is_minor, you
-from handlers.join import organization_name, role_title
+from handlers.join import organization_name
+from handlers.join_views import role_title
 from handlers.questionnaire_views import Act, ActKind
 from handlers.texts import split_message
 from storage.repositories.participants import Participant

@@ -7,7 +7,7 @@ from typing import Any
 
 from dialogs.model import Question, QuestionKind
 from handlers.guardian import GuardianDecision, RelationChoice
-from handlers.join import AgeAnswer, ConsentAnswer
+from handlers.join_views import AgeAnswer, ConsentAnswer
 from handlers.questionnaire_views import Act, Pick
 from storage.repositories.invitations import Invitation, InvitationRole
 from storage.repositories.organizations import Organization
