@@ -4,6 +4,8 @@ tap, an old message, someone else's button) raises :class:`bot.outdated.Outdated
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -335,7 +337,7 @@ async def on_confirm(
 def build_router() -> Router:
     router = Router(name="questionnaire")
     router.callback_query.register(on_pick, Pick.filter())
-    acts = {
+    acts: dict[ActKind, Callable[..., Awaitable[None]]] = {
         ActKind.DONE: on_done,
         ActKind.SKIP: on_skip,
         ActKind.BACK: on_back,
