@@ -18,6 +18,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.formatting import format_moment
+from bot.outdated import Outdated
 from bot.participants import Status
 from bot.privacy import Departure
 from bot.services import Services
@@ -211,9 +212,8 @@ async def on_revoke(
     minor = await reader_is_minor(services, query.from_user.id)
     departures = await services.rights.withdraw(query.from_user.id)
     await state.clear()
-    if not departures:
-        callback_answer.text = _("Already done")
-        return
+    if not departures:  # a second press: the first one withdrew
+        raise Outdated()
     await bot.send_message(
         query.from_user.id,
         you(
