@@ -60,6 +60,7 @@ from bot.support import SupportService
 from handlers import setup_handlers
 from handlers.commands import register_commands, register_role_commands
 from handlers.edits import UnchangedEditsMiddleware
+from handlers.form_hooks import default_hooks
 from handlers.frontend import TelegramFrontEnd, locale_scope
 from handlers.middlewares import InFlightUpdates, ProcessedUpdates, StoredLocaleMiddleware
 from handlers.monitoring_offer import remind_monitoring
@@ -229,6 +230,8 @@ async def build_application(
         storage=SQLiteStorage(db, clock),
         events_isolation=SimpleEventIsolation(),
         services=services,
+        # What a completed short form sets off, listed in one place.
+        completion_hooks=default_hooks(),
     )
     in_flight = InFlightUpdates()
     dispatcher.update.outer_middleware(in_flight)

@@ -60,7 +60,7 @@ from handlers.cycle_views import (
     problem_text,
 )
 from handlers.filters import curator_router
-from handlers.responses import on_completed, send_monitoring_before
+from handlers.responses import send_monitoring_before
 from handlers.states import CycleDialogue, PairResultsDialogue
 from jobs.cycles import run_cycle_tick
 from storage.repositories.responses import Response
@@ -294,7 +294,6 @@ async def date_not_text(message: Message) -> None:
     await message.answer(_(MSG_DATE_FORMAT))
 
 
-@on_completed("final_")
 async def final_poll_completed(bot: Bot, services: Services, response: Response) -> None:
     """At once rather than at the next tick: the answer may put the person in the base."""
     await services.cycles.record_final(

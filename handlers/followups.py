@@ -40,7 +40,7 @@ from handlers.followup_views import (
 )
 from handlers.meetings import MeetPlan, start_planning
 from handlers.people import display_name
-from handlers.responses import on_completed, send_form
+from handlers.responses import send_form
 from handlers.states import FollowupDialogue
 from handlers.texts import reason_from
 from storage.repositories.responses import Response
@@ -226,7 +226,6 @@ async def offer_new_time(
     await message.answer(text, reply_markup=builder.as_markup())
 
 
-@on_completed("compatibility")
 async def on_compatibility(bot: Bot, services: Services, response: Response) -> None:
     """A "no" puts the pair on the list and tells the curators at once; the other side's "no"
     after that reaches them too (the pair stays on the list once)."""

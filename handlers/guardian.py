@@ -13,10 +13,15 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.outdated import Outdated
 from bot.participants import AgeGroup, GuardianCase, GuardianProblem, Relation, clean_full_name
+from bot.screens import Screen
 from bot.services import Services
 from dialogs.consent import RELATION_LABELS, REPRESENTATIVE_CONSENT
-from handlers.join import agreement_keyboard, organization_name
+from handlers.join import organization_name
+from handlers.join_views import agreement_row
+from handlers.outdated import outdated_button_text
+from handlers.render import markup_of
 from handlers.states import GuardianDialogue
 
 
@@ -40,11 +45,12 @@ def relation_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def decision_keyboard(request_id: int) -> InlineKeyboardMarkup:
-    return agreement_keyboard(
-        GuardianDecision(request_id=request_id, agree=True),
-        GuardianDecision(request_id=request_id, agree=False),
+def decision_keyboard(request_id: int) -> InlineKeyboardMarkup | None:
+    row = agreement_row(
+        GuardianDecision(request_id=request_id, agree=True).pack(),
+        GuardianDecision(request_id=request_id, agree=False).pack(),
     )
+    return markup_of(Screen("", (row,)))
 
 
 def consent_text(
@@ -159,8 +165,7 @@ async def on_relation(
     case = await _case(state, services, query.from_user.id)
     if case is None or not isinstance(query.message, Message):
         await state.clear()
-        callback_answer.text = _("This link no longer works.")
-        return
+        raise Outdated(_("This link no longer works."))
     data = await state.get_data()
     await state.update_data(
         relation=callback_data.relation.value, consent_locale=i18n.current_locale
@@ -192,8 +197,7 @@ async def on_decision(
     case = await _case(state, services, query.from_user.id)
     if case is None or case.request.id != callback_data.request_id:
         await state.clear()
-        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
-        return
+        raise Outdated(outdated_button_text())
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
     data = await state.get_data()

@@ -1,4 +1,6 @@
-"""Joining from an invitation: age, then consent as its own message, then the questionnaire."""
+"""Joining from an invitation: age, then consent as its own message, then the questionnaire.
+The screens are in :mod:`handlers.join_views`; a press that no longer applies raises
+:class:`bot.outdated.Outdated`."""
 
 from __future__ import annotations
 
@@ -6,96 +8,48 @@ from datetime import date
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.outdated import Outdated
 from bot.participants import MIN_AGE, AgeGroup, Status
 from bot.services import Services
 from dialogs.answers import age_in_years
-from dialogs.consent import SELF_CONSENT
 from dialogs.dates import DateTextError, parse_date_text
-from handlers import question_view, questionnaire
-from handlers.address import is_minor, you
+from handlers import questionnaire
+from handlers.address import is_minor
 from handlers.guardian_link import send_guardian_link
+from handlers.join_views import (
+    AgeAnswer,
+    ConsentAnswer,
+    SecondRoleAnswer,
+    age_screen,
+    already_taking_part_text,
+    birth_date_format_text,
+    birth_date_prompt,
+    birth_date_unlikely_text,
+    consent_intro_text,
+    consent_recorded_text,
+    consent_screen,
+    declined_text,
+    invitation_gone_text,
+    nothing_changed_text,
+    second_role_screen,
+    self_consent_text,
+    too_young_text,
+)
+from handlers.outdated import outdated_button_text
+from handlers.screens_out import answer_screen, drop_message_keyboard
 from handlers.states import JoinDialogue
 from storage.repositories.invitations import Invitation
 from storage.repositories.participants import Participant
 
 
-class AgeAnswer(CallbackData, prefix="join1a"):
-    adult: bool
-
-
-class ConsentAnswer(CallbackData, prefix="join1c"):
-    participant_id: int
-    agree: bool
-
-
-class SecondRoleAnswer(CallbackData, prefix="join1r"):
-    """Someone who takes part in one role opened a link of the other: join in it too?"""
-
-    invitation_id: int
-    join: bool
-
-
-def role_title(role: str) -> str:
-    return _("a mentor") if role == "mentor" else _("a mentee")
-
-
-def second_role_keyboard(invitation: Invitation) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    text = (
-        _("Yes, join as a mentor")
-        if invitation.role.value == "mentor"
-        else _("Yes, join as a mentee")
-    )
-    builder.button(
-        text=text, callback_data=SecondRoleAnswer(invitation_id=invitation.id, join=True)
-    )
-    builder.button(
-        text=_("No"), callback_data=SecondRoleAnswer(invitation_id=invitation.id, join=False)
-    )
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def age_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("I am 18 or older"), callback_data=AgeAnswer(adult=True))
-    builder.button(text=_("I am under 18"), callback_data=AgeAnswer(adult=False))
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def agreement_keyboard(agree: CallbackData, decline: CallbackData) -> InlineKeyboardMarkup:
-    """The two buttons under every consent text."""
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("I agree"), callback_data=agree)
-    builder.button(text=_("I do not agree"), callback_data=decline)
-    builder.adjust(2)
-    return builder.as_markup()
-
-
-def consent_keyboard(participant_id: int) -> InlineKeyboardMarkup:
-    return agreement_keyboard(
-        ConsentAnswer(participant_id=participant_id, agree=True),
-        ConsentAnswer(participant_id=participant_id, agree=False),
-    )
-
-
 async def organization_name(services: Services, organization_id: int) -> str:
     organization = await services.organizations.get(organization_id)
     return organization.name if organization else "—"
-
-
-def self_consent_text(operator: str) -> str:
-    return _(SELF_CONSENT).format(operator=hd.quote(operator))
 
 
 async def begin(
@@ -132,24 +86,12 @@ async def ask_second_role(
     services: Services,
 ) -> None:
     name = await organization_name(services, invitation.organization_id)
-    minor = is_minor(other)
-    if other.role == "mentor":
-        text = you(
-            minor,
-            "You already take part in the mentorship programme of «{organization}» as a "
-            "mentor. This link is for mentees. Do you really want to join as a mentee too?",
-        )
-    else:
-        text = you(
-            minor,
-            "You already take part in the mentorship programme of «{organization}» as a "
-            "mentee. This link is for mentors. Do you really want to join as a mentor too?",
-        )
+    screen = second_role_screen(
+        invitation.id, invitation.role.value, other.role, is_minor(other), name
+    )
     await state.set_state(JoinDialogue.second_role)
     await state.set_data({"invitation_id": invitation.id})
-    await message.answer(
-        text.format(organization=hd.quote(name)), reply_markup=second_role_keyboard(invitation)
-    )
+    await answer_screen(message, screen)
 
 
 async def on_second_role(
@@ -159,22 +101,21 @@ async def on_second_role(
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
-    if not isinstance(query.message, Message):
-        return
-    await question_view.drop_message_keyboard(query.message)
     data = await state.get_data()
     invitation = await services.invitations.get(callback_data.invitation_id)
-    if invitation is None or data.get("invitation_id") != invitation.id:
-        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
-        return
+    if (
+        invitation is None
+        or data.get("invitation_id") != invitation.id
+        or not isinstance(query.message, Message)
+    ):
+        raise Outdated(outdated_button_text())
+    await drop_message_keyboard(query.message)
     other = await services.participants.other_role(
         invitation.organization_id, query.from_user.id, invitation.role.value
     )
     if not callback_data.join:
         await state.clear()
-        await query.message.answer(
-            you(is_minor(other), "Fine, nothing has changed. Your answers: /profile")
-        )
+        await query.message.answer(nothing_changed_text(is_minor(other)))
         return
     await ask_age(query.message, invitation, state, services)
 
@@ -185,15 +126,7 @@ async def ask_age(
     name = await organization_name(services, invitation.organization_id)
     await state.set_state(JoinDialogue.age)
     await state.set_data({"invitation_id": invitation.id})
-    await message.answer(
-        # Translators: the age is not known yet, so the adults' form of address.
-        _(
-            "You are invited to the mentorship programme of «{organization}» as {role}.\n\n"
-            "First, how old are you? For participants under 18 a parent or another legal "
-            "representative also gives consent."
-        ).format(organization=hd.quote(name), role=role_title(invitation.role.value)),
-        reply_markup=age_keyboard(),
-    )
+    await answer_screen(message, age_screen(name, invitation.role.value))
 
 
 async def resume(
@@ -213,12 +146,7 @@ async def resume(
     elif status is Status.QUESTIONNAIRE:
         await questionnaire.open_questionnaire(message, participant, state, services)
     else:
-        await message.answer(
-            you(
-                is_minor(participant),
-                "You already take part in this programme. Your answers: /profile",
-            )
-        )
+        await message.answer(already_taking_part_text(is_minor(participant)))
 
 
 async def on_age(
@@ -230,16 +158,15 @@ async def on_age(
     i18n: I18n,
 ) -> None:
     if not isinstance(query.message, Message):
-        return
-    await query.message.edit_reply_markup(reply_markup=None)
+        raise Outdated(outdated_button_text())
+    await drop_message_keyboard(query.message)
     if callback_data.adult:
         await create_participant(
             query.message, query.from_user.id, None, state, services, bot, i18n
         )
         return
     await state.set_state(JoinDialogue.birth_date)
-    # Translators: to a person under 18: «ты» in Russian.
-    await query.message.answer(_("Please type your date of birth, for example 12.03.2011."))
+    await query.message.answer(birth_date_prompt())
 
 
 async def on_birth_date(
@@ -250,22 +177,15 @@ async def on_birth_date(
     try:
         birth = parse_date_text(message.text or "")
     except DateTextError:
-        # Translators: to a person under 18: «ты» in Russian.
-        await message.answer(_("Please type the date like this: 12.03.2011."))
+        await message.answer(birth_date_format_text())
         return
     age = age_in_years(birth, today)
     if birth > today or age > 120:
-        # Translators: to a person under 18: «ты» in Russian.
-        await message.answer(_("Please check the date: it does not look like a date of birth."))
+        await message.answer(birth_date_unlikely_text())
         return
     if age < MIN_AGE:
         await state.clear()
-        await message.answer(
-            _(
-                "The mentorship programme is for participants from {age} years old. "
-                "Please come back when you are older: we will be glad to see you!"
-            ).format(age=MIN_AGE)
-        )
+        await message.answer(too_young_text(MIN_AGE))
         return
     await create_participant(
         message, message.from_user.id, birth if age < 18 else None, state, services, bot, i18n
@@ -286,12 +206,7 @@ async def create_participant(
     usable = invitation is not None and await services.invitations.resolve(invitation.token)
     if invitation is None or not usable or not await services.invitations.use(invitation.id):
         await state.clear()
-        await message.answer(
-            you(
-                birth_date is not None,
-                "This invitation no longer works. Please ask your curator for a new link.",
-            )
-        )
+        await message.answer(invitation_gone_text(birth_date is not None))
         return
     participant = await services.participants.join(
         organization_id=invitation.organization_id,
@@ -320,14 +235,8 @@ async def show_consent(
     await state.set_state(JoinDialogue.consent)
     # The locale is kept so that the text agreed to can be rebuilt exactly for its fingerprint.
     await state.set_data({"participant_id": participant.id, "consent_locale": i18n.current_locale})
-    await message.answer(
-        you(
-            is_minor(participant),
-            "Before the questionnaire, please read the consent to the processing of personal "
-            "data in the next message. Without it I cannot store your answers.",
-        )
-    )
-    await message.answer(self_consent_text(operator), reply_markup=consent_keyboard(participant.id))
+    await message.answer(consent_intro_text(is_minor(participant)))
+    await answer_screen(message, consent_screen(participant.id, operator))
 
 
 async def on_consent(
@@ -343,24 +252,15 @@ async def on_consent(
         callback_data.participant_id, query.from_user.id
     )
     if participant is None or not isinstance(query.message, Message):
-        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
-        return
+        raise Outdated(outdated_button_text())
+    # A second press (a double tap, an old consent message) finds the decision taken.
     if await services.participants.status(participant) is not Status.WAITING_CONSENT:
-        callback_answer.text = _("Already decided.")
-        await query.message.edit_reply_markup(reply_markup=None)
-        return
-    await query.message.edit_reply_markup(reply_markup=None)
+        raise Outdated()
+    await drop_message_keyboard(query.message)
     if not callback_data.agree:
         await services.participants.decline(participant)
         await state.clear()
-        await query.message.answer(
-            you(
-                is_minor(participant),
-                "You declined, and that is your right. I have not stored your answers or "
-                "anything else about you except the fact of the refusal, without your name. "
-                "If you change your mind, open the invitation link again.",
-            )
-        )
+        await query.message.answer(declined_text(is_minor(participant)))
         return
     data = await state.get_data()
     locale = str(data.get("consent_locale") or i18n.current_locale)
@@ -368,7 +268,7 @@ async def on_consent(
     with i18n.use_locale(locale):
         shown = self_consent_text(operator)
     await services.participants.give_own_consent(participant, shown, locale)
-    callback_answer.text = _("Consent recorded")
+    callback_answer.text = consent_recorded_text()
     if participant.age_group == AgeGroup.TEEN:
         await send_guardian_link(query.message, participant, services, bot)
     await questionnaire.open_questionnaire(query.message, participant, state, services)
@@ -387,5 +287,4 @@ def build_router() -> Router:
 
 
 async def birth_date_not_text(message: Message) -> None:
-    # Translators: to a person under 18: «ты» in Russian.
-    await message.answer(_("Please type the date like this: 12.03.2011."))
+    await message.answer(birth_date_format_text())

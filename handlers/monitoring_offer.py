@@ -14,9 +14,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services import Services
-from handlers import question_view
 from handlers.address import is_minor, you
 from handlers.responses import send_monitoring_before
+from handlers.screens_out import drop_message_keyboard
 from handlers.unreachable import send_through_sender
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ async def on_start(
     if participant is None or not isinstance(query.message, Message):
         callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
         return
-    await question_view.drop_message_keyboard(query.message)
+    await drop_message_keyboard(query.message)
     if not await send_monitoring_before(bot, services, participant.id):
         callback_answer.text = _("This form is already completed. Thank you!")
 

@@ -1,30 +1,31 @@
 """How one question looks, the same in the main questionnaire and in the repeated forms.
 
-The two runners differ only in their button data, so each passes the factories of its own
+The two runners differ only in their button data, so each passes the packing of its own
 ``CallbackData``: ``pick(option value)`` for an option and ``control(action)`` for the
-:data:`DONE`, :data:`SKIP` and :data:`BACK` buttons.
+:class:`Control` buttons. The result is a neutral :class:`~bot.screens.Screen`.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.screens import Button, Screen
 from dialogs.forms import FORM_DESCRIPTIONS, FederalForm
 from dialogs.model import Option, Question, QuestionKind
 from handlers.address import you
 
-log = logging.getLogger(__name__)
 
-DONE, SKIP, BACK = "done", "skip", "back"
+class Control(StrEnum):
+    """The buttons under a question besides its options."""
+
+    DONE = "done"
+    SKIP = "skip"
+    BACK = "back"
+
 
 # Questions answered by typing a message (a scale and yes/no show buttons instead).
 _TYPED = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.NUMBER, QuestionKind.DATE)
@@ -70,58 +71,36 @@ def question_text(
     return "\n".join(lines)
 
 
-def question_keyboard(
+def question_screen(
     question: Question,
+    text: str,
     options: Sequence[Option],
     selected: Sequence[str],
     *,
     can_go_back: bool,
-    pick: Callable[[str], CallbackData],
-    control: Callable[[str], CallbackData],
-) -> InlineKeyboardMarkup | None:
-    """The option buttons (a chosen one of a multi-choice marked ✓), two a row or up to six
-    points of a scale a row, then a row of done / skip / back; None when there is no button."""
+    pick: Callable[[str], str],
+    control: Callable[[Control], str],
+) -> Screen:
+    """The question's text with the option buttons (a chosen one of a multi-choice marked
+    ✓), two a row or up to six points of a scale a row, then a row of done / skip / back.
+    ``pick(value)`` and ``control(action)`` give the packed callback data of each button."""
     multi = question.kind == QuestionKind.MULTI_CHOICE
-    builder = InlineKeyboardBuilder()
+    buttons = []
     for option in options:
         label = _(option.label)
         if multi and option.value in selected:
             label = "✓ " + label
-        builder.button(text=label, callback_data=pick(option.value))
-    # Options fill rows of two (six points of a scale); the last row holds what is left, so
-    # the controls always start a row of their own.
-    sizes = _rows(len(options), 6 if question.kind == QuestionKind.SCALE else 2)
-    controls = 0
+        buttons.append(Button(label, pick(option.value)))
+    width = 6 if question.kind == QuestionKind.SCALE else 2
+    rows = [tuple(buttons[i : i + width]) for i in range(0, len(buttons), width)]
+    # The controls always start a row of their own.
+    controls = []
     if multi:
-        builder.button(text=_("Done"), callback_data=control(DONE))
-        controls += 1
+        controls.append(Button(_("Done"), control(Control.DONE)))
     if not question.required:
-        builder.button(text=_("Skip"), callback_data=control(SKIP))
-        controls += 1
+        controls.append(Button(_("Skip"), control(Control.SKIP)))
     if can_go_back:
-        builder.button(text=_("← Back"), callback_data=control(BACK))
-        controls += 1
-    builder.adjust(*sizes, *([controls] if controls else []))
-    markup = builder.as_markup()
-    return markup if markup.inline_keyboard else None
-
-
-def _rows(count: int, width: int) -> list[int]:
-    full, rest = divmod(count, width)
-    return [width] * full + ([rest] if rest else [])
-
-
-async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
-    """Take the buttons off an answered question, so that only the current one has live
-    buttons. Telegram refuses the edit when the buttons are already gone ("message is not
-    modified", after a double tap) or the message is gone or too old ("message to edit not
-    found"): that changes nothing for the person, so it is only logged."""
-    try:
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
-    except TelegramBadRequest as error:
-        log.debug("Buttons of message %s not removed: %s", message_id, error.message)
-
-
-async def drop_message_keyboard(message: Message) -> None:
-    if message.bot is not None:
-        await drop_keyboard(message.bot, message.chat.id, message.message_id)
+        controls.append(Button(_("← Back"), control(Control.BACK)))
+    if controls:
+        rows.append(tuple(controls))
+    return Screen(text, tuple(rows))

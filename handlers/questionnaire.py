@@ -1,97 +1,49 @@
-"""One generic runner for every questionnaire held as data in ``dialogs``."""
+"""One generic runner for every questionnaire held as data in ``dialogs``: the router. What it
+shows is built in :mod:`handlers.questionnaire_views`; a press that no longer applies (a double
+tap, an old message, someone else's button) raises :class:`bot.outdated.Outdated`."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
-from bot.participants import Status
-from bot.questionnaires import Outdated, Step
+from bot.outdated import Outdated
+from bot.questionnaires import Outdated as StaleAnswer
+from bot.questionnaires import Step
 from bot.services import Services
-from dialogs.answers import OTHER_PROMPT, AnswerError, format_answer
+from dialogs.answers import OTHER_PROMPT, AnswerError
 from dialogs.model import OTHER, QuestionKind
-from handlers import question_view
 from handlers.address import gettext_for, is_minor, you
 from handlers.monitoring_offer import offer_text, start_keyboard
+from handlers.outdated import outdated_button_text
+from handlers.questionnaire_views import (
+    Act,
+    ActKind,
+    Pick,
+    already_answered_text,
+    changes_saved_text,
+    check_summary_text,
+    intro_screen,
+    not_yet_open_text,
+    question_screen,
+    saved_text,
+    summary_screen,
+)
+from handlers.screens_out import (
+    answer_screen,
+    drop_keyboard,
+    drop_message_keyboard,
+    edit_buttons,
+)
 from handlers.states import QuestionnaireDialogue
 from storage.repositories.participants import Participant
-
-SUMMARY_ANSWER_LIMIT = 160  # characters of one answer in the summary, to stay within a message
-
-
-class Pick(CallbackData, prefix="q1p"):
-    """A pressed option: a single choice, yes/no, a point of a scale, or a toggle."""
-
-    p: int
-    k: str
-    v: str
-
-
-class Act(CallbackData, prefix="q1a"):
-    """done, skip, back, confirm, open (resume) or edit of the question ``k``."""
-
-    p: int
-    a: str
-    k: str = ""
-
-
-def question_text(step: Step, selected: list[str]) -> str:
-    assert step.question is not None
-    return question_view.question_text(
-        step.question, step.number, step.total, step.options, minor=is_minor(step.participant)
-    )
-
-
-def question_keyboard(step: Step, selected: list[str]) -> InlineKeyboardMarkup | None:
-    question = step.question
-    assert question is not None
-    pid, key = step.participant.id, question.key
-    return question_view.question_keyboard(
-        question,
-        step.options,
-        selected,
-        can_go_back=step.can_go_back,
-        pick=lambda value: Pick(p=pid, k=key, v=value),
-        control=lambda action: Act(p=pid, a=action, k=key),
-    )
-
-
-def summary_text(step: Step) -> str:
-    minor = is_minor(step.participant)
-    lines = [you(minor, "<b>Please check your questionnaire</b>"), ""]
-    for number, question in enumerate(step.visible(), start=1):
-        shown = format_answer(
-            question, step.answers.get(question.key), _, step.options_of(question)
-        )
-        if len(shown) > SUMMARY_ANSWER_LIMIT:
-            shown = shown[: SUMMARY_ANSWER_LIMIT - 1] + "…"
-        lines.append(
-            f"{number}. {hd.quote(_(question.label or question.text))}\n    {hd.quote(shown)}"
-        )
-    lines += ["", you(minor, "To change an answer, press its number.")]
-    return "\n".join(lines)
-
-
-def summary_keyboard(step: Step) -> InlineKeyboardMarkup:
-    pid = step.participant.id
-    builder = InlineKeyboardBuilder()
-    visible = step.visible()
-    for number, question in enumerate(visible, start=1):
-        builder.button(text=str(number), callback_data=Act(p=pid, a="edit", k=question.key))
-    confirmed = step.participant.confirmed_at is not None
-    builder.button(
-        text=_("Save changes") if confirmed else _("All correct, send"),
-        callback_data=Act(p=pid, a="confirm"),
-    )
-    builder.adjust(*([6] * ((len(visible) + 5) // 6)), 1)
-    return builder.as_markup()
 
 
 async def show(message: Message, step: Step, state: FSMContext) -> None:
@@ -101,7 +53,7 @@ async def show(message: Message, step: Step, state: FSMContext) -> None:
         await state.update_data(
             participant_id=step.participant.id, selected=[], other=None, awaiting_other=False
         )
-        await message.answer(summary_text(step), reply_markup=summary_keyboard(step))
+        await answer_screen(message, summary_screen(step))
         return
     selected: list[str] = list(data.get("selected") or [])
     if data.get("question") != step.question.key:
@@ -109,9 +61,7 @@ async def show(message: Message, step: Step, state: FSMContext) -> None:
         await state.update_data(
             question=step.question.key, selected=selected, other=None, awaiting_other=False
         )
-    sent = await message.answer(
-        question_text(step, selected), reply_markup=question_keyboard(step, selected)
-    )
+    sent = await answer_screen(message, question_screen(step, selected))
     # Remembered so that a typed answer can take the buttons (skip, back) off this question.
     await state.update_data(participant_id=step.participant.id, question_message=sent.message_id)
 
@@ -129,7 +79,7 @@ async def open_questionnaire(
     message: Message, participant: Participant, state: FSMContext, services: Services
 ) -> None:
     if not await services.questionnaires.may_start(participant):
-        await message.answer(_("The questionnaire opens after the consent to data processing."))
+        await message.answer(not_yet_open_text())
         return
     await state.set_state(QuestionnaireDialogue.answering)
     await state.set_data({"participant_id": participant.id})
@@ -137,20 +87,8 @@ async def open_questionnaire(
     if not step.answers or step.answers.keys() == {
         q.key for q in step.questionnaire.questions if q.is_birth_date
     }:
-        await message.answer(hd.quote(you(is_minor(participant), step.questionnaire.intro)))
+        await answer_screen(message, intro_screen(step))
     await show(message, step, state)
-
-
-async def _participant(
-    services: Services,
-    participant_id: int,
-    telegram_id: int,
-    callback_answer: CallbackAnswer | None = None,
-) -> Participant | None:
-    participant = await services.participants.owned(participant_id, telegram_id)
-    if participant is None and callback_answer is not None:
-        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
-    return participant
 
 
 async def after_answer(
@@ -161,15 +99,15 @@ async def after_answer(
         return
     asked = (await state.get_data()).get("question_message")
     if isinstance(asked, int) and message.bot is not None:
-        await question_view.drop_keyboard(message.bot, message.chat.id, asked)
+        await drop_keyboard(message.bot, message.chat.id, asked)
     await show(message, result, state)
 
 
 async def on_text(message: Message, state: FSMContext, services: Services) -> None:
     assert message.from_user is not None
     data = await state.get_data()
-    participant = await _participant(
-        services, int(data.get("participant_id", 0)), message.from_user.id
+    participant = await services.participants.owned(
+        int(data.get("participant_id", 0)), message.from_user.id
     )
     if participant is None:
         await state.clear()
@@ -178,13 +116,7 @@ async def on_text(message: Message, state: FSMContext, services: Services) -> No
     step = await services.questionnaires.step(participant.id)
     minor = is_minor(participant)
     if step.question is None:
-        await message.answer(
-            you(
-                minor,
-                "Please check the answers above and press «All correct, send», "
-                "or press a number to change an answer.",
-            )
-        )
+        await message.answer(check_summary_text(minor))
         return
     key, text = step.question.key, message.text or ""
     try:
@@ -206,7 +138,7 @@ async def on_text(message: Message, state: FSMContext, services: Services) -> No
             await after_answer(message, result, state, minor)
             return
         result = await services.questionnaires.answer_text(participant.id, key, text)
-    except Outdated:
+    except StaleAnswer:
         await show(message, await services.questionnaires.step(participant.id), state)
         return
     await after_answer(message, result, state, minor)
@@ -220,6 +152,31 @@ async def on_other_content(message: Message, state: FSMContext, services: Servic
     )
 
 
+# -- presses -------------------------------------------------------------------------------
+
+
+async def _presser(services: Services, participant_id: int, query: CallbackQuery) -> Participant:
+    """The participant the button is for, who must be the presser; else the press is old."""
+    participant = await services.participants.owned(participant_id, query.from_user.id)
+    if participant is None or not isinstance(query.message, Message):
+        raise Outdated(outdated_button_text())
+    return participant
+
+
+async def _current(services: Services, participant: Participant, key: str) -> Step:
+    """The step whose question ``key`` the button answers; a button of an answered question
+    (a double tap, an old message) is outdated and changes nothing."""
+    step = await services.questionnaires.step(participant.id)
+    if step.question is None or step.question.key != key:
+        raise Outdated(already_answered_text())
+    return step
+
+
+def _message(query: CallbackQuery) -> Message:
+    assert isinstance(query.message, Message)  # checked by _presser
+    return query.message
+
+
 async def on_pick(
     query: CallbackQuery,
     callback_data: Pick,
@@ -227,116 +184,145 @@ async def on_pick(
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
-    participant = await _participant(services, callback_data.p, query.from_user.id, callback_answer)
-    if participant is None or not isinstance(query.message, Message):
-        return
+    participant = await _presser(services, callback_data.p, query)
+    step = await _current(services, participant, callback_data.k)
+    message = _message(query)
     await state.set_state(QuestionnaireDialogue.answering)
-    step = await services.questionnaires.step(participant.id)
-    if step.question is None or step.question.key != callback_data.k:
-        callback_answer.text = _("This question has already been answered.")
-        return
     question = step.question
+    assert question is not None
+    minor = is_minor(participant)
     if callback_data.v == OTHER and question.allow_other:
         await state.update_data(participant_id=participant.id, awaiting_other=True)
-        await query.message.answer(hd.quote(you(is_minor(participant), OTHER_PROMPT)))
+        await message.answer(hd.quote(you(minor, OTHER_PROMPT)))
         return
     if question.kind == QuestionKind.MULTI_CHOICE:
         data = await state.get_data()
         selected = list(data.get("selected") or []) if data.get("question") == question.key else []
         toggled = services.questionnaires.toggle(step, question.key, selected, callback_data.v)
         if isinstance(toggled, AnswerError):
-            callback_answer.text = toggled.render(gettext_for(is_minor(participant)))
+            callback_answer.text = toggled.render(gettext_for(minor))
             return
         await state.update_data(
             participant_id=participant.id, question=question.key, selected=toggled
         )
-        await query.message.edit_reply_markup(reply_markup=question_keyboard(step, toggled))
+        await edit_buttons(message, question_screen(step, toggled))
         return
-    await question_view.drop_message_keyboard(query.message)
-    result = await services.questionnaires.answer_choice(
-        participant.id, question.key, callback_data.v
-    )
-    await after_answer(query.message, result, state, is_minor(participant))
+    await drop_message_keyboard(message)
+    try:
+        result = await services.questionnaires.answer_choice(
+            participant.id, question.key, callback_data.v
+        )
+    except StaleAnswer:
+        raise Outdated(already_answered_text()) from None
+    await after_answer(message, result, state, minor)
 
 
-async def on_act(
+async def _answered_by_control(
+    query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
+) -> tuple[Participant, Message]:
+    """The common start of done, skip and back: the presser's current question, whose
+    buttons go."""
+    participant = await _presser(services, callback_data.p, query)
+    await _current(services, participant, callback_data.k)
+    message = _message(query)
+    await state.set_state(QuestionnaireDialogue.answering)
+    await state.update_data(participant_id=participant.id)
+    await drop_message_keyboard(message)
+    return participant, message
+
+
+async def on_done(
+    query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
+) -> None:
+    participant, message = await _answered_by_control(query, callback_data, state, services)
+    selected = list((await state.get_data()).get("selected") or [])
+    try:
+        result = await services.questionnaires.answer_choices(
+            participant.id, callback_data.k, selected, None
+        )
+    except StaleAnswer:
+        raise Outdated(already_answered_text()) from None
+    await after_answer(message, result, state, is_minor(participant))
+
+
+async def on_skip(
+    query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
+) -> None:
+    participant, message = await _answered_by_control(query, callback_data, state, services)
+    try:
+        result = await services.questionnaires.skip(participant.id, callback_data.k)
+    except StaleAnswer:
+        raise Outdated(already_answered_text()) from None
+    await after_answer(message, result, state, is_minor(participant))
+
+
+async def on_back(
+    query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
+) -> None:
+    participant, message = await _answered_by_control(query, callback_data, state, services)
+    try:
+        step = await services.questionnaires.back(participant.id, callback_data.k)
+    except StaleAnswer:
+        raise Outdated(already_answered_text()) from None
+    await show(message, step, state)
+
+
+async def on_edit(
+    query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
+) -> None:
+    """A number under the summary; the summary is outdated once a question is being asked."""
+    participant = await _presser(services, callback_data.p, query)
+    if (await services.questionnaires.step(participant.id)).question is not None:
+        raise Outdated(already_answered_text())
+    message = _message(query)
+    await state.set_state(QuestionnaireDialogue.answering)
+    await state.update_data(participant_id=participant.id, question=None)
+    await drop_message_keyboard(message)
+    try:
+        step = await services.questionnaires.edit(participant.id, callback_data.k)
+    except StaleAnswer:
+        raise Outdated(already_answered_text()) from None
+    await show(message, step, state)
+
+
+async def on_open(
+    query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
+) -> None:
+    participant = await _presser(services, callback_data.p, query)
+    await open_questionnaire(_message(query), participant, state, services)
+
+
+async def on_confirm(
     query: CallbackQuery,
     callback_data: Act,
     state: FSMContext,
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
-    participant = await _participant(services, callback_data.p, query.from_user.id, callback_answer)
-    if participant is None or not isinstance(query.message, Message):
-        return
-    await state.set_state(QuestionnaireDialogue.answering)
-    await state.update_data(participant_id=participant.id)
-    questionnaires = services.questionnaires
-    message = query.message
-    minor = is_minor(participant)
-    try:
-        if callback_data.a == "open":
-            await open_questionnaire(message, participant, state, services)
-            return
-        if callback_data.a == "confirm":
-            await confirm(message, participant, state, services, callback_answer)
-            return
-        await question_view.drop_message_keyboard(message)
-        if callback_data.a == "done":
-            data = await state.get_data()
-            selected = list(data.get("selected") or [])
-            result = await questionnaires.answer_choices(
-                participant.id, callback_data.k, selected, None
-            )
-            await after_answer(message, result, state, minor)
-        elif callback_data.a == "skip":
-            await after_answer(
-                message, await questionnaires.skip(participant.id, callback_data.k), state, minor
-            )
-        elif callback_data.a == "back":
-            await show(message, await questionnaires.back(participant.id, callback_data.k), state)
-        elif callback_data.a == "edit":
-            await state.update_data(question=None)
-            await show(message, await questionnaires.edit(participant.id, callback_data.k), state)
-    except Outdated:
-        callback_answer.text = _("This question has already been answered.")
-        await show(message, await questionnaires.step(participant.id), state)
-
-
-async def confirm(
-    message: Message,
-    participant: Participant,
-    state: FSMContext,
-    services: Services,
-    callback_answer: CallbackAnswer,
-) -> None:
+    participant = await _presser(services, callback_data.p, query)
+    message = _message(query)
     was_confirmed = participant.confirmed_at is not None
+    # The summary belongs to the answering dialogue; once confirmed, the dialogue is over, so
+    # a second press (a double tap, an old summary) must not save and thank again.
+    if was_confirmed and await state.get_state() != QuestionnaireDialogue.answering.state:
+        raise Outdated()
     if not await services.questionnaires.confirm(participant.id):
         if was_confirmed:
-            await message.edit_reply_markup(reply_markup=None)
+            await drop_message_keyboard(message)
             await state.clear()
-            await message.answer(_("Your changes are saved. /profile"))
+            await message.answer(changes_saved_text())
             return
+        await state.set_state(QuestionnaireDialogue.answering)
+        await state.update_data(participant_id=participant.id)
         callback_answer.text = _("Some answers are missing.")
         await show(message, await services.questionnaires.step(participant.id), state)
         return
-    await question_view.drop_message_keyboard(message)
+    await drop_message_keyboard(message)
     await state.clear()
     refreshed = await services.participants.get(participant.id)
     status = await services.participants.status(refreshed) if refreshed else None
     minor = is_minor(refreshed)
-    if status is Status.WAITING_GUARDIAN:
-        # Translators: only a person under 18 waits for a representative: «ты» in Russian.
-        text = _(
-            "Thank you, the questionnaire is saved! A mentor will be chosen as soon as your "
-            "parent or legal representative gives consent. Your answers: /profile"
-        )
-    else:
-        text = you(
-            minor,
-            "Thank you, the questionnaire is saved and passed to the curator: you have joined "
-            "the programme. You can see or change your answers with /profile.",
-        )
+    text = saved_text(status, minor)
     # The poll "before" is offered with the last message of joining, not started unasked.
     offer = not was_confirmed and await services.responses.cycle_of(participant.id) is not None
     if offer:
@@ -351,7 +337,16 @@ async def confirm(
 def build_router() -> Router:
     router = Router(name="questionnaire")
     router.callback_query.register(on_pick, Pick.filter())
-    router.callback_query.register(on_act, Act.filter())
+    acts: dict[ActKind, Callable[..., Awaitable[None]]] = {
+        ActKind.DONE: on_done,
+        ActKind.SKIP: on_skip,
+        ActKind.BACK: on_back,
+        ActKind.EDIT: on_edit,
+        ActKind.OPEN: on_open,
+        ActKind.CONFIRM: on_confirm,
+    }
+    for kind, handler in acts.items():
+        router.callback_query.register(handler, Act.filter(F.a == kind))
     router.message.register(
         on_text, StateFilter(QuestionnaireDialogue.answering), F.text, ~F.text.startswith("/")
     )

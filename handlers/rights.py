@@ -18,13 +18,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.formatting import format_moment
+from bot.outdated import Outdated
 from bot.participants import Status
 from bot.privacy import Departure
 from bot.services import Services
 from dialogs.answers import format_answer
 from handlers.address import is_minor, you
-from handlers.join import organization_name, role_title
-from handlers.questionnaire import Act
+from handlers.join import organization_name
+from handlers.join_views import role_title
+from handlers.questionnaire_views import Act, ActKind
 from handlers.texts import split_message
 from storage.repositories.participants import Participant
 
@@ -100,7 +102,9 @@ async def show_profile(message: Message, services: Services, i18n: I18n) -> None
         text = await participation_text(participant, services, i18n, with_consents=False)
         builder = InlineKeyboardBuilder()
         if await services.questionnaires.may_start(participant):
-            builder.button(text=_("Change answers"), callback_data=Act(p=participant.id, a="open"))
+            builder.button(
+                text=_("Change answers"), callback_data=Act(p=participant.id, a=ActKind.OPEN)
+            )
         chunks = split_message(text)
         for chunk in chunks[:-1]:
             await message.answer(chunk)
@@ -208,9 +212,8 @@ async def on_revoke(
     minor = await reader_is_minor(services, query.from_user.id)
     departures = await services.rights.withdraw(query.from_user.id)
     await state.clear()
-    if not departures:
-        callback_answer.text = _("Already done")
-        return
+    if not departures:  # a second press: the first one withdrew
+        raise Outdated()
     await bot.send_message(
         query.from_user.id,
         you(

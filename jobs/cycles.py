@@ -23,8 +23,8 @@ from handlers.cycle_views import (
     final_meeting_mentor_screen,
     results_request_screen,
 )
-from handlers.form_views import form_screen
 from handlers.people import display_name
+from handlers.response_views import form_screen
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from dialogs.model import Question, QuestionKind
 from handlers.guardian import GuardianDecision, RelationChoice
-from handlers.join import AgeAnswer, ConsentAnswer
-from handlers.questionnaire import Act, Pick
+from handlers.join_views import AgeAnswer, ConsentAnswer
+from handlers.questionnaire_views import Act, Pick
 from storage.repositories.invitations import Invitation, InvitationRole
 from storage.repositories.organizations import Organization
 from tests.inprocess import Harness, Sent

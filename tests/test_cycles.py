@@ -16,9 +16,9 @@ from handlers.cycles import (
     PairGood,
     PairResultsEdit,
 )
+from handlers.form_hooks import default_hooks
 from handlers.matching_views import ProposalAct
 from handlers.meetings import MeetPlan
-from handlers.responses import run_completion_hooks
 from jobs.cycles import run_cycle_tick
 from tests.inprocess import Harness
 from tests.joining import CURATOR
@@ -209,7 +209,7 @@ async def test_final_poll_answers_build_the_mentor_base(harness: Harness) -> Non
     response = await services.responses.get("final_mentee", ids["masha"], subject)
     assert response is not None and response.answers["become_mentor"] is False
     yes = replace(response, answers={**response.answers, "become_mentor": True})
-    assert await run_completion_hooks(harness.app.bot, services, yes) == 0
+    assert await default_hooks().run(harness.app.bot, services, yes) == 0
     assert (
         await harness.app.db.fetch_value(
             "SELECT source FROM mentor_base WHERE participant_id = ?", (ids["masha"],)

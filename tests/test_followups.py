@@ -10,11 +10,12 @@ from typing import Any
 
 from bot.clock import to_db
 from handlers.followups import FollowupAnswer, ReasonSkip
+from handlers.form_hooks import default_hooks
 from handlers.meeting_settings import SettingsEdit
 from handlers.meeting_views import Consent, PairCard, Resolve, ViewMenu
 from handlers.meetings import MeetAnswer
 from handlers.pair_plans import EndSkip, GoalsStart, RhythmAct
-from handlers.responses import FormPick, run_completion_hooks
+from handlers.response_views import FormPick
 from handlers.workspace_views import Section
 from jobs.cadence import run_cadence
 from jobs.followups import deliver_followups
@@ -448,10 +449,10 @@ async def test_an_incompatible_answer_puts_the_pair_on_the_list(harness: Harness
 
     app = harness.app
     with app.i18n.context():
-        await run_completion_hooks(app.bot, app.services, response("rather_yes"))
+        await default_hooks().run(app.bot, app.services, response("rather_yes"))
         assert await app.db.fetch_value("SELECT count(*) FROM attention") == 0
-        await run_completion_hooks(app.bot, app.services, response("no"))
-        await run_completion_hooks(app.bot, app.services, response("no"))
+        await default_hooks().run(app.bot, app.services, response("no"))
+        await default_hooks().run(app.bot, app.services, response("no"))
     row = await app.db.fetch_one("SELECT reason, detail FROM attention")
     assert tuple(row) == ("incompatible", "Стесняюсь")
     curator = [s.text for s in harness.session.sent if s.chat_id == CURATOR]

@@ -8,8 +8,8 @@ import pytest
 
 from bot.participants import Status
 from handlers.guardian import GuardianDecision, RelationChoice
-from handlers.join import ConsentAnswer
-from handlers.questionnaire import Act, Pick
+from handlers.join_views import ConsentAnswer
+from handlers.questionnaire_views import Act, Pick
 from handlers.rights import RevokeDecision
 from tests.inprocess import Harness
 from tests.joining import (
@@ -76,7 +76,7 @@ async def test_the_consent_fingerprint_is_of_the_exact_text_shown(harness: Harne
 
     i18n: I18n = harness.app.i18n
     with i18n.context(), i18n.use_locale(row["locale"]):
-        from handlers.join import self_consent_text
+        from handlers.join_views import self_consent_text
 
         shown = self_consent_text("Школа № 5")
     assert row["text_sha256"] == hashlib.sha256(shown.encode()).hexdigest()

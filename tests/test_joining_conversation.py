@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import EditMessageReplyMarkup
 
 from handlers.monitoring_offer import remind_monitoring
-from handlers.questionnaire import Act, Pick
+from handlers.questionnaire_views import Act, Pick
 from storage.repositories.invitations import InvitationRole
 from tests.inprocess import Harness, Sent
 from tests.joining import (

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery
 
 from bot.outdated import Outdated
 from bot.screens import Button, Screen
-from handlers.join import ConsentAnswer
+from handlers.join_views import ConsentAnswer
 from handlers.outdated import OutdatedPresses, out_of_range
 from tests.inprocess import running_harness
 from tests.joining import invitation, organization, participant_id, start_as_adult

@@ -14,12 +14,13 @@ from aiogram.methods import EditMessageReplyMarkup
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-import handlers.responses as runner
 from bot.clock import to_db
 from bot.responses import FormRefused, FormStep, Outdated, ResponseService
 from dialogs.answers import AnswerError
 from handlers.address import you
-from handlers.responses import FormPick, on_completed, send_form
+from handlers.completion_hooks import CompletionHooks
+from handlers.response_views import FormPick, thanks_text
+from handlers.responses import send_form
 from handlers.states import ResponseDialogue
 from storage.repositories.participants import ParticipantRepository
 from storage.repositories.responses import Response, ResponseRepository
@@ -236,22 +237,25 @@ async def open_feedback(harness: Harness, pid: int) -> tuple[int, Sent]:
 
 
 async def test_a_feedback_form_through_buttons_and_typing(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(runner, "_hooks", [])
     seen: list[Response] = []
 
-    @on_completed("meeting_")
     async def remember(bot: Any, services: Any, response: Response) -> None:
         seen.append(response)
 
-    @on_completed("meeting_feedback")
     async def broken(bot: Any, services: Any, response: Response) -> None:
         raise RuntimeError("a hook that fails")
 
-    @on_completed("compatibility")
     async def not_mine(bot: Any, services: Any, response: Response) -> None:
         raise AssertionError("a hook of another form must not run")
+
+    # The application's hooks replaced by these, through the dispatcher's workflow data.
+    hooks = CompletionHooks()
+    hooks.register("meeting_", remember)
+    hooks.register("meeting_feedback", broken)
+    hooks.register("compatibility", not_mine)
+    harness.app.dispatcher["completion_hooks"] = hooks
 
     pid = await mentee(harness)
     rid, first = await open_feedback(harness, pid)
@@ -298,10 +302,10 @@ async def test_a_feedback_form_through_buttons_and_typing(
     skip = next(d for _, d in harness.session.answers(MASHA)[-2].buttons
                 if FormPick.unpack(d).a == "s")  # fmt: skip
     await harness.press(MASHA, skip)
-    with caplog.at_level(logging.ERROR, logger="handlers.responses"):
+    with caplog.at_level(logging.ERROR, logger="handlers.completion_hooks"):
         replies = await harness.send(MASHA, "Спасибо за встречу!")
     # Masha is a pupil (a minor): «ты».
-    assert [r.text for r in replies] == [in_russian(harness, lambda: runner.thanks_text(True))]
+    assert [r.text for r in replies] == [in_russian(harness, lambda: thanks_text(True))]
     done_row = await row(harness, rid)
     assert done_row["completed_at"] is not None
     assert [r.id for r in seen] == [rid] and seen[0].answers["comment"] == "Спасибо за встречу!"
@@ -376,7 +380,7 @@ async def test_forged_and_foreign_buttons_change_nothing(harness: Harness) -> No
         assert harness.session.callback_answers()[-1].text == outdated
     forged = [
         FormPick(r=rid, k="usefulness", a="p", v="77").pack(),
-        FormPick(r=rid, k="usefulness", a="z", v="1").pack(),
+        f"rs1:{rid}:usefulness:z:1:0",  # an action no button has
         FormPick(r=rid, k="usefulness", a="s").pack(),
         FormPick(r=rid, k="comment", a="s").pack(),
         FormPick(r=rid + 1, k="usefulness", a="p", v="1").pack(),

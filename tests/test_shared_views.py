@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
@@ -16,6 +15,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.app import LOCALES_DIR
 from bot.languages import LanguageService
+from bot.screens import Screen
 from dialogs.answers import button_options
 from dialogs.model import Option, Question, QuestionKind
 from handlers import question_view
@@ -30,25 +30,26 @@ def english() -> Iterator[None]:
         yield
 
 
-class _Pick(CallbackData, prefix="tpk"):
-    v: str
+def _pick(value: str) -> str:
+    return f"tpk:{value}"
 
 
-class _Control(CallbackData, prefix="tct"):
-    a: str
+def _control(action: question_view.Control) -> str:
+    return f"tct:{action.value}"
+
+
+def _screen(
+    question: Question, options: list[Option], selected: list[str], *, back: bool
+) -> Screen:
+    return question_view.question_screen(
+        question, "text", options, selected, can_go_back=back, pick=_pick, control=_control
+    )
 
 
 def _rows(question: Question, selected: list[str], *, back: bool) -> list[list[str]]:
-    markup = question_view.question_keyboard(
-        question,
-        button_options(question),
-        selected,
-        can_go_back=back,
-        pick=lambda value: _Pick(v=value),
-        control=lambda action: _Control(a=action),
-    )
-    assert markup is not None
-    return [[str(button.callback_data) for button in row] for row in markup.inline_keyboard]
+    screen = _screen(question, button_options(question), selected, back=back)
+    assert screen.rows
+    return [[str(button.data) for button in row] for row in screen.rows]
 
 
 def test_a_multi_choice_marks_the_chosen_and_ends_with_done_skip_back() -> None:
@@ -56,18 +57,10 @@ def test_a_multi_choice_marks_the_chosen_and_ends_with_done_skip_back() -> None:
     question = Question(
         key="q", kind=QuestionKind.MULTI_CHOICE, text="Q", options=options, required=False
     )
-    markup = question_view.question_keyboard(
-        question,
-        options,
-        ["b"],
-        can_go_back=True,
-        pick=lambda value: _Pick(v=value),
-        control=lambda action: _Control(a=action),
-    )
-    assert markup is not None
-    labels = [[button.text for button in row] for row in markup.inline_keyboard]
+    screen = _screen(question, options, ["b"], back=True)
+    labels = [[button.text for button in row] for row in screen.rows]
     assert labels == [["a", "✓ b"], ["c", "d"], ["Done", "Skip", "← Back"]]
-    assert markup.inline_keyboard[2][0].callback_data == "tct:done"
+    assert screen.rows[2][0].data == "tct:done"
 
 
 def test_a_scale_puts_up_to_six_points_a_row_and_a_single_choice_ignores_a_selection() -> None:
@@ -80,16 +73,8 @@ def test_a_scale_puts_up_to_six_points_a_row_and_a_single_choice_ignores_a_selec
         text="C",
         options=[Option(value="x", label="x"), Option(value="y", label="y")],
     )
-    markup = question_view.question_keyboard(
-        single,
-        button_options(single),
-        ["x"],
-        can_go_back=False,
-        pick=lambda value: _Pick(v=value),
-        control=lambda action: _Control(a=action),
-    )
-    assert markup is not None
-    assert [b.text for b in markup.inline_keyboard[0]] == ["x", "y"]
+    screen = _screen(single, button_options(single), ["x"], back=False)
+    assert [b.text for b in screen.rows[0]] == ["x", "y"]
 
 
 def test_an_odd_number_of_options_keeps_the_controls_on_their_own_row() -> None:
@@ -110,17 +95,7 @@ def test_an_odd_number_of_options_keeps_the_controls_on_their_own_row() -> None:
 
 def test_a_typed_question_without_skip_or_back_has_no_keyboard() -> None:
     question = Question(key="t", kind=QuestionKind.SHORT_TEXT, text="T")
-    assert (
-        question_view.question_keyboard(
-            question,
-            [],
-            [],
-            can_go_back=False,
-            pick=lambda value: _Pick(v=value),
-            control=lambda action: _Control(a=action),
-        )
-        is None
-    )
+    assert _screen(question, [], [], back=False).rows == ()
     text = question_view.question_text(question, 2, 5, [], heading="<b>Form</b>")
     assert text.splitlines() == [
         "<b>Form</b>",

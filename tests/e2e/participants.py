@@ -15,7 +15,7 @@ from bot.invitations import InvitationService
 from bot.organizations import OrganizationService
 from dialogs.model import Question, QuestionKind
 from dialogs.registry import get_questionnaire
-from handlers.questionnaire import Act, Pick
+from handlers.questionnaire_views import Act, Pick
 from storage.database import Database
 from storage.migrations import migrate
 from storage.repositories.invitations import InvitationRepository, InvitationRole

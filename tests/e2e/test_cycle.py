@@ -41,7 +41,7 @@ from dialogs.final_poll import FINAL_MENTEE, FINAL_MENTOR
 from dialogs.model import QuestionKind, Questionnaire
 from dialogs.monitoring import MONITORING_PUPIL
 from handlers.followups import FollowupAnswer
-from handlers.responses import FormPick
+from handlers.response_views import FormPick
 from handlers.stats_views import StatsView
 from storage.database import Database
 from storage.migrations import migrate

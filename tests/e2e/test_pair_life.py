@@ -29,7 +29,7 @@ from bot.followups import Answer
 from handlers.followups import FollowupAnswer, ReasonSkip
 from handlers.meeting_views import ViewMenu
 from handlers.meetings import MeetPlan
-from handlers.responses import FormPick
+from handlers.response_views import FormPick
 from handlers.workspace_views import Section
 from storage.database import Database
 from tests.clock import ManualClock
