@@ -306,7 +306,7 @@ def build_scheduler(
 
     # The one reminder of the monitoring poll, a day after it was offered: claimed rows.
     async def monitoring_offers() -> None:
-        await remind_monitoring(bot, i18n, services)
+        await remind_monitoring(services)
 
     scheduler.add_interval(
         "monitoring_offers", monitoring_offers, every(settings.cadence_tick_seconds)

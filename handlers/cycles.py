@@ -286,7 +286,7 @@ async def ask_monitoring_before(bot: Bot, services: Services, new: NewCycle) -> 
     """The carried people answer the monitoring "before" of the new cycle (claimed once by
     the service), so that they get its "after" when their pair completes."""
     for participant in new.monitoring:
-        if not await send_monitoring_before(bot, services, participant.id):
+        if not await send_monitoring_before(services, participant.id):
             log.info("The monitoring before was not sent to participant %s", participant.id)
 
 

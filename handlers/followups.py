@@ -113,28 +113,24 @@ async def after_held(
     await message.answer(_("Great! A few short questions about the meeting, please."))
     subject = f"meeting:{meeting.id}"
     await send_form(
-        bot,
         services,
         view.side.me.telegram_id,
         form="meeting_feedback",
         participant_id=view.side.me.id,
         subject=subject,
         meeting_id=meeting.id,
-        i18n=i18n,
     )
     if not result.decided:
         return
     if meeting.kind == MeetingKind.TRIAL:
         for person in (view.side.me, view.side.other):
             await send_form(
-                bot,
                 services,
                 person.telegram_id,
                 form="compatibility",
                 participant_id=person.id,
                 subject=subject,
                 meeting_id=meeting.id,
-                i18n=i18n,
             )
     if meeting.kind == MeetingKind.PLANNING:
         await services.outbox.send(

@@ -202,7 +202,6 @@ async def on_decision(
         await query.message.edit_reply_markup(reply_markup=None)
     data = await state.get_data()
     await state.clear()
-    child_locale = await services.languages.resolve(case.child.telegram_id, None)
     if not callback_data.agree:
         await services.participants.guardian_declines(case)
         await bot.send_message(
@@ -212,14 +211,16 @@ async def on_decision(
                 "will not take part in the programme."
             ),
         )
-        with i18n.use_locale(child_locale):
-            await bot.send_message(
-                case.child.telegram_id,
+        await services.outbox.send(
+            case.child.telegram_id,
+            lambda: Screen(
                 _(
                     "Your parent or legal representative did not give consent, so you cannot take "
                     "part in the programme this time. Everything you entered has been deleted."
-                ),
-            )
+                )
+            ),
+            kind="guardian_declined",
+        )
         return
     locale = str(data.get("consent_locale") or i18n.current_locale)
     name, relation = str(data.get("name", "")), str(data.get("relation", "other"))
@@ -237,18 +238,24 @@ async def on_decision(
             "then the child's data will be deleted."
         ),
     )
-    with i18n.use_locale(child_locale):
-        if case.child.age_group == AgeGroup.CHILD:
-            text = _(
-                "Your parent or legal representative has agreed. Now let's fill in the "
-                "questionnaire: press /start to begin."
+    child_fills_in = case.child.age_group == AgeGroup.CHILD
+
+    def to_child() -> Screen:
+        if child_fills_in:
+            return Screen(
+                _(
+                    "Your parent or legal representative has agreed. Now let's fill in the "
+                    "questionnaire: press /start to begin."
+                )
             )
-        else:
-            text = _(
+        return Screen(
+            _(
                 "Your parent or legal representative has agreed. Now the curator can choose "
                 "a mentor for you as soon as your questionnaire is ready."
             )
-        await bot.send_message(case.child.telegram_id, text)
+        )
+
+    await services.outbox.send(case.child.telegram_id, to_child, kind="guardian_agreed")
 
 
 def build_router() -> Router:

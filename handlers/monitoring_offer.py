@@ -9,15 +9,15 @@ from aiogram import Bot, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.screens import Button, Screen
+from bot.sender import Outcome
 from bot.services import Services
 from handlers.address import is_minor, you
+from handlers.render import markup_of
 from handlers.responses import send_monitoring_before
 from handlers.screens_out import drop_message_keyboard
-from handlers.unreachable import send_through_sender
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +26,12 @@ class StartMonitoring(CallbackData, prefix="mon1s"):
     participant_id: int
 
 
-def start_keyboard(participant_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Start"), callback_data=StartMonitoring(participant_id=participant_id))
-    return builder.as_markup()
+def start_data(participant_id: int) -> str:
+    return StartMonitoring(participant_id=participant_id).pack()
+
+
+def start_keyboard(participant_id: int) -> InlineKeyboardMarkup | None:
+    return markup_of(Screen("", ((Button(_("Start"), data=start_data(participant_id)),),)))
 
 
 def offer_text(minor: bool) -> str:
@@ -62,23 +64,26 @@ async def on_start(
         callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
         return
     await drop_message_keyboard(query.message)
-    if not await send_monitoring_before(bot, services, participant.id):
+    if not await send_monitoring_before(services, participant.id):
         callback_answer.text = _("This form is already completed. Thank you!")
 
 
-async def remind_monitoring(bot: Bot, i18n: I18n, services: Services) -> None:
+async def remind_monitoring(services: Services) -> None:
     """The scheduler's tick: the one reminder for those who have not opened the poll."""
     for participant_id in await services.monitoring_offers.due_reminders():
         participant = await services.participants.get(participant_id)
         if participant is None:
             continue
-        locale = await services.languages.resolve(participant.telegram_id, None)
-        with i18n.context(), i18n.use_locale(locale):
-            text = reminder_text(is_minor(participant))
-            markup = start_keyboard(participant.id)
-        if not await send_through_sender(
-            bot, i18n, services, participant.telegram_id, text, markup
-        ):
+        minor = is_minor(participant)
+        pid = participant.id
+        sent = await services.outbox.send(
+            participant.telegram_id,
+            lambda minor=minor, pid=pid: Screen(  # type: ignore[misc]
+                reminder_text(minor), ((Button(_("Start"), data=start_data(pid)),),)
+            ),
+            kind="monitoring_reminder",
+        )
+        if sent is not Outcome.DELIVERED:
             log.info("The monitoring reminder was not delivered to participant %s", participant_id)
 
 

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.utils.i18n import I18n
 
 from bot.responses import FormRefused
+from bot.sender import Outcome
 from bot.services import Services
 from dialogs.answers import selected_values
 from dialogs.monitoring import monitoring_form_for
 from handlers.address import is_minor
-from handlers.render import markup_of
 from handlers.response_answers import (
     TypedFormAnswer,
     on_back,
@@ -36,15 +35,8 @@ from handlers.response_answers import (
     on_skip,
     on_typed,
 )
-from handlers.response_views import (
-    FormAction,
-    FormPick,
-    heading,
-    initial_selection,
-    question_screen,
-)
+from handlers.response_views import FormAction, FormPick, form_screen
 from handlers.states import ResponseDialogue
-from handlers.unreachable import send_through_sender
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +45,6 @@ log = logging.getLogger(__name__)
 
 
 async def send_form(
-    bot: Bot,
     services: Services,
     chat_id: int,
     *,
@@ -62,19 +53,14 @@ async def send_form(
     subject: str,
     meeting_id: int | None = None,
     intro: str | None = None,
-    i18n: I18n | None = None,
 ) -> bool:
     """Open the form (idempotently) and send its current question to the participant.
 
-    Works inside an update and from a scheduler job: ``i18n`` is the application's I18n
-    (``Application.i18n``); inside an update it may be left out. The text is in the
+    Works inside an update and from a scheduler job: it goes through the outbox, in the
     recipient's language. ``intro`` (plain text or a msgid) replaces the form's own
     introduction. Returns whether a question was delivered: False when the response is
     already completed, the participant is gone or is not this chat, or Telegram refused.
     """
-    translator = i18n or I18n.get_current(no_error=True)
-    if translator is None:
-        raise RuntimeError("send_form needs i18n= when called outside an update")
     participant = await services.participants.get(participant_id)
     if participant is None or participant.telegram_id != chat_id:
         log.info("Form %s not sent: participant %s is not chat %s", form, participant_id, chat_id)
@@ -86,22 +72,18 @@ async def send_form(
         return False
     if step.question is None:
         return False
-    locale = await services.languages.resolve(chat_id, None)
     minor = is_minor(participant)
-    with translator.context(), translator.use_locale(locale):
-        screen = question_screen(step, initial_selection(step), minor, heading(step, intro, minor))
     # Not even tried for someone who blocked the bot: the form waits, opened.
-    return await send_through_sender(
-        bot, translator, services, chat_id, screen.text, markup_of(screen)
+    sent = await services.outbox.send(
+        chat_id, lambda: form_screen(step, minor, intro), kind=f"form:{form}"
     )
+    return sent is Outcome.DELIVERED
 
 
-async def send_monitoring_before(
-    bot: Bot, services: Services, participant_id: int, *, i18n: I18n | None = None
-) -> bool:
+async def send_monitoring_before(services: Services, participant_id: int) -> bool:
     """The monitoring form of the participant's category, about the cycle they take part in
     (subject ``before:<cycle id>``); sent once, when the questionnaire is first confirmed, and
-    to the people carried into a new cycle. ``i18n`` as for :func:`send_form`."""
+    to the people carried into a new cycle."""
     participant = await services.participants.get(participant_id)
     if participant is None:
         return False
@@ -115,13 +97,11 @@ async def send_monitoring_before(
     form_code = next(iter(selected_values(answers.get("form"))), None)
     form = monitoring_form_for(participant.role, form_code, answers)
     return await send_form(
-        bot,
         services,
         participant.telegram_id,
         form=form,
         participant_id=participant_id,
         subject=f"before:{cycle_id}",
-        i18n=i18n,
     )
 
 

@@ -6,7 +6,6 @@ import json
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -21,6 +20,7 @@ from bot.formatting import format_moment
 from bot.outdated import Outdated
 from bot.participants import Status
 from bot.privacy import Departure
+from bot.screens import Screen
 from bot.services import Services
 from dialogs.answers import format_answer
 from handlers.address import is_minor, you
@@ -237,33 +237,36 @@ async def tell_about_departure(
         recipients.append((departure.telegram_id, "child"))
     recipients += [(partner, "partner") for partner in departure.partners]
     for telegram_id, who in recipients:
-        locale = await services.languages.resolve(telegram_id, None)
         partner_minor = who == "partner" and await reader_is_minor(services, telegram_id)
-        with i18n.use_locale(locale):
-            if who == "partner":
-                text = you(
-                    partner_minor,
-                    "Your pair has ended: the other participant has left the programme. "
-                    "The curator knows and will help you further.",
-                )
-            elif who == "child":
-                # Translators: to a person under 18: «ты» in Russian.
-                text = _(
-                    "Your parent or legal representative has withdrawn the consent, so your "
-                    "data has been deleted and you no longer take part in the programme."
-                )
-            else:
-                text = _(
-                    "{name} ({role}) has withdrawn the consent to the processing of personal "
-                    "data. Their data has been deleted."
-                ).format(
-                    name=hd.quote(departure.full_name or _("A participant")),
-                    role=_("mentor") if departure.role == "mentor" else _("mentee"),
-                )
-        try:
-            await bot.send_message(telegram_id, text)
-        except TelegramAPIError as error:
-            log.warning("Could not tell %s about a withdrawal: %s", who, error)
+        await services.outbox.send(
+            telegram_id,
+            lambda who=who, minor=partner_minor: Screen(  # type: ignore[misc]
+                departure_text(departure, who, minor)
+            ),
+            kind="departure",
+        )
+
+
+def departure_text(departure: Departure, who: str, partner_minor: bool) -> str:
+    if who == "partner":
+        return you(
+            partner_minor,
+            "Your pair has ended: the other participant has left the programme. "
+            "The curator knows and will help you further.",
+        )
+    if who == "child":
+        # Translators: to a person under 18: «ты» in Russian.
+        return _(
+            "Your parent or legal representative has withdrawn the consent, so your "
+            "data has been deleted and you no longer take part in the programme."
+        )
+    return _(
+        "{name} ({role}) has withdrawn the consent to the processing of personal "
+        "data. Their data has been deleted."
+    ).format(
+        name=hd.quote(departure.full_name or _("A participant")),
+        role=_("mentor") if departure.role == "mentor" else _("mentee"),
+    )
 
 
 def build_router() -> Router:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
@@ -18,7 +17,6 @@ from bot.screens import Screen
 from bot.sender import Outcome
 from bot.services import Services
 from handlers.people import display_name
-from handlers.render import screen_of
 
 
 def unreachable_text(name: str) -> str:
@@ -53,17 +51,3 @@ async def tell_curators_unreachable(services: Services, telegram_id: int) -> int
             )
             told += outcome is Outcome.DELIVERED
     return told
-
-
-async def send_through_sender(
-    bot: object,
-    i18n: object,
-    services: Services,
-    chat_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-) -> bool:
-    """Bridge for call sites that still render before sending: to be replaced by
-    ``services.outbox.send`` with a render function at each call site."""
-    sent = await services.outbox.send(chat_id, lambda: screen_of(text, markup), kind="message")
-    return sent is Outcome.DELIVERED

@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 ABANDONED_DIALOGUE_AGE = timedelta(days=30)
 # Telegram gives up redelivering an update within a day.
 PROCESSED_UPDATE_AGE = timedelta(days=1)
-# Messages the bot sent are kept this long to account for them, then forgotten.
+# What a sent message said is kept this long (a retry after flood control needs it), then
+# blanked; the record that it was sent, and to whom, is forgotten after a month.
+SETTLED_TEXT_AGE = timedelta(hours=1)
 SETTLED_MESSAGE_AGE = timedelta(days=30)
 
 
@@ -38,6 +40,7 @@ class Housekeeping:
         now = self._clock.now()
         purged = await self._repository.purge_fsm_untouched_since(now - ABANDONED_DIALOGUE_AGE)
         await self._updates.forget_before(now - PROCESSED_UPDATE_AGE)
+        await self._outbox.blank_settled_before(now - SETTLED_TEXT_AGE)
         await self._outbox.forget_settled_before(now - SETTLED_MESSAGE_AGE)
         await self._repository.optimize()
         if purged:

@@ -167,8 +167,8 @@ async def feedback(harness: Harness) -> tuple[int, Sent]:
     org = await organization(harness)
     pid = await ready(harness, org.id, MASHA, "mentee", mentee_answers("Маша Иванова"))
     app = harness.app
-    assert await send_form(app.bot, app.services, MASHA, form="meeting_feedback",
-                           participant_id=pid, subject="meeting:41", i18n=app.i18n)  # fmt: skip
+    assert await send_form(app.services, MASHA, form="meeting_feedback",
+                           participant_id=pid, subject="meeting:41")  # fmt: skip
     rid = int(await app.db.fetch_value("SELECT id FROM responses"))
     return rid, harness.session.answers(MASHA)[-1]
 

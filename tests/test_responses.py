@@ -196,9 +196,8 @@ async def test_a_withdrawn_participant_gets_no_form(harness: Harness) -> None:
     with pytest.raises(Outdated):  # the answers went with the participant
         await responses.answer_choice(rid, "usefulness", "3")
     assert await harness.app.db.fetch_value("SELECT count(*) FROM responses") == 0
-    sent = await send_form(
-        harness.app.bot, harness.app.services, MASHA, form=FEEDBACK, participant_id=pid,
-        subject=SUBJECT, i18n=harness.app.i18n,
+    sent = await send_form(harness.app.services, MASHA, form=FEEDBACK, participant_id=pid,
+        subject=SUBJECT,
     )  # fmt: skip
     assert sent is False
     assert harness.session.answers(MASHA) == []
@@ -227,9 +226,8 @@ def in_russian(harness: Harness, render: Any) -> str:
 
 async def open_feedback(harness: Harness, pid: int) -> tuple[int, Sent]:
     # Called as a scheduler job calls it: outside any update, with the application's i18n.
-    delivered = await send_form(
-        harness.app.bot, harness.app.services, MASHA, form=FEEDBACK, participant_id=pid,
-        subject=SUBJECT, i18n=harness.app.i18n,
+    delivered = await send_form(harness.app.services, MASHA, form=FEEDBACK, participant_id=pid,
+        subject=SUBJECT,
     )  # fmt: skip
     assert delivered is True
     rid = await harness.app.db.fetch_value("SELECT id FROM responses")
@@ -263,8 +261,8 @@ async def test_a_feedback_form_through_buttons_and_typing(
     assert [text for text, _ in first.buttons] == ["1", "2", "3", "4", "5"]
     assert first.data_of("4") == FormPick(r=rid, k="usefulness", a="p", v="4").pack()
     # Sent again (a second job run), the form is not opened twice.
-    await send_form(harness.app.bot, harness.app.services, MASHA, form=FEEDBACK,
-                    participant_id=pid, subject=SUBJECT, i18n=harness.app.i18n)  # fmt: skip
+    await send_form(harness.app.services, MASHA, form=FEEDBACK,
+                    participant_id=pid, subject=SUBJECT)  # fmt: skip
     assert await harness.app.db.fetch_value("SELECT count(*) FROM responses") == 1
 
     replies = await harness.press(MASHA, first.data_of("4"))
@@ -318,8 +316,8 @@ async def test_a_feedback_form_through_buttons_and_typing(
     await harness.press(MASHA, first.data_of("2"))
     assert (await row(harness, rid))["answers"] == before
     assert harness.session.callback_answers()[-1].text
-    again = await send_form(harness.app.bot, harness.app.services, MASHA, form=FEEDBACK,
-                            participant_id=pid, subject=SUBJECT, i18n=harness.app.i18n)  # fmt: skip
+    again = await send_form(harness.app.services, MASHA, form=FEEDBACK,
+                            participant_id=pid, subject=SUBJECT)  # fmt: skip
     assert again is False
 
 
@@ -441,11 +439,11 @@ async def test_monitoring_before_is_sent_when_the_questionnaire_is_confirmed(
 async def test_send_form_outside_an_update_needs_the_i18n(harness: Harness) -> None:
     pid = await mentee(harness)
     with pytest.raises(RuntimeError, match="i18n"):
-        await send_form(harness.app.bot, harness.app.services, MASHA, form=FEEDBACK,
+        await send_form(harness.app.services, MASHA, form=FEEDBACK,
                         participant_id=pid, subject=SUBJECT)  # fmt: skip
     # Sent to another person's chat, nothing is opened or sent.
-    wrong = await send_form(harness.app.bot, harness.app.services, STRANGER, form=FEEDBACK,
-                            participant_id=pid, subject=SUBJECT, i18n=harness.app.i18n)  # fmt: skip
+    wrong = await send_form(harness.app.services, STRANGER, form=FEEDBACK,
+                            participant_id=pid, subject=SUBJECT)  # fmt: skip
     assert wrong is False
     assert harness.session.answers(STRANGER) == []
     assert await harness.app.db.fetch_value("SELECT count(*) FROM responses") == 0
@@ -454,31 +452,30 @@ async def test_send_form_outside_an_update_needs_the_i18n(harness: Harness) -> N
 async def test_a_blocked_chat_is_marked_unreachable(harness: Harness) -> None:
     pid = await mentee(harness)
     harness.session.fail_chats.add(MASHA)
-    sent = await send_form(harness.app.bot, harness.app.services, MASHA, form=FEEDBACK,
-                           participant_id=pid, subject=SUBJECT, i18n=harness.app.i18n)  # fmt: skip
+    sent = await send_form(harness.app.services, MASHA, form=FEEDBACK,
+                           participant_id=pid, subject=SUBJECT)  # fmt: skip
     assert sent is False
     assert not await harness.app.services.announcements.mark_unreachable(MASHA)  # already was
     told = [s.text for s in harness.session.sent if s.chat_id == CURATOR]
     assert sum("Маша Иванова: бот заблокирован" in text for text in told) == 1
     # Known unreachable: the next form is not even tried (no request that earns a 403).
     tried = len(harness.session.calls)
-    again = await send_form(
-        harness.app.bot, harness.app.services, MASHA, form="final_mentee",
-        participant_id=pid, subject="cycle:1", i18n=harness.app.i18n,
+    again = await send_form(harness.app.services, MASHA, form="final_mentee",
+        participant_id=pid, subject="cycle:1",
     )  # fmt: skip
     assert again is False and len(harness.session.calls) == tried
 
 
 async def test_typing_goes_to_the_form_asked_last(harness: Harness) -> None:
     pid = await mentee(harness)
-    services, i18n = harness.app.services, harness.app.i18n
+    services = harness.app.services
     responses = services.responses
     feedback = (await responses.open(FEEDBACK, pid, SUBJECT)).response.id
     stored(await responses.answer_choice(feedback, "usefulness", "4"))
     stored(await responses.skip(feedback, "worked_on"))  # now at a text question
     harness.clock.advance(timedelta(minutes=1))
-    await send_form(harness.app.bot, services, MASHA, form="final_mentee", participant_id=pid,
-                    subject="cycle:1", i18n=i18n)  # fmt: skip
+    await send_form(services, MASHA, form="final_mentee", participant_id=pid,
+                    subject="cycle:1")  # fmt: skip
     final = await responses.get("final_mentee", pid, "cycle:1")
     assert final is not None
     await harness.send(MASHA, "7")  # the final poll's 0..10 scale takes a typed number
@@ -486,8 +483,8 @@ async def test_typing_goes_to_the_form_asked_last(harness: Harness) -> None:
     assert "went_well" not in (await responses.step(feedback)).answers
     # Asked again later, the feedback form is the one typing answers.
     harness.clock.advance(timedelta(minutes=1))
-    await send_form(harness.app.bot, services, MASHA, form=FEEDBACK, participant_id=pid,
-                    subject=SUBJECT, i18n=i18n)  # fmt: skip
+    await send_form(services, MASHA, form=FEEDBACK, participant_id=pid,
+                    subject=SUBJECT)  # fmt: skip
     # Masha is a pupil (a minor): «ты».
     resumed = in_russian(harness, lambda: you(True, "Let's go on from where you stopped."))
     assert resumed in harness.session.answers(MASHA)[-1].text

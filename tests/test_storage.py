@@ -10,8 +10,9 @@ import pytest
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StorageKey
 
+from bot.clock import to_db
 from jobs.housekeeping import Housekeeping
-from storage.database import Database
+from storage.database import Database, UpdateMark, current_update
 from storage.fsm import SQLiteStorage
 from storage.migrations import Migration, MigrationError, current_version, load_migrations, migrate
 from storage.repositories.maintenance import MaintenanceRepository
@@ -139,3 +140,33 @@ async def test_housekeeping_forgets_abandoned_dialogues_only(db: Database) -> No
     assert purged == 1
     assert await storage.get_state(KEY) is None
     assert await storage.get_state(fresh) == "new:dialogue"
+
+
+async def test_housekeeping_prunes_update_ids_and_blanks_sent_messages(db: Database) -> None:
+    clock = ManualClock(NOW)
+    outbox = OutboxRepository(db)
+    sent = await outbox.add_sent(5, "introduction", '{"text": "Маша Иванова"}', clock.now())
+    queued = await outbox.add_pending([(6, "digest", '{"text": "Ждёт"}')], clock.now())
+    assert queued == 1
+    mark = UpdateMark(41, to_db(clock.now()))
+    token = current_update.set(mark)
+    try:
+        async with db.transaction() as tx:  # the first change of update 41 records it
+            await tx.execute("UPDATE outbox SET kind = kind WHERE id = ?", (sent,))
+    finally:
+        current_update.reset(token)
+    updates = ProcessedUpdateRepository(db)
+    assert mark.recorded and await updates.seen(41)
+    housekeeping = Housekeeping(MaintenanceRepository(db), updates, outbox, clock)
+
+    clock.advance(timedelta(hours=2))
+    await housekeeping.run()
+    screens = {row["id"]: row["screen"] for row in await db.fetch_all("SELECT * FROM outbox")}
+    assert screens[sent] == '{"text": ""}'  # settled an hour ago: the text is gone
+    assert "Ждёт" in screens[sent + 1]  # still to be sent: kept
+    assert await updates.seen(41)  # a day has not passed
+
+    clock.advance(timedelta(days=31))
+    await housekeeping.run()
+    assert not await updates.seen(41)
+    assert [row["id"] for row in await db.fetch_all("SELECT id FROM outbox")] == [sent + 1]

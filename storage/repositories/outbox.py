@@ -14,6 +14,10 @@ from bot.clock import to_db
 from storage.database import Database
 
 
+# A screen with nothing to show: what a settled message keeps of its text.
+BLANK_SCREEN = '{"text": ""}'
+
+
 @dataclass(frozen=True)
 class OutboxRow:
     id: int
@@ -107,6 +111,16 @@ class OutboxRepository:
             "SELECT count(*) FROM outbox WHERE status = ?", (status,)
         )
         return int(value or 0)
+
+    async def blank_settled_before(self, moment: datetime) -> int:
+        """What a settled message said is not needed any more (it may name people who later
+        withdrew their consent): only its recipient, kind and outcome stay, for the record."""
+        async with self._db.transaction() as tx:
+            return await tx.execute_rowcount(
+                "UPDATE outbox SET screen = ? "
+                "WHERE status != 'pending' AND settled_at < ? AND screen != ?",
+                (BLANK_SCREEN, to_db(moment), BLANK_SCREEN),
+            )
 
     async def forget_settled_before(self, moment: datetime) -> int:
         """Settled messages are kept a while to account for them, then deleted (they hold
