@@ -13,7 +13,6 @@ from datetime import datetime
 from bot.clock import to_db
 from storage.database import Database
 
-
 # A screen with nothing to show: what a settled message keeps of its text.
 BLANK_SCREEN = '{"text": ""}'
 
