@@ -4,6 +4,7 @@ a stopping sender. (What the reminders say is in tests/test_meetings.py.)"""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,17 @@ async def day_before_states(harness: Harness) -> list[tuple[int, str, bool]]:
         "WHERE minutes_before = 1440 ORDER BY telegram_id"
     )
     return [(r[0], r[1], bool(r[2])) for r in rows]
+
+
+async def until_states(
+    harness: Harness, wanted: Callable[[list[tuple[int, str, bool]]], bool]
+) -> list[tuple[int, str, bool]]:
+    """The states once ``wanted`` holds: each look waits for the sender's next step."""
+    async with asyncio.timeout(5):
+        states = await day_before_states(harness)
+        while not wanted(states):  # each read gives the event loop to the sender
+            states = await day_before_states(harness)
+    return states
 
 
 async def test_a_claim_is_a_lease_and_an_expired_lease_is_claimed_again(harness: Harness) -> None:
@@ -118,9 +130,9 @@ async def test_flood_control_puts_the_reminder_back_to_pending_while_waiting(
     app = harness.app
     delivery = asyncio.create_task(deliver_reminders(app.bot, app.i18n, app.services))
     await asyncio.wait_for(flood.wait(), 5)
-    await asyncio.sleep(0.2)  # within the second the sender waits
-    states = await day_before_states(harness)
     flooded = int(attempts[0])
+    # Within the second the sender waits, once the flooded reminder is put back:
+    states = await until_states(harness, lambda s: (flooded, "pending", True) in s)
     # Not delivered, so not marked sent: a kill now would not lose it.
     assert (flooded, "pending", True) in states
     assert await delivery == 2
@@ -137,8 +149,7 @@ async def test_a_stopping_sender_gives_back_what_it_did_not_send(harness: Harnes
     delivery = ReminderDelivery(app.bot, app.i18n, app.services)
     running = asyncio.create_task(delivery.run())
     await asyncio.wait_for(flood.wait(), 5)
-    await asyncio.sleep(0.2)
-    assert {state for _, state, _ in await day_before_states(harness)} == {"pending"}
+    await until_states(harness, lambda s: {state for _, state, _ in s} == {"pending"})
     running.cancel()
     with pytest.raises(asyncio.CancelledError):
         await running

@@ -7,7 +7,6 @@ send are provoked through the fake Bot API server.
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -193,7 +192,6 @@ async def test_a_bot_stopped_before_the_due_time_sends_after_restart_once(
     olga, masha = agreed
     assert await clocked.stop(signal.SIGTERM) == 0
     clocked.set_time(DAY_BEFORE)  # due while the bot is down
-    await asyncio.sleep(1)
     await clocked.start()
     await tg.wait_until(lambda: len(reminders(olga)) == len(reminders(masha)) == 1, TICK)
     await ticks(clocked)
