@@ -95,8 +95,8 @@ async def test_double_taps_through_joining_and_the_questionnaire(
         assert following is None or following not in after - before, (key, following)
     assert tapped == {"skip", "done", "pick"} and went_back
 
-    summary = await olga.wait_for_bot_message("Проверьте ответы")
-    await tap_twice(tg, olga, summary, "Всё верно, отправить")
+    await until(lambda: "Всё верно, отправить" in str(olga.last_bot_message().buttons), olga)
+    await tap_twice(tg, olga, olga.last_bot_message(), "Всё верно, отправить")
     await olga.wait_for_bot_message("анкета сохранена")
     await olga.send_text("/help")
     await olga.wait_for_bot_message("Что я умею")
