@@ -41,7 +41,7 @@ from handlers.join_views import (
     too_young_text,
 )
 from handlers.outdated import outdated_button_text
-from handlers.screens_out import answer_screen, drop_message_keyboard
+from handlers.render import answer, drop_message_keyboard
 from handlers.states import JoinDialogue
 from storage.repositories.invitations import Invitation
 from storage.repositories.participants import Participant
@@ -91,7 +91,7 @@ async def ask_second_role(
     )
     await state.set_state(JoinDialogue.second_role)
     await state.set_data({"invitation_id": invitation.id})
-    await answer_screen(message, screen)
+    await answer(message, screen)
 
 
 async def on_second_role(
@@ -126,7 +126,7 @@ async def ask_age(
     name = await organization_name(services, invitation.organization_id)
     await state.set_state(JoinDialogue.age)
     await state.set_data({"invitation_id": invitation.id})
-    await answer_screen(message, age_screen(name, invitation.role.value))
+    await answer(message, age_screen(name, invitation.role.value))
 
 
 async def resume(
@@ -236,7 +236,7 @@ async def show_consent(
     # The locale is kept so that the text agreed to can be rebuilt exactly for its fingerprint.
     await state.set_data({"participant_id": participant.id, "consent_locale": i18n.current_locale})
     await message.answer(consent_intro_text(is_minor(participant)))
-    await answer_screen(message, consent_screen(participant.id, operator))
+    await answer(message, consent_screen(participant.id, operator))
 
 
 async def on_consent(

@@ -17,7 +17,6 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from bot.outdated import Outdated
 from bot.pairing import Outcome, Problem
 from bot.services import Services
-from handlers.edits import edit_markup
 from handlers.filters import curator_router
 from handlers.matching_views import (
     ApproveShown,
@@ -45,7 +44,7 @@ from handlers.paging import page_of
 from handlers.pairs import introduce_pair
 from handlers.people import display_name
 from handlers.preferences import show_round
-from handlers.render import answer, edit, markup_of
+from handlers.render import answer, edit, set_buttons
 from storage.repositories.matching import ProposalRow
 
 SHOWN = 5  # proposals per batch: each is a message with its own buttons
@@ -115,7 +114,7 @@ async def recount_batch(
     open_ = await services.pairing.open_proposals(decided.organization_id, decided.run_id)
     shown = [p for p in open_ if first <= p.rank <= last]
     screen = batch_screen(decided.run_id, (first, last), len(shown), len(open_) > len(shown))
-    await edit_markup(bot, chat_id, batch["message_id"], markup_of(screen))
+    await set_buttons(bot, chat_id, batch["message_id"], screen)
 
 
 # -- the menu ----------------------------------------------------------------------------

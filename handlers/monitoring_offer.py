@@ -15,9 +15,8 @@ from bot.screens import Button, Screen
 from bot.sender import Outcome
 from bot.services import Services
 from handlers.address import is_minor, you
-from handlers.render import markup_of
+from handlers.render import drop_message_keyboard, markup_of
 from handlers.responses import send_monitoring_before
-from handlers.screens_out import drop_message_keyboard
 
 log = logging.getLogger(__name__)
 

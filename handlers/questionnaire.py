@@ -36,8 +36,8 @@ from handlers.questionnaire_views import (
     saved_text,
     summary_screen,
 )
-from handlers.screens_out import (
-    answer_screen,
+from handlers.render import (
+    answer,
     drop_keyboard,
     drop_message_keyboard,
     edit_buttons,
@@ -53,7 +53,7 @@ async def show(message: Message, step: Step, state: FSMContext) -> None:
         await state.update_data(
             participant_id=step.participant.id, selected=[], other=None, awaiting_other=False
         )
-        await answer_screen(message, summary_screen(step))
+        await answer(message, summary_screen(step))
         return
     selected: list[str] = list(data.get("selected") or [])
     if data.get("question") != step.question.key:
@@ -61,7 +61,7 @@ async def show(message: Message, step: Step, state: FSMContext) -> None:
         await state.update_data(
             question=step.question.key, selected=selected, other=None, awaiting_other=False
         )
-    sent = await answer_screen(message, question_screen(step, selected))
+    sent = await answer(message, question_screen(step, selected))
     # Remembered so that a typed answer can take the buttons (skip, back) off this question.
     await state.update_data(participant_id=step.participant.id, question_message=sent.message_id)
 
@@ -87,7 +87,7 @@ async def open_questionnaire(
     if not step.answers or step.answers.keys() == {
         q.key for q in step.questionnaire.questions if q.is_birth_date
     }:
-        await answer_screen(message, intro_screen(step))
+        await answer(message, intro_screen(step))
     await show(message, step, state)
 
 

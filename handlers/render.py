@@ -8,7 +8,10 @@ the text as its caption.
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
@@ -22,6 +25,8 @@ from bot.screens import Attachment, Button, Screen
 
 # Telegram's limit for a caption; a longer text goes first as its own message.
 CAPTION_LIMIT = 1024
+
+log = logging.getLogger(__name__)
 
 
 def markup_of(screen: Screen) -> InlineKeyboardMarkup | None:
@@ -95,3 +100,31 @@ async def _send_attachment(
     if attachment.photo:
         return await bot.send_photo(chat_id, file, caption=caption, reply_markup=markup_of(screen))
     return await bot.send_document(chat_id, file, caption=caption, reply_markup=markup_of(screen))
+
+
+async def edit_buttons(message: Message, screen: Screen) -> None:
+    """Only the buttons of the pressed message become the screen's (its text stays)."""
+    assert message.bot is not None
+    await set_buttons(message.bot, message.chat.id, message.message_id, screen)
+
+
+async def set_buttons(bot: Bot, chat_id: int, message_id: int, screen: Screen | None) -> None:
+    """The buttons of a message (None: none left), e.g. of another message than the one
+    pressed, or of an answered question so that only the current one has live buttons. A
+    message gone or too old to edit is left as it is: its buttons are checked when pressed."""
+    markup = markup_of(screen) if screen is not None else None
+    try:
+        await bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+    except TelegramBadRequest as error:
+        log.debug("Buttons of message %s not changed: %s", message_id, error.message)
+
+
+async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
+    await set_buttons(bot, chat_id, message_id, None)
+
+
+async def drop_message_keyboard(message: Message) -> None:
+    if message.bot is not None:
+        await drop_keyboard(message.bot, message.chat.id, message.message_id)

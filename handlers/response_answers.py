@@ -27,6 +27,7 @@ from dialogs.model import OTHER, QuestionKind
 from handlers.address import gettext_for, is_minor, you
 from handlers.completion_hooks import CompletionHooks
 from handlers.outdated import outdated_button_text
+from handlers.render import answer, drop_keyboard, drop_message_keyboard, edit_buttons
 from handlers.response_views import (
     FormPick,
     already_answered_text,
@@ -38,7 +39,6 @@ from handlers.response_views import (
     type_your_answer_text,
     unavailable_text,
 )
-from handlers.screens_out import answer_screen, drop_keyboard, drop_message_keyboard, edit_buttons
 from handlers.states import ResponseDialogue
 
 # The FSM data key of the question message last sent here: {"r": response id, "m": message id}.
@@ -91,7 +91,7 @@ async def _show(
     if step.question is None:
         await message.answer(completed_text())
         return
-    sent = await answer_screen(message, question_screen(step, initial_selection(step), minor))
+    sent = await answer(message, question_screen(step, initial_selection(step), minor))
     # Remembered so that a typed answer can take this question's buttons (skip, back) off.
     await state.update_data({_ASKED: {"r": step.response.id, "m": sent.message_id}})
 

@@ -182,14 +182,14 @@ async def test_the_monitoring_poll_is_offered_then_reminded_once(harness: Harnes
     assert [t for t, _ in replies[0].buttons] == ["Начать"]
     assert await harness.app.db.fetch_value("SELECT count(*) FROM responses") == 0
     app = harness.app
-    await remind_monitoring(app.bot, app.i18n, app.services)
+    await remind_monitoring(app.services)
     assert harness.session.answers(TEACHER)[-1] is replies[0]  # not yet: a day has not passed
     harness.clock.advance(timedelta(days=1, minutes=1))
-    await remind_monitoring(app.bot, app.i18n, app.services)
+    await remind_monitoring(app.services)
     reminder = harness.session.answers(TEACHER)[-1]
     assert reminder.text.startswith("Напоминаем") and reminder.buttons
     harness.clock.advance(timedelta(days=3))
-    await remind_monitoring(app.bot, app.i18n, app.services)
+    await remind_monitoring(app.services)
     assert harness.session.answers(TEACHER)[-1] is reminder  # only one reminder
     replies = await harness.press(TEACHER, reminder.data_of("Начать"))
     assert "Вопрос 1 из" in replies[-1].text
@@ -202,7 +202,7 @@ async def test_no_reminder_for_who_started_the_poll(harness: Harness) -> None:
     await harness.press(TEACHER, offer.data_of("Начать"))
     count = len(harness.session.sent)
     harness.clock.advance(timedelta(days=2))
-    await remind_monitoring(harness.app.bot, harness.app.i18n, harness.app.services)
+    await remind_monitoring(harness.app.services)
     assert len(harness.session.sent) == count
 
 
