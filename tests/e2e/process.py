@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -172,3 +173,23 @@ async def open_support_dialogue(user: FakeUser, topic: str) -> None:
     await user.wait_for_bot_message("О чём вы хотите написать")
     await user.press(topic)
     await user.wait_for_bot_message("Опишите всё одним сообщением")
+
+
+WEBHOOK_URL = "https://bot.school.example/tg/hook"
+WEBHOOK_SECRET = "s3cret-value"
+
+
+def webhook_bot(tg: FakeTelegram, tmp_path: Path) -> tuple[BotProcess, str]:
+    """A bot in webhook mode on a free loopback port, and the local URL Telegram posts to."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    bot = BotProcess(
+        tg, tmp_path, WEBHOOK_URL=WEBHOOK_URL, WEBHOOK_SECRET=WEBHOOK_SECRET,
+        WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port),
+    )  # fmt: skip
+    return bot, f"http://127.0.0.1:{port}/tg/hook"
+
+
+async def wait_for_webhook(bot: BotProcess, tg: FakeTelegram) -> None:
+    await bot.wait_until(lambda: tg.webhook_url == WEBHOOK_URL, "setWebhook")

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import sqlite3
 from pathlib import Path
 
 import aiohttp
 
-from tests.e2e.process import BotProcess, open_support_dialogue, run_cli
+from tests.e2e.process import (
+    WEBHOOK_SECRET,
+    BotProcess,
+    open_support_dialogue,
+    run_cli,
+    wait_for_webhook,
+    webhook_bot,
+)
 from tests.fake_telegram import FakeTelegram
 
 GOOD_TOKEN = "123456789:TEST-fake-token_abcdefghijklmnopqrstu"
@@ -135,17 +141,9 @@ async def test_flood_control_is_waited_out(tg: FakeTelegram, bot: BotProcess) ->
 
 
 async def test_webhook_mode_checks_the_secret(tg: FakeTelegram, tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    bot = BotProcess(
-        tg, tmp_path, WEBHOOK_URL="https://bot.school.example/tg/hook",
-        WEBHOOK_SECRET="s3cret-value", WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port),
-    )  # fmt: skip
+    bot, url = webhook_bot(tg, tmp_path)
     await bot.start(wait_for_polling=False)
-    await bot.wait_until(
-        lambda: tg.webhook_url == "https://bot.school.example/tg/hook", "setWebhook"
-    )
+    await wait_for_webhook(bot, tg)
     user = tg.user(2008)
     update = {
         "update_id": 1,
@@ -156,13 +154,12 @@ async def test_webhook_mode_checks_the_secret(tg: FakeTelegram, tmp_path: Path) 
             "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
         },
     }  # fmt: skip
-    url = f"http://127.0.0.1:{port}/tg/hook"
     async with aiohttp.ClientSession() as http:
         async with http.post(
             url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
         ) as r:
             assert r.status == 401
-        headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"}
+        headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
         async with http.post(url, data=json.dumps(update), headers=headers) as r:
             assert r.status == 200
     await user.wait_for_bot_message("Что я умею", after=0)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import aiohttp
 
 from tests.e2e.participants import current_question, join_as_adult, query, seed, wait_next
-from tests.e2e.process import BotProcess
+from tests.e2e.process import WEBHOOK_SECRET, BotProcess, wait_for_webhook, webhook_bot
 from tests.fake_telegram import FakeTelegram
 
 
@@ -43,19 +42,11 @@ async def test_a_typed_answer_delivered_again_is_stored_once(
 
 
 async def test_a_webhook_retry_is_applied_once(tg: FakeTelegram, tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    bot = BotProcess(
-        tg, tmp_path, WEBHOOK_URL="https://bot.school.example/tg/hook",
-        WEBHOOK_SECRET="s3cret-value", WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port),
-    )  # fmt: skip
+    bot, url = webhook_bot(tg, tmp_path)
     bot.database.parent.mkdir(parents=True, exist_ok=True)
     seeded = await seed(bot.database)
     await bot.start(wait_for_polling=False)
-    await bot.wait_until(
-        lambda: tg.webhook_url == "https://bot.school.example/tg/hook", "setWebhook"
-    )
+    await wait_for_webhook(bot, tg)
     user = tg.user(3102)
     text = f"/start {seeded.mentor_token}"
     update = {
@@ -67,8 +58,7 @@ async def test_a_webhook_retry_is_applied_once(tg: FakeTelegram, tmp_path: Path)
             "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
         },
     }  # fmt: skip
-    url = f"http://127.0.0.1:{port}/tg/hook"
-    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
     async with aiohttp.ClientSession() as http:
         for _ in range(2):  # Telegram retries when it did not get the answer in time
             async with http.post(url, data=json.dumps(update), headers=headers) as response:
