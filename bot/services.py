@@ -1,4 +1,4 @@
-"""The domain services handlers receive, built once in :mod:`bot.app`."""
+"""The domain services handlers receive, built once in :mod:`bot.wiring`."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.app import build_services
 from bot.clock import to_db
+from bot.wiring import build_services
 from handlers.cycles import (
     CycleAct,
     MentorResults,

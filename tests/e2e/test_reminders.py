@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_services
 from bot.config import Settings
 from bot.reminders import LEASE
+from bot.wiring import build_services
 from storage.database import Database
 from storage.migrations import migrate
 from tests.clock import ManualClock
