@@ -14,10 +14,12 @@ from bot.followups import FollowupService
 from bot.holidays import HolidayService
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
+from bot.meeting_changes import MeetingChanges
 from bot.meetings import MeetingService
 from bot.monitoring_offers import MonitoringOfferService
 from bot.organizations import OrganizationService
 from bot.outbox import Outbox
+from bot.pair_plans import PairPlanService
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
 from bot.preferences import PreferenceService
@@ -46,6 +48,8 @@ class Services:
     pairing: PairingService
     preferences: PreferenceService
     meetings: MeetingService
+    meeting_changes: MeetingChanges
+    pair_plans: PairPlanService
     holidays: HolidayService
     reminders: ReminderService
 

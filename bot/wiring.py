@@ -16,10 +16,12 @@ from bot.followups import FollowupService
 from bot.holidays import HolidayService
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
+from bot.meeting_changes import MeetingChanges
 from bot.meetings import MeetingService
 from bot.monitoring_offers import MonitoringOfferService
 from bot.organizations import OrganizationService
 from bot.outbox import Outbox
+from bot.pair_plans import PairPlanService
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
 from bot.preferences import PreferenceService
@@ -78,6 +80,20 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     languages = LanguageService(
         UserRepository(db), clock, SUPPORTED_LOCALES, settings.default_locale
     )
+    meetings = MeetingService(
+        MeetingRepository(db),
+        PairLookup(db),
+        pairing,
+        organizations,
+        holidays,
+        reminders,
+        clock,
+        followups,
+        final_due=cycles.final_due,
+    )
+    pair_plans = PairPlanService(
+        MeetingRepository(db), meetings, pairing, organizations, followups, clock
+    )
     background = BackgroundTasks()
     announcements = AnnouncementService(ReachabilityRepository(db), sender, clock)
     return Services(
@@ -98,17 +114,18 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         preferences=PreferenceService(
             PreferenceRepository(db), MatchingRepository(db), pairing, clock
         ),
-        meetings=MeetingService(
+        meetings=meetings,
+        meeting_changes=MeetingChanges(
             MeetingRepository(db),
-            PairLookup(db),
+            meetings,
+            pair_plans,
             pairing,
             organizations,
-            holidays,
             reminders,
-            clock,
             followups,
-            final_due=cycles.final_due,
+            clock,
         ),
+        pair_plans=pair_plans,
         holidays=holidays,
         reminders=reminders,
         sender=sender,
