@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.admission import AdmissionService
 from bot.announcements import AnnouncementService
 from bot.background import BackgroundTasks
 from bot.cadence import CadenceService
@@ -45,6 +46,7 @@ class Services:
     participants: ParticipantService
     rights: DataRightsService
     questionnaires: QuestionnaireService
+    admission: AdmissionService
     pairing: PairingService
     preferences: PreferenceService
     meetings: MeetingService

@@ -6,6 +6,7 @@ Every service is constructed here and nowhere else; :mod:`bot.app` calls
 
 from __future__ import annotations
 
+from bot.admission import AdmissionService
 from bot.announcements import AnnouncementService
 from bot.background import BackgroundTasks
 from bot.cadence import CadenceService
@@ -109,6 +110,9 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         ),
         questionnaires=QuestionnaireService(
             participant_repository, AnswerCleanup(db), organizations, clock
+        ),
+        admission=AdmissionService(
+            MatchingRepository(db), OrganizationAnswers(db), participants, clock
         ),
         pairing=pairing,
         preferences=PreferenceService(
