@@ -10,6 +10,7 @@ from bot.background import BackgroundTasks
 from bot.cadence import CadenceService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.cycle_closing import CycleClosing
 from bot.cycles import CycleService
 from bot.followups import FollowupService
 from bot.holidays import HolidayService
@@ -21,6 +22,7 @@ from bot.monitoring_offers import MonitoringOfferService
 from bot.organizations import OrganizationService
 from bot.outbox import Outbox
 from bot.pair_plans import PairPlanService
+from bot.pair_results import PairResults
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
 from bot.preferences import PreferenceService
@@ -62,6 +64,8 @@ class Services:
     # Every message the bot starts itself (see bot/outbox.py).
     outbox: Outbox
     cycles: CycleService
+    cycle_closing: CycleClosing
+    pair_results: PairResults
     responses: ResponseService
     followups: FollowupService
     cadence: CadenceService

@@ -12,6 +12,7 @@ from bot.background import BackgroundTasks
 from bot.cadence import CadenceService
 from bot.clock import Clock
 from bot.config import SUPPORTED_LOCALES, Settings
+from bot.cycle_closing import CycleClosing
 from bot.cycles import CycleService
 from bot.followups import FollowupService
 from bot.holidays import HolidayService
@@ -23,6 +24,7 @@ from bot.monitoring_offers import MonitoringOfferService
 from bot.organizations import OrganizationService
 from bot.outbox import Outbox
 from bot.pair_plans import PairPlanService
+from bot.pair_results import PairResults
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
 from bot.preferences import PreferenceService
@@ -138,6 +140,8 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         outbox=Outbox(OutboxRepository(db), languages, announcements, sender, background, clock),
         responses=ResponseService(ResponseRepository(db), clock),
         cycles=cycles,
+        cycle_closing=CycleClosing(CycleRepository(db), cycles, participants, clock),
+        pair_results=PairResults(CycleRepository(db), cycles, participants),
         followups=followups,
         cadence=CadenceService(
             CadenceRepository(db), MeetingRepository(db), followups, pairing, organizations, clock
