@@ -319,7 +319,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             await _org_create(args, organizations)
         elif args.command == "org" and args.action == "weights":
             # Imported here: the factory pulls in aiogram, which the other commands never need.
-            from bot.app import build_services
+            from bot.wiring import build_services
 
             await _org_weights(args, organizations, build_services(settings, db, clock).pairing)
         elif args.command == "org":

@@ -1,4 +1,9 @@
-"""The one place that builds the Bot, Dispatcher, storage, scheduler and services."""
+"""The one place that builds the Bot, Dispatcher, storage, scheduler and services.
+
+The services are constructed in :mod:`bot.wiring` and the scheduled jobs registered in
+:mod:`bot.jobs_wiring`; both are called from :func:`build_application` only (and the services,
+without a bot, by the admin CLI and tests). The middlewares are registered here, in order.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ import asyncio
 import logging
 import signal
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -28,79 +32,25 @@ from aiogram.utils.i18n import I18n
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.announcements import AnnouncementService
-from bot.background import BackgroundTasks
-from bot.cadence import CadenceService
 from bot.clock import Clock, SystemClock
-from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
-from bot.cycles import CycleService
-from bot.followups import FollowupService
-from bot.holidays import HolidayService
-from bot.invitations import InvitationService
-from bot.languages import LanguageService
-from bot.meetings import MeetingService
-from bot.monitoring_offers import MonitoringOfferService
-from bot.organizations import OrganizationService
-from bot.outbox import Outbox
-from bot.pairing import PairingService
-from bot.participants import ParticipantService
-from bot.preferences import PreferenceService
-from bot.privacy import DataRightsService
-from bot.questionnaires import QuestionnaireService
-from bot.reminders import ReminderService
-from bot.reports.export import build_export_service
-from bot.reports.indicators import IndicatorService
-from bot.reports.monitoring import MonitoringReportService
-from bot.responses import ResponseService
+from bot.config import ConfigError, Settings
+from bot.jobs_wiring import build_scheduler
 from bot.retry import RetryAfterMiddleware
 from bot.scheduler import APSchedulerAdapter
-from bot.sender import RateLimitedSender
 from bot.services import Services
-from bot.support import SupportService
+from bot.wiring import build_services
 from handlers import setup_handlers
 from handlers.commands import register_commands, register_role_commands
 from handlers.edits import UnchangedEditsMiddleware
 from handlers.form_hooks import default_hooks
 from handlers.frontend import TelegramFrontEnd, locale_scope
 from handlers.middlewares import InFlightUpdates, ProcessedUpdates, StoredLocaleMiddleware
-from handlers.monitoring_offer import remind_monitoring
 from handlers.outdated import OutdatedPresses, OutOfRangeIds
 from handlers.unreachable import tell_curators_unreachable
-from jobs.cadence import run_cadence
-from jobs.cycles import run_cycle_tick
-from jobs.followups import deliver_followups
-from jobs.housekeeping import Housekeeping
-from jobs.outbox import run_outbox_tick
-from jobs.reminders import ReminderDelivery
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
-from storage.repositories.cadence import CadenceRepository
-from storage.repositories.cycles import CycleRepository
-from storage.repositories.denominators import DenominatorRepository
-from storage.repositories.followups import FollowupRepository
-from storage.repositories.holidays import HolidayRepository
-from storage.repositories.invitations import InvitationRepository
-from storage.repositories.maintenance import MaintenanceRepository
-from storage.repositories.matching import MatchingRepository, PairLookup
-from storage.repositories.meetings import MeetingRepository
-from storage.repositories.monitoring_offers import MonitoringOfferRepository
-from storage.repositories.organizations import OrganizationRepository
-from storage.repositories.outbox import OutboxRepository
-from storage.repositories.participants import (
-    AnswerCleanup,
-    OrganizationAnswers,
-    ParticipantRepository,
-)
-from storage.repositories.preferences import PreferenceRepository
-from storage.repositories.privacy import PrivacyRepository
-from storage.repositories.reachability import ReachabilityRepository
-from storage.repositories.reminders import ReminderRepository
-from storage.repositories.reports import CoordinatorRepository, ReportRepository
-from storage.repositories.responses import ResponseRepository
-from storage.repositories.support import SupportRepository
 from storage.repositories.updates import ProcessedUpdateRepository
-from storage.repositories.users import UserRepository
 
 log = logging.getLogger(__name__)
 
@@ -117,80 +67,6 @@ class Application:
     i18n: I18n
     services: Services
     in_flight: InFlightUpdates
-
-
-def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
-    participant_repository = ParticipantRepository(db)
-    participants = ParticipantService(participant_repository, clock)
-    organizations = OrganizationService(OrganizationRepository(db), clock)
-    pairing = PairingService(
-        MatchingRepository(db), OrganizationAnswers(db), participants, organizations, clock
-    )
-    holidays = HolidayService(HolidayRepository(db), clock)
-    reminders = ReminderService(ReminderRepository(db), clock)
-    followups = FollowupService(FollowupRepository(db), MeetingRepository(db), reminders, clock)
-    sender = RateLimitedSender(
-        settings.send_rate_per_second, settings.send_rate_per_chat_per_second
-    )
-    invitations = InvitationService(InvitationRepository(db), OrganizationRepository(db), clock)
-    cycles = CycleService(CycleRepository(db), organizations, participants, invitations, clock)
-    languages = LanguageService(
-        UserRepository(db), clock, SUPPORTED_LOCALES, settings.default_locale
-    )
-    background = BackgroundTasks()
-    announcements = AnnouncementService(ReachabilityRepository(db), sender, clock)
-    return Services(
-        settings=settings,
-        clock=clock,
-        languages=languages,
-        support=SupportService(SupportRepository(db), clock, settings.admin_ids),
-        organizations=organizations,
-        invitations=invitations,
-        participants=participants,
-        rights=DataRightsService(
-            participants, participant_repository, PrivacyRepository(db), clock
-        ),
-        questionnaires=QuestionnaireService(
-            participant_repository, AnswerCleanup(db), organizations, clock
-        ),
-        pairing=pairing,
-        preferences=PreferenceService(
-            PreferenceRepository(db), MatchingRepository(db), pairing, clock
-        ),
-        meetings=MeetingService(
-            MeetingRepository(db),
-            PairLookup(db),
-            pairing,
-            organizations,
-            holidays,
-            reminders,
-            clock,
-            followups,
-            final_due=cycles.final_due,
-        ),
-        holidays=holidays,
-        reminders=reminders,
-        sender=sender,
-        background=background,
-        announcements=announcements,
-        outbox=Outbox(OutboxRepository(db), languages, announcements, sender, background, clock),
-        responses=ResponseService(ResponseRepository(db), clock),
-        cycles=cycles,
-        followups=followups,
-        cadence=CadenceService(
-            CadenceRepository(db), MeetingRepository(db), followups, pairing, organizations, clock
-        ),
-        indicators=IndicatorService(
-            ReportRepository(db),
-            DenominatorRepository(db),
-            CoordinatorRepository(db),
-            OrganizationRepository(db),
-            clock,
-        ),
-        monitoring=MonitoringReportService(ReportRepository(db)),
-        monitoring_offers=MonitoringOfferService(MonitoringOfferRepository(db), clock),
-        exports=build_export_service(db, clock),
-    )
 
 
 def build_session(settings: Settings) -> AiohttpSession:
@@ -257,61 +133,6 @@ async def build_application(
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return app
-
-
-def build_scheduler(
-    settings: Settings, db: Database, bot: Bot, i18n: I18n, services: Services, clock: Clock
-) -> APSchedulerAdapter:
-    """The jobs (jobs/), each at its setting's interval; every run re-reads the database with
-    the injected clock, so a restart or a fake clock loses nothing."""
-    scheduler = APSchedulerAdapter(settings.default_timezone)
-
-    def every(seconds: float) -> timedelta:
-        return timedelta(seconds=seconds)
-
-    housekeeping = Housekeeping(
-        MaintenanceRepository(db), ProcessedUpdateRepository(db), OutboxRepository(db), clock
-    )
-    scheduler.add_interval(
-        "housekeeping", housekeeping.run, every(settings.housekeeping_hours * 3600)
-    )
-
-    # Starts one delivery loop (a background task) that sends at the sender's full rate.
-    reminders = ReminderDelivery(bot, i18n, services)
-    scheduler.add_interval("reminders", reminders.tick, every(settings.reminder_tick_seconds))
-
-    # Closing cycles, completing pairs, final meetings and polls: queued in the outbox.
-    async def cycles() -> None:
-        await run_cycle_tick(services)
-
-    scheduler.add_interval("cycles", cycles, every(settings.cycle_tick_seconds))
-
-    # "Did the meeting take place?": rows claimed at each tick, like the reminders.
-    async def followups() -> None:
-        await deliver_followups(services)
-
-    scheduler.add_interval("followups", followups, every(settings.followup_tick_seconds))
-
-    # The daily cadence guard and the weekly digest, each once per organization and day (week).
-    async def cadence() -> None:
-        await run_cadence(services)
-
-    scheduler.add_interval("cadence", cadence, every(settings.cadence_tick_seconds))
-
-    # Queued messages a stopped process left behind.
-    async def outbox() -> None:
-        await run_outbox_tick(services)
-
-    scheduler.add_interval("outbox", outbox, every(settings.outbox_tick_seconds))
-
-    # The one reminder of the monitoring poll, a day after it was offered: claimed rows.
-    async def monitoring_offers() -> None:
-        await remind_monitoring(services)
-
-    scheduler.add_interval(
-        "monitoring_offers", monitoring_offers, every(settings.cadence_tick_seconds)
-    )
-    return scheduler
 
 
 async def _on_startup(app: Application) -> None:

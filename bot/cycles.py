@@ -10,6 +10,10 @@ message is recorded as sent before it goes out, so nobody gets it twice.
 The monitoring "after" of a cycle goes to those who answered its "before"; so the people
 carried into the next cycle (continuing mentors, participants still waiting for a pair) are
 asked the "before" again, about the new cycle, when it opens.
+
+This module holds the cycle and the curator's acts on it; the scheduler's tick (closing by
+itself, final meetings, polls, the mentor base) is :mod:`bot.cycle_closing`, the pairs' results,
+good practice and the ranking are :mod:`bot.pair_results`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -29,10 +32,8 @@ from storage.repositories.cycles import (
     Cycle,
     CycleCounts,
     CycleRepository,
-    MentorFigures,
 )
 from storage.repositories.invitations import Invitation, InvitationRole
-from storage.repositories.matching import Pair
 from storage.repositories.participants import Participant
 
 __all__ = [
@@ -43,21 +44,14 @@ __all__ = [
     "CycleProblem",
     "CycleService",
     "CycleSummary",
-    "FinalMeetingDue",
     "FinishReport",
-    "MentorFigures",
     "NewCycle",
-    "PollDue",
-    "ResultsDue",
 ]
 
 # Within this many days of the planned end a pair's next meeting is its final one.
 FINAL_WINDOW = timedelta(days=14)
-RESULTS_LIMIT = 1000
-RESULTS_SHORTEST = 3
 # A former mentee's personal link to join as a mentor.
 INVITATION_VALIDITY = timedelta(days=30)
-FINAL_FORMS = {"mentor": "final_mentor", "mentee": "final_mentee"}
 FINISHED_UNCOMPLETED = "cycle finished without meetings"
 # What cycle_deliveries records for the monitoring "before" asked of a carried person.
 MONITORING_BEFORE = "before"
@@ -99,31 +93,6 @@ class NewCycle:
     monitoring: list[Participant]
 
 
-@dataclass(frozen=True)
-class FinalMeetingDue:
-    cycle_id: int
-    pair: Pair
-    mentor: Participant
-    mentee: Participant
-
-
-@dataclass(frozen=True)
-class PollDue:
-    """Forms to open for one person of a completed pair (``cycle:<id>``, ``after:<id>``)."""
-
-    cycle_id: int
-    participant: Participant
-    form: str
-    subject: str
-
-
-@dataclass(frozen=True)
-class ResultsDue:
-    pair: Pair
-    mentor: Participant
-    mentee: Participant
-
-
 def cycle_subject(cycle_id: int) -> str:
     return f"cycle:{cycle_id}"
 
@@ -144,15 +113,15 @@ class CycleService:
         self._clock = clock
 
     # -- reading ----------------------------------------------------------------------------------
-    async def _timezone(self, organization_id: int) -> str:
+    async def timezone(self, organization_id: int) -> str:
         organization = await self._organizations.get(organization_id)
         return organization.timezone if organization else "Europe/Moscow"
 
-    def _local_today(self, timezone: str) -> date:
+    def local_today(self, timezone: str) -> date:
         return self._clock.now().astimezone(ZoneInfo(timezone)).date()
 
     async def today(self, organization_id: int) -> date:
-        return self._local_today(await self._timezone(organization_id))
+        return self.local_today(await self.timezone(organization_id))
 
     async def current(self, organization_id: int) -> Cycle:
         """The open cycle (created if none)."""
@@ -165,9 +134,9 @@ class CycleService:
 
     async def summary(self, organization_id: int) -> CycleSummary:
         cycle = await self.current(organization_id)
-        timezone = await self._timezone(organization_id)
+        timezone = await self.timezone(organization_id)
         return CycleSummary(
-            cycle, await self._repository.counts(cycle.id), timezone, self._local_today(timezone)
+            cycle, await self._repository.counts(cycle.id), timezone, self.local_today(timezone)
         )
 
     async def final_due(self, pair_id: int) -> bool:
@@ -307,191 +276,3 @@ class CycleService:
             )
             result.append((participant, invitation))
         return result
-
-    # -- the scheduler's tick ---------------------------------------------------------------------
-    async def auto_close(self) -> list[Cycle]:
-        """Cycles whose planned end has come (organization's local date): closing starts."""
-        started: list[Cycle] = []
-        for cycle, timezone in await self._repository.open_with_planned_end():
-            assert cycle.planned_end is not None
-            if cycle.planned_end > self._local_today(timezone):
-                continue
-            if await self._repository.start_closing(cycle.id, self._clock.now()):
-                closing = await self._repository.get(cycle.id)
-                if closing is not None:
-                    started.append(closing)
-        return started
-
-    async def final_meeting_requests(self) -> list[FinalMeetingDue]:
-        """Active pairs of closing cycles to be asked (once) for their final meeting."""
-        due: list[FinalMeetingDue] = []
-        now = self._clock.now()
-        for pair, cycle_id in await self._repository.unasked_for_final():
-            mentor = await self._participants.get(pair.mentor_id)
-            mentee = await self._participants.get(pair.mentee_id)
-            if mentor is None or mentee is None:
-                continue
-            if await self._repository.claim(cycle_id, mentor.id, f"final_meeting:{pair.id}", now):
-                due.append(FinalMeetingDue(cycle_id, pair, mentor, mentee))
-        return due
-
-    async def complete_held(self) -> list[Pair]:
-        """Pairs whose final meeting was held are completed, on that meeting's local date."""
-        completed: list[Pair] = []
-        for pair, final_at in await self._repository.final_held_active_pairs():
-            timezone = await self._timezone(pair.organization_id)
-            ended_on = min(
-                final_at.astimezone(ZoneInfo(timezone)).date(), self._local_today(timezone)
-            )
-            if await self._repository.finish_pair(pair.id, ended_on, completed=True, reason=None):
-                done = await self._repository.pair(pair.id)
-                if done is not None:
-                    completed.append(done)
-        return completed
-
-    async def due_after_completion(self) -> tuple[list[PollDue], list[ResultsDue]]:
-        """Final polls, monitoring "after" and results requests not sent yet (claimed now)."""
-        polls: list[PollDue] = []
-        results: list[ResultsDue] = []
-        now = self._clock.now()
-        for pair in await self._repository.completed_unfinished():
-            assert pair.cycle_id is not None
-            cycle_id = pair.cycle_id
-            mentor = await self._participants.get(pair.mentor_id)
-            mentee = await self._participants.get(pair.mentee_id)
-            for person in (mentor, mentee):
-                if person is None:
-                    continue
-                if not await self._repository.claim(cycle_id, person.id, "poll", now):
-                    continue
-                before = await self._repository.completed_form(person.id, f"before:{cycle_id}")
-                if before is not None and await self._repository.claim(
-                    cycle_id, person.id, "after", now
-                ):
-                    polls.append(PollDue(cycle_id, person, before, f"after:{cycle_id}"))
-                polls.append(
-                    PollDue(cycle_id, person, FINAL_FORMS[person.role], cycle_subject(cycle_id))
-                )
-            if (
-                mentor is not None
-                and mentee is not None
-                and await self._repository.claim(cycle_id, mentor.id, f"results:{pair.id}", now)
-            ):
-                results.append(ResultsDue(pair, mentor, mentee))
-        return polls, results
-
-    async def sync_mentor_base(self) -> int:
-        """Completed final polls of open cycles put people in the long-term mentor base."""
-        added = 0
-        for cycle_id in await self._repository.open_cycle_ids():
-            for answers in await self._repository.final_answers(cycle_subject(cycle_id)):
-                if await self.record_final(
-                    answers.participant_id, answers.form, cycle_subject(cycle_id), answers.answers
-                ):
-                    added += 1
-        return added
-
-    async def record_final(
-        self, participant_id: int, form: str, subject: str, answers: dict[str, Any]
-    ) -> bool:
-        """A mentee's "yes, I'd like to mentor" or a mentor's "I will continue" joins the base."""
-        if not subject.startswith("cycle:") or not subject[6:].isdigit():
-            return False
-        participant = await self._participants.get(participant_id)
-        if participant is None:
-            return False
-        if form == "final_mentee" and participant.role == "mentee":
-            wants, source = answers.get("become_mentor") is True, "former_mentee"
-        elif form == "final_mentor" and participant.role == "mentor":
-            wants, source = answers.get("continue") is True, "continuing_mentor"
-        else:
-            return False
-        if not wants:
-            return False
-        return await self._repository.add_to_base(
-            participant.organization_id, participant.id, source, int(subject[6:]), self._clock.now()
-        )
-
-    async def mentor_base(self, organization_id: int) -> list[BaseEntry]:
-        return await self._repository.base(organization_id)
-
-    # -- pairs' results and good practice ---------------------------------------------------------
-    async def pair(self, organization_id: int, pair_id: int) -> Pair | None:
-        pair = await self._repository.pair(pair_id)
-        return pair if pair is not None and pair.organization_id == organization_id else None
-
-    async def finished_pairs(self, organization_id: int) -> list[Pair]:
-        """Pairs of the current cycle that have finished, completed ones first."""
-        cycle = await self.current(organization_id)
-        pairs = [
-            p for p in await self._repository.pairs_of_cycle(cycle.id) if p.ended_on is not None
-        ]
-        return sorted(pairs, key=lambda p: (not p.completed, p.id))
-
-    @staticmethod
-    def clean_results(text: str | None) -> str | None:
-        if text is None:
-            return None
-        cleaned = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
-        if not RESULTS_SHORTEST <= len(cleaned) <= RESULTS_LIMIT:
-            return None
-        return cleaned
-
-    async def set_results(
-        self, organization_id: int, pair_id: int, text: str | None
-    ) -> Pair | CycleProblem:
-        """The curator writes or corrects a pair's results."""
-        pair = await self.pair(organization_id, pair_id)
-        if pair is None:
-            return CycleProblem.NOT_FOUND
-        return await self._write_results(pair, text)
-
-    async def mentor_pair(self, pair_id: int, telegram_id: int) -> Pair | None:
-        pair = await self._repository.pair(pair_id)
-        if pair is None:
-            return None
-        mentor = await self._participants.get(pair.mentor_id)
-        return pair if mentor is not None and mentor.telegram_id == telegram_id else None
-
-    async def set_results_by_mentor(
-        self, pair_id: int, telegram_id: int, text: str | None
-    ) -> Pair | CycleProblem:
-        pair = await self.mentor_pair(pair_id, telegram_id)
-        if pair is None:
-            return CycleProblem.NOT_FOUND
-        if not pair.completed:
-            return CycleProblem.NOT_COMPLETED
-        return await self._write_results(pair, text)
-
-    async def _write_results(self, pair: Pair, text: str | None) -> Pair | CycleProblem:
-        cleaned = self.clean_results(text)
-        if cleaned is None:
-            return CycleProblem.BAD_TEXT
-        await self._repository.set_results(pair.id, cleaned)
-        updated = await self._repository.pair(pair.id)
-        return updated if updated is not None else CycleProblem.NOT_FOUND
-
-    async def toggle_good_practice(self, organization_id: int, pair_id: int) -> Pair | None:
-        pair = await self.pair(organization_id, pair_id)
-        if pair is None:
-            return None
-        await self._repository.set_good_practice(pair.id, not pair.good_practice)
-        return await self._repository.pair(pair.id)
-
-    # -- ranking ----------------------------------------------------------------------------------
-    async def ranking(self, organization_id: int) -> list[MentorFigures]:
-        """Mentors of the current cycle, best first: by their mentees' average usefulness of
-        meetings, then mentees' final satisfaction, meetings held, and completed pairs."""
-        cycle = await self.current(organization_id)
-        figures = await self._repository.mentor_figures(cycle.id, cycle_subject(cycle.id))
-
-        def key(item: MentorFigures) -> tuple[float, float, int, float, int]:
-            return (
-                -(item.usefulness if item.usefulness is not None else -1.0),
-                -(item.satisfaction if item.satisfaction is not None else -1.0),
-                -item.meetings_held,
-                -(item.completed / item.pairs if item.pairs else 0.0),
-                item.mentor_id,
-            )
-
-        return sorted(figures, key=key)

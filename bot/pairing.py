@@ -1,4 +1,5 @@
-"""Stages 4 and 5: admitting mentors, matching the whole cohort, approving pairs and groups.
+"""Stage 5: matching the whole cohort, approving pairs and groups (admitting mentors, stage 4,
+is :mod:`bot.admission`).
 
 The engine in :mod:`bot.matching` decides; this service feeds it from the database, keeps the
 proposals, and re-checks everything at the moment the curator acts on a proposal.
@@ -21,7 +22,7 @@ from bot.matching.records import explanation_of, unmatched_records
 from bot.matching.scoring import Preferences, Weights
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService, Status
-from storage.repositories.matching import Admission, MatchingRepository, NewPair, Pair, ProposalRow
+from storage.repositories.matching import MatchingRepository, NewPair, Pair, ProposalRow
 from storage.repositories.participants import OrganizationAnswers, Participant
 
 
@@ -33,14 +34,6 @@ class Problem(StrEnum):
     NOT_READY = "not_ready"  # consent or questionnaire missing now
     NOT_ADMITTED = "not_admitted"
     VIOLATIONS = "violations"  # direct assignment that breaks a constraint, not forced
-
-
-@dataclass(frozen=True)
-class MentorCard:
-    participant: Participant
-    answers: dict[str, Any]
-    admission: Admission | None
-    active: int  # active pairs now
 
 
 @dataclass(frozen=True)
@@ -85,11 +78,7 @@ class PairingService:
 
     # -- reading the cohort ----------------------------------------------------------------
     async def _ready(self, organization_id: int) -> list[Participant]:
-        return [
-            row.participant
-            for row, status in await self._participants.candidates(organization_id)
-            if status is Status.READY
-        ]
+        return await ready_participants(self._participants, organization_id)
 
     async def _today(self, organization_id: int) -> datetime:
         organization = await self._organizations.get(organization_id)
@@ -132,65 +121,6 @@ class PairingService:
             ):
                 (mentors if candidate.capacity > 0 else full).append(candidate)
         return mentees, mentors, full
-
-    # -- stage 4: admission ------------------------------------------------------------------
-    async def mentor_cards(self, organization_id: int) -> list[MentorCard]:
-        ready = [p for p in await self._ready(organization_id) if p.role == "mentor"]
-        answers = await self._answers.by_participant(organization_id)
-        admissions = await self._repository.admissions(organization_id)
-        active = await self._repository.active_counts(organization_id)
-        return [
-            MentorCard(p, answers.get(p.id, {}), admissions.get(p.id), active.get(p.id, 0))
-            for p in ready
-        ]
-
-    async def mentor_card(self, organization_id: int, participant_id: int) -> MentorCard | None:
-        for card in await self.mentor_cards(organization_id):
-            if card.participant.id == participant_id:
-                return card
-        return None
-
-    async def admit(
-        self, organization_id: int, participant_id: int, curator: int
-    ) -> Problem | None:
-        return await self._decide(organization_id, participant_id, "admitted", None, curator)
-
-    async def decline(
-        self, organization_id: int, participant_id: int, curator: int, reason: str | None
-    ) -> Problem | None:
-        return await self._decide(organization_id, participant_id, "declined", reason, curator)
-
-    async def _decide(
-        self,
-        organization_id: int,
-        participant_id: int,
-        decision: str,
-        reason: str | None,
-        curator: int,
-    ) -> Problem | None:
-        if await self.mentor_card(organization_id, participant_id) is None:
-            return Problem.NOT_FOUND
-        if not await self._repository.decide_admission(
-            participant_id, decision, reason, curator, self._clock.now()
-        ):
-            return Problem.DECIDED
-        return None
-
-    async def set_decline_reason(
-        self, organization_id: int, participant_id: int, reason: str
-    ) -> bool:
-        card = await self.mentor_card(organization_id, participant_id)
-        if card is None or card.admission is None or card.admission.decision != "declined":
-            return False
-        await self._repository.set_reason(participant_id, reason[:500])
-        return True
-
-    async def mark_trained(self, organization_id: int, participant_id: int) -> Problem | None:
-        if await self.mentor_card(organization_id, participant_id) is None:
-            return Problem.NOT_FOUND
-        if not await self._repository.mark_trained(participant_id):
-            return Problem.DECIDED
-        return None
 
     # -- stage 5: matching ---------------------------------------------------------------------
     async def run(
@@ -391,6 +321,18 @@ class PairingService:
 
     async def answers(self, organization_id: int) -> dict[int, dict[str, Any]]:
         return await self._answers.by_participant(organization_id)
+
+
+async def ready_participants(
+    participants: ParticipantService, organization_id: int
+) -> list[Participant]:
+    """Participants with consent and a confirmed questionnaire: the only ones admitted or
+    matched (admission reads the mentors among them, matching both roles)."""
+    return [
+        row.participant
+        for row, status in await participants.candidates(organization_id)
+        if status is Status.READY
+    ]
 
 
 def candidate_of(

@@ -1,23 +1,28 @@
-"""The domain services handlers receive, built once in :mod:`bot.app`."""
+"""The domain services handlers receive, built once in :mod:`bot.wiring`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.admission import AdmissionService
 from bot.announcements import AnnouncementService
 from bot.background import BackgroundTasks
 from bot.cadence import CadenceService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.cycle_closing import CycleClosing
 from bot.cycles import CycleService
 from bot.followups import FollowupService
 from bot.holidays import HolidayService
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
+from bot.meeting_changes import MeetingChanges
 from bot.meetings import MeetingService
 from bot.monitoring_offers import MonitoringOfferService
 from bot.organizations import OrganizationService
 from bot.outbox import Outbox
+from bot.pair_plans import PairPlanService
+from bot.pair_results import PairResults
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
 from bot.preferences import PreferenceService
@@ -43,9 +48,12 @@ class Services:
     participants: ParticipantService
     rights: DataRightsService
     questionnaires: QuestionnaireService
+    admission: AdmissionService
     pairing: PairingService
     preferences: PreferenceService
     meetings: MeetingService
+    meeting_changes: MeetingChanges
+    pair_plans: PairPlanService
     holidays: HolidayService
     reminders: ReminderService
 
@@ -56,6 +64,8 @@ class Services:
     # Every message the bot starts itself (see bot/outbox.py).
     outbox: Outbox
     cycles: CycleService
+    cycle_closing: CycleClosing
+    pair_results: PairResults
     responses: ResponseService
     followups: FollowupService
     cadence: CadenceService

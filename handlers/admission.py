@@ -12,8 +12,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.admission import MentorCard
 from bot.outdated import Outdated
-from bot.pairing import MentorCard, Problem
+from bot.pairing import Problem
 from bot.services import Services
 from handlers.admission_views import (
     AdmissionAction,
@@ -33,21 +34,21 @@ from handlers.states import DeclineReason
 
 
 async def show_list(message: Message, services: Services, curator_org_id: int) -> None:
-    cards = await services.pairing.mentor_cards(curator_org_id)
+    cards = await services.admission.mentor_cards(curator_org_id)
     await answer(message, list_screen(cards, 0))
 
 
 async def turn_page(
     query: CallbackQuery, callback_data: AdmissionList, services: Services, curator_org_id: int
 ) -> None:
-    cards = await services.pairing.mentor_cards(curator_org_id)
+    cards = await services.admission.mentor_cards(curator_org_id)
     await edit(query, list_screen(cards, callback_data.page))
 
 
 async def open_card(
     query: CallbackQuery, callback_data: AdmissionCard, services: Services, curator_org_id: int
 ) -> None:
-    card = await services.pairing.mentor_card(curator_org_id, callback_data.participant_id)
+    card = await services.admission.mentor_card(curator_org_id, callback_data.participant_id)
     if card is None:
         raise Outdated(gone())
     await edit(query, card_screen(card))
@@ -58,7 +59,7 @@ async def decided_card(
 ) -> MentorCard:
     """The card after a decision, shown in place of the pressed one; a decision that was
     taken already or a mentor who is gone is an outdated press."""
-    card = await services.pairing.mentor_card(curator_org_id, pid)
+    card = await services.admission.mentor_card(curator_org_id, pid)
     if problem is Problem.DECIDED and card is not None:
         raise Outdated(already_decided(), current=card_screen(card))
     if problem is not None or card is None:
@@ -70,7 +71,7 @@ async def admit(
     query: CallbackQuery, callback_data: AdmissionAction, services: Services, curator_org_id: int
 ) -> None:
     pid = callback_data.participant_id
-    problem = await services.pairing.admit(curator_org_id, pid, query.from_user.id)
+    problem = await services.admission.admit(curator_org_id, pid, query.from_user.id)
     card = await decided_card(services, curator_org_id, pid, problem)
     await edit(query, card_screen(card))
     await tell_mentor(services, card.participant.telegram_id, admitted=True, reason=None)
@@ -84,7 +85,7 @@ async def decline(
     curator_org_id: int,
 ) -> None:
     pid = callback_data.participant_id
-    problem = await services.pairing.decline(curator_org_id, pid, query.from_user.id, None)
+    problem = await services.admission.decline(curator_org_id, pid, query.from_user.id, None)
     card = await decided_card(services, curator_org_id, pid, problem)
     await edit(query, card_screen(card))
     await state.set_state(DeclineReason.text)
@@ -97,7 +98,7 @@ async def mark_trained(
     query: CallbackQuery, callback_data: AdmissionAction, services: Services, curator_org_id: int
 ) -> None:
     pid = callback_data.participant_id
-    problem = await services.pairing.mark_trained(curator_org_id, pid)
+    problem = await services.admission.mark_trained(curator_org_id, pid)
     card = await decided_card(services, curator_org_id, pid, problem)
     await edit(query, card_screen(card))
 
@@ -128,10 +129,10 @@ async def receive_reason(
     pid = int(data.get("participant_id", 0))
     reason = " ".join((message.text or "").split())[:500]
     await state.clear()
-    if not reason or not await services.pairing.set_decline_reason(curator_org_id, pid, reason):
+    if not reason or not await services.admission.set_decline_reason(curator_org_id, pid, reason):
         await message.answer(gone())
         return
-    card = await services.pairing.mentor_card(curator_org_id, pid)
+    card = await services.admission.mentor_card(curator_org_id, pid)
     if card is not None:
         await tell_mentor(services, card.participant.telegram_id, admitted=False, reason=reason)
     await message.answer(_("The reason is sent to the candidate."))

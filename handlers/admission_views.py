@@ -9,7 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
-from bot.pairing import MentorCard
+from bot.admission import MentorCard
 from bot.screens import Button, Screen
 from handlers.paging import navigation_row, page_of
 from handlers.people import age_range_line, answer_line, display_name, profile_lines

@@ -71,7 +71,7 @@ async def show_card(
     i18n: I18n,
     callback_answer: CallbackAnswer,
 ) -> None:
-    pair = await services.cycles.pair(curator_org_id, callback_data.pair_id)
+    pair = await services.pair_results.pair(curator_org_id, callback_data.pair_id)
     if pair is None or not isinstance(query.message, Message):
         callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
         return
@@ -87,7 +87,7 @@ async def toggle_good(
     i18n: I18n,
     callback_answer: CallbackAnswer,
 ) -> None:
-    pair = await services.cycles.toggle_good_practice(curator_org_id, callback_data.pair_id)
+    pair = await services.pair_results.toggle_good_practice(curator_org_id, callback_data.pair_id)
     if pair is None:
         callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
         return
@@ -107,7 +107,7 @@ async def ask_curator_results(
     curator_org_id: int,
     callback_answer: CallbackAnswer,
 ) -> None:
-    pair = await services.cycles.pair(curator_org_id, callback_data.pair_id)
+    pair = await services.pair_results.pair(curator_org_id, callback_data.pair_id)
     if pair is None or not isinstance(query.message, Message):
         callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
         return
@@ -139,7 +139,7 @@ async def receive_curator_results(
     i18n: I18n,
 ) -> None:
     data = await state.get_data()
-    result = await services.cycles.set_results(
+    result = await services.pair_results.set_results(
         curator_org_id, int(data.get("pair_id", 0)), message.text
     )
     if isinstance(result, CycleProblem):
@@ -184,7 +184,7 @@ async def ask_mentor_results(
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
-    pair = await services.cycles.mentor_pair(callback_data.pair_id, query.from_user.id)
+    pair = await services.pair_results.mentor_pair(callback_data.pair_id, query.from_user.id)
     if pair is None or not pair.completed or not isinstance(query.message, Message):
         callback_answer.text = _("This button is not for you or is out of date.")
         return
@@ -195,7 +195,7 @@ async def receive_mentor_results(message: Message, state: FSMContext, services: 
     if message.from_user is None:
         return
     data = await state.get_data()
-    result = await services.cycles.set_results_by_mentor(
+    result = await services.pair_results.set_results_by_mentor(
         int(data.get("pair_id", 0)), message.from_user.id, message.text
     )
     if isinstance(result, CycleProblem):

@@ -18,7 +18,8 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from bot.cycles import RESULTS_LIMIT, CycleProblem, CycleSummary
+from bot.cycles import CycleProblem, CycleSummary
+from bot.pair_results import RESULTS_LIMIT
 from bot.participants import AgeGroup
 from bot.screens import Screen
 from bot.services import Services
@@ -182,7 +183,7 @@ def figures_line(position: int, item: MentorFigures, locale: str) -> str:
 async def ranking_view(
     services: Services, organization_id: int, page: int, locale: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    ranking = await services.cycles.ranking(organization_id)
+    ranking = await services.pair_results.ranking(organization_id)
     if not ranking:
         return _("No mentor has worked in a pair in this cycle yet."), None
     shown, page, pages = page_of(ranking, page, RANK_PAGE)
@@ -217,7 +218,7 @@ async def pair_names(services: Services, pair: Pair) -> tuple[str, str]:
 async def finished_view(
     services: Services, organization_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    pairs = await services.cycles.finished_pairs(organization_id)
+    pairs = await services.pair_results.finished_pairs(organization_id)
     if not pairs:
         return _("No pair of this cycle has finished yet."), None
     shown, page, pages = page_of(pairs, page, PAIRS_PAGE)
@@ -274,7 +275,7 @@ def results_prompt() -> str:
 
 
 async def base_view(services: Services, organization_id: int) -> str:
-    base = await services.cycles.mentor_base(organization_id)
+    base = await services.cycle_closing.mentor_base(organization_id)
     if not base:
         return _(
             "The long-term mentor base is empty so far. Mentors who will continue and mentees "

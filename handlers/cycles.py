@@ -117,7 +117,7 @@ async def ask_new(message: Message, services: Services, curator_org_id: int) -> 
     if summary.counts.active_pairs:
         await message.answer(problem_text(CycleProblem.PAIRS_ACTIVE))
         return
-    base = await services.cycles.mentor_base(curator_org_id)
+    base = await services.cycle_closing.mentor_base(curator_org_id)
     continuing = sum(1 for entry in base if entry.source == "continuing_mentor")
     former = sum(1 for entry in base if entry.source == "former_mentee")
     text = _(
@@ -296,7 +296,7 @@ async def date_not_text(message: Message) -> None:
 
 async def final_poll_completed(bot: Bot, services: Services, response: Response) -> None:
     """At once rather than at the next tick: the answer may put the person in the base."""
-    await services.cycles.record_final(
+    await services.cycle_closing.record_final(
         response.participant_id, response.form, response.subject, response.answers
     )
 

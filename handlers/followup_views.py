@@ -18,13 +18,13 @@ from babel.dates import format_date
 from bot.cadence import ALERTING_QUESTIONS, Raised, Reason
 from bot.followups import Answer, FollowupJob
 from bot.formatting import format_moment
-from bot.meetings import MeetingProblem, MeetingView, Side
+from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.pairing import PairPeople
 from bot.screens import Screen
 from dialogs.answers import format_answer
 from dialogs.compatibility import COMPATIBILITY
 from handlers.meetings import MeetPlan, kind_title, meeting_text, other_name, problem_text
-from handlers.pair_plans import GoalsStart
+from handlers.pair_plan_views import GoalsStart
 from handlers.people import display_name
 from handlers.render import current_locale, screen_of
 

@@ -23,7 +23,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.cadence import alerts_curator
 from bot.followups import Answer
-from bot.meetings import MeetingProblem, MeetingView, NextPlan, Settled, Side
+from bot.meeting_changes import NextPlan, Settled
+from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.schedule import MeetingKind
 from bot.services import Services
 from handlers.attention import tell_curators_attention, tell_curators_second_answer
@@ -67,7 +68,9 @@ async def on_answer(
     if answer is None or not isinstance(query.message, Message):
         callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
         return
-    result = await services.meetings.settle(callback_data.meeting_id, query.from_user.id, answer)
+    result = await services.meeting_changes.settle(
+        callback_data.meeting_id, query.from_user.id, answer
+    )
     if isinstance(result, MeetingProblem):
         callback_answer.text = followup_problem(result)
         return

@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.holidays import HolidayProblem, parse_range
-from bot.meetings import MeetingView
+from bot.meeting_sides import MeetingView
 from bot.outdated import Outdated
 from bot.schedule import utc_to_local
 from bot.screens import Screen
@@ -122,7 +122,9 @@ async def receive_range(
         await message.answer(problem_text(result))
         return
     await state.clear()
-    affected = await services.meetings.on_holidays(curator_org_id, result.starts_on, result.ends_on)
+    affected = await services.meeting_changes.on_holidays(
+        curator_org_id, result.starts_on, result.ends_on
+    )
     await services.outbox.post(move_requests(affected, result), kind="holiday_move")
     text, markup = await holidays_view(services, curator_org_id)
     await message.answer(text + "\n\n" + affected_text(len(affected)), reply_markup=markup)

@@ -280,7 +280,7 @@ async def on_direct_mentee(
 ) -> None:
     cards = [
         c
-        for c in await services.pairing.mentor_cards(curator_org_id)
+        for c in await services.admission.mentor_cards(curator_org_id)
         if c.admission is not None and c.admission.decision == "admitted"
     ]
     if not isinstance(query.message, Message):

@@ -12,8 +12,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.admission import MentorCard
 from bot.matching.constraints import Violation
-from bot.pairing import MentorCard, Problem
+from bot.pairing import Problem
 from bot.screens import Button, Screen
 from handlers.paging import navigation_row
 from handlers.people import display_name, explanation, profile_lines, violation_text

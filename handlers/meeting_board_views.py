@@ -26,7 +26,7 @@ from bot.services import Services
 from handlers.followup_views import attention_reason_text, pair_title
 from handlers.meetings import kind_title
 from handlers.paging import attach_navigation, page_of
-from handlers.pair_plans import plan_text, rhythm_text
+from handlers.pair_plan_views import plan_text, rhythm_text
 from handlers.people import display_name
 
 PAGE_SIZE = 8

@@ -17,7 +17,7 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import get_day_names, get_month_names
 
 from bot.formatting import format_moment
-from bot.meetings import MeetingProblem, MeetingView, Side
+from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.schedule import MEETING_TIMES, CalendarDay, Holiday, calendar_days
 from bot.screens import Screen
 from handlers.callbacks import Id

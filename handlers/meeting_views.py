@@ -118,7 +118,7 @@ async def on_consent(
     i18n: I18n,
     callback_answer: CallbackAnswer,
 ) -> None:
-    changed = await services.meetings.set_rhythm_consent(
+    changed = await services.pair_plans.set_rhythm_consent(
         curator_org_id, callback_data.pair_id, callback_data.allow
     )
     if changed is None or not isinstance(query.message, Message):

@@ -14,7 +14,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.meetings import Cancelled, MeetingProblem, Side
+from bot.meeting_changes import Cancelled
+from bot.meeting_sides import MeetingProblem, Side
 from bot.outdated import Outdated
 from bot.screens import Screen
 from bot.services import Services
@@ -205,7 +206,7 @@ async def on_cancel(
     view = await services.meetings.view(callback_data.meeting_id, query.from_user.id)
     if view is None:
         raise Outdated(problem_text(MeetingProblem.DECIDED))
-    problem = services.meetings.cancel_problem(view.meeting)
+    problem = services.meeting_changes.cancel_problem(view.meeting)
     if problem is MeetingProblem.STARTED:  # an explanation, not an outdated press
         callback_answer.text = problem_text(problem)
         callback_answer.show_alert = True
@@ -233,7 +234,7 @@ async def on_cancel_reason(
         await message.answer(_("Please describe the reason in 3 to 500 characters."))
         return
     await state.clear()
-    result = await services.meetings.cancel(
+    result = await services.meeting_changes.cancel(
         int(data.get("meeting_id", 0)), message.from_user.id, reason
     )
     if isinstance(result, MeetingProblem):

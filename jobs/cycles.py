@@ -1,7 +1,7 @@
 """The cycle job: closing where the planned end came, completing pairs, and what is then owed.
 
 Every run re-reads the database with the injected clock; each message is claimed once by
-:class:`bot.cycles.CycleService` and queued in the outbox in the same run, so a closing of
+:class:`bot.cycle_closing.CycleClosing` and queued in the outbox in the same run, so a closing of
 hundreds of pairs goes out within the rate limit, skips the unreachable and records 403s.
 The curator's buttons (handlers/cycles.py) run the same job after changing the cycle.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.cycles import FinalMeetingDue, PollDue, ResultsDue
+from bot.cycle_closing import FinalMeetingDue, PollDue, ResultsDue
 from bot.outbox import Render
 from bot.pairing import PairPeople
 from bot.responses import FormRefused
@@ -33,7 +33,7 @@ Messages = list[tuple[int, Render]]
 
 async def run_cycle_tick(services: Services) -> None:
     """Start closing where the planned end came, complete pairs, queue what is due, once."""
-    cycles = services.cycles
+    cycles = services.cycle_closing
     closing: Messages = []
     for cycle in await cycles.auto_close():
         closing += [

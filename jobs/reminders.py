@@ -21,7 +21,7 @@ from babel.dates import format_date
 
 from bot.background import BackgroundClosed
 from bot.formatting import Nearness, Until, until
-from bot.meetings import MeetingView, Side
+from bot.meeting_sides import MeetingView, Side
 from bot.reminders import ReminderJob
 from bot.screens import Screen
 from bot.sender import Outcome

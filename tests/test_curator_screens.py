@@ -9,7 +9,7 @@ import pytest
 from aiogram.types import CallbackQuery, User
 from aiogram.utils.i18n import I18n
 
-from bot.pairing import MentorCard
+from bot.admission import MentorCard
 from bot.participants import Status
 from bot.reports.indicators import SHARE_KEYS
 from bot.screens import Screen

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.app import build_services
 from bot.clock import to_db
+from bot.wiring import build_services
 from handlers.cycles import (
     CycleAct,
     MentorResults,
@@ -195,10 +195,10 @@ async def test_final_poll_answers_build_the_mentor_base(harness: Harness) -> Non
     )
     assert [tuple(r) for r in rows] == [(ids["olga"], "continuing_mentor", cycle_id)]
     # The completion hook adds at once; a wrong form or role adds nothing.
-    assert not await services.cycles.record_final(
+    assert not await services.cycle_closing.record_final(
         ids["masha"], "final_mentor", subject, {"continue": True}
     )
-    assert await services.cycles.record_final(
+    assert await services.cycle_closing.record_final(
         ids["masha"], "final_mentee", subject, {"become_mentor": True}
     )
     sources = await harness.app.db.fetch_all("SELECT source FROM mentor_base ORDER BY source")
@@ -295,7 +295,7 @@ async def test_mentor_ranking_orders_by_feedback_and_shows_the_numbers(harness: 
                   {"usefulness": 1}, meeting_id=held)  # fmt: skip
     await meeting(harness, pairs["olga"], "regular", "held", past)  # one more, no feedback
 
-    ranking = await services.cycles.ranking(ids["org"])
+    ranking = await services.pair_results.ranking(ids["org"])
     assert [r.mentor_id for r in ranking] == [ids["pavel"], ids["olga"]]
     assert (ranking[0].usefulness, ranking[0].usefulness_answers) == (5.0, 2)
     assert (ranking[1].usefulness, ranking[1].meetings_held) == (3.5, 3)

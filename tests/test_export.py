@@ -171,8 +171,8 @@ async def scenario(harness: Harness) -> dict[str, int]:
         ('{"choices": ["other"], "other": "Работа с родителями"}', ids["teacher"]),
     )  # fmt: skip
     for mentor in ("olga", "pavel"):
-        assert await services.pairing.admit(org.id, ids[mentor], CURATOR) is None
-    assert await services.pairing.decline(org.id, ids["igor"], CURATOR, "Нет времени") is None
+        assert await services.admission.admit(org.id, ids[mentor], CURATOR) is None
+    assert await services.admission.decline(org.id, ids["igor"], CURATOR, "Нет времени") is None
     for mentee, mentor in (("masha", "olga"), ("petya", "pavel"), ("vika", "pavel")):
         outcome = await services.pairing.assign_directly(
             org.id, ids[mentee], ids[mentor], force=True

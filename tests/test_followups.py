@@ -14,7 +14,7 @@ from handlers.form_hooks import default_hooks
 from handlers.meeting_settings import SettingsEdit
 from handlers.meeting_views import Consent, PairCard, Resolve, ViewMenu
 from handlers.meetings import MeetAnswer
-from handlers.pair_plans import EndSkip, GoalsStart, RhythmAct
+from handlers.pair_plan_views import EndSkip, GoalsStart, RhythmAct
 from handlers.response_views import FormPick
 from handlers.workspace_views import Section
 from jobs.cadence import run_cadence

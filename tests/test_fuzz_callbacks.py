@@ -42,7 +42,7 @@ async def seed(harness: Harness) -> None:
     mentor = await ready(harness, org.id, MENTOR, "mentor", mentor_answers("Ольга Викторовна"))
     await ready(harness, org.id, MENTEE, "mentee", mentee_answers("Маша Иванова"))
     await ready(harness, org.id, OTHER_MENTEE, "mentee", mentee_answers("Петя Сидоров"))
-    await services.pairing.admit(org.id, mentor, CURATOR)
+    await services.admission.admit(org.id, mentor, CURATOR)
     await services.pairing.run(org.id, CURATOR)
 
 

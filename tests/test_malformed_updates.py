@@ -67,7 +67,7 @@ async def seed_organization(harness: Harness) -> None:
     await services.organizations.add_curator(org.id, CURATOR_ID)
     mentor = await ready(harness, org.id, 8, "mentor", mentor_answers("Ольга Викторовна"))
     await ready(harness, org.id, 9, "mentee", mentee_answers("Маша Иванова"))
-    await services.pairing.admit(org.id, mentor, CURATOR_ID)
+    await services.admission.admit(org.id, mentor, CURATOR_ID)
     await services.pairing.run(org.id, CURATOR_ID)
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.meetings import MeetingProblem
+from bot.meeting_sides import MeetingProblem
 from handlers.followups import FollowupAnswer
 from handlers.holidays import HolidayAdd
 from handlers.meetings import MeetCancel, MeetPlan
-from handlers.pair_plans import GoalsStart
+from handlers.pair_plan_views import GoalsStart
 from tests.inprocess import Harness
 from tests.joining import CURATOR
 from tests.test_followups import (
@@ -99,7 +99,7 @@ async def test_a_begun_meeting_cannot_be_cancelled(harness: Harness) -> None:
     answer = harness.session.callback_answers()[-1]
     assert said(answer.text or "", "already begun", "уже началась") and answer.show_alert
     assert await harness.state_of(OLGA) is None
-    refused = await harness.app.services.meetings.cancel(meeting_id, OLGA, "Поздно")
+    refused = await harness.app.services.meeting_changes.cancel(meeting_id, OLGA, "Поздно")
     assert refused is MeetingProblem.STARTED
     # It is answered through "did the meeting take place?" instead.
     at(harness, FOLLOWUP_DUE)
@@ -168,7 +168,9 @@ async def test_holidays_already_begun_do_not_ask_about_past_meetings(harness: Ha
     _, pair_id = await approved_pair(harness)
     meeting_id = await confirmed(harness, pair_id)
     at(harness, MEETING_UTC + timedelta(hours=2))
-    views = await harness.app.services.meetings.on_holidays(1, date(2026, 3, 16), date(2026, 3, 20))
+    views = await harness.app.services.meeting_changes.on_holidays(
+        1, date(2026, 3, 16), date(2026, 3, 20)
+    )
     assert views == [] and await status(harness, meeting_id) == "confirmed"
     # The range is of the organization's local days: 18 March 00:30 in Chita is 17 March UTC.
     second = await confirmed(harness, pair_id, day="20260318", at="0800")
@@ -176,27 +178,27 @@ async def test_holidays_already_begun_do_not_ask_about_past_meetings(harness: Ha
         await tx.execute(
             "UPDATE meetings SET starts_at = ? WHERE id = ?", ("2026-03-17T15:30:00+00:00", second)
         )
-    on_18th = await harness.app.services.meetings.on_holidays(
+    on_18th = await harness.app.services.meeting_changes.on_holidays(
         1, date(2026, 3, 18), date(2026, 3, 18)
     )
     assert [v.meeting.id for v in on_18th] == [second]
     assert (
-        await harness.app.services.meetings.on_holidays(1, date(2026, 3, 17), date(2026, 3, 17))
+        await harness.app.services.meeting_changes.on_holidays(
+            1, date(2026, 3, 17), date(2026, 3, 17)
+        )
         == []
     )
 
 
 async def test_the_service_refuses_more_than_three_goals(harness: Harness) -> None:
     _ids, pair_id, _planning = await planning_held(harness)
-    meetings = harness.app.services.meetings
+    plans = harness.app.services.pair_plans
     four = ["Олимпиада", "Проект", "Профориентация", "Чтение"]
-    assert await meetings.record_plan(pair_id, OLGA, four, None) is MeetingProblem.BAD_GOALS
-    assert await meetings.record_plan(pair_id, OLGA, [], None) is MeetingProblem.BAD_GOALS
-    assert await meetings.record_plan(pair_id, OLGA, ["x" * 201], None) is (
-        MeetingProblem.BAD_GOALS
-    )
+    assert await plans.record_plan(pair_id, OLGA, four, None) is MeetingProblem.BAD_GOALS
+    assert await plans.record_plan(pair_id, OLGA, [], None) is MeetingProblem.BAD_GOALS
+    assert await plans.record_plan(pair_id, OLGA, ["x" * 201], None) is (MeetingProblem.BAD_GOALS)
     assert await harness.app.db.fetch_value("SELECT count(*) FROM pair_plans") == 0
-    assert await meetings.record_plan(pair_id, OLGA, four[:3], None) is None
+    assert await plans.record_plan(pair_id, OLGA, four[:3], None) is None
     assert await harness.app.db.fetch_value("SELECT count(*) FROM pair_plans") == 1
 
 
@@ -204,8 +206,8 @@ async def test_the_planned_end_is_after_the_organizations_today(harness: Harness
     _ids, pair_id, _planning = await planning_held(harness)
     # 20 March, 20:00 UTC: already 21 March, 05:00 in Chita.
     at(harness, datetime(2026, 3, 20, 20, 0, tzinfo=UTC))
-    meetings = harness.app.services.meetings
-    assert await meetings.record_plan(pair_id, OLGA, ["Олимпиада"], date(2026, 3, 21)) is (
+    plans = harness.app.services.pair_plans
+    assert await plans.record_plan(pair_id, OLGA, ["Олимпиада"], date(2026, 3, 21)) is (
         MeetingProblem.BAD_END
     )
     await harness.press(OLGA, GoalsStart(pair_id=pair_id).pack())

@@ -319,7 +319,7 @@ async def second_pair(harness: Harness) -> int:
 async def test_a_forged_replaces_cannot_touch_another_pairs_meeting(harness: Harness) -> None:
     from datetime import date, time
 
-    from bot.meetings import MeetingProblem
+    from bot.meeting_sides import MeetingProblem
 
     pair_a, meeting_a = await confirmed_meeting(harness)
     pair_b = await second_pair(harness)

@@ -23,7 +23,7 @@ from handlers.meeting_texts import (
     MeetPlan,
     MeetTime,
 )
-from handlers.pair_plans import EndSkip, GoalsStart, RhythmAct, RhythmField
+from handlers.pair_plan_views import EndSkip, GoalsStart, RhythmAct, RhythmField
 from handlers.pairs import PairEnd, PairsPage
 from tests.cohort import mentor_answers, ready
 from tests.inprocess import Harness

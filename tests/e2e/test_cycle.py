@@ -32,10 +32,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot.app import build_services
 from bot.clock import to_db
 from bot.config import Settings
 from bot.followups import Answer
+from bot.wiring import build_services
 from dialogs.feedback import MEETING_FEEDBACK
 from dialogs.final_poll import FINAL_MENTEE, FINAL_MENTOR
 from dialogs.model import QuestionKind, Questionnaire

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.app import build_services
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.wiring import build_services
 from storage.database import Database
 from storage.migrations import migrate
 from tests.cohort import choice, choices, mentee_answers, mentor_answers, seed_ready

@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import build_services
 from bot.clock import to_db
 from bot.config import Settings
 from bot.followups import Answer
+from bot.wiring import build_services
 from handlers.followups import FollowupAnswer, ReasonSkip
 from handlers.meeting_views import ViewMenu
 from handlers.meetings import MeetPlan

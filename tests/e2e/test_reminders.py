@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_services
 from bot.config import Settings
 from bot.reminders import LEASE
+from bot.wiring import build_services
 from storage.database import Database
 from storage.migrations import migrate
 from tests.clock import ManualClock
@@ -53,7 +53,7 @@ async def seed_pair(database: Path) -> None:
         masha = await seed_ready(
             services, db, now, org.id, MASHA, "mentee", mentee_answers("Маша Иванова")
         )
-        assert await services.pairing.admit(org.id, olga, CURATOR) is None
+        assert await services.admission.admit(org.id, olga, CURATOR) is None
         outcome = await services.pairing.assign_directly(org.id, masha, olga, force=True)
         assert outcome.pair is not None, outcome
     finally:

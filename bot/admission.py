@@ -1,0 +1,97 @@
+"""Stage 4: the curator admits (or declines) the mentors ready for matching and marks who
+has been trained. Matching (:mod:`bot.pairing`) takes admitted mentors only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.clock import Clock
+from bot.pairing import Problem, ready_participants
+from bot.participants import ParticipantService
+from storage.repositories.matching import Admission, MatchingRepository
+from storage.repositories.participants import OrganizationAnswers, Participant
+
+
+@dataclass(frozen=True)
+class MentorCard:
+    participant: Participant
+    answers: dict[str, Any]
+    admission: Admission | None
+    active: int  # active pairs now
+
+
+class AdmissionService:
+    def __init__(
+        self,
+        repository: MatchingRepository,
+        answers: OrganizationAnswers,
+        participants: ParticipantService,
+        clock: Clock,
+    ) -> None:
+        self._repository = repository
+        self._answers = answers
+        self._participants = participants
+        self._clock = clock
+
+    async def mentor_cards(self, organization_id: int) -> list[MentorCard]:
+        ready = [
+            p
+            for p in await ready_participants(self._participants, organization_id)
+            if p.role == "mentor"
+        ]
+        answers = await self._answers.by_participant(organization_id)
+        admissions = await self._repository.admissions(organization_id)
+        active = await self._repository.active_counts(organization_id)
+        return [
+            MentorCard(p, answers.get(p.id, {}), admissions.get(p.id), active.get(p.id, 0))
+            for p in ready
+        ]
+
+    async def mentor_card(self, organization_id: int, participant_id: int) -> MentorCard | None:
+        for card in await self.mentor_cards(organization_id):
+            if card.participant.id == participant_id:
+                return card
+        return None
+
+    async def admit(
+        self, organization_id: int, participant_id: int, curator: int
+    ) -> Problem | None:
+        return await self._decide(organization_id, participant_id, "admitted", None, curator)
+
+    async def decline(
+        self, organization_id: int, participant_id: int, curator: int, reason: str | None
+    ) -> Problem | None:
+        return await self._decide(organization_id, participant_id, "declined", reason, curator)
+
+    async def _decide(
+        self,
+        organization_id: int,
+        participant_id: int,
+        decision: str,
+        reason: str | None,
+        curator: int,
+    ) -> Problem | None:
+        if await self.mentor_card(organization_id, participant_id) is None:
+            return Problem.NOT_FOUND
+        if not await self._repository.decide_admission(
+            participant_id, decision, reason, curator, self._clock.now()
+        ):
+            return Problem.DECIDED
+        return None
+
+    async def set_decline_reason(
+        self, organization_id: int, participant_id: int, reason: str
+    ) -> bool:
+        card = await self.mentor_card(organization_id, participant_id)
+        if card is None or card.admission is None or card.admission.decision != "declined":
+            return False
+        await self._repository.set_reason(participant_id, reason[:500])
+        return True
+
+    async def mark_trained(self, organization_id: int, participant_id: int) -> Problem | None:
+        if await self.mentor_card(organization_id, participant_id) is None:
+            return Problem.NOT_FOUND
+        if not await self._repository.mark_trained(participant_id):
+            return Problem.DECIDED
+        return None
