@@ -13,6 +13,10 @@ from enum import StrEnum
 from bot.clock import Clock
 from bot.followups import GOAL_LENGTH, GOALS_LIMIT, Answer, FollowupService, default_rhythm
 from bot.holidays import HolidayService
+from bot.models.meetings import Meeting
+from bot.models.pairs import Pair
+from bot.models.participants import Participant
+from bot.models.plans import PlanRow, RhythmRow
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
 from bot.reminders import ReminderService
@@ -27,10 +31,8 @@ from bot.schedule import (
     upcoming,
     utc_to_local,
 )
-from storage.repositories.followups import PlanRow, RhythmRow
-from storage.repositories.matching import Pair, PairLookup
-from storage.repositories.meetings import Meeting, MeetingRepository
-from storage.repositories.participants import Participant
+from storage.repositories.matching import PairLookup
+from storage.repositories.meetings import MeetingRepository
 
 # Whether the pair's final meeting is due now, asked by pair id.
 FinalDue = Callable[[int], Awaitable[bool]]

@@ -19,10 +19,13 @@ from bot.matching.engine import propose
 from bot.matching.profiles import Candidate, candidate_from_answers
 from bot.matching.records import explanation_of, unmatched_records
 from bot.matching.scoring import Preferences, Weights
+from bot.models.matching import Admission, ProposalRow
+from bot.models.pairs import NewPair, Pair
+from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService, Status
-from storage.repositories.matching import Admission, MatchingRepository, NewPair, Pair, ProposalRow
-from storage.repositories.participants import OrganizationAnswers, Participant
+from storage.repositories.matching import MatchingRepository
+from storage.repositories.participants import OrganizationAnswers
 
 
 class Problem(StrEnum):

@@ -26,6 +26,7 @@ from pydantic import Field
 
 from bot.followups import parse_goals
 from bot.meetings import MeetingProblem
+from bot.models.plans import PlanRow, RhythmRow
 from bot.outdated import Outdated
 from bot.schedule import MAX_INTERVAL_WITHOUT_CONSENT, MEETING_TIMES
 from bot.screens import Screen
@@ -35,7 +36,6 @@ from handlers.callbacks import Id
 from handlers.dialogue import dialogue_message
 from handlers.render import current_locale
 from handlers.states import FollowupDialogue
-from storage.repositories.followups import PlanRow, RhythmRow
 
 LONGEST_WITH_CONSENT = 4
 

@@ -9,6 +9,8 @@ import pytest
 from aiogram.types import CallbackQuery, User
 from aiogram.utils.i18n import I18n
 
+from bot.models.matching import Admission
+from bot.models.participants import CandidateRow, Participant
 from bot.pairing import MentorCard
 from bot.participants import Status
 from bot.reports.indicators import SHARE_KEYS
@@ -17,8 +19,6 @@ from handlers import admission, candidates, stats
 from handlers.admission_views import card_screen, list_screen, reason_prompt
 from handlers.candidates_views import candidates_screen
 from handlers.stats_views import indicators_screen, organization_rows
-from storage.repositories.matching import Admission
-from storage.repositories.participants import CandidateRow, Participant
 
 NOW = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
 
