@@ -24,8 +24,8 @@ from bot.models.pairs import NewPair, Pair
 from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService, Status
+from storage.repositories.answers import OrganizationAnswers
 from storage.repositories.matching import MatchingRepository
-from storage.repositories.participants import OrganizationAnswers
 
 
 class Problem(StrEnum):
