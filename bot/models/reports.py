@@ -53,6 +53,7 @@ class MonitoringAnswers:
     after: dict[str, Any]
 
 
+# What an organization enters per school year: the keys of DenominatorRow.values.
 DENOMINATOR_FIELDS = ("pupils_10_19", "youth_15_19", "young_teachers", "enterprises")
 
 
