@@ -3,6 +3,7 @@ carry is data that exactly one of the routers' filters takes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -53,9 +54,13 @@ async def taken_by(router_data: str, routers: list[object]) -> int:
 
 
 @pytest.fixture(autouse=True)
-def english() -> None:
+def english() -> Iterator[None]:
+    # Reset afterwards: a current I18n left behind would leak into the next test of the worker
+    # (test_responses checks that send_form outside an update asks for one).
     i18n = I18n(path="locales", default_locale="en", domain="messages")
-    I18n.set_current(i18n)
+    token = I18n.set_current(i18n)
+    yield
+    I18n.reset_current(token)
 
 
 async def test_admission_screens_carry_data_one_handler_takes() -> None:
