@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.clock import Clock
+from bot.models.matching import Admission
+from bot.models.participants import Participant
 from bot.pairing import Problem, ready_participants
 from bot.participants import ParticipantService
-from storage.repositories.matching import Admission, MatchingRepository
-from storage.repositories.participants import OrganizationAnswers, Participant
+from storage.repositories.answers import OrganizationAnswers
+from storage.repositories.matching import MatchingRepository
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.models.audience import AudienceRow
 from bot.sender import Outcome, RateLimitedSender
-from storage.repositories.reachability import AudienceRow, ReachabilityRepository
+from storage.repositories.reachability import ReachabilityRepository
 
 # Telegram's limit is 4096; the header and the curator's name need the rest.
 MAX_TEXT_LENGTH = 3000

@@ -18,13 +18,16 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.followups import FollowupService
+from bot.models.attention import Attention
+from bot.models.followups import Followup
+from bot.models.meetings import Meeting
+from bot.models.plans import PlanRow, RhythmRow
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
 from bot.schedule import is_overdue, local_to_utc, utc_to_local
 from dialogs.compatibility import is_incompatible
-from storage.repositories.cadence import Attention, CadenceRepository
-from storage.repositories.followups import Followup, PlanRow, RhythmRow
-from storage.repositories.meetings import Meeting, MeetingRepository
+from storage.repositories.cadence import CadenceRepository
+from storage.repositories.meetings import MeetingRepository
 
 OVERDUE_DAYS = 14
 DAILY_FROM = time(9, 0)  # nudges come in the school's morning, not at night

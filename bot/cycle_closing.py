@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.cycles import CycleService, cycle_subject
+from bot.models.cycles import BaseEntry, Cycle
+from bot.models.pairs import Pair
+from bot.models.participants import Participant
 from bot.participants import ParticipantService
-from storage.repositories.cycles import BaseEntry, Cycle, CycleRepository
-from storage.repositories.matching import Pair
-from storage.repositories.participants import Participant
+from storage.repositories.cycles import CycleRepository
 
 FINAL_FORMS = {"mentor": "final_mentor", "mentee": "final_mentee"}
 

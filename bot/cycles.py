@@ -25,16 +25,12 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.invitations import InvitationService
+from bot.models.cycles import BaseEntry, Cycle, CycleCounts
+from bot.models.invitations import Invitation, InvitationRole
+from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService
-from storage.repositories.cycles import (
-    BaseEntry,
-    Cycle,
-    CycleCounts,
-    CycleRepository,
-)
-from storage.repositories.invitations import Invitation, InvitationRole
-from storage.repositories.participants import Participant
+from storage.repositories.cycles import CycleRepository
 
 __all__ = [
     "FINAL_WINDOW",

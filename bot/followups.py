@@ -14,16 +14,13 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.models.followups import Followup, FollowupSettings
+from bot.models.meetings import Meeting
+from bot.models.plans import PlanRow, RhythmRow
 from bot.reminders import ReminderService
 from bot.schedule import Rhythm, check_rhythm
-from storage.repositories.followups import (
-    Followup,
-    FollowupRepository,
-    FollowupSettings,
-    PlanRow,
-    RhythmRow,
-)
-from storage.repositories.meetings import Meeting, MeetingRepository
+from storage.repositories.followups import FollowupRepository
+from storage.repositories.meetings import MeetingRepository
 
 BATCH = 200
 REASK_AFTER = timedelta(days=1)

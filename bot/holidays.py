@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.models.holidays import HolidayRow
 from bot.schedule import Holiday
 from dialogs.dates import DateTextError, parse_date_text
-from storage.repositories.holidays import HolidayRepository, HolidayRow
+from storage.repositories.holidays import HolidayRepository
 
 LONGEST = timedelta(days=120)  # a longer "holiday" is almost surely a typo
 _RANGE = re.compile(r"^\s*(?P<start>.+?)\s*(?:[–—-]|\.\.|\bпо\b|\bto\b)\s*(?P<end>.+?)\s*$")

@@ -11,13 +11,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
-from storage.repositories.invitations import (
-    CuratorJoin,
-    Invitation,
-    InvitationRepository,
-    InvitationRole,
-)
-from storage.repositories.organizations import Organization, OrganizationRepository
+from bot.models.invitations import CuratorJoin, Invitation, InvitationRole
+from bot.models.organizations import Organization
+from storage.repositories.invitations import InvitationRepository
+from storage.repositories.organizations import OrganizationRepository
 
 __all__ = [
     "CURATOR_LINK_VALIDITY",

@@ -14,12 +14,13 @@ from bot.clock import Clock
 from bot.followups import Answer, FollowupService
 from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.meetings import MeetingService
+from bot.models.meetings import Meeting
 from bot.organizations import OrganizationService
 from bot.pair_plans import PairPlanService
 from bot.pairing import PairingService
 from bot.reminders import ReminderService
 from bot.schedule import MeetingKind, Rhythm, local_to_utc, next_meeting, upcoming
-from storage.repositories.meetings import Meeting, MeetingRepository
+from storage.repositories.meetings import MeetingRepository
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.models.meetings import Meeting
+from bot.models.participants import Participant
 from bot.pairing import PairPeople
-from storage.repositories.meetings import Meeting
-from storage.repositories.participants import Participant
 
 
 class MeetingProblem(StrEnum):

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.followups import FollowupService
 from bot.holidays import HolidayService
 from bot.meeting_sides import MeetingProblem, MeetingView, Side
+from bot.models.pairs import Pair
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService
 from bot.reminders import ReminderService
@@ -26,7 +27,7 @@ from bot.schedule import (
     next_kind,
     utc_to_local,
 )
-from storage.repositories.matching import Pair, PairLookup
+from storage.repositories.matching import PairLookup
 from storage.repositories.meetings import MeetingRepository
 
 # Whether the pair's final meeting is due now, asked by pair id.

@@ -9,14 +9,9 @@ from enum import StrEnum
 from functools import cache
 
 from bot.clock import Clock
+from bot.models.organizations import Curator, Organization, OrganizationForm, OrganizationListing
 from dialogs.forms import OWN_FORM_PREFIX, FederalForm
-from storage.repositories.organizations import (
-    Curator,
-    Organization,
-    OrganizationForm,
-    OrganizationListing,
-    OrganizationRepository,
-)
+from storage.repositories.organizations import OrganizationRepository
 
 __all__ = [
     "ZONES",

@@ -28,9 +28,10 @@ from bot.announcements import AnnouncementService
 from bot.background import BackgroundClosed, BackgroundTasks
 from bot.clock import Clock
 from bot.languages import LanguageService
+from bot.models.outbox import OutboxRow
 from bot.screens import Screen
 from bot.sender import Outcome, RateLimitedSender, RetryLater
-from storage.repositories.outbox import OutboxRepository, OutboxRow
+from storage.repositories.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 

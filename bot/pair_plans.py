@@ -13,11 +13,11 @@ from bot.clock import Clock
 from bot.followups import GOAL_LENGTH, GOALS_LIMIT, FollowupService, default_rhythm
 from bot.meeting_sides import MeetingProblem, Side
 from bot.meetings import MeetingService
+from bot.models.pairs import Pair
+from bot.models.plans import PlanRow, RhythmRow
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService
 from bot.schedule import MeetingKind, utc_to_local
-from storage.repositories.followups import PlanRow, RhythmRow
-from storage.repositories.matching import Pair
 from storage.repositories.meetings import MeetingRepository
 
 

@@ -4,9 +4,10 @@ completed, by its mentor), the curator's "good practice" mark, and the ranking o
 from __future__ import annotations
 
 from bot.cycles import CycleProblem, CycleService, cycle_subject
+from bot.models.cycles import MentorFigures
+from bot.models.pairs import Pair
 from bot.participants import ParticipantService
-from storage.repositories.cycles import CycleRepository, MentorFigures
-from storage.repositories.matching import Pair
+from storage.repositories.cycles import CycleRepository
 
 RESULTS_LIMIT = 1000
 RESULTS_SHORTEST = 3

@@ -20,10 +20,13 @@ from bot.matching.engine import propose
 from bot.matching.profiles import Candidate, candidate_from_answers
 from bot.matching.records import explanation_of, unmatched_records
 from bot.matching.scoring import Preferences, Weights
+from bot.models.matching import ProposalRow
+from bot.models.pairs import NewPair, Pair
+from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService, Status
-from storage.repositories.matching import MatchingRepository, NewPair, Pair, ProposalRow
-from storage.repositories.participants import OrganizationAnswers, Participant
+from storage.repositories.answers import OrganizationAnswers
+from storage.repositories.matching import MatchingRepository
 
 
 class Problem(StrEnum):

@@ -11,14 +11,9 @@ from datetime import date
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.models.participants import CandidateRow, Consent, GuardianRequest, Participant
 from dialogs.answers import age_group
-from storage.repositories.participants import (
-    CandidateRow,
-    Consent,
-    GuardianRequest,
-    Participant,
-    ParticipantRepository,
-)
+from storage.repositories.participants import ParticipantRepository
 
 # Bumped whenever the wording of a consent template changes; stored with every consent.
 CONSENT_VERSION = "2026-11-2"

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import Clock, to_db
+from bot.models.participants import Participant
 from bot.participants import ParticipantService
-from storage.repositories.participants import Participant, ParticipantRepository
+from storage.repositories.participants import ParticipantRepository
 from storage.repositories.privacy import PrivacyRepository
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.answering import AnsweringService
 from bot.clock import Clock
+from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.participants import may_answer
 from dialogs.answers import (
@@ -31,7 +32,8 @@ from dialogs.forms import FORM_TITLES, FederalForm
 from dialogs.i18n import N_
 from dialogs.model import AGE_GROUP, Option, Question, Questionnaire
 from dialogs.registry import get_questionnaire
-from storage.repositories.participants import AnswerCleanup, Participant, ParticipantRepository
+from storage.repositories.answers import AnswerCleanup
+from storage.repositories.participants import ParticipantRepository
 
 MSG_ADULT_BIRTH_DATE = N_(
     "You said you are 18 or older, but this date gives {age}. Please check the date."

@@ -27,15 +27,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.models.meetings import Meeting
+from bot.models.participants import Participant
+from bot.models.reminders import DeliveryContext, DueReminder, MeetingSettings
 from bot.pairing import PairPeople
-from storage.repositories.meetings import Meeting
-from storage.repositories.participants import Participant
-from storage.repositories.reminders import (
-    DeliveryContext,
-    DueReminder,
-    MeetingSettings,
-    ReminderRepository,
-)
+from storage.repositories.reminders import ReminderRepository
 
 BATCH = 200  # reminders claimed at once when the caller does not say
 # How long a claim holds a reminder for its sender. A process killed with SIGKILL leaves its

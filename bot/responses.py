@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.answering import AnsweringService
 from bot.clock import Clock
+from bot.models.responses import Response
 from dialogs.answers import (
     AnswerError,
     button_options,
@@ -24,7 +25,7 @@ from dialogs.answers import (
 )
 from dialogs.model import Option, Question, QuestionKind, Questionnaire
 from dialogs.registry import get_form
-from storage.repositories.responses import Response, ResponseRepository
+from storage.repositories.responses import ResponseRepository
 
 # Questions a typed message can answer (a scale takes a typed number, yes/no a typed "да").
 TYPED_KINDS = frozenset(

@@ -7,7 +7,8 @@ from datetime import timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
-from storage.repositories.support import SupportRepository, SupportRequest
+from bot.models.support import SupportRequest
+from storage.repositories.support import SupportRepository
 
 __all__ = ["SupportOutcome", "SupportRejection", "SupportRequest", "SupportService", "SupportTopic"]
 

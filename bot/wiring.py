@@ -39,6 +39,7 @@ from bot.sender import RateLimitedSender
 from bot.services import Services
 from bot.support import SupportService
 from storage.database import Database
+from storage.repositories.answers import AnswerCleanup, OrganizationAnswers
 from storage.repositories.cadence import CadenceRepository
 from storage.repositories.cycles import CycleRepository
 from storage.repositories.denominators import DenominatorRepository
@@ -50,11 +51,7 @@ from storage.repositories.meetings import MeetingRepository
 from storage.repositories.monitoring_offers import MonitoringOfferRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.outbox import OutboxRepository
-from storage.repositories.participants import (
-    AnswerCleanup,
-    OrganizationAnswers,
-    ParticipantRepository,
-)
+from storage.repositories.participants import ParticipantRepository
 from storage.repositories.preferences import PreferenceRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.reachability import ReachabilityRepository

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from aiogram.utils.i18n import I18n
 
+from bot.models.participants import Participant
 from dialogs.i18n import MINOR
-from storage.repositories.participants import Participant
 
 
 def is_minor(participant: Participant | None) -> bool:

@@ -9,10 +9,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.models.participants import CandidateRow
 from bot.participants import Status
 from bot.screens import Screen
 from handlers.paging import navigation_row, page_of
-from storage.repositories.participants import CandidateRow
 
 PAGE_SIZE = 30
 STATUS_ORDER = (Status.WAITING_CONSENT, Status.WAITING_GUARDIAN, Status.QUESTIONNAIRE, Status.READY)

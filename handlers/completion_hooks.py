@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 
+from bot.models.responses import Response
 from bot.services import Services
-from storage.repositories.responses import Response
 
 log = logging.getLogger(__name__)
 

@@ -19,6 +19,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot.cycles import CycleProblem, CycleSummary
+from bot.models.cycles import Cycle, MentorFigures
+from bot.models.pairs import Pair
 from bot.pair_results import RESULTS_LIMIT
 from bot.participants import AgeGroup
 from bot.screens import Screen
@@ -27,8 +29,6 @@ from handlers.meetings import MeetPlan
 from handlers.paging import attach_navigation, page_of
 from handlers.people import display_name
 from handlers.render import screen_of
-from storage.repositories.cycles import Cycle, MentorFigures
-from storage.repositories.matching import Pair
 
 RANK_PAGE = 8
 PAIRS_PAGE = 8

@@ -22,6 +22,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.cycles import CycleProblem, NewCycle
 from bot.invitations import invitation_link
+from bot.models.responses import Response
 from bot.screens import Screen
 from bot.services import Services
 from dialogs.dates import MSG_DATE_FORMAT, DateTextError, parse_date_text
@@ -63,7 +64,6 @@ from handlers.filters import curator_router
 from handlers.responses import send_monitoring_before
 from handlers.states import CycleDialogue, PairResultsDialogue
 from jobs.cycles import run_cycle_tick
-from storage.repositories.responses import Response
 
 # Imported from here by other modules and tests.
 __all__ = ["CycleAct", "MentorResults", "ReportView", "add_report_buttons", "build_router"]

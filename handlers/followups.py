@@ -25,6 +25,7 @@ from bot.cadence import alerts_curator
 from bot.followups import Answer
 from bot.meeting_changes import NextPlan, Settled
 from bot.meeting_sides import MeetingProblem, MeetingView, Side
+from bot.models.responses import Response
 from bot.schedule import MeetingKind
 from bot.services import Services
 from handlers.attention import tell_curators_attention, tell_curators_second_answer
@@ -44,7 +45,6 @@ from handlers.people import display_name
 from handlers.responses import send_form
 from handlers.states import FollowupDialogue
 from handlers.texts import reason_from
-from storage.repositories.responses import Response
 
 # Imported from here by other modules and tests.
 __all__ = ["FollowupAnswer", "ReasonSkip", "announce_next", "build_router"]

@@ -14,9 +14,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.invitations import invitation_link
+from bot.models.participants import Participant
 from bot.participants import AgeGroup, Status
 from bot.services import Services
-from storage.repositories.participants import Participant
 
 # Every text here is read by a person under 18 («ты» in Russian), except the one for the parent.
 

@@ -18,6 +18,7 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.holidays import HolidayProblem, parse_range
 from bot.meeting_sides import MeetingView
+from bot.models.holidays import HolidayRow
 from bot.outdated import Outdated
 from bot.schedule import utc_to_local
 from bot.screens import Screen
@@ -28,7 +29,6 @@ from handlers.meeting_texts import MeetPlan, meeting_text
 from handlers.people import display_name
 from handlers.render import screen_of
 from handlers.states import HolidayDialogue
-from storage.repositories.holidays import HolidayRow
 
 
 class HolidayAdd(CallbackData, prefix="hol1a"):

@@ -13,6 +13,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 
+from bot.models.invitations import Invitation
+from bot.models.participants import Participant
 from bot.outdated import Outdated
 from bot.participants import MIN_AGE, AgeGroup, Status
 from bot.services import Services
@@ -43,8 +45,6 @@ from handlers.join_views import (
 from handlers.outdated import outdated_button_text
 from handlers.render import answer, drop_message_keyboard
 from handlers.states import JoinDialogue
-from storage.repositories.invitations import Invitation
-from storage.repositories.participants import Participant
 
 
 async def organization_name(services: Services, organization_id: int) -> str:

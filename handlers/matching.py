@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.models.matching import ProposalRow
 from bot.outdated import Outdated
 from bot.pairing import Outcome, Problem
 from bot.services import Services
@@ -45,7 +46,6 @@ from handlers.pairs import introduce_pair
 from handlers.people import display_name
 from handlers.preferences import show_round
 from handlers.render import answer, edit, set_buttons
-from storage.repositories.matching import ProposalRow
 
 SHOWN = 5  # proposals per batch: each is a message with its own buttons
 # FSM data key: the message under the shown batch, whose «Approve all shown (n)» follows each

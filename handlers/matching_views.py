@@ -14,11 +14,11 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.admission import MentorCard
 from bot.matching.constraints import Violation
+from bot.models.matching import ProposalRow
 from bot.pairing import Problem
 from bot.screens import Button, Screen
 from handlers.paging import navigation_row
 from handlers.people import display_name, explanation, profile_lines, violation_text
-from storage.repositories.matching import ProposalRow
 
 Rows = tuple[tuple[Button, ...], ...]
 

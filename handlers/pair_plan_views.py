@@ -14,9 +14,9 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date, get_day_names
 from pydantic import Field
 
+from bot.models.plans import PlanRow, RhythmRow
 from bot.schedule import MEETING_TIMES
 from handlers.callbacks import Id
-from storage.repositories.followups import PlanRow, RhythmRow
 
 
 class RhythmField(StrEnum):

@@ -20,6 +20,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.followups import parse_goals
 from bot.meeting_sides import MeetingProblem
+from bot.models.plans import RhythmRow
 from bot.outdated import Outdated
 from bot.schedule import MAX_INTERVAL_WITHOUT_CONSENT, MEETING_TIMES
 from bot.screens import Screen
@@ -48,7 +49,6 @@ from handlers.pair_plan_views import (
 )
 from handlers.render import current_locale
 from handlers.states import FollowupDialogue
-from storage.repositories.followups import RhythmRow
 
 LONGEST_WITH_CONSENT = 4
 

@@ -13,11 +13,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.matching.profiles import Candidate
+from bot.models.participants import Participant
 from bot.screens import Screen
 from bot.services import Services
 from handlers.filters import curator_router
 from handlers.people import label
-from storage.repositories.participants import Participant
 from storage.repositories.preferences import MAX_CHOICES
 
 

@@ -14,6 +14,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.models.participants import Participant
 from bot.outdated import Outdated
 from bot.questionnaires import Outdated as StaleAnswer
 from bot.questionnaires import Step
@@ -43,7 +44,6 @@ from handlers.render import (
     edit_buttons,
 )
 from handlers.states import QuestionnaireDialogue
-from storage.repositories.participants import Participant
 
 
 async def show(message: Message, step: Step, state: FSMContext) -> None:

@@ -17,6 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.formatting import format_moment
+from bot.models.participants import Participant
 from bot.outdated import Outdated
 from bot.participants import Status
 from bot.privacy import Departure
@@ -28,7 +29,6 @@ from handlers.join import organization_name
 from handlers.join_views import role_title
 from handlers.questionnaire_views import Act, ActKind
 from handlers.texts import split_message
-from storage.repositories.participants import Participant
 
 log = logging.getLogger(__name__)
 

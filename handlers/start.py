@@ -13,11 +13,11 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.invitations import InvitationStatus
+from bot.models.invitations import InvitationRole
 from bot.participants import Status
 from bot.services import Services
 from handlers import guardian, join
 from handlers.curator import accept_curator_invitation
-from storage.repositories.invitations import InvitationRole
 
 # Deep-link payloads Telegram allows: up to 64 characters of A-Z, a-z, 0-9, _ and -.
 START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

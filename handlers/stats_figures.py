@@ -11,8 +11,9 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal, format_percent
 
+from bot.models.reports import StageCounts
 from bot.reports.chart import ChartBar
-from bot.reports.indicators import OWN_FORMS, FormFigures, Indicators, Ratio, Share, StageCounts
+from bot.reports.indicators import OWN_FORMS, FormFigures, Indicators, Ratio, Share
 from bot.reports.monitoring import MonitoringRow
 from dialogs.forms import FORM_TITLES, FederalForm
 from handlers.texts import split_message

@@ -10,6 +10,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.models.reports import DenominatorRow
 from bot.reports.indicators import (
     DENOMINATOR_TITLES,
     SHARE_KEYS,
@@ -22,7 +23,6 @@ from bot.screens import Attachment, Button, Screen
 from dialogs.i18n import N_
 from handlers.stats_figures import MESSAGE_LIMIT, monitoring_lines, percent, stats_messages
 from handlers.texts import split_message
-from storage.repositories.denominators import DenominatorRow
 
 TARGET_PREFIX = "t_"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.models.invitations import Invitation, InvitationRole
+from bot.models.organizations import Organization
 from dialogs.model import Question, QuestionKind
 from handlers.guardian import GuardianDecision, RelationChoice
 from handlers.join_views import AgeAnswer, ConsentAnswer
 from handlers.questionnaire_views import Act, Pick
-from storage.repositories.invitations import Invitation, InvitationRole
-from storage.repositories.organizations import Organization
 from tests.inprocess import Harness, Sent
 
 CURATOR = 555

@@ -13,10 +13,10 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.announcements import Audience
+from bot.models.organizations import Organization
 from handlers.announcements import AnnounceAction, AnnounceAudience
 from handlers.rights import RevokeDecision
 from handlers.states import AnnounceDialogue
-from storage.repositories.organizations import Organization
 from tests.inprocess import Harness, Sent, member_update, running_harness
 from tests.joining import CURATOR, organization
 

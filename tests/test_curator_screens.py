@@ -3,6 +3,7 @@ carry is data that exactly one of the routers' filters takes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,8 @@ from aiogram.types import CallbackQuery, User
 from aiogram.utils.i18n import I18n
 
 from bot.admission import MentorCard
+from bot.models.matching import Admission
+from bot.models.participants import CandidateRow, Participant
 from bot.participants import Status
 from bot.reports.indicators import SHARE_KEYS
 from bot.screens import Screen
@@ -17,8 +20,6 @@ from handlers import admission, candidates, stats
 from handlers.admission_views import card_screen, list_screen, reason_prompt
 from handlers.candidates_views import candidates_screen
 from handlers.stats_views import indicators_screen, organization_rows
-from storage.repositories.matching import Admission
-from storage.repositories.participants import CandidateRow, Participant
 
 NOW = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
 
@@ -53,9 +54,12 @@ async def taken_by(router_data: str, routers: list[object]) -> int:
 
 
 @pytest.fixture(autouse=True)
-def english() -> None:
+def english() -> Iterator[None]:
+    # Reset afterwards: a current I18n left behind would leak into the next test of the worker.
     i18n = I18n(path="locales", default_locale="en", domain="messages")
-    I18n.set_current(i18n)
+    token = I18n.set_current(i18n)
+    yield
+    I18n.reset_current(token)
 
 
 async def test_admission_screens_carry_data_one_handler_takes() -> None:

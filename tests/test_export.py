@@ -575,13 +575,8 @@ def test_rows_of_someone_deleted_while_the_export_was_read_are_left_out() -> Non
     between leaves rows whose person is gone, and none of them may reach a sheet."""
     from datetime import date
 
+    from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
     from bot.reports.export import keep_present
-    from storage.repositories.export import (
-        ExportFeedback,
-        ExportMeeting,
-        ExportPair,
-        ExportParticipant,
-    )
 
     def person(pid: int) -> ExportParticipant:
         return ExportParticipant(pid, "mentee", "adult", None, datetime.now(UTC), None, None, None)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import to_db
+from bot.models.responses import Response
 from handlers.followups import FollowupAnswer, ReasonSkip
 from handlers.form_hooks import default_hooks
 from handlers.meeting_settings import SettingsEdit
@@ -19,7 +20,6 @@ from handlers.response_views import FormPick
 from handlers.workspace_views import Section
 from jobs.cadence import run_cadence
 from jobs.followups import deliver_followups
-from storage.repositories.responses import Response
 from tests.inprocess import Harness, running_harness
 from tests.joining import CURATOR
 from tests.test_meetings import MASHA, OLGA, approved_pair, propose

@@ -11,9 +11,9 @@ from datetime import timedelta
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import EditMessageReplyMarkup
 
+from bot.models.invitations import InvitationRole
 from handlers.monitoring_offer import remind_monitoring
 from handlers.questionnaire_views import Act, Pick
-from storage.repositories.invitations import InvitationRole
 from tests.inprocess import Harness, Sent
 from tests.joining import (
     agree,

@@ -10,11 +10,11 @@ from aiogram.utils.i18n import I18n
 
 from bot.app import LOCALES_DIR
 from bot.formatting import until
+from bot.models.matching import ProposalRow
 from handlers.matching_views import proposal_text, waiting_line
 from handlers.people import age_range_line
 from handlers.texts import too_long_text
 from jobs.reminders import until_text
-from storage.repositories.matching import ProposalRow
 
 NUMBERS = (1, 2, 5, 21)
 

@@ -15,6 +15,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.clock import to_db
+from bot.models.responses import Response
 from bot.responses import FormRefused, FormStep, Outdated, ResponseService
 from dialogs.answers import AnswerError
 from handlers.address import you
@@ -23,7 +24,7 @@ from handlers.response_views import FormPick, thanks_text
 from handlers.responses import send_form
 from handlers.states import ResponseDialogue
 from storage.repositories.participants import ParticipantRepository
-from storage.repositories.responses import Response, ResponseRepository
+from storage.repositories.responses import ResponseRepository
 from tests.cohort import mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness, Sent, running_harness
 from tests.joining import (

@@ -36,6 +36,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.clock import Clock
+from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
+from bot.models.organizations import Organization
 from bot.reports.indicators import Indicators, IndicatorService
 from bot.reports.monitoring import MonitoringReportService, MonitoringRow
 from bot.reports.registers import (
@@ -58,14 +60,8 @@ from dialogs.i18n import N_
 from dialogs.monitoring import MONITORING_FORMS
 from storage.database import Database
 from storage.repositories.denominators import DenominatorRepository
-from storage.repositories.export import (
-    ExportFeedback,
-    ExportMeeting,
-    ExportPair,
-    ExportParticipant,
-    ExportRepository,
-)
-from storage.repositories.organizations import Organization, OrganizationRepository
+from storage.repositories.export import ExportRepository
+from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"

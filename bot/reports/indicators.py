@@ -36,22 +36,19 @@ from datetime import date
 from enum import StrEnum
 
 from bot.clock import Clock
-from dialogs.final_poll import SATISFIED_FROM
-from dialogs.i18n import N_
-from storage.repositories.denominators import (
+from bot.models.reports import (
     DENOMINATOR_FIELDS,
-    DenominatorRepository,
     DenominatorRow,
-)
-from storage.repositories.organizations import OrganizationRepository
-from storage.repositories.reports import OWN_FORMS as OWN_FORMS  # shown by the handlers
-from storage.repositories.reports import (
-    CoordinatorRepository,
     MeetingTotals,
     PollTotals,
-    ReportRepository,
+    StageCounts,
 )
-from storage.repositories.reports import StageCounts as StageCounts  # shown by the handlers
+from dialogs.final_poll import SATISFIED_FROM
+from dialogs.i18n import N_
+from storage.repositories.denominators import DenominatorRepository
+from storage.repositories.organizations import OrganizationRepository
+from storage.repositories.reports import OWN_FORMS as OWN_FORMS  # shown by the handlers
+from storage.repositories.reports import CoordinatorRepository, ReportRepository
 
 SHARE_KEYS = (
     "mentees_10_19",

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storage.repositories.reports import MonitoringAnswers, ReportRepository
+from bot.models.reports import MonitoringAnswers
+from storage.repositories.reports import ReportRepository
 
 
 @dataclass(frozen=True)

@@ -3,24 +3,15 @@ weekly jobs; plus the organization-wide meeting queries the curator's views need
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
+from bot.models.attention import Attention
+from bot.models.meetings import Meeting
 from storage.database import Database
-from storage.repositories.meetings import Meeting, meeting_from_row
-
-
-@dataclass(frozen=True)
-class Attention:
-    id: int
-    pair_id: int
-    reason: str
-    detail: str | None
-    raised_at: datetime
-    resolved_at: datetime | None
+from storage.repositories.meetings import meeting_from_row
 
 
 def _attention(row: aiosqlite.Row) -> Attention:

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import to_db
+from bot.models.reports import DENOMINATOR_FIELDS, DenominatorRow
 from storage.database import Database
-
-DENOMINATOR_FIELDS = ("pupils_10_19", "youth_15_19", "young_teachers", "enterprises")
-
-
-@dataclass(frozen=True)
-class DenominatorRow:
-    organization_id: int
-    school_year: int
-    values: dict[str, int | None]  # field -> number (None: not entered)
 
 
 class DenominatorRepository:

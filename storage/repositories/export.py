@@ -11,48 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 import aiosqlite
 
 from bot.clock import from_db
+from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from storage.database import Database
-from storage.repositories.matching import Pair, pair_from_row
-from storage.repositories.meetings import Meeting, meeting_from_row
-
-
-@dataclass
-class ExportParticipant:
-    id: int
-    role: str
-    age_group: str
-    birth_date: date | None
-    joined_at: datetime
-    confirmed_at: datetime | None
-    admission: str | None  # 'admitted' / 'declined' for mentor candidates the curator decided
-    representative_name: str | None
-    answers: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ExportPair(Pair):
-    """A pair with the number of its cycle (None for a pair from before cycles)."""
-
-    cycle_number: int | None = None
-
-
-# Every column of a meeting is exported except who proposed it; the row is read the same way.
-ExportMeeting = Meeting
-
-
-@dataclass(frozen=True)
-class ExportFeedback:
-    meeting_id: int
-    participant_id: int
-    answers: dict[str, Any]
-    completed_at: datetime | None
+from storage.repositories.matching import pair_from_row
+from storage.repositories.meetings import meeting_from_row
 
 
 def _date(value: str | None) -> date | None:

@@ -5,52 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
+from bot.models.followups import Followup, FollowupSettings
+from bot.models.plans import PlanRow, RhythmRow
 from storage.database import Database
-
-DEFAULT_FOLLOWUP_MINUTES = 30
-DEFAULT_GRACE_DAYS = 3
-
-
-@dataclass(frozen=True)
-class FollowupSettings:
-    followup_minutes: int = DEFAULT_FOLLOWUP_MINUTES
-    grace_days: int = DEFAULT_GRACE_DAYS
-
-
-@dataclass(frozen=True)
-class Followup:
-    id: int
-    meeting_id: int
-    participant_id: int
-    telegram_id: int
-    due_at: datetime
-    state: str
-    answer: str | None
-    reason: str | None
-    meeting_starts_at: datetime | None = None  # when read with its meeting
-
-
-@dataclass(frozen=True)
-class RhythmRow:
-    pair_id: int
-    weekday: int
-    local_time: time
-    interval_weeks: int
-    anchor_on: date
-    curator_consent: bool
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    pair_id: int
-    goals: tuple[str, ...]
-    planned_end: date | None
 
 
 def _followup(row: aiosqlite.Row) -> Followup:

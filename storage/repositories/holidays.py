@@ -1,18 +1,9 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from bot.models.holidays import HolidayRow
 from storage.database import Database
-
-
-@dataclass(frozen=True)
-class HolidayRow:
-    id: int
-    organization_id: int
-    starts_on: date
-    ends_on: date
-    title: str
 
 
 class HolidayRepository:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
+from bot.models.invitations import CuratorJoin, Invitation, InvitationRole
 from storage.database import Database, Transaction
 
 # An invitation works while it is not revoked, has not expired and has uses left.
@@ -21,37 +20,6 @@ _COLUMNS = (
     "id, token, organization_id, role, created_by, created_at, expires_at, max_uses, uses, "
     "revoked_at"
 )
-
-
-class InvitationRole(StrEnum):
-    MENTEE = "mentee"
-    MENTOR = "mentor"
-    CURATOR = "curator"
-
-
-class CuratorJoin(StrEnum):
-    JOINED = "joined"
-    ALREADY_HERE = "already_here"  # already the curator of this very organization
-    OTHER_ORGANIZATION = "other_organization"  # a person curates one organization only
-    INVALID = "invalid"  # not a curator link, or revoked, expired or used up meanwhile
-
-
-@dataclass(frozen=True)
-class Invitation:
-    id: int
-    token: str
-    organization_id: int
-    role: InvitationRole
-    created_by: int | None
-    created_at: datetime
-    expires_at: datetime | None
-    max_uses: int | None
-    uses: int
-    revoked_at: datetime | None
-
-    @property
-    def uses_left(self) -> int | None:
-        return None if self.max_uses is None else max(0, self.max_uses - self.uses)
 
 
 def _invitation(row: aiosqlite.Row) -> Invitation:

@@ -4,65 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
+from bot.models.matching import Admission, ProposalRow
+from bot.models.pairs import NewPair, Pair
 from storage.database import Database
-
-
-@dataclass(frozen=True)
-class Admission:
-    participant_id: int
-    decision: str
-    reason: str | None
-    trained: bool
-    decided_at: datetime
-
-
-@dataclass(frozen=True)
-class ProposalRow:
-    id: int
-    run_id: int
-    rank: int
-    mentee_id: int
-    mentor_id: int
-    score: int
-    explanation: list[dict[str, Any]]
-    status: str
-    organization_id: int
-
-
-@dataclass(frozen=True)
-class Pair:
-    id: int
-    organization_id: int
-    mentor_id: int
-    mentee_id: int
-    form: str
-    started_on: date
-    ended_on: date | None
-    end_reason: str | None
-    directive: bool
-    # Stage 7: the cycle the pair works in; completed = went through the whole cycle.
-    cycle_id: int | None = None
-    completed: bool = False
-    results: str | None = None
-    good_practice: bool = False
-
-
-@dataclass(frozen=True)
-class NewPair:
-    organization_id: int
-    mentor_id: int
-    mentee_id: int
-    form: str
-    started_on: date
-    directive: bool
-    proposal_id: int | None
 
 
 def _proposal(row: aiosqlite.Row) -> ProposalRow:

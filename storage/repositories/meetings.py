@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
+from bot.models.meetings import Meeting
 from storage.database import Database
-
-
-@dataclass(frozen=True)
-class Meeting:
-    id: int
-    pair_id: int
-    kind: str
-    status: str
-    starts_at: datetime
-    meeting_format: str
-    place: str
-    proposed_by: int
-    cancel_reason: str | None
 
 
 def _meeting(row: aiosqlite.Row) -> Meeting:

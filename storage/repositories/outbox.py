@@ -7,22 +7,14 @@ States: ``pending`` (queued; ``lease_until`` set while a delivery loop holds it)
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import to_db
+from bot.models.outbox import OutboxRow
 from storage.database import Database
 
 # A screen with nothing to show: what a settled message keeps of its text.
 BLANK_SCREEN = '{"text": ""}'
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    id: int
-    telegram_id: int
-    kind: str
-    screen: str  # JSON of bot.screens.Screen
 
 
 class OutboxRepository:

@@ -1,66 +1,18 @@
-"""Participants, their consents, guardian requests and questionnaire answers."""
+"""Participants, their consents, guardian requests and questionnaire answers; the answers of many
+people at once, and their cleanup, are in :mod:`storage.repositories.answers`."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
+from bot.models.participants import CandidateRow, Consent, GuardianRequest, Participant
 from storage.database import Database
-
-
-@dataclass(frozen=True)
-class Participant:
-    id: int
-    organization_id: int
-    telegram_id: int
-    role: str
-    age_group: str
-    birth_date: date | None
-    invitation_id: int | None
-    joined_at: datetime
-    current_question: str | None
-    confirmed_at: datetime | None
-    # The cycle the person takes part in (the organization's open cycle when they joined).
-    cycle_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Consent:
-    id: int
-    participant_id: int
-    kind: str
-    given_by: int
-    representative_name: str | None
-    representative_relation: str | None
-    text_version: str
-    text_sha256: str
-    locale: str
-    given_at: datetime
-
-
-@dataclass(frozen=True)
-class GuardianRequest:
-    id: int
-    participant_id: int
-    token: str
-    child_name: str
-    created_at: datetime
-    opened_by: int | None
-
-
-@dataclass(frozen=True)
-class CandidateRow:
-    participant: Participant
-    has_self_consent: bool
-    has_representative_consent: bool
-    full_name: str | None
-
 
 _PARTICIPANT_COLUMNS = (
     "p.id, p.organization_id, p.telegram_id, p.role, p.age_group, p.birth_date, "
@@ -393,55 +345,3 @@ class ParticipantRepository:
             CandidateRow(_participant(r), bool(r["self_ok"]), bool(r["rep_ok"]), r["full_name"])
             for r in rows
         ]
-
-
-class AnswerCleanup:
-    """Removing answers that a changed choice has hidden (kept apart for clarity)."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def keep_only(self, participant_id: int, keys: list[str]) -> None:
-        placeholders = ",".join("?" for _ in keys) or "''"
-        async with self._db.transaction() as tx:
-            await tx.execute(
-                f"DELETE FROM answers WHERE participant_id = ? "
-                f"AND question NOT IN ({placeholders})",
-                (participant_id, *keys),
-            )
-
-
-class OrganizationAnswers:
-    """Answers of many participants in one query: a whole organization's (for matching), or
-    those of the people a view shows."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def by_participant(self, organization_id: int) -> dict[int, dict[str, Any]]:
-        rows = await self._db.fetch_all(
-            "SELECT a.participant_id, a.question, a.value FROM answers a "
-            "JOIN participants p ON p.id = a.participant_id WHERE p.organization_id = ?",
-            (organization_id,),
-        )
-        return _answers_by_participant(rows)
-
-    async def of_participants(self, participant_ids: Collection[int]) -> dict[int, dict[str, Any]]:
-        """Only these people's answers (through the answers' key): a pair or a page of pairs
-        must not read the whole school's answers."""
-        ids = sorted(set(participant_ids))
-        if not ids:
-            return {}
-        rows = await self._db.fetch_all(
-            "SELECT participant_id, question, value FROM answers "
-            f"WHERE participant_id IN ({', '.join('?' * len(ids))})",
-            ids,
-        )
-        return _answers_by_participant(rows)
-
-
-def _answers_by_participant(rows: Iterable[aiosqlite.Row]) -> dict[int, dict[str, Any]]:
-    result: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        result.setdefault(row["participant_id"], {})[row["question"]] = json.loads(row["value"])
-    return result

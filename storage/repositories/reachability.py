@@ -7,21 +7,11 @@ for all their roles at once, so the mark is set and cleared on every row of that
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import from_db, to_db
+from bot.models.audience import AudienceRow
 from storage.database import Database
-
-
-@dataclass(frozen=True)
-class AudienceRow:
-    participant_id: int
-    telegram_id: int
-    role: str
-    language: str | None  # the person's stored choice, else Telegram's last hint
-    full_name: str | None
-    unreachable_since: datetime | None
 
 
 class ReachabilityRepository:

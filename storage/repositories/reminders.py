@@ -4,48 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.clock import from_db, to_db
+from bot.models.reminders import DeliveryContext, DueReminder, MeetingSettings
 from storage.database import Database
-from storage.repositories.matching import Pair, _pair
-from storage.repositories.meetings import Meeting, _meeting
-from storage.repositories.participants import _PARTICIPANT_COLUMNS, Participant, _participant
-
-DEFAULT_REMINDER_MINUTES = (1440, 60)
-DEFAULT_MEETING_MINUTES = 60
-
-
-@dataclass(frozen=True)
-class MeetingSettings:
-    reminder_minutes: tuple[int, ...] = DEFAULT_REMINDER_MINUTES
-    meeting_minutes: int = DEFAULT_MEETING_MINUTES
-
-
-@dataclass(frozen=True)
-class DueReminder:
-    id: int
-    meeting_id: int
-    telegram_id: int
-    minutes_before: int
-    due_at: datetime
-
-
-@dataclass(frozen=True)
-class DeliveryContext:
-    """What the reminders of one claimed batch are rendered from, read in a few queries for
-    the whole batch rather than several per reminder (at 300 a second the per-query cost of the
-    single database connection, not the disk, limits delivery)."""
-
-    meetings: dict[int, Meeting]
-    pairs: dict[int, Pair]
-    participants: dict[int, Participant]
-    answers: dict[int, dict[str, Any]]
-    timezones: dict[int, str]  # organization id -> IANA zone
-    languages: dict[int, str]  # telegram id -> the chosen language, else Telegram's hint
-    unreachable: frozenset[int]  # telegram ids known to have blocked the bot
+from storage.repositories.matching import _pair
+from storage.repositories.meetings import _meeting
+from storage.repositories.participants import _PARTICIPANT_COLUMNS, _participant
 
 
 def _marks(values: Sequence[object]) -> str:

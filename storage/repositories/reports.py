@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from bot.clock import to_db
+from bot.models.reports import (
+    Involvement,
+    MeetingTotals,
+    MonitoringAnswers,
+    PollTotals,
+    StageCounts,
+    StageRow,
+)
 from storage.database import Database
 
 FEEDBACK_FORM = "meeting_feedback"
@@ -54,53 +60,6 @@ FROM (
 ) x
 WHERE x.birth GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
 """
-
-
-@dataclass(frozen=True)
-class StageCounts:
-    """How many people reached each stage (see :mod:`bot.reports.indicators`)."""
-
-    invited: int
-    consented: int
-    questionnaire_done: int
-    matched: int
-    in_pairs: int
-    completed: int
-
-
-@dataclass(frozen=True)
-class StageRow:
-    form: str | None
-    counts: StageCounts
-
-
-@dataclass(frozen=True)
-class MeetingTotals:
-    held: int
-    planned: int
-    feedback_answered: int
-
-
-@dataclass(frozen=True)
-class PollTotals:
-    answered: int
-    satisfied: int
-
-
-@dataclass(frozen=True)
-class Involvement:
-    mentees_10_19: int
-    mentors_15_19: int
-    young_teachers: int
-    employers: list[tuple[int, str]]  # (organization, workplace as typed) of employer mentors
-
-
-@dataclass(frozen=True)
-class MonitoringAnswers:
-    questionnaire: str
-    program_form: str | None
-    before: dict[str, Any]
-    after: dict[str, Any]
 
 
 class ReportRepository:

@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
+from bot.models.responses import Response
 from storage.database import Database
-
-
-@dataclass(frozen=True)
-class Response:
-    id: int
-    form: str
-    participant_id: int
-    subject: str
-    meeting_id: int | None
-    position: str | None  # the key of the current question; None once completed
-    answers: dict[str, Any]
-    started_at: datetime
-    updated_at: datetime
-    completed_at: datetime | None
-
-    @property
-    def completed(self) -> bool:
-        return self.completed_at is not None
-
 
 _COLUMNS = (
     "r.id, r.form, r.participant_id, r.subject, r.meeting_id, r.position, r.answers, "

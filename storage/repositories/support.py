@@ -1,19 +1,10 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import from_db, to_db
+from bot.models.support import SupportRequest
 from storage.database import Database
-
-
-@dataclass(frozen=True)
-class SupportRequest:
-    id: int
-    telegram_id: int
-    topic: str
-    body: str
-    created_at: datetime
 
 
 class SupportRepository:

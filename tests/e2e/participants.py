@@ -12,13 +12,14 @@ from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.invitations import InvitationService
+from bot.models.invitations import InvitationRole
 from bot.organizations import OrganizationService
 from dialogs.model import Question, QuestionKind
 from dialogs.registry import get_questionnaire
 from handlers.questionnaire_views import Act, Pick
 from storage.database import Database
 from storage.migrations import migrate
-from storage.repositories.invitations import InvitationRepository, InvitationRole
+from storage.repositories.invitations import InvitationRepository
 from storage.repositories.organizations import OrganizationRepository
 from tests.fake_telegram import ChatMessage, FakeUser
 

@@ -1,0 +1,62 @@
+"""Cycles of the programme, their figures, the long-term mentor base and the mentor ranking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Cycle:
+    id: int
+    organization_id: int
+    number: int
+    started_on: date
+    planned_end: date | None
+    closing_since: datetime | None
+    closed_at: datetime | None
+
+    @property
+    def closing(self) -> bool:
+        return self.closing_since is not None and self.closed_at is None
+
+
+@dataclass(frozen=True)
+class CycleCounts:
+    participants: int  # taking part in the cycle now
+    pairs: int  # every pair of the cycle
+    active_pairs: int
+    people_in_active_pairs: int  # distinct mentors and mentees
+    completed_pairs: int
+    ended_early: int  # ended and not completed
+
+
+@dataclass(frozen=True)
+class BaseEntry:
+    participant_id: int
+    telegram_id: int
+    role: str
+    source: str
+    cycle_id: int | None
+    full_name: str | None
+
+
+@dataclass(frozen=True)
+class FinalAnswers:
+    participant_id: int
+    form: str
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MentorFigures:
+    mentor_id: int
+    full_name: str | None
+    pairs: int
+    completed: int
+    meetings_held: int
+    usefulness: float | None  # mentees' average of "how useful" (1..5) after meetings
+    usefulness_answers: int
+    satisfaction: float | None  # mentees' average final satisfaction (0..10)
+    satisfaction_answers: int
