@@ -24,7 +24,7 @@ from bot.pairing import PairPeople
 from bot.schedule import utc_to_local
 from bot.services import Services
 from handlers.followup_views import attention_reason_text, pair_title
-from handlers.meetings import kind_title
+from handlers.meeting_texts import kind_title
 from handlers.paging import attach_navigation, page_of
 from handlers.pair_plans import plan_text, rhythm_text
 from handlers.people import display_name
