@@ -13,7 +13,7 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.announcements import Audience
-from handlers.announcements import AnnounceAction, AnnounceAudience
+from handlers.announcement_texts import AnnounceAction, AnnounceAudience
 from handlers.rights import RevokeDecision
 from handlers.states import AnnounceDialogue
 from storage.repositories.organizations import Organization
