@@ -7,8 +7,6 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.announcements import (
     MAX_TEXT_LENGTH,
@@ -18,9 +16,9 @@ from bot.announcements import (
     Person,
     Progress,
 )
-from bot.screens import Screen
+from bot.screens import Button, Screen
 from handlers.callbacks import Id
-from handlers.render import screen_of
+from handlers.texts import quote
 
 # Names listed in a preview or a report; the rest are counted.
 MAX_NAMES_SHOWN = 30
@@ -55,9 +53,9 @@ def audience_title(audience: Audience) -> str:
 def announcement_text(organization: str, text: str) -> str:
     """What a recipient gets, in the current locale: a header, then the text as typed."""
     header = _("Message from the curator of “{organization}”:").format(
-        organization=hd.quote(organization)
+        organization=quote(organization)
     )
-    return f"<b>{header}</b>\n\n{hd.quote(text)}"
+    return f"<b>{header}</b>\n\n{quote(text)}"
 
 
 def person_line(person: Person) -> str:
@@ -67,7 +65,7 @@ def person_line(person: Person) -> str:
     if len(name) > MAX_NAME_LENGTH:
         name = name[: MAX_NAME_LENGTH - 1] + "…"
     role = _("mentor") if person.role == "mentor" else _("mentee")
-    return f"• {hd.quote(name)} — {role}"
+    return f"• {quote(name)} — {role}"
 
 
 def people_lines(people: tuple[Person, ...]) -> list[str]:
@@ -131,6 +129,17 @@ def failed_text(audience: Audience, progress: Progress) -> str:
     ).format(audience=audience_title(audience), delivered=progress.delivered, total=progress.total)
 
 
+def nobody_text(name: str) -> str:
+    return _(
+        "“{name}” has no mentors or mentees yet, so there is nobody to send an "
+        "announcement to. Invite them with /invite."
+    ).format(name=quote(name))
+
+
+def action_button(text: str, step: AnnounceStep, draft: int) -> Button:
+    return Button(text, data=AnnounceAction(action=step, draft=draft).pack())
+
+
 def audience_screen(name: str, sizes: dict[Audience, int]) -> Screen:
     """The first step: who gets it, with the size of each audience."""
     labels = {
@@ -138,19 +147,18 @@ def audience_screen(name: str, sizes: dict[Audience, int]) -> Screen:
         Audience.MENTEES: _("All mentees: {count}"),
         Audience.EVERYONE: _("Everyone: {count}"),
     }
-    builder = InlineKeyboardBuilder()
-    for audience, label in labels.items():
-        builder.button(
-            text=label.format(count=sizes[audience]),
-            callback_data=AnnounceAudience(audience=audience),
+    rows = tuple(
+        (
+            Button(
+                label.format(count=sizes[audience]),
+                data=AnnounceAudience(audience=audience).pack(),
+            ),
         )
-    builder.button(
-        text=_("Cancel"), callback_data=AnnounceAction(action=AnnounceStep.CANCEL, draft=0)
+        for audience, label in labels.items()
     )
-    builder.adjust(1)
-    return screen_of(
-        _("“{name}”: who should get the announcement?").format(name=hd.quote(name)),
-        builder.as_markup(),
+    return Screen(
+        _("“{name}”: who should get the announcement?").format(name=quote(name)),
+        (*rows, (action_button(_("Cancel"), AnnounceStep.CANCEL, 0),)),
     )
 
 
@@ -176,15 +184,11 @@ def preview_screen(audience: Audience, view: AudienceView, draft: int) -> Screen
             "the bot. Send it? To change the text, send a new one."
         ),
     ]
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Send"), callback_data=AnnounceAction(action=AnnounceStep.SEND, draft=draft)
+    row = (
+        action_button(_("Send"), AnnounceStep.SEND, draft),
+        action_button(_("Cancel"), AnnounceStep.CANCEL, draft),
     )
-    builder.button(
-        text=_("Cancel"), callback_data=AnnounceAction(action=AnnounceStep.CANCEL, draft=draft)
-    )
-    builder.adjust(2)
-    return screen_of("\n".join(lines), builder.as_markup())
+    return Screen("\n".join(lines), (row,))
 
 
 def sending_text(audience: Audience, count: int) -> str:

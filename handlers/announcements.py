@@ -19,7 +19,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.announcements import (
     MAX_TEXT_LENGTH,
@@ -42,6 +41,7 @@ from handlers.announcement_texts import (
     audience_screen,
     failed_text,
     interrupted_text,
+    nobody_text,
     outdated_text,
     preview_screen,
     report_text,
@@ -49,13 +49,11 @@ from handlers.announcement_texts import (
     text_prompt,
 )
 from handlers.filters import curator_router
-from handlers.render import markup_of
+from handlers.render import answer, edit
 from handlers.states import AnnounceDialogue
 from handlers.texts import too_long_text
 
 log = logging.getLogger(__name__)
-
-__all__ = ["AnnounceAction", "AnnounceAudience", "AnnounceStep", "build_router"]
 
 
 # -- /announce: the audience -------------------------------------------------------------
@@ -68,15 +66,9 @@ async def start_announcement(
     await state.clear()
     sizes = await services.announcements.sizes(curator_org_id)
     if sizes[Audience.EVERYONE] == 0:
-        await message.answer(
-            _(
-                "“{name}” has no mentors or mentees yet, so there is nobody to send an "
-                "announcement to. Invite them with /invite."
-            ).format(name=hd.quote(organization.name))
-        )
+        await message.answer(nobody_text(organization.name))
         return
-    screen = audience_screen(organization.name, sizes)
-    await message.answer(screen.text, reply_markup=markup_of(screen))
+    await answer(message, audience_screen(organization.name, sizes))
 
 
 async def choose_audience(
@@ -94,8 +86,7 @@ async def choose_audience(
         return
     await state.set_state(AnnounceDialogue.text)
     await state.set_data({"audience": callback_data.audience.value, "draft": 0})
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text_prompt(callback_data.audience), reply_markup=None)
+    await edit(query, Screen(text_prompt(callback_data.audience)))
 
 
 # -- the text and the preview ------------------------------------------------------------
@@ -134,8 +125,7 @@ async def receive_text(
 
     view = await services.announcements.audience(curator_org_id, audience)
     await message.answer(announcement_text(organization.name, text))
-    screen = preview_screen(audience, view, number)
-    await message.answer(screen.text, reply_markup=markup_of(screen))
+    await answer(message, preview_screen(audience, view, number))
 
 
 async def text_expected(message: Message, state: FSMContext) -> None:
@@ -165,10 +155,7 @@ async def cancel_draft(
     ):
         raise Outdated(outdated_text())
     await state.clear()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _("The announcement is cancelled; nothing was sent."), reply_markup=None
-        )
+    await edit(query, Screen(_("The announcement is cancelled; nothing was sent.")))
 
 
 async def send_draft(
@@ -200,10 +187,7 @@ async def send_draft(
         return
     await state.clear()  # events of one person are handled one by one: a double tap ends here
     view = await services.announcements.audience(curator_org_id, audience)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            sending_text(audience, len(view.reachable)), reply_markup=None
-        )
+    await edit(query, Screen(sending_text(audience, len(view.reachable))))
     services.background.start(
         run_announcement(
             services,

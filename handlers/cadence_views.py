@@ -4,14 +4,12 @@ in the reader's language)."""
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date
 
 from bot.cadence import Digest, Nudge
 from bot.screens import Screen
 from handlers.followup_views import attention_reason_text, pair_title
-from handlers.render import current_locale
-from handlers.texts import MESSAGE_LIMIT
+from handlers.texts import MESSAGE_LIMIT, current_locale, quote
 
 
 def nudge_text(nudge: Nudge, name: str) -> str:
@@ -20,12 +18,16 @@ def nudge_text(nudge: Nudge, name: str) -> str:
             "Your pair with {name} started more than two weeks ago, and you have not met yet. "
             "The programme asks for a meeting at least every two weeks: please agree on one in "
             "/meetings."
-        ).format(name=hd.quote(name))
+        ).format(name=quote(name))
     return _(
         "It has been more than two weeks since your last meeting with {name}. "
         "The programme asks for a meeting at least every two weeks: please agree "
         "on one in /meetings."
-    ).format(name=hd.quote(name))
+    ).format(name=quote(name))
+
+
+def nudge_screen(nudge: Nudge, name: str) -> Screen:
+    return Screen(nudge_text(nudge, name))
 
 
 def digest_text(digest: Digest, locale: str, limit: int = MESSAGE_LIMIT) -> str:
@@ -45,7 +47,7 @@ def digest_text(digest: Digest, locale: str, limit: int = MESSAGE_LIMIT) -> str:
     room = limit - len(footer) - 80  # for the "and N more" line
     used = sum(len(line) + 1 for line in lines)
     for shown, (item, people) in enumerate(digest.attention):
-        line = f"• {hd.quote(pair_title(people))}: {attention_reason_text(item.reason)}"
+        line = f"• {quote(pair_title(people))}: {attention_reason_text(item.reason)}"
         if used + len(line) + 1 > room:
             lines.append(_("…and {n} more").format(n=len(digest.attention) - shown))
             break

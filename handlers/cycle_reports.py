@@ -31,6 +31,7 @@ from handlers.cycle_views import (
     ranking_view,
     results_prompt,
 )
+from handlers.render import answer, edit
 from handlers.states import CycleDialogue, PairResultsDialogue
 
 
@@ -41,26 +42,22 @@ async def turn_rank_page(
     curator_org_id: int,
     i18n: I18n,
 ) -> None:
-    text, markup = await ranking_view(
-        services, curator_org_id, callback_data.page, i18n.current_locale
+    await edit(
+        query,
+        await ranking_view(services, curator_org_id, callback_data.page, i18n.current_locale),
     )
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=markup)
 
 
 async def ranking_command(
     message: Message, services: Services, curator_org_id: int, i18n: I18n
 ) -> None:
-    text, markup = await ranking_view(services, curator_org_id, 0, i18n.current_locale)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, await ranking_view(services, curator_org_id, 0, i18n.current_locale))
 
 
 async def turn_finished_page(
     query: CallbackQuery, callback_data: FinishedPage, services: Services, curator_org_id: int
 ) -> None:
-    text, markup = await finished_view(services, curator_org_id, callback_data.page)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=markup)
+    await edit(query, await finished_view(services, curator_org_id, callback_data.page))
 
 
 async def show_card(
@@ -75,8 +72,7 @@ async def show_card(
     if pair is None or not isinstance(query.message, Message):
         callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
         return
-    text, markup = await card_view(services, pair, i18n.current_locale)
-    await query.message.answer(text, reply_markup=markup)
+    await answer(query.message, await card_view(services, pair, i18n.current_locale))
 
 
 async def toggle_good(
@@ -94,9 +90,7 @@ async def toggle_good(
     callback_answer.text = (
         _("Marked as a good practice") if pair.good_practice else _("Removed from good practices")
     )
-    if isinstance(query.message, Message):
-        text, markup = await card_view(services, pair, i18n.current_locale)
-        await query.message.edit_text(text, reply_markup=markup)
+    await edit(query, await card_view(services, pair, i18n.current_locale))
 
 
 async def ask_curator_results(
@@ -146,9 +140,9 @@ async def receive_curator_results(
         await answer_problem(message, state, result, retry=CycleProblem.BAD_TEXT)
         return
     await state.clear()
-    text, markup = await card_view(services, result, i18n.current_locale)
+    screen = await card_view(services, result, i18n.current_locale)
     await message.answer(_("The results are saved."))
-    await message.answer(text, reply_markup=markup)
+    await answer(message, screen)
 
 
 async def open_report(

@@ -10,11 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -23,12 +20,12 @@ from bot.models.cycles import Cycle, MentorFigures
 from bot.models.pairs import Pair
 from bot.pair_results import RESULTS_LIMIT
 from bot.participants import AgeGroup
-from bot.screens import Screen
+from bot.screens import Button, Screen
 from bot.services import Services
-from handlers.meetings import MeetPlan
-from handlers.paging import attach_navigation, page_of
+from handlers.meeting_texts import MeetPlan
+from handlers.paging import column, navigation_row, page_of
 from handlers.people import display_name
-from handlers.render import screen_of
+from handlers.texts import quote
 
 RANK_PAGE = 8
 PAIRS_PAGE = 8
@@ -128,29 +125,37 @@ def cycle_text(summary: CycleSummary, locale: str) -> str:
     return "\n".join(lines)
 
 
-def cycle_keyboard(cycle: Cycle, active_pairs: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+def act(text: str, action: str) -> Button:
+    return Button(text, data=CycleAct(action=action).pack())
+
+
+def cycle_rows(cycle: Cycle, active_pairs: int) -> tuple[tuple[Button, ...], ...]:
     if not cycle.closing:
-        builder.button(text=_("Set the planned end"), callback_data=CycleAct(action="end_date"))
-        builder.button(text=_("Close the cycle"), callback_data=CycleAct(action="close"))
+        first = [act(_("Set the planned end"), "end_date"), act(_("Close the cycle"), "close")]
+    elif active_pairs:
+        first = [act(_("Finish the cycle now"), "finish")]
     else:
-        if active_pairs:
-            builder.button(text=_("Finish the cycle now"), callback_data=CycleAct(action="finish"))
-        else:
-            builder.button(text=_("Start the next cycle"), callback_data=CycleAct(action="new"))
-    builder.button(text=_("Mentor ranking"), callback_data=CycleAct(action="ranking"))
-    builder.button(text=_("Finished pairs"), callback_data=CycleAct(action="pairs"))
-    builder.button(text=_("Mentor base"), callback_data=CycleAct(action="base"))
-    builder.adjust(1)
-    return builder.as_markup()
+        first = [act(_("Start the next cycle"), "new")]
+    return column(
+        [
+            *first,
+            act(_("Mentor ranking"), "ranking"),
+            act(_("Finished pairs"), "pairs"),
+            act(_("Mentor base"), "base"),
+        ]
+    )
 
 
-def confirm_keyboard(action: str, yes: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=yes, callback_data=CycleAct(action=f"{action}_yes"))
-    builder.button(text=_("No, back"), callback_data=CycleAct(action="view"))
-    builder.adjust(1)
-    return builder.as_markup()
+def cycle_screen(summary: CycleSummary, locale: str) -> Screen:
+    """/cycle: the cycle, its pairs and what the curator can do next."""
+    return Screen(
+        cycle_text(summary, locale), cycle_rows(summary.cycle, summary.counts.active_pairs)
+    )
+
+
+def confirm_screen(text: str, action: str, yes: str) -> Screen:
+    """A question before ``action``: ``yes`` does it, «No, back» shows /cycle again."""
+    return Screen(text, ((act(yes, f"{action}_yes"),), (act(_("No, back"), "view"),)))
 
 
 # -- the curator: ranking, finished pairs, the base ----------------------------------------------
@@ -160,7 +165,7 @@ def average_text(value: float | None, locale: str) -> str:
 
 
 def figures_line(position: int, item: MentorFigures, locale: str) -> str:
-    name = hd.quote(item.full_name or _("Mentor No. {id}").format(id=item.mentor_id))
+    name = quote(item.full_name or _("Mentor No. {id}").format(id=item.mentor_id))
     usefulness = average_text(item.usefulness, locale)
     satisfaction = average_text(item.satisfaction, locale)
     return _(
@@ -180,12 +185,10 @@ def figures_line(position: int, item: MentorFigures, locale: str) -> str:
     )
 
 
-async def ranking_view(
-    services: Services, organization_id: int, page: int, locale: str
-) -> tuple[str, InlineKeyboardMarkup | None]:
+async def ranking_view(services: Services, organization_id: int, page: int, locale: str) -> Screen:
     ranking = await services.pair_results.ranking(organization_id)
     if not ranking:
-        return _("No mentor has worked in a pair in this cycle yet."), None
+        return Screen(_("No mentor has worked in a pair in this cycle yet."))
     shown, page, pages = page_of(ranking, page, RANK_PAGE)
     lines = [
         _("<b>Mentor ranking</b> of the current cycle"),
@@ -197,9 +200,7 @@ async def ranking_view(
     ]
     start = page * RANK_PAGE
     lines += [figures_line(start + i + 1, item, locale) for i, item in enumerate(shown)]
-    builder = InlineKeyboardBuilder()
-    attach_navigation(builder, page, pages, lambda n: RankPage(page=n))
-    return "\n".join(lines), builder.as_markup() if pages > 1 else None
+    return Screen("\n".join(lines), navigation_row(page, pages, lambda n: RankPage(page=n)))
 
 
 async def pair_names(services: Services, pair: Pair) -> tuple[str, str]:
@@ -215,33 +216,26 @@ async def pair_names(services: Services, pair: Pair) -> tuple[str, str]:
     )
 
 
-async def finished_view(
-    services: Services, organization_id: int, page: int
-) -> tuple[str, InlineKeyboardMarkup | None]:
+async def finished_view(services: Services, organization_id: int, page: int) -> Screen:
     pairs = await services.pair_results.finished_pairs(organization_id)
     if not pairs:
-        return _("No pair of this cycle has finished yet."), None
+        return Screen(_("No pair of this cycle has finished yet."))
     shown, page, pages = page_of(pairs, page, PAIRS_PAGE)
     lines = [_("<b>Finished pairs</b> of the current cycle: {n}").format(n=len(pairs))]
-    builder = InlineKeyboardBuilder()
+    cards: list[Button] = []
     for pair in shown:
         mentor, mentee = await pair_names(services, pair)
         mark = "⭐ " if pair.good_practice else ""
         status = _("completed") if pair.completed else _("ended early")
-        lines.append(f"{mark}{hd.quote(mentor)} → {hd.quote(mentee)}: {status}")
-        builder.button(text=f"{mark}{mentee}", callback_data=PairCard(pair_id=pair.id))
-    builder.adjust(1)
-    attach_navigation(builder, page, pages, lambda n: FinishedPage(page=n))
-    return "\n".join(lines), builder.as_markup()
+        lines.append(f"{mark}{quote(mentor)} → {quote(mentee)}: {status}")
+        cards.append(Button(f"{mark}{mentee}", data=PairCard(pair_id=pair.id).pack()))
+    rows = column(cards) + navigation_row(page, pages, lambda n: FinishedPage(page=n))
+    return Screen("\n".join(lines), rows)
 
 
-async def card_view(
-    services: Services, pair: Pair, locale: str
-) -> tuple[str, InlineKeyboardMarkup]:
+async def card_view(services: Services, pair: Pair, locale: str) -> Screen:
     mentor, mentee = await pair_names(services, pair)
-    lines = [
-        _("<b>{mentor} → {mentee}</b>").format(mentor=hd.quote(mentor), mentee=hd.quote(mentee))
-    ]
+    lines = [_("<b>{mentor} → {mentee}</b>").format(mentor=quote(mentor), mentee=quote(mentee))]
     lines.append(_("Started: {date}").format(date=day_text(pair.started_on, locale)))
     if pair.ended_on is not None:
         lines.append(_("Ended: {date}").format(date=day_text(pair.ended_on, locale)))
@@ -249,19 +243,17 @@ async def card_view(
         _("Completed the programme: yes") if pair.completed else _("Completed the programme: no")
     )
     lines.append(
-        _("Results: {results}").format(results=hd.quote(pair.results))
+        _("Results: {results}").format(results=quote(pair.results))
         if pair.results
         else _("Results: not written yet")
     )
     lines.append(_("⭐ A good practice (case) of the organization") if pair.good_practice else "")
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Remove from good practices") if pair.good_practice else _("Mark as good practice"),
-        callback_data=PairGood(pair_id=pair.id),
+    good = _("Remove from good practices") if pair.good_practice else _("Mark as good practice")
+    rows = (
+        (Button(good, data=PairGood(pair_id=pair.id).pack()),),
+        (Button(_("Write the results"), data=PairResultsEdit(pair_id=pair.id).pack()),),
     )
-    builder.button(text=_("Write the results"), callback_data=PairResultsEdit(pair_id=pair.id))
-    builder.adjust(1)
-    return "\n".join(line for line in lines if line), builder.as_markup()
+    return Screen("\n".join(line for line in lines if line), rows)
 
 
 def results_prompt() -> str:
@@ -283,9 +275,7 @@ async def base_view(services: Services, organization_id: int) -> str:
         )
     lines = [_("<b>Long-term mentor base</b>: {n}").format(n=len(base))]
     for entry in base[:50]:
-        name = hd.quote(
-            entry.full_name or _("Participant No. {id}").format(id=entry.participant_id)
-        )
+        name = quote(entry.full_name or _("Participant No. {id}").format(id=entry.participant_id))
         source = (
             _("continues as a mentor")
             if entry.source == "continuing_mentor"
@@ -309,16 +299,9 @@ def report_buttons() -> list[tuple[str, ReportView]]:
     ]
 
 
-def add_report_buttons(builder: InlineKeyboardBuilder) -> None:
-    for text, data in report_buttons():
-        builder.button(text=text, callback_data=data)
-
-
 # -- what the cycle job says ---------------------------------------------------------------------
-def one_button(text: str, data: CallbackData) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=text, callback_data=data)
-    return builder.as_markup()
+def one_button(text: str, data: CallbackData) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(text, data=data.pack()),),)
 
 
 def closing_screen(number: int) -> Screen:
@@ -335,8 +318,8 @@ def final_meeting_mentor_screen(pair_id: int, mentee_name: str) -> Screen:
         "The programme cycle is coming to an end. Please propose the final meeting with "
         "{name}: sum up what you have achieved together. After it you both get a short "
         "final poll."
-    ).format(name=hd.quote(mentee_name))
-    return screen_of(text, one_button(_("Propose the final meeting"), MeetPlan(pair_id=pair_id)))
+    ).format(name=quote(mentee_name))
+    return Screen(text, one_button(_("Propose the final meeting"), MeetPlan(pair_id=pair_id)))
 
 
 def final_meeting_mentee_screen(age_group: str, mentor_name: str) -> Screen:
@@ -352,7 +335,7 @@ def final_meeting_mentee_screen(age_group: str, mentor_name: str) -> Screen:
             "The programme cycle is coming to an end. Your mentor {name} will suggest the "
             "time of your final meeting, where you will talk about what you have achieved."
         )
-    return Screen(text.format(name=hd.quote(mentor_name)))
+    return Screen(text.format(name=quote(mentor_name)))
 
 
 def results_request_screen(pair_id: int, mentee_name: str) -> Screen:
@@ -360,8 +343,8 @@ def results_request_screen(pair_id: int, mentee_name: str) -> Screen:
         "Your pair with {name} has completed the programme — thank you for your work! "
         "Please write the results of the pair in a few lines: they go to the mentor base "
         "of the organization."
-    ).format(name=hd.quote(mentee_name))
-    return screen_of(text, one_button(_("Write the results"), MentorResults(pair_id=pair_id)))
+    ).format(name=quote(mentee_name))
+    return Screen(text, one_button(_("Write the results"), MentorResults(pair_id=pair_id)))
 
 
 def invitation_screen(organization: str, link: str) -> Screen:
@@ -370,5 +353,5 @@ def invitation_screen(organization: str, link: str) -> Screen:
             "A new cycle of the mentoring programme begins at «{organization}». You said "
             "you would like to become a mentor — we are glad! Here is your personal link "
             "to join as a mentor (it works once, for 30 days): {link}"
-        ).format(organization=hd.quote(organization), link=hd.quote(link))
+        ).format(organization=quote(organization), link=quote(link))
     )

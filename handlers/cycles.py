@@ -50,23 +50,23 @@ from handlers.cycle_views import (
     PairResultsEdit,
     RankPage,
     ReportView,
-    add_report_buttons,
     base_view,
-    confirm_keyboard,
-    cycle_keyboard,
-    cycle_text,
+    confirm_screen,
+    cycle_screen,
     day_text,
     finished_view,
     invitation_screen,
     problem_text,
 )
 from handlers.filters import curator_router
+from handlers.render import answer
 from handlers.responses import send_monitoring_before
 from handlers.states import CycleDialogue, PairResultsDialogue
 from jobs.cycles import run_cycle_tick
 
-# Imported from here by other modules and tests.
-__all__ = ["CycleAct", "MentorResults", "ReportView", "add_report_buttons", "build_router"]
+# Only because handlers/pairs.py (converted in another branch) still imports CycleAct from
+# here: drop this once it imports handlers.cycle_views.
+__all__ = ["CycleAct", "build_participant_router", "build_router", "final_poll_completed"]
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +74,7 @@ log = logging.getLogger(__name__)
 # -- the curator: /cycle and its buttons ---------------------------------------------------------
 async def show_cycle(message: Message, services: Services, curator_org_id: int, i18n: I18n) -> None:
     summary = await services.cycles.summary(curator_org_id)
-    await message.answer(
-        cycle_text(summary, i18n.current_locale),
-        reply_markup=cycle_keyboard(summary.cycle, summary.counts.active_pairs),
-    )
+    await answer(message, cycle_screen(summary, i18n.current_locale))
 
 
 async def close_command(message: Message, services: Services, curator_org_id: int) -> None:
@@ -102,7 +99,7 @@ async def ask_close(message: Message, services: Services, curator_org_id: int) -
             n=counts.people_in_active_pairs
         ),
     )
-    await message.answer(text, reply_markup=confirm_keyboard("close", _("Yes, close the cycle")))
+    await answer(message, confirm_screen(text, "close", _("Yes, close the cycle")))
 
 
 async def new_command(message: Message, services: Services, curator_org_id: int) -> None:
@@ -130,7 +127,7 @@ async def ask_new(message: Message, services: Services, curator_org_id: int) -> 
         continuing=continuing,
         former=former,
     )
-    await message.answer(text, reply_markup=confirm_keyboard("new", _("Yes, start it")))
+    await answer(message, confirm_screen(text, "new", _("Yes, start it")))
 
 
 async def cycle_action(
@@ -173,18 +170,16 @@ async def cycle_action(
         if not summary.cycle.closing:
             callback_answer.text = problem_text(CycleProblem.NOT_CLOSING)
             return
-        await message.answer(
-            ngettext(
-                "Finish the cycle now? The {n} pair still working ends today: a pair that held "
-                "at least one meeting is completed and gets the final poll; a pair that never "
-                "met ends as not completed.",
-                "Finish the cycle now? The {n} pairs still working end today: a pair that held "
-                "at least one meeting is completed and gets the final poll; a pair that never "
-                "met ends as not completed.",
-                summary.counts.active_pairs,
-            ).format(n=summary.counts.active_pairs),
-            reply_markup=confirm_keyboard("finish", _("Yes, finish now")),
-        )
+        text = ngettext(
+            "Finish the cycle now? The {n} pair still working ends today: a pair that held "
+            "at least one meeting is completed and gets the final poll; a pair that never "
+            "met ends as not completed.",
+            "Finish the cycle now? The {n} pairs still working end today: a pair that held "
+            "at least one meeting is completed and gets the final poll; a pair that never "
+            "met ends as not completed.",
+            summary.counts.active_pairs,
+        ).format(n=summary.counts.active_pairs)
+        await answer(message, confirm_screen(text, "finish", _("Yes, finish now")))
     elif action == "finish_yes":
         report = await services.cycles.finish_now(curator_org_id)
         if isinstance(report, CycleProblem):
@@ -203,8 +198,7 @@ async def cycle_action(
     elif action == "ranking":
         await ranking_command(message, services, curator_org_id, i18n)
     elif action == "pairs":
-        text, markup = await finished_view(services, curator_org_id, 0)
-        await message.answer(text, reply_markup=markup)
+        await answer(message, await finished_view(services, curator_org_id, 0))
     elif action == "base":
         await message.answer(await base_view(services, curator_org_id))
     else:

@@ -9,10 +9,7 @@ from datetime import date
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date
 
 from bot.cadence import ALERTING_QUESTIONS, Raised, Reason
@@ -20,13 +17,13 @@ from bot.followups import Answer, FollowupJob
 from bot.formatting import format_moment
 from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.pairing import PairPeople
-from bot.screens import Screen
+from bot.screens import Button, Screen
 from dialogs.answers import format_answer
 from dialogs.compatibility import COMPATIBILITY
-from handlers.meetings import MeetPlan, kind_title, meeting_text, other_name, problem_text
+from handlers.meeting_texts import MeetPlan, kind_title, meeting_text, other_name, problem_text
 from handlers.pair_plan_views import GoalsStart
 from handlers.people import display_name
-from handlers.render import current_locale, screen_of
+from handlers.texts import current_locale, quote
 
 # Names of one side and their compatibility answers, shown to the curators.
 Answered = tuple[str, Mapping[str, Any]]
@@ -42,24 +39,21 @@ class ReasonSkip(CallbackData, prefix="fu1s"):
 
 
 # -- the question --------------------------------------------------------------------------------
-def answer_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for answer, title in (
-        (Answer.HELD, _("✅ Yes, we met")),
-        (Answer.MOVED, _("🔁 It was moved")),
-        (Answer.NOT_HELD, _("❌ It did not happen")),
-    ):
-        builder.button(
-            text=title, callback_data=FollowupAnswer(meeting_id=meeting_id, answer=answer.value)
+def answer_rows(meeting_id: int) -> tuple[tuple[Button, ...], ...]:
+    return tuple(
+        (Button(title, data=FollowupAnswer(meeting_id=meeting_id, answer=answer.value).pack()),)
+        for answer, title in (
+            (Answer.HELD, _("✅ Yes, we met")),
+            (Answer.MOVED, _("🔁 It was moved")),
+            (Answer.NOT_HELD, _("❌ It did not happen")),
         )
-    builder.adjust(1)
-    return builder.as_markup()
+    )
 
 
 def question_screen(job: FollowupJob, side: Side) -> Screen:
     values = {
         "kind": kind_title(job.meeting.kind),
-        "name": hd.quote(other_name(side)),
+        "name": quote(other_name(side)),
         "when": format_moment(job.meeting.starts_at, current_locale(), side.timezone),
     }
     if job.last:
@@ -68,7 +62,7 @@ def question_screen(job: FollowupJob, side: Side) -> Screen:
         ).format(**values)
     else:
         text = _("How did it go? Did the {kind} with {name} on {when} take place?").format(**values)
-    return screen_of(text, answer_keyboard(job.meeting.id))
+    return Screen(text, answer_rows(job.meeting.id))
 
 
 # -- after the answers ---------------------------------------------------------------------------
@@ -87,14 +81,37 @@ def different_answers_text() -> str:
     )
 
 
+def reason_screen(meeting_id: int) -> Screen:
+    """After «It did not happen»: why, with «Skip»."""
+    return Screen(
+        _("What got in the way? Write it in one message (your curator will see it)."),
+        ((Button(_("Skip"), data=ReasonSkip(meeting_id=meeting_id).pack()),),),
+    )
+
+
+def new_time_screen(pair_id: int, planned_id: int | None) -> Screen:
+    """After the reason: move the meeting already planned (``planned_id``), or find a time."""
+    if planned_id is not None:
+        text = _("Thank you, your answer is saved. The next meeting is already planned; you "
+                 "can move it if needed.")  # fmt: skip
+        button = Button(
+            _("Move the next meeting"),
+            data=MeetPlan(pair_id=pair_id, replaces=planned_id).pack(),
+        )
+    else:
+        text = _("Thank you, your answer is saved. Shall we find a new time?")
+        button = Button(_("Propose a new time"), data=MeetPlan(pair_id=pair_id).pack())
+    return Screen(text, ((button,),))
+
+
 def goals_screen(pair_id: int) -> Screen:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Record the goals"), callback_data=GoalsStart(pair_id=pair_id))
     text = _(
         "The planning meeting has taken place. Please record up to three goals of your "
         "work together and the planned end date: your mentee will see them too."
     )
-    return screen_of(text, builder.as_markup())
+    return Screen(
+        text, ((Button(_("Record the goals"), data=GoalsStart(pair_id=pair_id).pack()),),)
+    )
 
 
 def next_meeting_screen(view: MeetingView, skipped: Sequence[tuple[date, str]]) -> Screen:
@@ -109,24 +126,18 @@ def next_meeting_screen(view: MeetingView, skipped: Sequence[tuple[date, str]]) 
             _(
                 "{date} falls on the holidays ({title}), so the meeting is on the "
                 "next date of your rhythm."
-            ).format(date=format_date(day, "long", locale=locale), title=hd.quote(title))
+            ).format(date=format_date(day, "long", locale=locale), title=quote(title))
         )
     lines.append(_("If the time does not suit you, you can move it in /meetings."))
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Move"),
-        callback_data=MeetPlan(pair_id=view.meeting.pair_id, replaces=view.meeting.id),
-    )
-    return screen_of("\n".join(lines), builder.as_markup())
+    move = MeetPlan(pair_id=view.meeting.pair_id, replaces=view.meeting.id).pack()
+    return Screen("\n".join(lines), ((Button(_("Move"), data=move),),))
 
 
 def propose_next_screen(pair_id: int, kind: str) -> Screen:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Propose a meeting"), callback_data=MeetPlan(pair_id=pair_id))
     text = _("Please propose the next meeting with your pair: {kind}.").format(
         kind=kind_title(kind)
     )
-    return screen_of(text, builder.as_markup())
+    return Screen(text, ((Button(_("Propose a meeting"), data=MeetPlan(pair_id=pair_id).pack()),),))
 
 
 # -- the curator hears of a pair that needs attention --------------------------------------------
@@ -159,13 +170,11 @@ def compatibility_answers_text(name: str, answers: Mapping[str, Any]) -> str:
         for question in COMPATIBILITY.questions
         if question.key in ALERTING_QUESTIONS and answers.get(question.key) is not None
     ]
-    return _("{name} answered: {answers}").format(
-        name=hd.quote(name), answers=hd.quote("; ".join(shown))
-    )
+    return _("{name} answered: {answers}").format(name=quote(name), answers=quote("; ".join(shown)))
 
 
 def comment_text(comment: str | None) -> str:
-    return "\n" + _("Comment: {text}").format(text=hd.quote(comment)) if comment else ""
+    return "\n" + _("Comment: {text}").format(text=quote(comment)) if comment else ""
 
 
 def attention_screen(raised: Raised, answered: Answered | None = None) -> Screen:
@@ -177,7 +186,7 @@ def attention_screen(raised: Raised, answered: Answered | None = None) -> Screen
             "⚠️ The pair {pair} needs attention: {reason}.{detail}\n"
             "All such pairs: /curator → «Meetings»."
         ).format(
-            pair=hd.quote(pair_title(raised.people)),
+            pair=quote(pair_title(raised.people)),
             reason=attention_reason_text(raised.attention.reason),
             detail=detail,
         )
@@ -191,7 +200,7 @@ def second_answer_screen(people: PairPeople, answered: Answered, comment: str | 
             "already on the list of pairs needing attention:\n{answers}{detail}\n"
             "All such pairs: /curator → «Meetings»."
         ).format(
-            pair=hd.quote(pair_title(people)),
+            pair=quote(pair_title(people)),
             answers=compatibility_answers_text(*answered),
             detail=comment_text(comment),
         )

@@ -19,7 +19,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.cadence import alerts_curator
 from bot.followups import Answer
@@ -28,6 +27,7 @@ from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.models.responses import Response
 from bot.schedule import MeetingKind
 from bot.services import Services
+from handlers import render
 from handlers.attention import tell_curators_attention, tell_curators_second_answer
 from handlers.dialogue import dialogue_message
 from handlers.followup_views import (
@@ -36,18 +36,17 @@ from handlers.followup_views import (
     different_answers_text,
     followup_problem,
     goals_screen,
+    new_time_screen,
     next_meeting_screen,
     propose_next_screen,
+    reason_screen,
     side_answers,
 )
-from handlers.meetings import MeetPlan, start_planning
+from handlers.meetings import start_planning
 from handlers.people import display_name
 from handlers.responses import send_form
 from handlers.states import FollowupDialogue
 from handlers.texts import reason_from
-
-# Imported from here by other modules and tests.
-__all__ = ["FollowupAnswer", "ReasonSkip", "announce_next", "build_router"]
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +73,7 @@ async def on_answer(
     if isinstance(result, MeetingProblem):
         callback_answer.text = followup_problem(result)
         return
-    await query.message.edit_reply_markup(reply_markup=None)
+    await render.drop_message_keyboard(query.message)
     view = result.view
     organization_id = view.side.people.pair.organization_id
     if result.decided and view.meeting.status == "held":
@@ -94,12 +93,7 @@ async def on_answer(
     else:
         await state.set_state(FollowupDialogue.reason)
         await state.set_data({"meeting_id": view.meeting.id})
-        builder = InlineKeyboardBuilder()
-        builder.button(text=_("Skip"), callback_data=ReasonSkip(meeting_id=view.meeting.id))
-        await query.message.answer(
-            _("What got in the way? Write it in one message (your curator will see it)."),
-            reply_markup=builder.as_markup(),
-        )
+        await render.answer(query.message, reason_screen(view.meeting.id))
     if result.next is not None:
         await announce_next(bot, i18n, services, view.side, result.next)
 
@@ -196,7 +190,7 @@ async def on_reason_skip(
         callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
         return
     await state.clear()
-    await message.edit_reply_markup(reply_markup=None)
+    await render.drop_message_keyboard(message)
     view = await services.meetings.view(callback_data.meeting_id, query.from_user.id)
     await offer_new_time(message, services, query.from_user.id, view)
 
@@ -211,18 +205,8 @@ async def offer_new_time(
     ahead = [
         v for v in await services.meetings.upcoming(telegram_id) if v.meeting.pair_id == pair_id
     ]
-    builder = InlineKeyboardBuilder()
-    if ahead:
-        builder.button(
-            text=_("Move the next meeting"),
-            callback_data=MeetPlan(pair_id=pair_id, replaces=ahead[0].meeting.id),
-        )
-        text = _("Thank you, your answer is saved. The next meeting is already planned; you "
-                 "can move it if needed.")  # fmt: skip
-    else:
-        builder.button(text=_("Propose a new time"), callback_data=MeetPlan(pair_id=pair_id))
-        text = _("Thank you, your answer is saved. Shall we find a new time?")
-    await message.answer(text, reply_markup=builder.as_markup())
+    planned = ahead[0].meeting.id if ahead else None
+    await render.answer(message, new_time_screen(pair_id, planned))
 
 
 async def on_compatibility(bot: Bot, services: Services, response: Response) -> None:

@@ -12,22 +12,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date
 
 from bot.cadence import PairHistory, PairMark
 from bot.formatting import format_moment
 from bot.pairing import PairPeople
 from bot.schedule import utc_to_local
+from bot.screens import Button, Screen
 from bot.services import Services
 from handlers.followup_views import attention_reason_text, pair_title
-from handlers.meetings import kind_title
-from handlers.paging import attach_navigation, page_of
+from handlers.meeting_texts import kind_title
+from handlers.paging import column, navigation_row, page_of
 from handlers.pair_plan_views import plan_text, rhythm_text
 from handlers.people import display_name
+from handlers.texts import quote, split_message
 
 PAGE_SIZE = 8
 VIEWS = ("menu", "upcoming", "overdue", "attention", "pairs")
@@ -68,38 +67,38 @@ def mark_title(mark: PairMark) -> str:
     }[mark]
 
 
-def back_button(builder: InlineKeyboardBuilder) -> None:
-    builder.button(text="‹ " + _("Meetings"), callback_data=ViewMenu(view="menu"))
+Rows = tuple[tuple[Button, ...], ...]
 
 
-def _nothing(text: str) -> tuple[str, InlineKeyboardMarkup]:
+def to_view(text: str, view: str) -> Button:
+    return Button(text, data=ViewMenu(view=view).pack())
+
+
+def back_row() -> tuple[Button, ...]:
+    return (to_view("‹ " + _("Meetings"), "menu"),)
+
+
+def _nothing(text: str) -> Screen:
     """A view with nothing to list: its message and the way back."""
-    builder = InlineKeyboardBuilder()
-    back_button(builder)
-    return text, builder.as_markup()
+    return Screen(text, (back_row(),))
 
 
-def _paged(
-    builder: InlineKeyboardBuilder, lines: list[str], view: str, page: int, pages: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    """A page of a list view: its lines, the page buttons of ``view`` and the way back."""
-    attach_navigation(builder, page, pages, lambda n: ViewMenu(view=view, page=n))
-    back_button(builder)
-    return "\n".join(lines), builder.as_markup()
+def _paged(rows: Rows, lines: list[str], view: str, page: int, pages: int) -> Screen:
+    """A page of a list view: its lines (as much as one message holds), its buttons, the
+    page buttons of ``view`` and the way back."""
+    navigation = navigation_row(page, pages, lambda n: ViewMenu(view=view, page=n))
+    return Screen(split_message("\n".join(lines))[0], (*rows, *navigation, back_row()))
 
 
-async def menu_view(services: Services, organization_id: int) -> tuple[str, InlineKeyboardMarkup]:
+async def menu_view(services: Services, organization_id: int) -> Screen:
     attention = await services.cadence.attention(organization_id)
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Upcoming meetings"), callback_data=ViewMenu(view="upcoming"))
-    builder.button(text=_("Overdue and unanswered"), callback_data=ViewMenu(view="overdue"))
-    builder.button(
-        text=_("Needs attention ({count})").format(count=len(attention)),
-        callback_data=ViewMenu(view="attention"),
-    )
-    builder.button(text=_("Pairs: history and marks"), callback_data=ViewMenu(view="pairs"))
-    builder.adjust(1)
-    return _("<b>Meetings of the pairs</b>\nWhat would you like to see?"), builder.as_markup()
+    buttons = [
+        to_view(_("Upcoming meetings"), "upcoming"),
+        to_view(_("Overdue and unanswered"), "overdue"),
+        to_view(_("Needs attention ({count})").format(count=len(attention)), "attention"),
+        to_view(_("Pairs: history and marks"), "pairs"),
+    ]
+    return Screen(_("<b>Meetings of the pairs</b>\nWhat would you like to see?"), column(buttons))
 
 
 async def _names(services: Services, organization_id: int) -> dict[int, PairPeople]:
@@ -108,34 +107,31 @@ async def _names(services: Services, organization_id: int) -> dict[int, PairPeop
 
 async def upcoming_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> Screen:
     pairs = await _names(services, organization_id)
     meetings = [m for m in await services.cadence.upcoming(organization_id) if m.pair_id in pairs]
     if not meetings:
         return _nothing(_("No meetings are planned for the next two weeks."))
-    builder = InlineKeyboardBuilder()
     shown, page, pages = page_of(meetings, page, PAGE_SIZE)
     lines = [_("<b>Upcoming meetings</b> (two weeks): {count}").format(count=len(meetings))]
     for meeting in shown:
         status = _("confirmed") if meeting.status == "confirmed" else _("waiting for an answer")
         when = format_moment(meeting.starts_at, locale, timezone)
-        pair = hd.quote(pair_title(pairs[meeting.pair_id]))
+        pair = quote(pair_title(pairs[meeting.pair_id]))
         lines.append(f"{when} · {kind_title(meeting.kind)} · {pair} · {status}")
-    return _paged(builder, lines, "upcoming", page, pages)
+    return _paged((), lines, "upcoming", page, pages)
 
 
 async def overdue_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> Screen:
     pairs = await _names(services, organization_id)
     lines = [_("<b>No held meeting for more than two weeks</b> (with the grace days):")]
     overdue = await services.cadence.overdue(organization_id)
     for row in overdue:
         last = local_day(row.last_held, locale, timezone) if row.last_held else _("no meeting yet")
         lines.append(
-            _("{pair}: last meeting {last}").format(
-                pair=hd.quote(pair_title(row.people)), last=last
-            )
+            _("{pair}: last meeting {last}").format(pair=quote(pair_title(row.people)), last=last)
         )
     if not overdue:
         lines.append(_("none"))
@@ -154,68 +150,70 @@ async def overdue_view(
     for followup in shown:
         lines.append(
             _("{name}: the meeting of {when}").format(
-                name=hd.quote(people.get(followup.participant_id, "—")),
+                name=quote(people.get(followup.participant_id, "—")),
                 when=format_moment(followup.meeting_starts_at or followup.due_at, locale, timezone),
             )
         )
     if not unanswered:
         lines.append(_("none"))
-    return _paged(InlineKeyboardBuilder(), lines, "overdue", page, pages)
+    return _paged((), lines, "overdue", page, pages)
 
 
 async def attention_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> Screen:
     items = await services.cadence.attention(organization_id)
     if not items:
         return _nothing(_("No pair needs attention now."))
-    builder = InlineKeyboardBuilder()
+    rows: Rows = ()
     shown, page, pages = page_of(items, page, PAGE_SIZE)
     lines = [_("<b>Pairs needing attention</b>: {count}").format(count=len(items))]
     for number, (item, people) in enumerate(shown, 1 + page * PAGE_SIZE):
         line = _("{number}. {pair}: {reason} (since {date})").format(
             number=number,
-            pair=hd.quote(pair_title(people)),
+            pair=quote(pair_title(people)),
             reason=attention_reason_text(item.reason),
             date=local_day(item.raised_at, locale, timezone),
         )
         if item.detail:
-            line += "\n   " + _("Comment: {text}").format(text=hd.quote(item.detail))
+            line += "\n   " + _("Comment: {text}").format(text=quote(item.detail))
         lines.append(line)
-        builder.button(
-            text=_("{number}: resolved").format(number=number),
-            callback_data=Resolve(attention_id=item.id),
+        rows += (
+            (
+                Button(
+                    _("{number}: resolved").format(number=number),
+                    data=Resolve(attention_id=item.id).pack(),
+                ),
+                Button(
+                    _("{number}: the pair").format(number=number),
+                    data=PairCard(pair_id=item.pair_id).pack(),
+                ),
+            ),
         )
-        builder.button(
-            text=_("{number}: the pair").format(number=number),
-            callback_data=PairCard(pair_id=item.pair_id),
-        )
-    builder.adjust(2)
-    return _paged(builder, lines, "attention", page, pages)
+    return _paged(rows, lines, "attention", page, pages)
 
 
-async def pairs_view(
-    services: Services, organization_id: int, page: int
-) -> tuple[str, InlineKeyboardMarkup]:
+async def pairs_view(services: Services, organization_id: int, page: int) -> Screen:
     marks = await services.cadence.marks(organization_id)
     if not marks:
         return _nothing(_("There are no active pairs yet."))
-    builder = InlineKeyboardBuilder()
     shown, page, pages = page_of(marks, page, PAGE_SIZE)
     lines = [_("<b>Pairs</b>: {count}").format(count=len(marks))]
+    cards: list[Button] = []
     for people, mark in shown:
-        lines.append(f"{mark_title(mark)} · {hd.quote(pair_title(people))}")
-        builder.button(
-            text=display_name(people.mentee.id, people.mentee_answers),
-            callback_data=PairCard(pair_id=people.pair.id),
+        lines.append(f"{mark_title(mark)} · {quote(pair_title(people))}")
+        cards.append(
+            Button(
+                display_name(people.mentee.id, people.mentee_answers),
+                data=PairCard(pair_id=people.pair.id).pack(),
+            )
         )
-    builder.adjust(2)
-    return _paged(builder, lines, "pairs", page, pages)
+    return _paged(column(cards, 2), lines, "pairs", page, pages)
 
 
 def history_text(history: PairHistory, locale: str, timezone: str) -> str:
     lines = [
-        _("<b>Pair</b> {pair}").format(pair=hd.quote(pair_title(history.people))),
+        _("<b>Pair</b> {pair}").format(pair=quote(pair_title(history.people))),
         mark_title(history.mark),
         _(
             "Meetings held: {held}; moved: {moved}; did not happen: {missed}; "
@@ -253,18 +251,18 @@ def history_text(history: PairHistory, locale: str, timezone: str) -> str:
 
 async def pair_card(
     services: Services, organization_id: int, pair_id: int, locale: str, timezone: str
-) -> tuple[str, InlineKeyboardMarkup] | None:
+) -> Screen | None:
     history = await services.cadence.history(organization_id, pair_id)
     if history is None:
         return None
-    builder = InlineKeyboardBuilder()
     consent = history.rhythm is not None and history.rhythm.curator_consent
-    builder.button(
-        text=_("Do not allow meetings less often than every two weeks")
+    toggle = (
+        _("Do not allow meetings less often than every two weeks")
         if consent
-        else _("Allow meetings less often than every two weeks"),
-        callback_data=Consent(pair_id=pair_id, allow=not consent),
+        else _("Allow meetings less often than every two weeks")
     )
-    builder.button(text="‹ " + _("Pairs"), callback_data=ViewMenu(view="pairs"))
-    builder.adjust(1)
-    return history_text(history, locale, timezone), builder.as_markup()
+    rows = (
+        (Button(toggle, data=Consent(pair_id=pair_id, allow=not consent).pack()),),
+        (to_view("‹ " + _("Pairs"), "pairs"),),
+    )
+    return Screen(split_message(history_text(history, locale, timezone))[0], rows)

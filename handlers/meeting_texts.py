@@ -10,19 +10,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import get_day_names, get_month_names
 
 from bot.formatting import format_moment
 from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.schedule import MEETING_TIMES, CalendarDay, Holiday, calendar_days
-from bot.screens import Screen
+from bot.screens import Button, Screen
 from handlers.callbacks import Id
+from handlers.paging import column
 from handlers.people import display_name
-from handlers.render import current_locale, screen_of
+from handlers.texts import current_locale, quote
 
 
 class MeetPlan(CallbackData, prefix="mtg1s"):
@@ -116,7 +114,7 @@ def meeting_text(view: MeetingView, locale: str | None = None) -> str:
         kind=kind_title(meeting.kind).capitalize(),
         when=when,
         zone=zone_label(meeting.starts_at, view.side.timezone),
-        where=where.format(place=hd.quote(meeting.place)),
+        where=where.format(place=quote(meeting.place)),
     )
 
 
@@ -141,71 +139,88 @@ def weekday_captions(locale: str) -> list[str]:
     return [str(names[weekday]).capitalize() for weekday in range(7)]
 
 
-def calendar_keyboard(
+def calendar_rows(
     side: Side,
     today: date,
     replaces: int,
     holidays: list[Holiday],
     locale: str | None = None,
-) -> InlineKeyboardMarkup:
+) -> tuple[tuple[Button, ...], ...]:
     """The next four weeks under a caption of their months and a row of weekdays. The day
     buttons keep their data (``MeetDay``), so calendars sent before still work."""
     locale = locale or current_locale()
-    builder = InlineKeyboardBuilder()
-    rows = calendar_days(today, weeks=4, holidays=holidays)
-    shown: list[CalendarDay] = [cell for week in rows for cell in week if cell.day >= today]
-    builder.button(
-        text=month_caption(shown[0].day, shown[-1].day, locale), callback_data=MeetHeader()
-    )
-    for caption in weekday_captions(locale):
-        builder.button(text=caption, callback_data=MeetHeader())
-    for week in rows:
-        for cell in week:
-            if cell.selectable:
-                builder.button(
-                    text=str(cell.day.day),
-                    callback_data=MeetDay(
-                        pair_id=side.people.pair.id,
-                        day=cell.day.strftime("%Y%m%d"),
-                        replaces=replaces,
-                    ),
-                )
-            else:
-                builder.button(text="·", callback_data=MeetNoop())
-    builder.adjust(1, *([7] * (len(rows) + 1)))
-    return builder.as_markup()
+    weeks = calendar_days(today, weeks=4, holidays=holidays)
+    shown: list[CalendarDay] = [cell for week in weeks for cell in week if cell.day >= today]
+    header = MeetHeader().pack()
+    caption = Button(month_caption(shown[0].day, shown[-1].day, locale), data=header)
+    weekdays = tuple(Button(name, data=header) for name in weekday_captions(locale))
+    noop = MeetNoop().pack()
+
+    def day_button(cell: CalendarDay) -> Button:
+        if not cell.selectable:
+            return Button("·", data=noop)
+        data = MeetDay(
+            pair_id=side.people.pair.id, day=cell.day.strftime("%Y%m%d"), replaces=replaces
+        )
+        return Button(str(cell.day.day), data=data.pack())
+
+    return ((caption,), weekdays, *(tuple(day_button(cell) for cell in week) for week in weeks))
 
 
 def calendar_prompt(side: Side) -> str:
     return _(
         "Choose the day of the meeting with {name} (the dates of the next four weeks, "
         "Monday first):"
-    ).format(name=hd.quote(other_name(side)))
+    ).format(name=quote(other_name(side)))
 
 
-def times_keyboard(pair_id: int, day: str, replaces: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for moment in MEETING_TIMES:
-        builder.button(
-            text=moment.strftime("%H:%M"),
-            callback_data=MeetTime(
-                pair_id=pair_id, day=day, at=moment.strftime("%H%M"), replaces=replaces
-            ),
+def calendar_screen(
+    side: Side,
+    today: date,
+    replaces: int,
+    holidays: list[Holiday],
+    locale: str | None = None,
+) -> Screen:
+    return Screen(calendar_prompt(side), calendar_rows(side, today, replaces, holidays, locale))
+
+
+def times_screen(pair_id: int, day: date, replaces: int) -> Screen:
+    """The picked day and its times, four in a row."""
+    buttons = [
+        Button(
+            moment.strftime("%H:%M"),
+            data=MeetTime(
+                pair_id=pair_id,
+                day=day.strftime("%Y%m%d"),
+                at=moment.strftime("%H%M"),
+                replaces=replaces,
+            ).pack(),
         )
-    builder.adjust(4)
-    return builder.as_markup()
+        for moment in MEETING_TIMES
+    ]
+    text = _("{day}: at what time (local time of the organization)?").format(
+        day=day.strftime("%d.%m.%Y")
+    )
+    return Screen(text, column(buttons, 4))
 
 
-def formats_keyboard(pair_id: int, day: str, at: str, replaces: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for online, title in ((True, _("Online")), (False, _("In person"))):
-        builder.button(
-            text=title,
-            callback_data=MeetFormat(
+def formats_screen(pair_id: int, day: str, at: str, replaces: int) -> Screen:
+    row = tuple(
+        Button(
+            title,
+            data=MeetFormat(
                 pair_id=pair_id, day=day, at=at, online=online, replaces=replaces
-            ),
+            ).pack(),
         )
-    return builder.as_markup()
+        for online, title in ((True, _("Online")), (False, _("In person")))
+    )
+    return Screen(_("How will you meet?"), (row,))
+
+
+def place_prompt(online: bool) -> str:
+    if online:
+        return _("Send the link to the video meeting (or where it will be).")
+    return _("Write where you will meet, e.g. «library, room 12».")
 
 
 def my_answers(side: Side) -> dict[str, object]:
@@ -221,25 +236,26 @@ def other_name(side: Side) -> str:
 
 def proposal_screen(proposed: MeetingView) -> Screen:
     """To the other side: the proposal with «Confirm» and «Propose another time»."""
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Confirm"), callback_data=MeetAnswer(meeting_id=proposed.meeting.id, confirm=True)
+    meeting_id = proposed.meeting.id
+    rows = (
+        (Button(_("Confirm"), data=MeetAnswer(meeting_id=meeting_id, confirm=True).pack()),),
+        (
+            Button(
+                _("Propose another time"),
+                data=MeetAnswer(meeting_id=meeting_id, confirm=False).pack(),
+            ),
+        ),
     )
-    builder.button(
-        text=_("Propose another time"),
-        callback_data=MeetAnswer(meeting_id=proposed.meeting.id, confirm=False),
-    )
-    builder.adjust(1)
     text = _("{name} proposes a meeting:\n{meeting}").format(
-        name=hd.quote(display_name(proposed.side.me.id, my_answers(proposed.side))),
+        name=quote(display_name(proposed.side.me.id, my_answers(proposed.side))),
         meeting=meeting_text(proposed),
     )
-    return screen_of(text, builder.as_markup())
+    return Screen(text, rows)
 
 
 def proposal_sent_text(proposed: MeetingView) -> str:
     return _("Sent to {name} for confirmation:\n{meeting}").format(
-        name=hd.quote(other_name(proposed.side)), meeting=meeting_text(proposed)
+        name=quote(other_name(proposed.side)), meeting=meeting_text(proposed)
     )
 
 
@@ -251,31 +267,37 @@ def confirmed_text(view: MeetingView) -> str:
 
 def cancelled_text(view: MeetingView, reason: str) -> str:
     return _("The meeting is cancelled:\n{meeting}\nReason: {reason}").format(
-        meeting=meeting_text(view), reason=hd.quote(reason)
+        meeting=meeting_text(view), reason=quote(reason)
     )
 
 
 def upcoming_screen(view: MeetingView) -> Screen:
     """One planned meeting in /meetings, with «Move» and «Cancel the meeting»."""
     status = _("confirmed") if view.meeting.status == "confirmed" else _("waiting for an answer")
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Move"),
-        callback_data=MeetPlan(pair_id=view.meeting.pair_id, replaces=view.meeting.id),
-    )
-    builder.button(
-        text=_("Cancel the meeting"), callback_data=MeetCancel(meeting_id=view.meeting.id)
+    row = (
+        Button(
+            _("Move"),
+            data=MeetPlan(pair_id=view.meeting.pair_id, replaces=view.meeting.id).pack(),
+        ),
+        Button(_("Cancel the meeting"), data=MeetCancel(meeting_id=view.meeting.id).pack()),
     )
     text = _("{meeting}\nWith: {name}; {status}").format(
-        meeting=meeting_text(view), name=hd.quote(other_name(view.side)), status=status
+        meeting=meeting_text(view), name=quote(other_name(view.side)), status=status
     )
-    return screen_of(text, builder.as_markup())
+    return Screen(text, (row,))
 
 
 def no_plan_screen(pair_id: int) -> Screen:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Propose a meeting"), callback_data=MeetPlan(pair_id=pair_id))
-    return screen_of(_("No meeting is planned with your pair yet."), builder.as_markup())
+    return Screen(
+        _("No meeting is planned with your pair yet."),
+        ((Button(_("Propose a meeting"), data=MeetPlan(pair_id=pair_id).pack()),),),
+    )
+
+
+def cancel_reason_prompt() -> str:
+    return _(
+        "Why is the meeting cancelled? Write it in one message; your pair will see it. Or /cancel."
+    )
 
 
 def outdated_button() -> str:

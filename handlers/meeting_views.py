@@ -31,15 +31,11 @@ from handlers.meeting_board_views import (
     pairs_view,
     upcoming_view,
 )
-from handlers.texts import split_message
-
-# Imported from here by other modules and tests.
-__all__ = ["Consent", "PairCard", "Resolve", "ViewMenu", "build_router", "show_menu"]
+from handlers.render import answer
 
 
 async def show_menu(message: Message, services: Services, curator_org_id: int) -> None:
-    text, markup = await menu_view(services, curator_org_id)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, await menu_view(services, curator_org_id))
 
 
 async def on_view(
@@ -57,16 +53,16 @@ async def on_view(
     locale = i18n.current_locale
     page = callback_data.page
     if callback_data.view == "upcoming":
-        text, markup = await upcoming_view(services, curator_org_id, page, locale, timezone)
+        screen = await upcoming_view(services, curator_org_id, page, locale, timezone)
     elif callback_data.view == "overdue":
-        text, markup = await overdue_view(services, curator_org_id, page, locale, timezone)
+        screen = await overdue_view(services, curator_org_id, page, locale, timezone)
     elif callback_data.view == "attention":
-        text, markup = await attention_view(services, curator_org_id, page, locale, timezone)
+        screen = await attention_view(services, curator_org_id, page, locale, timezone)
     elif callback_data.view == "pairs":
-        text, markup = await pairs_view(services, curator_org_id, page)
+        screen = await pairs_view(services, curator_org_id, page)
     else:
-        text, markup = await menu_view(services, curator_org_id)
-    await query.message.answer(split_message(text)[0], reply_markup=markup)
+        screen = await menu_view(services, curator_org_id)
+    await answer(query.message, screen)
 
 
 async def on_pair(
@@ -87,7 +83,7 @@ async def on_pair(
     if card is None or not isinstance(query.message, Message):
         callback_answer.text = _("This pair is not in your organization or has ended.")
         return
-    await query.message.answer(split_message(card[0])[0], reply_markup=card[1])
+    await answer(query.message, card)
 
 
 async def on_resolve(
@@ -104,10 +100,8 @@ async def on_resolve(
     callback_answer.text = _("Marked as resolved.")
     if isinstance(query.message, Message):
         timezone = await organization_timezone(services, curator_org_id)
-        text, markup = await attention_view(
-            services, curator_org_id, 0, i18n.current_locale, timezone
-        )
-        await query.message.answer(text, reply_markup=markup)
+        screen = await attention_view(services, curator_org_id, 0, i18n.current_locale, timezone)
+        await answer(query.message, screen)
 
 
 async def on_consent(
@@ -133,7 +127,7 @@ async def on_consent(
         await organization_timezone(services, curator_org_id),
     )
     if card is not None:
-        await query.message.answer(split_message(card[0])[0], reply_markup=card[1])
+        await answer(query.message, card)
 
 
 def build_router() -> Router:

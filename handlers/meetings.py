@@ -28,52 +28,32 @@ from handlers.meeting_texts import (
     MeetNoop,
     MeetPlan,
     MeetTime,
-    calendar_keyboard,
-    calendar_prompt,
+    calendar_screen,
+    cancel_reason_prompt,
     cancelled_text,
     confirmed_text,
-    formats_keyboard,
-    kind_title,
-    meeting_text,
+    formats_screen,
     no_plan_screen,
-    other_name,
     outdated_button,
     parse_at,
     parse_day,
+    place_prompt,
     problem_text,
     proposal_screen,
     proposal_sent_text,
-    times_keyboard,
+    times_screen,
     upcoming_screen,
 )
 from handlers.pair_plans import pair_summaries
-from handlers.render import markup_of
+from handlers.render import answer, drop_message_keyboard, edit
 from handlers.states import MeetingDialogue
 from handlers.texts import reason_from
-
-# Other modules import the meetings' buttons and texts from here.
-__all__ = [
-    "MeetAnswer",
-    "MeetCancel",
-    "MeetDay",
-    "MeetFormat",
-    "MeetPlan",
-    "MeetTime",
-    "build_router",
-    "kind_title",
-    "meeting_text",
-    "other_name",
-    "problem_text",
-    "start_planning",
-]
 
 
 async def start_planning(message: Message, side: Side, services: Services, replaces: int) -> None:
     today = services.meetings.local_today(side.timezone)
     holidays = await services.meetings.holidays(side, today)
-    await message.answer(
-        calendar_prompt(side), reply_markup=calendar_keyboard(side, today, replaces, holidays)
-    )
+    await answer(message, calendar_screen(side, today, replaces, holidays))
 
 
 async def on_plan(query: CallbackQuery, callback_data: MeetPlan, services: Services) -> None:
@@ -94,14 +74,7 @@ async def on_day(query: CallbackQuery, callback_data: MeetDay, services: Service
     side = await services.meetings.side(callback_data.pair_id, query.from_user.id)
     if day is None or side is None or not isinstance(query.message, Message):
         raise Outdated(outdated_button())
-    await query.message.edit_text(
-        _("{day}: at what time (local time of the organization)?").format(
-            day=day.strftime("%d.%m.%Y")
-        ),
-        reply_markup=times_keyboard(
-            callback_data.pair_id, callback_data.day, callback_data.replaces
-        ),
-    )
+    await edit(query, times_screen(callback_data.pair_id, day, callback_data.replaces))
 
 
 async def on_time(query: CallbackQuery, callback_data: MeetTime, services: Services) -> None:
@@ -109,9 +82,9 @@ async def on_time(query: CallbackQuery, callback_data: MeetTime, services: Servi
     side = await services.meetings.side(callback_data.pair_id, query.from_user.id)
     if not valid or side is None or not isinstance(query.message, Message):
         raise Outdated(outdated_button())
-    await query.message.edit_text(
-        _("How will you meet?"),
-        reply_markup=formats_keyboard(
+    await edit(
+        query,
+        formats_screen(
             callback_data.pair_id, callback_data.day, callback_data.at, callback_data.replaces
         ),
     )
@@ -126,11 +99,8 @@ async def on_format(
         raise Outdated(outdated_button())
     await state.set_state(MeetingDialogue.place)
     await state.set_data(callback_data.model_dump())
-    await query.message.edit_reply_markup(reply_markup=None)
-    if callback_data.online:
-        await query.message.answer(_("Send the link to the video meeting (or where it will be)."))
-    else:
-        await query.message.answer(_("Write where you will meet, e.g. «library, room 12»."))
+    await drop_message_keyboard(query.message)
+    await query.message.answer(place_prompt(callback_data.online))
 
 
 async def on_place(message: Message, state: FSMContext, services: Services) -> None:
@@ -166,13 +136,13 @@ async def on_answer(query: CallbackQuery, callback_data: MeetAnswer, services: S
         view = await services.meetings.view(callback_data.meeting_id, query.from_user.id)
         if view is None or view.meeting.status != "proposed":
             raise Outdated(problem_text(MeetingProblem.DECIDED))
-        await query.message.edit_reply_markup(reply_markup=None)
+        await drop_message_keyboard(query.message)
         await start_planning(query.message, view.side, services, 0)
         return
     result = await services.meetings.confirm(callback_data.meeting_id, query.from_user.id)
     if isinstance(result, MeetingProblem):
         raise Outdated(problem_text(result))
-    await query.message.edit_reply_markup(reply_markup=None)
+    await drop_message_keyboard(query.message)
     await query.message.answer(confirmed_text(result))
     await services.outbox.send(
         result.side.other.telegram_id,
@@ -187,12 +157,10 @@ async def show_meetings(message: Message, services: Services, i18n: I18n) -> Non
     if not views:
         await message.answer(_("You have no planned meetings."))
     for view in views:
-        screen = upcoming_screen(view)
-        await message.answer(screen.text, reply_markup=markup_of(screen))
+        await answer(message, upcoming_screen(view))
     pairs = {v.side.people.pair.id for v in views}
     for side_pair in await services.meetings.pairs_without_plans(message.from_user.id, pairs):
-        screen = no_plan_screen(side_pair)
-        await message.answer(screen.text, reply_markup=markup_of(screen))
+        await answer(message, no_plan_screen(side_pair))
     await pair_summaries(message, services, i18n)
 
 
@@ -216,12 +184,7 @@ async def on_cancel(
     await state.set_state(MeetingDialogue.cancel_reason)
     await state.set_data({"meeting_id": view.meeting.id})
     if isinstance(query.message, Message):
-        await query.message.answer(
-            _(
-                "Why is the meeting cancelled? Write it in one message; "
-                "your pair will see it. Or /cancel."
-            )
-        )
+        await query.message.answer(cancel_reason_prompt())
 
 
 async def on_cancel_reason(

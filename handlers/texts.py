@@ -1,10 +1,24 @@
-"""Helpers for long texts sent to people."""
+"""Helpers for the texts sent to people: quoting, the locale in force, long texts."""
 
 from __future__ import annotations
 
-from aiogram.utils.i18n import ngettext
+import html
+
+from aiogram.utils.i18n import get_i18n, ngettext
 
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 characters; the rest is margin for markup
+
+
+def quote(value: str) -> str:
+    """A typed value (a name, a place, a reason) inside the HTML subset of a screen: <, > and
+    & escaped, quotes left as typed."""
+    return html.escape(value, quote=False)
+
+
+def current_locale() -> str:
+    """The locale gettext uses now: inside an outbox render, the recipient's (for Babel's
+    dates and month names, which gettext does not cover)."""
+    return get_i18n().current_locale
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

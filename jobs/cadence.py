@@ -12,9 +12,8 @@ from typing import Any
 
 from bot.cadence import Digest, Nudge, Raised
 from bot.outbox import Render
-from bot.screens import Screen
 from bot.services import Services
-from handlers.cadence_views import digest_screen, nudge_text
+from handlers.cadence_views import digest_screen, nudge_screen
 from handlers.followup_views import attention_screen
 from handlers.people import display_name
 
@@ -44,7 +43,7 @@ async def run_cadence(services: Services) -> None:
 # The names are written inside the render: a person with no name yet is named in the
 # reader's language.
 def nudge_render(nudge: Nudge, other_id: int, answers: dict[str, Any]) -> Render:
-    return lambda: Screen(nudge_text(nudge, display_name(other_id, answers)))
+    return lambda: nudge_screen(nudge, display_name(other_id, answers))
 
 
 def digest_render(digest: Digest) -> Render:

@@ -16,7 +16,6 @@ import math
 from aiogram import Bot
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date
 
 from bot.background import BackgroundClosed
@@ -26,7 +25,8 @@ from bot.reminders import ReminderJob
 from bot.screens import Screen
 from bot.sender import Outcome
 from bot.services import Services
-from handlers.meetings import kind_title, meeting_text, other_name
+from handlers.meeting_texts import kind_title, meeting_text, other_name
+from handlers.texts import quote
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob
     with i18n.context(), i18n.use_locale(locale):
         text = _("⏰ Reminder: {kind} with {name} {when}.\n{meeting}").format(
             kind=kind_title(job.meeting.kind),
-            name=hd.quote(other_name(side)),
+            name=quote(other_name(side)),
             when=until_text(
                 until(job.meeting.starts_at, services.clock.now(), job.timezone), locale
             ),

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-
-from handlers.cycles import ReportView, add_report_buttons
+from handlers.cycle_views import ReportView, report_buttons
 from tests.inprocess import Harness, Sent
 from tests.joining import CURATOR
 from tests.test_cycles import MASHA, two_pairs
@@ -66,11 +64,9 @@ async def test_the_buttons_are_for_the_curator_of_this_organization_only(
 
 
 async def test_the_report_buttons_carry_short_data(harness: Harness) -> None:
-    builder = InlineKeyboardBuilder()
     i18n = harness.app.i18n
     with i18n.context(), i18n.use_locale("ru"):
-        add_report_buttons(builder)
-    buttons = [(b.text, b.callback_data or "") for row in builder.export() for b in row]
+        buttons = [(text, data.pack()) for text, data in report_buttons()]
     assert [data for _, data in buttons] == [
         ReportView(view=v).pack() for v in ("ranking", "stats", "indicators", "export")
     ]

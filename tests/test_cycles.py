@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.clock import to_db
 from bot.wiring import build_services
-from handlers.cycles import (
+from handlers.cycle_views import (
     CycleAct,
     MentorResults,
     PairCard,
@@ -18,7 +18,7 @@ from handlers.cycles import (
 )
 from handlers.form_hooks import default_hooks
 from handlers.matching_views import ProposalAct
-from handlers.meetings import MeetPlan
+from handlers.meeting_texts import MeetPlan
 from jobs.cycles import run_cycle_tick
 from tests.inprocess import Harness
 from tests.joining import CURATOR

@@ -12,9 +12,9 @@ from bot.clock import to_db
 from bot.models.responses import Response
 from handlers.followups import FollowupAnswer, ReasonSkip
 from handlers.form_hooks import default_hooks
+from handlers.meeting_board_views import Consent, PairCard, Resolve, ViewMenu
 from handlers.meeting_settings import SettingsEdit
-from handlers.meeting_views import Consent, PairCard, Resolve, ViewMenu
-from handlers.meetings import MeetAnswer
+from handlers.meeting_texts import MeetAnswer
 from handlers.pair_plan_views import EndSkip, GoalsStart, RhythmAct
 from handlers.response_views import FormPick
 from handlers.workspace_views import Section

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from handlers.matching_views import MatchMenu, ProposalAct
-from handlers.meetings import MeetAnswer, MeetCancel, MeetDay, MeetFormat, MeetPlan, MeetTime
+from handlers.meeting_texts import MeetAnswer, MeetCancel, MeetDay, MeetFormat, MeetPlan, MeetTime
 from tests.inprocess import Harness
 from tests.joining import CURATOR
 from tests.test_pairing import cohort, texts

@@ -27,8 +27,8 @@ from bot.config import Settings
 from bot.followups import Answer
 from bot.wiring import build_services
 from handlers.followups import FollowupAnswer, ReasonSkip
-from handlers.meeting_views import ViewMenu
-from handlers.meetings import MeetPlan
+from handlers.meeting_board_views import ViewMenu
+from handlers.meeting_texts import MeetPlan
 from handlers.response_views import FormPick
 from handlers.workspace_views import Section
 from storage.database import Database
