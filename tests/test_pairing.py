@@ -10,7 +10,7 @@ from handlers.matching_views import (
     MatchMenu,
     ProposalAct,
 )
-from handlers.pairs import PairEnd
+from handlers.pair_views import PairEnd
 from handlers.workspace_views import Section
 from tests.cohort import choice, choices, mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness
