@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.meetings import MeetingProblem
 from handlers.followups import FollowupAnswer
-from handlers.holidays import HolidayAdd
+from handlers.holiday_views import HolidayAdd
 from handlers.meetings import MeetCancel, MeetPlan
 from handlers.pair_plans import GoalsStart
 from tests.inprocess import Harness
