@@ -204,7 +204,7 @@ async def test_long_lists_page(harness: Harness) -> None:
 
 
 async def test_the_preference_round_and_mutual_choice(harness: Harness) -> None:
-    from handlers.preferences import PreferencePick, RoundAction
+    from handlers.preference_views import PreferencePick, RoundAction
 
     org = await organization(harness)
     # Two equal mentors for one mentee: only the mutual choice can decide.
