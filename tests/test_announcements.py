@@ -14,7 +14,7 @@ from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.announcements import Audience
 from handlers.announcements import AnnounceAction, AnnounceAudience
-from handlers.rights import RevokeDecision
+from handlers.rights_views import RevokeDecision
 from handlers.states import AnnounceDialogue
 from storage.repositories.organizations import Organization
 from tests.inprocess import Harness, Sent, member_update, running_harness

@@ -253,7 +253,7 @@ async def test_a_typed_other_request_is_explained_by_its_text(harness: Harness) 
 
 
 async def test_a_withdrawal_ends_the_pair_and_tells_the_partner(harness: Harness) -> None:
-    from handlers.rights import RevokeDecision
+    from handlers.rights_views import RevokeDecision
 
     ids = await cohort(harness)
     await harness.press(CURATOR, MatchMenu(action="run").pack())
