@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from dialogs.model import Question, QuestionKind
-from handlers.guardian import GuardianDecision, RelationChoice
+from handlers.guardian_views import GuardianDecision, RelationChoice
 from handlers.join_views import AgeAnswer, ConsentAnswer
 from handlers.questionnaire_views import Act, Pick
 from storage.repositories.invitations import Invitation, InvitationRole
