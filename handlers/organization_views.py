@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot import html_text as hd
 from bot.organizations import MAX_NAME_LENGTH, Organization, RussianZone
 from bot.screens import Button, Screen
 from handlers.callbacks import OrgCuratorLink, OrgPage, OrgZoneChoice

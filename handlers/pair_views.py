@@ -7,8 +7,8 @@ from collections import Counter
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot import html_text as hd
 from bot.pairing import PairPeople
 from bot.screens import Button, Screen
 from handlers.callbacks import Id, Page

@@ -6,8 +6,8 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot import html_text as hd
 from bot.matching.profiles import Candidate
 from bot.screens import Button, Screen
 from handlers.paging import column

@@ -9,8 +9,8 @@ from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot import html_text as hd
 from bot.participants import Status
 from bot.privacy import Departure
 from bot.questionnaires import Step

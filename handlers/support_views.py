@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot import html_text as hd
 from bot.screens import Button, Screen
 from bot.support import MAX_BODY_LENGTH, SupportRequest, SupportTopic
 from handlers.callbacks import SupportAction, SupportStep, SupportTopicChoice
