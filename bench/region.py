@@ -533,7 +533,7 @@ async def seed_minimal(db_path: Path | str, like: ActivePair, full_path: Path | 
     those pairs (copied from ``full_path``; at least one), and as many other active pairs with
     one confirmed meeting as fill the curator's first page of /pairs. No history: no past
     meetings, feedback, monitoring or polls. The people are written by the region's seeder."""
-    from handlers.pairs import PAGE_SIZE
+    from handlers.pair_views import PAGE_SIZE
 
     since = to_db(NOW - timedelta(hours=2))
     source = sqlite3.connect(full_path)

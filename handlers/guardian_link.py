@@ -1,5 +1,7 @@
 """The parent's link of a minor: sent when a child or teen joins, sent again on request, and
-what a minor who writes while waiting for the parent's consent is told."""
+what a minor who writes while waiting for the parent's consent is told.
+
+Texts and buttons are in handlers/guardian_views.py."""
 
 from __future__ import annotations
 
@@ -7,31 +9,22 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Filter, StateFilter
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
-from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import CallbackQuery, Message, User
 
 from bot.invitations import invitation_link
 from bot.models.participants import Participant
-from bot.participants import AgeGroup, Status
+from bot.outdated import Outdated
+from bot.participants import Status
 from bot.services import Services
-
-# Every text here is read by a person under 18 («ты» in Russian), except the one for the parent.
-
-
-class ResendGuardianLink(CallbackData, prefix="grd1s"):
-    participant_id: int
-
-
-def resend_keyboard(participant_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Send the link for my parent again"),
-        callback_data=ResendGuardianLink(participant_id=participant_id),
-    )
-    return builder.as_markup()
+from handlers.guardian_views import (
+    ResendGuardianLink,
+    already_consented,
+    link_for_parent,
+    link_intro,
+    waiting_screen,
+)
+from handlers.outdated import outdated_button_text
+from handlers.render import answer
 
 
 async def send_guardian_link(
@@ -40,30 +33,8 @@ async def send_guardian_link(
     child_name = message.chat.full_name if message.chat else ""
     request = await services.participants.guardian_request(participant, child_name or "—")
     me = await bot.me()
-    link = invitation_link(me.username or "", request.token)
-    if participant.age_group == AgeGroup.CHILD:
-        # Translators: to a child under 14: «ты» in Russian.
-        intro = _(
-            "You are under 14, so a parent or another legal representative must agree first. "
-            "Please forward the next message to your mum, dad or guardian. "
-            "As soon as they agree, I will write to you and we will fill in the questionnaire."
-        )
-    else:
-        # Translators: to a teen of 14 to 17: «ты» in Russian.
-        intro = _(
-            "You can fill in the questionnaire now. Because you are under 18, a parent or "
-            "another legal representative must also agree before a mentor is chosen for you. "
-            "Please forward the next message to them."
-        )
-    await message.answer(intro)
-    await message.answer(
-        # Translators: to the parent, an adult: «вы» in Russian.
-        _(
-            "Hello! Your child is joining the school mentorship programme and needs your "
-            "consent to the processing of personal data. Please open this link in Telegram "
-            "(it works once): {link}"
-        ).format(link=link)
-    )
+    await answer(message, link_intro(participant.age_group))
+    await answer(message, link_for_parent(invitation_link(me.username or "", request.token)))
 
 
 class WaitingForGuardian(Filter):
@@ -80,40 +51,19 @@ class WaitingForGuardian(Filter):
 
 
 async def on_waiting_text(message: Message, waiting: Participant) -> None:
-    if waiting.age_group == AgeGroup.CHILD:
-        # Translators: to a child under 14: «ты» in Russian.
-        text = _(
-            "We are waiting for your parent or legal representative to agree: they need to "
-            "open the link you forwarded to them and give consent. Then I will write to you, "
-            "and we will fill in the questionnaire. If the link got lost, I can send it again."
-        )
-    else:
-        # Translators: to a teen of 14 to 17: «ты» in Russian.
-        text = _(
-            "Your questionnaire is saved. We are waiting for your parent or legal "
-            "representative to agree: they need to open the link you forwarded to them. Then "
-            "the curator can choose a mentor for you. If the link got lost, I can send it again."
-        )
-    await message.answer(text, reply_markup=resend_keyboard(waiting.id))
+    await answer(message, waiting_screen(waiting.age_group, waiting.id))
 
 
 async def on_resend(
-    query: CallbackQuery,
-    callback_data: ResendGuardianLink,
-    services: Services,
-    bot: Bot,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, callback_data: ResendGuardianLink, services: Services, bot: Bot
 ) -> None:
     participant = await services.participants.owned(
         callback_data.participant_id, query.from_user.id
     )
     if participant is None or not isinstance(query.message, Message):
-        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
-        return
+        raise Outdated(outdated_button_text())
     if await services.participants.status(participant) is not Status.WAITING_GUARDIAN:
-        # Translators: to a person under 18: «ты» in Russian.
-        callback_answer.text = _("Your parent has already given consent.")
-        return
+        raise Outdated(already_consented())
     await send_guardian_link(query.message, participant, services, bot)
 
 

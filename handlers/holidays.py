@@ -1,4 +1,6 @@
-"""/holidays: the curator enters the organization's holidays; meetings are not planned then."""
+"""/holidays: the curator enters the organization's holidays; meetings are not planned then.
+
+Texts and buttons are in handlers/holiday_views.py."""
 
 from __future__ import annotations
 
@@ -8,13 +10,8 @@ from functools import partial
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from aiogram.utils.text_decorations import html_decoration as hd
+from aiogram.types import CallbackQuery, Message
 
 from bot.holidays import HolidayProblem, parse_range
 from bot.meeting_sides import MeetingView
@@ -23,20 +20,19 @@ from bot.outdated import Outdated
 from bot.schedule import utc_to_local
 from bot.screens import Screen
 from bot.services import Services
-from handlers.callbacks import Id
 from handlers.filters import curator_router
-from handlers.meeting_texts import MeetPlan, meeting_text
-from handlers.people import display_name
-from handlers.render import screen_of
+from handlers.holiday_views import (
+    HolidayAdd,
+    HolidayRemove,
+    affected_text,
+    already_deleted,
+    holidays_screen,
+    move_screen,
+    problem_text,
+    range_prompt,
+)
+from handlers.render import answer, edit
 from handlers.states import HolidayDialogue
-
-
-class HolidayAdd(CallbackData, prefix="hol1a"):
-    pass
-
-
-class HolidayRemove(CallbackData, prefix="hol1d"):
-    holiday_id: Id
 
 
 async def local_today(services: Services, organization_id: int) -> date:
@@ -47,56 +43,20 @@ async def local_today(services: Services, organization_id: int) -> date:
 
 
 async def holidays_view(
-    services: Services, organization_id: int
-) -> tuple[str, InlineKeyboardMarkup]:
+    services: Services, organization_id: int, note: str | None = None
+) -> Screen:
     today = await local_today(services, organization_id)
-    rows = await services.holidays.listing(organization_id, today)
-    builder = InlineKeyboardBuilder()
-    if rows:
-        lines = [_("<b>Holidays</b>: no meetings are planned on these days.")]
-        for number, row in enumerate(rows, start=1):
-            lines.append(
-                f"{number}. {row.starts_on:%d.%m.%Y} – {row.ends_on:%d.%m.%Y}: "
-                f"{hd.quote(row.title)}"
-            )
-            builder.button(
-                text=_("Delete No. {n}").format(n=number),
-                callback_data=HolidayRemove(holiday_id=row.id),
-            )
-    else:
-        lines = [_("No holidays are entered. Meetings can be planned on any day.")]
-    builder.button(text=_("Add holidays"), callback_data=HolidayAdd())
-    builder.adjust(3)
-    return "\n".join(lines), builder.as_markup()
+    return holidays_screen(await services.holidays.listing(organization_id, today), note)
 
 
 async def show_holidays(message: Message, services: Services, curator_org_id: int) -> None:
-    text, markup = await holidays_view(services, curator_org_id)
-    await message.answer(text, reply_markup=markup)
+    await answer(message, await holidays_view(services, curator_org_id))
 
 
 async def ask_range(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(HolidayDialogue.range)
     if isinstance(query.message, Message):
-        await query.message.answer(
-            _(
-                "Write the dates and the name in one message, for example:\n"
-                "30.12.2026 – 10.01.2027 Winter holidays"
-            )
-        )
-
-
-def problem_text(problem: HolidayProblem) -> str:
-    return {
-        HolidayProblem.FORMAT: _(
-            "Please write two dates and a name, for example: "
-            "30.12.2026 – 10.01.2027 Winter holidays"
-        ),
-        HolidayProblem.ORDER: _("The end comes before the start; please check the dates."),
-        HolidayProblem.TOO_LONG: _("Holidays longer than 120 days look like a typo; please check."),
-        HolidayProblem.PAST: _("These holidays are already over."),
-        HolidayProblem.TITLE: _("Please add a name of up to 100 characters after the dates."),
-    }[problem]
+        await answer(query.message, range_prompt())
 
 
 async def receive_range(
@@ -114,63 +74,21 @@ async def receive_range(
             title = " ".join(parts[cut:])
             break
     else:
-        await message.answer(problem_text(HolidayProblem.FORMAT))
+        await answer(message, Screen(problem_text(HolidayProblem.FORMAT)))
         return
     today = await local_today(services, curator_org_id)
     result = await services.holidays.add(curator_org_id, parsed[0], parsed[1], title, today)
     if isinstance(result, HolidayProblem):
-        await message.answer(problem_text(result))
+        await answer(message, Screen(problem_text(result)))
         return
     await state.clear()
     affected = await services.meeting_changes.on_holidays(
         curator_org_id, result.starts_on, result.ends_on
     )
     await services.outbox.post(move_requests(affected, result), kind="holiday_move")
-    text, markup = await holidays_view(services, curator_org_id)
-    await message.answer(text + "\n\n" + affected_text(len(affected)), reply_markup=markup)
-
-
-def affected_text(count: int) -> str:
-    if not count:
-        return _("No planned meeting falls on these holidays.")
-    return (
-        ngettext(
-            "{n} planned meeting falls on these holidays.",
-            "{n} planned meetings fall on these holidays.",
-            count,
-        ).format(n=count)
-        + " "
-        + _(
-            "The mentor of each such pair is asked to choose another date; until then the "
-            "meeting stays as it is."
-        )
+    await answer(
+        message, await holidays_view(services, curator_org_id, affected_text(len(affected)))
     )
-
-
-def move_screen(view: MeetingView, holiday: HolidayRow, to_mentor: bool) -> Screen:
-    """A meeting agreed before the holidays were entered: the mentor gets the usual «Move»
-    (the button of /meetings), the mentee hears that the mentor will propose another date.
-    The meeting is not cancelled: it stays until the pair moves it."""
-    people = view.side.people
-    values = {"title": hd.quote(holiday.title), "meeting": meeting_text(view)}
-    if not to_mentor:
-        mentor_name = display_name(people.mentor.id, people.mentor_answers)
-        return Screen(
-            _(
-                "The curator has entered holidays ({title}), and this meeting falls on "
-                "them:\n{meeting}\n{name} will propose another date."
-            ).format(name=hd.quote(mentor_name), **values)
-        )
-    text = _(
-        "The curator has entered holidays ({title}), and this meeting falls on "
-        "them:\n{meeting}\nPlease choose another date with «Move». Until then the "
-        "meeting stays as it is."
-    ).format(**values)
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Move"), callback_data=MeetPlan(pair_id=people.pair.id, replaces=view.meeting.id)
-    )
-    return screen_of(text, builder.as_markup())
 
 
 def move_requests(
@@ -192,13 +110,10 @@ async def remove(
     curator_org_id: int,
 ) -> None:
     removed = await services.holidays.remove(curator_org_id, callback_data.holiday_id)
-    text, markup = await holidays_view(services, curator_org_id)
+    current = await holidays_view(services, curator_org_id)
     if not removed:
-        raise Outdated(
-            _("Already deleted: here is the current list."), current=screen_of(text, markup)
-        )
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=markup)
+        raise Outdated(already_deleted(), current=current)
+    await edit(query, current)
 
 
 def build_router() -> Router:

@@ -22,7 +22,8 @@ from bot.services import Services
 from dialogs.answers import OTHER_PROMPT, AnswerError
 from dialogs.model import OTHER, QuestionKind
 from handlers.address import gettext_for, is_minor, you
-from handlers.monitoring_offer import offer_text, start_keyboard
+from handlers.monitoring_offer import start_keyboard
+from handlers.monitoring_views import offer_text
 from handlers.outdated import outdated_button_text
 from handlers.questionnaire_views import (
     Act,

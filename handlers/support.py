@@ -1,16 +1,15 @@
-"""/support: a short dialogue that sends a person's message to the bot's administrators."""
+"""/support: a short dialogue that sends a person's message to the bot's administrators.
+
+Texts and buttons are in handlers/support_views.py."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n, ngettext
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from aiogram.utils.text_decorations import html_decoration as hd
+from aiogram.utils.i18n import I18n
 
 from bot.formatting import format_moment
 from bot.screens import Screen
@@ -23,54 +22,29 @@ from bot.support import (
     SupportTopic,
 )
 from handlers.callbacks import SupportAction, SupportStep, SupportTopicChoice
+from handlers.render import answer, drop_message_keyboard, edit
 from handlers.states import SupportDialogue
+from handlers.support_views import (
+    body_prompt,
+    cancelled,
+    confirmation_screen,
+    no_commands,
+    only_text,
+    request_screen,
+    sent_notice,
+    sent_screen,
+    too_many,
+    too_many_notice,
+    topic_chosen,
+    topic_screen,
+)
 from handlers.texts import too_long_text
-
-
-def topic_title(topic: SupportTopic) -> str:
-    titles = {
-        SupportTopic.PROBLEM: _("Something does not work"),
-        SupportTopic.QUESTION: _("A question"),
-        SupportTopic.IDEA: _("An idea"),
-    }
-    return titles[topic]
-
-
-def topic_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for topic in SupportTopic:
-        builder.button(text=topic_title(topic), callback_data=SupportTopicChoice(topic=topic))
-    builder.button(text=_("Cancel"), callback_data=SupportAction(action=SupportStep.CANCEL))
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def confirm_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Send"), callback_data=SupportAction(action=SupportStep.SEND))
-    builder.button(text=_("Change the text"), callback_data=SupportAction(action=SupportStep.EDIT))
-    builder.button(text=_("Cancel"), callback_data=SupportAction(action=SupportStep.CANCEL))
-    builder.adjust(1, 2)
-    return builder.as_markup()
-
-
-def body_prompt() -> str:
-    return ngettext(
-        "Describe it in one message, up to {limit} character: what you did, "
-        "what you expected and what happened. Please do not include passwords or documents.",
-        "Describe it in one message, up to {limit} characters: what you did, "
-        "what you expected and what happened. Please do not include passwords or documents.",
-        MAX_BODY_LENGTH,
-    ).format(limit=MAX_BODY_LENGTH)
 
 
 async def start_support(message: Message, state: FSMContext) -> None:
     await state.set_state(SupportDialogue.topic)
     await state.set_data({})
-    await message.answer(
-        _("What would you like to write to the administrators about?"),
-        reply_markup=topic_keyboard(),
-    )
+    await answer(message, topic_screen())
 
 
 async def choose_topic(
@@ -79,59 +53,41 @@ async def choose_topic(
     await state.update_data(topic=callback_data.topic.value)
     await state.set_state(SupportDialogue.body)
     if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _("Topic: {topic}").format(topic=topic_title(callback_data.topic)), reply_markup=None
-        )
-        await query.message.answer(body_prompt())
+        await edit(query, topic_chosen(callback_data.topic))
+        await answer(query.message, Screen(body_prompt()))
 
 
 async def receive_body(message: Message, state: FSMContext) -> None:
     body = message.text or ""
     if body.startswith("/"):
-        await message.answer(
-            _("Commands do not work in the middle of this dialogue. {prompt} Or /cancel.").format(
-                prompt=body_prompt()
-            )
-        )
+        await answer(message, no_commands())
         return
     rejection = SupportService.check_body(body)
     if rejection is SupportRejection.TOO_LONG:
-        await message.answer(too_long_text(len(body.strip()), MAX_BODY_LENGTH))
+        await answer(message, Screen(too_long_text(len(body.strip()), MAX_BODY_LENGTH)))
         return
     if rejection is SupportRejection.EMPTY:
-        await message.answer(body_prompt())
+        await answer(message, Screen(body_prompt()))
         return
     await state.update_data(body=body.strip())
     await state.set_state(SupportDialogue.confirm)
-    await show_confirmation(message, body.strip())
-
-
-async def show_confirmation(message: Message, body: str) -> None:
-    await message.answer(
-        _(
-            "This is what the administrators will receive:\n\n<blockquote>{body}</blockquote>"
-        ).format(body=hd.quote(body)),
-        reply_markup=confirm_keyboard(),
-    )
+    await answer(message, confirmation_screen(body.strip()))
 
 
 async def body_not_text(message: Message) -> None:
-    await message.answer(
-        _("I can pass on only text. {prompt} Or /cancel.").format(prompt=body_prompt())
-    )
+    await answer(message, only_text())
 
 
 async def cancel_support(query: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(_("Cancelled: nothing was sent. /help"), reply_markup=None)
+    await edit(query, cancelled())
 
 
 async def edit_body(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(SupportDialogue.body)
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(body_prompt())
+        await drop_message_keyboard(query.message)
+        await answer(query.message, Screen(body_prompt()))
 
 
 async def send_support(
@@ -149,35 +105,21 @@ async def send_support(
     outcome = await services.support.submit(query.from_user.id, topic, str(data.get("body", "")))
     if outcome.rejection is SupportRejection.TOO_MANY:
         await state.clear()
-        callback_answer.text = _("Too many messages today")
-        if isinstance(query.message, Message):
-            await query.message.edit_text(
-                _(
-                    "You have already written several times today; the administrators will read "
-                    "those messages first. Please try again tomorrow."
-                ),
-                reply_markup=None,
-            )
+        callback_answer.text = too_many_notice()
+        await edit(query, too_many())
         return
     if outcome.request is None:
         await state.set_state(SupportDialogue.body)
         if isinstance(query.message, Message):
-            await query.message.answer(body_prompt())
+            await answer(query.message, Screen(body_prompt()))
         return
     await state.clear()
     request = outcome.request
     when = format_moment(
         request.created_at, i18n.current_locale, services.settings.default_timezone
     )
-    callback_answer.text = _("Sent")
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _(
-                "Message No. {number} was sent on {when}. The administrators will look into it; "
-                "thank you!"
-            ).format(number=request.id, when=when),
-            reply_markup=None,
-        )
+    callback_answer.text = sent_notice()
+    await edit(query, sent_screen(request.id, when))
     await notify_admins(services, outcome.notify, request, query)
 
 
@@ -189,24 +131,11 @@ async def notify_admins(
 ) -> None:
     """Each administrator reads the request in their own language; the request is stored
     whether or not it reaches them."""
-    sender = query.from_user
-
-    def render() -> Screen:
-        return Screen(
-            _(
-                "<b>Message No. {number} to support</b> ({topic})\n"
-                "From: {user} (id {user_id})\n\n<blockquote>{body}</blockquote>"
-            ).format(
-                number=request.id,
-                topic=topic_title(SupportTopic(request.topic)),
-                user=hd.link(hd.quote(sender.full_name), f"tg://user?id={sender.id}"),
-                user_id=sender.id,
-                body=hd.quote(request.body),
-            )
-        )
-
+    name, sender_id = query.from_user.full_name, query.from_user.id
     for admin_id in admin_ids:
-        await services.outbox.send(admin_id, render, kind="support_request")
+        await services.outbox.send(
+            admin_id, lambda: request_screen(request, name, sender_id), kind="support_request"
+        )
 
 
 def build_router() -> Router:

@@ -8,7 +8,7 @@ from typing import Any
 from bot.models.invitations import Invitation, InvitationRole
 from bot.models.organizations import Organization
 from dialogs.model import Question, QuestionKind
-from handlers.guardian import GuardianDecision, RelationChoice
+from handlers.guardian_views import GuardianDecision, RelationChoice
 from handlers.join_views import AgeAnswer, ConsentAnswer
 from handlers.questionnaire_views import Act, Pick
 from tests.inprocess import Harness, Sent

@@ -15,7 +15,7 @@ from aiogram.methods import SendMessage, TelegramMethod
 from bot.announcements import Audience
 from bot.models.organizations import Organization
 from handlers.announcement_texts import AnnounceAction, AnnounceAudience
-from handlers.rights import RevokeDecision
+from handlers.rights_views import RevokeDecision
 from handlers.states import AnnounceDialogue
 from tests.inprocess import Harness, Sent, member_update, running_harness
 from tests.joining import CURATOR, organization

@@ -13,7 +13,7 @@ from bot.models.responses import Response
 from handlers.followups import FollowupAnswer, ReasonSkip
 from handlers.form_hooks import default_hooks
 from handlers.meeting_board_views import Consent, PairCard, Resolve, ViewMenu
-from handlers.meeting_settings import SettingsEdit
+from handlers.meeting_settings_views import SettingField, SettingsEdit
 from handlers.meeting_texts import MeetAnswer
 from handlers.pair_plan_views import EndSkip, GoalsStart, RhythmAct
 from handlers.response_views import FormPick
@@ -699,11 +699,11 @@ async def test_forged_buttons_get_a_friendly_answer(harness: Harness) -> None:
 async def test_the_curator_changes_the_follow_up_delay_and_the_grace(harness: Harness) -> None:
     ids, pair_id = await approved_pair(harness)
     await harness.send(CURATOR, "/meetingsettings")
-    await harness.press(CURATOR, SettingsEdit(field="followup").pack())
+    await harness.press(CURATOR, SettingsEdit(field=SettingField.FOLLOWUP).pack())
     await harness.send(CURATOR, "0")
     assert said(harness.session.sent[-1].text, "1 to 10080", "1 до 10080", "от 1 до 10080")
     await harness.send(CURATOR, "5")
-    await harness.press(CURATOR, SettingsEdit(field="grace").pack())
+    await harness.press(CURATOR, SettingsEdit(field=SettingField.GRACE).pack())
     await harness.send(CURATOR, "31")
     await harness.send(CURATOR, "0")
     row = await harness.app.db.fetch_one(

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from bot.participants import Status
-from handlers.guardian import GuardianDecision, RelationChoice
+from handlers.guardian_views import GuardianDecision, RelationChoice
 from handlers.join_views import ConsentAnswer
 from handlers.questionnaire_views import Act, Pick
-from handlers.rights import RevokeDecision
+from handlers.rights_views import RevokeDecision
 from tests.inprocess import Harness
 from tests.joining import (
     CURATOR,

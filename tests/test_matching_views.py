@@ -7,7 +7,7 @@ from aiogram.methods import EditMessageReplyMarkup
 
 from handlers.admission_views import AdmissionAction, AdmissionCard
 from handlers.matching_views import ApproveShown, MatchMenu, ProposalAct
-from handlers.preferences import RoundAction
+from handlers.preference_views import RoundAction
 from tests.cohort import choices, mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness
 from tests.joining import CURATOR, organization

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.meeting_sides import MeetingProblem
 from handlers.followups import FollowupAnswer
-from handlers.holidays import HolidayAdd
+from handlers.holiday_views import HolidayAdd
 from handlers.meeting_texts import MeetCancel, MeetPlan
 from handlers.pair_plan_views import GoalsStart
 from tests.inprocess import Harness

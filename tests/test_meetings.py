@@ -133,7 +133,7 @@ async def test_times_out_of_range_and_strangers_are_refused(harness: Harness) ->
 
 
 async def test_holidays_are_entered_by_the_curator_and_avoided(harness: Harness) -> None:
-    from handlers.holidays import HolidayAdd, HolidayRemove
+    from handlers.holiday_views import HolidayAdd, HolidayRemove
 
     _, pair_id = await approved_pair(harness)
     empty = (await harness.send(CURATOR, "/holidays"))[0]
@@ -243,7 +243,7 @@ async def test_the_curator_rehearses_with_reminders_in_minutes(harness: Harness)
     from datetime import timedelta
 
     from bot.reminders import parse_minutes
-    from handlers.meeting_settings import SettingsEdit
+    from handlers.meeting_settings_views import SettingField, SettingsEdit
     from jobs.reminders import deliver_reminders
 
     assert parse_minutes("1440, 60") == (1440, 60)
@@ -254,12 +254,12 @@ async def test_the_curator_rehearses_with_reminders_in_minutes(harness: Harness)
     _, pair_id = await approved_pair(harness)
     shown = (await harness.send(CURATOR, "/meetingsettings"))[0]
     assert "за 1440, 60 минут до встречи" in shown.text and "ещё 3 дня получает" in shown.text
-    await harness.press(CURATOR, SettingsEdit(field="reminders").pack())
+    await harness.press(CURATOR, SettingsEdit(field=SettingField.REMINDERS).pack())
     refused = await harness.send(CURATOR, "через час")
     assert "от одного до трёх целых чисел" in refused[-1].text
     saved = await harness.send(CURATOR, "10, 2")
     assert "за 10, 2 минуты до встречи" in saved[-1].text
-    await harness.press(CURATOR, SettingsEdit(field="length").pack())
+    await harness.press(CURATOR, SettingsEdit(field=SettingField.LENGTH).pack())
     assert "встречи: 45 минут" in (await harness.send(CURATOR, "45"))[-1].text
 
     # A meeting in 40 minutes: reminders come 10 and 2 minutes before.

@@ -13,7 +13,7 @@ from aiogram.methods import SendMessage
 from handlers.admission_views import AdmissionAction
 from handlers.announcement_texts import AnnounceAction, AnnounceStep
 from handlers.callbacks import LinkRevoke, LinksPage, OrgCuratorLink, OrgPage
-from handlers.holidays import HolidayRemove
+from handlers.holiday_views import HolidayRemove
 from handlers.matching_views import MatchMenu, ProposalAct
 from handlers.meeting_texts import (
     MeetAnswer,
@@ -24,7 +24,7 @@ from handlers.meeting_texts import (
     MeetTime,
 )
 from handlers.pair_plan_views import EndSkip, GoalsStart, RhythmAct, RhythmField
-from handlers.pairs import PairEnd, PairsPage
+from handlers.pair_views import PairEnd, PairsPage
 from tests.cohort import mentor_answers, ready
 from tests.inprocess import Harness
 from tests.joining import CURATOR, organization

@@ -10,7 +10,7 @@ from handlers.matching_views import (
     MatchMenu,
     ProposalAct,
 )
-from handlers.pairs import PairEnd
+from handlers.pair_views import PairEnd
 from handlers.workspace_views import Section
 from tests.cohort import choice, choices, mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness
@@ -204,7 +204,7 @@ async def test_long_lists_page(harness: Harness) -> None:
 
 
 async def test_the_preference_round_and_mutual_choice(harness: Harness) -> None:
-    from handlers.preferences import PreferencePick, RoundAction
+    from handlers.preference_views import PreferencePick, RoundAction
 
     org = await organization(harness)
     # Two equal mentors for one mentee: only the mutual choice can decide.
@@ -253,7 +253,7 @@ async def test_a_typed_other_request_is_explained_by_its_text(harness: Harness) 
 
 
 async def test_a_withdrawal_ends_the_pair_and_tells_the_partner(harness: Harness) -> None:
-    from handlers.rights import RevokeDecision
+    from handlers.rights_views import RevokeDecision
 
     ids = await cohort(harness)
     await harness.press(CURATOR, MatchMenu(action="run").pack())
