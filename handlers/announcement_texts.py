@@ -16,9 +16,9 @@ from bot.announcements import (
     Person,
     Progress,
 )
+from bot.html_text import quote
 from bot.screens import Button, Screen
 from handlers.callbacks import Id
-from handlers.texts import quote
 
 # Names listed in a preview or a report; the rest are counted.
 MAX_NAMES_SHOWN = 30

@@ -7,9 +7,10 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 
 from bot.cadence import Digest, Nudge
+from bot.html_text import quote
 from bot.screens import Screen
 from handlers.followup_views import attention_reason_text, pair_title
-from handlers.texts import MESSAGE_LIMIT, current_locale, quote
+from handlers.texts import MESSAGE_LIMIT, current_locale
 
 
 def nudge_text(nudge: Nudge, name: str) -> str:

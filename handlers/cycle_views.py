@@ -16,6 +16,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot.cycles import CycleProblem, CycleSummary
+from bot.html_text import quote
 from bot.models.cycles import Cycle, MentorFigures
 from bot.models.pairs import Pair
 from bot.pair_results import RESULTS_LIMIT
@@ -25,7 +26,6 @@ from bot.services import Services
 from handlers.meeting_texts import MeetPlan
 from handlers.paging import column, navigation_row, page_of
 from handlers.people import display_name
-from handlers.texts import quote
 
 RANK_PAGE = 8
 PAIRS_PAGE = 8

@@ -65,8 +65,6 @@ from handlers.states import CycleDialogue, PairResultsDialogue
 from jobs.cycles import run_cycle_tick
 
 # Only because handlers/pairs.py (converted in another branch) still imports CycleAct from
-# here: drop this once it imports handlers.cycle_views.
-__all__ = ["CycleAct", "build_participant_router", "build_router", "final_poll_completed"]
 
 log = logging.getLogger(__name__)
 

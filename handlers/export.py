@@ -22,7 +22,8 @@ from handlers.export_views import (
     workbook_screen,
 )
 from handlers.filters import curator_router
-from handlers.render import answer, current_locale
+from handlers.render import answer
+from handlers.texts import current_locale
 
 log = logging.getLogger(__name__)
 

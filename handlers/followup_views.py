@@ -15,6 +15,7 @@ from babel.dates import format_date
 from bot.cadence import ALERTING_QUESTIONS, Raised, Reason
 from bot.followups import Answer, FollowupJob
 from bot.formatting import format_moment
+from bot.html_text import quote
 from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.pairing import PairPeople
 from bot.screens import Button, Screen
@@ -23,7 +24,7 @@ from dialogs.compatibility import COMPATIBILITY
 from handlers.meeting_texts import MeetPlan, kind_title, meeting_text, other_name, problem_text
 from handlers.pair_plan_views import GoalsStart
 from handlers.people import display_name
-from handlers.texts import current_locale, quote
+from handlers.texts import current_locale
 
 # Names of one side and their compatibility answers, shown to the curators.
 Answered = tuple[str, Mapping[str, Any]]

@@ -17,6 +17,7 @@ from babel.dates import format_date
 
 from bot.cadence import PairHistory, PairMark
 from bot.formatting import format_moment
+from bot.html_text import quote
 from bot.pairing import PairPeople
 from bot.schedule import utc_to_local
 from bot.screens import Button, Screen
@@ -26,7 +27,7 @@ from handlers.meeting_texts import kind_title
 from handlers.paging import column, navigation_row, page_of
 from handlers.pair_plan_views import plan_text, rhythm_text
 from handlers.people import display_name
-from handlers.texts import quote, split_message
+from handlers.texts import split_message
 
 PAGE_SIZE = 8
 VIEWS = ("menu", "upcoming", "overdue", "attention", "pairs")

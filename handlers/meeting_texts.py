@@ -14,13 +14,14 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import get_day_names, get_month_names
 
 from bot.formatting import format_moment
+from bot.html_text import quote
 from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.schedule import MEETING_TIMES, CalendarDay, Holiday, calendar_days
 from bot.screens import Button, Screen
 from handlers.callbacks import Id
 from handlers.paging import column
 from handlers.people import display_name
-from handlers.texts import current_locale, quote
+from handlers.texts import current_locale
 
 
 class MeetPlan(CallbackData, prefix="mtg1s"):

@@ -47,8 +47,8 @@ from handlers.pair_plan_views import (
     time_keyboard,
     weekday_keyboard,
 )
-from handlers.render import current_locale
 from handlers.states import FollowupDialogue
+from handlers.texts import current_locale
 
 LONGEST_WITH_CONSENT = 4
 

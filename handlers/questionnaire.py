@@ -38,12 +38,7 @@ from handlers.questionnaire_views import (
     saved_text,
     summary_screen,
 )
-from handlers.render import (
-    answer,
-    drop_keyboard,
-    drop_message_keyboard,
-    edit_buttons,
-)
+from handlers.render import answer, drop_keyboard, drop_message_keyboard, edit_buttons
 from handlers.states import QuestionnaireDialogue
 
 

@@ -19,7 +19,6 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
-from aiogram.utils.i18n import get_i18n
 
 from bot.screens import Attachment, Button, Screen
 
@@ -48,12 +47,6 @@ def screen_of(text: str, markup: InlineKeyboardMarkup | None = None) -> Screen:
         tuple(Button(b.text, b.callback_data, b.url) for b in row) for row in markup.inline_keyboard
     )
     return Screen(text, rows)
-
-
-def current_locale() -> str:
-    """The locale gettext uses now: inside an outbox render, the recipient's (for Babel's
-    dates and month names, which gettext does not cover)."""
-    return get_i18n().current_locale
 
 
 async def send(bot: Bot, chat_id: int, screen: Screen) -> Message:

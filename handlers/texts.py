@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import html
-
 from aiogram.utils.i18n import get_i18n, ngettext
 
 MESSAGE_LIMIT = 4000  # Telegram allows 4096 characters; the rest is margin for markup
-
-
-def quote(value: str) -> str:
-    """A typed value (a name, a place, a reason) inside the HTML subset of a screen: <, > and
-    & escaped, quotes left as typed."""
-    return html.escape(value, quote=False)
 
 
 def current_locale() -> str:

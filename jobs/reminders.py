@@ -20,13 +20,13 @@ from babel.dates import format_date
 
 from bot.background import BackgroundClosed
 from bot.formatting import Nearness, Until, until
+from bot.html_text import quote
 from bot.meeting_sides import MeetingView, Side
 from bot.reminders import ReminderJob
 from bot.screens import Screen
 from bot.sender import Outcome
 from bot.services import Services
 from handlers.meeting_texts import kind_title, meeting_text, other_name
-from handlers.texts import quote
 
 log = logging.getLogger(__name__)
 
