@@ -17,6 +17,10 @@ class Button:
     url: str | None = None  # or a link it opens
 
 
+# Rows of buttons, as a view builds them (a keyboard, without its text).
+Rows = tuple[tuple[Button, ...], ...]
+
+
 @dataclass(frozen=True)
 class Attachment:
     filename: str
@@ -27,7 +31,7 @@ class Attachment:
 @dataclass(frozen=True)
 class Screen:
     text: str
-    rows: tuple[tuple[Button, ...], ...] = ()
+    rows: Rows = ()
     attachment: Attachment | None = None
 
     def to_json(self) -> str:

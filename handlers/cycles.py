@@ -64,8 +64,6 @@ from handlers.responses import send_monitoring_before
 from handlers.states import CycleDialogue, PairResultsDialogue
 from jobs.cycles import run_cycle_tick
 
-# Only because handlers/pairs.py (converted in another branch) still imports CycleAct from
-
 log = logging.getLogger(__name__)
 
 

@@ -6,17 +6,17 @@ from enum import StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from aiogram.utils.text_decorations import html_decoration as hd
 from babel.dates import format_date, get_day_names
 from pydantic import Field
 
+from bot.html_text import quote
 from bot.models.plans import PlanRow, RhythmRow
 from bot.schedule import MEETING_TIMES
+from bot.screens import Button, Rows
 from handlers.callbacks import Id
+from handlers.paging import column
 
 
 class RhythmField(StrEnum):
@@ -65,7 +65,7 @@ def plan_text(plan: PlanRow | None, locale: str) -> str | None:
     if plan is None or not (plan.goals or plan.planned_end):
         return None
     lines = [_("Goals of the pair:")]
-    lines += [f"{number}. {hd.quote(goal)}" for number, goal in enumerate(plan.goals, 1)]
+    lines += [f"{number}. {quote(goal)}" for number, goal in enumerate(plan.goals, 1)]
     if plan.planned_end is not None:
         lines.append(
             _("Planned end: {date}").format(
@@ -75,58 +75,61 @@ def plan_text(plan: PlanRow | None, locale: str) -> str | None:
     return "\n".join(lines)
 
 
-def rhythm_menu(pair_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("Day"), callback_data=RhythmAct(pair_id=pair_id, field=RhythmField.WEEKDAY)
-    )
-    builder.button(text=_("Time"), callback_data=RhythmAct(pair_id=pair_id, field=RhythmField.TIME))
-    builder.button(
-        text=_("Interval"), callback_data=RhythmAct(pair_id=pair_id, field=RhythmField.INTERVAL)
-    )
-    builder.adjust(3)
-    return builder.as_markup()
-
-
-def change_rhythm_keyboard(pair_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Change the rhythm"), callback_data=RhythmAct(pair_id=pair_id))
-    return builder.as_markup()
-
-
-def weekday_keyboard(pair_id: int, locale: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for day in range(7):
-        builder.button(
-            text=weekday_name(day, locale),
-            callback_data=RhythmAct(pair_id=pair_id, field=RhythmField.WEEKDAY, value=day),
-        )
-    builder.adjust(2)
-    return builder.as_markup()
-
-
-def time_keyboard(pair_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for moment in MEETING_TIMES:
-        builder.button(
-            text=moment.strftime("%H:%M"),
-            callback_data=RhythmAct(
-                pair_id=pair_id, field=RhythmField.TIME, value=moment.hour * 60 + moment.minute
+def rhythm_menu(pair_id: int) -> Rows:
+    return column(
+        [
+            Button(_("Day"), data=RhythmAct(pair_id=pair_id, field=RhythmField.WEEKDAY).pack()),
+            Button(_("Time"), data=RhythmAct(pair_id=pair_id, field=RhythmField.TIME).pack()),
+            Button(
+                _("Interval"), data=RhythmAct(pair_id=pair_id, field=RhythmField.INTERVAL).pack()
             ),
-        )
-    builder.adjust(4)
-    return builder.as_markup()
+        ],
+        width=3,
+    )
 
 
-def interval_keyboard(pair_id: int, longest: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for weeks in range(1, longest + 1):
-        builder.button(
-            text=every_weeks(weeks),
-            callback_data=RhythmAct(pair_id=pair_id, field=RhythmField.INTERVAL, value=weeks),
-        )
-    builder.adjust(1)
-    return builder.as_markup()
+def change_rhythm_keyboard(pair_id: int) -> Rows:
+    return ((Button(_("Change the rhythm"), data=RhythmAct(pair_id=pair_id).pack()),),)
+
+
+def weekday_keyboard(pair_id: int, locale: str) -> Rows:
+    return column(
+        [
+            Button(
+                weekday_name(day, locale),
+                data=RhythmAct(pair_id=pair_id, field=RhythmField.WEEKDAY, value=day).pack(),
+            )
+            for day in range(7)
+        ],
+        width=2,
+    )
+
+
+def time_keyboard(pair_id: int) -> Rows:
+    return column(
+        [
+            Button(
+                moment.strftime("%H:%M"),
+                data=RhythmAct(
+                    pair_id=pair_id, field=RhythmField.TIME, value=moment.hour * 60 + moment.minute
+                ).pack(),
+            )
+            for moment in MEETING_TIMES
+        ],
+        width=4,
+    )
+
+
+def interval_keyboard(pair_id: int, longest: int) -> Rows:
+    return column(
+        [
+            Button(
+                every_weeks(weeks),
+                data=RhythmAct(pair_id=pair_id, field=RhythmField.INTERVAL, value=weeks).pack(),
+            )
+            for weeks in range(1, longest + 1)
+        ]
+    )
 
 
 def rhythm_problem(problem: str) -> str:
@@ -163,10 +166,8 @@ def bad_goals() -> str:
     return _("Please write one to three goals, one per line, each up to 200 characters.")
 
 
-def end_date_keyboard(pair_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Not decided yet"), callback_data=EndSkip(pair_id=pair_id))
-    return builder.as_markup()
+def end_date_keyboard(pair_id: int) -> Rows:
+    return ((Button(_("Not decided yet"), data=EndSkip(pair_id=pair_id).pack()),),)
 
 
 def plan_saved_text(plan: PlanRow | None, locale: str) -> str:

@@ -47,6 +47,7 @@ from handlers.pair_plan_views import (
     time_keyboard,
     weekday_keyboard,
 )
+from handlers.render import keyboard
 from handlers.states import FollowupDialogue
 from handlers.texts import current_locale
 
@@ -65,7 +66,9 @@ async def pair_summaries(message: Message, services: Services, i18n: I18n) -> No
         lines = [rhythm_text(rhythm, i18n.current_locale)] if rhythm else []
         if plan:
             lines.append(plan)
-        await message.answer("\n\n".join(lines), reply_markup=change_rhythm_keyboard(pair_id))
+        await message.answer(
+            "\n\n".join(lines), reply_markup=keyboard(change_rhythm_keyboard(pair_id))
+        )
 
 
 async def rhythm_of(query: CallbackQuery, services: Services, pair_id: int) -> RhythmRow:
@@ -83,7 +86,7 @@ async def on_rhythm_menu(
     assert isinstance(query.message, Message)
     await query.message.answer(
         rhythm_text(rhythm, i18n.current_locale) + "\n" + _("What would you like to change?"),
-        reply_markup=rhythm_menu(callback_data.pair_id),
+        reply_markup=keyboard(rhythm_menu(callback_data.pair_id)),
     )
 
 
@@ -99,7 +102,8 @@ async def on_rhythm_weekday(
     pair_id, value = callback_data.pair_id, callback_data.value
     if value < 0:
         await query.message.answer(
-            _("On which day?"), reply_markup=weekday_keyboard(pair_id, i18n.current_locale)
+            _("On which day?"),
+            reply_markup=keyboard(weekday_keyboard(pair_id, i18n.current_locale)),
         )
         return
     if value > 6:
@@ -121,7 +125,7 @@ async def on_rhythm_time(
     if value < 0:
         await query.message.answer(
             _("At what time (local time of the organization)?"),
-            reply_markup=time_keyboard(pair_id),
+            reply_markup=keyboard(time_keyboard(pair_id)),
         )
         return
     if value >= 24 * 60 or time(*divmod(value, 60)) not in MEETING_TIMES:
@@ -145,7 +149,7 @@ async def on_rhythm_interval(
     if value < 0:
         longest = LONGEST_WITH_CONSENT if rhythm.curator_consent else MAX_INTERVAL_WITHOUT_CONSENT
         await query.message.answer(
-            _("How often?"), reply_markup=interval_keyboard(pair_id, longest)
+            _("How often?"), reply_markup=keyboard(interval_keyboard(pair_id, longest))
         )
         return
     if not 1 <= value <= LONGEST_WITH_CONSENT:
@@ -196,7 +200,7 @@ async def on_goals(message: Message, state: FSMContext) -> None:
     await state.set_data({"pair_id": data.get("pair_id"), "goals": goals})
     await message.answer(
         _("When do you plan to finish working together? Type a date, e.g. 25.05.2027."),
-        reply_markup=end_date_keyboard(int(data.get("pair_id") or 0)),
+        reply_markup=keyboard(end_date_keyboard(int(data.get("pair_id") or 0))),
     )
 
 

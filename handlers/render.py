@@ -20,7 +20,7 @@ from aiogram.types import (
     Message,
 )
 
-from bot.screens import Attachment, Button, Screen
+from bot.screens import Attachment, Button, Rows, Screen
 
 # Telegram's limit for a caption; a longer text goes first as its own message.
 CAPTION_LIMIT = 1024
@@ -37,6 +37,11 @@ def markup_of(screen: Screen) -> InlineKeyboardMarkup | None:
             for row in screen.rows
         ]
     )
+
+
+def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
+    """A view's rows of buttons as Telegram's inline keyboard (None when there are none)."""
+    return markup_of(Screen("", rows))
 
 
 def screen_of(text: str, markup: InlineKeyboardMarkup | None = None) -> Screen:
