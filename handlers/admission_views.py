@@ -7,9 +7,9 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.admission import MentorCard
+from bot.html_text import quote
 from bot.screens import Button, Screen
 from handlers.paging import navigation_row, page_of
 from handlers.people import age_range_line, answer_line, display_name, profile_lines
@@ -92,11 +92,11 @@ def card_rows(card: MentorCard) -> tuple[tuple[Button, ...], ...]:
 
 def card_text(card: MentorCard) -> str:
     lines = [
-        f"<b>{hd.quote(display_name(card.participant.id, card.answers))}</b>",
+        f"<b>{quote(display_name(card.participant.id, card.answers))}</b>",
         _("Status: {status}").format(status=card_state(card)),
     ]
     if card.admission is not None and card.admission.reason:
-        lines.append(_("Reason: {reason}").format(reason=hd.quote(card.admission.reason)))
+        lines.append(_("Reason: {reason}").format(reason=quote(card.admission.reason)))
     lines += profile_lines("mentor", card.answers)
     for key in ("achievements", "motivation", "mentee_age_from", "capacity", "time_resource"):
         if key == "mentee_age_from":
@@ -143,7 +143,7 @@ def decision_screen(*, admitted: bool, reason: str | None) -> Screen:
         return Screen(
             _(
                 "The curator has decided not to admit you as a mentor this time. Reason: {reason}"
-            ).format(reason=hd.quote(reason))
+            ).format(reason=quote(reason))
         )
     return Screen(
         _(

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.models.participants import CandidateRow
 from bot.participants import Status
 from bot.screens import Screen
@@ -73,5 +73,5 @@ def candidates_screen(
         participant = row.participant
         name = row.full_name or _("Participant No. {id} (no name yet)").format(id=participant.id)
         role = _("mentor") if participant.role == "mentor" else _("mentee")
-        lines.append(f"{hd.quote(name)} — {role}, {status_title(status)}")
+        lines.append(f"{quote(name)} — {role}, {status_title(status)}")
     return Screen("\n".join(lines), navigation_row(page, pages, lambda n: CandidatesPage(page=n)))

@@ -19,8 +19,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.invitations import PARTICIPANT_ROLES, CuratorJoin, invitation_link
 from bot.organizations import MAX_FORM_TITLE_LENGTH, FormRejection, Organization
 from bot.outdated import Outdated
@@ -249,7 +249,7 @@ async def receive_own_form(
         return
     await message.answer(
         _("The form “{title}” is added and switched on.").format(
-            title=hd.quote(change.form.title or "")
+            title=quote(change.form.title or "")
         )
     )
     await show_forms(message, services, curator_org_id)

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.formatting import format_moment
+from bot.html_text import quote
 from bot.invitations import (
     CuratorJoin,
     Invitation,
@@ -69,7 +69,7 @@ def outdated_button() -> str:
 # -- joining as a curator ----------------------------------------------------------------
 def joined_screen(outcome: CuratorJoin, status: InvitationStatus | None, name: str) -> Screen:
     """What the person who opened a curator link reads; ``name`` is the organization's."""
-    name = hd.quote(name)
+    name = quote(name)
     if outcome is CuratorJoin.JOINED:
         return Screen(
             _(
@@ -112,7 +112,7 @@ def joined_screen(outcome: CuratorJoin, status: InvitationStatus | None, name: s
 # -- /invite ------------------------------------------------------------------------------
 def role_screen(organization: Organization) -> Screen:
     return Screen(
-        _("“{name}”: whom is the invitation link for?").format(name=hd.quote(organization.name)),
+        _("“{name}”: whom is the invitation link for?").format(name=quote(organization.name)),
         (
             (
                 Button(_("For mentees"), data=InviteRoleChoice(role=InvitationRole.MENTEE).pack()),
@@ -159,7 +159,7 @@ def describe_limits(invitation: Invitation, locale: str, timezone: str) -> str:
 
 
 def poster_caption(role: InvitationRole, organization: Organization) -> str:
-    name = hd.quote(organization.name)
+    name = quote(organization.name)
     if role is InvitationRole.MENTOR:
         return _(
             "Mentorship programme of “{name}”. Point your phone camera at the code "
@@ -180,7 +180,7 @@ def link_screens(
         "Invitation link for {role} of “{name}” ({limits}):\n{link}\n\n"
         "Send it in a chat, or print the QR code below on a poster. "
         "Active links and revoking them: /links"
-    ).format(role=role_title(role), name=hd.quote(organization.name), limits=limits, link=link)
+    ).format(role=role_title(role), name=quote(organization.name), limits=limits, link=link)
     poster = Screen(
         poster_caption(role, organization) + "\n" + link,
         attachment=Attachment(f"invitation-{role.value}.png", qr_png(link)),
@@ -200,7 +200,7 @@ def links_screen(
     locale: str,
     page: int = 0,
 ) -> Screen:
-    name = hd.quote(organization.name)
+    name = quote(organization.name)
     if not invitations:
         return Screen(
             _("“{name}” has no active invitation links. Make one with /invite.").format(name=name)
@@ -242,7 +242,7 @@ def revoked(now: bool) -> str:
 # -- /forms ------------------------------------------------------------------------------
 def forms_screen(organization: Organization, forms: Sequence[OrganizationForm]) -> Screen:
     lines = [
-        _("<b>Forms of mentorship of “{name}”</b>").format(name=hd.quote(organization.name)),
+        _("<b>Forms of mentorship of “{name}”</b>").format(name=quote(organization.name)),
         _("Tap a form to switch it on or off. ✅ on, ⬜ off."),
     ]
     buttons: list[Button] = []
@@ -253,7 +253,7 @@ def forms_screen(organization: Organization, forms: Sequence[OrganizationForm]) 
             description = _("The organization's own form.")
         else:
             description = _(FORM_DESCRIPTIONS[FederalForm(form.code)])
-        lines.append(f"\n{mark} <b>{hd.quote(title)}</b>\n{description}")
+        lines.append(f"\n{mark} <b>{quote(title)}</b>\n{description}")
         buttons.append(Button(f"{mark} {title}", data=FormToggle(code=form.code).pack()))
     buttons.append(Button(_("➕ Add an own form"), data=FormAdd().pack()))
     return Screen("\n".join(lines), column(buttons))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.screens import Button, Screen
 from dialogs.consent import SELF_CONSENT
 from handlers.address import you
@@ -57,7 +57,7 @@ def second_role_screen(
         (Button(yes, SecondRoleAnswer(invitation_id=invitation_id, join=True).pack()),),
         (Button(_("No"), SecondRoleAnswer(invitation_id=invitation_id, join=False).pack()),),
     )
-    return Screen(text.format(organization=hd.quote(organization)), rows)
+    return Screen(text.format(organization=quote(organization)), rows)
 
 
 def age_screen(organization: str, role: str) -> Screen:
@@ -66,7 +66,7 @@ def age_screen(organization: str, role: str) -> Screen:
         "You are invited to the mentorship programme of «{organization}» as {role}.\n\n"
         "First, how old are you? For participants under 18 a parent or another legal "
         "representative also gives consent."
-    ).format(organization=hd.quote(organization), role=role_title(role))
+    ).format(organization=quote(organization), role=role_title(role))
     rows = (
         (Button(_("I am 18 or older"), AgeAnswer(adult=True).pack()),),
         (Button(_("I am under 18"), AgeAnswer(adult=False).pack()),),
@@ -75,7 +75,7 @@ def age_screen(organization: str, role: str) -> Screen:
 
 
 def self_consent_text(operator: str) -> str:
-    return _(SELF_CONSENT).format(operator=hd.quote(operator))
+    return _(SELF_CONSENT).format(operator=quote(operator))
 
 
 def consent_intro_text(minor: bool) -> str:

@@ -12,8 +12,8 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.models.matching import ProposalRow
 from bot.outdated import Outdated
 from bot.pairing import Outcome, Problem
@@ -259,7 +259,7 @@ async def show_unmatched(
         name = display_name(mentee.participant_id, answers.get(mentee.participant_id, {}))
         lines.append(
             waiting_line(
-                hd.quote(name),
+                quote(name),
                 reasons.get(mentee.participant_id),
                 decisions.get(mentee.participant_id),
             )

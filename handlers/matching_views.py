@@ -10,9 +10,9 @@ from typing import Any
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.admission import MentorCard
+from bot.html_text import quote
 from bot.matching.constraints import Violation
 from bot.models.matching import ProposalRow
 from bot.pairing import Problem
@@ -136,9 +136,9 @@ def proposal_text(proposal: ProposalRow, answers: dict[int, dict[str, Any]]) -> 
             "<b>Proposal No. {rank}</b> · {score} points",
             proposal.score,
         ).format(rank=proposal.rank, score=proposal.score),
-        _("Mentee: {name}").format(name=hd.quote(display_name(proposal.mentee_id, mentee))),
+        _("Mentee: {name}").format(name=quote(display_name(proposal.mentee_id, mentee))),
         *[f"  {line}" for line in profile_lines("mentee", mentee)[:3]],
-        _("Mentor: {name}").format(name=hd.quote(display_name(proposal.mentor_id, mentor))),
+        _("Mentor: {name}").format(name=quote(display_name(proposal.mentor_id, mentor))),
         *[f"  {line}" for line in profile_lines("mentor", mentor)[:2]],
         _("Why: {why}").format(why=explanation(proposal.explanation)),
     ]

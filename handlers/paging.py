@@ -7,7 +7,6 @@ from typing import TypeVar
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.screens import Button
 
@@ -19,20 +18,6 @@ def page_of(items: Sequence[T], page: int, size: int) -> tuple[Sequence[T], int,
     pages = max(1, (len(items) + size - 1) // size)
     page = min(max(page, 0), pages - 1)
     return items[page * size : (page + 1) * size], page, pages
-
-
-def attach_navigation(
-    builder: InlineKeyboardBuilder, page: int, pages: int, to_page: Callable[[int], CallbackData]
-) -> None:
-    """Add a row of ‹ Back / Next › under the list when there is more than one page."""
-    if pages <= 1:
-        return
-    navigation = InlineKeyboardBuilder()
-    if page > 0:
-        navigation.button(text="‹ " + _("Back"), callback_data=to_page(page - 1))
-    if page + 1 < pages:
-        navigation.button(text=_("Next") + " ›", callback_data=to_page(page + 1))
-    builder.attach(navigation)
 
 
 def navigation_row(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.matching.constraints import Violation
 from dialogs.answers import format_answer
 from dialogs.registry import get_questionnaire
@@ -40,7 +40,7 @@ def answer_line(role: str, key: str, answers: dict[str, Any]) -> str | None:
     except KeyError:
         return None
     shown = format_answer(question, answers[key], _)
-    return f"{hd.quote(_(question.label or question.text))}: {hd.quote(shown)}"
+    return f"{quote(_(question.label or question.text))}: {quote(shown)}"
 
 
 def _age(value: object) -> int | None:
@@ -136,7 +136,7 @@ def explanation(parts: list[dict[str, Any]]) -> str:
                 pieces.append(_("the mentee chose this mentor"))
             elif "mentor" in matched:
                 pieces.append(_("the mentor chose this mentee"))
-    return hd.quote("; ".join(p for p in pieces if p)) or _("no common points, only allowed")
+    return quote("; ".join(p for p in pieces if p)) or _("no common points, only allowed")
 
 
 def violation_text(violation: Violation | str) -> str:

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.screens import Button, Screen
 from dialogs.forms import FORM_DESCRIPTIONS, FederalForm
 from dialogs.model import Option, Question, QuestionKind
@@ -45,14 +45,14 @@ def question_text(
     lines = [heading] if heading else []
     lines += [
         _("Question {number} of {total}").format(number=number, total=total),
-        f"<b>{hd.quote(you(minor, question.text))}</b>",
+        f"<b>{quote(you(minor, question.text))}</b>",
     ]
     if question.hint:
-        lines.append(f"<i>{hd.quote(you(minor, question.hint))}</i>")
+        lines.append(f"<i>{quote(you(minor, question.hint))}</i>")
     if question.kind == QuestionKind.SCALE and question.scale_labels:
         low, high = question.scale_labels
         lines.append(
-            hd.quote(
+            quote(
                 _("{min} — {low}, {max} — {high}").format(
                     min=question.min_value, low=_(low), max=question.max_value, high=_(high)
                 )
@@ -65,7 +65,7 @@ def question_text(
         for option in options:
             if option.value in FORM_DESCRIPTIONS:
                 description = _(FORM_DESCRIPTIONS[FederalForm(option.value)])
-                lines.append(f"• <b>{hd.quote(_(option.label))}</b>: {hd.quote(description)}")
+                lines.append(f"• <b>{quote(_(option.label))}</b>: {quote(description)}")
     if question.kind == QuestionKind.MULTI_CHOICE:
         lines.append(you(minor, "Tap the options, then «Done»."))
     return "\n".join(lines)

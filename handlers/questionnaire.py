@@ -12,8 +12,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.models.participants import Participant
 from bot.outdated import Outdated
 from bot.questionnaires import Outdated as StaleAnswer
@@ -91,7 +91,7 @@ async def after_answer(
     message: Message, result: Step | AnswerError, state: FSMContext, minor: bool
 ) -> None:
     if isinstance(result, AnswerError):
-        await message.answer(hd.quote(result.render(gettext_for(minor))))
+        await message.answer(quote(result.render(gettext_for(minor))))
         return
     asked = (await state.get_data()).get("question_message")
     if isinstance(asked, int) and message.bot is not None:
@@ -119,7 +119,7 @@ async def on_text(message: Message, state: FSMContext, services: Services) -> No
         if data.get("awaiting_other"):
             other = await services.questionnaires.check_other(participant.id, key, text)
             if isinstance(other, AnswerError):
-                await message.answer(hd.quote(other.render(gettext_for(minor))))
+                await message.answer(quote(other.render(gettext_for(minor))))
                 return
             if step.question.kind == QuestionKind.MULTI_CHOICE:
                 selected = list(data.get("selected") or [])
@@ -189,7 +189,7 @@ async def on_pick(
     minor = is_minor(participant)
     if callback_data.v == OTHER and question.allow_other:
         await state.update_data(participant_id=participant.id, awaiting_other=True)
-        await message.answer(hd.quote(you(minor, OTHER_PROMPT)))
+        await message.answer(quote(you(minor, OTHER_PROMPT)))
         return
     if question.kind == QuestionKind.MULTI_CHOICE:
         data = await state.get_data()

@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.participants import Status
 from bot.questionnaires import Step
 from bot.screens import Button, Screen
@@ -83,9 +83,7 @@ def summary_screen(step: Step) -> Screen:
         )
         if len(shown) > SUMMARY_ANSWER_LIMIT:
             shown = shown[: SUMMARY_ANSWER_LIMIT - 1] + "…"
-        lines.append(
-            f"{number}. {hd.quote(_(question.label or question.text))}\n    {hd.quote(shown)}"
-        )
+        lines.append(f"{number}. {quote(_(question.label or question.text))}\n    {quote(shown)}")
     lines += ["", you(minor, "To change an answer, press its number.")]
     numbers = [
         Button(str(number), Act(p=pid, a=ActKind.EDIT, k=question.key).pack())
@@ -99,7 +97,7 @@ def summary_screen(step: Step) -> Screen:
 
 
 def intro_screen(step: Step) -> Screen:
-    return Screen(hd.quote(you(is_minor(step.participant), step.questionnaire.intro)))
+    return Screen(quote(you(is_minor(step.participant), step.questionnaire.intro)))
 
 
 def saved_text(status: Status | None, minor: bool) -> str:

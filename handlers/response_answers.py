@@ -16,8 +16,8 @@ from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, User
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.outdated import Outdated
 from bot.responses import FormRefused, FormStep
 from bot.responses import Outdated as StaleAnswer
@@ -70,7 +70,7 @@ async def _after_answer(
     minor: bool,
 ) -> None:
     if isinstance(result, AnswerError):
-        await message.answer(hd.quote(result.render(gettext_for(minor))))
+        await message.answer(quote(result.render(gettext_for(minor))))
         return
     await _show(message, state, services, hooks, result, minor)
 
@@ -157,7 +157,7 @@ async def on_pick(
         await state.set_data(
             {"response_id": rid, "key": key, "selected": selection_of(step, callback_data.s)}
         )
-        await message.answer(hd.quote(you(await minor_of(services, step), OTHER_PROMPT)))
+        await message.answer(quote(you(await minor_of(services, step), OTHER_PROMPT)))
         return
     if question.kind == QuestionKind.MULTI_CHOICE:
         toggled = responses.toggle(step, key, selection_of(step, callback_data.s), value)
@@ -272,7 +272,7 @@ async def on_other_text(
         minor = await minor_of(services, step)
         other = await services.responses.check_other(step.response.id, key, message.text or "")
         if isinstance(other, AnswerError):
-            await message.answer(hd.quote(other.render(gettext_for(minor))))
+            await message.answer(quote(other.render(gettext_for(minor))))
             return
         await state.clear()
         if step.question.kind == QuestionKind.MULTI_CHOICE:

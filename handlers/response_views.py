@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.responses import FormStep
 from bot.screens import Screen
 from dialogs.answers import selected_values
@@ -102,10 +102,10 @@ def question_screen(
 
 def heading(step: FormStep, intro: str | None, minor: bool) -> str:
     """The form's title, and its introduction when nothing has been answered yet."""
-    title = f"<b>{hd.quote(_(step.questionnaire.title))}</b>"
+    title = f"<b>{quote(_(step.questionnaire.title))}</b>"
     if step.answers:
         return title + "\n" + you(minor, "Let's go on from where you stopped.") + "\n"
-    return title + "\n" + hd.quote(you(minor, intro or step.questionnaire.intro)) + "\n"
+    return title + "\n" + quote(you(minor, intro or step.questionnaire.intro)) + "\n"
 
 
 def thanks_text(minor: bool = False) -> str:

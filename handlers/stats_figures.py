@@ -7,10 +7,10 @@ import functools
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.text_decorations import html_decoration as hd
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal, format_percent
 
+from bot.html_text import quote
 from bot.models.reports import StageCounts
 from bot.reports.chart import ChartBar
 from bot.reports.indicators import OWN_FORMS, FormFigures, Indicators, Ratio, Share
@@ -57,11 +57,11 @@ def form_title(code: str | None, own_titles: dict[str, str]) -> str:
     if code == OWN_FORMS:
         return _("Own forms of the organizations")
     if code in own_titles:
-        return hd.quote(own_titles[code])
+        return quote(own_titles[code])
     try:
         return _(FORM_TITLES[FederalForm(code)])
     except ValueError:
-        return _("Own form of an organization ({code})").format(code=hd.quote(code))
+        return _("Own form of an organization ({code})").format(code=quote(code))
 
 
 def stage_line(counts: StageCounts, locale: str) -> str:
@@ -298,12 +298,12 @@ def monitoring_lines(
             current = (row.form, row.questionnaire)
         if row.before is None or row.after is None or row.change is None:
             lines.append(
-                _("• {label}: nobody answered both times").format(label=hd.quote(_(row.label)))
+                _("• {label}: nobody answered both times").format(label=quote(_(row.label)))
             )
             continue
         lines.append(
             _("• {label}: {before} → {after} ({change}), people: {count}").format(
-                label=hd.quote(_(row.label)),
+                label=quote(_(row.label)),
                 before=decimal(row.before, locale),
                 after=decimal(row.after, locale),
                 change=("+" if row.change > 0 else "") + decimal(row.change, locale),

@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.models.reports import DenominatorRow
 from bot.reports.indicators import (
     DENOMINATOR_TITLES,
@@ -95,7 +95,7 @@ def organization_rows(covered: int) -> tuple[tuple[Button, ...], ...]:
 
 
 def organization_heading(name: str) -> str:
-    return _("<b>Statistics of the current cycle</b>\n{name}").format(name=hd.quote(name))
+    return _("<b>Statistics of the current cycle</b>\n{name}").format(name=quote(name))
 
 
 def summary_heading(count: int) -> str:

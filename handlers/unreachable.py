@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.screens import Screen
 from bot.sender import Outcome
 from bot.services import Services
@@ -23,7 +23,7 @@ def unreachable_text(name: str) -> str:
     return _(
         "{name} has blocked the bot or deleted the account: messages from the bot no longer "
         "reach them. Please contact them directly."
-    ).format(name=hd.quote(name))
+    ).format(name=quote(name))
 
 
 async def tell_curators_unreachable(services: Services, telegram_id: int) -> int:

@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.html_text import quote
 from bot.screens import Button, Screen
 from handlers.paging import column
 
@@ -54,7 +54,7 @@ def panel_screen(organization: str, reports: list[tuple[str, str]]) -> Screen:
     buttons += [Button(title, data=data) for title, data in reports]
     return Screen(
         _("<b>Curator's workspace</b> · «{organization}»\nWhat would you like to do?").format(
-            organization=hd.quote(organization)
+            organization=quote(organization)
         ),
         column(buttons, 2),
     )
