@@ -13,6 +13,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.services import Services
+from handlers.outdated import outdated_button_text
+
 CURATOR_COMMANDS = (
     "invite",
     "links",
@@ -62,8 +65,14 @@ async def refuse_admin_command(message: Message) -> None:
     await message.answer(admin_refusal())
 
 
-async def refuse_curator_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = curator_refusal()
+async def refuse_curator_button(
+    query: CallbackQuery, callback_answer: CallbackAnswer, services: Services
+) -> None:
+    # A curator whose button no router took pressed an old or forged one, not a foreign one.
+    if await services.organizations.curator_organization_id(query.from_user.id) is not None:
+        callback_answer.text = outdated_button_text()
+    else:
+        callback_answer.text = curator_refusal()
     callback_answer.show_alert = True
 
 

@@ -6,6 +6,8 @@ routers of :mod:`handlers.cycles`; texts and keyboards in :mod:`handlers.cycle_v
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -15,6 +17,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.cycles import CycleProblem
+from bot.outdated import Outdated
 from bot.services import Services
 from handlers import export, stats
 from handlers.cycle_views import (
@@ -24,7 +27,7 @@ from handlers.cycle_views import (
     PairGood,
     PairResultsEdit,
     RankPage,
-    ReportView,
+    Report,
     card_view,
     finished_view,
     problem_text,
@@ -145,30 +148,40 @@ async def receive_curator_results(
     await answer(message, screen)
 
 
-async def open_report(
-    query: CallbackQuery,
-    callback_data: ReportView,
-    state: FSMContext,
-    services: Services,
-    curator_org_id: int,
-    bot: Bot,
-    i18n: I18n,
-    callback_answer: CallbackAnswer,
+def _pressed(query: CallbackQuery) -> Message:
+    if not isinstance(query.message, Message):
+        raise Outdated()
+    return query.message
+
+
+async def open_ranking(
+    query: CallbackQuery, services: Services, curator_org_id: int, i18n: I18n
 ) -> None:
-    message = query.message
-    if not isinstance(message, Message):
-        return
-    view = callback_data.view
-    if view == "ranking":
-        await ranking_command(message, services, curator_org_id, i18n)
-    elif view == "stats":
-        await stats.send_stats(bot, message.chat.id, query.from_user.id, services, i18n)
-    elif view == "indicators":
-        await stats.show_indicators(message, state, services, curator_org_id, i18n)
-    elif view == "export":
-        await export.export_workbook(message, query.from_user.id, services, curator_org_id)
-    else:
-        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
+    await ranking_command(_pressed(query), services, curator_org_id, i18n)
+
+
+async def open_stats(query: CallbackQuery, services: Services, bot: Bot, i18n: I18n) -> None:
+    chat = _pressed(query).chat.id
+    await stats.send_stats(bot, chat, query.from_user.id, services, i18n)
+
+
+async def open_indicators(
+    query: CallbackQuery, state: FSMContext, services: Services, curator_org_id: int, i18n: I18n
+) -> None:
+    await stats.show_indicators(_pressed(query), state, services, curator_org_id, i18n)
+
+
+async def open_export(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    await export.export_workbook(_pressed(query), query.from_user.id, services, curator_org_id)
+
+
+# What each report button of the curator's panel opens: the same as its command.
+REPORTS: dict[Report, Callable[..., Awaitable[None]]] = {
+    Report.RANKING: open_ranking,
+    Report.STATS: open_stats,
+    Report.INDICATORS: open_indicators,
+    Report.EXPORT: open_export,
+}
 
 
 async def ask_mentor_results(

@@ -8,6 +8,7 @@ are called inside the outbox's render functions.
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
@@ -31,9 +32,22 @@ RANK_PAGE = 8
 PAIRS_PAGE = 8
 
 
+class CycleStep(StrEnum):
+    VIEW = "view"
+    END_DATE = "end_date"
+    CLOSE = "close"
+    CLOSE_YES = "close_yes"
+    FINISH = "finish"
+    FINISH_YES = "finish_yes"
+    NEW = "new"
+    NEW_YES = "new_yes"
+    RANKING = "ranking"
+    PAIRS = "pairs"
+    BASE = "base"
+
+
 class CycleAct(CallbackData, prefix="cy1a"):
-    # end_date, close, close_yes, finish, finish_yes, new, new_yes, ranking, pairs, base, view
-    action: str
+    action: CycleStep
 
 
 class RankPage(CallbackData, prefix="cy1r"):
@@ -56,10 +70,17 @@ class PairResultsEdit(CallbackData, prefix="cy1e"):
     pair_id: int
 
 
+class Report(StrEnum):
+    RANKING = "ranking"
+    STATS = "stats"
+    INDICATORS = "indicators"
+    EXPORT = "export"
+
+
 class ReportView(CallbackData, prefix="cy1v"):
     """A button of the curator's panel that opens what a command shows."""
 
-    view: str  # ranking, stats, indicators, export
+    view: Report
 
 
 class MentorResults(CallbackData, prefix="cyr1"):
@@ -125,23 +146,26 @@ def cycle_text(summary: CycleSummary, locale: str) -> str:
     return "\n".join(lines)
 
 
-def act(text: str, action: str) -> Button:
+def act(text: str, action: CycleStep) -> Button:
     return Button(text, data=CycleAct(action=action).pack())
 
 
 def cycle_rows(cycle: Cycle, active_pairs: int) -> tuple[tuple[Button, ...], ...]:
     if not cycle.closing:
-        first = [act(_("Set the planned end"), "end_date"), act(_("Close the cycle"), "close")]
+        first = [
+            act(_("Set the planned end"), CycleStep.END_DATE),
+            act(_("Close the cycle"), CycleStep.CLOSE),
+        ]
     elif active_pairs:
-        first = [act(_("Finish the cycle now"), "finish")]
+        first = [act(_("Finish the cycle now"), CycleStep.FINISH)]
     else:
-        first = [act(_("Start the next cycle"), "new")]
+        first = [act(_("Start the next cycle"), CycleStep.NEW)]
     return column(
         [
             *first,
-            act(_("Mentor ranking"), "ranking"),
-            act(_("Finished pairs"), "pairs"),
-            act(_("Mentor base"), "base"),
+            act(_("Mentor ranking"), CycleStep.RANKING),
+            act(_("Finished pairs"), CycleStep.PAIRS),
+            act(_("Mentor base"), CycleStep.BASE),
         ]
     )
 
@@ -153,9 +177,16 @@ def cycle_screen(summary: CycleSummary, locale: str) -> Screen:
     )
 
 
-def confirm_screen(text: str, action: str, yes: str) -> Screen:
+_CONFIRMED = {
+    CycleStep.CLOSE: CycleStep.CLOSE_YES,
+    CycleStep.FINISH: CycleStep.FINISH_YES,
+    CycleStep.NEW: CycleStep.NEW_YES,
+}
+
+
+def confirm_screen(text: str, action: CycleStep, yes: str) -> Screen:
     """A question before ``action``: ``yes`` does it, «No, back» shows /cycle again."""
-    return Screen(text, ((act(yes, f"{action}_yes"),), (act(_("No, back"), "view"),)))
+    return Screen(text, ((act(yes, _CONFIRMED[action]),), (act(_("No, back"), CycleStep.VIEW),)))
 
 
 # -- the curator: ranking, finished pairs, the base ----------------------------------------------
@@ -292,10 +323,10 @@ def report_buttons() -> list[tuple[str, ReportView]]:
     """Buttons for the curator's panel (/curator) that open what /ranking, /stats,
     /indicators and /export show; labelled as those commands are in the menu."""
     return [
-        (_("Mentor ranking"), ReportView(view="ranking")),
-        (_("Statistics and indicators with a chart"), ReportView(view="stats")),
-        (_("Numbers to compare with and targets"), ReportView(view="indicators")),
-        (_("Excel workbook: registers and reports"), ReportView(view="export")),
+        (_("Mentor ranking"), ReportView(view=Report.RANKING)),
+        (_("Statistics and indicators with a chart"), ReportView(view=Report.STATS)),
+        (_("Numbers to compare with and targets"), ReportView(view=Report.INDICATORS)),
+        (_("Excel workbook: registers and reports"), ReportView(view=Report.EXPORT)),
     ]
 
 

@@ -11,27 +11,28 @@ in the outbox, so nothing waits for them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.cycles import CycleProblem, NewCycle
 from bot.invitations import invitation_link
 from bot.models.responses import Response
+from bot.outdated import Outdated
 from bot.screens import Screen
 from bot.services import Services
 from dialogs.dates import MSG_DATE_FORMAT, DateTextError, parse_date_text
 from handlers.curator import bot_username
 from handlers.cycle_reports import (
+    REPORTS,
     answer_problem,
     ask_curator_results,
     ask_mentor_results,
-    open_report,
     ranking_command,
     receive_curator_results,
     receive_mentor_results,
@@ -43,6 +44,7 @@ from handlers.cycle_reports import (
 )
 from handlers.cycle_views import (
     CycleAct,
+    CycleStep,
     FinishedPage,
     MentorResults,
     PairCard,
@@ -95,7 +97,7 @@ async def ask_close(message: Message, services: Services, curator_org_id: int) -
             n=counts.people_in_active_pairs
         ),
     )
-    await answer(message, confirm_screen(text, "close", _("Yes, close the cycle")))
+    await answer(message, confirm_screen(text, CycleStep.CLOSE, _("Yes, close the cycle")))
 
 
 async def new_command(message: Message, services: Services, curator_org_id: int) -> None:
@@ -123,82 +125,114 @@ async def ask_new(message: Message, services: Services, curator_org_id: int) -> 
         continuing=continuing,
         former=former,
     )
-    await answer(message, confirm_screen(text, "new", _("Yes, start it")))
+    await answer(message, confirm_screen(text, CycleStep.NEW, _("Yes, start it")))
 
 
-async def cycle_action(
-    query: CallbackQuery,
-    callback_data: CycleAct,
-    state: FSMContext,
-    services: Services,
-    curator_org_id: int,
-    bot: Bot,
-    i18n: I18n,
-    callback_answer: CallbackAnswer,
+def _pressed(query: CallbackQuery) -> Message:
+    if not isinstance(query.message, Message):
+        raise Outdated()  # too old for Telegram to show: nothing to answer in
+    return query.message
+
+
+async def on_view(
+    query: CallbackQuery, services: Services, curator_org_id: int, i18n: I18n
 ) -> None:
-    message = query.message
-    if not isinstance(message, Message):
-        return
-    action = callback_data.action
-    if action == "view":
-        await show_cycle(message, services, curator_org_id, i18n)
-    elif action == "end_date":
-        await state.set_state(CycleDialogue.planned_end)
-        await message.answer(
-            _("Type the planned end date of the cycle, for example 25.05.2027. Or /cancel.")
+    await show_cycle(_pressed(query), services, curator_org_id, i18n)
+
+
+async def on_end_date(query: CallbackQuery, state: FSMContext) -> None:
+    message = _pressed(query)
+    await state.set_state(CycleDialogue.planned_end)
+    await message.answer(
+        _("Type the planned end date of the cycle, for example 25.05.2027. Or /cancel.")
+    )
+
+
+async def on_close(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    await ask_close(_pressed(query), services, curator_org_id)
+
+
+async def on_close_yes(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    message = _pressed(query)
+    closed = await services.cycles.start_closing(curator_org_id)
+    if isinstance(closed, CycleProblem):
+        raise Outdated(problem_text(closed))
+    await message.answer(
+        _(
+            "The cycle is closing. Each working pair is asked to hold its final meeting; a "
+            "pair completes when its final meeting has taken place."
         )
-    elif action == "close":
-        await ask_close(message, services, curator_org_id)
-    elif action == "close_yes":
-        closed = await services.cycles.start_closing(curator_org_id)
-        if isinstance(closed, CycleProblem):
-            callback_answer.text = problem_text(closed)
-            return
-        await message.answer(
-            _(
-                "The cycle is closing. Each working pair is asked to hold its final meeting; a "
-                "pair completes when its final meeting has taken place."
-            )
+    )
+    await run_cycle_tick(services)
+
+
+async def on_finish(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    message = _pressed(query)
+    summary = await services.cycles.summary(curator_org_id)
+    if not summary.cycle.closing:
+        raise Outdated(problem_text(CycleProblem.NOT_CLOSING))
+    text = ngettext(
+        "Finish the cycle now? The {n} pair still working ends today: a pair that held "
+        "at least one meeting is completed and gets the final poll; a pair that never "
+        "met ends as not completed.",
+        "Finish the cycle now? The {n} pairs still working end today: a pair that held "
+        "at least one meeting is completed and gets the final poll; a pair that never "
+        "met ends as not completed.",
+        summary.counts.active_pairs,
+    ).format(n=summary.counts.active_pairs)
+    await answer(message, confirm_screen(text, CycleStep.FINISH, _("Yes, finish now")))
+
+
+async def on_finish_yes(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    message = _pressed(query)
+    report = await services.cycles.finish_now(curator_org_id)
+    if isinstance(report, CycleProblem):
+        raise Outdated(problem_text(report))
+    await message.answer(
+        _("Done: completed pairs — {completed}, ended as not completed — {other}.").format(
+            completed=report.completed, other=report.not_completed
         )
-        await run_cycle_tick(services)
-    elif action == "finish":
-        summary = await services.cycles.summary(curator_org_id)
-        if not summary.cycle.closing:
-            callback_answer.text = problem_text(CycleProblem.NOT_CLOSING)
-            return
-        text = ngettext(
-            "Finish the cycle now? The {n} pair still working ends today: a pair that held "
-            "at least one meeting is completed and gets the final poll; a pair that never "
-            "met ends as not completed.",
-            "Finish the cycle now? The {n} pairs still working end today: a pair that held "
-            "at least one meeting is completed and gets the final poll; a pair that never "
-            "met ends as not completed.",
-            summary.counts.active_pairs,
-        ).format(n=summary.counts.active_pairs)
-        await answer(message, confirm_screen(text, "finish", _("Yes, finish now")))
-    elif action == "finish_yes":
-        report = await services.cycles.finish_now(curator_org_id)
-        if isinstance(report, CycleProblem):
-            callback_answer.text = problem_text(report)
-            return
-        await message.answer(
-            _("Done: completed pairs — {completed}, ended as not completed — {other}.").format(
-                completed=report.completed, other=report.not_completed
-            )
-        )
-        await run_cycle_tick(services)
-    elif action == "new":
-        await ask_new(message, services, curator_org_id)
-    elif action == "new_yes":
-        await start_new_cycle(message, services, curator_org_id, query.from_user.id, bot)
-    elif action == "ranking":
-        await ranking_command(message, services, curator_org_id, i18n)
-    elif action == "pairs":
-        await answer(message, await finished_view(services, curator_org_id, 0))
-    elif action == "base":
-        await message.answer(await base_view(services, curator_org_id))
-    else:
-        callback_answer.text = _("This button is out of date. Open /cycle again.")
+    )
+    await run_cycle_tick(services)
+
+
+async def on_new(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    await ask_new(_pressed(query), services, curator_org_id)
+
+
+async def on_new_yes(
+    query: CallbackQuery, services: Services, curator_org_id: int, bot: Bot
+) -> None:
+    await start_new_cycle(_pressed(query), services, curator_org_id, query.from_user.id, bot)
+
+
+async def on_ranking(
+    query: CallbackQuery, services: Services, curator_org_id: int, i18n: I18n
+) -> None:
+    await ranking_command(_pressed(query), services, curator_org_id, i18n)
+
+
+async def on_pairs(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    await answer(_pressed(query), await finished_view(services, curator_org_id, 0))
+
+
+async def on_base(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    await _pressed(query).answer(await base_view(services, curator_org_id))
+
+
+CYCLE_STEPS: dict[CycleStep, Callable[..., Awaitable[None]]] = {
+    CycleStep.VIEW: on_view,
+    CycleStep.END_DATE: on_end_date,
+    CycleStep.CLOSE: on_close,
+    CycleStep.CLOSE_YES: on_close_yes,
+    CycleStep.FINISH: on_finish,
+    CycleStep.FINISH_YES: on_finish_yes,
+    CycleStep.NEW: on_new,
+    CycleStep.NEW_YES: on_new_yes,
+    CycleStep.RANKING: on_ranking,
+    CycleStep.PAIRS: on_pairs,
+    CycleStep.BASE: on_base,
+}
 
 
 async def receive_planned_end(
@@ -298,8 +332,10 @@ def build_router() -> Router:
     router.message.register(close_command, Command("closecycle"))
     router.message.register(new_command, Command("newcycle"))
     router.message.register(ranking_command, Command("ranking"))
-    router.callback_query.register(cycle_action, CycleAct.filter())
-    router.callback_query.register(open_report, ReportView.filter())
+    for step, handler in CYCLE_STEPS.items():
+        router.callback_query.register(handler, CycleAct.filter(F.action == step))
+    for report, opener in REPORTS.items():
+        router.callback_query.register(opener, ReportView.filter(F.view == report))
     router.callback_query.register(turn_rank_page, RankPage.filter())
     router.callback_query.register(turn_finished_page, FinishedPage.filter())
     router.callback_query.register(show_card, PairCard.filter())

@@ -10,6 +10,7 @@ Every view re-reads the curator's organization and shows nothing of another orga
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
@@ -30,11 +31,20 @@ from handlers.people import display_name
 from handlers.texts import split_message
 
 PAGE_SIZE = 8
-VIEWS = ("menu", "upcoming", "overdue", "attention", "pairs")
+
+
+class Board(StrEnum):
+    """The views of the curator's meeting board."""
+
+    MENU = "menu"
+    UPCOMING = "upcoming"
+    OVERDUE = "overdue"
+    ATTENTION = "attention"
+    PAIRS = "pairs"
 
 
 class ViewMenu(CallbackData, prefix="mv1"):
-    view: str
+    view: Board
     page: int = 0
 
 
@@ -71,12 +81,12 @@ def mark_title(mark: PairMark) -> str:
 Rows = tuple[tuple[Button, ...], ...]
 
 
-def to_view(text: str, view: str) -> Button:
+def to_view(text: str, view: Board) -> Button:
     return Button(text, data=ViewMenu(view=view).pack())
 
 
 def back_row() -> tuple[Button, ...]:
-    return (to_view("‹ " + _("Meetings"), "menu"),)
+    return (to_view("‹ " + _("Meetings"), Board.MENU),)
 
 
 def _nothing(text: str) -> Screen:
@@ -84,7 +94,7 @@ def _nothing(text: str) -> Screen:
     return Screen(text, (back_row(),))
 
 
-def _paged(rows: Rows, lines: list[str], view: str, page: int, pages: int) -> Screen:
+def _paged(rows: Rows, lines: list[str], view: Board, page: int, pages: int) -> Screen:
     """A page of a list view: its lines (as much as one message holds), its buttons, the
     page buttons of ``view`` and the way back."""
     navigation = navigation_row(page, pages, lambda n: ViewMenu(view=view, page=n))
@@ -94,10 +104,10 @@ def _paged(rows: Rows, lines: list[str], view: str, page: int, pages: int) -> Sc
 async def menu_view(services: Services, organization_id: int) -> Screen:
     attention = await services.cadence.attention(organization_id)
     buttons = [
-        to_view(_("Upcoming meetings"), "upcoming"),
-        to_view(_("Overdue and unanswered"), "overdue"),
-        to_view(_("Needs attention ({count})").format(count=len(attention)), "attention"),
-        to_view(_("Pairs: history and marks"), "pairs"),
+        to_view(_("Upcoming meetings"), Board.UPCOMING),
+        to_view(_("Overdue and unanswered"), Board.OVERDUE),
+        to_view(_("Needs attention ({count})").format(count=len(attention)), Board.ATTENTION),
+        to_view(_("Pairs: history and marks"), Board.PAIRS),
     ]
     return Screen(_("<b>Meetings of the pairs</b>\nWhat would you like to see?"), column(buttons))
 
@@ -120,7 +130,7 @@ async def upcoming_view(
         when = format_moment(meeting.starts_at, locale, timezone)
         pair = quote(pair_title(pairs[meeting.pair_id]))
         lines.append(f"{when} · {kind_title(meeting.kind)} · {pair} · {status}")
-    return _paged((), lines, "upcoming", page, pages)
+    return _paged((), lines, Board.UPCOMING, page, pages)
 
 
 async def overdue_view(
@@ -157,7 +167,7 @@ async def overdue_view(
         )
     if not unanswered:
         lines.append(_("none"))
-    return _paged((), lines, "overdue", page, pages)
+    return _paged((), lines, Board.OVERDUE, page, pages)
 
 
 async def attention_view(
@@ -191,7 +201,7 @@ async def attention_view(
                 ),
             ),
         )
-    return _paged(rows, lines, "attention", page, pages)
+    return _paged(rows, lines, Board.ATTENTION, page, pages)
 
 
 async def pairs_view(services: Services, organization_id: int, page: int) -> Screen:
@@ -209,7 +219,7 @@ async def pairs_view(services: Services, organization_id: int, page: int) -> Scr
                 data=PairCard(pair_id=people.pair.id).pack(),
             )
         )
-    return _paged(column(cards, 2), lines, "pairs", page, pages)
+    return _paged(column(cards, 2), lines, Board.PAIRS, page, pages)
 
 
 def history_text(history: PairHistory, locale: str, timezone: str) -> str:
@@ -264,6 +274,6 @@ async def pair_card(
     )
     rows = (
         (Button(toggle, data=Consent(pair_id=pair_id, allow=not consent).pack()),),
-        (to_view("‹ " + _("Pairs"), "pairs"),),
+        (to_view("‹ " + _("Pairs"), Board.PAIRS),),
     )
     return Screen(split_message(history_text(history, locale, timezone))[0], rows)

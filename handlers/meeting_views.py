@@ -9,16 +9,20 @@ Every view re-reads the curator's organization and shows nothing of another orga
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.outdated import Outdated
+from bot.screens import Screen
 from bot.services import Services
 from handlers.filters import curator_router
 from handlers.meeting_board_views import (
-    VIEWS,
+    Board,
     Consent,
     PairCard,
     Resolve,
@@ -44,25 +48,25 @@ async def on_view(
     services: Services,
     curator_org_id: int,
     i18n: I18n,
-    callback_answer: CallbackAnswer,
 ) -> None:
-    if callback_data.view not in VIEWS or not isinstance(query.message, Message):
-        callback_answer.text = _("This button is outdated. Please use the latest message or /help.")
-        return
+    if not isinstance(query.message, Message):
+        raise Outdated()
     timezone = await organization_timezone(services, curator_org_id)
-    locale = i18n.current_locale
-    page = callback_data.page
-    if callback_data.view == "upcoming":
-        screen = await upcoming_view(services, curator_org_id, page, locale, timezone)
-    elif callback_data.view == "overdue":
-        screen = await overdue_view(services, curator_org_id, page, locale, timezone)
-    elif callback_data.view == "attention":
-        screen = await attention_view(services, curator_org_id, page, locale, timezone)
-    elif callback_data.view == "pairs":
-        screen = await pairs_view(services, curator_org_id, page)
-    else:
-        screen = await menu_view(services, curator_org_id)
+    show = BOARD[callback_data.view]
+    screen = await show(services, curator_org_id, callback_data.page, i18n.current_locale, timezone)
     await answer(query.message, screen)
+
+
+BoardView = Callable[[Services, int, int, str, str], Awaitable[Screen]]
+
+# What each view of the board shows (organization, page, reader's locale, organization's zone).
+BOARD: dict[Board, BoardView] = {
+    Board.MENU: lambda services, org, page, locale, zone: menu_view(services, org),
+    Board.UPCOMING: upcoming_view,
+    Board.OVERDUE: overdue_view,
+    Board.ATTENTION: attention_view,
+    Board.PAIRS: lambda services, org, page, locale, zone: pairs_view(services, org, page),
+}
 
 
 async def on_pair(

@@ -12,7 +12,7 @@ from bot import html_text as hd
 from bot.pairing import PairPeople
 from bot.screens import Button, Screen
 from handlers.callbacks import Id, Page
-from handlers.cycle_views import CycleAct
+from handlers.cycle_views import CycleAct, CycleStep
 from handlers.meeting_texts import MeetPlan
 from handlers.paging import column, navigation_row
 from handlers.people import contact_line, display_name, profile_lines
@@ -69,7 +69,7 @@ def finished_title() -> str:
 
 
 def finished_button() -> Button:
-    return Button(finished_title(), data=CycleAct(action="pairs").pack())
+    return Button(finished_title(), data=CycleAct(action=CycleStep.PAIRS).pack())
 
 
 def pairs_screen(
