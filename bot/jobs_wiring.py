@@ -11,11 +11,11 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.scheduler import APSchedulerAdapter
 from bot.services import Services
-from handlers.monitoring_offer import remind_monitoring
 from jobs.cadence import run_cadence
 from jobs.cycles import run_cycle_tick
 from jobs.followups import deliver_followups
 from jobs.housekeeping import Housekeeping
+from jobs.monitoring_offers import remind_monitoring
 from jobs.outbox import run_outbox_tick
 from jobs.reminders import ReminderDelivery
 from storage.database import Database

@@ -22,8 +22,7 @@ from bot.services import Services
 from dialogs.answers import OTHER_PROMPT, AnswerError
 from dialogs.model import OTHER, QuestionKind
 from handlers.address import gettext_for, is_minor, you
-from handlers.monitoring_offer import start_keyboard
-from handlers.monitoring_views import offer_text
+from handlers.monitoring_views import offer_text, start_rows
 from handlers.outdated import outdated_button_text
 from handlers.questionnaire_views import (
     Act,
@@ -38,7 +37,7 @@ from handlers.questionnaire_views import (
     saved_text,
     summary_screen,
 )
-from handlers.render import answer, drop_keyboard, drop_message_keyboard, edit_buttons
+from handlers.render import answer, drop_keyboard, drop_message_keyboard, edit_buttons, keyboard
 from handlers.states import QuestionnaireDialogue
 
 
@@ -324,7 +323,7 @@ async def on_confirm(
     if offer:
         await services.monitoring_offers.offered(participant.id)
         await message.answer(
-            text + "\n\n" + offer_text(minor), reply_markup=start_keyboard(participant.id)
+            text + "\n\n" + offer_text(minor), reply_markup=keyboard(start_rows(participant.id))
         )
     else:
         await message.answer(text)

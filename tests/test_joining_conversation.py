@@ -12,8 +12,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import EditMessageReplyMarkup
 
 from bot.models.invitations import InvitationRole
-from handlers.monitoring_offer import remind_monitoring
 from handlers.questionnaire_views import Act, Pick
+from jobs.monitoring_offers import remind_monitoring
 from tests.inprocess import Harness, Sent
 from tests.joining import (
     agree,
