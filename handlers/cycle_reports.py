@@ -69,12 +69,10 @@ async def show_card(
     services: Services,
     curator_org_id: int,
     i18n: I18n,
-    callback_answer: CallbackAnswer,
 ) -> None:
     pair = await services.pair_results.pair(curator_org_id, callback_data.pair_id)
     if pair is None or not isinstance(query.message, Message):
-        callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
-        return
+        raise Outdated(problem_text(CycleProblem.NOT_FOUND))
     await answer(query.message, await card_view(services, pair, i18n.current_locale))
 
 
@@ -88,8 +86,7 @@ async def toggle_good(
 ) -> None:
     pair = await services.pair_results.toggle_good_practice(curator_org_id, callback_data.pair_id)
     if pair is None:
-        callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
-        return
+        raise Outdated(problem_text(CycleProblem.NOT_FOUND))
     callback_answer.text = (
         _("Marked as a good practice") if pair.good_practice else _("Removed from good practices")
     )
@@ -102,12 +99,10 @@ async def ask_curator_results(
     state: FSMContext,
     services: Services,
     curator_org_id: int,
-    callback_answer: CallbackAnswer,
 ) -> None:
     pair = await services.pair_results.pair(curator_org_id, callback_data.pair_id)
     if pair is None or not isinstance(query.message, Message):
-        callback_answer.text = problem_text(CycleProblem.NOT_FOUND)
-        return
+        raise Outdated(problem_text(CycleProblem.NOT_FOUND))
     await ask_for_results(query.message, state, CycleDialogue.results, pair.id)
 
 
