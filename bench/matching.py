@@ -34,7 +34,8 @@ import numpy as np
 
 from bench.synthetic import Cohort, cohort
 from bot.matching.assignment import assign_arrays
-from bot.matching.engine import candidate_graph, propose
+from bot.matching.engine import propose
+from bot.matching.graph import candidate_graph
 from bot.matching.scoring import Weights
 
 RESULTS = Path(__file__).parent / "results" / "matching.json"

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from bot.clock import Clock
 from bot.models.participants import CandidateRow, Consent, GuardianRequest, Participant
-from dialogs.answers import age_group
+from dialogs.ages import age_group
 from storage.repositories.participants import ParticipantRepository
 
 # Bumped whenever the wording of a consent template changes; stored with every consent.

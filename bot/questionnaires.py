@@ -15,12 +15,13 @@ from bot.clock import Clock
 from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.participants import may_answer
-from dialogs.answers import (
-    AnswerError,
-    ParsedAnswer,
-    age_in_years,
+from dialogs.ages import age_in_years
+from dialogs.answers import AnswerError, ParsedAnswer
+from dialogs.forms import FORM_TITLES, FederalForm
+from dialogs.i18n import N_
+from dialogs.model import AGE_GROUP, Option, Question, Questionnaire
+from dialogs.navigation import (
     answer_context,
-    button_options,
     is_complete,
     next_question_key,
     previous_question_key,
@@ -28,9 +29,7 @@ from dialogs.answers import (
     visible_answers,
     visible_questions,
 )
-from dialogs.forms import FORM_TITLES, FederalForm
-from dialogs.i18n import N_
-from dialogs.model import AGE_GROUP, Option, Question, Questionnaire
+from dialogs.options import button_options
 from dialogs.registry import get_questionnaire
 from storage.repositories.answers import AnswerCleanup
 from storage.repositories.participants import ParticipantRepository

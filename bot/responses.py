@@ -14,16 +14,16 @@ from typing import Any
 from bot.answering import AnsweringService
 from bot.clock import Clock
 from bot.models.responses import Response
-from dialogs.answers import (
-    AnswerError,
-    button_options,
+from dialogs.answers import AnswerError
+from dialogs.model import Option, Question, QuestionKind, Questionnaire
+from dialogs.navigation import (
     next_question_key,
     previous_question_key,
     question_position,
     visible_answers,
     visible_questions,
 )
-from dialogs.model import Option, Question, QuestionKind, Questionnaire
+from dialogs.options import button_options
 from dialogs.registry import get_form
 from storage.repositories.responses import ResponseRepository
 

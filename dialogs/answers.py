@@ -1,4 +1,7 @@
-"""Answers to questionnaires: checking what people type or press, and showing it back.
+"""Answers to questionnaires: checking what people type or press.
+
+The buttons offered are in :mod:`dialogs.options`, the navigation between questions in
+:mod:`dialogs.navigation`, and showing answers back in :mod:`dialogs.answer_display`.
 
 Pure functions: no I/O, no Telegram, and the date of today is passed in.
 
@@ -26,32 +29,19 @@ Every check returns :class:`ParsedAnswer` or :class:`AnswerError`, whose ``messa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypedDict
 
-from dialogs.dates import DateTextError, format_date_ddmmyyyy, parse_date_text
+from dialogs.ages import age_in_years
+from dialogs.dates import DateTextError, parse_date_text
 from dialogs.i18n import A_, N_
-from dialogs.model import (
-    AGE_GROUP,
-    CHOICE_KINDS,
-    OTHER,
-    TEXT_KINDS,
-    AgeGroup,
-    Option,
-    Question,
-    QuestionKind,
-    Questionnaire,
-)
+from dialogs.model import OTHER, TEXT_KINDS, Option, Question, QuestionKind
+from dialogs.options import options_or_own
 
-# Buttons and words the runner shows; it translates them with ``_()`` like every msgid.
-OTHER_LABEL = N_("Other (your own answer)")
+# A word the runner shows; it translates it with ``_()`` like every msgid.
 OTHER_PROMPT = A_("Please type your answer.")
-YES_LABEL = N_("Yes")
-NO_LABEL = N_("No")
-SKIPPED_LABEL = N_("Skipped")
-OTHER_TEXT = N_("Other: “{text}”")
 
 MSG_TEXT_TOO_SHORT = A_("Please write at least {min} characters.")
 MSG_TEXT_TOO_LONG = A_("Please write no more than {max} characters.")
@@ -104,38 +94,6 @@ class AnswerError:
 
     def render(self, translate: Callable[[str], str]) -> str:
         return translate(self.message).format(**self.params)
-
-
-# --- options -------------------------------------------------------------------------------
-
-
-def question_options(question: Question, forms: Sequence[Option] = ()) -> list[Option]:
-    """The answers a question offers as buttons, without the "other" choice.
-
-    ``forms`` are the forms of mentorship the organisation runs, for ``options_source="forms"``.
-    A yes/no question offers ``yes`` and ``no``; a scale offers its points as digits.
-    """
-    if question.kind in CHOICE_KINDS:
-        return list(forms) if question.options_source == "forms" else list(question.options)
-    if question.kind == QuestionKind.YES_NO:
-        return [Option(value="yes", label=YES_LABEL), Option(value="no", label=NO_LABEL)]
-    if question.kind == QuestionKind.SCALE:
-        assert question.min_value is not None and question.max_value is not None
-        points = range(question.min_value, question.max_value + 1)
-        return [Option(value=str(point), label=str(point)) for point in points]
-    return []
-
-
-def button_options(question: Question, forms: Sequence[Option] = ()) -> list[Option]:
-    """The buttons to show: :func:`question_options` plus "other" when the question allows it."""
-    options = question_options(question, forms)
-    if question.allow_other:
-        options.append(Option(value=OTHER, label=OTHER_LABEL))
-    return options
-
-
-def _options(question: Question, options: Sequence[Option] | None) -> list[Option]:
-    return list(options) if options is not None else question_options(question)
 
 
 # --- typed text ----------------------------------------------------------------------------
@@ -259,7 +217,7 @@ def check_choice(
     ``options`` default to the question's own; pass them for ``options_source="forms"``.
     The "other" choice needs its typed text as ``other`` (from :func:`parse_other`).
     """
-    known = {option.value for option in _options(question, options)}
+    known = {option.value for option in options_or_own(question, options)}
     kind = question.kind
     if kind == QuestionKind.YES_NO and value in known:
         return ParsedAnswer(value == "yes")
@@ -338,244 +296,7 @@ def skip_answer(question: Question) -> ParsedAnswer | AnswerError:
 
 
 def _choice_order(question: Question, options: Sequence[Option] | None) -> dict[str, int]:
-    values = [option.value for option in _options(question, options)]
+    values = [option.value for option in options_or_own(question, options)]
     if question.allow_other:
         values.append(OTHER)
     return {value: position for position, value in enumerate(values)}
-
-
-# --- navigation ----------------------------------------------------------------------------
-
-
-def selected_values(value: object) -> set[str]:
-    """The option values a stored choice answer includes (empty for anything else)."""
-    if isinstance(value, Mapping):
-        choice = value.get("choice")
-        if isinstance(choice, str):
-            return {choice}
-        choices = value.get("choices")
-        if isinstance(choices, list):
-            return {item for item in choices if isinstance(item, str)}
-    return set()
-
-
-def visible_questions(
-    questionnaire: Questionnaire, answers: Mapping[str, object], context: Mapping[str, str]
-) -> list[Question]:
-    """The questions shown for these answers and this context (``{"age_group": ...}``).
-
-    A question whose ``show_if`` tests a hidden or unanswered question is hidden; one that
-    tests ``age_group`` is hidden while the context has no age group.
-    """
-    shown: list[Question] = []
-    shown_keys: set[str] = set()
-    for question in questionnaire.questions:
-        condition = question.show_if
-        if condition is None:
-            visible = True
-        elif condition.question == AGE_GROUP:
-            visible = context.get(AGE_GROUP) in condition.any_of
-        else:
-            visible = condition.question in shown_keys and bool(
-                selected_values(answers.get(condition.question)) & set(condition.any_of)
-            )
-        if visible:
-            shown.append(question)
-            shown_keys.add(question.key)
-    return shown
-
-
-def next_question_key(
-    questionnaire: Questionnaire,
-    answers: Mapping[str, object],
-    context: Mapping[str, str],
-    after: str | None,
-) -> str | None:
-    """The first visible question after ``after`` (or from the start) without an entry.
-
-    When none is left after it, an earlier visible question without an entry is returned
-    (one that a later answer or the age group made visible), so ``None`` means every visible
-    question has an entry. An ``after`` the questionnaire does not know counts as the start.
-    """
-    visible = visible_questions(questionnaire, answers, context)
-    start = _position(questionnaire, after)
-    later = [q for q in visible if start is not None and questionnaire.index(q.key) > start]
-    for question in [*later, *visible]:
-        if question.key not in answers:
-            return question.key
-    return None
-
-
-def previous_question_key(
-    questionnaire: Questionnaire,
-    answers: Mapping[str, object],
-    context: Mapping[str, str],
-    before: str | None,
-) -> str | None:
-    """The visible question just before ``before``; with ``None`` (the summary), the last one.
-
-    ``None`` when ``before`` is the first visible question or is unknown.
-    """
-    visible = visible_questions(questionnaire, answers, context)
-    if before is None:
-        return visible[-1].key if visible else None
-    start = _position(questionnaire, before)
-    if start is None:
-        return None
-    earlier = [q for q in visible if questionnaire.index(q.key) < start]
-    return earlier[-1].key if earlier else None
-
-
-def is_complete(
-    questionnaire: Questionnaire, answers: Mapping[str, object], context: Mapping[str, str]
-) -> bool:
-    """Every visible required question has an answer that is not ``None``."""
-    return all(
-        answers.get(question.key) is not None
-        for question in visible_questions(questionnaire, answers, context)
-        if question.required
-    )
-
-
-def visible_answers(
-    questionnaire: Questionnaire, answers: Mapping[str, object], context: Mapping[str, str]
-) -> dict[str, object]:
-    """The answers to keep: those of visible questions (a changed choice may hide others)."""
-    keys = [q.key for q in visible_questions(questionnaire, answers, context)]
-    return {key: answers[key] for key in keys if key in answers}
-
-
-def question_position(
-    questionnaire: Questionnaire,
-    answers: Mapping[str, object],
-    context: Mapping[str, str],
-    key: str,
-    prefilled: Collection[str] = (),
-) -> tuple[int, int]:
-    """``(number, total)`` for "Question 3 of 14": progress that neither jumps nor grows.
-
-    The number is the place of the question among the visible ones the person is asked
-    (``prefilled`` ones, answered by the bot from what it already knows, are not counted), so
-    it goes up by one with every answer or skip and down by one with "back". The total is the
-    most questions this person can be asked, fixed up front: a question that depends on an
-    answer counts as if it will be shown, one that depends on the age group only when the age
-    group allows it. A branch that stays closed ends the questionnaire a little earlier
-    instead of making the total grow half-way.
-    """
-    asked = [
-        q.key for q in visible_questions(questionnaire, answers, context) if q.key not in prefilled
-    ]
-    number = asked.index(key) + 1 if key in asked else len(asked)
-    return number, max(most_questions(questionnaire, context, prefilled), number)
-
-
-def most_questions(
-    questionnaire: Questionnaire, context: Mapping[str, str], prefilled: Collection[str] = ()
-) -> int:
-    """How many questions can be asked at most, given only the context (the age group)."""
-    possible: set[str] = set()
-    for question in questionnaire.questions:
-        condition = question.show_if
-        if condition is None:
-            shown = True
-        elif condition.question == AGE_GROUP:
-            shown = context.get(AGE_GROUP) in condition.any_of
-        else:
-            shown = condition.question in possible
-        if shown:
-            possible.add(question.key)
-    return len(possible - set(prefilled))
-
-
-def answer_context(
-    questionnaire: Questionnaire,
-    answers: Mapping[str, object],
-    *,
-    today: date,
-    base: Mapping[str, str] | None = None,
-) -> dict[str, str]:
-    """The context for :func:`visible_questions`: ``base`` (what the bot already knows, such
-    as an age group given with the consent) with ``age_group`` taken from an answered date of
-    birth (a date question with age limits), which wins as the more exact source.
-    """
-    context = dict(base or {})
-    for question in questionnaire.questions:
-        if question.is_birth_date:
-            value = answers.get(question.key)
-            if isinstance(value, str):
-                try:
-                    birth = date.fromisoformat(value)
-                except ValueError:
-                    continue
-                context[AGE_GROUP] = age_group(birth, today)
-                break
-    return context
-
-
-def _position(questionnaire: Questionnaire, key: str | None) -> int | None:
-    if key is None:
-        return None
-    try:
-        return questionnaire.index(key)
-    except KeyError:
-        return None
-
-
-# --- showing answers -----------------------------------------------------------------------
-
-
-def format_answer(
-    question: Question,
-    value: object,
-    translate: Callable[[str], str],
-    options: Sequence[Option] | None = None,
-) -> str:
-    """An answer as plain text for a summary or the profile (not escaped: the caller escapes).
-
-    Dates read DD.MM.YYYY, choices show their translated labels, the "other" text is quoted,
-    and a skipped question reads as the translated "Skipped".
-    """
-    if value is None:
-        return translate(SKIPPED_LABEL)
-    if isinstance(value, bool):
-        return translate(YES_LABEL if value else NO_LABEL)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        if question.kind == QuestionKind.DATE:
-            try:
-                return format_date_ddmmyyyy(date.fromisoformat(value))
-            except ValueError:
-                return value
-        return value
-    if isinstance(value, Mapping):
-        labels = {option.value: option.label for option in _options(question, options)}
-        other = value.get("other")
-        chosen = value.get("choices", [value.get("choice")])
-        parts: list[str] = []
-        for item in chosen if isinstance(chosen, list) else []:
-            if item == OTHER:
-                text = other if isinstance(other, str) else ""
-                parts.append(translate(OTHER_TEXT).format(text=text))
-            elif isinstance(item, str):
-                parts.append(translate(labels[item]) if item in labels else item)
-        return ", ".join(parts)
-    return str(value)
-
-
-# --- ages ----------------------------------------------------------------------------------
-
-
-def age_in_years(birth: date, today: date) -> int:
-    """Full years on ``today``; someone born on 29 February grows a year older on 1 March."""
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def age_group(birth: date, today: date) -> AgeGroup:
-    """``child`` under 14, ``teen`` from 14 to 17, ``adult`` from 18."""
-    age = age_in_years(birth, today)
-    if age < 14:
-        return "child"
-    if age < 18:
-        return "teen"
-    return "adult"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dialogs.answers import selected_values
 from dialogs.i18n import N_
 from dialogs.model import Option, Question, QuestionKind, Questionnaire
+from dialogs.navigation import selected_values
 
 INCOMPATIBLE_ANSWERS = frozenset({"rather_no", "no"})
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dialogs.answers import selected_values
 from dialogs.i18n import A_, N_
 from dialogs.model import Question, QuestionKind, Questionnaire
+from dialogs.navigation import selected_values
 
 PUPIL = "monitoring_pupil"
 TEACHER = "monitoring_teacher"

@@ -19,7 +19,7 @@ from bot.html_text import quote
 from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.pairing import PairPeople
 from bot.screens import Button, Screen
-from dialogs.answers import format_answer
+from dialogs.answer_display import format_answer
 from dialogs.compatibility import COMPATIBILITY
 from handlers.meeting_texts import MeetPlan, kind_title, meeting_text, other_name, problem_text
 from handlers.pair_plan_views import GoalsStart

@@ -18,7 +18,7 @@ from bot.models.participants import Participant
 from bot.outdated import Outdated
 from bot.participants import MIN_AGE, AgeGroup, Status
 from bot.services import Services
-from dialogs.answers import age_in_years
+from dialogs.ages import age_in_years
 from dialogs.dates import DateTextError, parse_date_text
 from handlers import questionnaire
 from handlers.address import is_minor

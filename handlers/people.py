@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.html_text import quote
 from bot.matching.constraints import Violation
-from dialogs.answers import format_answer
+from dialogs.answer_display import format_answer
 from dialogs.registry import get_questionnaire
 from dialogs.tags import INTERESTS, MEETING_FORMATS, TIMES_OF_DAY, TOPICS, WEEKDAYS
 

@@ -12,7 +12,7 @@ from bot.html_text import quote
 from bot.participants import Status
 from bot.questionnaires import Step
 from bot.screens import Button, Screen
-from dialogs.answers import format_answer
+from dialogs.answer_display import format_answer
 from handlers import question_view
 from handlers.address import is_minor, you
 

@@ -12,8 +12,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.html_text import quote
 from bot.responses import FormStep
 from bot.screens import Screen
-from dialogs.answers import selected_values
 from dialogs.model import OTHER, Option, QuestionKind
+from dialogs.navigation import selected_values
 from handlers import question_view
 from handlers.address import you
 

@@ -22,8 +22,8 @@ from aiogram.filters import StateFilter
 from bot.responses import FormRefused
 from bot.sender import Outcome
 from bot.services import Services
-from dialogs.answers import selected_values
 from dialogs.monitoring import monitoring_form_for
+from dialogs.navigation import selected_values
 from handlers.address import is_minor
 from handlers.response_answers import (
     TypedFormAnswer,

@@ -15,7 +15,7 @@ from bot.participants import Status
 from bot.privacy import Departure
 from bot.questionnaires import Step
 from bot.screens import Attachment, Button, Screen
-from dialogs.answers import format_answer
+from dialogs.answer_display import format_answer
 from handlers.address import you
 from handlers.join_views import role_title
 from handlers.questionnaire_views import Act, ActKind

@@ -9,22 +9,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dialogs import answers as a
+from dialogs.ages import age_group, age_in_years
+from dialogs.answer_display import format_answer
 from dialogs.answers import (
     AnswerError,
     ParsedAnswer,
-    age_group,
-    age_in_years,
-    button_options,
     check_choice,
     check_choices,
-    format_answer,
     parse_other,
     parse_text,
-    question_options,
     skip_answer,
     toggle_choice,
 )
 from dialogs.model import OTHER, Option, Question, QuestionKind
+from dialogs.options import OTHER_LABEL, button_options, question_options
 from dialogs.registry import get_questionnaire
 
 TODAY = date(2026, 11, 23)
@@ -307,7 +305,7 @@ def test_choice_without_other_refuses_it() -> None:
     assert error(check_choice(fmt, OTHER, other="в парке")).message == a.MSG_UNKNOWN_OPTION
     assert error(parse_other(fmt, "в парке")).message == a.MSG_USE_BUTTONS
     assert [o.value for o in button_options(fmt)] == ["online", "in_person", "either"]
-    assert button_options(CATEGORY)[-1] == Option(value=OTHER, label=a.OTHER_LABEL)
+    assert button_options(CATEGORY)[-1] == Option(value=OTHER, label=OTHER_LABEL)
 
 
 def test_choice_from_the_organisations_forms() -> None:

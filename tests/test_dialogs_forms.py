@@ -13,14 +13,7 @@ import pytest
 from babel.messages.pofile import read_po
 from pydantic import ValidationError
 
-from dialogs.answers import (
-    AnswerError,
-    ParsedAnswer,
-    check_choice,
-    next_question_key,
-    parse_text,
-    question_options,
-)
+from dialogs.answers import AnswerError, ParsedAnswer, check_choice, parse_text
 from dialogs.compatibility import COMPATIBILITY, is_incompatible
 from dialogs.feedback import MEETING_FEEDBACK
 from dialogs.final_poll import FINAL_MENTEE, FINAL_MENTOR, SATISFIED_FROM
@@ -33,6 +26,8 @@ from dialogs.monitoring import (
     TEACHER,
     monitoring_form_for,
 )
+from dialogs.navigation import next_question_key
+from dialogs.options import question_options
 from dialogs.registry import FORMS, QUESTIONNAIRES, get_form
 from dialogs.tags import TOPICS
 

@@ -15,15 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from dialogs.answers import (
-    answer_context,
-    is_complete,
-    next_question_key,
-    previous_question_key,
-    question_position,
-    visible_answers,
-    visible_questions,
-)
 from dialogs.model import (
     AGE_GROUP,
     CHOICE_KINDS,
@@ -33,6 +24,15 @@ from dialogs.model import (
     QuestionKind,
     Questionnaire,
     ShowIf,
+)
+from dialogs.navigation import (
+    answer_context,
+    is_complete,
+    next_question_key,
+    previous_question_key,
+    question_position,
+    visible_answers,
+    visible_questions,
 )
 from dialogs.registry import QUESTIONNAIRES, get_questionnaire
 from dialogs.tags import INTERESTS, LEARNER_TOPICS, TEACHER_TOPICS, TOPICS

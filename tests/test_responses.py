@@ -397,7 +397,7 @@ async def test_forged_and_foreign_buttons_change_nothing(harness: Harness) -> No
 
 
 def test_every_button_of_every_form_fits_telegram() -> None:
-    from dialogs.answers import button_options
+    from dialogs.options import button_options
     from dialogs.registry import FORMS
 
     for form in FORMS.values():

@@ -16,8 +16,8 @@ from aiogram.utils.i18n import I18n
 from bot.app import LOCALES_DIR
 from bot.languages import LanguageService
 from bot.screens import Screen
-from dialogs.answers import button_options
 from dialogs.model import Option, Question, QuestionKind
+from dialogs.options import button_options
 from handlers import question_view
 from handlers.dialogue import dialogue_message
 from handlers.states import FollowupDialogue

@@ -6,9 +6,10 @@
 """
 
 from bot.matching.constraints import Violation, blocking_reasons, violations
-from bot.matching.engine import MatchResult, Proposal, Unmatched, propose
+from bot.matching.engine import MatchResult, Proposal, propose
 from bot.matching.profiles import Candidate, candidate_from_answers
 from bot.matching.scoring import PartKind, Preferences, Score, ScorePart, Weights, score
+from bot.matching.unmatched import Unmatched
 
 __all__ = [
     "Candidate",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from dialogs.answers import age_in_years
+from dialogs.ages import age_in_years
 from dialogs.model import OTHER
 
 Role = Literal["mentee", "mentor"]

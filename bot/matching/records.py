@@ -10,9 +10,9 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from bot.matching.constraints import Violation, violations
-from bot.matching.engine import Unmatched
 from bot.matching.profiles import Candidate
 from bot.matching.scoring import Score
+from bot.matching.unmatched import Unmatched
 from dialogs.model import OTHER
 
 

@@ -53,7 +53,7 @@ from bot.reports.registers import (
     person_name,
 )
 from bot.schedule import utc_to_local
-from dialogs.answers import format_answer
+from dialogs.answer_display import format_answer
 from dialogs.feedback import MEETING_FEEDBACK
 from dialogs.final_poll import SATISFIED_FROM
 from dialogs.i18n import N_

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.models.exports import ExportPair, ExportParticipant
-from dialogs.answers import format_answer
+from dialogs.answer_display import format_answer
 from dialogs.forms import FORM_TITLES, FederalForm
 from dialogs.model import Option, Questionnaire
 from dialogs.registry import get_questionnaire
