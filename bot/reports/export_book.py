@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from bot.models.organizations import Organization
-from bot.reports.indicators import Indicators
+from bot.reports.indicator_figures import Indicators
 from bot.reports.monitoring import MonitoringRow
 from bot.reports.registers import Translate, form_title, person_name
 from bot.schedule import utc_to_local
