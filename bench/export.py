@@ -32,7 +32,8 @@ from typing import Any
 from openpyxl import load_workbook
 
 from bench.region import NOW, seed_region
-from bot.reports.export import build_export_service, render_workbook, translator
+from bot.reports.export import build_export_service, render_workbook
+from bot.reports.export_book import translator
 from storage.database import Database
 from tests.clock import ManualClock
 

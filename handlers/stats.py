@@ -23,7 +23,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.outdated import Outdated
 from bot.reports.chart import render_chart
-from bot.reports.indicators import Indicators, InputProblem
+from bot.reports.indicator_figures import Indicators
+from bot.reports.targets import InputProblem
 from bot.screens import Button, Screen
 from bot.services import Services
 from handlers.filters import curator_router

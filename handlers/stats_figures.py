@@ -13,7 +13,8 @@ from babel.numbers import format_decimal, format_percent
 from bot.html_text import quote
 from bot.models.reports import StageCounts
 from bot.reports.chart import ChartBar
-from bot.reports.indicators import OWN_FORMS, FormFigures, Indicators, Ratio, Share
+from bot.reports.indicator_figures import FormFigures, Indicators, Ratio, Share
+from bot.reports.indicators import OWN_FORMS
 from bot.reports.monitoring import MonitoringRow
 from dialogs.forms import FORM_TITLES, FederalForm
 from handlers.texts import split_message

@@ -11,14 +11,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.html_text import quote
 from bot.models.reports import DenominatorRow
-from bot.reports.indicators import (
-    DENOMINATOR_TITLES,
-    SHARE_KEYS,
-    SHARE_TITLES,
-    Indicators,
-    InputProblem,
-)
+from bot.reports.indicator_figures import SHARE_KEYS, SHARE_TITLES, Indicators
 from bot.reports.monitoring import MonitoringRow
+from bot.reports.targets import DENOMINATOR_TITLES, InputProblem
 from bot.screens import Attachment, Button, Screen
 from dialogs.i18n import N_
 from handlers.stats_figures import MESSAGE_LIMIT, monitoring_lines, percent, stats_messages

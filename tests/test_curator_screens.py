@@ -14,7 +14,7 @@ from bot.admission import MentorCard
 from bot.models.matching import Admission
 from bot.models.participants import CandidateRow, Participant
 from bot.participants import Status
-from bot.reports.indicators import SHARE_KEYS
+from bot.reports.indicator_figures import SHARE_KEYS
 from bot.screens import Screen
 from handlers import admission, candidates, stats
 from handlers.admission_views import card_screen, list_screen, reason_prompt

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from bot.reports.export import translator
+from bot.reports.export_book import translator
 from bot.reports.registers import MENTEE_BASE_COLUMNS, MENTOR_BASE_COLUMNS
 from storage.repositories.meetings import MeetingRepository
 from tests.cohort import choice, choices, mentee_answers, mentor_answers, ready

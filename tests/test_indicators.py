@@ -16,22 +16,18 @@ from typing import Any
 import pytest
 
 from bot.clock import to_db
+from bot.models.reports import StageCounts
 from bot.reports.chart import ChartBar, render_chart
-from bot.reports.indicators import (
+from bot.reports.indicator_figures import NO_FIGURES, FormFigures, Ratio
+from bot.reports.indicators import OWN_FORMS, IndicatorService, workplace_key
+from bot.reports.monitoring import MonitoringReportService, default_parameters
+from bot.reports.targets import (
     DEFAULT_TARGETS,
-    NO_FIGURES,
-    OWN_FORMS,
-    FormFigures,
-    IndicatorService,
     InputProblem,
-    Ratio,
-    StageCounts,
     parse_count,
     parse_percent,
     school_year_of,
-    workplace_key,
 )
-from bot.reports.monitoring import MonitoringReportService, default_parameters
 from storage.database import Database
 from storage.migrations import migrate
 from storage.repositories.denominators import DenominatorRepository

@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from enum import StrEnum
+from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.models.reports import (
@@ -43,136 +41,27 @@ from bot.models.reports import (
     PollTotals,
     StageCounts,
 )
+from bot.reports.indicator_figures import (
+    SHARE_KEYS,
+    SHARE_TITLES,
+    FormFigures,
+    Indicators,
+    Ratio,
+    Share,
+)
+from bot.reports.targets import (
+    DEFAULT_TARGETS,
+    SHARE_DENOMINATORS,
+    InputProblem,
+    parse_count,
+    parse_percent,
+    school_year_of,
+)
 from dialogs.final_poll import SATISFIED_FROM
-from dialogs.i18n import N_
 from storage.repositories.denominators import DenominatorRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.reports import OWN_FORMS as OWN_FORMS  # shown by the handlers
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
-
-SHARE_KEYS = (
-    "mentees_10_19",
-    "mentors_15_19",
-    "young_teachers",
-    "enterprises",
-    "satisfied_mentees",
-    "satisfied_mentors",
-)
-
-SHARE_TITLES: dict[str, str] = {
-    "mentees_10_19": N_("Children aged 10–19 who took part as mentees"),
-    "mentors_15_19": N_("Young people aged 15–19 who took part as mentors"),
-    "young_teachers": N_("Young teachers (0–3 years) who took part as mentees"),
-    "enterprises": N_("Enterprises that provided mentors"),
-    "satisfied_mentees": N_("Satisfied mentees"),
-    "satisfied_mentors": N_("Satisfied mentors"),
-}
-
-# The federal targets for 2024 (the table of the target model).
-DEFAULT_TARGETS: dict[str, float] = {
-    "mentees_10_19": 0.70,
-    "mentors_15_19": 0.10,
-    "young_teachers": 0.70,
-    "enterprises": 0.30,
-    "satisfied_mentees": 0.85,
-    "satisfied_mentors": 0.85,
-}
-
-# Which denominator each involvement share is divided by.
-SHARE_DENOMINATORS: dict[str, str] = {
-    "mentees_10_19": "pupils_10_19",
-    "mentors_15_19": "youth_15_19",
-    "young_teachers": "young_teachers",
-    "enterprises": "enterprises",
-}
-
-DENOMINATOR_TITLES: dict[str, str] = {
-    "pupils_10_19": N_("Pupils aged 10–19"),
-    "youth_15_19": N_("Young people aged 15–19"),
-    "young_teachers": N_("Young teachers (0–3 years of experience)"),
-    "enterprises": N_("Partner enterprises"),
-}
-
-MAX_DENOMINATOR = 1_000_000
-
-
-@dataclass(frozen=True)
-class Share:
-    key: str
-    title: str  # msgid (translate when shown)
-    count: int  # numerator
-    total: int | None  # denominator (None when the curator has not entered it)
-    target: float  # 0..1
-
-    @property
-    def share(self) -> float | None:
-        if self.total is None or self.total <= 0:
-            return None
-        return self.count / self.total
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """A share with the counts behind it."""
-
-    count: int
-    total: int
-
-    @property
-    def share(self) -> float | None:
-        return self.count / self.total if self.total > 0 else None
-
-
-@dataclass(frozen=True)
-class FormFigures:
-    """Meetings, feedback and satisfaction of the pairs of one form (see the module's notes)."""
-
-    meetings_held: int
-    meetings_planned: int
-    feedback_answered: int
-    satisfied_mentees: Ratio  # satisfied of those who rated the final poll
-    satisfied_mentors: Ratio
-
-    @property
-    def feedback_expected(self) -> int:
-        return 2 * self.meetings_held  # one form from each side of every held meeting
-
-    @property
-    def empty(self) -> bool:
-        return not (
-            self.meetings_planned
-            or self.meetings_held
-            or self.satisfied_mentees.total
-            or self.satisfied_mentors.total
-        )
-
-
-NO_FIGURES = FormFigures(0, 0, 0, Ratio(0, 0), Ratio(0, 0))
-
-
-@dataclass(frozen=True)
-class Indicators:
-    organization_ids: tuple[int, ...]
-    stages: dict[str | None, StageCounts]  # per form code; None = all forms
-    meetings_held: int
-    meetings_planned: int
-    feedback_answered: int
-    feedback_expected: int
-    shares: list[Share]
-    # Additions to the shared contract (defaults keep it compatible):
-    # the school year (its first calendar year) of the denominators used, if one year for all;
-    denominator_year: int | None = None
-    # organizations whose denominators are missing (their shares' totals are then None).
-    missing_denominators: tuple[int, ...] = field(default_factory=tuple)
-    # meetings, feedback and satisfaction per form code, for every form in ``stages`` and
-    # every form with figures, in code order.
-    forms: dict[str, FormFigures] = field(default_factory=dict)
-
-    def form(self, code: str) -> FormFigures:
-        return self.forms.get(code, NO_FIGURES)
-
-    def share(self, key: str) -> Share:
-        return next(s for s in self.shares if s.key == key)
 
 
 @dataclass(frozen=True)
@@ -192,43 +81,7 @@ class Viewer:
         return organization_id == self.curated or organization_id in self.covered
 
 
-class InputProblem(StrEnum):
-    NOT_A_NUMBER = "not_a_number"
-    OUT_OF_RANGE = "out_of_range"
-    UNKNOWN_FIELD = "unknown_field"
-    NOT_ALLOWED = "not_allowed"
-
-
-_NUMBER = re.compile(r"^[0-9][0-9 \u00a0\u202f]*$")
-_PERCENT = re.compile(r"^([0-9]{1,3})(?:[.,]([0-9]))?\s*%?$")
 _WORKPLACE_NOISE = re.compile(r"[\"'«»“”„]+")
-
-
-def school_year_of(day: date) -> int:
-    """A school year runs from September to August; it is named by the year it starts in."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def parse_count(text: str) -> int | InputProblem:
-    """A whole number of people or enterprises, 0 to a million; spaces between digits allowed."""
-    value = text.strip()
-    if not _NUMBER.match(value):
-        return InputProblem.NOT_A_NUMBER
-    digits = re.sub(r"\D", "", value)
-    if len(digits) > 7 or int(digits) > MAX_DENOMINATOR:
-        return InputProblem.OUT_OF_RANGE
-    return int(digits)
-
-
-def parse_percent(text: str) -> float | InputProblem:
-    """A target in percent, 1 to 100 (``70``, ``70%``, ``72,5``) as a share 0..1."""
-    match = _PERCENT.match(text.strip())
-    if match is None:
-        return InputProblem.NOT_A_NUMBER
-    value = int(match.group(1)) + int(match.group(2) or 0) / 10
-    if not 1 <= value <= 100:
-        return InputProblem.OUT_OF_RANGE
-    return round(value / 100, 4)
 
 
 def workplace_key(text: str) -> str:

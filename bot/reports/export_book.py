@@ -1,0 +1,74 @@
+"""What every sheet of the organization's workbook reads: the data of one export, the catalogs,
+and the lookups the sheets share (names, forms, local times)."""
+
+from __future__ import annotations
+
+import gettext
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
+from bot.models.organizations import Organization
+from bot.reports.indicator_figures import Indicators
+from bot.reports.monitoring import MonitoringRow
+from bot.reports.registers import Translate, form_title, person_name
+from bot.schedule import utc_to_local
+
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+# The registers are Russian documents whatever the reader's language (see registers.py).
+REGISTER_LOCALE = "ru"
+
+
+@cache
+def translator(locale: str) -> Translate:
+    """The catalog of ``locale`` (the msgid itself where it has no translation)."""
+    catalog = gettext.translation("messages", LOCALES_DIR, languages=[locale], fallback=True)
+    return catalog.gettext
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """Everything read from the database for one workbook (no Telegram, no files)."""
+
+    organization: Organization
+    form_titles: dict[str, str]  # own forms' typed titles by code
+    participants: list[ExportParticipant]
+    pairs: list[ExportPair]
+    meetings: list[ExportMeeting]
+    feedback: list[ExportFeedback]
+    monitoring: list[MonitoringRow]
+    indicators: Indicators | None
+    today: date  # the organization's date when the export was made
+
+
+class ExportBook:
+    """The data of one export and the helpers every sheet uses."""
+
+    def __init__(self, data: ExportData, translate: Translate) -> None:
+        self.data = data
+        self.t = translate
+        self.ru = translator(REGISTER_LOCALE)
+        self.zone = data.organization.timezone
+        self.people = {p.id: p for p in data.participants}
+        self.names = {p.id: person_name(p) for p in data.participants}
+        self.pairs = {p.id: p for p in data.pairs}
+        self.pairs_of: dict[int, list[ExportPair]] = defaultdict(list)
+        for pair in data.pairs:
+            self.pairs_of[pair.mentor_id].append(pair)
+            self.pairs_of[pair.mentee_id].append(pair)
+
+    def local(self, moment: datetime) -> datetime:
+        """A stored UTC moment as the organization's wall-clock time (Excel has no zones)."""
+        return utc_to_local(moment, self.zone).replace(tzinfo=None)
+
+    def local_date(self, moment: datetime) -> date:
+        return utc_to_local(moment, self.zone).date()
+
+    def form(self, code: str, translate: Translate) -> str:
+        return form_title(code, self.data.form_titles, translate)
+
+    def name(self, participant_id: int) -> str:
+        return self.names.get(participant_id, "")

@@ -1,0 +1,73 @@
+"""The two registers (the bases of mentors and mentees) as sheets of the workbook: who is in
+them, and their columns' widths and kinds; the rows themselves are made in
+:mod:`bot.reports.registers`. Always in Russian (``book.ru``)."""
+
+from __future__ import annotations
+
+from bot.models.exports import ExportParticipant
+from bot.reports.export_book import ExportBook
+from bot.reports.registers import (
+    MENTEE_BASE_COLUMNS,
+    MENTEE_BASE_SHEET,
+    MENTOR_BASE_COLUMNS,
+    MENTOR_BASE_SHEET,
+    RegisterContext,
+    mentee_base_rows,
+    mentor_base_rows,
+)
+from bot.reports.workbook import Column, ColumnKind, Sheet
+
+
+def _register_context(book: ExportBook) -> RegisterContext:
+    codes = {p.form for p in book.data.pairs}
+    for person in book.data.participants:
+        chosen = person.answers.get("form")
+        if isinstance(chosen, dict) and isinstance(chosen.get("choice"), str):
+            codes.add(chosen["choice"])
+    return RegisterContext(
+        organization_name=book.data.organization.name,
+        form_titles={code: book.form(code, book.ru) for code in sorted(codes)},
+        local_date=book.local_date,
+    )
+
+
+def _in_register(book: ExportBook, person: ExportParticipant, role: str) -> bool:
+    """Who is in a base: confirmed questionnaires (and anyone with a pair), but not a
+    mentor candidate the curator declined."""
+    if person.role != role:
+        return False
+    if book.pairs_of.get(person.id):
+        return True
+    return person.confirmed_at is not None and person.admission != "declined"
+
+
+def mentor_base(book: ExportBook) -> Sheet:
+    mentors = [p for p in book.data.participants if _in_register(book, p, "mentor")]
+    widths = (30, 24, 28, 36, 32, 28, 14, 20, 14, 30, 22, 28, 14, 40, 30)
+    kinds = {8: ColumnKind.DATE, 12: ColumnKind.DATE}
+    return Sheet(
+        MENTOR_BASE_SHEET,
+        [
+            Column(title, width, kinds.get(number, ColumnKind.WRAP))
+            for number, (title, width) in enumerate(zip(MENTOR_BASE_COLUMNS, widths, strict=True))
+        ],
+        list(
+            mentor_base_rows(mentors, book.people, book.pairs_of, _register_context(book), book.ru)
+        ),
+    )
+
+
+def mentee_base(book: ExportBook) -> Sheet:
+    mentees = [p for p in book.data.participants if _in_register(book, p, "mentee")]
+    widths = (6, 30, 30, 10, 36, 14, 30, 22, 28, 14, 40, 30, 16)
+    kinds = {0: ColumnKind.TEXT, 3: ColumnKind.TEXT, 5: ColumnKind.DATE, 9: ColumnKind.DATE}
+    return Sheet(
+        MENTEE_BASE_SHEET,
+        [
+            Column(title, width, kinds.get(number, ColumnKind.WRAP))
+            for number, (title, width) in enumerate(zip(MENTEE_BASE_COLUMNS, widths, strict=True))
+        ],
+        list(
+            mentee_base_rows(mentees, book.people, book.pairs_of, _register_context(book), book.ru)
+        ),
+    )

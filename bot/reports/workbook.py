@@ -1,0 +1,173 @@
+"""Sheets as an Excel file: columns with widths and kinds, rows of plain values, written with
+openpyxl's write-only workbook so rows stream to the file and even the largest school's year of
+meetings takes little memory. Knows nothing of what the sheets say (see :mod:`bot.reports.export`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from copy import copy
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+
+
+class ColumnKind(StrEnum):
+    TEXT = "text"  # short text, numbers
+    WRAP = "wrap"  # text that may run long: wrapped in its cell
+    DATE = "date"
+    DATETIME = "datetime"
+    DECIMAL = "decimal"
+    PERCENT = "percent"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: float
+    kind: ColumnKind = ColumnKind.TEXT
+
+
+@dataclass
+class Sheet:
+    title: str
+    columns: list[Column]
+    rows: list[Sequence[Any]] = field(default_factory=list)
+    # Rows after the first that are headers of a further table on the same sheet (bold).
+    header_rows: set[int] = field(default_factory=set)
+
+
+NUMBER_FORMATS = {
+    ColumnKind.DATE: "DD.MM.YYYY",
+    ColumnKind.DATETIME: "DD.MM.YYYY HH:MM",
+    ColumnKind.DECIMAL: "0.00",
+    ColumnKind.PERCENT: "0%",
+}
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEADER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_BOLD = Font(bold=True)
+# Characters Excel refuses in a sheet's name, and its length limit.
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    name = _SHEET_NAME_FORBIDDEN.sub(" ", title).strip()[:31] or "Sheet"
+    candidate, number = name, 2
+    while candidate.lower() in taken:
+        suffix = f" ({number})"
+        candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _header_cells(ws: WriteOnlyWorksheet, values: Sequence[Any]) -> list[Cell]:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(ws, value)
+        cell.font = _BOLD
+        cell.alignment = _HEADER
+        cells.append(cell)
+    return cells
+
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def excel_serial(value: date) -> float:
+    """A date or a naive local date-time as Excel's serial day number (1900 date system)."""
+    moment = value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
+    return (moment - _EXCEL_EPOCH) / timedelta(days=1)
+
+
+class _Styles:
+    """Cell styles made once per sheet and copied onto cells.
+
+    Setting a style attribute on each of hundreds of thousands of cells looks the style up in
+    the workbook's tables every time; copying a ready style array is several times cheaper
+    (measured by ``bench/export.py``). Dates are written as Excel serial numbers for the same
+    reason: openpyxl would otherwise give each date cell a default format first.
+    """
+
+    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+        self._ws = ws
+        wrap = WriteOnlyCell(ws)
+        wrap.alignment = _WRAP
+        self._wrap: StyleArray = wrap._style  # type: ignore[attr-defined]
+        self._formats: dict[ColumnKind, StyleArray] = {}
+        for kind, number_format in NUMBER_FORMATS.items():
+            template = WriteOnlyCell(ws)
+            template.number_format = number_format
+            self._formats[kind] = template._style  # type: ignore[attr-defined]
+
+    def _cell(self, value: Any, style: StyleArray) -> Cell:
+        cell = WriteOnlyCell(self._ws, value)
+        cell._style = copy(style)  # type: ignore[attr-defined]
+        return cell
+
+    def row(self, kinds: Sequence[ColumnKind], values: Sequence[Any]) -> list[Any]:
+        """Plain values where no style is needed (the fast path), styled cells elsewhere."""
+        out: list[Any] = []
+        for kind, value in zip(kinds, values, strict=False):
+            if value is None or value == "":
+                out.append(None)
+            elif isinstance(value, str):
+                if kind is ColumnKind.TEXT and "\n" not in value:
+                    out.append(value)
+                else:
+                    out.append(self._cell(value, self._wrap))
+            elif kind is ColumnKind.PERCENT and not isinstance(value, float):
+                out.append(value)  # a count below a share's header (the stage table) stays one
+            elif kind in self._formats and isinstance(value, date | int | float):
+                serial = excel_serial(value) if isinstance(value, date) else value
+                out.append(self._cell(serial, self._formats[kind]))
+            else:
+                out.append(value)
+        return out
+
+
+def _write_sheet(workbook: Workbook, sheet: Sheet, taken: set[str]) -> None:
+    ws = workbook.create_sheet(_sheet_name(sheet.title, taken))
+    for number, column in enumerate(sheet.columns, start=1):
+        ws.column_dimensions[get_column_letter(number)].width = column.width
+    # Printing: landscape, every column on one page width, the header on every page.
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.append(_header_cells(ws, [column.title for column in sheet.columns]))
+    styles = _Styles(ws)
+    # A note under a table may run past the last column: it wraps like text.
+    widest = max((len(values) for values in sheet.rows), default=0)
+    kinds = [column.kind for column in sheet.columns]
+    kinds += [ColumnKind.WRAP] * max(0, widest - len(kinds))
+    for index, values in enumerate(sheet.rows):
+        if index in sheet.header_rows:
+            ws.append(_header_cells(ws, values))
+        else:
+            ws.append(styles.row(kinds, values))
+
+
+def write_workbook(sheets: Iterable[Sheet]) -> bytes:
+    """The sheets as the bytes of one workbook (CPU-bound: run it in a thread)."""
+    workbook = Workbook(write_only=True)
+    taken: set[str] = set()
+    for sheet in sheets:
+        _write_sheet(workbook, sheet, taken)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
