@@ -11,10 +11,6 @@ class UserRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def get_language(self, telegram_id: int) -> str | None:
-        chosen, _hint = await self.get_languages(telegram_id)
-        return chosen
-
     async def get_languages(self, telegram_id: int) -> tuple[str | None, str | None]:
         """The language the person chose (if they did) and the last one Telegram reported."""
         row = await self._db.fetch_one(
