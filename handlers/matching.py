@@ -7,6 +7,8 @@ a batch with nothing left to approve or a direct assignment made already raises
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -179,37 +181,25 @@ async def decided(
             await introduce_pair(services, people)
 
 
-async def on_approve(
-    query: CallbackQuery,
-    callback_data: ProposalAct,
-    services: Services,
-    curator_org_id: int,
-    state: FSMContext,
-) -> None:
-    outcome = await services.pairing.approve(curator_org_id, callback_data.proposal_id)
-    await decided(query, callback_data.proposal_id, outcome, services, curator_org_id, state)
+def deciding(step: ProposalStep) -> Callable[..., Awaitable[None]]:
+    """The handler of one decision on a proposal: the service decides, one code renders."""
 
+    async def handler(
+        query: CallbackQuery,
+        callback_data: ProposalAct,
+        services: Services,
+        curator_org_id: int,
+        state: FSMContext,
+    ) -> None:
+        decide = {
+            ProposalStep.APPROVE: services.pairing.approve,
+            ProposalStep.REJECT: services.pairing.reject,
+            ProposalStep.SKIP: services.pairing.skip,
+        }[step]
+        outcome = await decide(curator_org_id, callback_data.proposal_id)
+        await decided(query, callback_data.proposal_id, outcome, services, curator_org_id, state)
 
-async def on_reject(
-    query: CallbackQuery,
-    callback_data: ProposalAct,
-    services: Services,
-    curator_org_id: int,
-    state: FSMContext,
-) -> None:
-    outcome = await services.pairing.reject(curator_org_id, callback_data.proposal_id)
-    await decided(query, callback_data.proposal_id, outcome, services, curator_org_id, state)
-
-
-async def on_skip(
-    query: CallbackQuery,
-    callback_data: ProposalAct,
-    services: Services,
-    curator_org_id: int,
-    state: FSMContext,
-) -> None:
-    outcome = await services.pairing.skip(curator_org_id, callback_data.proposal_id)
-    await decided(query, callback_data.proposal_id, outcome, services, curator_org_id, state)
+    return handler
 
 
 async def on_approve_shown(
@@ -331,9 +321,8 @@ def build_router() -> Router:
     router.callback_query.register(on_unmatched, menu(F.action == MenuStep.UNMATCHED))
     router.callback_query.register(on_round, menu(F.action == MenuStep.ROUND))
     act = ProposalAct.filter
-    router.callback_query.register(on_approve, act(F.action == ProposalStep.APPROVE))
-    router.callback_query.register(on_reject, act(F.action == ProposalStep.REJECT))
-    router.callback_query.register(on_skip, act(F.action == ProposalStep.SKIP))
+    for step in (ProposalStep.APPROVE, ProposalStep.REJECT, ProposalStep.SKIP):
+        router.callback_query.register(deciding(step), act(F.action == step))
     router.callback_query.register(on_approve_shown, ApproveShown.filter())
     router.callback_query.register(on_unmatched_page, UnmatchedPage.filter())
     router.callback_query.register(on_direct_mentee, DirectMentee.filter())

@@ -215,7 +215,7 @@ async def ask_value(
         raise Outdated(outdated_indicators())
     await state.set_state(IndicatorsDialogue.value)
     await state.set_data({"field": callback_data.field})
-    await bot.send_message(query.from_user.id, prompt)
+    await send(bot, query.from_user.id, Screen(prompt))
 
 
 async def receive_value(
