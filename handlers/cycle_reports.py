@@ -34,7 +34,7 @@ from handlers.cycle_views import (
     ranking_view,
     results_prompt,
 )
-from handlers.render import answer, edit
+from handlers.render import answer, edit, pressed_message
 from handlers.states import CycleDialogue, PairResultsDialogue
 
 
@@ -143,31 +143,27 @@ async def receive_curator_results(
     await answer(message, screen)
 
 
-def _pressed(query: CallbackQuery) -> Message:
-    if not isinstance(query.message, Message):
-        raise Outdated()
-    return query.message
-
-
 async def open_ranking(
     query: CallbackQuery, services: Services, curator_org_id: int, i18n: I18n
 ) -> None:
-    await ranking_command(_pressed(query), services, curator_org_id, i18n)
+    await ranking_command(pressed_message(query), services, curator_org_id, i18n)
 
 
 async def open_stats(query: CallbackQuery, services: Services, bot: Bot, i18n: I18n) -> None:
-    chat = _pressed(query).chat.id
+    chat = pressed_message(query).chat.id
     await stats.send_stats(bot, chat, query.from_user.id, services, i18n)
 
 
 async def open_indicators(
     query: CallbackQuery, state: FSMContext, services: Services, curator_org_id: int, i18n: I18n
 ) -> None:
-    await stats.show_indicators(_pressed(query), state, services, curator_org_id, i18n)
+    await stats.show_indicators(pressed_message(query), state, services, curator_org_id, i18n)
 
 
 async def open_export(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
-    await export.export_workbook(_pressed(query), query.from_user.id, services, curator_org_id)
+    await export.export_workbook(
+        pressed_message(query), query.from_user.id, services, curator_org_id
+    )
 
 
 # What each report button of the curator's panel opens: the same as its command.

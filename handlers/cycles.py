@@ -61,7 +61,7 @@ from handlers.cycle_views import (
     problem_text,
 )
 from handlers.filters import curator_router
-from handlers.render import answer
+from handlers.render import answer, pressed_message
 from handlers.responses import send_monitoring_before
 from handlers.states import CycleDialogue, PairResultsDialogue
 from jobs.cycles import run_cycle_tick
@@ -128,20 +128,14 @@ async def ask_new(message: Message, services: Services, curator_org_id: int) -> 
     await answer(message, confirm_screen(text, CycleStep.NEW, _("Yes, start it")))
 
 
-def _pressed(query: CallbackQuery) -> Message:
-    if not isinstance(query.message, Message):
-        raise Outdated()  # too old for Telegram to show: nothing to answer in
-    return query.message
-
-
 async def on_view(
     query: CallbackQuery, services: Services, curator_org_id: int, i18n: I18n
 ) -> None:
-    await show_cycle(_pressed(query), services, curator_org_id, i18n)
+    await show_cycle(pressed_message(query), services, curator_org_id, i18n)
 
 
 async def on_end_date(query: CallbackQuery, state: FSMContext) -> None:
-    message = _pressed(query)
+    message = pressed_message(query)
     await state.set_state(CycleDialogue.planned_end)
     await message.answer(
         _("Type the planned end date of the cycle, for example 25.05.2027. Or /cancel.")
@@ -149,11 +143,11 @@ async def on_end_date(query: CallbackQuery, state: FSMContext) -> None:
 
 
 async def on_close(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
-    await ask_close(_pressed(query), services, curator_org_id)
+    await ask_close(pressed_message(query), services, curator_org_id)
 
 
 async def on_close_yes(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
-    message = _pressed(query)
+    message = pressed_message(query)
     closed = await services.cycles.start_closing(curator_org_id)
     if isinstance(closed, CycleProblem):
         raise Outdated(problem_text(closed))
@@ -167,7 +161,7 @@ async def on_close_yes(query: CallbackQuery, services: Services, curator_org_id:
 
 
 async def on_finish(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
-    message = _pressed(query)
+    message = pressed_message(query)
     summary = await services.cycles.summary(curator_org_id)
     if not summary.cycle.closing:
         raise Outdated(problem_text(CycleProblem.NOT_CLOSING))
@@ -184,7 +178,7 @@ async def on_finish(query: CallbackQuery, services: Services, curator_org_id: in
 
 
 async def on_finish_yes(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
-    message = _pressed(query)
+    message = pressed_message(query)
     report = await services.cycles.finish_now(curator_org_id)
     if isinstance(report, CycleProblem):
         raise Outdated(problem_text(report))
@@ -197,27 +191,27 @@ async def on_finish_yes(query: CallbackQuery, services: Services, curator_org_id
 
 
 async def on_new(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
-    await ask_new(_pressed(query), services, curator_org_id)
+    await ask_new(pressed_message(query), services, curator_org_id)
 
 
 async def on_new_yes(
     query: CallbackQuery, services: Services, curator_org_id: int, bot: Bot
 ) -> None:
-    await start_new_cycle(_pressed(query), services, curator_org_id, query.from_user.id, bot)
+    await start_new_cycle(pressed_message(query), services, curator_org_id, query.from_user.id, bot)
 
 
 async def on_ranking(
     query: CallbackQuery, services: Services, curator_org_id: int, i18n: I18n
 ) -> None:
-    await ranking_command(_pressed(query), services, curator_org_id, i18n)
+    await ranking_command(pressed_message(query), services, curator_org_id, i18n)
 
 
 async def on_pairs(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
-    await answer(_pressed(query), await finished_view(services, curator_org_id, 0))
+    await answer(pressed_message(query), await finished_view(services, curator_org_id, 0))
 
 
 async def on_base(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
-    await _pressed(query).answer(await base_view(services, curator_org_id))
+    await pressed_message(query).answer(await base_view(services, curator_org_id))
 
 
 CYCLE_STEPS: dict[CycleStep, Callable[..., Awaitable[None]]] = {

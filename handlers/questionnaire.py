@@ -37,7 +37,14 @@ from handlers.questionnaire_views import (
     saved_text,
     summary_screen,
 )
-from handlers.render import answer, drop_keyboard, drop_message_keyboard, edit_buttons, keyboard
+from handlers.render import (
+    answer,
+    drop_keyboard,
+    drop_message_keyboard,
+    edit_buttons,
+    keyboard,
+    pressed_message,
+)
 from handlers.states import QuestionnaireDialogue
 
 
@@ -167,11 +174,6 @@ async def _current(services: Services, participant: Participant, key: str) -> St
     return step
 
 
-def _message(query: CallbackQuery) -> Message:
-    assert isinstance(query.message, Message)  # checked by _presser
-    return query.message
-
-
 async def on_pick(
     query: CallbackQuery,
     callback_data: Pick,
@@ -181,7 +183,7 @@ async def on_pick(
 ) -> None:
     participant = await _presser(services, callback_data.p, query)
     step = await _current(services, participant, callback_data.k)
-    message = _message(query)
+    message = pressed_message(query)
     await state.set_state(QuestionnaireDialogue.answering)
     question = step.question
     assert question is not None
@@ -219,7 +221,7 @@ async def _answered_by_control(
     buttons go."""
     participant = await _presser(services, callback_data.p, query)
     await _current(services, participant, callback_data.k)
-    message = _message(query)
+    message = pressed_message(query)
     await state.set_state(QuestionnaireDialogue.answering)
     await state.update_data(participant_id=participant.id)
     await drop_message_keyboard(message)
@@ -269,7 +271,7 @@ async def on_edit(
     participant = await _presser(services, callback_data.p, query)
     if (await services.questionnaires.step(participant.id)).question is not None:
         raise Outdated(already_answered_text())
-    message = _message(query)
+    message = pressed_message(query)
     await state.set_state(QuestionnaireDialogue.answering)
     await state.update_data(participant_id=participant.id, question=None)
     await drop_message_keyboard(message)
@@ -284,7 +286,7 @@ async def on_open(
     query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
 ) -> None:
     participant = await _presser(services, callback_data.p, query)
-    await open_questionnaire(_message(query), participant, state, services)
+    await open_questionnaire(pressed_message(query), participant, state, services)
 
 
 async def on_confirm(
@@ -295,7 +297,7 @@ async def on_confirm(
     callback_answer: CallbackAnswer,
 ) -> None:
     participant = await _presser(services, callback_data.p, query)
-    message = _message(query)
+    message = pressed_message(query)
     was_confirmed = participant.confirmed_at is not None
     # The summary belongs to the answering dialogue; once confirmed, the dialogue is over, so
     # a second press (a double tap, an old summary) must not save and thank again.

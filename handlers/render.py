@@ -20,6 +20,7 @@ from aiogram.types import (
     Message,
 )
 
+from bot.outdated import Outdated
 from bot.screens import Attachment, Button, Rows, Screen
 
 # Telegram's limit for a caption; a longer text goes first as its own message.
@@ -126,3 +127,11 @@ async def drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
 async def drop_message_keyboard(message: Message) -> None:
     if message.bot is not None:
         await drop_keyboard(message.bot, message.chat.id, message.message_id)
+
+
+def pressed_message(query: CallbackQuery) -> Message:
+    """The message whose button was pressed; one Telegram no longer shows (too old) makes the
+    press outdated, answered in one place like any other."""
+    if not isinstance(query.message, Message):
+        raise Outdated()
+    return query.message

@@ -27,7 +27,13 @@ from dialogs.model import OTHER, QuestionKind
 from handlers.address import gettext_for, is_minor, you
 from handlers.completion_hooks import CompletionHooks
 from handlers.outdated import outdated_button_text
-from handlers.render import answer, drop_keyboard, drop_message_keyboard, edit_buttons
+from handlers.render import (
+    answer,
+    drop_keyboard,
+    drop_message_keyboard,
+    edit_buttons,
+    pressed_message,
+)
 from handlers.response_views import (
     FormPick,
     already_answered_text,
@@ -110,11 +116,6 @@ async def _pressed(query: CallbackQuery, callback_data: FormPick, services: Serv
     return step
 
 
-def _message(query: CallbackQuery) -> Message:
-    assert isinstance(query.message, Message)  # checked by _pressed
-    return query.message
-
-
 async def _answered(
     query: CallbackQuery,
     state: FSMContext,
@@ -135,7 +136,7 @@ async def _answered(
     if isinstance(result, AnswerError):
         callback_answer.text = result.render(gettext_for(minor))
         return
-    message = _message(query)
+    message = pressed_message(query)
     await drop_message_keyboard(message)
     await _show(message, state, services, hooks, result, minor)
 
@@ -149,7 +150,7 @@ async def on_pick(
     callback_answer: CallbackAnswer,
 ) -> None:
     step = await _pressed(query, callback_data, services)
-    question, message, responses = step.question, _message(query), services.responses
+    question, message, responses = step.question, pressed_message(query), services.responses
     assert question is not None
     rid, key, value = callback_data.r, callback_data.k, callback_data.v
     if value == OTHER and question.allow_other:
