@@ -1,0 +1,1 @@
+-- Reserved for issue 12; filled by the branch that owns it.
