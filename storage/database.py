@@ -100,15 +100,45 @@ class Database:
         return None if row is None else row[0]
 
     async def run_script_atomically(self, script: str) -> None:
-        """Run a multi-statement script inside one transaction (used by migrations)."""
+        """Run a multi-statement script inside one transaction (used by migrations).
+
+        Foreign keys are switched off around the transaction, as SQLite's way of changing a
+        table (create the new one, copy, drop the old one, rename) requires: with them on,
+        dropping a table would delete the rows that refer to it. Before the commit,
+        ``PRAGMA foreign_key_check`` must find nothing, or the whole script is rolled back
+        with :class:`DanglingReferences`; foreign keys are on again afterwards either way.
+        """
         async with self._lock:
             conn = self.connection
+            # A no-op inside a transaction, so it is set before BEGIN.
+            await conn.execute("PRAGMA foreign_keys = OFF")
             try:
-                await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nCOMMIT;")
+                await conn.executescript(f"BEGIN IMMEDIATE;\n{script}")
+                async with conn.execute("PRAGMA foreign_key_check") as cursor:
+                    problems = [tuple(row) for row in await cursor.fetchall()]
+                if problems:
+                    raise DanglingReferences(problems)
+                await conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     await conn.execute("ROLLBACK")
                 raise
+            finally:
+                await conn.execute("PRAGMA foreign_keys = ON")
+
+
+class DanglingReferences(Exception):
+    """A script left rows that refer to rows which do not exist; it was rolled back."""
+
+    def __init__(self, problems: list[tuple[Any, ...]]) -> None:
+        # Rows of PRAGMA foreign_key_check: (table, rowid, parent table, constraint index).
+        self.problems = problems
+        shown = "; ".join(
+            f"{table} row {rowid} refers to a missing row of {parent}"
+            for table, rowid, parent, _ in problems[:10]
+        )
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        super().__init__(f"{shown}{more}")
 
 
 async def _record_update(conn: aiosqlite.Connection) -> UpdateMark | None:

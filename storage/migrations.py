@@ -1,7 +1,9 @@
 """Numbered SQL migrations (``NNNN_name.sql``) applied in order and tracked in ``user_version``.
 
 Each file runs in one transaction together with the ``user_version`` bump, so a database
-is always either before or after a migration, never half-way.
+is always either before or after a migration, never half-way. Foreign keys are off while a
+migration runs (so a table can be rebuilt without its drop cascading) and checked in full
+before it commits: a migration that leaves a dangling reference is rolled back.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from storage.database import Database
+from storage.database import Database, DanglingReferences
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +67,15 @@ async def migrate(db: Database, migrations: list[Migration] | None = None) -> li
         if migration.version <= version:
             continue
         log.info("Applying migration %s", migration.name)
-        await db.run_script_atomically(
-            f"{migration.sql}\nPRAGMA user_version = {migration.version};"
-        )
+        try:
+            await db.run_script_atomically(
+                f"{migration.sql}\nPRAGMA user_version = {migration.version};"
+            )
+        except DanglingReferences as error:
+            raise MigrationError(
+                f"Migration {migration.name} would leave rows that refer to missing rows "
+                f"({error}); it was rolled back and the database is unchanged at version "
+                f"{await current_version(db)}."
+            ) from error
         applied.append(migration.name)
     return applied
