@@ -206,7 +206,7 @@ class MeetingChanges:
             starts_at=found.starts_at,
             meeting_format=after.meeting_format,
             place=after.place,
-            proposed_by=pair.mentor_id,
+            proposed_by=side.people.mentor.id,
             now=now,
         )
         if created is None:

@@ -21,7 +21,7 @@ from bot.matching.profiles import Candidate, candidate_from_answers
 from bot.matching.records import explanation_of, unmatched_records
 from bot.matching.scoring import Preferences, Weights
 from bot.models.matching import ProposalRow
-from bot.models.pairs import NewPair, Pair
+from bot.models.pairs import ActivePair, NewPair, Pair
 from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService, Status
@@ -55,7 +55,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class PairPeople:
-    """What the introductions and lists need about both sides of a pair."""
+    """What the introductions and lists need about both sides of a pair: only a pair whose
+    two people are both still taking part has one (every active pair does)."""
 
     pair: Pair
     mentor: Participant
@@ -282,11 +283,13 @@ class PairingService:
         number of pairs, reading only these people's rows (a school has tens of thousands of
         answers; a view of a few pairs must not read them all). A pair one of whose people is
         gone (withdrew) is left out."""
-        ids = {i for pair in pairs for i in (pair.mentor_id, pair.mentee_id)}
+        ids = {i for pair in pairs for i in pair.present}
         participants = await self._participants.many(ids)
         answers = await self._answers.of_participants(ids)
         result: dict[int, PairPeople] = {}
         for pair in pairs:
+            if pair.mentor_id is None or pair.mentee_id is None:
+                continue
             mentor, mentee = participants.get(pair.mentor_id), participants.get(pair.mentee_id)
             if mentor is not None and mentee is not None:
                 result[pair.id] = PairPeople(
@@ -294,11 +297,16 @@ class PairingService:
                 )
         return result
 
+    async def side_answers(self, pairs: Sequence[Pair]) -> dict[int, dict[str, Any]]:
+        """The questionnaire answers of the pairs' sides still taking part (a side who
+        withdrew is empty and has none), for views of finished pairs."""
+        return await self._answers.of_participants({i for pair in pairs for i in pair.present})
+
     async def active_pairs(self, organization_id: int) -> list[PairPeople]:
         pairs = await self.active_pair_rows(organization_id)
         return list((await self.people_of(pairs)).values())
 
-    async def active_pair_rows(self, organization_id: int) -> list[Pair]:
+    async def active_pair_rows(self, organization_id: int) -> list[ActivePair]:
         """The active pairs alone, for a view that pages them before reading their people."""
         return await self._repository.active_pairs(organization_id)
 

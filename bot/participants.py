@@ -103,7 +103,11 @@ class ParticipantService:
     def today(self) -> date:
         return self._clock.now().date()
 
-    async def get(self, participant_id: int) -> Participant | None:
+    async def get(self, participant_id: int | None) -> Participant | None:
+        """The participant; None when there is none, e.g. the empty side of a pair whose
+        participant withdrew (``participant_id`` None)."""
+        if participant_id is None:
+            return None
         return await self._repository.get(participant_id)
 
     async def many(self, participant_ids: Collection[int]) -> dict[int, Participant]:
@@ -184,7 +188,7 @@ class ParticipantService:
 
     async def decline(self, participant: Participant) -> None:
         """Declining keeps nothing but an anonymous count of refusals."""
-        await self._repository.delete(participant.id, "declined", self.today)
+        await self._repository.delete(participant.id, "declined", self.today, self._clock.now())
 
     async def guardian_request(self, participant: Participant, child_name: str) -> GuardianRequest:
         """The parent's link of this minor: the existing one while nobody has opened it (so a
@@ -245,7 +249,9 @@ class ParticipantService:
 
     async def guardian_declines(self, case: GuardianCase) -> None:
         """A representative's refusal: the child's data is deleted, the refusal counted."""
-        await self._repository.delete(case.child.id, "guardian_declined", self.today)
+        await self._repository.delete(
+            case.child.id, "guardian_declined", self.today, self._clock.now()
+        )
 
     async def candidates(self, organization_id: int) -> list[tuple[CandidateRow, Status]]:
         rows = await self._repository.candidates(organization_id)

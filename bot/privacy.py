@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, to_db
 from bot.models.participants import Participant
+from bot.organizations import OrganizationService
 from bot.participants import ParticipantService
 from storage.repositories.participants import ParticipantRepository
 from storage.repositories.privacy import PrivacyRepository
@@ -43,11 +46,13 @@ class DataRightsService:
         participants: ParticipantService,
         repository: ParticipantRepository,
         privacy: PrivacyRepository,
+        organizations: OrganizationService,
         clock: Clock,
     ) -> None:
         self._participants = participants
         self._repository = repository
         self._privacy = privacy
+        self._organizations = organizations
         self._clock = clock
 
     async def export(self, telegram_id: int) -> dict[str, Any]:
@@ -122,19 +127,24 @@ class DataRightsService:
     async def withdraw(self, telegram_id: int) -> list[Departure]:
         """Delete the person's participations and those of children they represent.
 
-        Returns who left, so the caller can tell the curators and the children; the names
-        are read before the rows are deleted and are not kept anywhere afterwards.
+        Their active pairs end today (the organization's date) and their planned meetings are
+        cancelled; the pairs, the meetings held and the partners' answers stay, with the
+        person's side left empty («participant withdrew consent»).
+
+        Returns who left, so the caller can tell the curators, the partners and the children;
+        the names are read before the rows are deleted and are not kept anywhere afterwards.
         """
         plan = await self.plan_withdrawal(telegram_id)
         departures: list[Departure] = []
-        today = self._clock.now().date()
+        now = self._clock.now()
         for participant, by_representative in [(p, False) for p in plan.own] + [
             (p, True) for p in plan.represented
         ]:
             answers = await self._repository.answers_of(participant.id)
             name = answers.get("full_name")
             partners = await self._privacy.active_partners(participant.id)
-            if await self._repository.delete(participant.id, "withdrawn", today):
+            today = await self._today(participant.organization_id, now)
+            if await self._repository.delete(participant.id, "withdrawn", today, now):
                 departures.append(
                     Departure(
                         participant.organization_id,
@@ -147,3 +157,7 @@ class DataRightsService:
                 )
         await self._privacy.erase_account(telegram_id)
         return departures
+
+    async def _today(self, organization_id: int, now: datetime) -> date:
+        organization = await self._organizations.get(organization_id)
+        return now.astimezone(ZoneInfo(organization.timezone) if organization else UTC).date()

@@ -164,7 +164,10 @@ class ReminderService:
         if meeting is None or meeting.status != "confirmed" or meeting.starts_at <= now:
             return None
         pair = context.pairs.get(meeting.pair_id)
+        # An active pair always has both sides (a withdrawal ends it before the delete).
         if pair is None or pair.ended_on is not None:
+            return None
+        if pair.mentor_id is None or pair.mentee_id is None:
             return None
         mentor = context.participants.get(pair.mentor_id)
         mentee = context.participants.get(pair.mentee_id)

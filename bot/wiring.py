@@ -105,7 +105,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         invitations=invitations,
         participants=participants,
         rights=DataRightsService(
-            participants, participant_repository, PrivacyRepository(db), clock
+            participants, participant_repository, PrivacyRepository(db), organizations, clock
         ),
         questionnaires=QuestionnaireService(
             participant_repository, AnswerCleanup(db), organizations, clock

@@ -26,7 +26,7 @@ from bot.screens import Button, Screen
 from bot.services import Services
 from handlers.meeting_texts import MeetPlan
 from handlers.paging import column, navigation_row, page_of
-from handlers.people import display_name
+from handlers.people import side_name
 
 RANK_PAGE = 8
 PAIRS_PAGE = 8
@@ -235,16 +235,9 @@ async def ranking_view(services: Services, organization_id: int, page: int, loca
 
 
 async def pair_names(services: Services, pair: Pair) -> tuple[str, str]:
-    people = await services.pairing.people(pair)
-    if people is None:
-        return (
-            _("Participant No. {id}").format(id=pair.mentor_id),
-            _("Participant No. {id}").format(id=pair.mentee_id),
-        )
-    return (
-        display_name(people.mentor.id, people.mentor_answers),
-        display_name(people.mentee.id, people.mentee_answers),
-    )
+    """The mentor's and the mentee's names; a side who withdrew is named so."""
+    answers = await services.pairing.side_answers([pair])
+    return side_name(pair.mentor_id, answers), side_name(pair.mentee_id, answers)
 
 
 async def finished_view(services: Services, organization_id: int, page: int) -> Screen:

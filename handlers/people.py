@@ -31,6 +31,18 @@ def display_name(participant_id: int, answers: dict[str, Any]) -> str:
     return _("Participant No. {id} (no name yet)").format(id=participant_id)
 
 
+def withdrawn_name() -> str:
+    """What stands for the side of a pair whose participant withdrew and was erased."""
+    return _("participant withdrew consent")
+
+
+def side_name(participant_id: int | None, answers: dict[int, dict[str, Any]]) -> str:
+    """A side of a pair: the person's name, or the placeholder when they withdrew."""
+    if participant_id is None:
+        return withdrawn_name()
+    return display_name(participant_id, answers.get(participant_id, {}))
+
+
 def answer_line(role: str, key: str, answers: dict[str, Any]) -> str | None:
     if answers.get(key) is None:
         return None

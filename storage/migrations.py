@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from storage.database import Database, DanglingReferences
+from storage.database import DanglingReferences, Database
 
 log = logging.getLogger(__name__)
 

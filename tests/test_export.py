@@ -445,14 +445,22 @@ async def test_a_withdrawn_participant_appears_in_no_sheet(harness: Harness) -> 
 
     departures = await harness.app.services.rights.withdraw(VIKA)
     assert [d.full_name for d in departures] == ["Вика Орлова"]
-    book = await export(harness, ids["org"])
+    book = await export(harness, ids["org"], "ru")
     after = every_value(book)
     assert "Орлова" not in after and "Секрет Вики" not in after
-    # Her pair is gone from the mentor's row, the pairs and the meetings; the rest is intact.
+    # Her side of the pair is the placeholder in the mentor's row (her place left empty);
+    # the pair, ended by the withdrawal, and its held meeting stay in the curator's sheets.
     pavel = next(row for row in rows(book, "База наставников") if row[0].startswith("Павел"))
-    assert pavel[9] == "Петя Сидоров" and pavel[11] == "Школа № 5, 10 «А»"
-    assert ids["pair_vika"] not in [row[0] for row in rows(book, "Pairs")[1:]]
-    assert ids["m5"] not in [row[0] for row in rows(book, "Meetings")[1:]]
+    assert pavel[9] == "Петя Сидоров\nучастник отозвал согласие"
+    assert pavel[11].splitlines() == ["Школа № 5, 10 «А»"]
+    pair = next(row for row in rows(book, RU("Pairs"))[1:] if row[0] == ids["pair_vika"])
+    assert pair[1].startswith("Павел") and pair[2] == "участник отозвал согласие"
+    assert pair[6] is not None and pair[7] == RU("ended early")
+    assert pair[8] == "участник отозвал согласие"
+    meeting = next(row for row in rows(book, RU("Meetings"))[1:] if row[0] == ids["m5"])
+    assert meeting[3] == "участник отозвал согласие" and meeting[5] == RU("took place")
+    # Her feedback went with her; the others' stays.
+    assert [row[0] for row in rows(book, RU("Feedback"))[1:]] == [ids["m1"], ids["m1"], ids["m3"]]
     assert [row[1] for row in rows(book, "База наставляемых")[1:]] == [
         "Маша Иванова", "Петя Сидоров", "Анна Молодова",
     ]  # fmt: skip
@@ -570,9 +578,10 @@ async def test_the_command_line_writes_the_workbook(tmp_path: Path) -> None:
     assert code == 1 and "does not exist" in stderr
 
 
-def test_rows_of_someone_deleted_while_the_export_was_read_are_left_out() -> None:
+def test_someone_deleted_while_the_export_was_read_is_an_empty_side() -> None:
     """Pairs, meetings and feedback are read before the participants: a withdrawal in
-    between leaves rows whose person is gone, and none of them may reach a sheet."""
+    between leaves rows whose person is gone; the pairs keep their history with that side
+    empty (as the database has it after the withdrawal), the person's feedback is left out."""
     from datetime import date
 
     from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
@@ -599,6 +608,8 @@ def test_rows_of_someone_deleted_while_the_export_was_read_are_left_out() -> Non
         [ExportFeedback(100, 2, {}, None), ExportFeedback(100, 4, {}, None),
          ExportFeedback(101, 1, {}, None)],
     )  # fmt: skip
-    assert [p.id for p in pairs] == [10]
-    assert [m.id for m in meetings] == [100]
-    assert [(f.meeting_id, f.participant_id) for f in answers] == [(100, 2)]
+    assert [(p.id, p.mentor_id, p.mentee_id) for p in pairs] == [
+        (10, 1, 2), (11, 1, None), (12, None, 3),
+    ]  # fmt: skip
+    assert [m.id for m in meetings] == [100, 101, 102]
+    assert [(f.meeting_id, f.participant_id) for f in answers] == [(100, 2), (101, 1)]

@@ -182,7 +182,7 @@ async def test_a_migration_that_leaves_a_dangling_reference_is_refused(at_14: Da
         "INSERT INTO notes (id, pair_id) VALUES (1, 7);\n"
         "DROP TABLE pairs;",  # with foreign keys off the drop itself goes through
     )
-    with pytest.raises(MigrationError, match="0015_dangling.sql.*notes row 1.*pairs"):
+    with pytest.raises(MigrationError, match=r"0015_dangling\.sql.*notes row 1.*pairs"):
         await migrate(at_14, [*load_migrations()[:14], dangling])
     assert await current_version(at_14) == 14
     assert await at_14.fetch_value("SELECT count(*) FROM sqlite_master WHERE name = 'notes'") == 0

@@ -264,6 +264,14 @@ async def test_a_withdrawal_ends_the_pair_and_tells_the_partner(harness: Harness
     await harness.send(201, "/revoke")
     await harness.press(201, RevokeDecision(confirm=True).pack())
     assert "Ваша пара завершена" in texts(harness, 101)
-    assert await harness.app.db.fetch_value("SELECT count(*) FROM pairs") == 0
+    # The pair stays, ended today by the withdrawal, with Masha's side empty.
+    pair = await harness.app.db.fetch_one(
+        "SELECT mentor_id, mentee_id, ended_on, end_reason, completed FROM pairs"
+    )
+    assert pair is not None
+    assert tuple(pair) == (
+        ids["olga"], None, harness.clock.now().date().isoformat(),
+        "participant withdrew consent", 0,
+    )  # fmt: skip
     _, mentors = await harness.app.services.pairing.cohort(ids["org"])
     assert ids["olga"] in [m.participant_id for m in mentors]  # her place is free again

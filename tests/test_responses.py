@@ -191,7 +191,8 @@ async def test_a_withdrawn_participant_gets_no_form(harness: Harness) -> None:
     pid = await mentee(harness)
     responses = harness.app.services.responses
     rid = (await responses.open(FEEDBACK, pid, SUBJECT)).response.id
-    await ParticipantRepository(harness.app.db).delete(pid, "withdrawn", harness.clock.now().date())
+    now = harness.clock.now()
+    await ParticipantRepository(harness.app.db).delete(pid, "withdrawn", now.date(), now)
     with pytest.raises(FormRefused):
         await responses.open(FEEDBACK, pid, SUBJECT)
     with pytest.raises(Outdated):  # the answers went with the participant

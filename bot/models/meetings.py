@@ -15,5 +15,6 @@ class Meeting:
     starts_at: datetime
     meeting_format: str
     place: str
-    proposed_by: int
+    # None: the side who proposed it withdrew their consent (the pair has ended then).
+    proposed_by: int | None
     cancel_reason: str | None

@@ -6,16 +6,16 @@ thread (:func:`asyncio.to_thread`) so the bot keeps answering others meanwhile. 
 written with openpyxl's write-only workbook: rows stream to the file, so even the largest
 school's year of meetings takes little memory.
 
-Only what the bot still holds is shown: a participant who withdrew is deleted with their pairs,
-meetings and answers, and anything read while such a deletion happened (a pair whose side is no
-longer there) is left out, so no sheet can name them.
+Only what the bot still holds is shown: a participant who withdrew is deleted with their
+answers; their pairs and meetings stay with their side empty («participant withdrew consent»),
+and a side deleted while the export was read is shown the same way, so no sheet can name them.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -64,9 +64,20 @@ def keep_present(
     meetings: Sequence[ExportMeeting],
     feedback: Sequence[ExportFeedback],
 ) -> tuple[list[ExportPair], list[ExportMeeting], list[ExportFeedback]]:
-    """Pairs, meetings and feedback whose people are among ``participants`` (read last)."""
+    """Pairs, meetings and feedback as of ``participants`` (read last): a side of a pair who
+    is not among them withdrew (before or while the rest was read) and is emptied, as the
+    database does; their feedback is left out, the partner's stays."""
     present = {p.id for p in participants}
-    kept_pairs = [p for p in pairs if p.mentor_id in present and p.mentee_id in present]
+
+    def side(participant_id: int | None) -> int | None:
+        return participant_id if participant_id in present else None
+
+    kept_pairs = [
+        p
+        if side(p.mentor_id) == p.mentor_id and side(p.mentee_id) == p.mentee_id
+        else replace(p, mentor_id=side(p.mentor_id), mentee_id=side(p.mentee_id))
+        for p in pairs
+    ]
     pair_ids = {p.id for p in kept_pairs}
     kept_meetings = [m for m in meetings if m.pair_id in pair_ids]
     meeting_ids = {m.id for m in kept_meetings}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from bot.models.organizations import Organization
+from bot.models.pairs import WITHDRAWN
 from bot.reports.indicator_figures import Indicators
 from bot.reports.monitoring import MonitoringRow
 from bot.reports.registers import Translate, form_title, person_name
@@ -57,8 +58,8 @@ class ExportBook:
         self.pairs = {p.id: p for p in data.pairs}
         self.pairs_of: dict[int, list[ExportPair]] = defaultdict(list)
         for pair in data.pairs:
-            self.pairs_of[pair.mentor_id].append(pair)
-            self.pairs_of[pair.mentee_id].append(pair)
+            for side in pair.present:
+                self.pairs_of[side].append(pair)
 
     def local(self, moment: datetime) -> datetime:
         """A stored UTC moment as the organization's wall-clock time (Excel has no zones)."""
@@ -70,5 +71,8 @@ class ExportBook:
     def form(self, code: str, translate: Translate) -> str:
         return form_title(code, self.data.form_titles, translate)
 
-    def name(self, participant_id: int) -> str:
+    def name(self, participant_id: int | None) -> str:
+        """A person's name in the curator's sheets; a side who withdrew is named so."""
+        if participant_id is None:
+            return self.t(WITHDRAWN)  # extracted as meeting_sheets.WITHDRAWN_TITLE
         return self.names.get(participant_id, "")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.models.exports import ExportPair
+from bot.models.pairs import WITHDRAWN
 from bot.reports.export_book import ExportBook
 from bot.reports.workbook import Column, ColumnKind, Sheet
 from dialogs.answer_display import format_answer
@@ -29,7 +30,11 @@ STATUS_TITLES = {
     "missed": N_("did not take place"),
 }
 FORMAT_TITLES = {"online": N_("online"), "in_person": N_("in person")}
-CANCEL_REASONS = {"moved": N_("moved to another time")}
+# The stored text of a withdrawal (bot.models.pairs.WITHDRAWN), written out for extraction.
+WITHDRAWN_TITLE = N_("participant withdrew consent")
+CANCEL_REASONS = {"moved": N_("moved to another time"), WITHDRAWN: WITHDRAWN_TITLE}
+# Reasons a pair ended that the bot wrote itself (the curator's are typed text).
+END_REASONS = {WITHDRAWN: WITHDRAWN_TITLE}
 # A proposal replaced by a newer one before anyone answered was never a meeting: left out.
 SUPERSEDED = "superseded"
 
@@ -78,7 +83,7 @@ def pairs_sheet(book: ExportBook) -> Sheet:
             pair.started_on,
             pair.ended_on,
             pair_status(book, pair),
-            pair.end_reason,
+            t(END_REASONS[pair.end_reason]) if pair.end_reason in END_REASONS else pair.end_reason,
             yes if pair.directive else no,
             held[pair.id],
             pair.results,

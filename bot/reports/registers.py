@@ -73,6 +73,9 @@ REPRESENTATIVE = "законный представитель"
 GOOD_PRACTICE = "кейс пары отмечен куратором как лучшая практика"
 PROGRAM_COMPLETED = "программа пройдена"
 PROGRAM_ENDED_EARLY = "программа завершена досрочно"
+# The other side of a pair whose participant withdrew the consent and was erased: the pair
+# and the partner's row stay, the withdrawn person is named by this only.
+WITHDRAWN_PARTICIPANT = "участник отозвал согласие"
 AGE_RANGE = "от {low} до {high} {years}"
 AGE_FROM = "от {low} {years}"
 AGE_TO = "до {high} {years}"
@@ -124,6 +127,20 @@ def answer_text(
 def person_name(participant: ExportParticipant) -> str:
     name = participant.answers.get("full_name")
     return name.strip() if isinstance(name, str) and name.strip() else ""
+
+
+def side_name(participant_id: int | None, names: Mapping[int, str]) -> str:
+    """The other side of a pair in a register: the name, or the placeholder of a side who
+    withdrew (the database emptied it)."""
+    if participant_id is None:
+        return WITHDRAWN_PARTICIPANT
+    return names.get(participant_id, "")
+
+
+def _side(
+    participant_id: int | None, people: Mapping[int, ExportParticipant]
+) -> ExportParticipant | None:
+    return people.get(participant_id) if participant_id is not None else None
 
 
 def _unique(items: Sequence[str]) -> list[str]:
@@ -215,13 +232,13 @@ def mentor_base_rows(
     names = {pid: person_name(p) for pid, p in people.items()}
 
     def mentee_name(pair: ExportPair) -> str:
-        return names[pair.mentee_id]
+        return side_name(pair.mentee_id, names)
 
     rows: list[tuple[Any, ...]] = []
     for mentor in mentors:
         answers = mentor.answers
         pairs = pairs_of.get(mentor.id, ())
-        mentees = [people[pair.mentee_id] for pair in pairs]
+        mentees = [_side(pair.mentee_id, people) for pair in pairs]
         competencies = answer_text(questionnaire, "competencies", answers, translate)
         subjects = answer_text(questionnaire, "subjects", answers, translate)
         rows.append(
@@ -235,9 +252,9 @@ def mentor_base_rows(
                 _desired_age(answers),
                 answer_text(questionnaire, "time_resource", answers, translate),
                 context.local_date(mentor.joined_at),
-                _lines([names[m.id] for m in mentees]),
+                _lines([mentee_name(pair) for pair in pairs]),
                 _forms_of(mentor, pairs, context, options, questionnaire, translate),
-                _lines([_mentee_place(m, context) for m in mentees]),
+                _lines([_mentee_place(m, context) if m else "" for m in mentees]),
                 _end_date(pairs),
                 _per_pair(pairs, mentee_name, _results),
                 _per_pair(pairs, mentee_name, _case),
@@ -293,13 +310,13 @@ def mentee_base_rows(
     names = {pid: person_name(p) for pid, p in people.items()}
 
     def mentor_name(pair: ExportPair) -> str:
-        return names[pair.mentor_id]
+        return side_name(pair.mentor_id, names)
 
     rows: list[tuple[Any, ...]] = []
     for number, mentee in enumerate(mentees, start=1):
         answers = mentee.answers
         pairs = pairs_of.get(mentee.id, ())
-        mentors = [people[pair.mentor_id] for pair in pairs]
+        mentors = [_side(pair.mentor_id, people) for pair in pairs]
         request = answer_text(questionnaire, "request", answers, translate)
         subject = answer_text(questionnaire, "subject", answers, translate)
         rows.append(
@@ -310,11 +327,13 @@ def mentee_base_rows(
                 _birth_year(mentee),
                 "; ".join(part for part in (request, subject) if part),
                 context.local_date(mentee.joined_at),
-                _lines([names[m.id] for m in mentors]),
+                _lines([mentor_name(pair) for pair in pairs]),
                 _forms_of(mentee, pairs, context, options, questionnaire, translate),
                 _lines(
                     [
                         answer_text(mentor_questionnaire, "workplace", m.answers, translate)
+                        if m
+                        else ""
                         for m in mentors
                     ]
                 ),

@@ -11,9 +11,9 @@ import aiosqlite
 
 from bot.clock import from_db, to_db
 from bot.models.cycles import Cycle, CycleCounts, FinalAnswers
-from bot.models.pairs import Pair
+from bot.models.pairs import ActivePair, Pair
 from storage.database import Database
-from storage.repositories.matching import _pair
+from storage.repositories.matching import _active_pair, _pair
 from storage.repositories.mentor_base import MentorBaseQueries
 
 
@@ -155,11 +155,11 @@ class CycleRepository(MentorBaseQueries):
         return await self.get(cycle_id)
 
     # -- pairs of a cycle ------------------------------------------------------------------
-    async def active_pairs(self, cycle_id: int) -> list[Pair]:
+    async def active_pairs(self, cycle_id: int) -> list[ActivePair]:
         rows = await self._db.fetch_all(
             "SELECT * FROM pairs WHERE cycle_id = ? AND ended_on IS NULL ORDER BY id", (cycle_id,)
         )
-        return [_pair(r) for r in rows]
+        return [_active_pair(r) for r in rows]
 
     async def pairs_of_cycle(self, cycle_id: int) -> list[Pair]:
         rows = await self._db.fetch_all(
@@ -173,7 +173,7 @@ class CycleRepository(MentorBaseQueries):
         )
         return [_pair(r) for r in rows]
 
-    async def unasked_for_final(self) -> list[tuple[Pair, int]]:
+    async def unasked_for_final(self) -> list[tuple[ActivePair, int]]:
         """Active pairs of closing cycles not yet asked for their final meeting (with cycle)."""
         rows = await self._db.fetch_all(
             "SELECT pr.* FROM pairs pr JOIN cycles c ON c.id = pr.cycle_id "
@@ -182,17 +182,21 @@ class CycleRepository(MentorBaseQueries):
             "AND d.participant_id = pr.mentor_id AND d.what = 'final_meeting:' || pr.id) "
             "ORDER BY pr.id"
         )
-        return [(_pair(r), r["cycle_id"]) for r in rows]
+        return [(_active_pair(r), r["cycle_id"]) for r in rows]
 
     async def completed_unfinished(self) -> list[Pair]:
-        """Completed pairs of open cycles whose polls or results request are not all sent."""
+        """Completed pairs of open cycles whose polls or results request are not all sent (to
+        the sides still taking part: nothing goes to a side that withdrew)."""
         rows = await self._db.fetch_all(
             "SELECT pr.* FROM pairs pr JOIN cycles c ON c.id = pr.cycle_id "
             "WHERE c.closed_at IS NULL AND pr.completed = 1 AND ("
+            " pr.mentor_id IS NOT NULL AND "
             " NOT EXISTS (SELECT 1 FROM cycle_deliveries d WHERE d.cycle_id = c.id "
             "  AND d.participant_id = pr.mentor_id AND d.what = 'poll') OR "
+            " pr.mentee_id IS NOT NULL AND "
             " NOT EXISTS (SELECT 1 FROM cycle_deliveries d WHERE d.cycle_id = c.id "
             "  AND d.participant_id = pr.mentee_id AND d.what = 'poll') OR "
+            " pr.mentor_id IS NOT NULL AND "
             " NOT EXISTS (SELECT 1 FROM cycle_deliveries d WHERE d.cycle_id = c.id "
             "  AND d.participant_id = pr.mentor_id AND d.what = 'results:' || pr.id)) "
             "ORDER BY pr.id"
@@ -207,7 +211,7 @@ class CycleRepository(MentorBaseQueries):
         row = await self._db.fetch_one("SELECT * FROM pairs WHERE id = ?", (pair_id,))
         return _pair(row) if row else None
 
-    async def final_held_active_pairs(self) -> list[tuple[Pair, datetime]]:
+    async def final_held_active_pairs(self) -> list[tuple[ActivePair, datetime]]:
         """Active pairs whose final meeting was held, with the meeting's start."""
         rows = await self._db.fetch_all(
             "SELECT pr.*, max(m.starts_at) AS final_at "
@@ -216,7 +220,7 @@ class CycleRepository(MentorBaseQueries):
             "WHERE m.status = 'held' AND m.kind = 'final' AND pr.ended_on IS NULL "
             "GROUP BY pr.id ORDER BY pr.id"
         )
-        return [(_pair(r), from_db(r["final_at"])) for r in rows]
+        return [(_active_pair(r), from_db(r["final_at"])) for r in rows]
 
     async def final_held(self, pair_id: int) -> bool:
         value = await self._db.fetch_value(

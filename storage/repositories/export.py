@@ -1,10 +1,12 @@
 """What the Excel workbook of an organization is built from: participants with their answers,
 pairs, meetings and the feedback after meetings, each in one query.
 
-A withdrawn participant's row is deleted with everything about them (by cascade), so nothing
-here can name them. The queries run one after another while the bot goes on working, so the
-participants are read last and in one statement: the service keeps only pairs, meetings and
-feedback whose people are in that last read (see :func:`bot.reports.export.collect`).
+A withdrawn participant's row is deleted with everything about them (by cascade), and their
+side of a pair is emptied (NULL), so nothing here can name them; the pairs, their meetings and
+the partner's feedback stay. The queries run one after another while the bot goes on working,
+so the participants are read last and in one statement: the service empties the sides of pairs
+and leaves out feedback whose people are not in that last read (see
+:func:`bot.reports.export.keep_present`).
 """
 
 from __future__ import annotations

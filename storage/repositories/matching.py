@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.clock import from_db, to_db
 from bot.models.matching import Admission, ProposalRow
-from bot.models.pairs import NewPair, Pair
+from bot.models.pairs import ActivePair, NewPair, Pair
 from storage.database import Database
 
 
@@ -47,8 +47,17 @@ def _pair(row: aiosqlite.Row) -> Pair:
     )
 
 
-# The row reader, for other repositories that read pairs.
+def _active_pair(row: aiosqlite.Row) -> ActivePair:
+    pair = _pair(row)
+    if pair.ended_on is not None or pair.mentor_id is None or pair.mentee_id is None:
+        # The database refuses an active pair without a side; reading one is a bug.
+        raise ValueError(f"pair {pair.id} is not an active pair with both sides")
+    return ActivePair(**vars(pair))
+
+
+# The row readers, for other repositories that read pairs.
 pair_from_row = _pair
+active_pair_from_row = _active_pair
 
 
 _PROPOSAL = (
@@ -250,13 +259,13 @@ class MatchingRepository:
         row = await self._db.fetch_one("SELECT * FROM pairs WHERE id = ?", (pair_id,))
         return _pair(row) if row else None
 
-    async def active_pairs(self, organization_id: int) -> list[Pair]:
+    async def active_pairs(self, organization_id: int) -> list[ActivePair]:
         rows = await self._db.fetch_all(
             "SELECT * FROM pairs WHERE organization_id = ? AND ended_on IS NULL "
             "ORDER BY mentor_id, id",
             (organization_id,),
         )
-        return [_pair(r) for r in rows]
+        return [_active_pair(r) for r in rows]
 
     async def active_counts(self, organization_id: int) -> dict[int, int]:
         """Active pairs per participant id (mentors and mentees alike)."""
@@ -284,11 +293,11 @@ class PairLookup:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def active_of_telegram_user(self, telegram_id: int) -> list[Pair]:
+    async def active_of_telegram_user(self, telegram_id: int) -> list[ActivePair]:
         rows = await self._db.fetch_all(
             "SELECT pr.* FROM pairs pr JOIN participants p "
             "ON p.id = pr.mentor_id OR p.id = pr.mentee_id "
             "WHERE p.telegram_id = ? AND pr.ended_on IS NULL ORDER BY pr.id",
             (telegram_id,),
         )
-        return [_pair(r) for r in rows]
+        return [_active_pair(r) for r in rows]

@@ -66,7 +66,8 @@ class MentorBaseQueries:
     # -- ranking --------------------------------------------------------------------------------
     async def mentor_figures(self, cycle_id: int, final_subject: str) -> list[MentorFigures]:
         rows = await self._db.fetch_all(
-            "WITH cp AS (SELECT * FROM pairs WHERE cycle_id = :c), "
+            # A mentor who withdrew is not ranked (the pair's side is NULL).
+            "WITH cp AS (SELECT * FROM pairs WHERE cycle_id = :c AND mentor_id IS NOT NULL), "
             "useful AS (SELECT cp.mentor_id AS mid, "
             "  avg(CAST(json_extract(r.answers, '$.usefulness') AS REAL)) AS avg_u, "
             "  count(*) AS n_u FROM responses r JOIN meetings m ON m.id = r.meeting_id "

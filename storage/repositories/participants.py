@@ -11,8 +11,9 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import from_db, to_db
+from bot.models.pairs import WITHDRAWN
 from bot.models.participants import CandidateRow, Consent, GuardianRequest, Participant
-from storage.database import Database
+from storage.database import Database, Transaction
 
 _PARTICIPANT_COLUMNS = (
     "p.id, p.organization_id, p.telegram_id, p.role, p.age_group, p.birth_date, "
@@ -143,14 +144,33 @@ class ParticipantRepository:
                 (to_db(now), participant_id),
             )
 
-    async def delete(self, participant_id: int, event: str | None, today: date) -> bool:
-        """Delete a participant and everything about them; count the event anonymously."""
+    async def delete(
+        self, participant_id: int, event: str | None, today: date, now: datetime
+    ) -> bool:
+        """Delete a participant and everything about them; count the event anonymously.
+
+        The other side's history stays: the person's active pairs end today (a completed pair
+        stays completed), their pairs' future meetings are cancelled with the reminders and
+        follow-ups planned for them, and then the database empties the person's side of the
+        pairs and meetings (ON DELETE SET NULL) while their own consents, answers, responses
+        and follow-ups go with the row (ON DELETE CASCADE). All in one transaction."""
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
-                "SELECT organization_id, role FROM participants WHERE id = ?", (participant_id,)
+                "SELECT organization_id, role, telegram_id FROM participants WHERE id = ?",
+                (participant_id,),
             )
             if row is None:
                 return False
+            await _leave_pairs(tx, participant_id, row["telegram_id"], today, now)
+            await tx.execute(
+                # A mentee left without a pair in a matching run is named there by id only.
+                "UPDATE matching_runs SET unmatched = (SELECT json_group_array(json(u.value)) "
+                "FROM json_each(matching_runs.unmatched) u "
+                "WHERE json_extract(u.value, '$.mentee_id') IS NOT :p) "
+                "WHERE organization_id = :o AND EXISTS (SELECT 1 FROM json_each(unmatched) u "
+                "WHERE json_extract(u.value, '$.mentee_id') = :p)",
+                {"p": participant_id, "o": row["organization_id"]},
+            )
             await tx.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
             if event:
                 await tx.execute(
@@ -345,3 +365,50 @@ class ParticipantRepository:
             CandidateRow(_participant(r), bool(r["self_ok"]), bool(r["rep_ok"]), r["full_name"])
             for r in rows
         ]
+
+
+async def _leave_pairs(
+    tx: Transaction, participant_id: int, telegram_id: int, today: date, now: datetime
+) -> None:
+    """The person's pairs before their row is deleted (see :meth:`ParticipantRepository.delete`)."""
+    pairs = [
+        r["id"]
+        for r in await tx.fetch_all(
+            "SELECT id FROM pairs WHERE mentor_id = ? OR mentee_id = ?",
+            (participant_id, participant_id),
+        )
+    ]
+    if not pairs:
+        return
+    marks = ", ".join("?" * len(pairs))
+    meetings = f"SELECT id FROM meetings WHERE pair_id IN ({marks})"
+    # Nothing planned takes place any more; what was held or missed stays as it was.
+    await tx.execute(
+        "UPDATE meetings SET status = 'cancelled', decided_at = ?, cancel_reason = ? "
+        f"WHERE pair_id IN ({marks}) AND status IN ('proposed', 'confirmed') AND starts_at > ?",
+        (to_db(now), WITHDRAWN, *pairs, to_db(now)),
+    )
+    # The partner is neither reminded of these meetings nor asked whether they took place;
+    # the person's own reminders name them by chat id, so they are deleted.
+    await tx.execute(
+        f"UPDATE reminders SET state = 'dropped', handled_at = ? WHERE meeting_id IN ({meetings}) "
+        "AND state = 'pending'",
+        (to_db(now), *pairs),
+    )
+    await tx.execute(
+        f"DELETE FROM reminders WHERE telegram_id = ? AND meeting_id IN ({meetings})",
+        (telegram_id, *pairs),
+    )
+    await tx.execute(
+        f"UPDATE followups SET state = 'dropped' WHERE meeting_id IN ({meetings}) "
+        "AND state IN ('pending', 'asked')",
+        pairs,
+    )
+    # An "incompatible" note may quote the person's own comment (the partner's stays in
+    # their response); the pairs are ended, so the curator's list no longer shows them.
+    await tx.execute(f"UPDATE attention SET detail = NULL WHERE pair_id IN ({marks})", pairs)
+    # Active pairs end today; completed stays as it was (a completed pair has ended already).
+    await tx.execute(
+        f"UPDATE pairs SET ended_on = ?, end_reason = ? WHERE id IN ({marks}) AND ended_on IS NULL",
+        (today.isoformat(), WITHDRAWN, *pairs),
+    )

@@ -142,7 +142,7 @@ class ReminderRepository:
                 f"SELECT * FROM pairs WHERE id IN ({_marks(pair_ids)})", pair_ids
             )
         }
-        people = sorted({i for p in pairs.values() for i in (p.mentor_id, p.mentee_id)})
+        people = sorted({i for p in pairs.values() for i in p.present})
         participants = {
             row["id"]: _participant(row)
             for row in await self._db.fetch_all(
