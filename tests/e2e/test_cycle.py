@@ -751,3 +751,55 @@ async def test_a_cycle_from_invitations_to_the_final_poll_stats_and_export(
         assert row[12] == "программа пройдена", row
     # The one who withdrew appears in no sheet at all.
     assert DARIA_NAME not in every_value(book) and "Дарья" not in every_value(book)
+
+    # -- After the cycle Pavel withdraws: his data goes, Petya's completed programme stays ---
+    history = query(db, "SELECT id, kind, status FROM meetings WHERE pair_id = ? ORDER BY id",
+                    (pairs["pavel"],))  # fmt: skip
+    await pavel.send_text("/revoke")
+    await pavel.press("Да, отозвать и удалить")
+    await tg.wait_until(
+        lambda: query(db, "SELECT count(*) FROM participants WHERE telegram_id = ?",
+                      (PAVEL,)) == [(0,)], TICK,
+    )  # fmt: skip
+    await curator.wait_for_bot_message("Павел Андреевич (наставник) отозвал(а) согласие")
+    # The pair stays completed with his side empty, with every meeting; Petya's final poll
+    # stays; nothing of Pavel (his chat id, his participant id) is left.
+    assert query(db, "SELECT mentor_id, mentee_id, completed, ended_on FROM pairs WHERE id = ?",
+                 (pairs["pavel"],)) == [(None, people["petya"], 1, "2026-04-08")]  # fmt: skip
+    assert query(db, "SELECT id, kind, status FROM meetings WHERE pair_id = ? ORDER BY id",
+                 (pairs["pavel"],)) == history  # fmt: skip
+    assert query(
+        db,
+        "SELECT form FROM responses WHERE participant_id = ? AND completed_at "
+        "IS NOT NULL AND form = 'final_mentee'",
+        (people["petya"],),
+    ) == [("final_mentee",)]
+    for table, column in (
+        ("pairs", "mentor_id"),
+        ("meetings", "proposed_by"),
+        ("responses", "participant_id"),
+        ("followups", "participant_id"),
+        ("answers", "participant_id"),
+        ("consents", "participant_id"),
+        ("cycle_deliveries", "participant_id"),
+        ("mentor_base", "participant_id"),
+    ):
+        assert query(
+            db, f"SELECT count(*) FROM {table} WHERE {column} = ?", (people["pavel"],)
+        ) == [(0,)], table
+    for table in ("reminders", "followups", "users", "outbox", "participants"):
+        assert query(db, f"SELECT count(*) FROM {table} WHERE telegram_id = ?", (PAVEL,)) == [
+            (0,)
+        ], table
+    # The next workbook: Petya in the mentee register with the placeholder and the mark of
+    # completing; Pavel in no register and in no sheet.
+    await curator.send_text("/export")
+    await tg.wait_until(lambda: len(workbooks(curator)) == 2, 30.0)
+    document = workbooks(curator)[-1]
+    assert document.file is not None
+    book = load_workbook(io.BytesIO(document.file.content))
+    assert [row[0] for row in rows(book, "База наставников")[1:]] == ["Ольга Викторовна"]
+    petya_row = next(row for row in rows(book, "База наставляемых")[1:] if row[1] == "Петя Сидоров")
+    assert petya_row[6] == "участник отозвал согласие" and not petya_row[8], petya_row
+    assert (petya_row[9], petya_row[12]) == (ended, "программа пройдена"), petya_row
+    assert "Павел" not in every_value(book) and "+7 900 222-33-44" not in every_value(book)
