@@ -196,7 +196,7 @@ class CycleRepository(MentorBaseQueries):
             " pr.mentee_id IS NOT NULL AND "
             " NOT EXISTS (SELECT 1 FROM cycle_deliveries d WHERE d.cycle_id = c.id "
             "  AND d.participant_id = pr.mentee_id AND d.what = 'poll') OR "
-            " pr.mentor_id IS NOT NULL AND "
+            " pr.mentor_id IS NOT NULL AND pr.mentee_id IS NOT NULL AND "
             " NOT EXISTS (SELECT 1 FROM cycle_deliveries d WHERE d.cycle_id = c.id "
             "  AND d.participant_id = pr.mentor_id AND d.what = 'results:' || pr.id)) "
             "ORDER BY pr.id"
