@@ -382,10 +382,13 @@ async def _leave_pairs(
         return
     marks = ", ".join("?" * len(pairs))
     meetings = f"SELECT id FROM meetings WHERE pair_id IN ({marks})"
-    # Nothing planned takes place any more; what was held or missed stays as it was.
+    # Nothing planned takes place any more: proposals nobody answered and confirmed meetings
+    # still to come are cancelled; what was held or missed (or is waiting to be reported as
+    # such) stays as it was.
     await tx.execute(
         "UPDATE meetings SET status = 'cancelled', decided_at = ?, cancel_reason = ? "
-        f"WHERE pair_id IN ({marks}) AND status IN ('proposed', 'confirmed') AND starts_at > ?",
+        f"WHERE pair_id IN ({marks}) "
+        "AND (status = 'proposed' OR (status = 'confirmed' AND starts_at > ?))",
         (to_db(now), WITHDRAWN, *pairs, to_db(now)),
     )
     # The partner is neither reminded of these meetings nor asked whether they took place;
