@@ -59,7 +59,7 @@ class EnterpriseRepository:
         following the merges from ``canonical_key`` leads back to it (two curators' presses
         crossing). Checked and written in one statement."""
         async with self._db.transaction() as tx:
-            changed = await tx.execute_rowcount(
+            await tx.execute(
                 """
                 WITH RECURSIVE chain(k) AS (
                     SELECT :canonical
@@ -84,7 +84,9 @@ class EnterpriseRepository:
                     "now": to_db(now),
                 },
             )
-            if changed != 1:
+            # The cursor's rowcount does not count a statement that starts with WITH.
+            changed = await tx.fetch_one("SELECT changes()")
+            if changed is None or changed[0] != 1:
                 return None
             row = await tx.fetch_one(
                 "SELECT id FROM enterprise_aliases WHERE organization_id = ? AND alias_key = ?",
