@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 from openpyxl import load_workbook
 
 from bot.app import LOCALES_DIR
+from dialogs.ages import ages_from_birth_year
 from dialogs.answer_display import format_answer
 from dialogs.answers import AnswerError, ParsedAnswer, birth_year_bounds, parse_text, skip_answer
 from dialogs.model import AGE_GROUP, Question, QuestionKind, Questionnaire
@@ -86,6 +87,13 @@ def test_a_year_out_of_range_is_explained(typed: str) -> None:
     assert isinstance(result, AnswerError)
     # An adult is 18 this year at the youngest and 100 at the oldest.
     assert result.render(str) == "Please check the year of birth: it should be from 1926 to 2008."
+
+
+def test_the_ages_a_year_of_birth_allows() -> None:
+    # Born in 2007: 18 until the birthday in 2026, 19 after it; either way aged 15-19.
+    assert ages_from_birth_year(2007, TODAY) == (18, 19)
+    # Born in 2006: 19 or 20, so whether aged 15-19 on this day is not known.
+    assert ages_from_birth_year(2006, TODAY) == (19, 20)
 
 
 def test_the_range_follows_the_clocks_year() -> None:
