@@ -205,9 +205,10 @@ class QuestionnaireService(AnsweringService[Step]):
         return await self.step(participant_id)
 
     async def edit(self, participant_id: int, key: str) -> Step:
-        """Ask one answered question again (from the summary or the profile)."""
+        """Ask one answered question again (from the summary or the profile); a retired
+        question is never asked again."""
         step = await self.step(participant_id)
-        if key not in {q.key for q in step.visible()}:
+        if key not in {q.key for q in step.visible() if not q.retired}:
             raise Outdated(key)
         await self._repository.set_current_question(participant_id, key)
         return await self.step(participant_id)

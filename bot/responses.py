@@ -34,6 +34,7 @@ TYPED_KINDS = frozenset(
         QuestionKind.LONG_TEXT,
         QuestionKind.NUMBER,
         QuestionKind.DATE,
+        QuestionKind.BIRTH_YEAR,
         QuestionKind.SCALE,
         QuestionKind.YES_NO,
     }

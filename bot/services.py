@@ -29,6 +29,7 @@ from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
 from bot.reminders import ReminderService
+from bot.reports.enterprises import EnterpriseService
 from bot.reports.export import ExportService
 from bot.reports.indicators import IndicatorService
 from bot.reports.monitoring import MonitoringReportService
@@ -73,6 +74,7 @@ class Services:
     monitoring: MonitoringReportService
     monitoring_offers: MonitoringOfferService
     exports: ExportService
+    enterprises: EnterpriseService
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

@@ -31,6 +31,7 @@ from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
 from bot.reminders import ReminderService
+from bot.reports.enterprises import EnterpriseService
 from bot.reports.export import build_export_service
 from bot.reports.indicators import IndicatorService
 from bot.reports.monitoring import MonitoringReportService
@@ -43,6 +44,7 @@ from storage.repositories.answers import AnswerCleanup, OrganizationAnswers
 from storage.repositories.cadence import CadenceRepository
 from storage.repositories.cycles import CycleRepository
 from storage.repositories.denominators import DenominatorRepository
+from storage.repositories.enterprises import EnterpriseRepository
 from storage.repositories.followups import FollowupRepository
 from storage.repositories.holidays import HolidayRepository
 from storage.repositories.invitations import InvitationRepository
@@ -95,6 +97,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         MeetingRepository(db), meetings, pairing, organizations, followups, clock
     )
     background = BackgroundTasks()
+    enterprises = EnterpriseService(EnterpriseRepository(db), organizations, clock)
     announcements = AnnouncementService(ReachabilityRepository(db), sender, clock)
     return Services(
         settings=settings,
@@ -153,4 +156,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         monitoring=MonitoringReportService(ReportRepository(db)),
         monitoring_offers=MonitoringOfferService(MonitoringOfferRepository(db), clock),
         exports=build_export_service(db, clock),
+        enterprises=enterprises,
     )

@@ -20,3 +20,11 @@ def age_group(birth: date, today: date) -> AgeGroup:
     if age < 18:
         return "teen"
     return "adult"
+
+
+def ages_from_birth_year(year: int, today: date) -> tuple[int, int]:
+    """The two ages someone born in ``year`` can be on ``today``: before and after this
+    year's birthday. Only the year is asked of adult mentors, so a count by age is certain
+    only when both ends fall on the same side of its limit (otherwise: unknown)."""
+    difference = today.year - year
+    return difference - 1, difference

@@ -27,10 +27,11 @@ def format_answer(
     """An answer as plain text for a summary or the profile (not escaped: the caller escapes).
 
     Dates read DD.MM.YYYY, choices show their translated labels, the "other" text is quoted,
-    and a skipped question reads as the translated "Skipped".
+    and a skipped question reads as the translated "Skipped" (or the question's own word for
+    it, such as "Prefer not to say").
     """
     if value is None:
-        return translate(SKIPPED_LABEL)
+        return translate(question.skip_label or SKIPPED_LABEL)
     if isinstance(value, bool):
         return translate(YES_LABEL if value else NO_LABEL)
     if isinstance(value, int):

@@ -12,7 +12,8 @@ kind                value
 ==================  ==========================================================================
 short_text,         ``str``, stripped (a short text also has its inner whitespace collapsed)
 long_text
-number, scale       ``int``
+number, scale,      ``int``
+birth_year
 date                ``str``, ISO ``"YYYY-MM-DD"``
 yes_no              ``bool``
 single_choice       ``{"choice": value, "other": None}``, or
@@ -35,7 +36,7 @@ from datetime import date
 from typing import TypedDict
 
 from dialogs.ages import age_in_years
-from dialogs.dates import DateTextError, parse_date_text
+from dialogs.dates import DateTextError, parse_date_text, parse_year_text
 from dialogs.i18n import A_, N_
 from dialogs.model import OTHER, TEXT_KINDS, Option, Question, QuestionKind
 from dialogs.options import options_or_own
@@ -52,6 +53,7 @@ MSG_DATE_FUTURE = A_("This date is in the future. Please check it.")
 MSG_AGE_RANGE = A_("Please check the date of birth: the age should be from {min} to {max} years.")
 MSG_AGE_MIN = A_("Please check the date of birth: the age should be at least {min} years.")
 MSG_AGE_MAX = A_("Please check the date of birth: the age should be at most {max} years.")
+MSG_YEAR_RANGE = N_("Please check the year of birth: it should be from {min} to {max}.")
 MSG_USE_BUTTONS = A_("Please choose an answer with the buttons below.")
 MSG_UNKNOWN_OPTION = A_("This option is no longer available. Please choose again.")
 MSG_TOO_MANY = N_("You can choose up to {max} options.")
@@ -121,6 +123,8 @@ def parse_text(
         return _parse_number(question, text, answers or {})
     if kind == QuestionKind.DATE:
         return _parse_date(question, text, today)
+    if kind == QuestionKind.BIRTH_YEAR:
+        return _parse_birth_year(question, text, today)
     if kind == QuestionKind.YES_NO:
         word = text.strip().strip(".!").lower()
         if word in _YES_WORDS:
@@ -200,6 +204,24 @@ def _parse_date(question: Question, text: str, today: date) -> ParsedAnswer | An
             assert high is not None
             return AnswerError(MSG_AGE_MAX, {"max": high})
     return ParsedAnswer(value.isoformat())
+
+
+def birth_year_bounds(question: Question, today: date) -> tuple[int, int]:
+    """The years of birth a ``birth_year`` question accepts in ``today``'s year: someone aged
+    ``min_age_years`` this year was born at the latest ``today.year - min_age_years``."""
+    assert question.min_age_years is not None and question.max_age_years is not None
+    return today.year - question.max_age_years, today.year - question.min_age_years
+
+
+def _parse_birth_year(question: Question, text: str, today: date) -> ParsedAnswer | AnswerError:
+    try:
+        year = parse_year_text(text)
+    except DateTextError as problem:
+        return AnswerError(problem.message)
+    earliest, latest = birth_year_bounds(question, today)
+    if not earliest <= year <= latest:
+        return AnswerError(MSG_YEAR_RANGE, {"min": earliest, "max": latest})
+    return ParsedAnswer(year)
 
 
 # --- pressed buttons -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ MSG_DATE_FORMAT = N_("Please type a date like 12.03.2011.")
 MSG_DATE_SHORT_YEAR = N_("Please write the year with all four digits, like 12.03.2011.")
 MSG_DATE_NO_SUCH = N_("There is no such date. Please check the day and the month.")
 MSG_DATE_YEAR = N_("Please check the year.")
+MSG_YEAR_FORMAT = N_("Please type the year of birth with four digits, for example: 1990.")
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
@@ -97,6 +98,26 @@ def parse_date_text(text: str) -> date:
         word, day, year = match.groups()
         return _build(day, _month(word), year)
     raise DateTextError(MSG_DATE_FORMAT)
+
+
+_YEAR_ONLY = re.compile(r"[0-9]{1,4}")
+
+
+def parse_year_text(text: str) -> int:
+    """The year in ``text``: ``1990``, ``1990 г.``, ``1990 год``, or the year of a whole date
+    typed out of habit (only the year is kept); :class:`DateTextError` for anything else, two
+    digits included (``90`` could be 1990 or 2090)."""
+    if len(text) > MAX_DATE_TEXT:
+        raise DateTextError(MSG_YEAR_FORMAT)
+    cleaned = _YEAR_WORD.sub("", text.translate(_DASHES).strip().lower()).strip()
+    if _YEAR_ONLY.fullmatch(cleaned):
+        if len(cleaned) != 4:
+            raise DateTextError(MSG_YEAR_FORMAT)
+        return int(cleaned)
+    try:
+        return parse_date_text(text).year
+    except DateTextError:
+        raise DateTextError(MSG_YEAR_FORMAT) from None
 
 
 def _month(word: str) -> int:

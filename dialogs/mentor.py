@@ -1,13 +1,20 @@
 """The mentor questionnaire (анкета наставника): the mentor base of the programme plus what
 the road map asks of candidates (experience, motivation, preferences for mentees and meetings).
+
+Adults give the year of birth only (minors gave a full date when joining): the indicator
+"young people aged 15-19 who entered as mentors" needs it, nothing else does, so an adult may
+decline and is then counted as of unknown age. The place of work or study is asked as two
+questions, the organization and the position, so that enterprises can be counted; the one
+question asked before (``workplace``) is kept retired to read the answers given to it.
 """
 
 from __future__ import annotations
 
 from dialogs.common import full_name, meeting_format, preferred_days, preferred_times
 from dialogs.i18n import A_, N_
-from dialogs.model import Option, Question, QuestionKind, Questionnaire, ShowIf
+from dialogs.model import AGE_GROUP, Option, Question, QuestionKind, Questionnaire, ShowIf
 from dialogs.tags import INTERESTS, TOPICS
+from dialogs.workplace import LEGACY_WORKPLACE, WORKPLACE_ORG, WORKPLACE_POSITION
 
 MENTOR = Questionnaire(
     key="mentor",
@@ -20,6 +27,22 @@ MENTOR = Questionnaire(
     questions=[
         full_name(),
         Question(
+            key="birth_year",
+            label=N_("Year of birth"),
+            kind=QuestionKind.BIRTH_YEAR,
+            text=N_("Your year of birth"),
+            hint=N_(
+                "The school reports how many young people aged 15 to 19 have become mentors, "
+                "so only the year is asked, for example: 1990. If you prefer not to say, "
+                "press the button below."
+            ),
+            required=False,
+            skip_label=N_("Prefer not to say"),
+            min_age_years=18,
+            max_age_years=100,
+            show_if=ShowIf(question=AGE_GROUP, any_of=["adult"]),
+        ),
+        Question(
             key="contact",
             label=N_("Contact"),
             kind=QuestionKind.SHORT_TEXT,
@@ -31,13 +54,30 @@ MENTOR = Questionnaire(
             required=False,
         ),
         Question(
-            key="workplace",
+            key=LEGACY_WORKPLACE,
             label=N_("Place of work or study"),
             kind=QuestionKind.SHORT_TEXT,
             text=N_("Your place of work or study"),
-            hint=N_(
-                "For example: school No. 5, mathematics teacher; or: technical college, 2nd year."
+            required=False,
+            replaced_by=(WORKPLACE_ORG, WORKPLACE_POSITION),
+        ),
+        Question(
+            key=WORKPLACE_ORG,
+            label=N_("Organization"),
+            kind=QuestionKind.SHORT_TEXT,
+            text=A_("Where do you work or study?"),
+            hint=A_(
+                "Only the name of the organization: a school, college, university or "
+                "enterprise, for example: School No. 5; Polytechnic College; «Romashka» LLC. "
+                "The position is the next question."
             ),
+        ),
+        Question(
+            key=WORKPLACE_POSITION,
+            label=N_("Position, class or course"),
+            kind=QuestionKind.SHORT_TEXT,
+            text=A_("Your position there, or your class or course"),
+            hint=N_("For example: mathematics teacher; engineer; 10 «A» class; 2nd year."),
         ),
         Question(
             key="competencies",

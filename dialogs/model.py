@@ -39,11 +39,14 @@ class QuestionKind(StrEnum):
     DATE = "date"
     YES_NO = "yes_no"
     SCALE = "scale"
+    # Only the year of a date of birth (adults are asked no more than the reports need).
+    BIRTH_YEAR = "birth_year"
 
 
 TEXT_KINDS = frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT})
 CHOICE_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTI_CHOICE})
 RANGE_KINDS = frozenset({QuestionKind.NUMBER, QuestionKind.SCALE})
+AGE_KINDS = frozenset({QuestionKind.DATE, QuestionKind.BIRTH_YEAR})
 
 
 class Option(BaseModel):
@@ -95,12 +98,20 @@ class Question(BaseModel):
     # scale: msgids for the two ends
     scale_labels: tuple[str, str] | None = None
 
-    # date
+    # date; birth_year (both limits required: the years accepted follow from today's year)
     not_in_future: bool = False
     min_age_years: int | None = None
     max_age_years: int | None = None
 
     show_if: ShowIf | None = None
+
+    # An optional question: the msgid of its skip button (and of the skipped answer shown
+    # back), e.g. "Prefer not to say"; the runner's "Skip" when None.
+    skip_label: str | None = None
+
+    # A question no longer asked: it is kept only to read and show the answers given before
+    # it was retired, until every question named here (the ones asked instead) is answered.
+    replaced_by: tuple[str, ...] = ()
 
     # A short name (msgid) for lists, cards and registers, e.g. "Main request"; the question
     # text itself is phrased for asking, not for a column heading.
@@ -161,18 +172,32 @@ class Question(BaseModel):
         if self.scale_labels is not None and kind != QuestionKind.SCALE:
             errors.append("scale_labels are for scale questions")
 
-        if kind == QuestionKind.DATE:
+        if kind in AGE_KINDS:
             low_age, high_age = self.min_age_years, self.max_age_years
             if (low_age is not None and low_age < 0) or (high_age is not None and high_age < 0):
                 errors.append("ages cannot be negative")
             if low_age is not None and high_age is not None and low_age > high_age:
                 errors.append("min_age_years is greater than max_age_years")
+            if kind == QuestionKind.BIRTH_YEAR and (low_age is None or high_age is None):
+                errors.append("a birth_year question needs min_age_years and max_age_years")
+            if kind == QuestionKind.BIRTH_YEAR and self.not_in_future:
+                errors.append("not_in_future is for date questions")
         elif self.not_in_future or self.min_age_years is not None or self.max_age_years is not None:
-            errors.append("not_in_future and the age limits are for date questions")
+            errors.append("not_in_future and the age limits are for date and birth_year questions")
+
+        if self.skip_label is not None and self.required:
+            errors.append("skip_label is for questions that may be skipped")
+        if self.replaced_by and (self.required or self.show_if is not None):
+            errors.append("a retired question (replaced_by) is not required and has no show_if")
 
         if errors:
             raise ValueError(f"question {self.key!r}: " + "; ".join(errors))
         return self
+
+    @property
+    def retired(self) -> bool:
+        """No longer asked; see ``replaced_by``."""
+        return bool(self.replaced_by)
 
     @property
     def is_birth_date(self) -> bool:
@@ -193,6 +218,7 @@ class Questionnaire(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Questionnaire:
         earlier: dict[str, Question] = {}
+        retired: set[str] = set()
         errors: list[str] = []
         for question in self.questions:
             if question.key == AGE_GROUP:
@@ -201,6 +227,8 @@ class Questionnaire(BaseModel):
                 errors.append(f"the key {question.key!r} repeats")
             if question.show_if is not None:
                 errors.extend(_show_if_errors(question, earlier))
+            if question.show_if is not None and question.show_if.question in retired:
+                errors.append(f"{question.key!r}: show_if refers to a retired question")
             if question.min_from is not None:
                 source = earlier.get(question.min_from)
                 if source is None or source.kind != QuestionKind.NUMBER:
@@ -208,6 +236,15 @@ class Questionnaire(BaseModel):
                         f"{question.key!r}: min_from must name an earlier number question"
                     )
             earlier[question.key] = question
+            if question.retired:
+                retired.add(question.key)
+        for question in self.questions:
+            for key in question.replaced_by:
+                replacement = earlier.get(key)
+                if replacement is None or replacement.retired:
+                    errors.append(
+                        f"{question.key!r}: replaced_by must name questions that are asked"
+                    )
         if errors:
             raise ValueError(f"questionnaire {self.key!r}: " + "; ".join(errors))
         return self

@@ -31,13 +31,17 @@ def visible_questions(
     """The questions shown for these answers and this context (``{"age_group": ...}``).
 
     A question whose ``show_if`` tests a hidden or unanswered question is hidden; one that
-    tests ``age_group`` is hidden while the context has no age group.
+    tests ``age_group`` is hidden while the context has no age group. A retired question is
+    shown only while it holds an answer given before and the questions that replace it are
+    not all answered (its answer is then kept and shown, but never asked again).
     """
     shown: list[Question] = []
     shown_keys: set[str] = set()
     for question in questionnaire.questions:
         condition = question.show_if
-        if condition is None:
+        if question.retired:
+            visible = _still_kept(question, answers)
+        elif condition is None:
             visible = True
         elif condition.question == AGE_GROUP:
             visible = context.get(AGE_GROUP) in condition.any_of
@@ -49,6 +53,20 @@ def visible_questions(
             shown.append(question)
             shown_keys.add(question.key)
     return shown
+
+
+def _still_kept(question: Question, answers: Mapping[str, object]) -> bool:
+    """A retired question's earlier answer, until its replacements are all answered."""
+    return answers.get(question.key) is not None and not all(
+        answers.get(key) is not None for key in question.replaced_by
+    )
+
+
+def asked_questions(
+    questionnaire: Questionnaire, answers: Mapping[str, object], context: Mapping[str, str]
+) -> list[Question]:
+    """The visible questions that are asked (and may be asked again): all but retired ones."""
+    return [q for q in visible_questions(questionnaire, answers, context) if not q.retired]
 
 
 def next_question_key(
@@ -80,9 +98,10 @@ def previous_question_key(
 ) -> str | None:
     """The visible question just before ``before``; with ``None`` (the summary), the last one.
 
-    ``None`` when ``before`` is the first visible question or is unknown.
+    ``None`` when ``before`` is the first visible question or is unknown. A retired question
+    is stepped over: it is never asked again.
     """
-    visible = visible_questions(questionnaire, answers, context)
+    visible = asked_questions(questionnaire, answers, context)
     if before is None:
         return visible[-1].key if visible else None
     start = _position(questionnaire, before)
@@ -129,7 +148,7 @@ def question_position(
     instead of making the total grow half-way.
     """
     asked = [
-        q.key for q in visible_questions(questionnaire, answers, context) if q.key not in prefilled
+        q.key for q in asked_questions(questionnaire, answers, context) if q.key not in prefilled
     ]
     number = asked.index(key) + 1 if key in asked else len(asked)
     return number, max(most_questions(questionnaire, context, prefilled), number)
@@ -142,6 +161,8 @@ def most_questions(
     possible: set[str] = set()
     for question in questionnaire.questions:
         condition = question.show_if
+        if question.retired:
+            continue
         if condition is None:
             shown = True
         elif condition.question == AGE_GROUP:

@@ -13,6 +13,7 @@ from handlers import (
     common,
     curator,
     cycles,
+    enterprises,
     export,
     fallback,
     followups,
@@ -61,6 +62,7 @@ def get_routers() -> list[Router]:
         meeting_views,
         stats,
         export,
+        enterprises,
     )
     participant_side = (
         *(join, guardian, questionnaire, monitoring_offer, rights, preferences, meetings),

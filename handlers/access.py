@@ -41,6 +41,7 @@ CURATOR_CALLBACK_PREFIXES: tuple[str, ...] = (
     "cy1",  # cycles: closing, ranking, finished pairs
     "mv1",  # meeting views: upcoming, overdue, attention, pair history
     "ind1",  # indicators: denominators and targets
+    "ent1",  # enterprises: merging two spellings
 )
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)

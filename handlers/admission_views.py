@@ -98,7 +98,14 @@ def card_text(card: MentorCard) -> str:
     if card.admission is not None and card.admission.reason:
         lines.append(_("Reason: {reason}").format(reason=quote(card.admission.reason)))
     lines += profile_lines("mentor", card.answers)
-    for key in ("achievements", "motivation", "mentee_age_from", "capacity", "time_resource"):
+    for key in (
+        "birth_year",
+        "achievements",
+        "motivation",
+        "mentee_age_from",
+        "capacity",
+        "time_resource",
+    ):
         if key == "mentee_age_from":
             line = age_range_line(card.answers)  # both age answers, as one range
         else:

@@ -11,6 +11,7 @@ from bot.matching.constraints import Violation
 from dialogs.answer_display import format_answer
 from dialogs.registry import get_questionnaire
 from dialogs.tags import INTERESTS, MEETING_FORMATS, TIMES_OF_DAY, TOPICS, WEEKDAYS
+from dialogs.workplace import workplace_text
 
 _LABELS = {
     option.value: option.label
@@ -73,8 +74,10 @@ def age_range_line(answers: dict[str, Any]) -> str | None:
     return None
 
 
+# The place of work or study is one line made of two answers (see workplace_line).
+WORKPLACE = "workplace"
 MENTOR_PROFILE_KEYS = (
-    "workplace",
+    WORKPLACE,
     "competencies",
     "subjects",
     "interests",
@@ -95,9 +98,23 @@ MENTEE_PROFILE_KEYS = (
 )
 
 
+def workplace_line(answers: dict[str, Any]) -> str | None:
+    """A mentor's place of work or study as one line: "organization, position", or the
+    single answer of those who answered before the question was split."""
+    shown = workplace_text(answers)
+    if not shown:
+        return None
+    return _("Place of work or study: {place}").format(place=quote(shown))
+
+
 def profile_lines(role: str, answers: dict[str, Any]) -> list[str]:
     keys = MENTOR_PROFILE_KEYS if role == "mentor" else MENTEE_PROFILE_KEYS
-    return [line for key in keys if (line := answer_line(role, key, answers))]
+    lines: list[str] = []
+    for key in keys:
+        line = workplace_line(answers) if key == WORKPLACE else answer_line(role, key, answers)
+        if line:
+            lines.append(line)
+    return lines
 
 
 def contact_line(role: str, answers: dict[str, Any]) -> str | None:

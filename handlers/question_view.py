@@ -28,7 +28,13 @@ class Control(StrEnum):
 
 
 # Questions answered by typing a message (a scale and yes/no show buttons instead).
-_TYPED = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.NUMBER, QuestionKind.DATE)
+_TYPED = (
+    QuestionKind.SHORT_TEXT,
+    QuestionKind.LONG_TEXT,
+    QuestionKind.NUMBER,
+    QuestionKind.DATE,
+    QuestionKind.BIRTH_YEAR,
+)
 
 
 def question_text(
@@ -98,7 +104,8 @@ def question_screen(
     if multi:
         controls.append(Button(_("Done"), control(Control.DONE)))
     if not question.required:
-        controls.append(Button(_("Skip"), control(Control.SKIP)))
+        skip = _(question.skip_label) if question.skip_label else _("Skip")
+        controls.append(Button(skip, control(Control.SKIP)))
     if can_go_back:
         controls.append(Button(_("← Back"), control(Control.BACK)))
     if controls:

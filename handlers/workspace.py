@@ -17,6 +17,7 @@ from handlers import (
     curator,
     cycle_views,
     cycles,
+    enterprises,
     holidays,
     matching,
     meeting_settings,
@@ -50,6 +51,7 @@ def openers() -> dict[SectionName, Opener]:
         SectionName.MEETING_SETTINGS: lambda m, s, o, b, i: meeting_settings.show_settings(m, s, o),
         SectionName.MEETING_VIEWS: lambda m, s, o, b, i: meeting_views.show_menu(m, s, o),
         SectionName.CYCLE: lambda m, s, o, b, i: cycles.show_cycle(m, s, o, i),
+        SectionName.ENTERPRISES: lambda m, s, o, b, i: enterprises.show_enterprises(m, s, o),
     }
 
 

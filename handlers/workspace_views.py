@@ -24,6 +24,7 @@ class SectionName(StrEnum):
     MEETING_SETTINGS = "meeting_settings"
     MEETING_VIEWS = "meeting_views"
     CYCLE = "cycle"
+    ENTERPRISES = "enterprises"
 
 
 class Section(CallbackData, prefix="ws1"):
@@ -43,6 +44,7 @@ def section_titles() -> dict[SectionName, str]:
         SectionName.MEETING_SETTINGS: _("Meeting settings"),
         SectionName.MEETING_VIEWS: _("Meetings"),
         SectionName.CYCLE: _("Cycle: closing, ranking, next cycle"),
+        SectionName.ENTERPRISES: _("Enterprises"),
     }
 
 

@@ -24,7 +24,9 @@ def mentor_answers(name: str, **overrides: Any) -> dict[str, Any]:
     answers: dict[str, Any] = {
         "full_name": name,
         "contact": "@" + name.split()[0].lower() if name.isascii() else "+7 900 000-00-00",
-        "workplace": "Школа № 5, учитель математики",
+        "birth_year": None,  # "prefer not to say": the age is unknown
+        "workplace_org": "Школа № 5",
+        "workplace_position": "учитель математики",
         "competencies": choices("olympiads", "exams"),
         "achievements": None,
         "interests": choices("chess", "robotics"),
@@ -39,6 +41,9 @@ def mentor_answers(name: str, **overrides: Any) -> dict[str, Any]:
         "experience": choice("some"),
         "motivation": "Хочу помогать",
     }
+    if "workplace" in overrides:
+        # A mentor who answered the single question asked before it was split.
+        del answers["workplace_org"], answers["workplace_position"]
     answers.update(overrides)
     return answers
 

@@ -49,6 +49,8 @@ def answer_for(question: Question, answers: dict[str, Any], adult: bool) -> str:
         return "Иванова Мария Петровна"
     if question.kind == QuestionKind.DATE:
         return "12.03.1990" if adult else "12.03.2011"
+    if question.kind == QuestionKind.BIRTH_YEAR:
+        return "1990"
     if question.kind == QuestionKind.NUMBER:
         low = question.min_value or 0
         if question.min_from and isinstance(answers.get(question.min_from), int):

@@ -65,8 +65,11 @@ def test_registry() -> None:
 def test_mentor_questionnaire_follows_the_mentor_base() -> None:
     assert keys(MENTOR.questions) == [
         "full_name",
+        "birth_year",
         "contact",
-        "workplace",
+        "workplace",  # retired: read for the answers given before, never asked
+        "workplace_org",
+        "workplace_position",
         "competencies",
         "subjects",
         "achievements",
@@ -90,6 +93,13 @@ def test_mentor_questionnaire_follows_the_mentor_base() -> None:
     assert MENTOR.question("form").options_source == "forms"
     capacity = MENTOR.question("capacity")
     assert (capacity.min_value, capacity.max_value) == (1, 10)
+    birth_year = MENTOR.question("birth_year")
+    assert birth_year.kind == QuestionKind.BIRTH_YEAR and not birth_year.required
+    assert birth_year.skip_label == "Prefer not to say"
+    assert birth_year.hint is not None and "15 to 19" in birth_year.hint
+    assert MENTOR.question("workplace").retired
+    assert MENTOR.question("workplace_org").required
+    assert MENTOR.question("workplace_position").required
 
 
 def test_mentee_questionnaire() -> None:

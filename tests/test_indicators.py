@@ -549,7 +549,7 @@ def test_parsing_helpers() -> None:
     assert parse_percent("семьдесят") is InputProblem.NOT_A_NUMBER
     assert school_year_of(datetime(2026, 8, 31).date()) == 2025
     assert school_year_of(datetime(2026, 9, 1).date()) == 2026
-    assert workplace_key(" ООО  «Ромашка» ") == workplace_key('ооо "ромашка"') == "ооо ромашка"
+    assert workplace_key(" ООО  «Ромашка» ") == workplace_key('ооо "ромашка"') == "ромашка"
 
 
 async def test_monitoring_report_counts_only_those_who_answered_both(db: Database) -> None:

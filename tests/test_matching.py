@@ -87,7 +87,8 @@ def mentor_answers() -> Answers:
     return (
         Answers(MENTOR)
         .text("full_name", "Иванова Мария Петровна")
-        .text("workplace", "Колледж, 3 курс")
+        .text("workplace_org", "Колледж")
+        .text("workplace_position", "3 курс")
         .choices("competencies", "exams", "career_choice", "other", other="Робототехника")
         .choices("interests", "chess", "music", "other", other="Вязание")
         .text("mentee_age_from", "12")

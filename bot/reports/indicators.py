@@ -29,7 +29,6 @@ How people are counted (the documents leave it to the organization; this is our 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +40,7 @@ from bot.models.reports import (
     PollTotals,
     StageCounts,
 )
+from bot.reports.enterprises import enterprise_key as workplace_key
 from bot.reports.indicator_figures import (
     SHARE_KEYS,
     SHARE_TITLES,
@@ -79,14 +79,6 @@ class Viewer:
 
     def may_see(self, organization_id: int) -> bool:
         return organization_id == self.curated or organization_id in self.covered
-
-
-_WORKPLACE_NOISE = re.compile(r"[\"'«»“”„]+")
-
-
-def workplace_key(text: str) -> str:
-    """One enterprise however its name was typed: «ООО Ромашка» = ооо  ромашка."""
-    return " ".join(_WORKPLACE_NOISE.sub(" ", text).casefold().split())
 
 
 def _form_key(code: str, fold_own: bool) -> str:

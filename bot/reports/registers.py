@@ -26,6 +26,7 @@ from dialogs.answer_display import format_answer
 from dialogs.forms import FORM_TITLES, FederalForm
 from dialogs.model import Option, Questionnaire
 from dialogs.registry import get_questionnaire
+from dialogs.workplace import workplace_text
 
 Translate = Callable[[str], str]
 
@@ -245,7 +246,7 @@ def mentor_base_rows(
             (
                 names[mentor.id],
                 answer_text(questionnaire, "contact", answers, translate),
-                answer_text(questionnaire, "workplace", answers, translate),
+                workplace_text(answers),
                 "; ".join(part for part in (competencies, subjects) if part),
                 answer_text(questionnaire, "achievements", answers, translate),
                 answer_text(questionnaire, "interests", answers, translate),
@@ -305,7 +306,6 @@ def mentee_base_rows(
     """One row per mentee, numbered; a mentee who had several pairs (one after another) lists
     the mentors one per line, with their places, results and cases in the same order."""
     questionnaire = get_questionnaire("mentee")
-    mentor_questionnaire = get_questionnaire("mentor")
     options = [Option(value=code, label=title) for code, title in context.form_titles.items()]
     names = {pid: person_name(p) for pid, p in people.items()}
 
@@ -329,14 +329,7 @@ def mentee_base_rows(
                 context.local_date(mentee.joined_at),
                 _lines([mentor_name(pair) for pair in pairs]),
                 _forms_of(mentee, pairs, context, options, questionnaire, translate),
-                _lines(
-                    [
-                        answer_text(mentor_questionnaire, "workplace", m.answers, translate)
-                        if m
-                        else ""
-                        for m in mentors
-                    ]
-                ),
+                _lines([workplace_text(m.answers) if m else "" for m in mentors]),
                 _end_date(pairs),
                 _per_pair(pairs, mentor_name, _results),
                 _per_pair(pairs, mentor_name, _case),

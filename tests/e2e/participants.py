@@ -104,6 +104,8 @@ async def answer_current(
         await user.press(message.buttons[0][0], message_id=message.message_id)
     elif question.kind == QuestionKind.DATE:
         await user.send_text("12.03.1990" if adult else "12.03.2011")
+    elif question.kind == QuestionKind.BIRTH_YEAR:
+        await user.send_text("1990")
     elif question.kind == QuestionKind.NUMBER:
         low = question.min_value or 0
         if question.min_from:

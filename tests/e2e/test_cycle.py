@@ -101,7 +101,8 @@ def choices(*values: str) -> list[str]:
 # The questionnaires as typed and pressed in the chat (option values, not labels).
 OLGA_ANSWERS: dict[str, object] = {
     "full_name": "Ольга Викторовна", "contact": "+7 900 000-00-00",
-    "workplace": "Школа № 5, учитель математики", "competencies": choices("olympiads", "exams"),
+    "birth_year": "1979", "workplace_org": "Школа № 5", "workplace_position": "учитель математики",
+    "competencies": choices("olympiads", "exams"),
     "achievements": None, "interests": choices("chess", "robotics"), "mentee_age_from": 10,
     "mentee_age_to": 18, "capacity": 1, "time_resource": "hours_2",
     "days": choices("tue", "thu"), "times": choices("after_lessons"), "meeting_format": "either",
