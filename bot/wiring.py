@@ -34,6 +34,7 @@ from bot.reminders import ReminderService
 from bot.reports.export import build_export_service
 from bot.reports.indicators import IndicatorService
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.voices import VoiceService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
 from bot.services import Services
@@ -60,6 +61,7 @@ from storage.repositories.reports import CoordinatorRepository, ReportRepository
 from storage.repositories.responses import ResponseRepository
 from storage.repositories.support import SupportRepository
 from storage.repositories.users import UserRepository
+from storage.repositories.voices import VoiceRepository
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
@@ -153,4 +155,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         monitoring=MonitoringReportService(ReportRepository(db)),
         monitoring_offers=MonitoringOfferService(MonitoringOfferRepository(db), clock),
         exports=build_export_service(db, clock),
+        voices=VoiceService(VoiceRepository(db), CycleRepository(db), OrganizationRepository(db)),
     )

@@ -33,6 +33,7 @@ CURATOR_COMMANDS = (
     "closecycle",
     "newcycle",
     "ranking",
+    "voices",
     "indicators",
     "export",
 )
@@ -41,6 +42,7 @@ CURATOR_CALLBACK_PREFIXES: tuple[str, ...] = (
     "cy1",  # cycles: closing, ranking, finished pairs
     "mv1",  # meeting views: upcoming, overdue, attention, pair history
     "ind1",  # indicators: denominators and targets
+    "vo1",  # participants' feedback
 )
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)

@@ -1,4 +1,4 @@
-"""The long-term mentor base and the mentor ranking of a cycle: queries of
+"""The long-term mentor base and the figures of each mentor for a period: queries of
 :class:`storage.repositories.cycles.CycleRepository`, kept here apart from the cycles' own."""
 
 from __future__ import annotations
@@ -7,7 +7,14 @@ from datetime import datetime
 
 from bot.clock import to_db
 from bot.models.cycles import BaseEntry, MentorFigures
+from bot.models.periods import Period
 from storage.database import Database
+from storage.repositories.period_sql import (
+    meetings_in,
+    pairs_completed_in,
+    pairs_of,
+    period_params,
+)
 
 _FULL_NAME = (
     "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id = {pid} "
@@ -64,33 +71,51 @@ class MentorBaseQueries:
         ]
 
     # -- ranking --------------------------------------------------------------------------------
-    async def mentor_figures(self, cycle_id: int, final_subject: str) -> list[MentorFigures]:
+    async def mentor_figures(self, organization_id: int, period: Period) -> list[MentorFigures]:
+        """Per mentor of the pairs of ``period``: pairs and distinct mentees, pairs completed in
+        the period, meetings held in it, the "how useful" (1..5) of those meetings from the
+        mentees and from the mentor, and the mentees' final satisfaction (0..10) of the pairs
+        completed in it. A pair whose mentor withdrew (no mentor) has no row; a withdrawn
+        mentee is not counted among the mentees and has no answers left."""
+        pairs = pairs_of("pr", period)
+        meetings = meetings_in("m", "pp", period)
         rows = await self._db.fetch_all(
-            "WITH cp AS (SELECT * FROM pairs WHERE cycle_id = :c), "
-            "useful AS (SELECT cp.mentor_id AS mid, "
-            "  avg(CAST(json_extract(r.answers, '$.usefulness') AS REAL)) AS avg_u, "
-            "  count(*) AS n_u FROM responses r JOIN meetings m ON m.id = r.meeting_id "
-            "  JOIN cp ON cp.id = m.pair_id WHERE r.form = 'meeting_feedback' "
-            "  AND r.participant_id = cp.mentee_id AND r.completed_at IS NOT NULL "
+            "WITH pp AS (SELECT pr.* FROM pairs pr WHERE pr.organization_id = :org "
+            f"  AND pr.mentor_id IS NOT NULL AND {pairs}), "
+            "held AS (SELECT pp.mentor_id AS mid, count(*) AS n_h FROM meetings m "
+            f"  JOIN pp ON pp.id = m.pair_id WHERE m.status = 'held' AND {meetings} "
+            "  GROUP BY pp.mentor_id), "
+            "useful AS (SELECT pp.mentor_id AS mid, "
+            "  avg(CASE WHEN r.participant_id = pp.mentee_id "
+            "    THEN CAST(json_extract(r.answers, '$.usefulness') AS REAL) END) AS avg_u, "
+            "  count(CASE WHEN r.participant_id = pp.mentee_id THEN 1 END) AS n_u, "
+            "  avg(CASE WHEN r.participant_id = pp.mentor_id "
+            "    THEN CAST(json_extract(r.answers, '$.usefulness') AS REAL) END) AS avg_o, "
+            "  count(CASE WHEN r.participant_id = pp.mentor_id THEN 1 END) AS n_o "
+            "  FROM responses r JOIN meetings m ON m.id = r.meeting_id "
+            "  JOIN pp ON pp.id = m.pair_id WHERE r.form = 'meeting_feedback' "
+            f"  AND r.completed_at IS NOT NULL AND {meetings} "
             "  AND json_type(r.answers, '$.usefulness') IN ('integer', 'real') "
-            "  GROUP BY cp.mentor_id), "
-            "satisfied AS (SELECT cp.mentor_id AS mid, "
-            "  avg(CAST(json_extract(r.answers, '$.satisfaction') AS REAL)) AS avg_s, "
-            "  count(*) AS n_s FROM responses r JOIN cp ON cp.mentee_id = r.participant_id "
-            "  AND cp.completed = 1 "
-            "  WHERE r.form = 'final_mentee' AND r.subject = :s AND r.completed_at IS NOT NULL "
-            "  AND json_type(r.answers, '$.satisfaction') IN ('integer', 'real') "
-            "  GROUP BY cp.mentor_id), "
-            "held AS (SELECT cp.mentor_id AS mid, count(*) AS n_h FROM meetings m "
-            "  JOIN cp ON cp.id = m.pair_id WHERE m.status = 'held' GROUP BY cp.mentor_id) "
-            "SELECT cp.mentor_id, count(*) AS pairs, sum(cp.completed) AS completed, "
+            "  GROUP BY pp.mentor_id), "
+            # One answer per mentee and cycle, however many completed pairs lead to it.
+            "polled AS (SELECT DISTINCT pp.mentor_id AS mid, r.id AS rid, "
+            "  CAST(json_extract(r.answers, '$.satisfaction') AS REAL) AS score "
+            "  FROM pp JOIN responses r ON r.form = 'final_mentee' "
+            "  AND r.participant_id = pp.mentee_id AND r.subject = 'cycle:' || pp.cycle_id "
+            f"  WHERE {pairs_completed_in('pp', period)} AND r.completed_at IS NOT NULL "
+            "  AND json_type(r.answers, '$.satisfaction') IN ('integer', 'real')), "
+            "satisfied AS (SELECT mid, avg(score) AS avg_s, count(*) AS n_s FROM polled "
+            "  GROUP BY mid) "
+            "SELECT pp.mentor_id, count(*) AS pairs, count(DISTINCT pp.mentee_id) AS mentees, "
+            f"  sum(CASE WHEN {pairs_completed_in('pp', period)} THEN 1 ELSE 0 END) AS completed, "
             "  coalesce(held.n_h, 0) AS held, useful.avg_u, coalesce(useful.n_u, 0) AS n_u, "
+            "  useful.avg_o, coalesce(useful.n_o, 0) AS n_o, "
             "  satisfied.avg_s, coalesce(satisfied.n_s, 0) AS n_s, "
-            + _FULL_NAME.format(pid="cp.mentor_id")
-            + " AS full_name FROM cp LEFT JOIN held ON held.mid = cp.mentor_id "
-            "LEFT JOIN useful ON useful.mid = cp.mentor_id "
-            "LEFT JOIN satisfied ON satisfied.mid = cp.mentor_id GROUP BY cp.mentor_id",
-            {"c": cycle_id, "s": final_subject},
+            + _FULL_NAME.format(pid="pp.mentor_id")
+            + " AS full_name FROM pp LEFT JOIN held ON held.mid = pp.mentor_id "
+            "LEFT JOIN useful ON useful.mid = pp.mentor_id "
+            "LEFT JOIN satisfied ON satisfied.mid = pp.mentor_id GROUP BY pp.mentor_id",
+            {"org": organization_id, **period_params(period)},
         )
         return [
             MentorFigures(
@@ -103,6 +128,9 @@ class MentorBaseQueries:
                 usefulness_answers=r["n_u"],
                 satisfaction=r["avg_s"],
                 satisfaction_answers=r["n_s"],
+                mentees=r["mentees"],
+                own_usefulness=r["avg_o"],
+                own_usefulness_answers=r["n_o"],
             )
             for r in rows
         ]
