@@ -214,6 +214,9 @@ def figures_line(position: int, item: MentorFigures, locale: str) -> str:
     own = ngettext("{n} answer", "{n} answers", item.own_usefulness_answers).format(
         n=item.own_usefulness_answers
     )
+    polled = ngettext("{n} answer", "{n} answers", item.satisfaction_answers).format(
+        n=item.satisfaction_answers
+    )
     return _(
         "{position}. <b>{name}</b>\n   meetings held {held} · mentees {mentees} · completed "
         "pairs {completed} of {pairs}\n   usefulness of meetings {usefulness}/5 ({u_answers}), "
@@ -231,7 +234,7 @@ def figures_line(position: int, item: MentorFigures, locale: str) -> str:
         own=average_text(item.own_usefulness, locale),
         o_answers=own,
         satisfaction=average_text(item.satisfaction, locale),
-        s_answers=item.satisfaction_answers,
+        s_answers=polled,
     )
 
 

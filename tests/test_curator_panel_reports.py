@@ -69,8 +69,7 @@ async def test_the_report_buttons_carry_short_data(harness: Harness) -> None:
     with i18n.context(), i18n.use_locale("ru"):
         buttons = [(text, data.pack()) for text, data in report_buttons()]
     assert [data for _, data in buttons] == [
-        ReportView(view=v).pack()
-        for v in ("ranking", "stats", "indicators", "export", "voices")
+        ReportView(view=v).pack() for v in ("ranking", "stats", "indicators", "export", "voices")
     ]
     assert all(len(data.encode()) <= 64 for _, data in buttons)
     # Labelled as the commands in the curator's menu (already translated).

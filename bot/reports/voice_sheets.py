@@ -146,7 +146,7 @@ def mentors_sheet(data: VoiceBook) -> Sheet:
     return Sheet(MENTORS_SHEET, columns, rows)
 
 
-def keep_present(data: VoiceBook, present: Collection[int]) -> VoiceBook:
+def still_present(data: VoiceBook, present: Collection[int]) -> VoiceBook:
     """Only people still among the workbook's participants (read last): someone who withdrew
     while the export was read is neither quoted nor named."""
 
@@ -174,5 +174,5 @@ def voice_sheets(book: ExportBook) -> list[Sheet]:
     """The two sheets of the workbook's period (none when the export read no voices)."""
     if book.data.voices is None:
         return []
-    data = keep_present(book.data.voices, book.people)
+    data = still_present(book.data.voices, book.people)
     return [voices_sheet(data), mentors_sheet(data)]

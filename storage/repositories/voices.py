@@ -64,11 +64,13 @@ def _final_polls(pairs: str) -> str:
 
 
 def _compatibility(pairs: str) -> str:
-    """Compatibility answers after the trial meetings of the pairs ``pairs`` selects."""
+    """Compatibility answers after the trial meetings of the pairs ``pairs`` selects. The
+    school's pairs first (CROSS JOIN keeps that order): read from the responses, the region's
+    compatibility answers would all be looked at."""
     return (
         f"SELECT {_RESPONSE_COLUMNS}, {_PAIR_COLUMNS} FROM pairs pr "
-        "JOIN meetings m ON m.pair_id = pr.id "
-        f"JOIN responses r ON r.meeting_id = m.id AND r.form = '{COMPATIBILITY_FORM}' "
+        "CROSS JOIN meetings m ON m.pair_id = pr.id "
+        f"CROSS JOIN responses r ON r.meeting_id = m.id AND r.form = '{COMPATIBILITY_FORM}' "
         "JOIN participants p ON p.id = r.participant_id "
         f"WHERE pr.organization_id = :org AND {pairs} AND r.completed_at IS NOT NULL "
         "AND r.participant_id IN (pr.mentor_id, pr.mentee_id)"
