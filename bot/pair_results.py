@@ -1,11 +1,13 @@
 """Stage 7, what the pairs achieved: their results (written by the curator or, once the pair is
-completed, by its mentor), the curator's "good practice" mark, and the ranking of mentors."""
+completed, by its mentor), the curator's "good practice" mark, and the ranking of mentors for a
+period."""
 
 from __future__ import annotations
 
-from bot.cycles import CycleProblem, CycleService, cycle_subject
+from bot.cycles import CycleProblem, CycleService
 from bot.models.cycles import MentorFigures
 from bot.models.pairs import Pair
+from bot.models.periods import Period
 from bot.participants import ParticipantService
 from storage.repositories.cycles import CycleRepository
 
@@ -88,11 +90,16 @@ class PairResults:
         return await self._repository.pair(pair.id)
 
     # -- ranking ----------------------------------------------------------------------------------
-    async def ranking(self, organization_id: int) -> list[MentorFigures]:
-        """Mentors of the current cycle, best first: by their mentees' average usefulness of
-        meetings, then mentees' final satisfaction, meetings held, and completed pairs."""
-        cycle = await self._cycles.current(organization_id)
-        figures = await self._repository.mentor_figures(cycle.id, cycle_subject(cycle.id))
+    async def ranking(
+        self, organization_id: int, period: Period | None = None
+    ) -> list[MentorFigures] | None:
+        """Mentors of the pairs of ``period`` (default: the current cycle), best first: by their
+        mentees' average usefulness of meetings, then mentees' final satisfaction, meetings
+        held, and the share of completed pairs. None for a cycle of another organization."""
+        period = period or Period.current_cycle()
+        if not await self._period_is_theirs(organization_id, period):
+            return None
+        figures = await self._repository.mentor_figures(organization_id, period)
 
         def key(item: MentorFigures) -> tuple[float, float, int, float, int]:
             return (
@@ -104,3 +111,9 @@ class PairResults:
             )
 
         return sorted(figures, key=key)
+
+    async def _period_is_theirs(self, organization_id: int, period: Period) -> bool:
+        if period.cycle_id is None:
+            return True
+        cycle = await self._repository.get(period.cycle_id)
+        return cycle is not None and cycle.organization_id == organization_id

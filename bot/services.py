@@ -33,6 +33,7 @@ from bot.reports.enterprises import EnterpriseService
 from bot.reports.export import ExportService
 from bot.reports.indicators import IndicatorService
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.voices import VoiceService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
 from bot.support import SupportService
@@ -75,6 +76,7 @@ class Services:
     monitoring_offers: MonitoringOfferService
     exports: ExportService
     enterprises: EnterpriseService
+    voices: VoiceService
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

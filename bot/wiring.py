@@ -35,6 +35,7 @@ from bot.reports.enterprises import EnterpriseService
 from bot.reports.export import build_export_service
 from bot.reports.indicators import IndicatorService
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.voices import VoiceService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
 from bot.services import Services
@@ -62,6 +63,7 @@ from storage.repositories.reports import CoordinatorRepository, ReportRepository
 from storage.repositories.responses import ResponseRepository
 from storage.repositories.support import SupportRepository
 from storage.repositories.users import UserRepository
+from storage.repositories.voices import VoiceRepository
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
@@ -157,4 +159,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         monitoring_offers=MonitoringOfferService(MonitoringOfferRepository(db), clock),
         exports=build_export_service(db, clock),
         enterprises=enterprises,
+        voices=VoiceService(VoiceRepository(db), CycleRepository(db), OrganizationRepository(db)),
     )

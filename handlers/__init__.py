@@ -38,6 +38,7 @@ from handlers import (
     start,
     stats,
     support,
+    voices,
     workspace,
 )
 from handlers.errors import register_error_handler
@@ -59,6 +60,7 @@ def get_routers() -> list[Router]:
         holidays,
         meeting_settings,
         cycles,
+        voices,
         meeting_views,
         stats,
         export,

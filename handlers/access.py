@@ -33,6 +33,7 @@ CURATOR_COMMANDS = (
     "closecycle",
     "newcycle",
     "ranking",
+    "voices",
     "indicators",
     "export",
 )
@@ -42,6 +43,7 @@ CURATOR_CALLBACK_PREFIXES: tuple[str, ...] = (
     "mv1",  # meeting views: upcoming, overdue, attention, pair history
     "ind1",  # indicators: denominators and targets
     "ent1",  # enterprises: merging two spellings
+    "vo1",  # participants' feedback
 )
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)

@@ -62,6 +62,7 @@ def curator_commands() -> list[BotCommand]:
         BotCommand(command="closecycle", description=_("Close the cycle: final meetings, polls")),
         BotCommand(command="newcycle", description=_("Start the next cycle")),
         BotCommand(command="ranking", description=_("Mentor ranking")),
+        BotCommand(command="voices", description=_("Participants' feedback")),
         BotCommand(command="stats", description=_("Statistics and indicators with a chart")),
         BotCommand(command="indicators", description=_("Numbers to compare with and targets")),
     ]

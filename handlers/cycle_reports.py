@@ -1,7 +1,8 @@
-"""Stage 7, the curator's reports and the pairs' results: the mentor ranking, the finished
-pairs with their cards and good practices, the results written by the curator or the mentor,
-and the buttons of the curator's panel (/curator) that open the reports. Registered on the
-routers of :mod:`handlers.cycles`; texts and keyboards in :mod:`handlers.cycle_views`.
+"""Stage 7, the curator's reports and the pairs' results: the mentor ranking of a period, the
+finished pairs with their cards (what both sides said included) and good practices, the results
+written by the curator or the mentor, and the buttons of the curator's panel (/curator) that
+open the reports. Registered on the routers of :mod:`handlers.cycles`; texts and keyboards in
+:mod:`handlers.cycle_views`.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.cycles import CycleProblem
+from bot.models.periods import Period
 from bot.outdated import Outdated
 from bot.services import Services
-from handlers import export, stats
+from handlers import export, stats, voices
 from handlers.cycle_views import (
     FinishedPage,
     MentorResults,
@@ -36,6 +38,7 @@ from handlers.cycle_views import (
 )
 from handlers.render import answer, edit, pressed_message
 from handlers.states import CycleDialogue, PairResultsDialogue
+from handlers.voice_views import not_theirs_text
 
 
 async def turn_rank_page(
@@ -45,16 +48,28 @@ async def turn_rank_page(
     curator_org_id: int,
     i18n: I18n,
 ) -> None:
-    await edit(
-        query,
-        await ranking_view(services, curator_org_id, callback_data.page, i18n.current_locale),
+    period = voices.period_of(callback_data.period)
+    screen = await ranking_view(
+        services, curator_org_id, callback_data.page, i18n.current_locale, period
     )
+    if screen is None:
+        raise Outdated(not_theirs_text())
+    await edit(query, screen)
 
 
 async def ranking_command(
-    message: Message, services: Services, curator_org_id: int, i18n: I18n
+    message: Message,
+    services: Services,
+    curator_org_id: int,
+    i18n: I18n,
+    period: Period | None = None,
 ) -> None:
-    await answer(message, await ranking_view(services, curator_org_id, 0, i18n.current_locale))
+    """The ranking of ``period`` (default: the current cycle) as a new message."""
+    screen = await ranking_view(services, curator_org_id, 0, i18n.current_locale, period)
+    if screen is None:
+        await message.answer(not_theirs_text())
+        return
+    await answer(message, screen)
 
 
 async def turn_finished_page(
@@ -166,12 +181,19 @@ async def open_export(query: CallbackQuery, services: Services, curator_org_id: 
     )
 
 
+async def open_voices(
+    query: CallbackQuery, services: Services, curator_org_id: int, i18n: I18n
+) -> None:
+    await voices.show_voices(pressed_message(query), services, curator_org_id, i18n)
+
+
 # What each report button of the curator's panel opens: the same as its command.
 REPORTS: dict[Report, Callable[..., Awaitable[None]]] = {
     Report.RANKING: open_ranking,
     Report.STATS: open_stats,
     Report.INDICATORS: open_indicators,
     Report.EXPORT: open_export,
+    Report.VOICES: open_voices,
 }
 
 

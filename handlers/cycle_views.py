@@ -20,6 +20,7 @@ from bot.cycles import CycleProblem, CycleSummary
 from bot.html_text import quote
 from bot.models.cycles import Cycle, MentorFigures
 from bot.models.pairs import Pair
+from bot.models.periods import Period
 from bot.pair_results import RESULTS_LIMIT
 from bot.participants import AgeGroup
 from bot.screens import Button, Screen
@@ -27,6 +28,14 @@ from bot.services import Services
 from handlers.meeting_texts import MeetPlan
 from handlers.paging import column, navigation_row, page_of
 from handlers.people import side_name
+from handlers.texts import MESSAGE_LIMIT
+from handlers.voice_views import (
+    pack_period,
+    pair_voices_text,
+    period_title,
+    voices_button,
+    voices_title,
+)
 
 RANK_PAGE = 8
 PAIRS_PAGE = 8
@@ -52,6 +61,7 @@ class CycleAct(CallbackData, prefix="cy1a"):
 
 class RankPage(CallbackData, prefix="cy1r"):
     page: int
+    period: str = "c"  # handlers.voice_views.pack_period
 
 
 class FinishedPage(CallbackData, prefix="cy1f"):
@@ -75,6 +85,7 @@ class Report(StrEnum):
     STATS = "stats"
     INDICATORS = "indicators"
     EXPORT = "export"
+    VOICES = "voices"
 
 
 class ReportView(CallbackData, prefix="cy1v"):
@@ -197,41 +208,71 @@ def average_text(value: float | None, locale: str) -> str:
 
 def figures_line(position: int, item: MentorFigures, locale: str) -> str:
     name = quote(item.full_name or _("Mentor No. {id}").format(id=item.mentor_id))
-    usefulness = average_text(item.usefulness, locale)
-    satisfaction = average_text(item.satisfaction, locale)
+    answers = ngettext("{n} answer", "{n} answers", item.usefulness_answers).format(
+        n=item.usefulness_answers
+    )
+    own = ngettext("{n} answer", "{n} answers", item.own_usefulness_answers).format(
+        n=item.own_usefulness_answers
+    )
+    polled = ngettext("{n} answer", "{n} answers", item.satisfaction_answers).format(
+        n=item.satisfaction_answers
+    )
     return _(
-        "{position}. <b>{name}</b>\n   usefulness of meetings {usefulness}/5 ({u_answers} "
-        "answers) · mentees' satisfaction {satisfaction}/10 ({s_answers}) · meetings held "
-        "{held} · completed pairs {completed} of {pairs}"
+        "{position}. <b>{name}</b>\n   meetings held {held} · mentees {mentees} · completed "
+        "pairs {completed} of {pairs}\n   usefulness of meetings {usefulness}/5 ({u_answers}), "
+        "by the mentor {own}/5 ({o_answers}) · mentees' satisfaction {satisfaction}/10 "
+        "({s_answers})"
     ).format(
         position=position,
         name=name,
-        usefulness=usefulness,
-        u_answers=item.usefulness_answers,
-        satisfaction=satisfaction,
-        s_answers=item.satisfaction_answers,
         held=item.meetings_held,
+        mentees=item.mentees,
         completed=item.completed,
         pairs=item.pairs,
+        usefulness=average_text(item.usefulness, locale),
+        u_answers=answers,
+        own=average_text(item.own_usefulness, locale),
+        o_answers=own,
+        satisfaction=average_text(item.satisfaction, locale),
+        s_answers=polled,
     )
 
 
-async def ranking_view(services: Services, organization_id: int, page: int, locale: str) -> Screen:
-    ranking = await services.pair_results.ranking(organization_id)
+async def ranking_view(
+    services: Services,
+    organization_id: int,
+    page: int,
+    locale: str,
+    period: Period | None = None,
+) -> Screen | None:
+    """The mentors of the pairs of ``period`` (default: the current cycle), a page of them;
+    None when the period is not the organization's."""
+    scope = await services.voices.scope(organization_id, period)
+    ranking = await services.pair_results.ranking(organization_id, period)
+    if scope is None or ranking is None:
+        return None
+    title = period_title(scope, locale)
+    more = ((voices_button(scope.period),),)
     if not ranking:
-        return Screen(_("No mentor has worked in a pair in this cycle yet."))
+        return Screen(
+            _("No mentor has worked in a pair in this period ({period}).").format(period=title),
+            more,
+        )
     shown, page, pages = page_of(ranking, page, RANK_PAGE)
+    packed = pack_period(scope.period)
     lines = [
-        _("<b>Mentor ranking</b> of the current cycle"),
+        _("<b>Mentor ranking</b> · {period}").format(period=title),
         _(
             "Order: mentees' average usefulness of meetings, then their final satisfaction, "
-            "meetings held, completed pairs."
+            "meetings held, completed pairs. Meetings and answers are those of the period; "
+            "completed pairs are those that completed the programme in it."
         ),
         "",
     ]
     start = page * RANK_PAGE
     lines += [figures_line(start + i + 1, item, locale) for i, item in enumerate(shown)]
-    return Screen("\n".join(lines), navigation_row(page, pages, lambda n: RankPage(page=n)))
+    rows = navigation_row(page, pages, lambda n: RankPage(page=n, period=packed)) + more
+    return Screen("\n".join(lines), rows)
 
 
 async def pair_names(services: Services, pair: Pair) -> tuple[str, str]:
@@ -258,6 +299,8 @@ async def finished_view(services: Services, organization_id: int, page: int) -> 
 
 
 async def card_view(services: Services, pair: Pair, locale: str) -> Screen:
+    """The pair, its results and the good-practice mark, and what both sides said in the
+    final poll and the compatibility form."""
     mentor, mentee = await pair_names(services, pair)
     lines = [_("<b>{mentor} → {mentee}</b>").format(mentor=quote(mentor), mentee=quote(mentee))]
     lines.append(_("Started: {date}").format(date=day_text(pair.started_on, locale)))
@@ -272,12 +315,16 @@ async def card_view(services: Services, pair: Pair, locale: str) -> Screen:
         else _("Results: not written yet")
     )
     lines.append(_("⭐ A good practice (case) of the organization") if pair.good_practice else "")
+    text = "\n".join(line for line in lines if line)
+    timezone = await services.cycles.timezone(pair.organization_id)
+    voices = await services.voices.of_pair(pair.organization_id, pair.id)
+    said = pair_voices_text(voices, locale, timezone, MESSAGE_LIMIT - len(text) - 2)
     good = _("Remove from good practices") if pair.good_practice else _("Mark as good practice")
     rows = (
         (Button(good, data=PairGood(pair_id=pair.id).pack()),),
         (Button(_("Write the results"), data=PairResultsEdit(pair_id=pair.id).pack()),),
     )
-    return Screen("\n".join(line for line in lines if line), rows)
+    return Screen(f"{text}\n\n{said}", rows)
 
 
 def results_prompt() -> str:
@@ -314,12 +361,13 @@ async def base_view(services: Services, organization_id: int) -> str:
 # -- the curator's panel: the reports of the cycle ----------------------------------------------
 def report_buttons() -> list[tuple[str, ReportView]]:
     """Buttons for the curator's panel (/curator) that open what /ranking, /stats,
-    /indicators and /export show; labelled as those commands are in the menu."""
+    /indicators, /export and /voices show."""
     return [
         (_("Mentor ranking"), ReportView(view=Report.RANKING)),
         (_("Statistics and indicators with a chart"), ReportView(view=Report.STATS)),
         (_("Numbers to compare with and targets"), ReportView(view=Report.INDICATORS)),
         (_("Excel workbook: registers and reports"), ReportView(view=Report.EXPORT)),
+        (voices_title(), ReportView(view=Report.VOICES)),
     ]
 
 

@@ -21,6 +21,7 @@ async def test_each_button_gives_the_same_view_as_its_command(harness: Harness) 
         ("stats", "/stats"),
         ("indicators", "/indicators"),
         ("export", "/export"),
+        ("voices", "/voices"),
     ):
         for language in ("en", "ru"):
             by_command = await harness.send(CURATOR, command, language_code=language)
@@ -47,7 +48,7 @@ async def test_the_buttons_are_for_the_curator_of_this_organization_only(
     harness: Harness,
 ) -> None:
     await two_pairs(harness)
-    for view in ("ranking", "stats", "indicators", "export"):
+    for view in ("ranking", "stats", "indicators", "export", "voices"):
         assert await harness.press(MASHA, ReportView(view=view).pack()) == []
         assert "куратор" in (harness.session.callback_answers()[-1].text or "")
     other = await harness.app.services.organizations.create("Лицей № 1", "Europe/Moscow")
@@ -68,7 +69,7 @@ async def test_the_report_buttons_carry_short_data(harness: Harness) -> None:
     with i18n.context(), i18n.use_locale("ru"):
         buttons = [(text, data.pack()) for text, data in report_buttons()]
     assert [data for _, data in buttons] == [
-        ReportView(view=v).pack() for v in ("ranking", "stats", "indicators", "export")
+        ReportView(view=v).pack() for v in ("ranking", "stats", "indicators", "export", "voices")
     ]
     assert all(len(data.encode()) <= 64 for _, data in buttons)
     # Labelled as the commands in the curator's menu (already translated).
@@ -83,6 +84,7 @@ async def test_the_curator_panel_has_the_report_buttons(harness: Harness) -> Non
         ("stats", "Statistics and indicators with a chart"),
         ("indicators", "Numbers to compare with and targets"),
         ("export", "Excel workbook: registers and reports"),
+        ("voices", "Participants' feedback"),
     ):
         assert panel.data_of(label) == ReportView(view=view).pack()
     # The cycle itself has its button already.

@@ -303,7 +303,10 @@ async def test_mentor_ranking_orders_by_feedback_and_shows_the_numbers(harness: 
     shown = (await harness.send(CURATOR, "/ranking", language_code="en"))[-1].text
     assert shown.index("Павел Андреевич") < shown.index("Ольга Викторовна")
     assert "5.0/5 (2 answers)" in shown and "meetings held 3" in shown
-    assert "3.5/5 (2 answers)" in shown and "—/10 (0)" in shown
+    assert "3.5/5 (2 answers)" in shown and "—/10 (0 answers)" in shown
+    # (Her answer is about a meeting of Pavel's pair, so it is nobody's own answer either.)
+    assert [(r.own_usefulness, r.own_usefulness_answers) for r in ranking] == [(None, 0)] * 2
+    assert "by the mentor —/5 (0 answers)" in shown
     # Averages in the reader's locale: a decimal comma in Russian.
     russian = (await harness.send(CURATOR, "/ranking"))[-1].text
     assert "3,5/5" in russian and "5,0/5" in russian and "3.5" not in russian

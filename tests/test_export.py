@@ -242,7 +242,7 @@ async def test_registers_have_the_appendix_columns_and_the_scenario_rows(
     book = await export(harness, ids["org"])
     assert book.sheetnames == [
         "База наставников", "База наставляемых", "Pairs", "Meetings", "Feedback",
-        "Monitoring", "Indicators",
+        "Monitoring", "Indicators", "Отзывы участников", "Наставники — итоги",
     ]  # fmt: skip
 
     mentors = rows(book, "База наставников")

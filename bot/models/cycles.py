@@ -51,12 +51,17 @@ class FinalAnswers:
 
 @dataclass(frozen=True)
 class MentorFigures:
+    """One mentor's work in a period (see ``MentorBaseQueries.mentor_figures``)."""
+
     mentor_id: int
     full_name: str | None
-    pairs: int
-    completed: int
-    meetings_held: int
+    pairs: int  # pairs of the period
+    completed: int  # of them, completed in the period
+    meetings_held: int  # held in the period
     usefulness: float | None  # mentees' average of "how useful" (1..5) after meetings
     usefulness_answers: int
     satisfaction: float | None  # mentees' average final satisfaction (0..10)
     satisfaction_answers: int
+    mentees: int = 0  # distinct mentees of the pairs of the period (withdrawn ones not known)
+    own_usefulness: float | None = None  # the mentor's own "how useful" after the meetings
+    own_usefulness_answers: int = 0

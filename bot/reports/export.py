@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from bot.clock import Clock
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
+from bot.models.periods import Period
 from bot.reports.export_book import ExportBook, ExportData, translator
 from bot.reports.indicator_sheets import indicators_sheet, monitoring_sheet
 from bot.reports.indicators import IndicatorService
@@ -28,13 +29,17 @@ from bot.reports.meeting_sheets import feedback_sheet, meetings_sheet, pairs_she
 from bot.reports.monitoring import MonitoringReportService
 from bot.reports.register_sheets import mentee_base, mentor_base
 from bot.reports.registers import Translate
+from bot.reports.voice_sheets import voice_sheets
+from bot.reports.voices import VoiceService
 from bot.reports.workbook import Sheet, write_workbook
 from bot.schedule import utc_to_local
 from storage.database import Database
+from storage.repositories.cycles import CycleRepository
 from storage.repositories.denominators import DenominatorRepository
 from storage.repositories.export import ExportRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
+from storage.repositories.voices import VoiceRepository
 
 FEEDBACK_FORM = "meeting_feedback"
 
@@ -99,6 +104,7 @@ def sheets(book: ExportBook) -> list[Sheet]:
         feedback_sheet(book),
         monitoring_sheet(book),
         indicators_sheet(book),
+        *voice_sheets(book),
     ]
 
 
@@ -122,12 +128,14 @@ class ExportService:
         indicators: IndicatorService | None,
         monitoring: MonitoringReportService | None,
         clock: Clock,
+        voices: VoiceService | None = None,
     ) -> None:
         self._repository = repository
         self._organizations = organizations
         self._indicators = indicators
         self._monitoring = monitoring
         self._clock = clock
+        self._voices = voices
         # One workbook at a time: the largest takes a core for seconds, and curators pressing
         # /export again and again must not take every core from the bot.
         self._one_at_a_time = asyncio.Semaphore(1)
@@ -146,7 +154,7 @@ class ExportService:
             content = await asyncio.to_thread(render_workbook, data, translator(locale))
         return ExportFile(export_filename(organization_id, data.today), content)
 
-    async def collect(self, organization_id: int) -> ExportData:
+    async def collect(self, organization_id: int, period: Period | None = None) -> ExportData:
         organization = await self._organizations.get(organization_id)
         if organization is None:
             raise ExportError(ExportProblem.UNKNOWN_ORGANIZATION)
@@ -162,6 +170,7 @@ class ExportService:
         indicators = (
             await self._indicators.for_organization(organization_id) if self._indicators else None
         )
+        voices = await self._voices.book(organization_id, period) if self._voices else None
         # Read last, in one statement: the people that everything else must still belong to.
         participants = await self._repository.participants(organization_id)
         pairs, meetings, feedback = keep_present(participants, pairs, meetings, feedback)
@@ -175,6 +184,7 @@ class ExportService:
             monitoring=monitoring,
             indicators=indicators,
             today=utc_to_local(self._clock.now(), organization.timezone).date(),
+            voices=voices,
         )
 
 
@@ -186,6 +196,12 @@ def build_export_service(db: Database, clock: Clock) -> ExportService:
     indicators = IndicatorService(
         reports, DenominatorRepository(db), CoordinatorRepository(db), organizations, clock
     )
+    voices = VoiceService(VoiceRepository(db), CycleRepository(db), organizations)
     return ExportService(
-        ExportRepository(db), organizations, indicators, MonitoringReportService(reports), clock
+        ExportRepository(db),
+        organizations,
+        indicators,
+        MonitoringReportService(reports),
+        clock,
+        voices,
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from bot.models.organizations import Organization
 from bot.models.pairs import WITHDRAWN
+from bot.models.voices import VoiceBook
 from bot.reports.indicator_figures import Indicators
 from bot.reports.monitoring import MonitoringRow
 from bot.reports.registers import Translate, form_title, person_name
@@ -43,6 +44,8 @@ class ExportData:
     monitoring: list[MonitoringRow]
     indicators: Indicators | None
     today: date  # the organization's date when the export was made
+    # The free answers and the mentors' figures of the export's period (voice_sheets.py).
+    voices: VoiceBook | None = None
 
 
 class ExportBook:

@@ -1,13 +1,21 @@
-"""The long-term mentor base and the mentor ranking of a cycle: queries of
+"""The long-term mentor base and the figures of each mentor for a period: queries of
 :class:`storage.repositories.cycles.CycleRepository`, kept here apart from the cycles' own."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.clock import to_db
 from bot.models.cycles import BaseEntry, MentorFigures
+from bot.models.periods import Period
 from storage.database import Database
+from storage.repositories.period_sql import (
+    meetings_in,
+    pairs_completed_in,
+    pairs_of,
+    period_params,
+)
 
 _FULL_NAME = (
     "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id = {pid} "
@@ -64,46 +72,88 @@ class MentorBaseQueries:
         ]
 
     # -- ranking --------------------------------------------------------------------------------
-    async def mentor_figures(self, cycle_id: int, final_subject: str) -> list[MentorFigures]:
-        rows = await self._db.fetch_all(
-            # A mentor who withdrew is not ranked (the pair's side is NULL).
-            "WITH cp AS (SELECT * FROM pairs WHERE cycle_id = :c AND mentor_id IS NOT NULL), "
-            "useful AS (SELECT cp.mentor_id AS mid, "
-            "  avg(CAST(json_extract(r.answers, '$.usefulness') AS REAL)) AS avg_u, "
-            "  count(*) AS n_u FROM responses r JOIN meetings m ON m.id = r.meeting_id "
-            "  JOIN cp ON cp.id = m.pair_id WHERE r.form = 'meeting_feedback' "
-            "  AND r.participant_id = cp.mentee_id AND r.completed_at IS NOT NULL "
-            "  AND json_type(r.answers, '$.usefulness') IN ('integer', 'real') "
-            "  GROUP BY cp.mentor_id), "
-            "satisfied AS (SELECT cp.mentor_id AS mid, "
-            "  avg(CAST(json_extract(r.answers, '$.satisfaction') AS REAL)) AS avg_s, "
-            "  count(*) AS n_s FROM responses r JOIN cp ON cp.mentee_id = r.participant_id "
-            "  AND cp.completed = 1 "
-            "  WHERE r.form = 'final_mentee' AND r.subject = :s AND r.completed_at IS NOT NULL "
-            "  AND json_type(r.answers, '$.satisfaction') IN ('integer', 'real') "
-            "  GROUP BY cp.mentor_id), "
-            "held AS (SELECT cp.mentor_id AS mid, count(*) AS n_h FROM meetings m "
-            "  JOIN cp ON cp.id = m.pair_id WHERE m.status = 'held' GROUP BY cp.mentor_id) "
-            "SELECT cp.mentor_id, count(*) AS pairs, sum(cp.completed) AS completed, "
-            "  coalesce(held.n_h, 0) AS held, useful.avg_u, coalesce(useful.n_u, 0) AS n_u, "
-            "  satisfied.avg_s, coalesce(satisfied.n_s, 0) AS n_s, "
-            + _FULL_NAME.format(pid="cp.mentor_id")
-            + " AS full_name FROM cp LEFT JOIN held ON held.mid = cp.mentor_id "
-            "LEFT JOIN useful ON useful.mid = cp.mentor_id "
-            "LEFT JOIN satisfied ON satisfied.mid = cp.mentor_id GROUP BY cp.mentor_id",
-            {"c": cycle_id, "s": final_subject},
+    async def mentor_figures(self, organization_id: int, period: Period) -> list[MentorFigures]:
+        """Per mentor of the pairs of ``period``: pairs and distinct mentees, pairs completed in
+        the period, meetings held in it, the "how useful" (1..5) of those meetings from the
+        mentees and from the mentor, and the mentees' final satisfaction (0..10) of the pairs
+        completed in it. A pair whose mentor withdrew (no mentor) has no row; a withdrawn
+        mentee is not counted among the mentees and has no answers left."""
+        pairs = pairs_of("pr", period)
+        meetings = meetings_in("m", "pp", period)
+        completed = pairs_completed_in("pp", period)
+        params = {"org": organization_id, **period_params(period)}
+        the_pairs = (
+            "WITH pp AS (SELECT pr.* FROM pairs pr WHERE pr.organization_id = :org "
+            f"AND pr.mentor_id IS NOT NULL AND {pairs}) "
         )
-        return [
-            MentorFigures(
-                mentor_id=r["mentor_id"],
-                full_name=r["full_name"],
-                pairs=r["pairs"],
-                completed=r["completed"] or 0,
-                meetings_held=r["held"],
-                usefulness=r["avg_u"],
-                usefulness_answers=r["n_u"],
-                satisfaction=r["avg_s"],
-                satisfaction_answers=r["n_s"],
+        # Four small queries from the school's pairs on (CROSS JOIN keeps that order: read
+        # from the meetings or the responses, the whole region's would be looked at). Joined
+        # in one statement, SQLite took seconds for a large school; apart, milliseconds.
+        base = await self._db.fetch_all(
+            the_pairs + "SELECT mentor_id, count(*) AS pairs, "
+            "count(DISTINCT mentee_id) AS mentees, "
+            f"sum(CASE WHEN {completed} THEN 1 ELSE 0 END) AS completed, "
+            + _FULL_NAME.format(pid="mentor_id")
+            + " AS full_name FROM pp GROUP BY mentor_id",
+            params,
+        )
+        held = await self._db.fetch_all(
+            the_pairs + "SELECT pp.mentor_id, count(*) AS n FROM pp "
+            "CROSS JOIN meetings m ON m.pair_id = pp.id "
+            f"WHERE m.status = 'held' AND {meetings} GROUP BY pp.mentor_id",
+            params,
+        )
+        useful = await self._db.fetch_all(
+            the_pairs + "SELECT pp.mentor_id, r.participant_id = pp.mentor_id AS own, "
+            "avg(CAST(json_extract(r.answers, '$.usefulness') AS REAL)) AS average, "
+            "count(*) AS n FROM pp CROSS JOIN meetings m ON m.pair_id = pp.id "
+            "CROSS JOIN responses r ON r.meeting_id = m.id "
+            "WHERE r.form = 'meeting_feedback' AND r.completed_at IS NOT NULL "
+            f"AND r.participant_id IN (pp.mentee_id, pp.mentor_id) AND {meetings} "
+            "AND json_type(r.answers, '$.usefulness') IN ('integer', 'real') "
+            "GROUP BY pp.mentor_id, own",
+            params,
+        )
+        # One answer per mentee and cycle, however many completed pairs lead to it.
+        satisfied = await self._db.fetch_all(
+            the_pairs + "SELECT mid AS mentor_id, avg(score) AS average, count(*) AS n FROM "
+            "(SELECT DISTINCT pp.mentor_id AS mid, r.id, "
+            "CAST(json_extract(r.answers, '$.satisfaction') AS REAL) AS score FROM pp "
+            "JOIN responses r ON r.form = 'final_mentee' AND r.participant_id = pp.mentee_id "
+            f"AND r.subject = 'cycle:' || pp.cycle_id WHERE {completed} "
+            "AND r.completed_at IS NOT NULL "
+            "AND json_type(r.answers, '$.satisfaction') IN ('integer', 'real')) GROUP BY mid",
+            params,
+        )
+        meetings_held = {r["mentor_id"]: r["n"] for r in held}
+        by_mentees = {r["mentor_id"]: r for r in useful if not r["own"]}
+        own = {r["mentor_id"]: r for r in useful if r["own"]}
+        polled = {r["mentor_id"]: r for r in satisfied}
+
+        def average(found: dict[int, Any], mentor_id: int) -> tuple[float | None, int]:
+            row = found.get(mentor_id)
+            return (row["average"], row["n"]) if row is not None else (None, 0)
+
+        figures: list[MentorFigures] = []
+        for r in base:
+            mentor_id = r["mentor_id"]
+            usefulness, usefulness_answers = average(by_mentees, mentor_id)
+            own_usefulness, own_answers = average(own, mentor_id)
+            satisfaction, satisfaction_answers = average(polled, mentor_id)
+            figures.append(
+                MentorFigures(
+                    mentor_id=mentor_id,
+                    full_name=r["full_name"],
+                    pairs=r["pairs"],
+                    completed=r["completed"] or 0,
+                    meetings_held=meetings_held.get(mentor_id, 0),
+                    usefulness=usefulness,
+                    usefulness_answers=usefulness_answers,
+                    satisfaction=satisfaction,
+                    satisfaction_answers=satisfaction_answers,
+                    mentees=r["mentees"],
+                    own_usefulness=own_usefulness,
+                    own_usefulness_answers=own_answers,
+                )
             )
-            for r in rows
-        ]
+        return figures

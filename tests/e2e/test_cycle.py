@@ -753,6 +753,29 @@ async def test_a_cycle_from_invitations_to_the_final_poll_stats_and_export(
     # The one who withdrew appears in no sheet at all.
     assert DARIA_NAME not in every_value(book) and "Дарья" not in every_value(book)
 
+    # What people said in the final polls, one row per answer; and each mentor's figures.
+    said = {(row[4], row[6]): row[7] for row in rows(book, "Отзывы участников")[1:]}
+    assert said[("Маша Иванова", "Самое полезное")] == "Подготовка к олимпиаде", said
+    assert said[("Маша Иванова", "Цель достигнута")] == "Да", said
+    assert said[("Петя Сидоров", "Цель достигнута")] == "Частично", said
+    assert said[("Петя Сидоров", "Что улучшить")] == "Чаще встречаться", said
+    assert said[("Павел Андреевич", "Самое трудное")] == "Найти время", said
+    assert said[("Павел Андреевич", "Что улучшить")] == "Меньше бумаг", said
+    assert len(said) == 9, said  # with the goals: Маша 2, Петя 3; Ольга 1, Павел 3
+    totals = {row[0]: row for row in rows(book, "Наставники — итоги")[1:]}
+    # Held: Olga's acquaintance, trial, planning and final; Pavel's acquaintance, second
+    # trial and final. Usefulness: Masha's 5 after the acquaintance meeting; each mentor's own
+    # 5 after theirs. Satisfaction: Masha 9 for Olga, Petya 5 for Pavel.
+    assert totals["Ольга Викторовна"][1:] == (4, 1, 5, 1, 5, 1, 1, 1, 1, 9, 1), totals
+    assert totals["Павел Андреевич"][1:] == (3, 1, None, 0, 5, 1, 1, 1, 1, 5, 1), totals
+
+    # The same words in the chat: /voices, the current cycle, three to a page.
+    await curator.send_text("/voices")
+    voices = await curator.wait_for_bot_message("Отзывы участников")
+    assert "Наставляемые достигли цели: да — 1, частично — 1, нет — 0." in voices.text, voices.text
+    assert "Подготовка к олимпиаде" in voices.text and "Чаще встречаться" in voices.text
+    assert "Страница 1 из 2." in voices.text and "Меньше бумаг" not in voices.text
+
     # -- After the cycle Pavel withdraws: his data goes, Petya's completed programme stays ---
     history = query(db, "SELECT id, kind, status FROM meetings WHERE pair_id = ? ORDER BY id",
                     (pairs["pavel"],))  # fmt: skip
