@@ -45,3 +45,9 @@ CREATE TABLE cycle_snapshots (
 
 -- Dated periods select pairs by the day they started and ended, per organization.
 CREATE INDEX pairs_started_by_organization ON pairs (organization_id, started_on);
+-- The reports count each pair's meetings by status and time, and the feedback forms of each
+-- held meeting, from the indexes alone (a region has a million meetings and more responses).
+CREATE INDEX meetings_by_pair_status ON meetings (pair_id, status, starts_at);
+DROP INDEX responses_by_meeting;
+CREATE INDEX responses_by_meeting ON responses (meeting_id, form, completed_at)
+    WHERE meeting_id IS NOT NULL;

@@ -29,7 +29,8 @@ from bot.models.reports import (
 from storage.database import Database
 from storage.repositories.period_sql import (
     answered_in,
-    meetings_in,
+    meeting_days,
+    meeting_pairs,
     pairs_completed_in,
     pairs_of,
     pairs_started_in,
@@ -85,14 +86,15 @@ def _age(bound: str, ref: str) -> str:
     )
 
 
-def _band(low: int, high: int, ref: str) -> str:
-    """'in' when the age on ``ref`` is surely within low..high, 'out' when surely not,
-    'ambiguous' when a year of birth leaves both possible, 'unknown' without a birth."""
-    young, old = _age("low", ref), _age("high", ref)
+def _band(low: str, high: str) -> str:
+    """'in' when the age (``y.<low>``..``y.<high>``, the youngest and oldest it can be) is
+    surely within the person's band (``y.band_from``..19), 'out' when surely not, 'ambiguous'
+    when a year of birth leaves both possible, 'unknown' without a birth."""
+    young, old = f"y.{low}", f"y.{high}"
     return (
         f"(CASE WHEN {young} IS NULL THEN 'unknown' "
-        f"WHEN {young} >= {low} AND {old} <= {high} THEN 'in' "
-        f"WHEN {old} < {low} OR {young} > {high} THEN 'out' ELSE 'ambiguous' END)"
+        f"WHEN {young} >= y.band_from AND {old} <= 19 THEN 'in' "
+        f"WHEN {old} < y.band_from OR {young} > 19 THEN 'out' ELSE 'ambiguous' END)"
     )
 
 
@@ -102,7 +104,8 @@ def _band(low: int, high: int, ref: str) -> str:
 # who entered) or of their first pair that completed in it (for those who completed). A mentee
 # counts as aged 10-19 and a mentor as 15-19 only when the age is sure; mentors whose age is
 # unknown (no date or year of birth) or ambiguous (a year of birth on the border: 14 or 15,
-# 19 or 20 that day) are counted apart. A side that withdrew (NULL) counts nowhere.
+# 19 or 20 that day) are counted apart. A side that withdrew (NULL) counts nowhere. One row per
+# organization, a column ``<key>_entered`` and ``<key>_completed`` per key of INVOLVEMENT_KEYS.
 _INVOLVED = (
     """
 WITH sides AS (
@@ -117,13 +120,14 @@ WITH sides AS (
     WHERE q.organization_id IN ({ids}) AND q.mentor_id IS NOT NULL
       AND ({started} OR {completed})
 ),
-people AS (
+people AS MATERIALIZED (
     SELECT org, person, side, max(entered) AS entered, max(done) AS done,
            min(CASE WHEN entered THEN started_on END) AS entered_on,
            min(CASE WHEN done THEN started_on END) AS done_on
     FROM sides GROUP BY org, person, side
 ),
-born AS (
+-- Read once per person, the ages once per person (the bands look at them many times).
+born AS MATERIALIZED (
     SELECT pe.*, """
     + _BIRTH
     + """ AS birth, """
@@ -133,40 +137,46 @@ born AS (
             WHERE a.participant_id = p.id AND a.question = 'category') AS category
     FROM people pe JOIN participants p ON p.id = pe.person
 ),
-banded AS (
+aged AS MATERIALIZED (
     SELECT x.org, x.side, x.entered, x.done, x.category,
-           CASE x.side WHEN 'mentee' THEN """
-    + _band(10, 19, "x.entered_on")
-    + """
-                       ELSE """
-    + _band(15, 19, "x.entered_on")
-    + """ END AS entered_band,
-           CASE x.side WHEN 'mentee' THEN """
-    + _band(10, 19, "x.done_on")
-    + """
-                       ELSE """
-    + _band(15, 19, "x.done_on")
-    + """ END AS done_band
+           CASE x.side WHEN 'mentee' THEN 10 ELSE 15 END AS band_from,
+           """
+    + _age("low", "x.entered_on")
+    + """ AS entered_low, """
+    + _age("high", "x.entered_on")
+    + """ AS entered_high,
+           """
+    + _age("low", "x.done_on")
+    + """ AS done_low, """
+    + _age("high", "x.done_on")
+    + """ AS done_high
     FROM born x
 ),
-counted AS (
-    SELECT org, entered AND entered_band = 'in' AS entered, done AND done_band = 'in' AS done,
-           CASE side WHEN 'mentee' THEN 'mentees_10_19' ELSE 'mentors_15_19' END AS what
-    FROM banded
-    UNION ALL
-    SELECT org, entered, done, 'young_teachers' FROM banded
-    WHERE side = 'mentee' AND category = 'young_teacher'
-    UNION ALL
-    SELECT org, entered AND entered_band = 'unknown', done AND done_band = 'unknown',
-           'mentors_age_unknown'
-    FROM banded WHERE side = 'mentor'
-    UNION ALL
-    SELECT org, entered AND entered_band = 'ambiguous', done AND done_band = 'ambiguous',
-           'mentors_age_ambiguous'
-    FROM banded WHERE side = 'mentor'
+banded AS (
+    SELECT y.org, y.side, coalesce(y.entered, 0) AS entered, coalesce(y.done, 0) AS done,
+           y.category, """
+    + _band("entered_low", "entered_high")
+    + """ AS entered_band, """
+    + _band("done_low", "done_high")
+    + """ AS done_band
+    FROM aged y
 )
-SELECT org, what, sum(entered) AS entered, sum(done) AS completed
-FROM counted GROUP BY org, what
+SELECT org,
+       sum(side = 'mentee' AND entered AND entered_band = 'in') AS mentees_10_19_entered,
+       sum(side = 'mentee' AND done AND done_band = 'in') AS mentees_10_19_completed,
+       sum(side = 'mentor' AND entered AND entered_band = 'in') AS mentors_15_19_entered,
+       sum(side = 'mentor' AND done AND done_band = 'in') AS mentors_15_19_completed,
+       sum(side = 'mentee' AND entered AND category = 'young_teacher') AS young_teachers_entered,
+       sum(side = 'mentee' AND done AND category = 'young_teacher') AS young_teachers_completed,
+       sum(side = 'mentor' AND entered AND entered_band = 'unknown')
+           AS mentors_age_unknown_entered,
+       sum(side = 'mentor' AND done AND done_band = 'unknown') AS mentors_age_unknown_completed,
+       sum(side = 'mentor' AND entered AND entered_band = 'ambiguous')
+           AS mentors_age_ambiguous_entered,
+       sum(side = 'mentor' AND done AND done_band = 'ambiguous')
+           AS mentors_age_ambiguous_completed
+FROM banded
+GROUP BY org
 """
 )
 
@@ -186,7 +196,7 @@ class ReportRepository:
         completed = pairs_completed_in("q", period)
         rows = await self._db.fetch_all(
             f"""
-            WITH people AS (
+            WITH people AS MATERIALIZED (  -- the form read once per person
                 SELECT p.id, p.organization_id, p.age_group, p.confirmed_at,
                        (SELECT json_extract(a.value, '$.choice') FROM answers a
                         WHERE a.participant_id = p.id AND a.question = 'form') AS form
@@ -266,26 +276,37 @@ class ReportRepository:
         """Meetings of the period per organization and form of the pair: held, planned (held,
         missed and confirmed ones whose time has come) and the feedback forms completed for the
         held ones. Every meeting belongs to one pair of one form, so the forms add up to the
-        total; forms without meetings are absent."""
+        total; forms without meetings are absent.
+
+        Each pair's meetings are counted on their own (index ranges by pair, status and time),
+        which is what keeps a region of a million meetings quick."""
+        days = meeting_days("m", period)
         rows = await self._db.fetch_all(
             f"""
-            SELECT q.organization_id AS organization_id, q.form AS form,
-                   coalesce(sum(m.status = 'held'), 0) AS held,
-                   coalesce(sum(m.status IN ('held', 'missed')
-                                OR (m.status = 'confirmed' AND m.starts_at <= :now)), 0)
-                       AS planned,
-                   coalesce(sum(CASE WHEN m.status = 'held' THEN (
-                       SELECT count(*) FROM responses r
-                       WHERE r.meeting_id = m.id AND r.form = :feedback
-                         AND r.completed_at IS NOT NULL
-                         AND r.participant_id IN (q.mentor_id, q.mentee_id)
-                   ) ELSE 0 END), 0) AS feedback
-            FROM pairs q JOIN meetings m ON m.pair_id = q.id
-            WHERE q.organization_id IN ({_ids(organization_ids)})
-              AND {meetings_in("m", "q", period)}
-            GROUP BY q.organization_id, q.form
+            WITH per_pair AS MATERIALIZED (  -- each count once per pair
+                SELECT q.organization_id AS organization_id, q.form AS form,
+                       (SELECT count(*) FROM meetings m
+                        WHERE m.pair_id = q.id AND m.status = 'held' AND {days}) AS held,
+                       (SELECT count(*) FROM meetings m
+                        WHERE m.pair_id = q.id AND m.status = 'missed' AND {days}) AS missed,
+                       (SELECT count(*) FROM meetings m
+                        WHERE m.pair_id = q.id AND m.status = 'confirmed'
+                          AND m.starts_at <= :now AND {days}) AS due,
+                       (SELECT count(*) FROM meetings m
+                        JOIN responses r ON r.meeting_id = m.id AND r.form = '{FEEDBACK_FORM}'
+                             AND r.completed_at IS NOT NULL
+                        WHERE m.pair_id = q.id AND m.status = 'held' AND {days}) AS feedback
+                FROM pairs q
+                WHERE q.organization_id IN ({_ids(organization_ids)})
+                  AND {meeting_pairs("q", period)}
+            )
+            SELECT organization_id, form, sum(held) AS held,
+                   sum(held + missed + due) AS planned, sum(feedback) AS feedback
+            FROM per_pair
+            GROUP BY organization_id, form
+            HAVING sum(held + missed + due) > 0
             """,
-            {**period_params(period), "now": to_db(now), "feedback": FEEDBACK_FORM},
+            {**period_params(period), "now": to_db(now)},
         )
         return [
             MeetingRow(
@@ -326,42 +347,38 @@ class ReportRepository:
         done = f"q.organization_id IN ({ids}) AND {pairs_completed_in('q', period)}"
         rows = await self._db.fetch_all(
             f"""
-            WITH asked AS (
-                SELECT org, person, side, max(cycle_id) AS cycle FROM (
-                    SELECT q.organization_id AS org, q.mentee_id AS person, 'mentee' AS side,
-                           q.cycle_id
-                    FROM pairs q WHERE {done} AND q.mentee_id IS NOT NULL
-                    UNION ALL
-                    SELECT q.organization_id, q.mentor_id, 'mentor', q.cycle_id
-                    FROM pairs q WHERE {done} AND q.mentor_id IS NOT NULL
-                )
-                GROUP BY org, person, side
-            ),
-            rated AS (
-                SELECT s.org, s.person, s.side,
-                       (SELECT json_extract(r.answers, '$.satisfaction') FROM responses r
-                        WHERE r.form = CASE s.side WHEN 'mentee' THEN :mentee ELSE :mentor END
-                          AND r.participant_id = s.person AND r.subject = 'cycle:' || s.cycle
-                          AND r.completed_at IS NOT NULL) AS satisfaction
-                FROM asked s
-            ),
-            per_form AS (
-                SELECT q.mentee_id AS person, 'mentee' AS side, {form} AS form
+            WITH sides AS (
+                SELECT q.organization_id AS org, q.mentee_id AS person, 'mentee' AS side,
+                       {form} AS form, q.cycle_id AS cycle
                 FROM pairs q WHERE {done} AND q.mentee_id IS NOT NULL
-                UNION
-                SELECT q.mentor_id, 'mentor', {form}
+                UNION ALL
+                SELECT q.organization_id, q.mentor_id, 'mentor', {form}, q.cycle_id
                 FROM pairs q WHERE {done} AND q.mentor_id IS NOT NULL
+            ),
+            -- Each person once per form, with the latest cycle of their completed pairs.
+            latest AS MATERIALIZED (
+                SELECT DISTINCT org, person, side, form,
+                       max(cycle) OVER (PARTITION BY person, side) AS cycle
+                FROM sides
+            ),
+            rated AS MATERIALIZED (
+                SELECT l.org, l.person, l.side, l.form,
+                       (SELECT json_extract(r.answers, '$.satisfaction') FROM responses r
+                        WHERE r.form = CASE l.side WHEN 'mentee' THEN :mentee ELSE :mentor END
+                          AND r.participant_id = l.person AND r.subject = 'cycle:' || l.cycle
+                          AND r.completed_at IS NOT NULL) AS satisfaction
+                FROM latest l
             )
             SELECT org, NULL AS form, side, count(*) AS asked,
                    count(satisfaction) AS answered,
                    coalesce(sum(satisfaction >= :from), 0) AS satisfied
-            FROM rated
+            FROM (SELECT DISTINCT org, person, side, satisfaction FROM rated)
             GROUP BY org, side
             UNION ALL
-            SELECT r.org, f.form, f.side, count(*), count(r.satisfaction),
-                   coalesce(sum(r.satisfaction >= :from), 0)
-            FROM per_form f JOIN rated r ON r.person = f.person AND r.side = f.side
-            GROUP BY r.org, f.form, f.side
+            SELECT org, form, side, count(*), count(satisfaction),
+                   coalesce(sum(satisfaction >= :from), 0)
+            FROM rated
+            GROUP BY org, form, side
             """,
             {**period_params(period), "from": satisfied_from,
              "mentee": FINAL_FORMS["mentee"], "mentor": FINAL_FORMS["mentor"]},
@@ -393,9 +410,10 @@ class ReportRepository:
         entered: dict[int, dict[str, int]] = {int(o): {} for o in organization_ids}
         done: dict[int, dict[str, int]] = {int(o): {} for o in organization_ids}
         for r in rows:
-            org, what = int(r["org"]), str(r["what"])
-            entered[org][what] = int(r["entered"])
-            done[org][what] = int(r["completed"])
+            org = int(r["org"])
+            for key in INVOLVEMENT_KEYS:
+                entered[org][key] = int(r[f"{key}_entered"] or 0)
+                done[org][key] = int(r[f"{key}_completed"] or 0)
         forms = ",".join(f"'{form}'" for form in EMPLOYER_FORMS)
         workplaces = await self._db.fetch_all(
             f"""
