@@ -475,7 +475,7 @@ async def test_a_closed_cycle_keeps_its_figures(harness: Harness) -> None:
 
     # Later: the waiting mentee went on into the new cycle, and a mentee withdraws (her rows
     # are deleted). Counted again, the closed cycle would show less; its report does not.
-    await db.run_script_atomically(f"DELETE FROM participants WHERE id = {s.ids['A']};")
+    await s.sql("DELETE FROM participants WHERE id = ?", (s.ids["A"],))
     live = indicators_from_json(
         await services.indicators.closing_figures(org, cycle), closed, harness.clock.now()
     )
@@ -576,3 +576,53 @@ async def test_the_monitoring_report_by_period(db: Database) -> None:
     assert await engagement(Period.calendar_year(2026)) == (2, 1.5, 4.5)
     assert await engagement(Period.school_year(2025)) == (1, 2.0, 4.0)
     assert await engagement(Period.between(date(2026, 6, 1), date(2026, 11, 30))) == (0, None, None)
+
+
+async def test_a_withdrawn_side_leaves_the_other_sides_figures(db: Database) -> None:
+    """Pairs and meetings outlive a withdrawal with that side NULL (migration 0015, on the
+    withdrawal branch); the partner still entered and completed the program."""
+    columns = await db.fetch_all("PRAGMA table_info(pairs)")
+    if any(c["name"] == "mentor_id" and c["notnull"] for c in columns):
+        pytest.skip("pairs.mentor_id is NOT NULL here: needs migration 0015 (withdrawal)")
+    s, ids = await two_cycles(db)
+    reports = service(db)
+    cycle_1 = Period.cycle(ids["c1"])
+    before = figures(await reports.for_organization(ids["org"], cycle_1))
+    # M1, the mentor of A's and B's completed pairs, withdraws: the row and the answers go.
+    await s.sql("DELETE FROM participants WHERE id = ?", (s.ids["M1"],))
+    assert await db.fetch_value("SELECT count(*) FROM pairs WHERE mentor_id IS NULL") == 2
+    after = figures(await reports.for_organization(ids["org"], cycle_1))
+    assert after["mentees_10_19"] == before["mentees_10_19"] == (3, 2, 100, 0.70)
+    assert after["satisfied_mentees"] == before["satisfied_mentees"] == (1, 2, 1, 0.85)
+    assert after["meetings"] == before["meetings"] == (3, 3)
+    # M1 counts nowhere: not asked the final poll, not an unknown age any more.
+    assert after["satisfied_mentors"] == (0, 0, 0, 0.85)
+    assert after["mentors_age"] == (0, 0) and before["mentors_age"] == (1, 0)
+    assert after["invited"] == 3  # A B C
+    table = await reports.per_organization([ids["org"]], Period.calendar_year(2026))
+    assert table[ids["org"]].share("mentees_10_19").completed == 2  # A and E
+
+
+async def test_enterprises_entered_and_completed(db: Database) -> None:
+    s = School(db)
+    org = await s.organization()
+    cycle = await s.cycle(org, 1, "2026-09-01", None)
+    # The organization asked apart from the position, or one old answer; spellings differ.
+    places = {"w1": ("workplace_org", "ООО «Звезда»"), "w2": ("workplace", "ооо звезда"),
+              "w3": ("workplace_org", "Завод")}  # fmt: skip
+    for number, (name, (question, place)) in enumerate(places.items()):
+        await s.person(name, org, cycle, "mentor", "2026-09-20")
+        await s.sql(
+            "INSERT INTO answers (participant_id, question, value, answered_at) "
+            "VALUES (?, ?, ?, '2026-09-20')",
+            (s.ids[name], question, json.dumps(place)),
+        )
+        await s.person(f"p{number}", org, cycle, "mentee", "2026-09-20", birth="2010-01-01")
+        pair = await s.pair(
+            org, cycle, name, f"p{number}", "2026-10-01",
+            "2026-12-01" if name != "w3" else None, completed=name != "w3",
+        )  # fmt: skip
+        await s.sql("UPDATE pairs SET form = 'employer_pupil' WHERE id = ?", (pair,))
+    share = (await service(db).for_organization(org)).share("enterprises")
+    # «Звезда» twice and the plant entered; only «Звезда» completed (the plant's pair is on).
+    assert (share.count, share.completed) == (2, 1)

@@ -417,13 +417,26 @@ class ReportRepository:
         forms = ",".join(f"'{form}'" for form in EMPLOYER_FORMS)
         workplaces = await self._db.fetch_all(
             f"""
-            SELECT q.organization_id AS org, json_extract(a.value, '$') AS workplace,
-                   max({started}) AS entered, max({completed}) AS completed
-            FROM pairs q
-            JOIN answers a ON a.participant_id = q.mentor_id AND a.question = 'workplace'
-            WHERE q.organization_id IN ({ids}) AND q.form IN ({forms})
-              AND ({started} OR {completed}) AND json_type(a.value) = 'text'
-            GROUP BY q.organization_id, workplace
+            SELECT org, workplace, max(entered) AS entered, max(completed) AS completed
+            FROM (
+                SELECT q.organization_id AS org,
+                       -- The organization's name where the questionnaire asks for it apart
+                       -- from the position, else the single answer given before.
+                       coalesce(
+                           (SELECT json_extract(a.value, '$') FROM answers a
+                            WHERE a.participant_id = q.mentor_id
+                              AND a.question = 'workplace_org' AND json_type(a.value) = 'text'),
+                           (SELECT json_extract(a.value, '$') FROM answers a
+                            WHERE a.participant_id = q.mentor_id
+                              AND a.question = 'workplace' AND json_type(a.value) = 'text')
+                       ) AS workplace,
+                       {started} AS entered, {completed} AS completed
+                FROM pairs q
+                WHERE q.organization_id IN ({ids}) AND q.form IN ({forms})
+                  AND q.mentor_id IS NOT NULL AND ({started} OR {completed})
+            )
+            WHERE workplace IS NOT NULL
+            GROUP BY org, workplace
             """,
             params,
         )
