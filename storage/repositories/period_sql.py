@@ -75,6 +75,34 @@ def participants_joined_in(alias: str, period: Period) -> str:
 
 def meetings_in(meeting: str, pair: str, period: Period) -> str:
     """Meetings of the period: of the cycle's pairs, or starting on a day of the range."""
+    return f"({meeting_pairs(pair, period)} AND {meeting_days(meeting, period)})"
+
+
+def meeting_pairs(pair: str, period: Period) -> str:
+    """The half of :func:`meetings_in` about the pair (a cycle's pairs; any pair for dates),
+    for a query that picks the pairs first and counts their meetings apart."""
     if not period.dated:
         return _in_cycle(pair, period)
-    return f"(substr({meeting}.starts_at, 1, 10) BETWEEN :period_start AND :period_end)"
+    return "1"
+
+
+def meeting_days(meeting: str, period: Period) -> str:
+    """The half of :func:`meetings_in` about the meeting's day (any day for a cycle). Written
+    as a range of ``starts_at`` (an ISO time in UTC) so that an index on it serves: on or after
+    the first day, before the day after the last."""
+    if not period.dated:
+        return "1"
+    return (
+        f"({meeting}.starts_at >= :period_start "
+        f"AND {meeting}.starts_at < date(:period_end, '+1 day'))"
+    )
+
+
+def answered_in(response: str, period: Period) -> str:
+    """Responses completed on a day of a dated period (``completed_at`` is an ISO time in UTC).
+
+    A cycle's responses are chosen by their subject (``cycle:<id>``, ``after:<id>``) instead,
+    so this selection is for dated periods only."""
+    if not period.dated:
+        raise ValueError("a cycle's responses are chosen by their subject")
+    return f"(substr({response}.completed_at, 1, 10) BETWEEN :period_start AND :period_end)"

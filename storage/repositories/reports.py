@@ -13,9 +13,13 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.clock import to_db
+from bot.clock import from_db, to_db
+from bot.models.periods import Period
 from bot.models.reports import (
+    INVOLVEMENT_KEYS,
+    Employer,
     Involvement,
+    MeetingRow,
     MeetingTotals,
     MonitoringAnswers,
     PollTotals,
@@ -23,6 +27,16 @@ from bot.models.reports import (
     StageRow,
 )
 from storage.database import Database
+from storage.repositories.period_sql import (
+    answered_in,
+    meeting_days,
+    meeting_pairs,
+    pairs_completed_in,
+    pairs_of,
+    pairs_started_in,
+    participants_joined_in,
+    period_params,
+)
 
 FEEDBACK_FORM = "meeting_feedback"
 FINAL_FORMS = {"mentee": "final_mentee", "mentor": "final_mentor"}
@@ -38,55 +52,168 @@ def _ids(organization_ids: Sequence[int]) -> str:
     return ",".join(str(int(i)) for i in organization_ids) or "NULL"
 
 
-def _current(alias: str) -> str:
+CURRENT = Period.current_cycle()
+
+
+# A date of birth, the questionnaire's or (for minors) the one given on joining, as the text
+# 'YYYY-MM-DD...'; else a year of birth (the answer ``birth_year``, an integer).
+_BIRTH = (
+    "coalesce((SELECT json_extract(a.value, '$') FROM answers a "
+    "WHERE a.participant_id = p.id AND a.question = 'birth_date'), p.birth_date)"
+)
+_BIRTH_YEAR = (
+    "(SELECT CASE WHEN json_type(a.value) = 'integer' THEN json_extract(a.value, '$') "
+    "WHEN json_type(a.value) = 'text' AND json_extract(a.value, '$') GLOB '[0-9][0-9][0-9][0-9]' "
+    "THEN CAST(json_extract(a.value, '$') AS INTEGER) END "
+    "FROM answers a WHERE a.participant_id = p.id AND a.question = 'birth_year')"
+)
+
+
+def _age(bound: str, ref: str) -> str:
+    """The age in full years on the day ``ref`` (an ISO date): exact from a date of birth;
+    from a year of birth only the youngest (``low``) or oldest (``high``) it can be; NULL when
+    neither is known."""
+    exact = (
+        f"CAST(substr({ref}, 1, 4) AS INTEGER) - CAST(substr(x.birth, 1, 4) AS INTEGER) "
+        f"- (substr({ref}, 6, 5) < substr(x.birth, 6, 5))"
+    )
+    yearly = f"CAST(substr({ref}, 1, 4) AS INTEGER) - x.birth_year"
+    if bound == "low":
+        yearly += " - 1"
     return (
-        f"({alias}.cycle_id IS NULL OR {alias}.cycle_id NOT IN "
-        "(SELECT id FROM cycles WHERE closed_at IS NOT NULL))"
+        f"(CASE WHEN x.birth GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN {exact} "
+        f"WHEN x.birth_year IS NOT NULL THEN {yearly} END)"
     )
 
 
-# Age in full years on the day the person joined, from the birth date of the questionnaire
-# (or, for minors, the one given on joining); NULL when no birth date is known.
-_AGED = """
-SELECT x.organization_id,
-       CAST(substr(x.ref, 1, 4) AS INTEGER) - CAST(substr(x.birth, 1, 4) AS INTEGER)
-       - (substr(x.ref, 6, 5) < substr(x.birth, 6, 5)) AS age
-FROM (
-    SELECT m.organization_id, p.joined_at AS ref,
-           coalesce((SELECT json_extract(a.value, '$') FROM answers a
-                     WHERE a.participant_id = p.id AND a.question = 'birth_date'),
-                    p.birth_date) AS birth
-    FROM {people} m JOIN participants p ON p.id = m.id
-) x
-WHERE x.birth GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+def _band(low: str, high: str) -> str:
+    """'in' when the age (``y.<low>``..``y.<high>``, the youngest and oldest it can be) is
+    surely within the person's band (``y.band_from``..19), 'out' when surely not, 'ambiguous'
+    when a year of birth leaves both possible, 'unknown' without a birth."""
+    young, old = f"y.{low}", f"y.{high}"
+    return (
+        f"(CASE WHEN {young} IS NULL THEN 'unknown' "
+        f"WHEN {young} >= y.band_from AND {old} <= 19 THEN 'in' "
+        f"WHEN {old} < y.band_from OR {young} > 19 THEN 'out' ELSE 'ambiguous' END)"
+    )
+
+
+# Who entered a program in the period (a pair of theirs started in it) and who completed it (a
+# pair of theirs completed in it), per organization, each person once. Ages are counted on the
+# day the person entered: the start of their first pair that started in the period (for those
+# who entered) or of their first pair that completed in it (for those who completed). A mentee
+# counts as aged 10-19 and a mentor as 15-19 only when the age is sure; mentors whose age is
+# unknown (no date or year of birth) or ambiguous (a year of birth on the border: 14 or 15,
+# 19 or 20 that day) are counted apart. A side that withdrew (NULL) counts nowhere. One row per
+# organization, a column ``<key>_entered`` and ``<key>_completed`` per key of INVOLVEMENT_KEYS.
+_INVOLVED = (
+    """
+WITH sides AS (
+    SELECT q.organization_id AS org, q.mentee_id AS person, 'mentee' AS side, q.started_on,
+           {started} AS entered, {completed} AS done
+    FROM pairs q
+    WHERE q.organization_id IN ({ids}) AND q.mentee_id IS NOT NULL
+      AND ({started} OR {completed})
+    UNION ALL
+    SELECT q.organization_id, q.mentor_id, 'mentor', q.started_on, {started}, {completed}
+    FROM pairs q
+    WHERE q.organization_id IN ({ids}) AND q.mentor_id IS NOT NULL
+      AND ({started} OR {completed})
+),
+people AS MATERIALIZED (
+    SELECT org, person, side, max(entered) AS entered, max(done) AS done,
+           min(CASE WHEN entered THEN started_on END) AS entered_on,
+           min(CASE WHEN done THEN started_on END) AS done_on
+    FROM sides GROUP BY org, person, side
+),
+-- Read once per person, the ages once per person (the bands look at them many times).
+born AS MATERIALIZED (
+    SELECT pe.*, """
+    + _BIRTH
+    + """ AS birth, """
+    + _BIRTH_YEAR
+    + """ AS birth_year,
+           (SELECT json_extract(a.value, '$.choice') FROM answers a
+            WHERE a.participant_id = p.id AND a.question = 'category') AS category
+    FROM people pe JOIN participants p ON p.id = pe.person
+),
+aged AS MATERIALIZED (
+    SELECT x.org, x.side, x.entered, x.done, x.category,
+           CASE x.side WHEN 'mentee' THEN 10 ELSE 15 END AS band_from,
+           """
+    + _age("low", "x.entered_on")
+    + """ AS entered_low, """
+    + _age("high", "x.entered_on")
+    + """ AS entered_high,
+           """
+    + _age("low", "x.done_on")
+    + """ AS done_low, """
+    + _age("high", "x.done_on")
+    + """ AS done_high
+    FROM born x
+),
+banded AS (
+    SELECT y.org, y.side, coalesce(y.entered, 0) AS entered, coalesce(y.done, 0) AS done,
+           y.category, """
+    + _band("entered_low", "entered_high")
+    + """ AS entered_band, """
+    + _band("done_low", "done_high")
+    + """ AS done_band
+    FROM aged y
+)
+SELECT org,
+       sum(side = 'mentee' AND entered AND entered_band = 'in') AS mentees_10_19_entered,
+       sum(side = 'mentee' AND done AND done_band = 'in') AS mentees_10_19_completed,
+       sum(side = 'mentor' AND entered AND entered_band = 'in') AS mentors_15_19_entered,
+       sum(side = 'mentor' AND done AND done_band = 'in') AS mentors_15_19_completed,
+       sum(side = 'mentee' AND entered AND category = 'young_teacher') AS young_teachers_entered,
+       sum(side = 'mentee' AND done AND category = 'young_teacher') AS young_teachers_completed,
+       sum(side = 'mentor' AND entered AND entered_band = 'unknown')
+           AS mentors_age_unknown_entered,
+       sum(side = 'mentor' AND done AND done_band = 'unknown') AS mentors_age_unknown_completed,
+       sum(side = 'mentor' AND entered AND entered_band = 'ambiguous')
+           AS mentors_age_ambiguous_entered,
+       sum(side = 'mentor' AND done AND done_band = 'ambiguous')
+           AS mentors_age_ambiguous_completed
+FROM banded
+GROUP BY org
 """
+)
 
 
 class ReportRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def stages(self, organization_ids: Sequence[int]) -> list[StageRow]:
-        """People of the current cycle in each stage, grouped by the form they chose."""
+    async def stages(
+        self, organization_ids: Sequence[int], period: Period = CURRENT
+    ) -> list[StageRow]:
+        """People of the period in each stage, per organization and the form they chose."""
         ids = _ids(organization_ids)
+        # In a cycle a pair is active while it has not ended; in a dated period while it
+        # lived in the period.
+        active = "q.ended_on IS NULL" if not period.dated else "1"
+        completed = pairs_completed_in("q", period)
         rows = await self._db.fetch_all(
             f"""
-            WITH people AS (
-                SELECT p.id, p.age_group, p.confirmed_at,
+            WITH people AS MATERIALIZED (  -- the form read once per person
+                SELECT p.id, p.organization_id, p.age_group, p.confirmed_at,
                        (SELECT json_extract(a.value, '$.choice') FROM answers a
                         WHERE a.participant_id = p.id AND a.question = 'form') AS form
                 FROM participants p
-                WHERE p.organization_id IN ({ids}) AND {_current("p")}
+                WHERE p.organization_id IN ({ids}) AND {participants_joined_in("p", period)}
             ),
             paired AS (
-                SELECT person, max(ended_on IS NULL) AS active, max(completed) AS completed
+                SELECT person, max(active) AS active, max(completed) AS completed
                 FROM (
-                    SELECT q.mentee_id AS person, q.ended_on, q.completed FROM pairs q
-                    WHERE q.organization_id IN ({ids}) AND {_current("q")}
+                    SELECT q.mentee_id AS person, {active} AS active, {completed} AS completed
+                    FROM pairs q
+                    WHERE q.organization_id IN ({ids}) AND {pairs_of("q", period)}
                     UNION ALL
-                    SELECT q.mentor_id, q.ended_on, q.completed FROM pairs q
-                    WHERE q.organization_id IN ({ids}) AND {_current("q")}
+                    SELECT q.mentor_id, {active}, {completed} FROM pairs q
+                    WHERE q.organization_id IN ({ids}) AND {pairs_of("q", period)}
                 )
+                WHERE person IS NOT NULL
                 GROUP BY person
             ),
             proposed AS (
@@ -98,7 +225,7 @@ class ReportRepository:
                 JOIN matching_runs r ON r.id = pr.run_id
                 WHERE r.organization_id IN ({ids}) AND pr.status = 'open'
             )
-            SELECT people.form AS form,
+            SELECT people.organization_id AS organization_id, people.form AS form,
                    count(*) AS invited,
                    sum(EXISTS (
                        SELECT 1 FROM consents c WHERE c.participant_id = people.id
@@ -111,11 +238,13 @@ class ReportRepository:
                    sum(coalesce(paired.active, 0)) AS in_pairs,
                    sum(coalesce(paired.completed, 0)) AS completed
             FROM people LEFT JOIN paired ON paired.person = people.id
-            GROUP BY people.form
-            """
+            GROUP BY people.organization_id, people.form
+            """,
+            period_params(period),
         )
         return [
             StageRow(
+                int(r["organization_id"]),
                 r["form"] if isinstance(r["form"], str) else None,
                 StageCounts(
                     int(r["invited"]),
@@ -129,54 +258,85 @@ class ReportRepository:
             for r in rows
         ]
 
-    async def enabled_forms(self, organization_ids: Sequence[int]) -> list[str]:
+    async def enabled_forms(self, organization_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The forms each organization runs, in code order."""
         rows = await self._db.fetch_all(
-            "SELECT DISTINCT code FROM organization_forms "
-            f"WHERE organization_id IN ({_ids(organization_ids)}) AND enabled = 1"
+            "SELECT organization_id, code FROM organization_forms "
+            f"WHERE organization_id IN ({_ids(organization_ids)}) AND enabled = 1 "
+            "ORDER BY organization_id, code"
         )
-        return [r["code"] for r in rows]
+        found: dict[int, list[str]] = {}
+        for r in rows:
+            found.setdefault(int(r["organization_id"]), []).append(str(r["code"]))
+        return found
 
     async def meetings(
-        self, organization_ids: Sequence[int], now: datetime
-    ) -> dict[str, MeetingTotals]:
-        """Meetings of the current cycle's pairs per form of the pair: held, planned (held,
+        self, organization_ids: Sequence[int], now: datetime, period: Period = CURRENT
+    ) -> list[MeetingRow]:
+        """Meetings of the period per organization and form of the pair: held, planned (held,
         missed and confirmed ones whose time has come) and the feedback forms completed for the
         held ones. Every meeting belongs to one pair of one form, so the forms add up to the
-        total; forms without meetings are absent."""
+        total; forms without meetings are absent.
+
+        Each pair's meetings are counted on their own (index ranges by pair, status and time),
+        which is what keeps a region of a million meetings quick."""
+        days = meeting_days("m", period)
         rows = await self._db.fetch_all(
             f"""
-            SELECT q.form AS form,
-                   coalesce(sum(m.status = 'held'), 0) AS held,
-                   coalesce(sum(m.status IN ('held', 'missed')
-                                OR (m.status = 'confirmed' AND m.starts_at <= :now)), 0)
-                       AS planned,
-                   coalesce(sum(CASE WHEN m.status = 'held' THEN (
-                       SELECT count(*) FROM responses r
-                       WHERE r.meeting_id = m.id AND r.form = :feedback
-                         AND r.completed_at IS NOT NULL
-                         AND r.participant_id IN (q.mentor_id, q.mentee_id)
-                   ) ELSE 0 END), 0) AS feedback
-            FROM pairs q JOIN meetings m ON m.pair_id = q.id
-            WHERE q.organization_id IN ({_ids(organization_ids)}) AND {_current("q")}
-            GROUP BY q.form
+            WITH per_pair AS MATERIALIZED (  -- each count once per pair
+                SELECT q.organization_id AS organization_id, q.form AS form,
+                       (SELECT count(*) FROM meetings m
+                        WHERE m.pair_id = q.id AND m.status = 'held' AND {days}) AS held,
+                       (SELECT count(*) FROM meetings m
+                        WHERE m.pair_id = q.id AND m.status = 'missed' AND {days}) AS missed,
+                       (SELECT count(*) FROM meetings m
+                        WHERE m.pair_id = q.id AND m.status = 'confirmed'
+                          AND m.starts_at <= :now AND {days}) AS due,
+                       (SELECT count(*) FROM meetings m
+                        JOIN responses r ON r.meeting_id = m.id AND r.form = '{FEEDBACK_FORM}'
+                             AND r.completed_at IS NOT NULL
+                        WHERE m.pair_id = q.id AND m.status = 'held' AND {days}) AS feedback
+                FROM pairs q
+                WHERE q.organization_id IN ({_ids(organization_ids)})
+                  AND {meeting_pairs("q", period)}
+            )
+            SELECT organization_id, form, sum(held) AS held,
+                   sum(held + missed + due) AS planned, sum(feedback) AS feedback
+            FROM per_pair
+            GROUP BY organization_id, form
+            HAVING sum(held + missed + due) > 0
             """,
-            {"now": to_db(now), "feedback": FEEDBACK_FORM},
+            {**period_params(period), "now": to_db(now)},
         )
-        return {
-            str(r["form"]): MeetingTotals(int(r["held"]), int(r["planned"]), int(r["feedback"]))
+        return [
+            MeetingRow(
+                int(r["organization_id"]),
+                str(r["form"]),
+                MeetingTotals(int(r["held"]), int(r["planned"]), int(r["feedback"])),
+            )
             for r in rows
-        }
+        ]
 
     async def polls(
-        self, organization_ids: Sequence[int], satisfied_from: int, *, fold_own: bool = False
-    ) -> dict[str | None, dict[str, PollTotals]]:
-        """Final polls of the open cycles: per form (``None`` = all forms) and role, who rated
-        their satisfaction and how many of them gave ``satisfied_from`` or more.
+        self,
+        organization_ids: Sequence[int],
+        satisfied_from: int,
+        *,
+        fold_own: bool = False,
+        period: Period = CURRENT,
+    ) -> dict[int, dict[str | None, dict[str, PollTotals]]]:
+        """The final polls of the period, per organization: per form (``None`` = all forms) and
+        role, everyone asked, how many rated their satisfaction and how many of them gave
+        ``satisfied_from`` or more.
 
-        A person's form is the form of their pairs of the current cycle; a mentor with pairs of
-        two forms counts in both, once in all forms. Both roles are always present under
-        ``None``; a form appears only when someone of its pairs answered. With ``fold_own`` the
-        own forms count as one, :data:`OWN_FORMS` (a person once, as in all forms).
+        Those asked are the mentees and the mentors of the pairs completed in the period (the
+        final poll goes to them); each answers the poll of the cycle of their pair
+        (``cycle:<id>``), of the latest such cycle if they completed pairs of two. A person's
+        form is the form of their completed pairs; a mentor with pairs of two forms counts in
+        both, once in all forms. Both roles are always present under ``None`` of every
+        organization asked; a form appears when a pair of it completed. With ``fold_own`` the
+        own forms count as one, :data:`OWN_FORMS` (a person once, as in all forms). A side
+        that withdrew (``NULL``) is asked nothing and counts nowhere.
         """
         ids = _ids(organization_ids)
         form = (
@@ -184,100 +344,162 @@ class ReportRepository:
             if fold_own
             else "q.form"
         )
+        done = f"q.organization_id IN ({ids}) AND {pairs_completed_in('q', period)}"
         rows = await self._db.fetch_all(
             f"""
-            WITH answered AS (
-                SELECT p.id AS person, p.role AS role,
-                       json_extract(r.answers, '$.satisfaction') AS satisfaction
-                FROM participants p
-                JOIN cycles c ON c.organization_id = p.organization_id AND c.closed_at IS NULL
-                JOIN responses r ON r.participant_id = p.id
-                     AND r.form = CASE p.role WHEN 'mentee' THEN :mentee ELSE :mentor END
-                     AND r.subject = 'cycle:' || c.id
-                WHERE p.organization_id IN ({ids})
-                  AND r.completed_at IS NOT NULL
+            WITH sides AS (
+                SELECT q.organization_id AS org, q.mentee_id AS person, 'mentee' AS side,
+                       {form} AS form, q.cycle_id AS cycle
+                FROM pairs q WHERE {done} AND q.mentee_id IS NOT NULL
+                UNION ALL
+                SELECT q.organization_id, q.mentor_id, 'mentor', {form}, q.cycle_id
+                FROM pairs q WHERE {done} AND q.mentor_id IS NOT NULL
             ),
-            -- Each person once per form of their pairs (UNION drops the repeats), found
-            -- through the pairs' mentee and mentor indexes from those who answered only.
-            per_form AS (
-                SELECT {form} AS form, a.person, a.role, a.satisfaction
-                FROM answered a JOIN pairs q ON q.mentee_id = a.person
-                WHERE {_current("q")}
-                UNION
-                SELECT {form}, a.person, a.role, a.satisfaction
-                FROM answered a JOIN pairs q ON q.mentor_id = a.person
-                WHERE {_current("q")}
+            -- Each person once per form, with the latest cycle of their completed pairs.
+            latest AS MATERIALIZED (
+                SELECT DISTINCT org, person, side, form,
+                       max(cycle) OVER (PARTITION BY person, side) AS cycle
+                FROM sides
+            ),
+            rated AS MATERIALIZED (
+                SELECT l.org, l.person, l.side, l.form,
+                       (SELECT json_extract(r.answers, '$.satisfaction') FROM responses r
+                        WHERE r.form = CASE l.side WHEN 'mentee' THEN :mentee ELSE :mentor END
+                          AND r.participant_id = l.person AND r.subject = 'cycle:' || l.cycle
+                          AND r.completed_at IS NOT NULL) AS satisfaction
+                FROM latest l
             )
-            SELECT NULL AS form, role, count(satisfaction) AS answered,
+            SELECT org, NULL AS form, side, count(*) AS asked,
+                   count(satisfaction) AS answered,
                    coalesce(sum(satisfaction >= :from), 0) AS satisfied
-            FROM answered
-            GROUP BY role
+            FROM (SELECT DISTINCT org, person, side, satisfaction FROM rated)
+            GROUP BY org, side
             UNION ALL
-            SELECT form, role, count(satisfaction), coalesce(sum(satisfaction >= :from), 0)
-            FROM per_form
-            GROUP BY form, role
+            SELECT org, form, side, count(*), count(satisfaction),
+                   coalesce(sum(satisfaction >= :from), 0)
+            FROM rated
+            GROUP BY org, form, side
             """,
-            {"from": satisfied_from, "mentee": FINAL_FORMS["mentee"],
-             "mentor": FINAL_FORMS["mentor"]},
+            {**period_params(period), "from": satisfied_from,
+             "mentee": FINAL_FORMS["mentee"], "mentor": FINAL_FORMS["mentor"]},
         )  # fmt: skip
-        found: dict[str | None, dict[str, PollTotals]] = {
-            None: {role: PollTotals(0, 0) for role in FINAL_FORMS}
+        found: dict[int, dict[str | None, dict[str, PollTotals]]] = {
+            int(org): {None: {role: PollTotals(0, 0, 0) for role in FINAL_FORMS}}
+            for org in organization_ids
         }
         for r in rows:
             code = r["form"] if isinstance(r["form"], str) else None
-            found.setdefault(code, {})[r["role"]] = PollTotals(
-                int(r["answered"]), int(r["satisfied"])
+            found[int(r["org"])].setdefault(code, {})[r["side"]] = PollTotals(
+                int(r["asked"]), int(r["answered"]), int(r["satisfied"])
             )
         return found
 
-    async def involvement(self, organization_ids: Sequence[int]) -> Involvement:
-        """Who went through the full cycle (completed pairs of the current cycle)."""
+    async def involvement(
+        self, organization_ids: Sequence[int], period: Period = CURRENT
+    ) -> dict[int, Involvement]:
+        """Per organization, the people who entered a program in the period (their pair
+        started in it) and those who completed it (their pair completed in it), each person
+        once; every organization asked is present. See :data:`_INVOLVED` for the ages."""
         ids = _ids(organization_ids)
-        done = (
-            "SELECT q.organization_id, q.mentor_id, q.mentee_id, q.form FROM pairs q "
-            f"WHERE q.organization_id IN ({ids}) AND q.completed = 1 AND {_current('q')}"
+        started = pairs_started_in("q", period)
+        completed = pairs_completed_in("q", period)
+        params = period_params(period)
+        rows = await self._db.fetch_all(
+            _INVOLVED.format(ids=ids, started=started, completed=completed), params
         )
-        mentees = f"(SELECT DISTINCT organization_id, mentee_id AS id FROM ({done}))"
-        mentors = f"(SELECT DISTINCT organization_id, mentor_id AS id FROM ({done}))"
-        row = await self._db.fetch_one(
-            f"""
-            SELECT
-              (SELECT count(*) FROM ({_AGED.format(people=mentees)})
-               WHERE age BETWEEN 10 AND 19) AS mentees_10_19,
-              (SELECT count(*) FROM ({_AGED.format(people=mentors)})
-               WHERE age BETWEEN 15 AND 19) AS mentors_15_19,
-              (SELECT count(*) FROM {mentees} m
-               JOIN answers a ON a.participant_id = m.id AND a.question = 'category'
-               WHERE json_extract(a.value, '$.choice') = 'young_teacher') AS young_teachers
-            """
-        )
-        assert row is not None
+        entered: dict[int, dict[str, int]] = {int(o): {} for o in organization_ids}
+        done: dict[int, dict[str, int]] = {int(o): {} for o in organization_ids}
+        for r in rows:
+            org = int(r["org"])
+            for key in INVOLVEMENT_KEYS:
+                entered[org][key] = int(r[f"{key}_entered"] or 0)
+                done[org][key] = int(r[f"{key}_completed"] or 0)
         forms = ",".join(f"'{form}'" for form in EMPLOYER_FORMS)
-        employers = await self._db.fetch_all(
+        workplaces = await self._db.fetch_all(
             f"""
-            SELECT DISTINCT d.organization_id, json_extract(a.value, '$') AS workplace
-            FROM ({done}) d
-            JOIN answers a ON a.participant_id = d.mentor_id AND a.question = 'workplace'
-            WHERE d.form IN ({forms}) AND json_type(a.value) = 'text'
-            """
+            SELECT org, workplace, max(entered) AS entered, max(completed) AS completed
+            FROM (
+                SELECT q.organization_id AS org,
+                       -- The organization's name where the questionnaire asks for it apart
+                       -- from the position, else the single answer given before.
+                       coalesce(
+                           (SELECT json_extract(a.value, '$') FROM answers a
+                            WHERE a.participant_id = q.mentor_id
+                              AND a.question = 'workplace_org' AND json_type(a.value) = 'text'),
+                           -- the old hint asked for "organization, position"
+                           (SELECT trim(CASE WHEN instr(a.value, ',') > 0
+                                        THEN substr(json_extract(a.value, '$'), 1,
+                                                    instr(json_extract(a.value, '$'), ',') - 1)
+                                        ELSE json_extract(a.value, '$') END)
+                            FROM answers a
+                            WHERE a.participant_id = q.mentor_id
+                              AND a.question = 'workplace' AND json_type(a.value) = 'text')
+                       ) AS workplace,
+                       {started} AS entered, {completed} AS completed
+                FROM pairs q
+                WHERE q.organization_id IN ({ids}) AND q.form IN ({forms})
+                  AND q.mentor_id IS NOT NULL AND ({started} OR {completed})
+            )
+            WHERE workplace IS NOT NULL
+            GROUP BY org, workplace
+            """,
+            params,
         )
-        return Involvement(
-            int(row["mentees_10_19"]),
-            int(row["mentors_15_19"]),
-            int(row["young_teachers"]),
-            [(int(r["organization_id"]), str(r["workplace"])) for r in employers],
-        )
+        employers: dict[int, list[Employer]] = {org: [] for org in entered}
+        for r in workplaces:
+            org = int(r["org"])
+            employers[org].append(
+                Employer(org, str(r["workplace"]), bool(r["entered"]), bool(r["completed"]))
+            )
+        return {
+            org: Involvement(
+                {key: entered[org].get(key, 0) for key in INVOLVEMENT_KEYS},
+                {key: done[org].get(key, 0) for key in INVOLVEMENT_KEYS},
+                employers[org],
+            )
+            for org in entered
+        }
 
-    async def monitoring_cycle(self, organization_id: int) -> int | None:
-        """The latest cycle in which someone of the organization answered monitoring after."""
-        value = await self._db.fetch_value(
-            "SELECT max(CAST(substr(r.subject, 7) AS INTEGER)) FROM participants p "
-            "JOIN responses r ON r.participant_id = p.id "
-            "WHERE p.organization_id = ? AND r.form GLOB 'monitoring_*' "
-            "AND r.subject GLOB 'after:*' AND r.completed_at IS NOT NULL",
-            (organization_id,),
+    async def cycle_closed_at(self, cycle_id: int) -> datetime | None:
+        """When the cycle closed; None while it is open (or when there is no such cycle)."""
+        value = await self._db.fetch_value("SELECT closed_at FROM cycles WHERE id = ?", (cycle_id,))
+        return from_db(value) if value else None
+
+    async def snapshots(
+        self, organization_ids: Sequence[int], cycle_id: int
+    ) -> dict[int, tuple[datetime, str]]:
+        """The figures stored when the cycle closed (when, JSON), under its organization if
+        that is one of ``organization_ids``."""
+        rows = await self._db.fetch_all(
+            "SELECT organization_id, taken_at, figures FROM cycle_snapshots "
+            f"WHERE cycle_id = ? AND organization_id IN ({_ids(organization_ids)})",
+            (cycle_id,),
         )
-        return None if value is None else int(value)
+        return {
+            int(r["organization_id"]): (from_db(r["taken_at"]), str(r["figures"])) for r in rows
+        }
+
+    async def monitoring_cycles(self, organization_id: int, period: Period = CURRENT) -> list[int]:
+        """The cycles whose monitoring report belongs to the period, oldest first: for the
+        current cycle the latest cycle in which someone of the organization answered
+        monitoring "after"; for a chosen cycle that cycle; for a dated period every cycle
+        whose "after" someone of the organization completed on a day of the period."""
+        if period.cycle_id is not None:
+            return [period.cycle_id]
+        after = (
+            "SELECT DISTINCT CAST(substr(r.subject, 7) AS INTEGER) AS cycle FROM participants p "
+            "JOIN responses r ON r.participant_id = p.id "
+            "WHERE p.organization_id = :org AND r.form GLOB 'monitoring_*' "
+            "AND r.subject GLOB 'after:*' AND r.completed_at IS NOT NULL"
+        )
+        params = {**period_params(period), "org": organization_id}
+        if not period.dated:
+            value = await self._db.fetch_value(f"SELECT max(cycle) FROM ({after})", params)
+            return [] if value is None else [int(value)]
+        rows = await self._db.fetch_all(
+            f"{after} AND {answered_in('r', period)} ORDER BY cycle", params
+        )
+        return [int(r["cycle"]) for r in rows]
 
     async def monitoring(self, organization_id: int, cycle_id: int) -> list[MonitoringAnswers]:
         """Participants who completed the same monitoring form before and after the cycle."""
