@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from bot.clock import Clock
@@ -107,22 +108,30 @@ def counted_time(since: datetime, now: datetime, calendar: CadenceCalendar) -> t
     overlapping holidays counted once)."""
     if now <= since:
         return timedelta(0)
-    zone = calendar.timezone
-    spans = sorted(
-        (
-            local_to_utc(datetime.combine(h.starts_on, time()), zone),
-            local_to_utc(datetime.combine(h.ends_on + timedelta(days=1), time()), zone),
-        )
-        for h in calendar.holidays
-    )
     off = timedelta(0)
     cursor = since
-    for start, end in spans:
+    for start, end in _holiday_spans(calendar):
         start, end = max(start, cursor), min(end, now)
         if end > start:
             off += end - start
             cursor = end
     return now - since - off
+
+
+@lru_cache(maxsize=4096)
+def _holiday_spans(calendar: CadenceCalendar) -> tuple[tuple[datetime, datetime], ...]:
+    """The holidays as UTC instants from the first day's local midnight to the midnight after
+    the last day, in order; computed once per calendar, not once per pair."""
+    zone = calendar.timezone
+    return tuple(
+        sorted(
+            (
+                local_to_utc(datetime.combine(h.starts_on, time()), zone),
+                local_to_utc(datetime.combine(h.ends_on + timedelta(days=1), time()), zone),
+            )
+            for h in calendar.holidays
+        )
+    )
 
 
 def is_overdue(cadence: PairCadence, calendar: CadenceCalendar, now: datetime) -> bool:
@@ -305,15 +314,12 @@ class CadenceService:
         The pairs of all these organizations are read and judged at once (a few queries for the
         whole region); only the overdue ones cost more queries (their nudge and people)."""
         now = self._clock.now()
-        due: list[int] = []
+        runs: list[tuple[str, str]] = []
         for organization_id, timezone in await self._repository.organizations():
             local = utc_to_local(now, timezone)
-            if local.time() < DAILY_FROM:
-                continue
-            if await self._repository.claim_run(
-                "cadence", str(organization_id), local.date().isoformat(), now
-            ):
-                due.append(organization_id)
+            if local.time() >= DAILY_FROM:
+                runs.append((str(organization_id), local.date().isoformat()))
+        due = [int(scope) for scope in await self._repository.claim_runs("cadence", runs, now)]
         report = DailyReport([], [])
         if not due:
             return report

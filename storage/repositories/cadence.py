@@ -157,6 +157,25 @@ class CadenceRepository:
             )
         return changed == 1
 
+    async def claim_runs(
+        self, job: str, runs: Sequence[tuple[str, str]], now: datetime
+    ) -> list[str]:
+        """The scopes of ``(scope, period)`` whose run this is, claimed in one transaction (a
+        region's organizations cost one commit, not one each)."""
+        claimed: list[str] = []
+        if not runs:
+            return claimed
+        async with self._db.transaction() as tx:
+            for scope, period in runs:
+                changed = await tx.execute_rowcount(
+                    "INSERT OR IGNORE INTO job_runs (job, scope, period, ran_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (job, scope, period, to_db(now)),
+                )
+                if changed == 1:
+                    claimed.append(scope)
+        return claimed
+
     async def organizations(self) -> list[tuple[int, str]]:
         rows = await self._db.fetch_all("SELECT id, timezone FROM organizations ORDER BY id")
         return [(r["id"], r["timezone"]) for r in rows]
