@@ -63,27 +63,36 @@ def allowed_days(cadence: PairCadence) -> int:
 
 def clock_start(cadence: PairCadence, calendar: CadenceCalendar, now: datetime) -> datetime:
     """Where the overdue clock starts: the latest of the pair's start (local midnight), its last
-    held meeting, and a meeting of its rhythm that fell on a holiday and so was skipped.
+    held meeting, and a meeting of its rhythm that fell on a holiday and so was skipped while
+    the pair was still on time.
 
     The start keeps a restarted pair (or a meeting recorded before the start) from being
     overdue at once; the skipped meeting keeps the holidays from making a pair overdue: its
     next meeting comes a whole interval later, which the holiday days alone do not make up
-    for when the break is shorter than the interval and the grace. The moment also names the
-    overdue spell (one nudge per spell)."""
+    for when the break is shorter than the interval and the grace. A pair already overdue
+    when the holidays came gets no amnesty from them. The moment also names the overdue
+    spell (one nudge per spell)."""
     zone = calendar.timezone
     since = local_to_utc(datetime.combine(cadence.pair.started_on, time()), zone)
     if cadence.last_held is not None:
         since = max(since, cadence.last_held)
-    skipped = _last_skipped(cadence.rhythm, calendar, since, now)
-    return since if skipped is None else max(since, skipped)
+    limit = _limit(cadence, calendar)
+    for skipped in _skipped_meetings(cadence.rhythm, calendar, since, now):
+        if counted_time(since, skipped, calendar) <= limit:
+            since = skipped
+    return since
 
 
-def _last_skipped(
+def _limit(cadence: PairCadence, calendar: CadenceCalendar) -> timedelta:
+    return timedelta(days=allowed_days(cadence) + calendar.grace_days)
+
+
+def _skipped_meetings(
     row: RhythmRow | None, calendar: CadenceCalendar, since: datetime, now: datetime
-) -> datetime | None:
-    """The last meeting of the rhythm after ``since`` and by ``now`` that fell on a holiday."""
+) -> list[datetime]:
+    """The meetings of the rhythm after ``since`` and by ``now`` that fell on a holiday."""
     if row is None or not calendar.holidays or now <= since or row.interval_weeks < 1:
-        return None
+        return []
     holidays = [Holiday(h.starts_on, h.ends_on, h.title) for h in calendar.holidays]
     step = timedelta(weeks=row.interval_weeks)
     count = min((now - since) // step + 2, _MAX_OCCURRENCES)
@@ -95,8 +104,7 @@ def _last_skipped(
         holidays=holidays,
         anchor=row.anchor_on,
     )
-    skipped = [o.starts_at for o in found if o.starts_at <= now and o.skipped_for is not None]
-    return max(skipped) if skipped else None
+    return [o.starts_at for o in found if o.starts_at <= now and o.skipped_for is not None]
 
 
 # A pair silent since September is at most a school year of weekly meetings behind.
@@ -142,8 +150,8 @@ def is_overdue(cadence: PairCadence, calendar: CadenceCalendar, now: datetime) -
     organization's grace days. Exactly the limit is still on time: "once every two weeks"
     allows a meeting on the fourteenth day.
     """
-    limit = timedelta(days=allowed_days(cadence) + calendar.grace_days)
-    return counted_time(clock_start(cadence, calendar, now), now, calendar) > limit
+    since = clock_start(cadence, calendar, now)
+    return counted_time(since, now, calendar) > _limit(cadence, calendar)
 
 
 class Reason(StrEnum):

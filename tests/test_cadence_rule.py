@@ -127,6 +127,19 @@ def test_a_meeting_skipped_for_the_holidays_does_not_make_a_pair_overdue() -> No
     assert is_overdue(on_rhythm, calendar(3), local(2027, 1, 10, 16))
 
 
+def test_a_pair_overdue_before_the_holidays_gets_no_amnesty_from_them() -> None:
+    """Last met 26 November; overdue since mid-December; the meeting of 7 January, skipped for
+    the holidays, does not restart the clock of a pair that had stopped meeting."""
+    pair = cadence(last_held=local(2026, 11, 26), weeks=2, weekday=3, anchor=date(2026, 11, 26))
+    assert is_overdue(pair, calendar(3, WINTER), local(2026, 12, 20))
+    for day in (local(2027, 1, 7, 16), local(2027, 1, 12), local(2027, 1, 25)):
+        assert is_overdue(pair, calendar(3, WINTER), day)
+    # The same dates for a pair that met on 24 December: not overdue.
+    met = cadence(last_held=local(2026, 12, 24), weeks=2, weekday=3, anchor=date(2026, 11, 26))
+    for day in (local(2027, 1, 7, 16), local(2027, 1, 12), local(2027, 1, 25)):
+        assert not is_overdue(met, calendar(3, WINTER), day)
+
+
 def test_an_approved_rhythm_skipped_for_the_holidays_counts_from_the_skipped_meeting() -> None:
     """Three weeks on Tuesdays: 22 December held, 12 January outside the 31 Dec – 11 Jan
     holidays; the meeting is not skipped, so the holiday days alone are excused."""
