@@ -1,4 +1,4 @@
-"""``python -m bot org ...`` and ``python -m bot curator ...``: administrators' commands.
+"""``python -m bot org ...``, ``curator ...`` and ``coordinator ...``: administrators' commands.
 
 They work on the database directly (the bot may be running at the same time: SQLite's locking
 and the write transactions keep that safe). Mistakes print one line and exit with code 1.
@@ -94,6 +94,18 @@ def add_parsers(commands: Any) -> None:
         parser.add_argument("--org", type=_positive, required=True, help="organization id")
     listing = coordinator_commands.add_parser("list", help="organizations a coordinator covers")
     listing.add_argument("--telegram-id", type=_positive, required=True, help="Telegram user id")
+    invite = coordinator_commands.add_parser(
+        "invite",
+        help="print a single-use link: whoever opens it first covers these organizations",
+    )
+    invite.add_argument(
+        "--org",
+        type=_positive,
+        action="append",
+        required=True,
+        help="organization id; repeat for each organization (--org 1 --org 2)",
+    )
+    invite.add_argument("--municipality", help='the municipality\'s name, e.g. "Городской округ"')
 
     export = commands.add_parser(
         "export", help="write an organization's Excel workbook (registers and reports)"
@@ -271,6 +283,42 @@ async def _export(args: argparse.Namespace, settings: Settings, db: Database) ->
     print(f"Wrote {out} ({len(export.content):,} bytes) for organization {args.org}")
 
 
+async def _coordinator_invite(args: argparse.Namespace, settings: Settings, db: Database) -> None:
+    from bot.coordinators import CoordinatorService, LinkProblem
+    from storage.repositories.coordinators import (
+        CoordinatorLinkRepository,
+        MunicipalityRepository,
+    )
+    from storage.repositories.reports import CoordinatorRepository
+
+    service = CoordinatorService(
+        CoordinatorLinkRepository(db),
+        MunicipalityRepository(db),
+        CoordinatorRepository(db),
+        SystemClock(),
+        settings.admin_ids,
+    )
+    missing = [org for org in args.org if not await service.organizations([org])]
+    if missing:
+        raise OrganizationError(OrganizationProblem.UNKNOWN_ORGANIZATION, str(missing[0]))
+    username = await bot_username(settings)  # before the link exists: no unused links left
+    link = await service.create_link(args.org, args.municipality, None)
+    if link is LinkProblem.NAME_TOO_LONG:
+        raise CommandError("--municipality is too long: at most 200 characters")
+    if link is LinkProblem.EMPTY_NAME:
+        raise CommandError("--municipality is empty: give the name or leave the option out")
+    if isinstance(link, LinkProblem):
+        raise CommandError(f"Could not make the link ({link.value}): see `org list`")
+    print(invitation_link(username, link.token))
+    ids = ", ".join(str(org) for org in link.organization_ids)
+    named = f" ({link.municipality})" if link.municipality else ""
+    print(
+        f"Single-use coordinator link{named} for organizations {ids}, "
+        f"valid until {link.expires_at:%Y-%m-%d %H:%M} UTC",
+        file=sys.stderr,
+    )
+
+
 async def _coordinator(
     args: argparse.Namespace, organizations: OrganizationService, db: Database
 ) -> None:
@@ -313,6 +361,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         invitations = InvitationService(InvitationRepository(db), OrganizationRepository(db), clock)
         if args.command == "export":
             await _export(args, settings, db)
+        elif args.command == "coordinator" and args.action == "invite":
+            await _coordinator_invite(args, settings, db)
         elif args.command == "coordinator":
             await _coordinator(args, organizations, db)
         elif args.command == "org" and args.action == "create":

@@ -1,35 +1,40 @@
 """The cadence guard and the curator's view of meetings.
 
-The documents require a meeting at least every two weeks. Once a day (per organization's local
-date, recorded in ``job_runs``, so a restart or a fake clock never repeats or skips a run) the
-guard nudges a pair with no held meeting for 14 days plus the organization's grace, once per
-overdue spell, and puts it on the "needs attention" list if it is still overdue a grace later.
-Two missed meetings in a row and an incompatibility answer put a pair on the list at once.
-A held meeting resolves the pair's open reasons.
+The documents require a meeting at least every two weeks. A pair is overdue when the time since
+its last held meeting (or its start), not counting the organization's holidays, is longer than
+the allowed interval plus the organization's grace days; the interval is fourteen days, or the
+longer rhythm the curator approved (:func:`is_overdue`, the one place this is decided). Once a
+day (per organization's local date, recorded in ``job_runs``, so a restart or a fake clock never
+repeats or skips a run) the guard nudges an overdue pair, once per overdue spell, and puts it on
+the "needs attention" list if it is still overdue a grace later. Two missed meetings in a row
+and an incompatibility answer put a pair on the list at once. A held meeting resolves the
+pair's open reasons.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from bot.clock import Clock
 from bot.followups import FollowupService
 from bot.models.attention import Attention
+from bot.models.cadence import CadenceCalendar, PairCadence
 from bot.models.followups import Followup
 from bot.models.meetings import Meeting
 from bot.models.plans import PlanRow, RhythmRow
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
-from bot.schedule import is_overdue, local_to_utc, utc_to_local
+from bot.schedule import Holiday, Rhythm, local_to_utc, upcoming, utc_to_local
 from dialogs.compatibility import is_incompatible
 from storage.repositories.cadence import CadenceRepository
 from storage.repositories.meetings import MeetingRepository
 
-OVERDUE_DAYS = 14
+OVERDUE_DAYS = 14  # the documents: a meeting at least once every two weeks
 DAILY_FROM = time(9, 0)  # nudges come in the school's morning, not at night
 DIGEST_FROM = time(8, 0)  # the weekly digest: Monday from 08:00 local time
 UPCOMING_DAYS = 14
@@ -43,6 +48,110 @@ def alerts_curator(answers: Mapping[str, Any]) -> bool:
     """A "no" from either side alerts the curator (the issue's wording): rather not or not
     comfortable working together, or not understanding what to do together."""
     return is_incompatible(answers) or answers.get("understand_plan") in (False, "no")
+
+
+# -- the overdue rule ------------------------------------------------------------------------------
+def allowed_days(cadence: PairCadence) -> int:
+    """Days a pair may go without a held meeting, the grace aside: the documents' fourteen, or
+    the interval of the pair's rhythm when the curator approved a longer one. An approval only
+    relaxes the rule: a weekly rhythm the curator agreed to still has fourteen days."""
+    rhythm = cadence.rhythm
+    if rhythm is not None and rhythm.curator_consent:
+        return max(OVERDUE_DAYS, rhythm.interval_weeks * 7)
+    return OVERDUE_DAYS
+
+
+def clock_start(cadence: PairCadence, calendar: CadenceCalendar, now: datetime) -> datetime:
+    """Where the overdue clock starts: the latest of the pair's start (local midnight), its last
+    held meeting, and a meeting of its rhythm that fell on a holiday and so was skipped while
+    the pair was still on time.
+
+    The start keeps a restarted pair (or a meeting recorded before the start) from being
+    overdue at once; the skipped meeting keeps the holidays from making a pair overdue: its
+    next meeting comes a whole interval later, which the holiday days alone do not make up
+    for when the break is shorter than the interval and the grace. A pair already overdue
+    when the holidays came gets no amnesty from them. The moment also names the overdue
+    spell (one nudge per spell)."""
+    zone = calendar.timezone
+    since = local_to_utc(datetime.combine(cadence.pair.started_on, time()), zone)
+    if cadence.last_held is not None:
+        since = max(since, cadence.last_held)
+    limit = _limit(cadence, calendar)
+    for skipped in _skipped_meetings(cadence.rhythm, calendar, since, now):
+        if counted_time(since, skipped, calendar) <= limit:
+            since = skipped
+    return since
+
+
+def _limit(cadence: PairCadence, calendar: CadenceCalendar) -> timedelta:
+    return timedelta(days=allowed_days(cadence) + calendar.grace_days)
+
+
+def _skipped_meetings(
+    row: RhythmRow | None, calendar: CadenceCalendar, since: datetime, now: datetime
+) -> list[datetime]:
+    """The meetings of the rhythm after ``since`` and by ``now`` that fell on a holiday."""
+    if row is None or not calendar.holidays or now <= since or row.interval_weeks < 1:
+        return []
+    holidays = [Holiday(h.starts_on, h.ends_on, h.title) for h in calendar.holidays]
+    step = timedelta(weeks=row.interval_weeks)
+    count = min((now - since) // step + 2, _MAX_OCCURRENCES)
+    found = upcoming(
+        Rhythm(row.weekday, row.local_time, row.interval_weeks),
+        timezone=calendar.timezone,
+        after=since,
+        count=count,
+        holidays=holidays,
+        anchor=row.anchor_on,
+    )
+    return [o.starts_at for o in found if o.starts_at <= now and o.skipped_for is not None]
+
+
+# A pair silent since September is at most a school year of weekly meetings behind.
+_MAX_OCCURRENCES = 60
+
+
+def counted_time(since: datetime, now: datetime, calendar: CadenceCalendar) -> timedelta:
+    """The time from ``since`` to ``now`` outside the organization's holidays (whole local days,
+    overlapping holidays counted once)."""
+    if now <= since:
+        return timedelta(0)
+    off = timedelta(0)
+    cursor = since
+    for start, end in _holiday_spans(calendar):
+        start, end = max(start, cursor), min(end, now)
+        if end > start:
+            off += end - start
+            cursor = end
+    return now - since - off
+
+
+@lru_cache(maxsize=4096)
+def _holiday_spans(calendar: CadenceCalendar) -> tuple[tuple[datetime, datetime], ...]:
+    """The holidays as UTC instants from the first day's local midnight to the midnight after
+    the last day, in order; computed once per calendar, not once per pair."""
+    zone = calendar.timezone
+    return tuple(
+        sorted(
+            (
+                local_to_utc(datetime.combine(h.starts_on, time()), zone),
+                local_to_utc(datetime.combine(h.ends_on + timedelta(days=1), time()), zone),
+            )
+            for h in calendar.holidays
+        )
+    )
+
+
+def is_overdue(cadence: PairCadence, calendar: CadenceCalendar, now: datetime) -> bool:
+    """Whether the pair has gone longer than allowed without a held meeting: the one rule.
+
+    The time since the clock started (:func:`clock_start`), holiday days not counted
+    (:func:`counted_time`), against the allowed interval (:func:`allowed_days`) plus the
+    organization's grace days. Exactly the limit is still on time: "once every two weeks"
+    allows a meeting on the fourteenth day.
+    """
+    since = clock_start(cadence, calendar, now)
+    return counted_time(since, now, calendar) > _limit(cadence, calendar)
 
 
 class Reason(StrEnum):
@@ -89,6 +198,7 @@ class Nudge:
 
     people: PairPeople
     last_held: datetime | None  # None: the pair has never met
+    allowed_days: int = OVERDUE_DAYS  # the pair's interval: 14, or its approved rhythm's
 
     @property
     def never_met(self) -> bool:
@@ -207,36 +317,55 @@ class CadenceService:
 
     # -- the daily guard -----------------------------------------------------------------------
     async def daily(self) -> DailyReport:
-        """Run the guard for every organization whose local day has not been checked yet."""
+        """Run the guard for every organization whose local day has not been checked yet.
+
+        The pairs of all these organizations are read and judged at once (a few queries for the
+        whole region); only the overdue ones cost more queries (their nudge and people)."""
         now = self._clock.now()
-        report = DailyReport([], [])
+        runs: list[tuple[str, str]] = []
         for organization_id, timezone in await self._repository.organizations():
             local = utc_to_local(now, timezone)
-            if local.time() < DAILY_FROM:
-                continue
-            if not await self._repository.claim_run(
-                "cadence", str(organization_id), local.date().isoformat(), now
-            ):
-                continue
-            grace = (await self._followups.settings(organization_id)).grace_days
-            for people in await self._pairing.active_pairs(organization_id):
-                await self._check_pair(people, timezone, grace, now, report)
+            if local.time() >= DAILY_FROM:
+                runs.append((str(organization_id), local.date().isoformat()))
+        due = [int(scope) for scope in await self._repository.claim_runs("cadence", runs, now)]
+        report = DailyReport([], [])
+        if not due:
+            return report
+        late = await self._overdue_of(due, now)
+        people = await self._pairing.people_of([cadence.pair for cadence, _ in late])
+        for cadence, calendar in late:
+            found = people.get(cadence.pair.id)
+            if found is not None:  # a pair one of whose people is gone is nobody's to nudge
+                await self._check_pair(found, cadence, calendar, now, report)
         return report
 
+    async def _overdue_of(
+        self, organization_ids: Sequence[int], now: datetime
+    ) -> list[tuple[PairCadence, CadenceCalendar]]:
+        calendars = await self._repository.calendars(organization_ids)
+        return [
+            (cadence, calendars[cadence.pair.organization_id])
+            for cadence in await self._repository.active_cadence(organization_ids)
+            if is_overdue(cadence, calendars[cadence.pair.organization_id], now)
+        ]
+
     async def _check_pair(
-        self, people: PairPeople, timezone: str, grace: int, now: datetime, report: DailyReport
+        self,
+        people: PairPeople,
+        cadence: PairCadence,
+        calendar: CadenceCalendar,
+        now: datetime,
+        report: DailyReport,
     ) -> None:
+        """An overdue pair: nudged once per spell, raised a grace (holidays aside) later."""
         pair = people.pair
-        last_held = self._last_held(await self._meetings.of_pair(pair.id))
-        started = self._started(people, timezone)
-        if not is_overdue(last_held, now=now, started=started, days=OVERDUE_DAYS, grace_days=grace):
-            return
-        since = started if last_held is None else max(last_held, started)
+        since = clock_start(cadence, calendar, now)
         if await self._repository.nudge_once(pair.id, since, now):
-            report.nudged.append(Nudge(people, last_held))
+            report.nudged.append(Nudge(people, cadence.last_held, allowed_days(cadence)))
             return
         nudged = await self._repository.nudged_at(pair.id, since)
-        if nudged is None or now - nudged < timedelta(days=max(grace, 1)):
+        grace = timedelta(days=max(calendar.grace_days, 1))
+        if nudged is None or counted_time(nudged, now, calendar) < grace:
             return
         # Once per overdue spell: a reason the curator has resolved is not raised again daily.
         if not await self._repository.raised_since(pair.id, Reason.OVERDUE.value, nudged):
@@ -248,10 +377,6 @@ class CadenceService:
     def _last_held(meetings: list[Meeting]) -> datetime | None:
         held = [m.starts_at for m in meetings if m.status == "held"]
         return max(held) if held else None
-
-    @staticmethod
-    def _started(people: PairPeople, timezone: str) -> datetime:
-        return local_to_utc(datetime.combine(people.pair.started_on, time()), timezone)
 
     # -- the weekly digest ---------------------------------------------------------------------
     async def digests(self) -> list[Digest]:
@@ -311,19 +436,14 @@ class CadenceService:
         )
 
     async def overdue(self, organization_id: int) -> list[OverdueRow]:
-        """Active pairs with no held meeting beyond the limit (14 days and the grace)."""
-        organization = await self._organizations.get(organization_id)
-        if organization is None:
-            return []
-        grace = (await self._followups.settings(organization_id)).grace_days
-        now = self._clock.now()
-        rows = []
-        for people in await self._pairing.active_pairs(organization_id):
-            last = self._last_held(await self._meetings.of_pair(people.pair.id))
-            started = self._started(people, organization.timezone)
-            if is_overdue(last, now=now, started=started, days=OVERDUE_DAYS, grace_days=grace):
-                rows.append(OverdueRow(people, last))
-        return rows
+        """Active pairs with no held meeting for longer than allowed (:func:`is_overdue`)."""
+        late = await self._overdue_of([organization_id], self._clock.now())
+        people = await self._pairing.people_of([cadence.pair for cadence, _ in late])
+        return [
+            OverdueRow(people[cadence.pair.id], cadence.last_held)
+            for cadence, _ in late
+            if cadence.pair.id in people
+        ]
 
     async def unanswered(self, organization_id: int) -> list[Followup]:
         return await self._followups.unanswered(organization_id)
@@ -331,9 +451,9 @@ class CadenceService:
     async def history(self, organization_id: int, pair_id: int) -> PairHistory | None:
         """One pair of this organization (None for another organization's pair)."""
         pair = await self._pairing.pair(organization_id, pair_id)
-        organization = await self._organizations.get(organization_id)
         people = await self._pairing.people(pair) if pair else None
-        if people is None or organization is None:
+        calendar = (await self._repository.calendars([organization_id])).get(organization_id)
+        if people is None or calendar is None:
             return None
         now = self._clock.now()
         meetings = await self._meetings.of_pair(pair_id)
@@ -344,14 +464,9 @@ class CadenceService:
             if m.status in ("held", "missed", "confirmed") and m.starts_at <= now
         ]
         last_held = self._last_held(meetings)
-        grace = (await self._followups.settings(organization_id)).grace_days
-        overdue = is_overdue(
-            last_held,
-            now=now,
-            started=self._started(people, organization.timezone),
-            days=OVERDUE_DAYS,
-            grace_days=grace,
-        )
+        rhythm = await self._followups.rhythm(pair_id)
+        cadence = PairCadence(people.pair, last_held, rhythm)
+        overdue = is_overdue(cadence, calendar, now)
         attention = await self._repository.open_of_pair(pair_id)
         unanswered = [
             f for f in await self._followups.unanswered(organization_id)
@@ -371,7 +486,7 @@ class CadenceService:
             ),
             usefulness=await self._followups.usefulness(pair_id),
             plan=await self._followups.plan_of(pair_id),
-            rhythm=await self._followups.rhythm(pair_id),
+            rhythm=rhythm,
             attention=attention,
             last_held=last_held,
             overdue=overdue,
@@ -385,9 +500,25 @@ class CadenceService:
         )
 
     async def marks(self, organization_id: int) -> list[tuple[PairPeople, PairMark]]:
+        """Every active pair's mark, by the same rules as :meth:`history`, in a few queries for
+        the whole organization (the pairs view lists them all)."""
+        now = self._clock.now()
+        calendar = (await self._repository.calendars([organization_id])).get(organization_id)
+        if calendar is None:
+            return []
+        cadences = await self._repository.active_cadence([organization_id])
+        facts = await self._repository.mark_facts(organization_id, now)
+        people = await self._pairing.people_of([cadence.pair for cadence in cadences])
         result = []
-        for people in await self._pairing.active_pairs(organization_id):
-            history = await self.history(organization_id, people.pair.id)
-            if history is not None:
-                result.append((people, history.mark))
+        for cadence in cadences:
+            found, fact = people.get(cadence.pair.id), facts.get(cadence.pair.id)
+            if found is None or fact is None:
+                continue
+            mark = pair_mark(
+                meetings_due=fact.meetings_due,
+                attention_open=fact.attention_open,
+                last_missed=fact.last_missed,
+                overdue=is_overdue(cadence, calendar, now),
+            )
+            result.append((found, mark))
         return result

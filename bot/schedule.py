@@ -32,7 +32,6 @@ __all__ = [
     "calendar_days",
     "check_rhythm",
     "holiday_on",
-    "is_overdue",
     "local_to_utc",
     "next_kind",
     "next_meeting",
@@ -268,27 +267,6 @@ def next_meeting(
         if occurrence.skipped_for is None:
             return occurrence
     return None
-
-
-def is_overdue(
-    last_held: datetime | None,
-    *,
-    now: datetime,
-    started: datetime,
-    days: int = 14,
-    grace_days: int = 0,
-) -> bool:
-    """Whether the pair has gone longer than the documents allow without a meeting.
-
-    The clock runs from the later of the last held meeting and the pair's start, so a pair
-    that was restarted (or a meeting recorded before the start) does not count as overdue
-    at once. Exactly `days + grace_days` is still on time: "once every two weeks" allows a
-    meeting on the fourteenth day.
-    """
-    if days < 0 or grace_days < 0:
-        raise ValueError("days and grace_days must not be negative")
-    since = started if last_held is None else max(last_held, started)
-    return now - since > timedelta(days=days + grace_days)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from bot.background import BackgroundTasks
 from bot.cadence import CadenceService
 from bot.clock import Clock
 from bot.config import Settings
+from bot.coordinators import CoordinatorService
 from bot.cycle_closing import CycleClosing
 from bot.cycles import CycleService
 from bot.followups import FollowupService
@@ -72,6 +73,7 @@ class Services:
     followups: FollowupService
     cadence: CadenceService
     indicators: IndicatorService
+    coordinators: CoordinatorService
     monitoring: MonitoringReportService
     monitoring_offers: MonitoringOfferService
     exports: ExportService

@@ -12,6 +12,7 @@ from bot.background import BackgroundTasks
 from bot.cadence import CadenceService
 from bot.clock import Clock
 from bot.config import SUPPORTED_LOCALES, Settings
+from bot.coordinators import CoordinatorService
 from bot.cycle_closing import CycleClosing
 from bot.cycles import CycleService
 from bot.followups import FollowupService
@@ -43,6 +44,7 @@ from bot.support import SupportService
 from storage.database import Database
 from storage.repositories.answers import AnswerCleanup, OrganizationAnswers
 from storage.repositories.cadence import CadenceRepository
+from storage.repositories.coordinators import CoordinatorLinkRepository, MunicipalityRepository
 from storage.repositories.cycles import CycleRepository
 from storage.repositories.denominators import DenominatorRepository
 from storage.repositories.enterprises import EnterpriseRepository
@@ -87,6 +89,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         OrganizationRepository(db),
         clock,
         enterprises=EnterpriseRepository(db),
+        municipalities=MunicipalityRepository(db),
     )
     cycles = CycleService(
         CycleRepository(db),
@@ -164,6 +167,13 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             CadenceRepository(db), MeetingRepository(db), followups, pairing, organizations, clock
         ),
         indicators=indicators,
+        coordinators=CoordinatorService(
+            CoordinatorLinkRepository(db),
+            MunicipalityRepository(db),
+            CoordinatorRepository(db),
+            clock,
+            settings.admin_ids,
+        ),
         monitoring=MonitoringReportService(ReportRepository(db)),
         monitoring_offers=MonitoringOfferService(MonitoringOfferRepository(db), clock),
         exports=build_export_service(db, clock),

@@ -11,6 +11,7 @@ from handlers import (
     announcements,
     candidates,
     common,
+    coordinators,
     curator,
     cycles,
     enterprises,
@@ -71,7 +72,9 @@ def get_routers() -> list[Router]:
         *(followups, pair_plans),
     )
     return [
-        *(module.build_router() for module in (common, start, language, support, reachability)),
+        # coordinators: before start, whose /start <token> it takes for a coordinator link.
+        *(module.build_router() for module in (common, coordinators, start, language)),
+        *(module.build_router() for module in (support, reachability)),
         *(module.build_router() for module in curator_side),
         preferences.build_curator_router(),
         *(module.build_router() for module in participant_side),

@@ -4,9 +4,10 @@ in the reader's language)."""
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
-from bot.cadence import Digest, Nudge
+from bot.cadence import OVERDUE_DAYS, Digest, Nudge
 from bot.html_text import quote
 from bot.screens import Screen
 from handlers.followup_views import attention_reason_text, pair_title
@@ -14,6 +15,8 @@ from handlers.texts import MESSAGE_LIMIT, current_locale
 
 
 def nudge_text(nudge: Nudge, name: str) -> str:
+    if nudge.allowed_days > OVERDUE_DAYS:
+        return _rhythm_nudge_text(nudge, name)
     if nudge.never_met:
         return _(
             "Your pair with {name} started more than two weeks ago, and you have not met yet. "
@@ -25,6 +28,28 @@ def nudge_text(nudge: Nudge, name: str) -> str:
         "The programme asks for a meeting at least every two weeks: please agree "
         "on one in /meetings."
     ).format(name=quote(name))
+
+
+def _rhythm_nudge_text(nudge: Nudge, name: str) -> str:
+    """A pair whose longer rhythm the curator approved is reminded of its own interval."""
+    weeks = nudge.allowed_days // 7
+    if nudge.never_met:
+        return ngettext(
+            "Your pair with {name} started more than {weeks} week ago, and you have not met "
+            "yet. The curator agreed to your meetings once every {weeks} week: please agree on "
+            "one in /meetings.",
+            "Your pair with {name} started more than {weeks} weeks ago, and you have not met "
+            "yet. The curator agreed to your meetings once every {weeks} weeks: please agree on "
+            "one in /meetings.",
+            weeks,
+        ).format(name=quote(name), weeks=weeks)
+    return ngettext(
+        "It has been more than {weeks} week since your last meeting with {name}. The curator "
+        "agreed to your meetings once every {weeks} week: please agree on one in /meetings.",
+        "It has been more than {weeks} weeks since your last meeting with {name}. The curator "
+        "agreed to your meetings once every {weeks} weeks: please agree on one in /meetings.",
+        weeks,
+    ).format(name=quote(name), weeks=weeks)
 
 
 def nudge_screen(nudge: Nudge, name: str) -> Screen:

@@ -73,17 +73,35 @@ def admin_commands() -> list[BotCommand]:
     return [
         BotCommand(command="orgs", description=_("Organizations and curator links")),
         BotCommand(command="neworg", description=_("Add an organization")),
+        BotCommand(command="coordinator", description=_("Coordinator link for a municipality")),
+    ]
+
+
+def coordinator_commands() -> list[BotCommand]:
+    """Shown only in the chats of municipal coordinators."""
+    return [
+        BotCommand(command="stats", description=_("Indicators of my organizations")),
+        BotCommand(command="municipality", description=_("Numbers of the municipality")),
     ]
 
 
 async def register_chat_commands(
-    bot: Bot, chat_id: int, *, curator: bool = False, admin: bool = False
+    bot: Bot,
+    chat_id: int,
+    *,
+    curator: bool = False,
+    admin: bool = False,
+    coordinator: bool = False,
 ) -> None:
     """The menu of one chat: everybody's commands and those of the person's roles, in the
     locale of the current i18n context (after /language, the person's choice)."""
     commands = bot_commands()
     if curator:
         commands += curator_commands()
+    if coordinator:
+        # A curator's menu has /stats already.
+        known = {command.command for command in commands}
+        commands += [c for c in coordinator_commands() if c.command not in known]
     if admin:
         commands += admin_commands()
     await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=chat_id))
@@ -92,17 +110,21 @@ async def register_chat_commands(
 async def refresh_chat_commands(bot: Bot, services: Services, chat_id: int) -> None:
     """Re-read the person's roles and set the menu of their chat accordingly."""
     curator = await services.organizations.curator_organization_id(chat_id) is not None
-    await register_chat_commands(bot, chat_id, curator=curator, admin=services.is_admin(chat_id))
+    coordinator = await services.coordinators.is_coordinator(chat_id)
+    await register_chat_commands(
+        bot, chat_id, curator=curator, admin=services.is_admin(chat_id), coordinator=coordinator
+    )
 
 
 async def register_role_commands(bot: Bot, i18n: I18n, services: Services) -> None:
     """At start-up: the menus of administrators' and curators' chats, in their languages.
 
     Menus set per chat stay in Telegram, but a new version of the bot may have new commands,
-    and curators appointed from the command line have had no menu set yet.
+    and curators and coordinators appointed from the command line have had no menu set yet.
     """
     people = set(services.settings.admin_ids)
     people.update(curator.telegram_id for curator in await services.organizations.all_curators())
+    people.update(await services.coordinators.all_coordinators())
     for person in sorted(people):
         locale = await services.languages.resolve(person, None)
         try:

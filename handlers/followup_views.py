@@ -149,7 +149,10 @@ def attention_reason_text(reason: str) -> str:
             "an answer after the trial meeting: not comfortable working together, or not "
             "clear what to do together"
         ),
-        Reason.OVERDUE.value: _("no meeting for more than two weeks, even after a reminder"),
+        Reason.OVERDUE.value: _(
+            "no meeting for longer than the pair's interval (holidays not counted), even "
+            "after a reminder"
+        ),
     }.get(reason, reason)
 
 

@@ -137,7 +137,12 @@ async def overdue_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
 ) -> Screen:
     pairs = await _names(services, organization_id)
-    lines = [_("<b>No held meeting for more than two weeks</b> (with the grace days):")]
+    lines = [
+        _(
+            "<b>No held meeting for longer than allowed</b> (two weeks or the rhythm the "
+            "curator approved, plus the grace days; holidays not counted):"
+        )
+    ]
     overdue = await services.cadence.overdue(organization_id)
     for row in overdue:
         last = local_day(row.last_held, locale, timezone) if row.last_held else _("no meeting yet")

@@ -59,6 +59,10 @@ def settings_screen(
             "A pair without a meeting for 14 days and {n} more days gets a reminder.",
             grace_days,
         ).format(n=grace_days),
+        _(
+            "Holidays are not counted. A pair whose longer rhythm you approved has its "
+            "rhythm's interval instead of the 14 days."
+        ),
     ]
     titles = (
         (_("Change the reminders"), SettingField.REMINDERS),

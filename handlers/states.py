@@ -88,6 +88,15 @@ class IndicatorsDialogue(StatesGroup):
     value = State()  # a denominator or a target typed by the curator
 
 
+class CoordinatorLinkDialogue(StatesGroup):
+    organizations = State()  # the administrator picks the organizations of a coordinator link
+    municipality = State()  # and then names the municipality (or not)
+
+
+class MunicipalDialogue(StatesGroup):
+    value = State()  # a number of the whole municipality typed by its coordinator
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -124,4 +133,8 @@ def dialogue_title(state: str) -> str:
         return _("the results of the pair")
     if group == IndicatorsDialogue.__full_group_name__:
         return _("entering the numbers for the indicators")
+    if group == CoordinatorLinkDialogue.__full_group_name__:
+        return _("making a coordinator link")
+    if group == MunicipalDialogue.__full_group_name__:
+        return _("entering the numbers of the municipality")
     return _("the current dialogue")

@@ -17,7 +17,6 @@ from bot.schedule import (
     Rhythm,
     calendar_days,
     check_rhythm,
-    is_overdue,
     local_to_utc,
     next_kind,
     next_meeting,
@@ -331,43 +330,6 @@ def test_occurrences_keep_wall_clock_time_and_spacing(
     # And none was lost: the one before the first returned is before the anchor or `after`.
     previous = got[0].local_date - timedelta(weeks=interval)
     assert previous < first or local_to_utc(datetime.combine(previous, rhythm.time), zone) <= after
-
-
-# --- cadence guard -------------------------------------------------------------------------
-
-START = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
-
-
-def test_overdue_after_fourteen_days_since_the_last_meeting() -> None:
-    held = START + timedelta(days=3)
-    assert not is_overdue(held, now=held + timedelta(days=14), started=START)
-    assert is_overdue(held, now=held + timedelta(days=14, seconds=1), started=START)
-
-
-def test_grace_days_extend_the_limit() -> None:
-    held = START + timedelta(days=3)
-    now = held + timedelta(days=15)
-    assert is_overdue(held, now=now, started=START)
-    assert not is_overdue(held, now=now, started=START, grace_days=2)
-    assert is_overdue(held, now=held + timedelta(days=16, hours=1), started=START, grace_days=2)
-
-
-def test_without_meetings_the_clock_runs_from_the_start() -> None:
-    assert not is_overdue(None, now=START + timedelta(days=14), started=START)
-    assert is_overdue(None, now=START + timedelta(days=15), started=START)
-    assert is_overdue(None, now=START + timedelta(days=8), started=START, days=7)
-
-
-def test_a_restarted_pair_counts_from_the_restart() -> None:
-    held = START - timedelta(days=60)
-    assert not is_overdue(held, now=START + timedelta(days=10), started=START)
-
-
-def test_negative_limits_are_refused() -> None:
-    with pytest.raises(ValueError):
-        is_overdue(None, now=START, started=START, days=-1)
-    with pytest.raises(ValueError):
-        is_overdue(None, now=START, started=START, grace_days=-1)
 
 
 # --- inline calendar -----------------------------------------------------------------------

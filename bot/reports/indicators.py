@@ -58,7 +58,7 @@ period when it started in it and *completed* in it when it completed and ended i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, TypeVar
@@ -98,6 +98,7 @@ from bot.reports.targets import (
     school_year_of,
 )
 from dialogs.final_poll import SATISFIED_FROM
+from storage.repositories.coordinators import MunicipalityRepository
 from storage.repositories.denominators import DenominatorRepository
 from storage.repositories.enterprises import EnterpriseRepository
 from storage.repositories.organizations import OrganizationRepository
@@ -208,10 +209,13 @@ class IndicatorService:
         organizations: OrganizationRepository,
         clock: Clock,
         enterprises: EnterpriseRepository | None = None,
+        municipalities: MunicipalityRepository | None = None,
     ) -> None:
         self._reports = reports
         # The curators' merges of two spellings of one enterprise (none when not given).
         self._enterprises = enterprises
+        # A coordinator's own numbers for the municipality as a whole (see summary_for).
+        self._municipalities = municipalities
         self._denominators = denominators
         self._coordinators = coordinators
         self._organizations = organizations
@@ -250,7 +254,19 @@ class IndicatorService:
         viewer = await self.viewer(telegram_id, is_admin=is_admin)
         if not viewer.covered:
             return None
-        return await self.for_organizations(viewer.covered, period)
+        if is_admin or self._municipalities is None:
+            return await self.for_organizations(viewer.covered, period)
+        # The schools' sums miss the children outside the covered schools, so a number the
+        # coordinator entered for the municipality as a whole is the share's denominator; the
+        # schools' sum is used for a number they have not entered.
+        ids = tuple(sorted(set(viewer.covered)))
+        rows = await self._rows(ids, period, fold_own=len(ids) > 1)
+        own = await self._municipalities.latest(
+            telegram_id, school_year_of(await self._end_of(period))
+        )
+        return self._assemble(
+            ids, rows, period, fold_own=len(ids) > 1, municipal=own.values if own else None
+        )
 
     # --- the figures --------------------------------------------------------------------
 
@@ -335,7 +351,13 @@ class IndicatorService:
         )
 
     def _assemble(
-        self, ids: tuple[int, ...], rows: _Rows, period: Period, *, fold_own: bool
+        self,
+        ids: tuple[int, ...],
+        rows: _Rows,
+        period: Period,
+        *,
+        fold_own: bool,
+        municipal: Mapping[str, int | None] | None = None,
     ) -> Indicators:
         fold = fold_own
         per_form: dict[str | None, list[StageCounts]] = {}
@@ -392,7 +414,13 @@ class IndicatorService:
             target = sum(rows.targets.get(i, {}).get(key, default) for i in ids)
             target = target / len(ids) if ids else default
             if key in SHARE_DENOMINATORS:
-                total = self._total(denominators, ids, SHARE_DENOMINATORS[key])
+                name = SHARE_DENOMINATORS[key]
+                entered_for_all = municipal.get(name) if municipal is not None else None
+                total = (
+                    entered_for_all
+                    if entered_for_all is not None
+                    else self._total(denominators, ids, name)
+                )
                 shares.append(
                     Share(
                         key,

@@ -1,17 +1,60 @@
 """The cadence guard's rows: the "needs attention" list, nudges, and the runs of the daily and
-weekly jobs; plus the organization-wide meeting queries the curator's views need."""
+weekly jobs; plus the organization-wide meeting queries the curator's views need.
+
+The overdue check reads what it needs for all active pairs of many organizations in a few
+queries (:meth:`CadenceRepository.active_cadence`, :meth:`CadenceRepository.calendars`) and
+decides in Python; nothing is read pair by pair."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
 from bot.models.attention import Attention
+from bot.models.cadence import CadenceCalendar, PairCadence
+from bot.models.followups import DEFAULT_GRACE_DAYS
+from bot.models.holidays import HolidayRow
 from bot.models.meetings import Meeting
+from bot.models.plans import RhythmRow
 from storage.database import Database
+from storage.repositories.matching import pair_from_row
 from storage.repositories.meetings import meeting_from_row
+
+# SQLite limits the number of bound values per statement; a region's organizations are read in
+# chunks of this many ids.
+_CHUNK = 500
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), _CHUNK):
+        yield unique[start : start + _CHUNK]
+
+
+def _rhythm(row: aiosqlite.Row) -> RhythmRow | None:
+    if row["rhythm_weeks"] is None:
+        return None
+    return RhythmRow(
+        pair_id=row["id"],
+        weekday=row["rhythm_weekday"],
+        local_time=time.fromisoformat(row["rhythm_time"]),
+        interval_weeks=row["rhythm_weeks"],
+        anchor_on=date.fromisoformat(row["rhythm_anchor"]),
+        curator_consent=bool(row["rhythm_consent"]),
+    )
+
+
+@dataclass(frozen=True)
+class MarkFacts:
+    """What a pair's mark needs besides the overdue rule (see :func:`bot.cadence.pair_mark`)."""
+
+    meetings_due: int
+    last_missed: bool
+    attention_open: bool
 
 
 def _attention(row: aiosqlite.Row) -> Attention:
@@ -114,6 +157,25 @@ class CadenceRepository:
             )
         return changed == 1
 
+    async def claim_runs(
+        self, job: str, runs: Sequence[tuple[str, str]], now: datetime
+    ) -> list[str]:
+        """The scopes of ``(scope, period)`` whose run this is, claimed in one transaction (a
+        region's organizations cost one commit, not one each)."""
+        claimed: list[str] = []
+        if not runs:
+            return claimed
+        async with self._db.transaction() as tx:
+            for scope, period in runs:
+                changed = await tx.execute_rowcount(
+                    "INSERT OR IGNORE INTO job_runs (job, scope, period, ran_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (job, scope, period, to_db(now)),
+                )
+                if changed == 1:
+                    claimed.append(scope)
+        return claimed
+
     async def organizations(self) -> list[tuple[int, str]]:
         rows = await self._db.fetch_all("SELECT id, timezone FROM organizations ORDER BY id")
         return [(r["id"], r["timezone"]) for r in rows]
@@ -129,3 +191,81 @@ class CadenceRepository:
             (organization_id, *statuses, to_db(since), to_db(until)),
         )
         return [meeting_from_row(r) for r in rows]
+
+    # -- the overdue check, for many organizations at once -------------------------------------
+    async def active_cadence(self, organization_ids: Sequence[int]) -> list[PairCadence]:
+        """Every active pair of these organizations with its last held meeting and its rhythm,
+        in one query per chunk of organizations; ordered like the curator's lists."""
+        result: list[PairCadence] = []
+        for chunk in _chunks(organization_ids):
+            marks = ",".join("?" for _ in chunk)
+            rows = await self._db.fetch_all(
+                "SELECT p.*, r.weekday AS rhythm_weekday, r.local_time AS rhythm_time, "
+                "r.interval_weeks AS rhythm_weeks, r.anchor_on AS rhythm_anchor, "
+                "r.curator_consent AS rhythm_consent, "
+                "(SELECT max(m.starts_at) FROM meetings m "
+                " WHERE m.pair_id = p.id AND m.status = 'held') AS cadence_last_held "
+                "FROM pairs p LEFT JOIN rhythms r ON r.pair_id = p.id "
+                f"WHERE p.organization_id IN ({marks}) AND p.ended_on IS NULL "
+                "ORDER BY p.organization_id, p.mentor_id, p.id",
+                chunk,
+            )
+            result += [
+                PairCadence(
+                    pair=pair_from_row(r),
+                    last_held=from_db(r["cadence_last_held"]) if r["cadence_last_held"] else None,
+                    rhythm=_rhythm(r),
+                )
+                for r in rows
+            ]
+        return result
+
+    async def calendars(self, organization_ids: Sequence[int]) -> dict[int, CadenceCalendar]:
+        """Time zone, grace days and holidays of these organizations: two queries per chunk."""
+        result: dict[int, CadenceCalendar] = {}
+        for chunk in _chunks(organization_ids):
+            marks = ",".join("?" for _ in chunk)
+            holidays: dict[int, list[HolidayRow]] = {}
+            for r in await self._db.fetch_all(
+                f"SELECT * FROM holidays WHERE organization_id IN ({marks}) ORDER BY starts_on, id",
+                chunk,
+            ):
+                holidays.setdefault(r["organization_id"], []).append(
+                    HolidayRow(
+                        r["id"],
+                        r["organization_id"],
+                        date.fromisoformat(r["starts_on"]),
+                        date.fromisoformat(r["ends_on"]),
+                        r["title"],
+                    )
+                )
+            for r in await self._db.fetch_all(
+                "SELECT o.id, o.timezone, COALESCE(s.grace_days, ?) AS grace_days "
+                "FROM organizations o LEFT JOIN meeting_settings s ON s.organization_id = o.id "
+                f"WHERE o.id IN ({marks})",
+                (DEFAULT_GRACE_DAYS, *chunk),
+            ):
+                result[r["id"]] = CadenceCalendar(
+                    r["id"], r["timezone"], r["grace_days"], tuple(holidays.get(r["id"], ()))
+                )
+        return result
+
+    async def mark_facts(self, organization_id: int, now: datetime) -> dict[int, MarkFacts]:
+        """Per active pair: meetings whose time has come, whether the last decided meeting did
+        not happen, whether a reason is open; one query for the whole organization."""
+        rows = await self._db.fetch_all(
+            "SELECT p.id, "
+            "(SELECT count(*) FROM meetings m WHERE m.pair_id = p.id "
+            " AND m.status IN ('held', 'missed', 'confirmed') AND m.starts_at <= ?) AS due, "
+            "(SELECT m.status FROM meetings m WHERE m.pair_id = p.id "
+            " AND m.status IN ('held', 'missed') ORDER BY m.starts_at DESC, m.id DESC LIMIT 1) "
+            "AS last_decided, "
+            "EXISTS (SELECT 1 FROM attention a WHERE a.pair_id = p.id "
+            " AND a.resolved_at IS NULL) AS attention_open "
+            "FROM pairs p WHERE p.organization_id = ? AND p.ended_on IS NULL",
+            (to_db(now), organization_id),
+        )
+        return {
+            r["id"]: MarkFacts(r["due"], r["last_decided"] == "missed", bool(r["attention_open"]))
+            for r in rows
+        }
