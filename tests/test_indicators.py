@@ -18,8 +18,9 @@ import pytest
 from bot.clock import to_db
 from bot.models.reports import StageCounts
 from bot.reports.chart import ChartBar, render_chart
+from bot.reports.enterprises import enterprise_key
 from bot.reports.indicator_figures import NO_FIGURES, FormFigures, Ratio
-from bot.reports.indicators import OWN_FORMS, IndicatorService, workplace_key
+from bot.reports.indicators import OWN_FORMS, IndicatorService
 from bot.reports.monitoring import MonitoringReportService, default_parameters
 from bot.reports.targets import (
     DEFAULT_TARGETS,
@@ -566,7 +567,7 @@ def test_parsing_helpers() -> None:
     assert parse_percent("семьдесят") is InputProblem.NOT_A_NUMBER
     assert school_year_of(datetime(2026, 8, 31).date()) == 2025
     assert school_year_of(datetime(2026, 9, 1).date()) == 2026
-    assert workplace_key(" ООО  «Ромашка» ") == workplace_key('ооо "ромашка"') == "ромашка"
+    assert enterprise_key(" ООО  «Ромашка» ") == enterprise_key('ооо "ромашка"') == "ромашка"
 
 
 async def test_monitoring_report_counts_only_those_who_answered_both(db: Database) -> None:

@@ -40,6 +40,7 @@ from bot.reports.targets import DEFAULT_TARGETS, default_target
 from bot.schedule import MeetingKind
 from storage.database import Database
 from storage.migrations import load_migrations, migrate
+from storage.repositories.coordinators import MunicipalityRepository
 from storage.repositories.denominators import DenominatorRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
@@ -626,3 +627,40 @@ async def test_enterprises_entered_and_completed(db: Database) -> None:
     share = (await service(db).for_organization(org)).share("enterprises")
     # «Звезда» twice and the plant entered; only «Звезда» completed (the plant's pair is on).
     assert (share.count, share.completed) == (2, 1)
+
+
+async def test_a_coordinators_summary_divides_by_the_municipalitys_own_numbers(
+    db: Database,
+) -> None:
+    """The schools' sum misses the children outside the covered schools: a number the
+    coordinator entered for the municipality is the summary's denominator; a number they did
+    not enter is still the schools' sum; a school's own figures are untouched."""
+    s, ids = await two_cycles(db)
+    other = await s.organization("Школа № 8", curator=CURATOR + 1)
+    await s.denominators(other, 2025, 300, 70)
+    coordinator = 9100
+    coordinators = CoordinatorRepository(db)
+    for org in (ids["org"], other):
+        await coordinators.add(coordinator, org, NOW)
+    municipalities = MunicipalityRepository(db)
+    await municipalities.save(coordinator, 2025, {"pupils_10_19": 1000}, NOW)
+    reports = IndicatorService(
+        ReportRepository(db),
+        DenominatorRepository(db),
+        coordinators,
+        OrganizationRepository(db),
+        ManualClock(NOW),
+        municipalities=municipalities,
+    )
+    period = Period.school_year(2025)
+
+    summary = figures(await reports.summary_for(coordinator, is_admin=False, period=period))
+    # Entered in 2025/26: A, B, C of the first school; the municipality's 1000 pupils, but the
+    # schools' 50 + 70 young people (the coordinator entered no such number).
+    assert summary["mentees_10_19"][0] == 3 and summary["mentees_10_19"][2] == 1000
+    assert summary["mentors_15_19"][2] == 120
+    # An administrator's summary over every school and the school's own report: the sums.
+    everyone = figures(await reports.summary_for(1, is_admin=True, period=period))
+    assert everyone["mentees_10_19"][2] == 400
+    school = figures(await reports.for_organization(ids["org"], period))
+    assert school["mentees_10_19"][2] == 100
