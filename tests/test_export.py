@@ -215,7 +215,7 @@ async def scenario(harness: Harness) -> dict[str, int]:
 
 async def export(harness: Harness, org_id: int, locale: str = "en") -> Workbook:
     made = await harness.app.services.exports.workbook(org_id, locale)
-    assert made.filename == f"mentorship_{org_id}_2026-03-12.xlsx"
+    assert made.filename == f"mentorship_{org_id}_cycle1_2026-03-12.xlsx"
     return load_workbook(io.BytesIO(made.content))
 
 
@@ -493,7 +493,7 @@ async def test_export_command_sends_the_workbook_to_the_curator(harness: Harness
     sent = await harness.send(CURATOR, "/export", language_code="en")
     document = sent[-1]
     assert document.method == "sendDocument"
-    assert document.filename == f"mentorship_{ids['org']}_2026-03-12.xlsx"
+    assert document.filename == f"mentorship_{ids['org']}_cycle1_2026-03-12.xlsx"
     assert document.file is not None
     book = load_workbook(io.BytesIO(document.file))
     assert [row[1] for row in rows(book, "База наставляемых")[1:]][:2] == [

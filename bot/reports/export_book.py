@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from bot.models.organizations import Organization
+from bot.models.periods import Period
 from bot.reports.indicator_figures import Indicators
 from bot.reports.monitoring import MonitoringRow
 from bot.reports.registers import Translate, form_title, person_name
@@ -20,6 +21,8 @@ from bot.schedule import utc_to_local
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 # The registers are Russian documents whatever the reader's language (see registers.py).
 REGISTER_LOCALE = "ru"
+# The period of a report when none is asked for (a frozen value: safe as a default).
+CURRENT_CYCLE = Period.current_cycle()
 
 
 @cache
@@ -42,6 +45,8 @@ class ExportData:
     monitoring: list[MonitoringRow]
     indicators: Indicators | None
     today: date  # the organization's date when the export was made
+    period: Period = CURRENT_CYCLE  # what every sheet shows
+    cycle_number: int | None = None  # the number of the period's cycle, if it is one
 
 
 class ExportBook:
