@@ -88,6 +88,10 @@ class IndicatorsDialogue(StatesGroup):
     value = State()  # a denominator or a target typed by the curator
 
 
+class PeriodDialogue(StatesGroup):
+    dates = State()  # the dates of a report's period, typed (handlers/period_picker.py)
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -124,4 +128,6 @@ def dialogue_title(state: str) -> str:
         return _("the results of the pair")
     if group == IndicatorsDialogue.__full_group_name__:
         return _("entering the numbers for the indicators")
+    if group == PeriodDialogue.__full_group_name__:
+        return _("choosing the period of a report (the report stays as it was)")
     return _("the current dialogue")

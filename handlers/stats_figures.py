@@ -149,7 +149,10 @@ def form_block(
 
 
 def totals_block(indicators: Indicators, heading: str, locale: str) -> list[str]:
-    lines = [heading, "", _("<b>People by stage</b>")]
+    lines = [heading]
+    if indicators.snapshot:
+        lines.append(_("The figures as they were stored when the cycle closed."))
+    lines += ["", _("<b>People by stage</b>")]
     lines.append(_("All forms: {line}").format(line=stage_line(indicators.stages[None], locale)))
     lines += ["", _("<b>Meetings and feedback</b>")]
     lines.append(
@@ -258,9 +261,18 @@ def pack(blocks: list[list[str]], limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 def stats_messages(
-    indicators: Indicators, heading: str, own_titles: dict[str, str], locale: str
+    indicators: Indicators,
+    heading: str,
+    own_titles: dict[str, str],
+    locale: str,
+    continued: str | None = None,
 ) -> list[str]:
-    return pack(stats_blocks(indicators, heading, own_titles, locale))
+    """The messages of /stats; each after the first starts with ``continued`` (the period
+    again), so that every message of a report says what it is of."""
+    parts = pack(stats_blocks(indicators, heading, own_titles, locale))
+    if continued is None:
+        return parts
+    return parts[:1] + [f"{continued}\n\n{part}" for part in parts[1:]]
 
 
 def chart_bars(indicators: Indicators, locale: str) -> list[ChartBar]:
@@ -278,12 +290,14 @@ def chart_bars(indicators: Indicators, locale: str) -> list[ChartBar]:
 
 
 def monitoring_lines(
-    rows: list[MonitoringRow], own_titles: dict[str, str], locale: str
+    rows: list[MonitoringRow], own_titles: dict[str, str], locale: str, period: str
 ) -> list[str]:
     from dialogs.monitoring import MONITORING_FORMS
 
     lines = [
-        _("<b>Monitoring: before and after the programme</b>"),
+        _("<b>Monitoring before and after the programme: {period}</b>").format(
+            period=quote(period)
+        ),
         _(
             "Averages of those who answered both before and after; "
             "the change is after minus before."

@@ -89,8 +89,13 @@ async def test_the_curator_gets_the_figures_and_a_chart(harness: Harness) -> Non
     assert chart.filename == "indicators.png"
     messages = [s for s in sent if s.method == "sendMessage"]
     assert all(len(m.text) <= 4096 for m in messages)
-    # The buttons are under the last part of the text.
-    assert [text for text, _ in messages[-1].buttons] == ["Monitoring: before and after"]
+    # The buttons are under the last part of the text; the first line says the period.
+    assert messages[0].text.startswith("Statistics: cycle 2, current (since 01.09.2025)\n")
+    assert [text for text, _ in messages[-1].buttons] == [
+        "Monitoring: before and after",
+        "Period: cycle 2, current (since 01.09.2025)",
+    ]
+    assert chart.text.startswith("Cycle 2, current (since 01.09.2025): each indicator")
     assert all(m.buttons == [] for m in messages[:-1])
 
 
@@ -142,7 +147,10 @@ async def test_many_forms_are_split_into_several_messages(harness: Harness) -> N
         assert len(messages) >= 2
         assert all(len(m.text) <= 4096 for m in messages)
         assert [b for m in messages[:-1] for b in m.buttons] == []
-        assert len(messages[-1].buttons) == 1
+        assert len(messages[-1].buttons) == 2
+        # Every part says the period in its first line.
+        assert all("cycle 2" in m.text.split("\n", 1)[0] or "цикл 2" in m.text.split("\n", 1)[0]
+                   for m in messages)  # fmt: skip
         text = texts(sent)
         for number in range(1, 7):
             title = f"Собственная форма № {number}: наставничество"
@@ -217,7 +225,7 @@ async def test_a_curator_who_also_coordinates_gets_both(harness: Harness) -> Non
 async def test_the_monitoring_button(harness: Harness) -> None:
     scenario, ids = await build(harness.app.db)
     sent = await harness.press(CURATOR_A, StatsView(view="monitoring").pack(), language_code="en")
-    assert "nobody has answered the survey both before and after" in texts(sent)
+    assert "Nobody has answered the survey both before and after" in texts(sent)
     cur = ids["cur"]
     await scenario.response("monitoring_pupil", "e1", f"before:{cur}", {"engagement": 2})
     await scenario.response("monitoring_pupil", "e1", f"after:{cur}", {"engagement": 5})

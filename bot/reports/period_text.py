@@ -15,9 +15,9 @@ yet, and a typo such as 2062 is more likely than a wish for an empty report); a 
 are yearly).
 
 Naming (:func:`period_label`): «цикл 2 (01.09.2025 – 31.05.2026)», «2026/27 учебный год»,
-«2026 год», «01.09.2026 – 31.12.2026» in the reader's language; :func:`period_slug` is the
-period in a file name. No Telegram here: the handlers, the chart, the workbook and the command
-line all name a period the same way.
+«2026 год», «01.09.2026 – 31.12.2026» in the reader's language (a file's name says the
+period by :func:`bot.reports.export.period_slug`). No Telegram here: the handlers, the chart
+and the command line name a period the same way.
 """
 
 from __future__ import annotations
@@ -79,9 +79,7 @@ PROBLEM_TEXTS: dict[PeriodProblem, str] = {
         "The period ends before it begins. Please type the earlier date first, for example: "
         "01.09.2026–31.12.2026."
     ),
-    PeriodProblem.TOO_LONG: N_(
-        "A report covers at most five years. Please type a shorter period."
-    ),
+    PeriodProblem.TOO_LONG: N_("A report covers at most five years. Please type a shorter period."),
     PeriodProblem.NOT_BEGUN: N_(
         "This period has not begun yet, so there is nothing to count in it. Please type a "
         "period that begins today or earlier."
@@ -317,11 +315,11 @@ def period_label(
         return _cycle_label(span, translate, several=several)
     assert period.start is not None and period.end is not None
     if period.kind is PeriodKind.SCHOOL_YEAR:
-        return translate("school year {first}/{second}").format(
+        return translate(N_("school year {first}/{second}")).format(
             first=period.start.year, second=f"{period.end.year % 100:02d}"
         )
     if period.kind is PeriodKind.CALENDAR_YEAR:
-        return translate("year {year}").format(year=period.start.year)
+        return translate(N_("year {year}")).format(year=period.start.year)
     if period.start == period.end:
         return day_text(period.start)
     return f"{day_text(period.start)} – {day_text(period.end)}"
@@ -329,27 +327,15 @@ def period_label(
 
 def _cycle_label(span: CycleSpan | None, translate: Translate, *, several: bool) -> str:
     if span is None:
-        return translate("the current cycles") if several else translate("the current cycle")
+        return (
+            translate(N_("the current cycles")) if several else translate(N_("the current cycle"))
+        )
     if span.end is None:
-        dates = translate("since {start}").format(start=day_text(span.start))
+        dates = translate(N_("since {start}")).format(start=day_text(span.start))
     else:
         dates = f"{day_text(span.start)} – {day_text(span.end)}"
     if span.current:
-        return translate("cycle {number}, current ({dates})").format(
+        return translate(N_("cycle {number}, current ({dates})")).format(
             number=span.number, dates=dates
         )
-    return translate("cycle {number} ({dates})").format(number=span.number, dates=dates)
-
-
-def period_slug(period: Period, span: CycleSpan | None = None) -> str:
-    """The period in a file name: ``cycle-2``, ``2026-27``, ``2026``, ``2026-09-01_2026-12-31``."""
-    if period.kind is PeriodKind.CYCLE:
-        return f"cycle-{span.number}" if span is not None else "current-cycle"
-    assert period.start is not None and period.end is not None
-    if period.kind is PeriodKind.SCHOOL_YEAR:
-        return f"{period.start.year}-{period.end.year % 100:02d}"
-    if period.kind is PeriodKind.CALENDAR_YEAR:
-        return str(period.start.year)
-    if period.start == period.end:
-        return period.start.isoformat()
-    return f"{period.start.isoformat()}_{period.end.isoformat()}"
+    return translate(N_("cycle {number} ({dates})")).format(number=span.number, dates=dates)
