@@ -126,7 +126,7 @@ def parse_period(text: str, today: date) -> Period | PeriodProblem:
     found = _read(cleaned)
     if isinstance(found, PeriodProblem):
         return found
-    return _check(found, today)
+    return check_period(found, today)
 
 
 def _clean(text: str) -> str:
@@ -260,7 +260,8 @@ def _start(text: str, end: date) -> date:
         return start
 
 
-def _check(period: Period, today: date) -> Period | PeriodProblem:
+def check_period(period: Period, today: date) -> Period | PeriodProblem:
+    """A dated period as a report may take it (see the module's notes)."""
     assert period.start is not None and period.end is not None
     if period.start > today:
         return PeriodProblem.NOT_BEGUN
