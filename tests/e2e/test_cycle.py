@@ -42,7 +42,6 @@ from dialogs.model import QuestionKind, Questionnaire
 from dialogs.monitoring import MONITORING_PUPIL
 from handlers.followups import FollowupAnswer
 from handlers.response_views import FormPick
-from handlers.stats_views import StatsView
 from storage.database import Database
 from storage.migrations import migrate
 from tests.clock import ManualClock
@@ -700,7 +699,7 @@ async def test_a_cycle_from_invitations_to_the_final_poll_stats_and_export(
     # 1.5, change -1.5. Understanding of the future: (1 + 4) / 2 = 2.5 -> (3 + 4) / 2 = 3.5.
     # Each line is there twice: for all forms and for "student – pupil", the only form.
     mark = curator.mark
-    await press_data(curator, StatsView(view="monitoring").pack())
+    await curator.press("Мониторинг: до и после")
     report = await curator.wait_for_bot_message("→", after=mark)
     expected = {
         ("Вовлечённость в учёбу", "Engagement in learning"): "3,0 → 4,5 (+1,5)",
