@@ -20,6 +20,7 @@ class StageCounts:
 
 @dataclass(frozen=True)
 class StageRow:
+    organization_id: int
     form: str | None
     counts: StageCounts
 
@@ -29,6 +30,13 @@ class MeetingTotals:
     held: int
     planned: int
     feedback_answered: int
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    organization_id: int
+    form: str  # the form of the meetings' pair
+    totals: MeetingTotals
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ views and the workbook show them. How they are counted: :mod:`bot.reports.indica
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from bot.models.periods import Period
 from bot.models.reports import StageCounts
 from dialogs.i18n import N_
 
@@ -30,11 +32,23 @@ SHARE_TITLES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Share:
+    """One indicator: ``count`` of ``total`` against ``target``.
+
+    An involvement share counts those who *entered* a program in the period (``title`` says
+    so) and, beside it, ``completed``: those of the same group who *completed* it in the period
+    (``completed_title``). A satisfaction share counts the satisfied among *all* mentees
+    (mentors) of the pairs completed in the period, and ``answered`` how many of them answered
+    the final poll (the response rate is ``answered / total``).
+    """
+
     key: str
     title: str  # msgid (translate when shown)
     count: int  # numerator
     total: int | None  # denominator (None when the curator has not entered it)
     target: float  # 0..1
+    completed: int | None = None  # involvement shares: completed the program in the period
+    answered: int | None = None  # satisfaction shares: answered the final poll
+    completed_title: str | None = None  # msgid of ``completed``
 
     @property
     def share(self) -> float | None:
@@ -42,17 +56,32 @@ class Share:
             return None
         return self.count / self.total
 
+    @property
+    def response_rate(self) -> float | None:
+        """Satisfaction shares: the part of those asked who answered."""
+        if self.answered is None or self.total is None or self.total <= 0:
+            return None
+        return self.answered / self.total
+
 
 @dataclass(frozen=True)
 class Ratio:
-    """A share with the counts behind it."""
+    """A share with the counts behind it; for satisfaction ``answered`` is how many of
+    ``total`` answered the poll (``None`` where it does not apply)."""
 
     count: int
     total: int
+    answered: int | None = None
 
     @property
     def share(self) -> float | None:
         return self.count / self.total if self.total > 0 else None
+
+    @property
+    def response_rate(self) -> float | None:
+        if self.answered is None or self.total <= 0:
+            return None
+        return self.answered / self.total
 
 
 @dataclass(frozen=True)
@@ -63,7 +92,7 @@ class FormFigures:
     meetings_held: int
     meetings_planned: int
     feedback_answered: int
-    satisfied_mentees: Ratio  # satisfied of those who rated the final poll
+    satisfied_mentees: Ratio  # satisfied of all asked the final poll, with how many answered
     satisfied_mentors: Ratio
 
     @property
@@ -100,6 +129,20 @@ class Indicators:
     # meetings, feedback and satisfaction per form code, for every form in ``stages`` and
     # every form with figures, in code order.
     forms: dict[str, FormFigures] = field(default_factory=dict)
+    # The period the figures are of (the current cycle unless a report asked for another).
+    period: Period = field(default_factory=Period.current_cycle)
+    # The calendar year whose targets the shares are compared with.
+    target_year: int | None = None
+    # Mentors of the period whose age is unknown (no birth date, no year of birth): they are
+    # not guessed into or out of the 15-19 share but reported apart.
+    mentors_age_unknown: int = 0
+    # Set for a closed cycle: the figures as they were stored when it closed (at this time),
+    # not counted again.
+    as_of: datetime | None = None
+
+    @property
+    def snapshot(self) -> bool:
+        return self.as_of is not None
 
     def form(self, code: str) -> FormFigures:
         return self.forms.get(code, NO_FIGURES)

@@ -32,14 +32,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from bot.clock import Clock
+from bot.models.periods import Period
 from bot.models.reports import (
     DENOMINATOR_FIELDS,
     DenominatorRow,
+    Involvement,
+    MeetingRow,
     MeetingTotals,
     PollTotals,
     StageCounts,
+    StageRow,
 )
 from bot.reports.indicator_figures import (
     SHARE_KEYS,
@@ -81,6 +86,14 @@ class Viewer:
         return organization_id == self.curated or organization_id in self.covered
 
 
+class _OfOrganization(Protocol):
+    @property
+    def organization_id(self) -> int: ...
+
+
+_Row = TypeVar("_Row", bound=_OfOrganization)
+
+
 _WORKPLACE_NOISE = re.compile(r"[\"'«»“”„]+")
 
 
@@ -116,6 +129,42 @@ def _ratio(poll: PollTotals | None) -> Ratio:
     return Ratio(poll.satisfied, poll.answered) if poll is not None else Ratio(0, 0)
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """What the repository counted for a set of organizations in one period, by organization
+    (a fixed number of queries however many organizations)."""
+
+    stages: dict[int, list[StageRow]]
+    enabled: dict[int, list[str]]
+    meetings: dict[int, list[MeetingRow]]
+    polls: dict[int, dict[str | None, dict[str, PollTotals]]]
+    involvement: dict[int, Involvement]
+    denominators: dict[int, DenominatorRow]
+    targets: dict[int, dict[str, float]]
+
+
+def _by_organization(rows: Sequence[_Row]) -> dict[int, list[_Row]]:
+    found: dict[int, list[_Row]] = {}
+    for row in rows:
+        found.setdefault(row.organization_id, []).append(row)
+    return found
+
+
+def _sum_polls(
+    polls: Sequence[dict[str | None, dict[str, PollTotals]]],
+) -> dict[str | None, dict[str, PollTotals]]:
+    found: dict[str | None, dict[str, PollTotals]] = {}
+    for one in polls:
+        for form, roles in one.items():
+            into = found.setdefault(form, {})
+            for role, poll in roles.items():
+                was = into.get(role, PollTotals(0, 0))
+                into[role] = PollTotals(
+                    was.answered + poll.answered, was.satisfied + poll.satisfied
+                )
+    return found
+
+
 class IndicatorService:
     def __init__(
         self,
@@ -142,52 +191,91 @@ class IndicatorService:
         return Viewer(telegram_id, curator.organization_id if curator else None, tuple(covered))
 
     async def for_viewer(
-        self, telegram_id: int, organization_id: int, *, is_admin: bool
+        self,
+        telegram_id: int,
+        organization_id: int,
+        *,
+        is_admin: bool,
+        period: Period = Period.current_cycle(),
     ) -> Indicators | None:
         """One organization's indicators, only for its curator, a coordinator covering it or
         an administrator; ``None`` for anyone else."""
         viewer = await self.viewer(telegram_id, is_admin=is_admin)
         if not viewer.may_see(organization_id):
             return None
-        return await self.for_organization(organization_id)
+        return await self.for_organization(organization_id, period)
 
-    async def summary_for(self, telegram_id: int, *, is_admin: bool) -> Indicators | None:
+    async def summary_for(
+        self, telegram_id: int, *, is_admin: bool, period: Period = Period.current_cycle()
+    ) -> Indicators | None:
         """The indicators summed over the organizations a coordinator or an administrator
         covers; ``None`` for someone who covers none."""
         viewer = await self.viewer(telegram_id, is_admin=is_admin)
         if not viewer.covered:
             return None
-        return await self.for_organizations(viewer.covered)
+        return await self.for_organizations(viewer.covered, period)
 
     # --- the figures --------------------------------------------------------------------
 
-    async def for_organization(self, organization_id: int) -> Indicators:
-        return await self.for_organizations([organization_id])
+    async def for_organization(
+        self, organization_id: int, period: Period = Period.current_cycle()
+    ) -> Indicators:
+        return await self.for_organizations([organization_id], period)
 
-    async def for_organizations(self, organization_ids: Sequence[int]) -> Indicators:
+    async def for_organizations(
+        self, organization_ids: Sequence[int], period: Period = Period.current_cycle()
+    ) -> Indicators:
+        """The indicators of the organizations taken together (their own forms shown as one,
+        :data:`OWN_FORMS`, when there are several)."""
         ids = tuple(sorted(set(organization_ids)))
         fold = len(ids) > 1
+        rows = await self._rows(ids, period, fold_own=fold)
+        return self._assemble(ids, rows, period, fold_own=fold)
+
+    async def per_organization(
+        self, organization_ids: Sequence[int], period: Period = Period.current_cycle()
+    ) -> dict[int, Indicators]:
+        """Each organization's own indicators (equal to :meth:`for_organization` of each),
+        counted with the same fixed number of queries however many organizations."""
+        ids = tuple(sorted(set(organization_ids)))
+        rows = await self._rows(ids, period, fold_own=False)
+        return {i: self._assemble((i,), rows, period, fold_own=False) for i in ids}
+
+    async def _rows(self, ids: tuple[int, ...], period: Period, *, fold_own: bool) -> _Rows:
         now = self._clock.now()
-        stage_rows = await self._reports.stages(ids)
+        return _Rows(
+            stages=_by_organization(await self._reports.stages(ids, period)),
+            enabled=await self._reports.enabled_forms(ids),
+            meetings=_by_organization(await self._reports.meetings(ids, now, period)),
+            polls=await self._reports.polls(ids, SATISFIED_FROM, fold_own=fold_own, period=period),
+            involvement=await self._reports.involvement(ids, period),
+            denominators=await self._denominators.latest(ids, school_year_of(now.date())),
+            targets=await self._denominators.targets(ids),
+        )
+
+    def _assemble(
+        self, ids: tuple[int, ...], rows: _Rows, period: Period, *, fold_own: bool
+    ) -> Indicators:
+        fold = fold_own
         per_form: dict[str | None, list[StageCounts]] = {}
-        for row in stage_rows:
+        for row in (r for i in ids for r in rows.stages.get(i, [])):
             key = None if row.form is None else _form_key(row.form, fold)
             per_form.setdefault(key, []).append(row.counts)
         stages: dict[str | None, StageCounts] = {None: _sum_stages(
-            [c for rows in per_form.values() for c in rows]
+            [c for counts in per_form.values() for c in counts]
         )}  # fmt: skip
         empty = StageCounts(0, 0, 0, 0, 0, 0)
         named = {form for form in per_form if form is not None}
-        enabled = {_form_key(code, fold) for code in await self._reports.enabled_forms(ids)}
+        enabled = {_form_key(code, fold) for i in ids for code in rows.enabled.get(i, [])}
         for form in sorted(named | enabled):
             stages[form] = _sum_stages(per_form[form]) if form in per_form else empty
 
         meeting_rows: dict[str, list[MeetingTotals]] = {}
-        for code, held in (await self._reports.meetings(ids, now)).items():
-            meeting_rows.setdefault(_form_key(code, fold), []).append(held)
-        meetings = {code: _sum_meetings(rows) for code, rows in meeting_rows.items()}
+        for row_met in (r for i in ids for r in rows.meetings.get(i, [])):
+            meeting_rows.setdefault(_form_key(row_met.form, fold), []).append(row_met.totals)
+        meetings = {code: _sum_meetings(totals) for code, totals in meeting_rows.items()}
         total_meetings = _sum_meetings(list(meetings.values()))
-        polls = await self._reports.polls(ids, SATISFIED_FROM, fold_own=fold)
+        polls = _sum_polls([rows.polls[i] for i in ids if i in rows.polls])
         forms: dict[str, FormFigures] = {}
         for code in sorted(named | enabled | set(meetings) | {c for c in polls if c}):
             met = meetings.get(code, MeetingTotals(0, 0, 0))
@@ -199,19 +287,19 @@ class IndicatorService:
                 _ratio(answered.get("mentee")),
                 _ratio(answered.get("mentor")),
             )
-        totals = polls[None]
-        involvement = await self._reports.involvement(ids)
-        enterprises = len({(org, workplace_key(w)) for org, w in involvement.employers
-                           if workplace_key(w)})  # fmt: skip
+        totals = polls.get(None, {})
+        involvement = [rows.involvement[i] for i in ids if i in rows.involvement]
+        enterprises = len({(org, workplace_key(w)) for one in involvement
+                           for org, w in one.employers if workplace_key(w)})  # fmt: skip
         involved = {
-            "mentees_10_19": involvement.mentees_10_19,
-            "mentors_15_19": involvement.mentors_15_19,
-            "young_teachers": involvement.young_teachers,
+            "mentees_10_19": sum(one.mentees_10_19 for one in involvement),
+            "mentors_15_19": sum(one.mentors_15_19 for one in involvement),
+            "young_teachers": sum(one.young_teachers for one in involvement),
             "enterprises": enterprises,
         }
 
-        denominators = await self._denominators.latest(ids, school_year_of(now.date()))
-        targets = await self._denominators.targets(ids)
+        denominators = {i: rows.denominators[i] for i in ids if i in rows.denominators}
+        targets = rows.targets
         missing = tuple(i for i in ids if not self._complete(denominators.get(i)))
         shares: list[Share] = []
         for key in SHARE_KEYS:
@@ -221,7 +309,9 @@ class IndicatorService:
                 total = self._total(denominators, ids, SHARE_DENOMINATORS[key])
                 shares.append(Share(key, SHARE_TITLES[key], involved[key], total, target))
             else:
-                poll = totals["mentee" if key == "satisfied_mentees" else "mentor"]
+                poll = totals.get(
+                    "mentee" if key == "satisfied_mentees" else "mentor", PollTotals(0, 0)
+                )
                 shares.append(Share(key, SHARE_TITLES[key], poll.satisfied, poll.answered, target))
         years = {row.school_year for row in denominators.values()}
         return Indicators(
@@ -235,6 +325,7 @@ class IndicatorService:
             denominator_year=years.pop() if len(years) == 1 else None,
             missing_denominators=missing,
             forms=forms,
+            period=period,
         )
 
     @staticmethod

@@ -1,9 +1,17 @@
 """Monitoring of influence: averages before and after the programme, per parameter and form.
 
 Only participants who completed the same monitoring form both before and after count, and for
-each parameter only those who gave a number both times. The report is of the latest cycle in
-which someone of the organization answered "after" (during closing that is the current cycle;
-once it is closed, the report still shows it until the next cycle has results).
+each parameter only those who gave a number both times. Which cycles a report covers depends on
+its period:
+
+* the current cycle (the default): the latest cycle in which someone of the organization
+  answered "after" (during closing that is the current cycle; once it is closed, the report
+  still shows it until the next cycle has results);
+* a chosen cycle: that cycle;
+* a dated period (a school year, a calendar year, a range): every cycle whose "after" someone
+  of the organization completed on a day of the period, each with all its before/after pairs of
+  answers (a cycle's monitoring is one measurement, not cut by dates); a person measured in two
+  such cycles counts once per cycle.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.models.periods import Period
 from bot.models.reports import MonitoringAnswers
 from storage.repositories.reports import ReportRepository
 
@@ -102,17 +111,14 @@ class MonitoringReportService:
             self._parameters = default_parameters()
         return self._parameters
 
-    async def rows(self, organization_id: int, cycle_id: int | None = None) -> list[MonitoringRow]:
-        """The report of ``cycle_id`` or else of the latest cycle with answers "after";
-        an empty list when nobody has answered both times yet."""
-        cycle = (
-            cycle_id
-            if cycle_id is not None
-            else await self._reports.monitoring_cycle(organization_id)
-        )
-        if cycle is None:
-            return []
-        answers = await self._reports.monitoring(organization_id, cycle)
+    async def rows(
+        self, organization_id: int, period: Period = Period.current_cycle()
+    ) -> list[MonitoringRow]:
+        """The report of the period's cycles (see the module's notes); an empty list when
+        nobody has answered both times yet."""
+        answers: list[MonitoringAnswers] = []
+        for cycle in await self._reports.monitoring_cycles(organization_id, period):
+            answers.extend(await self._reports.monitoring(organization_id, cycle))
         if not answers:
             return []
         return summarize(answers, self.parameters)

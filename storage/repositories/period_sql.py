@@ -78,3 +78,13 @@ def meetings_in(meeting: str, pair: str, period: Period) -> str:
     if not period.dated:
         return _in_cycle(pair, period)
     return f"(substr({meeting}.starts_at, 1, 10) BETWEEN :period_start AND :period_end)"
+
+
+def answered_in(response: str, period: Period) -> str:
+    """Responses completed on a day of a dated period (``completed_at`` is an ISO time in UTC).
+
+    A cycle's responses are chosen by their subject (``cycle:<id>``, ``after:<id>``) instead,
+    so this selection is for dated periods only."""
+    if not period.dated:
+        raise ValueError("a cycle's responses are chosen by their subject")
+    return f"(substr({response}.completed_at, 1, 10) BETWEEN :period_start AND :period_end)"
