@@ -261,12 +261,12 @@ class ExportService:
         meetings = await self._repository.meetings(organization_id, period)
         feedback = await self._repository.feedback(organization_id, FEEDBACK_FORM, period)
         monitoring = (
-            await self._monitoring.rows(organization_id, period.cycle_id)
-            if self._monitoring
-            else []
+            await self._monitoring.rows(organization_id, period) if self._monitoring else []
         )
         indicators = (
-            await self._indicators.for_organization(organization_id) if self._indicators else None
+            await self._indicators.for_organization(organization_id, period)
+            if self._indicators
+            else None
         )
         # Read last, in one statement: the people that everything else must still belong to.
         participants = await self._repository.participants(organization_id, period)

@@ -293,7 +293,7 @@ class SchoolTableService:
         today = self._clock.now().date()
         names = await self._schools.names(ids)
         ids = [i for i in ids if i in names]  # an organization deleted meanwhile
-        figures = await self._figures(ids, period)
+        figures = await self._indicators.per_organization(ids, period)
         pairs = await self._schools.pair_counts(ids, period)
         spans = await self._schools.cycle_spans(ids, period)
         rows = [
@@ -303,12 +303,6 @@ class SchoolTableService:
             for i in ids
         ]
         return SchoolTable(period, today, worst_first(rows))
-
-    async def _figures(self, ids: Sequence[int], period: Period) -> dict[int, Indicators]:
-        # Until IndicatorService.per_organization exists (helper "core"): one school at a
-        # time, current cycle only.
-        del period
-        return {i: await self._indicators.for_organization(i) for i in ids}
 
 
 def build_school_table_service(db: Database, clock: Clock) -> SchoolTableService:
