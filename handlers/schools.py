@@ -51,8 +51,12 @@ log = logging.getLogger(__name__)
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 
-async def _table(services: Services, user: int, period: Period) -> SchoolTable | None:
-    return await services.schools.for_viewer(user, period, is_admin=services.is_admin(user))
+async def _table(
+    services: Services, user: int, period: Period, *, reuse: bool = False
+) -> SchoolTable | None:
+    return await services.schools.for_viewer(
+        user, period, is_admin=services.is_admin(user), reuse=reuse
+    )
 
 
 async def _refusal(services: Services, user: int) -> str:
@@ -105,7 +109,7 @@ async def on_page(
 ) -> None:
     period = _period(callback_data)
     user = query.from_user.id
-    table = await _table(services, user, period)
+    table = await _table(services, user, period, reuse=True)
     if table is None:
         await _refuse_press(services, user, callback_answer)
         return

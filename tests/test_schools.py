@@ -246,10 +246,24 @@ async def test_a_curator_of_one_school_gets_no_table_and_no_other_school(
     assert "for municipal coordinators" in pupil_answer[0].text
 
 
+TABLES = (
+    "denominators", "indicator_targets", "pairs", "meetings", "participants", "cycles",
+    "organization_forms", "curators", "coordinators",
+)  # fmt: skip
+
+
+async def snapshot(harness: Harness) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        table: [tuple(r) for r in await harness.app.db.fetch_all(f"SELECT * FROM {table}")]
+        for table in TABLES
+    }
+
+
 async def test_a_coordinator_cannot_change_a_schools_data(harness: Harness) -> None:
     ids = await region(harness)
-    services, db = harness.app.services, harness.app.db
-    before = await db.fetch_all("SELECT * FROM denominators ORDER BY organization_id")
+    services = harness.app.services
+    before = await snapshot(harness)
+    assert before["pairs"] and before["denominators"]
     assert (
         await services.indicators.set_denominator(ids[2], "pupils_10_19", "5", COORDINATOR)
         is InputProblem.NOT_ALLOWED
@@ -258,16 +272,14 @@ async def test_a_coordinator_cannot_change_a_schools_data(harness: Harness) -> N
         await services.indicators.set_target(ids[2], "mentees_10_19", "10", COORDINATOR)
         is InputProblem.NOT_ALLOWED
     )
-    for command in ("/indicators", "/matching", "/pairs", "/closecycle", "/newcycle"):
+    for command in ("/indicators", "/matching", "/pairs", "/closecycle", "/newcycle", "/forms"):
         sent = await harness.send(COORDINATOR, command, language_code="en")
         assert "Only the curator of an organization can do this" in sent[-1].text, command
-    after = await db.fetch_all("SELECT * FROM denominators ORDER BY organization_id")
-    assert [tuple(r) for r in after] == [tuple(r) for r in before]
-    # The table's buttons only read: pressing them changes nothing either.
+    # What the coordinator may do only reads: the table, its pages, the workbook.
+    sent = await harness.send(COORDINATOR, "/schools", language_code="en")
     await harness.press(COORDINATOR, view_data(SchoolsAction.PAGE, Period.current_cycle()).pack())
-    assert [tuple(r) for r in await db.fetch_all("SELECT * FROM pairs ORDER BY id")] == [
-        tuple(r) for r in await db.fetch_all("SELECT * FROM pairs ORDER BY id")
-    ]
+    await harness.press(COORDINATOR, sent[0].data_of("Excel workbook"))
+    assert await snapshot(harness) == before
 
 
 async def test_a_garbled_period_on_a_button_is_outdated(harness: Harness) -> None:
@@ -275,6 +287,32 @@ async def test_a_garbled_period_on_a_button_is_outdated(harness: Harness) -> Non
     forged = SchoolsView(action=SchoolsAction.PAGE, kind="school_year", start=5, end=1).pack()
     await harness.press(COORDINATOR, forged, language_code="en")
     assert "outdated" in (harness.session.callback_answers()[-1].text or "")
+
+
+async def test_turning_pages_reuses_a_recent_table_but_rechecks_the_right(
+    harness: Harness,
+) -> None:
+    ids = await region(harness)
+    services = harness.app.services
+    current = Period.current_cycle()
+    first = await services.schools.for_viewer(COORDINATOR, current, is_admin=False)
+    again = await services.schools.for_viewer(COORDINATOR, current, is_admin=False, reuse=True)
+    assert again is first
+    counted = await services.schools.for_viewer(COORDINATOR, current, is_admin=False)
+    assert counted is not first  # the command counts anew
+    harness.clock.advance(timedelta(seconds=121))
+    later = await services.schools.for_viewer(COORDINATOR, current, is_admin=False, reuse=True)
+    assert later is not None and later is not counted
+    for n in (1, 2, 3):
+        await services.indicators.remove_coordinator(COORDINATOR, ids[n])
+    assert (
+        await services.schools.for_viewer(COORDINATOR, current, is_admin=False, reuse=True) is None
+    )
+    await harness.press(
+        COORDINATOR, view_data(SchoolsAction.PAGE, current).pack(), language_code="en"
+    )
+    alert = harness.session.callback_answers()[-1]
+    assert alert.show_alert and "municipal coordinators" in (alert.text or "")
 
 
 # --- the pure parts ------------------------------------------------------------------------

@@ -25,9 +25,10 @@ any number of schools); the pairs and cycles of the period from
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from babel.numbers import format_percent
@@ -258,6 +259,10 @@ def worst_first(rows: Iterable[SchoolRow]) -> list[SchoolRow]:
 
 # --- the service ---------------------------------------------------------------------------
 
+# How long a table is shown again when its pages are turned, and how many are kept.
+REUSE_SECONDS = 120
+REUSE_TABLES = 8
+
 
 class SchoolTableService:
     def __init__(
@@ -271,6 +276,10 @@ class SchoolTableService:
         self._schools = schools
         self._coordinators = coordinators
         self._clock = clock
+        # Tables made lately, for the pages of the one a coordinator is reading (counting a
+        # region takes seconds; turning a page should not).
+        self._recent: OrderedDict[tuple[tuple[int, ...], Period], tuple[datetime, SchoolTable]]
+        self._recent = OrderedDict()
 
     async def covered(self, telegram_id: int, *, is_admin: bool) -> list[int]:
         """The organizations whose table this person may see: an administrator all, a
@@ -280,15 +289,29 @@ class SchoolTableService:
         return await self._coordinators.covered(telegram_id)
 
     async def for_viewer(
-        self, telegram_id: int, period: Period, *, is_admin: bool
+        self, telegram_id: int, period: Period, *, is_admin: bool, reuse: bool = False
     ) -> SchoolTable | None:
-        """The table of the organizations this person covers; ``None`` for anyone else."""
+        """The table of the organizations this person covers now; ``None`` for anyone else.
+
+        With ``reuse`` (turning a page) a table of the same organizations and period made in
+        the last :data:`REUSE_SECONDS` is shown again instead of counting anew."""
         ids = await self.covered(telegram_id, is_admin=is_admin)
         if not ids:
             return None
-        return await self.table(ids, period)
+        key = (tuple(sorted(set(ids))), period)
+        now = self._clock.now()
+        recent = self._recent.get(key)
+        if reuse and recent is not None and now - recent[0] <= timedelta(seconds=REUSE_SECONDS):
+            return recent[1]
+        table = await self.table(ids, period)
+        self._recent[key] = (now, table)
+        self._recent.move_to_end(key)
+        while len(self._recent) > REUSE_TABLES:
+            self._recent.popitem(last=False)
+        return table
 
     async def table(self, organization_ids: Sequence[int], period: Period) -> SchoolTable:
+        """The table of these organizations, counted now (no rights checked here)."""
         ids = sorted(set(organization_ids))
         today = self._clock.now().date()
         names = await self._schools.names(ids)
