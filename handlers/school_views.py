@@ -280,6 +280,15 @@ def preparing() -> Screen:
     return Screen(_("Preparing the workbook of all your organizations: it may take a minute."))
 
 
+def one_workbook() -> Screen:
+    return Screen(
+        _(
+            "Send /export without a number: it makes one workbook of all the organizations "
+            "you cover. The table of organizations is in /schools."
+        )
+    )
+
+
 def too_large() -> Screen:
     return Screen(
         _(

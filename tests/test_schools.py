@@ -220,6 +220,24 @@ async def test_the_combined_workbook(harness: Harness) -> None:
     assert ids  # the region was built
 
 
+async def test_export_of_a_coordinator_is_the_combined_workbook(harness: Harness) -> None:
+    ids = await region(harness)
+    sent = await harness.send(COORDINATOR, "/export", language_code="en")
+    assert sent[-1].method == "sendDocument" and sent[-1].file is not None
+    assert sent[-1].filename == "mentorship_schools-3_2026-03-12.xlsx"
+    book = load_workbook(io.BytesIO(sent[-1].file))
+    assert {r[0] for r in book["База наставляемых"].iter_rows(min_row=2, values_only=True)} == {
+        NAMES[1], NAMES[2], NAMES[3],
+    }  # fmt: skip
+    numbered = await harness.send(COORDINATOR, f"/export {ids[2]}", language_code="en")
+    assert [s.method for s in numbered] == ["sendMessage"]
+    assert "Send /export without a number" in numbered[0].text
+    # A curator who also covers another school gets their own school's workbook from /export.
+    await harness.app.services.indicators.add_coordinator(CURATORS[4], ids[1])
+    own = await harness.send(CURATORS[4], "/export", language_code="en")
+    assert own[-1].filename == f"mentorship_{ids[4]}_cycle1_2026-03-12.xlsx"
+
+
 async def test_a_curator_of_one_school_gets_no_table_and_no_other_school(
     harness: Harness,
 ) -> None:
