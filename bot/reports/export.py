@@ -204,16 +204,15 @@ class ExportService:
         """The coordinator's workbook of any organizations (no rights checked here)."""
         if self._schools is None:
             raise ExportError(ExportProblem.NOT_COORDINATOR)
-        async with self._one_at_a_time:
-            table = await self._schools.table(organization_ids, period)
+        table = await self._schools.table(organization_ids, period)
 
-            async def read_school(organization_id: int) -> ExportData | None:
-                try:
-                    return await self.collect_registers(organization_id, period)
-                except ExportError:
-                    return None  # deleted while the workbook was made
+        async def read_school(organization_id: int) -> ExportData | None:
+            try:
+                return await self.collect_registers(organization_id, period)
+            except ExportError:
+                return None  # deleted while the workbook was made
 
-            content = await write_region_workbook(table, read_school, locale)
+        content = await write_region_workbook(table, read_school, locale, self._one_at_a_time)
         return ExportFile(region_filename(len(table.rows), period, table.today), content)
 
     async def collect_registers(

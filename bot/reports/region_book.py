@@ -42,21 +42,28 @@ def _append_school(
     return numbered
 
 
-async def write_region_workbook(table: SchoolTable, read_school: ReadSchool, locale: str) -> bytes:
+async def write_region_workbook(
+    table: SchoolTable, read_school: ReadSchool, locale: str, turn: asyncio.Semaphore
+) -> bytes:
     """The workbook of the schools of ``table``; their registers are read one by one with
-    ``read_school`` (None for a school deleted meanwhile: left out)."""
+    ``read_school`` (None for a school deleted meanwhile: left out).
+
+    Each school is read and written holding ``turn`` (the export's one-workbook-at-a-time
+    semaphore), released between schools: a region takes minutes, and a curator's /export
+    meanwhile waits for one school, not for the whole region."""
     book = StreamedWorkbook()
     mentors = book.sheet(MENTOR_BASE_SHEET, with_organization(mentor_columns()))
     mentees = book.sheet(MENTEE_BASE_SHEET, with_organization(mentee_columns()))
     numbered = 0
     for organization_id in _by_name(table):
-        data = await read_school(organization_id)
-        if data is None:
-            continue
-        numbered = await asyncio.to_thread(_append_school, data, mentors, mentees, numbered)
+        async with turn:
+            data = await read_school(organization_id)
+            if data is not None:
+                numbered = await asyncio.to_thread(_append_school, data, mentors, mentees, numbered)
         del data
-    book.add(schools_sheet(table, translator(locale), locale))
-    return await asyncio.to_thread(book.save)
+    async with turn:
+        book.add(schools_sheet(table, translator(locale), locale))
+        return await asyncio.to_thread(book.save)
 
 
 def _by_name(table: SchoolTable) -> Sequence[int]:
