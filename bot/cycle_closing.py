@@ -90,7 +90,8 @@ class CycleClosing:
         return due
 
     async def complete_held(self) -> list[Pair]:
-        """Pairs whose final meeting was held are completed, on that meeting's local date."""
+        """Pairs whose final meeting was held are completed, on that meeting's local date
+        (:func:`bot.cycles.completes_program`: the final meeting is the last kind)."""
         completed: list[Pair] = []
         for pair, final_at in await self._repository.final_held_active_pairs():
             timezone = await self._cycles.timezone(pair.organization_id)

@@ -2,7 +2,11 @@
 
 A cycle is open until the curator starts the next one. Closing it (by the curator, or by itself
 when its planned end arrives in the organization's time zone) asks every active pair for its
-final meeting; a pair whose final meeting is held is completed. Completed pairs get the final
+final meeting; a pair whose final meeting is held is completed. Whether a pair completed the
+program is decided in one place, :func:`completes_program`: its final meeting held, or — when
+the curator finishes the cycle — a meeting of its form's minimum kind (default: the planning
+meeting) or a later one held. When the next cycle opens, the closing cycle's indicators are
+stored as they are, so its reports stay the same afterwards. Completed pairs get the final
 poll and the monitoring "after"; the mentor is asked for the pair's results. Everything is
 decided by re-reading the database, so the scheduler's tick survives restarts, and every
 message is recorded as sent before it goes out, so nobody gets it twice.
@@ -18,6 +22,7 @@ good practice and the ranking are :mod:`bot.pair_results`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -30,6 +35,7 @@ from bot.models.invitations import Invitation, InvitationRole
 from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService
+from bot.schedule import MeetingKind
 from storage.repositories.cycles import CycleRepository
 
 __all__ = [
@@ -42,13 +48,38 @@ __all__ = [
     "CycleSummary",
     "FinishReport",
     "NewCycle",
+    "completes_program",
 ]
 
 # Within this many days of the planned end a pair's next meeting is its final one.
 FINAL_WINDOW = timedelta(days=14)
 # A former mentee's personal link to join as a mentor.
 INVITATION_VALIDITY = timedelta(days=30)
-FINISHED_UNCOMPLETED = "cycle finished without meetings"
+FINISHED_UNCOMPLETED = "cycle finished before the form's minimum meetings were held"
+# The documents' order of a pair's meetings (a later kind is further along the program).
+MEETING_ORDER: tuple[MeetingKind, ...] = (
+    MeetingKind.ACQUAINTANCE,
+    MeetingKind.TRIAL,
+    MeetingKind.PLANNING,
+    MeetingKind.REGULAR,
+    MeetingKind.FINAL,
+)
+# A form without a setting of its own: the planning meeting must have been held.
+DEFAULT_COMPLETION_MINIMUM = MeetingKind.PLANNING
+# The indicators of a cycle as JSON, counted when it closes (organization id, cycle id).
+ClosingFigures = Callable[[int, int], Awaitable[str]]
+
+
+def completes_program(held: Collection[str], minimum: str = DEFAULT_COMPLETION_MINIMUM) -> bool:
+    """The one rule of "completed the program" (завершил программу), given the kinds of the
+    meetings a pair has held: a meeting of the form's ``minimum`` kind or of a later kind in
+    the documents' order. The final meeting is the last kind, so a pair that held it has always
+    completed the program; with the default minimum a pair that only got acquainted, or met
+    once, has not."""
+    needed = MEETING_ORDER.index(MeetingKind(minimum))
+    return any(MEETING_ORDER.index(MeetingKind(kind)) >= needed for kind in held)
+
+
 # What cycle_deliveries records for the monitoring "before" asked of a carried person.
 MONITORING_BEFORE = "before"
 
@@ -101,12 +132,15 @@ class CycleService:
         participants: ParticipantService,
         invitations: InvitationService,
         clock: Clock,
+        closing_figures: ClosingFigures | None = None,
     ) -> None:
         self._repository = repository
         self._organizations = organizations
         self._participants = participants
         self._invitations = invitations
         self._clock = clock
+        # Counts a cycle's indicators to keep when it closes (the reports' service).
+        self._closing_figures = closing_figures
 
     # -- reading ----------------------------------------------------------------------------------
     async def timezone(self, organization_id: int) -> str:
@@ -171,23 +205,40 @@ class CycleService:
             return CycleProblem.ALREADY_CLOSING
         return await self.current(organization_id)
 
+    async def completion_minimum(self, organization_id: int, form: str) -> MeetingKind:
+        """The kind of meeting a pair of the form must have held (or a later one) to complete
+        the program when the curator finishes the cycle."""
+        kind = await self._repository.completion_minimum(organization_id, form)
+        return MeetingKind(kind) if kind is not None else DEFAULT_COMPLETION_MINIMUM
+
+    async def set_completion_minimum(
+        self, organization_id: int, form: str, kind: MeetingKind
+    ) -> None:
+        await self._repository.set_completion_minimum(organization_id, form, kind.value)
+
     async def finish_now(self, organization_id: int) -> FinishReport | CycleProblem:
-        """End the pairs still active in a closing cycle: a pair that held at least one
-        meeting is completed (it worked in the cycle), one that never met is not."""
+        """End the pairs still active in a closing cycle: a pair that held a meeting of its
+        form's minimum kind or a later one completed the program (:func:`completes_program`);
+        one that did not — that only met once, or never — ended without completing it."""
         cycle = await self.current(organization_id)
         if not cycle.closing:
             return CycleProblem.NOT_CLOSING
         today = await self.today(organization_id)
         completed = not_completed = 0
+        minimums: dict[str, MeetingKind] = {}
         for pair in await self._repository.active_pairs(cycle.id):
-            held = await self._repository.held_count(pair.id)
+            if pair.form not in minimums:
+                minimums[pair.form] = await self.completion_minimum(organization_id, pair.form)
+            done = completes_program(
+                await self._repository.held_kinds(pair.id), minimums[pair.form]
+            )
             if await self._repository.finish_pair(
                 pair.id,
                 today,
-                completed=held > 0,
-                reason=None if held else FINISHED_UNCOMPLETED,
+                completed=done,
+                reason=None if done else FINISHED_UNCOMPLETED,
             ):
-                if held:
+                if done:
                     completed += 1
                 else:
                     not_completed += 1
@@ -209,8 +260,14 @@ class CycleService:
         waiting = await self._repository.waiting_participants(old.id)
         carried = sorted(set(continuing) | set(waiting))
         today = await self.today(organization_id)
+        # The closing cycle's figures as they are now, before its carried people move on.
+        figures = (
+            await self._closing_figures(organization_id, old.id)
+            if self._closing_figures is not None
+            else None
+        )
         new = await self._repository.open_new(
-            old.id, organization_id, today, self._clock.now(), carried
+            old.id, organization_id, today, self._clock.now(), carried, figures=figures
         )
         if new is None:
             return CycleProblem.DECIDED

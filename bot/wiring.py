@@ -77,7 +77,21 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         settings.send_rate_per_second, settings.send_rate_per_chat_per_second
     )
     invitations = InvitationService(InvitationRepository(db), OrganizationRepository(db), clock)
-    cycles = CycleService(CycleRepository(db), organizations, participants, invitations, clock)
+    indicators = IndicatorService(
+        ReportRepository(db),
+        DenominatorRepository(db),
+        CoordinatorRepository(db),
+        OrganizationRepository(db),
+        clock,
+    )
+    cycles = CycleService(
+        CycleRepository(db),
+        organizations,
+        participants,
+        invitations,
+        clock,
+        closing_figures=indicators.closing_figures,
+    )
     languages = LanguageService(
         UserRepository(db), clock, SUPPORTED_LOCALES, settings.default_locale
     )
@@ -144,13 +158,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         cadence=CadenceService(
             CadenceRepository(db), MeetingRepository(db), followups, pairing, organizations, clock
         ),
-        indicators=IndicatorService(
-            ReportRepository(db),
-            DenominatorRepository(db),
-            CoordinatorRepository(db),
-            OrganizationRepository(db),
-            clock,
-        ),
+        indicators=indicators,
         monitoring=MonitoringReportService(ReportRepository(db)),
         monitoring_offers=MonitoringOfferService(MonitoringOfferRepository(db), clock),
         exports=build_export_service(db, clock),

@@ -338,10 +338,13 @@ async def test_meetings_feedback_and_satisfaction(db: Database) -> None:
     # completed forms of held meetings: 2 + 1 + 1 (the missed meeting's form does not count).
     assert (result.feedback_answered, result.feedback_expected) == (4, 6)
     mentees, mentors = result.share("satisfied_mentees"), result.share("satisfied_mentors")
-    # 9 and 7 are satisfied, 6 is not; a skipped rating and an unfinished poll are no answers.
-    assert (mentees.count, mentees.total) == (2, 3)
-    assert (mentors.count, mentors.total) == (1, 2)
+    # Asked: the mentees e1 e3 e9 and the mentors m1 m2 m3 of the completed pairs (e6's pair
+    # ended early and e2's is active, so their polls do not count). 9 and 7 are satisfied, 6
+    # is not; m1 10 is, m2 3 is not, and m3 did not answer: he counts against the share.
+    assert (mentees.count, mentees.total, mentees.answered) == (2, 3, 3)
+    assert (mentors.count, mentors.total, mentors.answered) == (1, 3, 2)
     assert mentees.share == pytest.approx(2 / 3)
+    assert mentors.share == pytest.approx(1 / 3) and mentors.response_rate == pytest.approx(2 / 3)
     assert mentees.target == DEFAULT_TARGETS["satisfied_mentees"] == 0.85
 
 
@@ -351,13 +354,16 @@ async def test_meetings_feedback_and_satisfaction_per_form(db: Database) -> None
     # By the form of the pair. Student – pupil is the pair m1-e1: held h1 and h2, planned adds
     # the missed one and the confirmed one of 10 March; feedback m1+e1 on h1, e1 on h2 (m1's
     # form of h2 is unfinished); polls e1 9 (satisfied) and m1 10 (satisfied).
-    assert result.forms["student_pupil"] == FormFigures(2, 4, 3, Ratio(1, 1), Ratio(1, 1))
-    # Employer – pupil is m2-e3 (h3 held, m2's form), m3-e6 (ended early; e6 skipped the
-    # rating) and m3-e9: mentees e3 7 (satisfied) and e9 6 (not); mentor m2 3 (not).
-    assert result.forms["employer_pupil"] == FormFigures(1, 1, 1, Ratio(1, 2), Ratio(0, 1))
-    # Teacher – teacher is m1-e2: a meeting still ahead and a proposed one; e2's poll is
-    # unfinished; m1 leads pairs of two forms and counts in both.
-    assert result.forms["teacher_teacher"] == FormFigures(0, 0, 0, Ratio(0, 0), Ratio(1, 1))
+    sp = FormFigures(2, 4, 3, Ratio(1, 1, 1), Ratio(1, 1, 1))
+    assert result.forms["student_pupil"] == sp
+    # Employer – pupil is m2-e3 (h3 held, m2's form), m3-e6 (ended early: not asked) and
+    # m3-e9: mentees e3 7 (satisfied) and e9 6 (not); mentors m2 3 (not) and m3 (no answer).
+    ep = FormFigures(1, 1, 1, Ratio(1, 2, 2), Ratio(0, 2, 1))
+    assert result.forms["employer_pupil"] == ep
+    # Teacher – teacher is m1-e2: a meeting still ahead and a proposed one; the pair has not
+    # completed, so nobody of it is asked (m1 is asked as the mentor of the student pair).
+    empty = FormFigures(0, 0, 0, Ratio(0, 0, 0), Ratio(0, 0, 0))
+    assert result.forms["teacher_teacher"] == empty
     assert result.forms["pupil_pupil"] == NO_FIGURES and NO_FIGURES.empty
     assert result.form("own_9") == NO_FIGURES
     assert list(result.forms) == sorted(FORMS)
@@ -367,8 +373,8 @@ async def test_meetings_feedback_and_satisfaction_per_form(db: Database) -> None
     assert sum(f.meetings_held for f in result.forms.values()) == result.meetings_held == 3
     assert sum(f.meetings_planned for f in result.forms.values()) == result.meetings_planned
     assert sum(f.feedback_answered for f in result.forms.values()) == result.feedback_answered
-    assert sum(f.satisfied_mentors.total for f in result.forms.values()) == 3  # m1 twice
-    assert result.share("satisfied_mentors").total == 2
+    assert sum(f.satisfied_mentors.total for f in result.forms.values()) == 3  # m1 m2 m3
+    assert result.share("satisfied_mentors").total == 3
 
 
 async def test_per_form_figures_of_a_summary_fold_the_own_forms(db: Database) -> None:
@@ -391,32 +397,39 @@ async def test_per_form_figures_of_a_summary_fold_the_own_forms(db: Database) ->
     await s.person("k1", b, cur_b, "mentor", answers={"form": choice("own_1")})
     for mentee, rating in (("k2", 10), ("k3", 2)):
         await s.person(mentee, b, cur_b, "mentee", answers={"form": choice("own_1")})
-        pair = await s.pair(b, cur_b, "k1", mentee, "own_1")
+        pair = await s.pair(b, cur_b, "k1", mentee, "own_1", completed=True)
         await s.meeting(pair, "missed", "2026-03-01T10:00:00+00:00", "k1")
         await s.response("final_mentee", mentee, f"cycle:{cur_b}", {"satisfaction": rating})
     await s.response("final_mentor", "k1", f"cycle:{cur_b}", {"satisfaction": 9})
     await s.person("j1", ids["a"], ids["cur"], "mentor", answers={"form": choice("own_1")})
-    await s.pair(ids["a"], ids["cur"], "j1", "e8", "own_1")
+    await s.pair(ids["a"], ids["cur"], "j1", "e8", "own_1", completed=True)
     await s.response("final_mentor", "j1", f"cycle:{ids['cur']}", {"satisfaction": 7})
 
     only_b = await service(db).for_organization(b)
-    assert only_b.forms["own_1"] == FormFigures(0, 2, 0, Ratio(1, 2), Ratio(1, 1))
-    assert only_b.stages["own_1"] == StageCounts(3, 3, 3, 3, 3, 0)  # k1 k2 k3
+    # k2 10 and k3 2 of the mentees, k1 9 as the mentor of both (once).
+    assert only_b.forms["own_1"] == FormFigures(0, 2, 0, Ratio(1, 2, 2), Ratio(1, 1, 1))
+    assert only_b.stages["own_1"] == StageCounts(3, 3, 3, 3, 0, 3)  # k1 k2 k3, completed
     assert OWN_FORMS not in only_b.forms
 
     summary = await service(db).for_organizations([ids["a"], b])
-    # Teacher – teacher: A's m1-e2 (no meetings, m1 satisfied) and B's g1-f1.
-    assert summary.forms["teacher_teacher"] == FormFigures(1, 1, 2, Ratio(1, 1), Ratio(2, 2))
-    assert summary.forms["student_pupil"] == FormFigures(2, 4, 3, Ratio(1, 1), Ratio(1, 1))
-    # own_1 of A and own_1 of B are different forms: shown together, k1 counted once.
+    # Teacher – teacher: A's m1-e2 (no meetings, not completed: nobody asked) and B's g1-f1.
+    tt = FormFigures(1, 1, 2, Ratio(1, 1, 1), Ratio(1, 1, 1))
+    assert summary.forms["teacher_teacher"] == tt
+    sp = FormFigures(2, 4, 3, Ratio(1, 1, 1), Ratio(1, 1, 1))
+    assert summary.forms["student_pupil"] == sp
+    # own_1 of A and own_1 of B are different forms: shown together, k1 counted once. The
+    # mentees asked are e8 (no answer), k2 and k3; the mentors j1 and k1.
     assert "own_1" not in summary.forms and "own_1" not in summary.stages
-    assert summary.forms[OWN_FORMS] == FormFigures(0, 2, 0, Ratio(1, 2), Ratio(2, 2))
-    assert summary.stages[OWN_FORMS] == StageCounts(4, 4, 4, 4, 4, 0)  # and j1 of A
+    own = FormFigures(0, 2, 0, Ratio(1, 3, 2), Ratio(2, 2, 2))
+    assert summary.forms[OWN_FORMS] == own
+    assert summary.stages[OWN_FORMS] == StageCounts(4, 4, 4, 4, 0, 4)  # and j1 of A
     assert (summary.meetings_held, summary.meetings_planned) == (4, 8)
     assert (summary.feedback_answered, summary.feedback_expected) == (6, 8)
     mentees, mentors = summary.share("satisfied_mentees"), summary.share("satisfied_mentors")
-    assert (mentees.count, mentees.total) == (4, 6)  # e1 e3 f1 k2 of e1 e3 e9 f1 k2 k3
-    assert (mentors.count, mentors.total) == (4, 5)  # m1 g1 k1 j1 of m1 m2 g1 k1 j1
+    # e1 e3 f1 k2 satisfied of e1 e3 e9 e8 f1 k2 k3 (e8 did not answer)
+    assert (mentees.count, mentees.total, mentees.answered) == (4, 7, 6)
+    # m1 j1 g1 k1 satisfied of m1 m2 m3 j1 g1 k1 (m3 did not answer)
+    assert (mentors.count, mentors.total, mentors.answered) == (4, 6, 5)
 
 
 async def test_involvement_shares_against_denominators(db: Database) -> None:
@@ -434,15 +447,19 @@ async def test_involvement_shares_against_denominators(db: Database) -> None:
         )
     assert await indicators.set_target(ids["a"], "mentees_10_19", "50 %", CURATOR_A) == 0.5
     result = await indicators.for_organization(ids["a"])
-    shares = {s.key: (s.count, s.total, s.target) for s in result.shares}
-    # e1 (12 on joining) and e3 (15) of the completed pairs; e9 is 36.
-    assert shares["mentees_10_19"] == (2, 400, 0.5)
-    # m2 was 16; m1 and m3 are adults whose birth date nobody asked.
-    assert shares["mentors_15_19"] == (1, 100, 0.10)
-    # e2 is a young teacher but her pair has not completed the cycle.
-    assert shares["young_teachers"] == (0, 10, 0.70)
-    # m2 and m3 typed the same enterprise differently; m3's early-ended pair does not matter.
-    assert shares["enterprises"] == (1, 5, 0.30)
+    shares = {s.key: (s.count, s.completed, s.total, s.target) for s in result.shares}
+    # Entered the cycle (every pair of it started in it): mentees e1 (12 on 10 January, the day
+    # the pair started), e3 (15), e2 (28), e6 (26), e9 (35); completed: e1 e3 e9.
+    assert shares["mentees_10_19"] == (2, 2, 400, 0.5)
+    # m2 was 16; m1 and m3 are adults whose birth date and year nobody gave: unknown.
+    assert shares["mentors_15_19"] == (1, 1, 100, 0.10)
+    assert (result.mentors_age_unknown, result.mentors_age_ambiguous) == (2, 0)
+    # e2 is a young teacher who entered; her pair has not completed the program.
+    assert shares["young_teachers"] == (1, 0, 10, 0.70)
+    # m2 and m3 typed the same enterprise differently; one enterprise entered and completed.
+    assert shares["enterprises"] == (1, 1, 5, 0.30)
+    assert result.share("mentees_10_19").completed_title is not None
+    assert result.target_year == 2026
     assert result.share("enterprises").share == pytest.approx(0.2)
     assert result.missing_denominators == ()
     assert result.denominator_year == 2025
@@ -467,7 +484,7 @@ async def test_summary_sums_two_organizations(db: Database) -> None:
     assert summary.stages[None] == StageCounts(14, 12, 11, 11, 2, 8)
     assert summary.stages["teacher_teacher"] == StageCounts(3, 3, 3, 3, 1, 2)
     young = summary.share("young_teachers")
-    assert (young.count, young.total) == (1, 14)  # f1 of B
+    assert (young.count, young.completed, young.total) == (2, 1, 14)  # e2 of A entered, f1 of B
     mentees = summary.share("mentees_10_19")
     assert (mentees.count, mentees.total) == (2, 1400)
     assert mentees.target == pytest.approx((0.5 + 0.7) / 2)

@@ -41,16 +41,44 @@ class MeetingRow:
 
 @dataclass(frozen=True)
 class PollTotals:
+    """The final poll of one role: ``asked`` everyone of the pairs completed in the period,
+    ``answered`` those who rated their satisfaction, ``satisfied`` those who rated it high."""
+
+    asked: int
     answered: int
     satisfied: int
 
 
+# The people counted for the involvement shares (and, apart, the mentors whose age the 15-19
+# share cannot tell): keys of Involvement.entered and Involvement.completed.
+INVOLVEMENT_KEYS = (
+    "mentees_10_19",
+    "mentors_15_19",
+    "young_teachers",
+    "mentors_age_unknown",
+    "mentors_age_ambiguous",
+)
+
+
+@dataclass(frozen=True)
+class Employer:
+    """A place of work (as typed) of a mentor of an employer form, and whether such a mentor
+    entered a program or completed it in the period."""
+
+    organization_id: int
+    workplace: str
+    entered: bool
+    completed: bool
+
+
 @dataclass(frozen=True)
 class Involvement:
-    mentees_10_19: int
-    mentors_15_19: int
-    young_teachers: int
-    employers: list[tuple[int, str]]  # (organization, workplace as typed) of employer mentors
+    """One organization's people of the period: who entered a program and who completed it
+    (keys :data:`INVOLVEMENT_KEYS`), and the employer mentors' places of work."""
+
+    entered: dict[str, int]
+    completed: dict[str, int]
+    employers: list[Employer]
 
 
 @dataclass(frozen=True)

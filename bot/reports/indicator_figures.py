@@ -4,6 +4,7 @@ views and the workbook show them. How they are counted: :mod:`bot.reports.indica
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,13 +21,22 @@ SHARE_KEYS = (
     "satisfied_mentors",
 )
 
+# What each share counts: those who entered a program in the period (its numerator).
 SHARE_TITLES: dict[str, str] = {
-    "mentees_10_19": N_("Children aged 10–19 who took part as mentees"),
-    "mentors_15_19": N_("Young people aged 15–19 who took part as mentors"),
-    "young_teachers": N_("Young teachers (0–3 years) who took part as mentees"),
-    "enterprises": N_("Enterprises that provided mentors"),
+    "mentees_10_19": N_("Children aged 10–19 who entered the program as mentees"),
+    "mentors_15_19": N_("Young people aged 15–19 who entered the program as mentors"),
+    "young_teachers": N_("Young teachers (0–3 years) who entered the program as mentees"),
+    "enterprises": N_("Enterprises whose mentors entered the program"),
     "satisfied_mentees": N_("Satisfied mentees"),
     "satisfied_mentors": N_("Satisfied mentors"),
+}
+
+# Shown beside an involvement share: those of the group who completed the program in the period.
+COMPLETED_TITLES: dict[str, str] = {
+    "mentees_10_19": N_("Children aged 10–19 who completed the program as mentees"),
+    "mentors_15_19": N_("Young people aged 15–19 who completed the program as mentors"),
+    "young_teachers": N_("Young teachers (0–3 years) who completed the program as mentees"),
+    "enterprises": N_("Enterprises whose mentors completed the program"),
 }
 
 
@@ -109,7 +119,7 @@ class FormFigures:
         )
 
 
-NO_FIGURES = FormFigures(0, 0, 0, Ratio(0, 0), Ratio(0, 0))
+NO_FIGURES = FormFigures(0, 0, 0, Ratio(0, 0, 0), Ratio(0, 0, 0))
 
 
 @dataclass(frozen=True)
@@ -133,9 +143,11 @@ class Indicators:
     period: Period = field(default_factory=Period.current_cycle)
     # The calendar year whose targets the shares are compared with.
     target_year: int | None = None
-    # Mentors of the period whose age is unknown (no birth date, no year of birth): they are
-    # not guessed into or out of the 15-19 share but reported apart.
+    # Mentors who entered in the period whose age is unknown (no date or year of birth), and
+    # those whose year of birth leaves the 15-19 band open (14 or 15, 19 or 20 on the day they
+    # entered): they are not guessed into or out of the 15-19 share but reported apart.
     mentors_age_unknown: int = 0
+    mentors_age_ambiguous: int = 0
     # Set for a closed cycle: the figures as they were stored when it closed (at this time),
     # not counted again.
     as_of: datetime | None = None
@@ -149,3 +161,92 @@ class Indicators:
 
     def share(self, key: str) -> Share:
         return next(s for s in self.shares if s.key == key)
+
+
+# --- a closed cycle's stored figures ----------------------------------------------------------
+
+_STAGE_FIELDS = ("invited", "consented", "questionnaire_done", "matched", "in_pairs", "completed")
+
+
+def _ratio_json(ratio: Ratio) -> list[int | None]:
+    return [ratio.count, ratio.total, ratio.answered]
+
+
+def _ratio_of(value: list[int | None]) -> Ratio:
+    count, total, answered = value
+    assert count is not None and total is not None
+    return Ratio(count, total, answered)
+
+
+def indicators_to_json(indicators: Indicators) -> str:
+    """The figures as JSON, to keep what a cycle showed when it closed (the period and the
+    time are not stored: the reader knows which cycle it asked for and when it closed)."""
+    return json.dumps(
+        {
+            "organization_ids": list(indicators.organization_ids),
+            "stages": [
+                [form, [getattr(counts, f) for f in _STAGE_FIELDS]]
+                for form, counts in indicators.stages.items()
+            ],
+            "meetings": [
+                indicators.meetings_held,
+                indicators.meetings_planned,
+                indicators.feedback_answered,
+                indicators.feedback_expected,
+            ],
+            "shares": [
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "count": s.count,
+                    "total": s.total,
+                    "target": s.target,
+                    "completed": s.completed,
+                    "answered": s.answered,
+                    "completed_title": s.completed_title,
+                }
+                for s in indicators.shares
+            ],
+            "denominator_year": indicators.denominator_year,
+            "missing_denominators": list(indicators.missing_denominators),
+            "forms": {
+                code: [
+                    f.meetings_held,
+                    f.meetings_planned,
+                    f.feedback_answered,
+                    _ratio_json(f.satisfied_mentees),
+                    _ratio_json(f.satisfied_mentors),
+                ]
+                for code, f in indicators.forms.items()
+            },
+            "target_year": indicators.target_year,
+            "mentors_age_unknown": indicators.mentors_age_unknown,
+            "mentors_age_ambiguous": indicators.mentors_age_ambiguous,
+        },
+        ensure_ascii=False,
+    )
+
+
+def indicators_from_json(text: str, period: Period, as_of: datetime) -> Indicators:
+    data = json.loads(text)
+    held, planned, answered, expected = data["meetings"]
+    return Indicators(
+        organization_ids=tuple(data["organization_ids"]),
+        stages={form: StageCounts(*counts) for form, counts in data["stages"]},
+        meetings_held=held,
+        meetings_planned=planned,
+        feedback_answered=answered,
+        feedback_expected=expected,
+        shares=[Share(**share) for share in data["shares"]],
+        denominator_year=data["denominator_year"],
+        missing_denominators=tuple(data["missing_denominators"]),
+        forms={
+            code: FormFigures(h, p, a, _ratio_of(mentees), _ratio_of(mentors))
+            for code, (h, p, a, mentees, mentors) in data["forms"].items()
+        },
+        period=period,
+        target_year=data["target_year"],
+        mentors_age_unknown=data["mentors_age_unknown"],
+        mentors_age_ambiguous=data["mentors_age_ambiguous"],
+        as_of=as_of,
+    )

@@ -1,30 +1,57 @@
-"""The indicators (показатели эффективности) of an organization's current cycle.
+"""The indicators (показатели эффективности) of an organization for a period.
 
-How people are counted (the documents leave it to the organization; this is our reading):
+How people are counted (the documents leave some of it to the organization; this is our
+reading). Which rows a period selects is decided in :mod:`storage.repositories.period_sql`: a
+cycle (the current one by default, or an earlier one) is membership — the pairs and people of
+that cycle; a school year, a calendar year or a date range goes by dates — a pair *entered* the
+period when it started in it and *completed* in it when it completed and ended in it.
 
-* Stages count people (mentees and mentors) of the current cycle: *invited* — everyone who
-  opened an invitation and started joining; *consented* — the consent the law requires exists
-  (a representative's for a child, their own otherwise); *questionnaire done* — confirmed;
-  *matched* — in an open proposal or in any pair of the cycle; *in pairs* — in an active pair
-  now; *completed* — in a pair that went through the whole cycle (``pairs.completed``). A
-  person's form is the one they chose in the questionnaire; people who have not chosen yet
-  count only in the row of all forms.
-* Meetings, feedback and satisfaction per form go by the form of the pair: a meeting belongs to
-  its pair's form, and a final poll to the forms of the person's pairs in the current cycle (a
-  mentor with pairs of two forms counts in both, so the forms may add up to more than all
-  forms together, where everyone counts once). In a summary over several organizations their
-  own forms (``own_1``, ``own_2``... mean different things in each) are shown together as
-  :data:`OWN_FORMS`.
-* Involvement counts people of completed pairs only (a person counts once however many pairs):
-  a mentee is *aged 10-19* by the birth date of the questionnaire (or the one given when
-  joining), in full years on the day they joined; a mentor is *aged 15-19* the same way — adult
-  mentors are not asked their birth date, so an 18- or 19-year-old mentor counts only if the
-  birth date is known; a *young teacher* is a mentee who answered "Young teacher (0–3 years)";
-  an *enterprise* is a distinct place of work (compared ignoring case, spaces and quotes) of the
-  mentors of completed pairs in the forms "employer – pupil" and "employer – student".
-* Satisfaction is the share of those who answered the final poll of the current cycle with
-  ``SATISFIED_FROM`` (7) or more out of 10.
-* Withdrawn participants are deleted from the database and so count nowhere.
+* Stages count people (mentees and mentors) of the period (of the cycle; for dates, those who
+  joined in the period): *invited* — everyone who opened an invitation and started joining;
+  *consented* — the consent the law requires exists (a representative's for a child, their own
+  otherwise); *questionnaire done* — confirmed; *matched* — in an open proposal or in any pair
+  of the period; *in pairs* — in an active pair now (for dates: in a pair that lived in the
+  period); *completed* — in a pair that completed the program in the period. A person's form is
+  the one they chose in the questionnaire; people who have not chosen yet count only in the row
+  of all forms.
+* "Completed the program" is decided once, by :func:`bot.cycles.completes_program`: the pair
+  held its final meeting, or the curator closed it (finishing the cycle) after it had held a
+  meeting of its form's minimum kind or a later one (default: the planning meeting). A pair
+  that met once did not complete the program.
+* Meetings and feedback go by the day of the meeting (for dates) or by the cycle of its pair,
+  and per form by the form of the pair: the forms add up to the total.
+* Involvement (the four shares against the denominators) counts, each person once, those who
+  *entered* a program in the period («вошедшие в программу»: a pair of theirs started in it) —
+  the share's numerator — and, beside it, those who *completed* it in the period
+  («завершившие программу»). A mentee is *aged 10-19* and a mentor *aged 15-19* by their age on
+  the day they entered (the start of their pair): exact from a date of birth (the
+  questionnaire's, or the one given when joining); with only a year of birth (``birth_year``)
+  the age that day is year − birth year or one less, so it counts only when both are in the
+  band. Mentors whose age is *unknown* (no date or year of birth) and whose year of birth leaves
+  the band open (*ambiguous*: 14 or 15, 19 or 20) are reported apart, never guessed. A *young
+  teacher* is a mentee who answered "Young teacher (0–3 years)"; an *enterprise* is a distinct
+  place of work (compared ignoring case, spaces and quotes) of the mentors of pairs in the
+  forms "employer – pupil" and "employer – student".
+* Satisfaction is the share of *all* mentees (mentors) of the pairs completed in the period —
+  they are the ones asked the final poll — who rated it ``SATISFIED_FROM`` (7) or more out of
+  10; those who did not answer count against it. The response rate (who rated / all asked) is
+  shown beside it (``Share.answered``, ``Ratio.answered``). Each answers the poll of their
+  pair's cycle (``cycle:<id>``). Per form, a person counts in the forms of their completed
+  pairs (a mentor with pairs of two forms counts in both, so the forms may add up to more than
+  all forms together, where everyone counts once). In a summary over several organizations
+  their own forms (``own_1``, ``own_2``... mean different things in each) are shown together
+  as :data:`OWN_FORMS`.
+* Targets are per indicator and calendar year (:mod:`bot.reports.targets`); a report is
+  compared with the targets of the year its period ends in (a cycle: the year it closed, or
+  this year while it is open). Denominators are those of the school year the period ends in,
+  or the latest entered before it.
+* A participant who withdraws is deleted; the pairs and meetings stay with that side empty, so
+  the other side still counts (a mentee whose mentor withdrew still completed the program) and
+  the withdrawn person counts nowhere.
+* A closed cycle keeps its figures: when the next cycle opens, the closing one's indicators are
+  stored as they are, and a report of that cycle shows them (``Indicators.as_of`` is the time it
+  closed). Cycles closed before this was recorded are counted live. Open cycles and dated
+  periods are always counted live.
 """
 
 from __future__ import annotations
@@ -32,12 +59,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from bot.clock import Clock
 from bot.models.periods import Period
 from bot.models.reports import (
     DENOMINATOR_FIELDS,
+    INVOLVEMENT_KEYS,
     DenominatorRow,
     Involvement,
     MeetingRow,
@@ -47,17 +76,20 @@ from bot.models.reports import (
     StageRow,
 )
 from bot.reports.indicator_figures import (
+    COMPLETED_TITLES,
     SHARE_KEYS,
     SHARE_TITLES,
     FormFigures,
     Indicators,
     Ratio,
     Share,
+    indicators_from_json,
+    indicators_to_json,
 )
 from bot.reports.targets import (
-    DEFAULT_TARGETS,
     SHARE_DENOMINATORS,
     InputProblem,
+    default_target,
     parse_count,
     parse_percent,
     school_year_of,
@@ -126,7 +158,9 @@ def _sum_meetings(rows: Sequence[MeetingTotals]) -> MeetingTotals:
 
 
 def _ratio(poll: PollTotals | None) -> Ratio:
-    return Ratio(poll.satisfied, poll.answered) if poll is not None else Ratio(0, 0)
+    if poll is None:
+        return Ratio(0, 0, 0)
+    return Ratio(poll.satisfied, poll.asked, poll.answered)
 
 
 @dataclass(frozen=True)
@@ -140,7 +174,8 @@ class _Rows:
     polls: dict[int, dict[str | None, dict[str, PollTotals]]]
     involvement: dict[int, Involvement]
     denominators: dict[int, DenominatorRow]
-    targets: dict[int, dict[str, float]]
+    target_year: int
+    targets: dict[int, dict[str, float]]  # the organizations' own targets of target_year
 
 
 def _by_organization(rows: Sequence[_Row]) -> dict[int, list[_Row]]:
@@ -158,9 +193,11 @@ def _sum_polls(
         for form, roles in one.items():
             into = found.setdefault(form, {})
             for role, poll in roles.items():
-                was = into.get(role, PollTotals(0, 0))
+                was = into.get(role, PollTotals(0, 0, 0))
                 into[role] = PollTotals(
-                    was.answered + poll.answered, was.satisfied + poll.satisfied
+                    was.asked + poll.asked,
+                    was.answered + poll.answered,
+                    was.satisfied + poll.satisfied,
                 )
     return found
 
@@ -226,8 +263,13 @@ class IndicatorService:
         self, organization_ids: Sequence[int], period: Period = Period.current_cycle()
     ) -> Indicators:
         """The indicators of the organizations taken together (their own forms shown as one,
-        :data:`OWN_FORMS`, when there are several)."""
+        :data:`OWN_FORMS`, when there are several). A closed cycle of one organization is
+        the figures stored when it closed."""
         ids = tuple(sorted(set(organization_ids)))
+        if len(ids) == 1 and period.cycle_id is not None:
+            stored = await self._reports.snapshots(ids, period.cycle_id)
+            if ids[0] in stored:
+                return self._stored(stored[ids[0]], period)
         fold = len(ids) > 1
         rows = await self._rows(ids, period, fold_own=fold)
         return self._assemble(ids, rows, period, fold_own=fold)
@@ -238,19 +280,57 @@ class IndicatorService:
         """Each organization's own indicators (equal to :meth:`for_organization` of each),
         counted with the same fixed number of queries however many organizations."""
         ids = tuple(sorted(set(organization_ids)))
-        rows = await self._rows(ids, period, fold_own=False)
-        return {i: self._assemble((i,), rows, period, fold_own=False) for i in ids}
+        stored = (
+            await self._reports.snapshots(ids, period.cycle_id)
+            if period.cycle_id is not None
+            else {}
+        )
+        live = tuple(i for i in ids if i not in stored)
+        rows = await self._rows(live, period, fold_own=False) if live else None
+        found: dict[int, Indicators] = {}
+        for i in ids:
+            if i in stored:
+                found[i] = self._stored(stored[i], period)
+            else:
+                assert rows is not None
+                found[i] = self._assemble((i,), rows, period, fold_own=False)
+        return found
+
+    async def closing_figures(self, organization_id: int, cycle_id: int) -> str:
+        """The cycle's indicators counted now, as the JSON kept when it closes."""
+        rows = await self._rows((organization_id,), Period.cycle(cycle_id), fold_own=False)
+        figures = self._assemble((organization_id,), rows, Period.cycle(cycle_id), fold_own=False)
+        return indicators_to_json(figures)
+
+    @staticmethod
+    def _stored(stored: tuple[datetime, str], period: Period) -> Indicators:
+        taken_at, figures = stored
+        return indicators_from_json(figures, period, taken_at)
+
+    async def _end_of(self, period: Period) -> date:
+        """The day a period ends, for its targets and denominators: a dated period's last
+        day; a closed cycle's closing day; today for the current or another open cycle."""
+        if period.end is not None:
+            return period.end
+        if period.cycle_id is not None:
+            closed = await self._reports.cycle_closed_at(period.cycle_id)
+            if closed is not None:
+                return closed.date()
+        return self._clock.now().date()
 
     async def _rows(self, ids: tuple[int, ...], period: Period, *, fold_own: bool) -> _Rows:
         now = self._clock.now()
+        end = await self._end_of(period)
+        year = period.target_year(end)
         return _Rows(
             stages=_by_organization(await self._reports.stages(ids, period)),
             enabled=await self._reports.enabled_forms(ids),
             meetings=_by_organization(await self._reports.meetings(ids, now, period)),
             polls=await self._reports.polls(ids, SATISFIED_FROM, fold_own=fold_own, period=period),
             involvement=await self._reports.involvement(ids, period),
-            denominators=await self._denominators.latest(ids, school_year_of(now.date())),
-            targets=await self._denominators.targets(ids),
+            denominators=await self._denominators.latest(ids, school_year_of(end)),
+            target_year=year,
+            targets=await self._denominators.targets(ids, year),
         )
 
     def _assemble(
@@ -289,30 +369,51 @@ class IndicatorService:
             )
         totals = polls.get(None, {})
         involvement = [rows.involvement[i] for i in ids if i in rows.involvement]
-        enterprises = len({(org, workplace_key(w)) for one in involvement
-                           for org, w in one.employers if workplace_key(w)})  # fmt: skip
-        involved = {
-            "mentees_10_19": sum(one.mentees_10_19 for one in involvement),
-            "mentors_15_19": sum(one.mentors_15_19 for one in involvement),
-            "young_teachers": sum(one.young_teachers for one in involvement),
-            "enterprises": enterprises,
-        }
+        entered = {k: sum(one.entered[k] for one in involvement) for k in INVOLVEMENT_KEYS}
+        completed = {k: sum(one.completed[k] for one in involvement) for k in INVOLVEMENT_KEYS}
+        employers = [e for one in involvement for e in one.employers if workplace_key(e.workplace)]
+        entered["enterprises"] = len(
+            {(e.organization_id, workplace_key(e.workplace)) for e in employers if e.entered}
+        )
+        completed["enterprises"] = len(
+            {(e.organization_id, workplace_key(e.workplace)) for e in employers if e.completed}
+        )
 
         denominators = {i: rows.denominators[i] for i in ids if i in rows.denominators}
-        targets = rows.targets
+        year = rows.target_year
         missing = tuple(i for i in ids if not self._complete(denominators.get(i)))
         shares: list[Share] = []
         for key in SHARE_KEYS:
-            target = sum(targets.get(i, {}).get(key, DEFAULT_TARGETS[key]) for i in ids)
-            target = target / len(ids) if ids else DEFAULT_TARGETS[key]
+            default = default_target(key, year)
+            target = sum(rows.targets.get(i, {}).get(key, default) for i in ids)
+            target = target / len(ids) if ids else default
             if key in SHARE_DENOMINATORS:
                 total = self._total(denominators, ids, SHARE_DENOMINATORS[key])
-                shares.append(Share(key, SHARE_TITLES[key], involved[key], total, target))
+                shares.append(
+                    Share(
+                        key,
+                        SHARE_TITLES[key],
+                        entered[key],
+                        total,
+                        target,
+                        completed=completed[key],
+                        completed_title=COMPLETED_TITLES[key],
+                    )
+                )
             else:
                 poll = totals.get(
-                    "mentee" if key == "satisfied_mentees" else "mentor", PollTotals(0, 0)
+                    "mentee" if key == "satisfied_mentees" else "mentor", PollTotals(0, 0, 0)
                 )
-                shares.append(Share(key, SHARE_TITLES[key], poll.satisfied, poll.answered, target))
+                shares.append(
+                    Share(
+                        key,
+                        SHARE_TITLES[key],
+                        poll.satisfied,
+                        poll.asked,
+                        target,
+                        answered=poll.answered,
+                    )
+                )
         years = {row.school_year for row in denominators.values()}
         return Indicators(
             organization_ids=ids,
@@ -326,6 +427,9 @@ class IndicatorService:
             missing_denominators=missing,
             forms=forms,
             period=period,
+            target_year=year,
+            mentors_age_unknown=entered["mentors_age_unknown"],
+            mentors_age_ambiguous=entered["mentors_age_ambiguous"],
         )
 
     @staticmethod
@@ -353,9 +457,18 @@ class IndicatorService:
             organization_id
         )
 
-    async def targets(self, organization_id: int) -> dict[str, float]:
-        changed = (await self._denominators.targets([organization_id])).get(organization_id, {})
-        return {key: changed.get(key, DEFAULT_TARGETS[key]) for key in SHARE_KEYS}
+    def target_year(self) -> int:
+        """The calendar year whose targets the curator sees and enters now."""
+        return self._clock.now().year
+
+    async def targets(self, organization_id: int, year: int | None = None) -> dict[str, float]:
+        """The organization's targets of ``year`` (this year by default): its own, else the
+        defaults of that year."""
+        year = self.target_year() if year is None else year
+        changed = (await self._denominators.targets([organization_id], year)).get(
+            organization_id, {}
+        )
+        return {key: changed.get(key, default_target(key, year)) for key in SHARE_KEYS}
 
     async def set_denominator(
         self, organization_id: int, name: str, text: str, entered_by: int
@@ -382,8 +495,15 @@ class IndicatorService:
         return value
 
     async def set_target(
-        self, organization_id: int, key: str, text: str, entered_by: int
+        self,
+        organization_id: int,
+        key: str,
+        text: str,
+        entered_by: int,
+        year: int | None = None,
     ) -> float | InputProblem:
+        """Set the organization's own target of an indicator for ``year`` (this year by
+        default); only its curator may."""
         if key not in SHARE_KEYS:
             return InputProblem.UNKNOWN_FIELD
         value = parse_percent(text)
@@ -391,7 +511,8 @@ class IndicatorService:
             return value
         if not await self._may_edit(entered_by, organization_id):
             return InputProblem.NOT_ALLOWED
-        await self._denominators.save_target(organization_id, key, value)
+        year = self.target_year() if year is None else year
+        await self._denominators.save_target(organization_id, key, year, value)
         return value
 
     async def _may_edit(self, telegram_id: int, organization_id: int) -> bool:

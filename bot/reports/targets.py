@@ -1,5 +1,19 @@
 """What the curator enters for the indicators: the denominators of a school year and the
-targets, with their defaults, titles and the parsing of what was typed."""
+targets of a calendar year, with their defaults, titles and the parsing of what was typed.
+
+Default targets, per indicator and year:
+
+* the share of children aged 10-19 who entered programs as mentees follows the regional letter
+  (reference/000, item 12: the share of pupils involved by 31 December): 10 % in 2020 (and
+  before), 20 % in 2021, 35 % in 2022, 50 % in 2023, 70 % in 2024 and later;
+* the other indicators have the federal table's 2020 value up to 2020 and its 2024 value from
+  2024; in between they move from one to the other at the letter's pace (the part of the way
+  from 2020 to 2024 the pupils' target has gone: 1/6 in 2021, 5/12 in 2022, 2/3 in 2023),
+  rounded to a tenth of a percent. So satisfaction goes 50, 55.8, 64.6, 73.3, 85 %.
+
+An organization may set its own target of an indicator for a year; one set before targets had
+years counts for every year without its own (see migration 0016).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +23,7 @@ from enum import StrEnum
 
 from dialogs.i18n import N_
 
-# The federal targets for 2024 (the table of the target model).
+# The federal targets for 2024 (the table of the target model): the defaults of 2024 and later.
 DEFAULT_TARGETS: dict[str, float] = {
     "mentees_10_19": 0.70,
     "mentors_15_19": 0.10,
@@ -18,6 +32,33 @@ DEFAULT_TARGETS: dict[str, float] = {
     "satisfied_mentees": 0.85,
     "satisfied_mentors": 0.85,
 }
+# The federal targets for 2020: the defaults of 2020 and before.
+TARGETS_2020: dict[str, float] = {
+    "mentees_10_19": 0.10,
+    "mentors_15_19": 0.02,
+    "young_teachers": 0.10,
+    "enterprises": 0.02,
+    "satisfied_mentees": 0.50,
+    "satisfied_mentors": 0.50,
+}
+# The regional letter's stepped share of pupils involved, by year (2024 and later: 70 %).
+PUPILS_STEPS: dict[int, float] = {2020: 0.10, 2021: 0.20, 2022: 0.35, 2023: 0.50, 2024: 0.70}
+FIRST_YEAR, LAST_STEP = 2020, 2024
+
+
+def default_target(key: str, year: int) -> float:
+    """The default target of an indicator for a calendar year (see the module's notes)."""
+    step = PUPILS_STEPS[min(max(year, FIRST_YEAR), LAST_STEP)]
+    if key == "mentees_10_19":
+        return step
+    first, last = TARGETS_2020[key], DEFAULT_TARGETS[key]
+    pace = (step - PUPILS_STEPS[FIRST_YEAR]) / (PUPILS_STEPS[LAST_STEP] - PUPILS_STEPS[FIRST_YEAR])
+    return round(first + (last - first) * pace, 3)
+
+
+def default_targets(year: int) -> dict[str, float]:
+    return {key: default_target(key, year) for key in DEFAULT_TARGETS}
+
 
 # Which denominator each involvement share is divided by.
 SHARE_DENOMINATORS: dict[str, str] = {

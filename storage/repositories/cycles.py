@@ -130,8 +130,11 @@ class CycleRepository(MentorBaseQueries):
         today: date,
         now: datetime,
         carried: Sequence[int],
+        *,
+        figures: str | None = None,
     ) -> Cycle | None:
-        """Close the old cycle and open the next one with the carried participants, at once.
+        """Close the old cycle and open the next one with the carried participants, at once;
+        ``figures`` (the old cycle's indicators as JSON) are kept as they are at closing.
 
         None when the old cycle is no longer the open one (a second tap, another curator).
         """
@@ -143,6 +146,12 @@ class CycleRepository(MentorBaseQueries):
             )
             if not changed:
                 return None
+            if figures is not None:
+                await tx.execute(
+                    "INSERT INTO cycle_snapshots (cycle_id, organization_id, taken_at, figures) "
+                    "VALUES (?, ?, ?, ?)",
+                    (old_cycle_id, organization_id, to_db(now), figures),
+                )
             cycle_id = await tx.execute(
                 "INSERT INTO cycles (organization_id, number, started_on) "
                 "SELECT ?, max(number) + 1, ? FROM cycles WHERE organization_id = ?",
@@ -225,13 +234,30 @@ class CycleRepository(MentorBaseQueries):
         )
         return value is not None
 
-    async def held_count(self, pair_id: int) -> int:
-        return int(
-            await self._db.fetch_value(
-                "SELECT count(*) FROM meetings WHERE pair_id = ? AND status = 'held'", (pair_id,)
-            )
-            or 0
+    async def held_kinds(self, pair_id: int) -> list[str]:
+        """The kinds of the meetings the pair has held, each once."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT kind FROM meetings WHERE pair_id = ? AND status = 'held'",
+            (pair_id,),
         )
+        return [str(r["kind"]) for r in rows]
+
+    async def completion_minimum(self, organization_id: int, form: str) -> str | None:
+        """The form's own minimum meeting kind for completing the program (None: default)."""
+        value = await self._db.fetch_value(
+            "SELECT min_kind FROM completion_minimums WHERE organization_id = ? AND form = ?",
+            (organization_id, form),
+        )
+        return str(value) if value is not None else None
+
+    async def set_completion_minimum(self, organization_id: int, form: str, kind: str) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO completion_minimums (organization_id, form, min_kind) "
+                "VALUES (?, ?, ?) ON CONFLICT (organization_id, form) "
+                "DO UPDATE SET min_kind = excluded.min_kind",
+                (organization_id, form, kind),
+            )
 
     async def finish_pair(
         self, pair_id: int, ended_on: date, *, completed: bool, reason: str | None

@@ -1,4 +1,5 @@
-"""Denominators of the involvement shares (per organization and school year) and targets."""
+"""Denominators of the involvement shares (per organization and school year) and the targets
+(per organization, indicator and calendar year)."""
 
 from __future__ import annotations
 
@@ -56,26 +57,37 @@ class DenominatorRepository:
                  to_db(now)),
             )  # fmt: skip
 
-    async def targets(self, organization_ids: Sequence[int]) -> dict[int, dict[str, float]]:
-        """Targets the organizations changed from the defaults: organization -> key -> 0..1."""
+    async def targets(
+        self, organization_ids: Sequence[int], year: int
+    ) -> dict[int, dict[str, float]]:
+        """Targets the organizations set for themselves for ``year``: organization -> key ->
+        0..1. A target of the year itself wins over one without a year (set before targets
+        had years, which counts for every year); indicators without either are absent."""
         if not organization_ids:
             return {}
         marks = ",".join("?" * len(organization_ids))
         rows = await self._db.fetch_all(
             "SELECT organization_id, indicator, target FROM indicator_targets "
-            f"WHERE organization_id IN ({marks})",
-            tuple(organization_ids),
+            f"WHERE organization_id IN ({marks}) AND (year = ? OR year IS NULL) "
+            "ORDER BY year IS NOT NULL",
+            (*organization_ids, year),
         )
         found: dict[int, dict[str, float]] = {}
-        for r in rows:
+        for r in rows:  # the year's own row comes last and overrides
             found.setdefault(r["organization_id"], {})[r["indicator"]] = float(r["target"])
         return found
 
-    async def save_target(self, organization_id: int, indicator: str, target: float) -> None:
+    async def save_target(
+        self, organization_id: int, indicator: str, year: int, target: float
+    ) -> None:
         async with self._db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO indicator_targets (organization_id, indicator, target) "
-                "VALUES (?, ?, ?) ON CONFLICT (organization_id, indicator) "
-                "DO UPDATE SET target = excluded.target",
-                (organization_id, indicator, target),
+                "DELETE FROM indicator_targets "
+                "WHERE organization_id = ? AND indicator = ? AND year = ?",
+                (organization_id, indicator, year),
+            )
+            await tx.execute(
+                "INSERT INTO indicator_targets (organization_id, indicator, year, target) "
+                "VALUES (?, ?, ?, ?)",
+                (organization_id, indicator, year, target),
             )

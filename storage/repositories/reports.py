@@ -13,9 +13,11 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.clock import to_db
+from bot.clock import from_db, to_db
 from bot.models.periods import Period
 from bot.models.reports import (
+    INVOLVEMENT_KEYS,
+    Employer,
     Involvement,
     MeetingRow,
     MeetingTotals,
@@ -30,6 +32,7 @@ from storage.repositories.period_sql import (
     meetings_in,
     pairs_completed_in,
     pairs_of,
+    pairs_started_in,
     participants_joined_in,
     period_params,
 )
@@ -51,21 +54,121 @@ def _ids(organization_ids: Sequence[int]) -> str:
 CURRENT = Period.current_cycle()
 
 
-# Age in full years on the day the person joined, from the birth date of the questionnaire
-# (or, for minors, the one given on joining); NULL when no birth date is known.
-_AGED = """
-SELECT x.organization_id,
-       CAST(substr(x.ref, 1, 4) AS INTEGER) - CAST(substr(x.birth, 1, 4) AS INTEGER)
-       - (substr(x.ref, 6, 5) < substr(x.birth, 6, 5)) AS age
-FROM (
-    SELECT m.organization_id, p.joined_at AS ref,
-           coalesce((SELECT json_extract(a.value, '$') FROM answers a
-                     WHERE a.participant_id = p.id AND a.question = 'birth_date'),
-                    p.birth_date) AS birth
-    FROM {people} m JOIN participants p ON p.id = m.id
-) x
-WHERE x.birth GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+# A date of birth, the questionnaire's or (for minors) the one given on joining, as the text
+# 'YYYY-MM-DD...'; else a year of birth (the answer ``birth_year``, an integer).
+_BIRTH = (
+    "coalesce((SELECT json_extract(a.value, '$') FROM answers a "
+    "WHERE a.participant_id = p.id AND a.question = 'birth_date'), p.birth_date)"
+)
+_BIRTH_YEAR = (
+    "(SELECT CASE WHEN json_type(a.value) = 'integer' THEN json_extract(a.value, '$') "
+    "WHEN json_type(a.value) = 'text' AND json_extract(a.value, '$') GLOB '[0-9][0-9][0-9][0-9]' "
+    "THEN CAST(json_extract(a.value, '$') AS INTEGER) END "
+    "FROM answers a WHERE a.participant_id = p.id AND a.question = 'birth_year')"
+)
+
+
+def _age(bound: str, ref: str) -> str:
+    """The age in full years on the day ``ref`` (an ISO date): exact from a date of birth;
+    from a year of birth only the youngest (``low``) or oldest (``high``) it can be; NULL when
+    neither is known."""
+    exact = (
+        f"CAST(substr({ref}, 1, 4) AS INTEGER) - CAST(substr(x.birth, 1, 4) AS INTEGER) "
+        f"- (substr({ref}, 6, 5) < substr(x.birth, 6, 5))"
+    )
+    yearly = f"CAST(substr({ref}, 1, 4) AS INTEGER) - x.birth_year"
+    if bound == "low":
+        yearly += " - 1"
+    return (
+        f"(CASE WHEN x.birth GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN {exact} "
+        f"WHEN x.birth_year IS NOT NULL THEN {yearly} END)"
+    )
+
+
+def _band(low: int, high: int, ref: str) -> str:
+    """'in' when the age on ``ref`` is surely within low..high, 'out' when surely not,
+    'ambiguous' when a year of birth leaves both possible, 'unknown' without a birth."""
+    young, old = _age("low", ref), _age("high", ref)
+    return (
+        f"(CASE WHEN {young} IS NULL THEN 'unknown' "
+        f"WHEN {young} >= {low} AND {old} <= {high} THEN 'in' "
+        f"WHEN {old} < {low} OR {young} > {high} THEN 'out' ELSE 'ambiguous' END)"
+    )
+
+
+# Who entered a program in the period (a pair of theirs started in it) and who completed it (a
+# pair of theirs completed in it), per organization, each person once. Ages are counted on the
+# day the person entered: the start of their first pair that started in the period (for those
+# who entered) or of their first pair that completed in it (for those who completed). A mentee
+# counts as aged 10-19 and a mentor as 15-19 only when the age is sure; mentors whose age is
+# unknown (no date or year of birth) or ambiguous (a year of birth on the border: 14 or 15,
+# 19 or 20 that day) are counted apart. A side that withdrew (NULL) counts nowhere.
+_INVOLVED = (
+    """
+WITH sides AS (
+    SELECT q.organization_id AS org, q.mentee_id AS person, 'mentee' AS side, q.started_on,
+           {started} AS entered, {completed} AS done
+    FROM pairs q
+    WHERE q.organization_id IN ({ids}) AND q.mentee_id IS NOT NULL
+      AND ({started} OR {completed})
+    UNION ALL
+    SELECT q.organization_id, q.mentor_id, 'mentor', q.started_on, {started}, {completed}
+    FROM pairs q
+    WHERE q.organization_id IN ({ids}) AND q.mentor_id IS NOT NULL
+      AND ({started} OR {completed})
+),
+people AS (
+    SELECT org, person, side, max(entered) AS entered, max(done) AS done,
+           min(CASE WHEN entered THEN started_on END) AS entered_on,
+           min(CASE WHEN done THEN started_on END) AS done_on
+    FROM sides GROUP BY org, person, side
+),
+born AS (
+    SELECT pe.*, """
+    + _BIRTH
+    + """ AS birth, """
+    + _BIRTH_YEAR
+    + """ AS birth_year,
+           (SELECT json_extract(a.value, '$.choice') FROM answers a
+            WHERE a.participant_id = p.id AND a.question = 'category') AS category
+    FROM people pe JOIN participants p ON p.id = pe.person
+),
+banded AS (
+    SELECT x.org, x.side, x.entered, x.done, x.category,
+           CASE x.side WHEN 'mentee' THEN """
+    + _band(10, 19, "x.entered_on")
+    + """
+                       ELSE """
+    + _band(15, 19, "x.entered_on")
+    + """ END AS entered_band,
+           CASE x.side WHEN 'mentee' THEN """
+    + _band(10, 19, "x.done_on")
+    + """
+                       ELSE """
+    + _band(15, 19, "x.done_on")
+    + """ END AS done_band
+    FROM born x
+),
+counted AS (
+    SELECT org, entered AND entered_band = 'in' AS entered, done AND done_band = 'in' AS done,
+           CASE side WHEN 'mentee' THEN 'mentees_10_19' ELSE 'mentors_15_19' END AS what
+    FROM banded
+    UNION ALL
+    SELECT org, entered, done, 'young_teachers' FROM banded
+    WHERE side = 'mentee' AND category = 'young_teacher'
+    UNION ALL
+    SELECT org, entered AND entered_band = 'unknown', done AND done_band = 'unknown',
+           'mentors_age_unknown'
+    FROM banded WHERE side = 'mentor'
+    UNION ALL
+    SELECT org, entered AND entered_band = 'ambiguous', done AND done_band = 'ambiguous',
+           'mentors_age_ambiguous'
+    FROM banded WHERE side = 'mentor'
+)
+SELECT org, what, sum(entered) AS entered, sum(done) AS completed
+FROM counted GROUP BY org, what
 """
+)
 
 
 class ReportRepository:
@@ -201,15 +304,18 @@ class ReportRepository:
         fold_own: bool = False,
         period: Period = CURRENT,
     ) -> dict[int, dict[str | None, dict[str, PollTotals]]]:
-        """Final polls of the period, per organization: per form (``None`` = all forms) and
-        role, who rated their satisfaction and how many of them gave ``satisfied_from`` or
-        more.
+        """The final polls of the period, per organization: per form (``None`` = all forms) and
+        role, everyone asked, how many rated their satisfaction and how many of them gave
+        ``satisfied_from`` or more.
 
-        A person's form is the form of their pairs of the period; a mentor with pairs of two
-        forms counts in both, once in all forms. Both roles are always present under ``None``
-        of every organization asked; a form appears only when someone of its pairs answered.
-        With ``fold_own`` the own forms count as one, :data:`OWN_FORMS` (a person once, as in
-        all forms).
+        Those asked are the mentees and the mentors of the pairs completed in the period (the
+        final poll goes to them); each answers the poll of the cycle of their pair
+        (``cycle:<id>``), of the latest such cycle if they completed pairs of two. A person's
+        form is the form of their completed pairs; a mentor with pairs of two forms counts in
+        both, once in all forms. Both roles are always present under ``None`` of every
+        organization asked; a form appears when a pair of it completed. With ``fold_own`` the
+        own forms count as one, :data:`OWN_FORMS` (a person once, as in all forms). A side
+        that withdrew (``NULL``) is asked nothing and counts nowhere.
         """
         ids = _ids(organization_ids)
         form = (
@@ -217,126 +323,124 @@ class ReportRepository:
             if fold_own
             else "q.form"
         )
-        if period.cycle_id is not None:
-            subjects = "SELECT 'cycle:' || :period_cycle"
-        elif not period.dated:
-            subjects = (
-                f"SELECT 'cycle:' || c.id FROM cycles c "
-                f"WHERE c.organization_id IN ({ids}) AND c.closed_at IS NULL"
-            )
-        else:
-            subjects = (
-                "SELECT DISTINCT 'cycle:' || q.cycle_id FROM pairs q "
-                f"WHERE q.organization_id IN ({ids}) AND {pairs_completed_in('q', period)}"
-            )
+        done = f"q.organization_id IN ({ids}) AND {pairs_completed_in('q', period)}"
         rows = await self._db.fetch_all(
             f"""
-            WITH answered AS (
-                SELECT p.id AS person, p.organization_id AS org, p.role AS role,
-                       json_extract(r.answers, '$.satisfaction') AS satisfaction
-                FROM participants p
-                JOIN responses r ON r.participant_id = p.id
-                     AND r.form = CASE p.role WHEN 'mentee' THEN :mentee ELSE :mentor END
-                WHERE p.organization_id IN ({ids})
-                  AND r.subject IN ({subjects})
-                  AND r.completed_at IS NOT NULL
+            WITH asked AS (
+                SELECT org, person, side, max(cycle_id) AS cycle FROM (
+                    SELECT q.organization_id AS org, q.mentee_id AS person, 'mentee' AS side,
+                           q.cycle_id
+                    FROM pairs q WHERE {done} AND q.mentee_id IS NOT NULL
+                    UNION ALL
+                    SELECT q.organization_id, q.mentor_id, 'mentor', q.cycle_id
+                    FROM pairs q WHERE {done} AND q.mentor_id IS NOT NULL
+                )
+                GROUP BY org, person, side
             ),
-            -- Each person once per form of their pairs (UNION drops the repeats), found
-            -- through the pairs' mentee and mentor indexes from those who answered only.
+            rated AS (
+                SELECT s.org, s.person, s.side,
+                       (SELECT json_extract(r.answers, '$.satisfaction') FROM responses r
+                        WHERE r.form = CASE s.side WHEN 'mentee' THEN :mentee ELSE :mentor END
+                          AND r.participant_id = s.person AND r.subject = 'cycle:' || s.cycle
+                          AND r.completed_at IS NOT NULL) AS satisfaction
+                FROM asked s
+            ),
             per_form AS (
-                SELECT a.org, {form} AS form, a.person, a.role, a.satisfaction
-                FROM answered a JOIN pairs q ON q.mentee_id = a.person
-                WHERE {pairs_of("q", period)}
+                SELECT q.mentee_id AS person, 'mentee' AS side, {form} AS form
+                FROM pairs q WHERE {done} AND q.mentee_id IS NOT NULL
                 UNION
-                SELECT a.org, {form}, a.person, a.role, a.satisfaction
-                FROM answered a JOIN pairs q ON q.mentor_id = a.person
-                WHERE {pairs_of("q", period)}
+                SELECT q.mentor_id, 'mentor', {form}
+                FROM pairs q WHERE {done} AND q.mentor_id IS NOT NULL
             )
-            SELECT org, NULL AS form, role, count(satisfaction) AS answered,
+            SELECT org, NULL AS form, side, count(*) AS asked,
+                   count(satisfaction) AS answered,
                    coalesce(sum(satisfaction >= :from), 0) AS satisfied
-            FROM answered
-            GROUP BY org, role
+            FROM rated
+            GROUP BY org, side
             UNION ALL
-            SELECT org, form, role, count(satisfaction), coalesce(sum(satisfaction >= :from), 0)
-            FROM per_form
-            GROUP BY org, form, role
+            SELECT r.org, f.form, f.side, count(*), count(r.satisfaction),
+                   coalesce(sum(r.satisfaction >= :from), 0)
+            FROM per_form f JOIN rated r ON r.person = f.person AND r.side = f.side
+            GROUP BY r.org, f.form, f.side
             """,
             {**period_params(period), "from": satisfied_from,
              "mentee": FINAL_FORMS["mentee"], "mentor": FINAL_FORMS["mentor"]},
         )  # fmt: skip
         found: dict[int, dict[str | None, dict[str, PollTotals]]] = {
-            int(org): {None: {role: PollTotals(0, 0) for role in FINAL_FORMS}}
+            int(org): {None: {role: PollTotals(0, 0, 0) for role in FINAL_FORMS}}
             for org in organization_ids
         }
         for r in rows:
             code = r["form"] if isinstance(r["form"], str) else None
-            found[int(r["org"])].setdefault(code, {})[r["role"]] = PollTotals(
-                int(r["answered"]), int(r["satisfied"])
+            found[int(r["org"])].setdefault(code, {})[r["side"]] = PollTotals(
+                int(r["asked"]), int(r["answered"]), int(r["satisfied"])
             )
         return found
 
     async def involvement(
         self, organization_ids: Sequence[int], period: Period = CURRENT
     ) -> dict[int, Involvement]:
-        """Per organization, who went through the full cycle (pairs completed in the
-        period); every organization asked is present."""
+        """Per organization, the people who entered a program in the period (their pair
+        started in it) and those who completed it (their pair completed in it), each person
+        once; every organization asked is present. See :data:`_INVOLVED` for the ages."""
         ids = _ids(organization_ids)
-        done = (
-            "SELECT q.organization_id, q.mentor_id, q.mentee_id, q.form FROM pairs q "
-            f"WHERE q.organization_id IN ({ids}) AND {pairs_completed_in('q', period)}"
-        )
-        mentees = (
-            f"(SELECT DISTINCT organization_id, mentee_id AS id FROM ({done}) "
-            "WHERE mentee_id IS NOT NULL)"
-        )
-        mentors = (
-            f"(SELECT DISTINCT organization_id, mentor_id AS id FROM ({done}) "
-            "WHERE mentor_id IS NOT NULL)"
-        )
+        started = pairs_started_in("q", period)
+        completed = pairs_completed_in("q", period)
         params = period_params(period)
         rows = await self._db.fetch_all(
-            f"""
-            SELECT 'mentees_10_19' AS what, organization_id, count(*) AS n
-            FROM ({_AGED.format(people=mentees)}) WHERE age BETWEEN 10 AND 19
-            GROUP BY organization_id
-            UNION ALL
-            SELECT 'mentors_15_19', organization_id, count(*)
-            FROM ({_AGED.format(people=mentors)}) WHERE age BETWEEN 15 AND 19
-            GROUP BY organization_id
-            UNION ALL
-            SELECT 'young_teachers', m.organization_id, count(*) FROM {mentees} m
-            JOIN answers a ON a.participant_id = m.id AND a.question = 'category'
-            WHERE json_extract(a.value, '$.choice') = 'young_teacher'
-            GROUP BY m.organization_id
-            """,
-            params,
+            _INVOLVED.format(ids=ids, started=started, completed=completed), params
         )
-        counts: dict[int, dict[str, int]] = {int(org): {} for org in organization_ids}
+        entered: dict[int, dict[str, int]] = {int(o): {} for o in organization_ids}
+        done: dict[int, dict[str, int]] = {int(o): {} for o in organization_ids}
         for r in rows:
-            counts[int(r["organization_id"])][str(r["what"])] = int(r["n"])
+            org, what = int(r["org"]), str(r["what"])
+            entered[org][what] = int(r["entered"])
+            done[org][what] = int(r["completed"])
         forms = ",".join(f"'{form}'" for form in EMPLOYER_FORMS)
-        employers = await self._db.fetch_all(
+        workplaces = await self._db.fetch_all(
             f"""
-            SELECT DISTINCT d.organization_id, json_extract(a.value, '$') AS workplace
-            FROM ({done}) d
-            JOIN answers a ON a.participant_id = d.mentor_id AND a.question = 'workplace'
-            WHERE d.form IN ({forms}) AND json_type(a.value) = 'text'
+            SELECT q.organization_id AS org, json_extract(a.value, '$') AS workplace,
+                   max({started}) AS entered, max({completed}) AS completed
+            FROM pairs q
+            JOIN answers a ON a.participant_id = q.mentor_id AND a.question = 'workplace'
+            WHERE q.organization_id IN ({ids}) AND q.form IN ({forms})
+              AND ({started} OR {completed}) AND json_type(a.value) = 'text'
+            GROUP BY q.organization_id, workplace
             """,
             params,
         )
-        places: dict[int, list[tuple[int, str]]] = {org: [] for org in counts}
-        for r in employers:
-            places[int(r["organization_id"])].append(
-                (int(r["organization_id"]), str(r["workplace"]))
+        employers: dict[int, list[Employer]] = {org: [] for org in entered}
+        for r in workplaces:
+            org = int(r["org"])
+            employers[org].append(
+                Employer(org, str(r["workplace"]), bool(r["entered"]), bool(r["completed"]))
             )
         return {
             org: Involvement(
-                found.get("mentees_10_19", 0),
-                found.get("mentors_15_19", 0),
-                found.get("young_teachers", 0),
-                places[org],
+                {key: entered[org].get(key, 0) for key in INVOLVEMENT_KEYS},
+                {key: done[org].get(key, 0) for key in INVOLVEMENT_KEYS},
+                employers[org],
             )
-            for org, found in counts.items()
+            for org in entered
+        }
+
+    async def cycle_closed_at(self, cycle_id: int) -> datetime | None:
+        """When the cycle closed; None while it is open (or when there is no such cycle)."""
+        value = await self._db.fetch_value("SELECT closed_at FROM cycles WHERE id = ?", (cycle_id,))
+        return from_db(value) if value else None
+
+    async def snapshots(
+        self, organization_ids: Sequence[int], cycle_id: int
+    ) -> dict[int, tuple[datetime, str]]:
+        """The figures stored when the cycle closed (when, JSON), under its organization if
+        that is one of ``organization_ids``."""
+        rows = await self._db.fetch_all(
+            "SELECT organization_id, taken_at, figures FROM cycle_snapshots "
+            f"WHERE cycle_id = ? AND organization_id IN ({_ids(organization_ids)})",
+            (cycle_id,),
+        )
+        return {
+            int(r["organization_id"]): (from_db(r["taken_at"]), str(r["figures"])) for r in rows
         }
 
     async def monitoring_cycles(self, organization_id: int, period: Period = CURRENT) -> list[int]:
