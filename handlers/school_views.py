@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.html_text import quote
 from bot.models.periods import Period, PeriodKind
+from bot.reports.indicator_figures import Share
 from bot.reports.school_chart import CHART_LIMIT, SchoolBar, SchoolChartTexts
 from bot.reports.schools import (
     MARK_TITLES,
@@ -109,6 +110,18 @@ def _involvement(row: SchoolRow, locale: str) -> str:
     )
 
 
+def _satisfaction(share: Share, locale: str) -> str:
+    """The satisfied of all asked (the pairs completed in the period), with how many answered
+    beside it; a dash while no pair has completed."""
+    if share.share is None:
+        return _("— (target {target})").format(target=percent(share.target, locale))
+    return _("{share} (answered {answered}, target {target})").format(
+        share=percent(share.share, locale),
+        answered=_share(share.response_rate, locale),
+        target=percent(share.target, locale),
+    )
+
+
 def school_line(row: SchoolRow, locale: str) -> str:
     icon, name = ICONS[row.mark], quote(row.name)
     if row.mark is SchoolMark.NOT_STARTED:
@@ -117,8 +130,7 @@ def school_line(row: SchoolRow, locale: str) -> str:
     return _(
         "{icon} <b>{name}</b> — {mark}. People: {invited}, pairs: {pairs}, completed: "
         "{completed}; meetings: {held} of {planned}; pupils 10–19: {involved}; satisfied "
-        "mentees: {mentees} (target {mentees_target}), mentors: {mentors} (target "
-        "{mentors_target})"
+        "mentees: {mentees}; satisfied mentors: {mentors}"
     ).format(
         icon=icon,
         name=name,
@@ -129,10 +141,8 @@ def school_line(row: SchoolRow, locale: str) -> str:
         held=number(row.meetings_held, locale),
         planned=number(row.meetings_planned, locale),
         involved=_involvement(row, locale),
-        mentees=_share(mentees.share, locale),
-        mentees_target=percent(mentees.target, locale),
-        mentors=_share(mentors.share, locale),
-        mentors_target=percent(mentors.target, locale),
+        mentees=_satisfaction(mentees, locale),
+        mentors=_satisfaction(mentors, locale),
     )
 
 

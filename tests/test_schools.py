@@ -129,7 +129,8 @@ async def test_the_table_counted_by_hand(harness: Harness) -> None:
     assert second.reasons == (Reason.MEETINGS, Reason.INVOLVEMENT)
     assert (second.stages.invited, second.stages.in_pairs, second.stages.completed) == (3, 3, 0)
     assert (second.pairs, second.meetings_held, second.meetings_planned) == (2, 1, 3)
-    assert second.key_share.total == 100
+    # Entered the programme (their pairs started in the cycle): the two pupils.
+    assert (second.key_share.count, second.key_share.total) == (2, 100)
     assert second.needed == pytest.approx(NEEDED)
 
     assert (third.mark, third.reasons) == (SchoolMark.ON_TRACK, ())
@@ -157,10 +158,14 @@ async def test_the_coordinator_gets_the_table_and_the_chart_in_the_chat(harness:
     lines = [line for line in text.split("\n") if line[:2] in ("1.", "2.", "3.")]
     assert lines[0] == "1. ⚪ Школа № 1 — not started: no pairs"
     assert lines[1].startswith("2. 🟠 Школа № 2 — behind: fewer than 75% of the due meetings")
-    assert "People: 3, pairs: 2, completed: 0; meetings: 1 of 3; pupils 10–19: " in lines[1]
+    assert "People: 3, pairs: 2, completed: 0; meetings: 1 of 3; pupils 10–19: 2%" in lines[1]
     assert "(target 70%, by now 49.5%)" in lines[1]
     assert lines[2].startswith("3. 🟢 Школа № 3 — on track. People: 4, pairs: 2, completed: 4")
     assert "meetings: 4 of 4; pupils 10–19: 66.7%" in lines[2]
+    # Satisfaction: of all asked (the mentees and mentors of the two completed pairs), nobody
+    # answered yet; the second school has no completed pair to ask.
+    assert "satisfied mentees: 0% (answered 0%, target 85%)" in lines[2]
+    assert "satisfied mentees: — (target 85%); satisfied mentors: — (target 85%)" in lines[1]
     assert "Школа № 4" not in text
     assert sent[1].file is not None and sent[1].file.startswith(b"\x89PNG")
     assert "Excel workbook: registers and this table" in [b[0] for b in sent[0].buttons]
@@ -209,6 +214,14 @@ async def test_the_combined_workbook(harness: Harness) -> None:
     assert table[2][3:12] == (3, 3, 3, 3, 3, 0, 2, 1, 3)
     at = 14 + 4 * SHARE_KEYS.index("mentees_10_19")
     assert table[3][at : at + 4] == (2, 3, pytest.approx(2 / 3), 0.7)
+    satisfied = 14 + 4 * 4  # after the four involvement shares, each with four columns
+    assert table[3][satisfied : satisfied + 5] == (
+        0,
+        2,
+        0,
+        0.85,
+        0,
+    )  # count, of, share, ..., answered
     # The same through the service, and for the administrator every school.
     admin = await harness.app.services.exports.for_coordinator(ADMIN, "en", is_admin=True)
     names = {

@@ -10,6 +10,7 @@ from typing import Any
 from bot.reports.indicator_figures import SHARE_KEYS, SHARE_TITLES
 from bot.reports.schools import (
     MARK_TITLES,
+    SATISFACTION_SHARES,
     SchoolTable,
     Translate,
     mark_rule,
@@ -48,6 +49,10 @@ def schools_sheet(table: SchoolTable, t: Translate, locale: str) -> Sheet:
             Column(t(N_("{indicator}: share")).format(indicator=title), 14, ColumnKind.PERCENT),
             Column(t(N_("{indicator}: target")).format(indicator=title), 14, ColumnKind.PERCENT),
         ]
+        if key in SATISFACTION_SHARES:
+            columns.append(
+                Column(t(N_("{indicator}: answered")).format(indicator=title), 14, ColumnKind.WRAP)
+            )
     rows: list[Sequence[Any]] = []
     for row in table.rows:
         values: list[Any] = [
@@ -69,6 +74,8 @@ def schools_sheet(table: SchoolTable, t: Translate, locale: str) -> Sheet:
         for key in SHARE_KEYS:
             share = row.share(key)
             values += [share.count, share.total, share.share, share.target]
+            if key in SATISFACTION_SHARES:
+                values.append(share.answered)
         rows.append(values)
     if not table.rows:
         rows.append((t(N_("No organizations.")),))
@@ -83,4 +90,15 @@ def schools_sheet(table: SchoolTable, t: Translate, locale: str) -> Sheet:
         )
     )
     rows.append((t(N_("“Out of” is the number the curator entered; empty when not entered yet.")),))
+    rows.append(
+        (
+            t(
+                N_(
+                    "For satisfaction, “out of” is every mentee (mentor) of the pairs that "
+                    "completed the programme in the period, and “answered” how many of them "
+                    "answered the final poll."
+                )
+            ),
+        )
+    )
     return Sheet(t(SHEET_SCHOOLS), columns, rows)
