@@ -32,6 +32,7 @@ from bot.reminders import ReminderService
 from bot.reports.export import ExportService
 from bot.reports.indicators import IndicatorService
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.schools import SchoolTableService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
 from bot.support import SupportService
@@ -73,6 +74,7 @@ class Services:
     monitoring: MonitoringReportService
     monitoring_offers: MonitoringOfferService
     exports: ExportService
+    schools: SchoolTableService  # the coordinator's per-school table
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

@@ -34,6 +34,7 @@ from bot.reminders import ReminderService
 from bot.reports.export import build_export_service
 from bot.reports.indicators import IndicatorService
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.schools import build_school_table_service
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
 from bot.services import Services
@@ -161,4 +162,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         monitoring=MonitoringReportService(ReportRepository(db)),
         monitoring_offers=MonitoringOfferService(MonitoringOfferRepository(db), clock),
         exports=build_export_service(db, clock),
+        schools=build_school_table_service(db, clock),
     )

@@ -34,6 +34,7 @@ from handlers import (
     reachability,
     responses,
     rights,
+    schools,
     start,
     stats,
     support,
@@ -60,6 +61,7 @@ def get_routers() -> list[Router]:
         cycles,
         meeting_views,
         stats,
+        schools,
         export,
     )
     participant_side = (

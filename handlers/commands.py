@@ -72,6 +72,7 @@ def admin_commands() -> list[BotCommand]:
     return [
         BotCommand(command="orgs", description=_("Organizations and curator links")),
         BotCommand(command="neworg", description=_("Add an organization")),
+        BotCommand(command="schools", description=_("Organizations one by one: who is behind")),
     ]
 
 

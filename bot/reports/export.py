@@ -32,8 +32,10 @@ from bot.reports.indicator_sheets import indicators_sheet, monitoring_sheet
 from bot.reports.indicators import IndicatorService
 from bot.reports.meeting_sheets import feedback_sheet, meetings_sheet, pairs_sheet
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.region_book import write_region_workbook
 from bot.reports.register_sheets import mentee_base, mentor_base
 from bot.reports.registers import Translate
+from bot.reports.schools import SchoolTableService, build_school_table_service
 from bot.reports.workbook import Sheet, write_workbook
 from bot.schedule import utc_to_local
 from storage.database import Database
@@ -57,6 +59,7 @@ class ExportProblem(StrEnum):
     UNKNOWN_ORGANIZATION = "unknown_organization"
     NOT_CURATOR = "not_curator"
     UNKNOWN_CYCLE = "unknown_cycle"  # a cycle period of another organization (or none)
+    NOT_COORDINATOR = "not_coordinator"  # covers no organization (nor is an administrator)
 
 
 class ExportError(Exception):
@@ -127,6 +130,11 @@ def export_filename(
     return f"mentorship_{organization_id}_{period_slug(period, cycle_number, today)}.xlsx"
 
 
+def region_filename(schools: int, period: Period, today: date) -> str:
+    """The coordinator's workbook: ``mentorship_schools-12_2026-27.xlsx``."""
+    return f"mentorship_schools-{schools}_{period_slug(period, None, today)}.xlsx"
+
+
 # --- the service ---------------------------------------------------------------------------
 
 
@@ -138,12 +146,14 @@ class ExportService:
         indicators: IndicatorService | None,
         monitoring: MonitoringReportService | None,
         clock: Clock,
+        schools: SchoolTableService | None = None,
     ) -> None:
         self._repository = repository
         self._organizations = organizations
         self._indicators = indicators
         self._monitoring = monitoring
         self._clock = clock
+        self._schools = schools
         # One workbook at a time: the largest takes a core for seconds, and curators pressing
         # /export again and again must not take every core from the bot.
         self._one_at_a_time = asyncio.Semaphore(1)
@@ -170,6 +180,68 @@ class ExportService:
             content = await asyncio.to_thread(render_workbook, data, translator(locale))
         return ExportFile(
             export_filename(organization_id, period, data.cycle_number, data.today), content
+        )
+
+    async def for_coordinator(
+        self,
+        telegram_id: int,
+        locale: str,
+        period: Period = CURRENT_CYCLE,
+        *,
+        is_admin: bool = False,
+    ) -> ExportFile:
+        """One workbook of the organizations this person covers (a municipal coordinator;
+        an administrator: all): the registers of all of them with the organization as the
+        first column, and the per-school table. Anyone else is refused."""
+        ids = await self._schools.covered(telegram_id, is_admin=is_admin) if self._schools else []
+        if not ids:
+            raise ExportError(ExportProblem.NOT_COORDINATOR)
+        return await self.region_workbook(ids, locale, period)
+
+    async def region_workbook(
+        self, organization_ids: Sequence[int], locale: str, period: Period = CURRENT_CYCLE
+    ) -> ExportFile:
+        """The coordinator's workbook of any organizations (no rights checked here)."""
+        if self._schools is None:
+            raise ExportError(ExportProblem.NOT_COORDINATOR)
+        table = await self._schools.table(organization_ids, period)
+
+        async def read_school(organization_id: int) -> ExportData | None:
+            try:
+                return await self.collect_registers(organization_id, period)
+            except ExportError:
+                return None  # deleted while the workbook was made
+
+        content = await write_region_workbook(table, read_school, locale, self._one_at_a_time)
+        return ExportFile(region_filename(len(table.rows), period, table.today), content)
+
+    async def collect_registers(
+        self, organization_id: int, period: Period = CURRENT_CYCLE
+    ) -> ExportData:
+        """What the two registers of one school need: its people and pairs of the period."""
+        organization = await self._organizations.get(organization_id)
+        if organization is None:
+            raise ExportError(ExportProblem.UNKNOWN_ORGANIZATION)
+        own = {
+            form.code: form.title
+            for form in await self._organizations.forms(organization_id)
+            if form.title is not None
+        }
+        pairs = await self._repository.pairs(organization_id, period)
+        # Read last, in one statement: the people that the pairs must still belong to.
+        participants = await self._repository.participants(organization_id, period)
+        pairs, _, _ = keep_present(participants, pairs, [], [])
+        return ExportData(
+            organization=organization,
+            form_titles=own,
+            participants=participants,
+            pairs=pairs,
+            meetings=[],
+            feedback=[],
+            monitoring=[],
+            indicators=None,
+            today=utc_to_local(self._clock.now(), organization.timezone).date(),
+            period=period,
         )
 
     async def collect(self, organization_id: int, period: Period = CURRENT_CYCLE) -> ExportData:
@@ -222,5 +294,10 @@ def build_export_service(db: Database, clock: Clock) -> ExportService:
         reports, DenominatorRepository(db), CoordinatorRepository(db), organizations, clock
     )
     return ExportService(
-        ExportRepository(db), organizations, indicators, MonitoringReportService(reports), clock
+        ExportRepository(db),
+        organizations,
+        indicators,
+        MonitoringReportService(reports),
+        clock,
+        build_school_table_service(db, clock),
     )
