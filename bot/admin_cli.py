@@ -7,7 +7,9 @@ and the write transactions keep that safe). Mistakes print one line and exit wit
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,8 @@ from bot.clock import SystemClock
 from bot.config import SUPPORTED_LOCALES, ConfigError, Settings
 from bot.invitations import InvitationService, invitation_link
 from bot.matching.scoring import Weights
+from bot.models.organizations import Organization
+from bot.models.periods import Period
 from bot.organizations import (
     OrganizationError,
     OrganizationProblem,
@@ -24,9 +28,28 @@ from bot.organizations import (
     parse_federal_forms,
 )
 from bot.pairing import PairingService
+from bot.reports.period_text import (
+    MAX_YEARS,
+    CycleSpan,
+    PeriodProblem,
+    check_period,
+    cycle_span,
+    period_label,
+)
+from bot.schedule import utc_to_local
+from dialogs.dates import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MSG_DATE_NO_SUCH,
+    MSG_DATE_SHORT_YEAR,
+    MSG_DATE_YEAR,
+    DateTextError,
+    parse_date_text,
+)
 from dialogs.forms import FederalForm
 from storage.database import Database
 from storage.migrations import migrate
+from storage.repositories.cycles import CycleRepository
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.organizations import OrganizationRepository
 
@@ -117,6 +140,37 @@ def add_parsers(commands: Any) -> None:
         choices=SUPPORTED_LOCALES,
         help="language of the report sheets (default: DEFAULT_LOCALE); "
         "the registers are in Russian always",
+    )
+    add_period_arguments(export)
+
+
+def add_period_arguments(parser: argparse.ArgumentParser) -> None:
+    """The period of a report command: one of these, or none for the current cycle."""
+    period = parser.add_argument_group(
+        "period (give one; without any: the current cycle)",
+        "Every sheet of the report is of this period: the registers, pairs, meetings, "
+        "feedback, monitoring and indicators.",
+    )
+    period.add_argument(
+        "--cycle", metavar="K", help="the organization's cycle number K (1 is its first cycle)"
+    )
+    period.add_argument(
+        "--year", metavar="YYYY", help="a calendar year, 1 January to 31 December: --year 2026"
+    )
+    period.add_argument(
+        "--school-year",
+        metavar="YYYY",
+        help="a school year, 1 September to 31 August, by the year it begins: "
+        "--school-year 2026 (or 2026/27) is 01.09.2026-31.08.2027",
+    )
+    period.add_argument(
+        "--from",
+        dest="date_from",
+        metavar="DD.MM.YYYY",
+        help="the first day of a range of dates, with --to: --from 01.09.2026 --to 31.12.2026",
+    )
+    period.add_argument(
+        "--to", dest="date_to", metavar="DD.MM.YYYY", help="the last day of the range (included)"
     )
 
 
@@ -256,19 +310,129 @@ async def _org_weights(
     print(" ".join(f"{part}={points}" for part, points in current.items()))
 
 
+_DATE_PROBLEMS = {
+    MSG_DATE_NO_SUCH: "there is no such date",
+    MSG_DATE_SHORT_YEAR: "write the year with all four digits, e.g. 01.09.2026",
+    MSG_DATE_YEAR: f"the year must be from {EARLIEST_YEAR} to {LATEST_YEAR}",
+}
+_PERIOD_PROBLEMS = {
+    PeriodProblem.END_BEFORE_START: "--to is before --from: the period ends before it begins",
+    PeriodProblem.TOO_LONG: f"A report covers at most {MAX_YEARS} years: give a shorter period",
+    PeriodProblem.NOT_BEGUN: "The period begins after today: there is nothing to count yet",
+}
+_SCHOOL_YEAR = re.compile(r"(\d{4})(?:/(\d{2}|\d{4}))?")
+
+
+def _flag_date(flag: str, value: str) -> date:
+    try:
+        return parse_date_text(value)
+    except DateTextError as error:
+        problem = _DATE_PROBLEMS.get(error.message, "not a date: use DD.MM.YYYY, e.g. 01.09.2026")
+        raise CommandError(f"{flag} {value!r}: {problem}") from None
+
+
+def _flag_year(flag: str, value: str) -> int:
+    found = _SCHOOL_YEAR.fullmatch(value.strip()) if flag == "--school-year" else None
+    text = found.group(1) if found else value.strip()
+    if not text.isdigit() or not EARLIEST_YEAR <= int(text) <= LATEST_YEAR:
+        example = "2026 (or 2026/27)" if flag == "--school-year" else "2026"
+        raise CommandError(f"{flag} {value!r}: give a year like {example}")
+    year = int(text)
+    if found and found.group(2):
+        second = int(found.group(2))
+        if second not in (year + 1, (year + 1) % 100):
+            raise CommandError(
+                f"{flag} {value!r}: a school year runs into the next year, e.g. "
+                f"{year}/{(year + 1) % 100:02d}"
+            )
+    return year
+
+
+async def period_of_args(
+    args: argparse.Namespace, db: Database, organization: Organization, today: date
+) -> tuple[Period, CycleSpan | None]:
+    """The period the flags of a report command name (the current cycle without any), and its
+    cycle; a conflict or a bad value is a :class:`CommandError` saying what to give."""
+    given = [
+        flag
+        for flag, value in (
+            ("--cycle", args.cycle),
+            ("--year", args.year),
+            ("--school-year", args.school_year),
+            ("--from/--to", args.date_from or args.date_to),
+        )
+        if value is not None
+    ]
+    if len(given) > 1:
+        raise CommandError(
+            f"Give one period, not {' and '.join(given)}: --cycle K, --year YYYY, "
+            "--school-year YYYY or --from DD.MM.YYYY --to DD.MM.YYYY"
+        )
+    cycles = await CycleRepository(db).of_organizations([organization.id])
+    if args.cycle is not None:
+        number = args.cycle.strip()
+        chosen = next((c for c in cycles if number.isdigit() and c.number == int(number)), None)
+        if chosen is None:
+            known = ", ".join(str(c.number) for c in sorted(cycles, key=lambda c: c.number))
+            has = f"its cycles are {known}" if known else "it has no cycles yet"
+            raise CommandError(
+                f"--cycle {args.cycle!r}: organization {organization.id} has no such cycle; {has}"
+            )
+        return Period.cycle(chosen.id), cycle_span(chosen, organization.timezone)
+    if args.year is not None:
+        return _dated(Period.calendar_year(_flag_year("--year", args.year)), today), None
+    if args.school_year is not None:
+        year = _flag_year("--school-year", args.school_year)
+        return _dated(Period.school_year(year), today), None
+    if args.date_from is not None or args.date_to is not None:
+        if args.date_from is None or args.date_to is None:
+            missing, example = (
+                ("--to", "31.12.2026") if args.date_to is None else ("--from", "01.09.2026")
+            )
+            raise CommandError(
+                "A range of dates needs both --from and --to: "
+                f"add {missing}, e.g. {missing} {example}"
+            )
+        start = _flag_date("--from", args.date_from)
+        end = _flag_date("--to", args.date_to)
+        if end < start:
+            raise CommandError(
+                f"--to {args.date_to} is before --from {args.date_from}: the period ends "
+                "before it begins"
+            )
+        return _dated(Period.between(start, end), today), None
+    current = next((c for c in cycles if c.closed_at is None), None)
+    return Period.current_cycle(), cycle_span(current, organization.timezone) if current else None
+
+
+def _dated(period: Period, today: date) -> Period:
+    checked = check_period(period, today)
+    if isinstance(checked, PeriodProblem):
+        raise CommandError(_PERIOD_PROBLEMS.get(checked, "this period cannot be reported"))
+    return checked
+
+
 async def _export(args: argparse.Namespace, settings: Settings, db: Database) -> None:
     # Imported here: openpyxl and the reports are needed by this command only.
-    from bot.reports.export import ExportError, build_export_service
+    from bot.reports.export import ExportError, ExportProblem, build_export_service
 
     out: Path = args.out
     if out.suffix.lower() != ".xlsx":
         raise CommandError(f"--out {out}: the file name must end with .xlsx")
     if not out.parent.is_dir():
         raise CommandError(f"--out {out}: the folder {out.parent} does not exist")
-    exports = build_export_service(db, SystemClock())
+    clock = SystemClock()
+    organization = await OrganizationRepository(db).get(args.org)
+    if organization is None:
+        raise CommandError(f"There is no organization with id {args.org}: see `org list`.")
+    today = utc_to_local(clock.now(), organization.timezone).date()
+    period, span = await period_of_args(args, db, organization, today)
+    exports = build_export_service(db, clock)
     try:
-        export = await exports.workbook(args.org, args.locale or settings.default_locale)
-    except ExportError:
+        export = await exports.workbook(args.org, args.locale or settings.default_locale, period)
+    except ExportError as error:
+        if error.problem is ExportProblem.UNKNOWN_CYCLE:
+            raise CommandError(f"The cycle is not organization {args.org}'s") from None
         raise CommandError(
             f"There is no organization with id {args.org}: see `org list`."
         ) from None
@@ -280,7 +444,10 @@ async def _export(args: argparse.Namespace, settings: Settings, db: Database) ->
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise CommandError(f"Could not write {out}: {error.strerror or error}") from None
-    print(f"Wrote {out} ({len(export.content):,} bytes) for organization {args.org}")
+    label = period_label(period, lambda text: text, span)
+    print(
+        f"Wrote {out} ({len(export.content):,} bytes) for organization {args.org}, period: {label}"
+    )
 
 
 async def _coordinator_invite(args: argparse.Namespace, settings: Settings, db: Database) -> None:

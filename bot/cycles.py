@@ -22,7 +22,7 @@ good practice and the ranking are :mod:`bot.pair_results`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -161,6 +161,19 @@ class CycleService:
         return await self._repository.ensure_open(
             organization_id, await self.today(organization_id)
         )
+
+    async def of_organization(self, organization_id: int) -> list[Cycle]:
+        """The organization's cycles, the latest first; none are made by reading."""
+        return await self._repository.of_organizations([organization_id])
+
+    async def of_organizations(self, organization_ids: Sequence[int]) -> list[Cycle]:
+        return await self._repository.of_organizations(organization_ids)
+
+    async def in_organization(self, organization_id: int, cycle_id: int) -> Cycle | None:
+        """The cycle if it is this organization's: a report of another one's cycle shows
+        nothing (a forged or stale button)."""
+        cycle = await self._repository.get(cycle_id)
+        return cycle if cycle is not None and cycle.organization_id == organization_id else None
 
     async def summary(self, organization_id: int) -> CycleSummary:
         cycle = await self.current(organization_id)

@@ -34,6 +34,7 @@ from bot.reports.enterprises import EnterpriseService
 from bot.reports.export import ExportService
 from bot.reports.indicators import IndicatorService
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.schools import SchoolTableService
 from bot.reports.voices import VoiceService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
@@ -79,6 +80,7 @@ class Services:
     exports: ExportService
     enterprises: EnterpriseService
     voices: VoiceService
+    schools: SchoolTableService  # the coordinator's per-school table
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

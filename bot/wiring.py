@@ -34,8 +34,9 @@ from bot.questionnaires import QuestionnaireService
 from bot.reminders import ReminderService
 from bot.reports.enterprises import EnterpriseService
 from bot.reports.export import build_export_service
-from bot.reports.indicators import IndicatorService
+from bot.reports.indicators import build_indicator_service
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.schools import build_school_table_service
 from bot.reports.voices import VoiceService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
@@ -46,7 +47,6 @@ from storage.repositories.answers import AnswerCleanup, OrganizationAnswers
 from storage.repositories.cadence import CadenceRepository
 from storage.repositories.coordinators import CoordinatorLinkRepository, MunicipalityRepository
 from storage.repositories.cycles import CycleRepository
-from storage.repositories.denominators import DenominatorRepository
 from storage.repositories.enterprises import EnterpriseRepository
 from storage.repositories.followups import FollowupRepository
 from storage.repositories.holidays import HolidayRepository
@@ -82,15 +82,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         settings.send_rate_per_second, settings.send_rate_per_chat_per_second
     )
     invitations = InvitationService(InvitationRepository(db), OrganizationRepository(db), clock)
-    indicators = IndicatorService(
-        ReportRepository(db),
-        DenominatorRepository(db),
-        CoordinatorRepository(db),
-        OrganizationRepository(db),
-        clock,
-        enterprises=EnterpriseRepository(db),
-        municipalities=MunicipalityRepository(db),
-    )
+    indicators = build_indicator_service(db, clock)
     cycles = CycleService(
         CycleRepository(db),
         organizations,
@@ -179,4 +171,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         exports=build_export_service(db, clock),
         enterprises=enterprises,
         voices=VoiceService(VoiceRepository(db), CycleRepository(db), OrganizationRepository(db)),
+        schools=build_school_table_service(db, clock),
     )

@@ -36,6 +36,7 @@ from handlers import (
     reachability,
     responses,
     rights,
+    schools,
     start,
     stats,
     support,
@@ -64,6 +65,7 @@ def get_routers() -> list[Router]:
         voices,
         meeting_views,
         stats,
+        schools,
         export,
         enterprises,
     )

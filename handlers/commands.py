@@ -74,6 +74,7 @@ def admin_commands() -> list[BotCommand]:
         BotCommand(command="orgs", description=_("Organizations and curator links")),
         BotCommand(command="neworg", description=_("Add an organization")),
         BotCommand(command="coordinator", description=_("Coordinator link for a municipality")),
+        BotCommand(command="schools", description=_("Organizations one by one: who is behind")),
     ]
 
 
@@ -82,6 +83,7 @@ def coordinator_commands() -> list[BotCommand]:
     return [
         BotCommand(command="stats", description=_("Indicators of my organizations")),
         BotCommand(command="municipality", description=_("Numbers of the municipality")),
+        BotCommand(command="schools", description=_("Organizations one by one: who is behind")),
     ]
 
 

@@ -97,6 +97,10 @@ class MunicipalDialogue(StatesGroup):
     value = State()  # a number of the whole municipality typed by its coordinator
 
 
+class PeriodDialogue(StatesGroup):
+    dates = State()  # the dates of a report's period, typed (handlers/period_picker.py)
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -137,4 +141,6 @@ def dialogue_title(state: str) -> str:
         return _("making a coordinator link")
     if group == MunicipalDialogue.__full_group_name__:
         return _("entering the numbers of the municipality")
+    if group == PeriodDialogue.__full_group_name__:
+        return _("choosing the period of a report (the report stays as it was)")
     return _("the current dialogue")

@@ -1,5 +1,6 @@
-"""/stats: the indicators of the current cycle as a short message and a PNG chart; monitoring
-before and after; the summary over organizations for coordinators and administrators.
+"""/stats: the indicators as a short message and a PNG chart; monitoring before and after; the
+summary over organizations for coordinators and administrators. Each is a report of a period
+(the current cycle unless another is chosen with «Период: …» under it: handlers/period_picker.py).
 /indicators: the curator enters the denominators of the year and the organization's targets.
 
 Who sees what is decided by :class:`bot.reports.indicators.IndicatorService` (read from the
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from functools import partial
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
@@ -21,18 +24,34 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.models.periods import Period
 from bot.outdated import Outdated
 from bot.reports.chart import render_chart
 from bot.reports.indicator_figures import Indicators
 from bot.reports.targets import InputProblem
-from bot.screens import Button, Screen
+from bot.screens import Rows, Screen
 from bot.services import Services
+from handlers import period_picker
 from handlers.filters import curator_router
+from handlers.period_picker import (
+    PeriodReport,
+    ReportRequest,
+    ReportScope,
+    organization_scope,
+    organizations_scope,
+    request_for,
+    send_report,
+)
+from handlers.period_views import capitalized
 from handlers.render import answer, send
 from handlers.states import IndicatorsDialogue
 from handlers.stats_figures import chart_bars
 from handlers.stats_views import (
+    MONITORING_LATEST,
+    MONITORING_REPORT,
     PROBLEMS,
+    STATS_REPORT,
+    SUMMARY_REPORT,
     TARGET_PREFIX,
     TARGET_PROBLEMS,
     IndicatorEdit,
@@ -41,28 +60,35 @@ from handlers.stats_views import (
     field_prompt,
     indicators_screen,
     indicators_screens,
+    monitoring_rows,
     monitoring_screens,
+    organization_continued,
     organization_heading,
     organization_rows,
     outdated_indicators,
     outdated_stats,
     refusal,
     summary_chart_title,
+    summary_continued,
     summary_heading,
+    summary_rows,
 )
 
 log = logging.getLogger(__name__)
 
 
-async def chart_png(indicators: Indicators, title: str, locale: str) -> bytes:
+async def chart_png(indicators: Indicators, title: str, period: str, locale: str) -> bytes:
     bars = chart_bars(indicators, locale)
     # Drawing takes a noticeable fraction of a second: off the event loop.
     return await asyncio.to_thread(
-        render_chart,
-        bars,
-        title=title,
-        target_label=_("target"),
-        value_label=_("share, %"),
+        partial(
+            render_chart,
+            bars,
+            title=title,
+            target_label=_("target"),
+            value_label=_("share, %"),
+            period=capitalized(period),
+        )
     )
 
 
@@ -73,57 +99,124 @@ async def own_form_titles(services: Services, organization_ids: tuple[int, ...])
     return {form.code: form.title for form in forms if form.title}
 
 
-async def send_indicators(
-    bot: Bot,
-    chat_id: int,
-    services: Services,
-    indicators: Indicators,
-    heading: str,
-    chart_title: str,
-    locale: str,
-    rows: tuple[tuple[Button, ...], ...] = (),
-) -> None:
-    titles = await own_form_titles(services, indicators.organization_ids)
-    png = await chart_png(indicators, chart_title, locale)
-    for screen in indicators_screens(indicators, heading, titles, locale, rows, png):
-        await send(bot, chat_id, screen)
+# --- who sees which report -------------------------------------------------------------------
 
 
-async def send_organization(
-    bot: Bot, chat_id: int, services: Services, organization_id: int, locale: str, covered: int
-) -> bool:
+async def curated_scope(services: Services, telegram_id: int) -> ReportScope | None:
+    """The organization this person curates now."""
+    viewer = await services.indicators.viewer(telegram_id, is_admin=services.is_admin(telegram_id))
+    if viewer.curated is None:
+        return None
+    return await organization_scope(services, viewer.curated)
+
+
+async def covered_scope(services: Services, telegram_id: int) -> ReportScope | None:
+    """The organizations a coordinator or an administrator covers now."""
+    viewer = await services.indicators.viewer(telegram_id, is_admin=services.is_admin(telegram_id))
+    if not viewer.covered:
+        return None
+    return organizations_scope(services, viewer.covered)
+
+
+# --- the reports, for any period --------------------------------------------------------------
+
+
+async def organization_buttons(request: ReportRequest) -> Rows:
+    services, user = request.services, request.telegram_id
+    viewer = await services.indicators.viewer(user, is_admin=services.is_admin(user))
+    covered = len([o for o in viewer.covered if o != viewer.curated])
+    return organization_rows(covered, request.period, request.label)
+
+
+async def organization_screens(request: ReportRequest) -> AsyncIterator[Screen]:
+    """One organization's figures for the period: the text, then the chart."""
+    services, user = request.services, request.telegram_id
+    organization_id = request.scope.organization_ids[0]
     indicators = await services.indicators.for_viewer(
-        chat_id, organization_id, is_admin=services.is_admin(chat_id)
+        user, organization_id, is_admin=services.is_admin(user), period=request.period
     )
     organization = await services.organizations.get(organization_id)
     if indicators is None or organization is None:
-        return False
-    await send_indicators(
-        bot, chat_id, services, indicators, organization_heading(organization.name),
-        organization.name, locale, organization_rows(covered),
-    )  # fmt: skip
-    return True
+        return
+    titles = await own_form_titles(services, indicators.organization_ids)
+    png = await chart_png(indicators, organization.name, request.label, request.locale)
+    screens = indicators_screens(
+        indicators,
+        organization_heading(organization.name, request.label),
+        organization_continued(request.label),
+        titles,
+        request.locale,
+        await organization_buttons(request),
+        png,
+        request.label,
+    )
+    for screen in screens:
+        yield screen
 
 
-async def send_summary(bot: Bot, chat_id: int, services: Services, locale: str) -> bool:
-    summary = await services.indicators.summary_for(chat_id, is_admin=services.is_admin(chat_id))
+async def summary_buttons(request: ReportRequest) -> Rows:
+    return summary_rows(request.period, request.label)
+
+
+async def summary_screens(request: ReportRequest) -> AsyncIterator[Screen]:
+    """The figures summed over the organizations a coordinator or an administrator covers."""
+    services, user = request.services, request.telegram_id
+    summary = await services.indicators.summary_for(
+        user, is_admin=services.is_admin(user), period=request.period
+    )
     if summary is None:
-        return False
+        return
     count = len(summary.organization_ids)
-    await send_indicators(
-        bot, chat_id, services, summary, summary_heading(count), summary_chart_title(count),
-        locale,
-    )  # fmt: skip
-    return True
+    png = await chart_png(summary, summary_chart_title(count), request.label, request.locale)
+    screens = indicators_screens(
+        summary,
+        summary_heading(count, request.label),
+        summary_continued(request.label),
+        {},
+        request.locale,
+        summary_rows(request.period, request.label),
+        png,
+        request.label,
+    )
+    for screen in screens:
+        yield screen
 
 
-async def send_monitoring(
-    bot: Bot, chat_id: int, services: Services, organization_id: int, locale: str
-) -> None:
-    rows = await services.monitoring.rows(organization_id)
+async def monitoring_buttons(request: ReportRequest) -> Rows:
+    return monitoring_rows(request.period, request.label)
+
+
+async def monitoring_report(request: ReportRequest) -> AsyncIterator[Screen]:
+    """Monitoring before and after of the curated organization's cycles of the period."""
+    services = request.services
+    organization_id = request.scope.organization_ids[0]
+    rows = await services.monitoring.rows(organization_id, request.period)
     titles = await own_form_titles(services, (organization_id,)) if rows else {}
-    for screen in monitoring_screens(rows, titles, locale):
-        await send(bot, chat_id, screen)
+    buttons = monitoring_rows(request.period, request.label)
+    for screen in monitoring_screens(rows, titles, request.locale, request.label, buttons):
+        yield screen
+
+
+STATS = PeriodReport(STATS_REPORT, curated_scope, organization_screens, organization_buttons)
+SUMMARY = PeriodReport(SUMMARY_REPORT, covered_scope, summary_screens, summary_buttons)
+MONITORING = PeriodReport(
+    MONITORING_REPORT,
+    curated_scope,
+    monitoring_report,
+    monitoring_buttons,
+    current_label=MONITORING_LATEST,
+)
+
+
+async def send_current(
+    bot: Bot, chat_id: int, user: int, services: Services, report: PeriodReport, locale: str
+) -> bool:
+    """The report for the default period as new messages; False when it is not this person's."""
+    request = await request_for(report, services, user, Period.current_cycle(), locale)
+    if request is None:
+        return False
+    await send_report(bot, chat_id, report, request)
+    return True
 
 
 # --- /stats -------------------------------------------------------------------------------
@@ -136,14 +229,12 @@ async def show_stats(message: Message, services: Services, bot: Bot, i18n: I18n)
 
 async def send_stats(bot: Bot, chat_id: int, user: int, services: Services, i18n: I18n) -> None:
     """/stats for this user (a command or the curator panel's button): their organization's
-    figures, the summary of those they coordinate, or a refusal."""
-    viewer = await services.indicators.viewer(user, is_admin=services.is_admin(user))
+    figures, the summary of those they coordinate, or a refusal; for the current cycle, with
+    the choice of another period under it."""
     locale = i18n.current_locale
-    if viewer.curated is not None:
-        covered = len([o for o in viewer.covered if o != viewer.curated])
-        if await send_organization(bot, chat_id, services, viewer.curated, locale, covered):
-            return
-    if viewer.covered and await send_summary(bot, chat_id, services, locale):
+    if await send_current(bot, chat_id, user, services, STATS, locale):
+        return
+    if await send_current(bot, chat_id, user, services, SUMMARY, locale):
         return
     await send(bot, chat_id, Screen(refusal()))
 
@@ -160,20 +251,20 @@ def refuse(allowed: bool, callback_answer: CallbackAnswer) -> None:
 async def on_monitoring(
     query: CallbackQuery, callback_answer: CallbackAnswer, services: Services, bot: Bot, i18n: I18n
 ) -> None:
+    # A button of an earlier version: the monitoring for the default period.
     user = query.from_user.id
-    viewer = await services.indicators.viewer(user, is_admin=services.is_admin(user))
-    if viewer.curated is None:
+    if not await send_current(bot, user, user, services, MONITORING, i18n.current_locale):
+        viewer = await services.indicators.viewer(user, is_admin=services.is_admin(user))
         refuse(viewer.allowed, callback_answer)
-        return
-    await send_monitoring(bot, user, services, viewer.curated, i18n.current_locale)
 
 
 async def on_summary(
     query: CallbackQuery, callback_answer: CallbackAnswer, services: Services, bot: Bot, i18n: I18n
 ) -> None:
+    # A button of an earlier version: the summary for the current cycles.
     user = query.from_user.id
-    viewer = await services.indicators.viewer(user, is_admin=services.is_admin(user))
-    if not viewer.covered or not await send_summary(bot, user, services, i18n.current_locale):
+    if not await send_current(bot, user, user, services, SUMMARY, i18n.current_locale):
+        viewer = await services.indicators.viewer(user, is_admin=services.is_admin(user))
         refuse(viewer.allowed, callback_answer)
 
 
@@ -254,6 +345,8 @@ def build_router() -> Router:
     router.callback_query.register(on_monitoring, view(F.view == StatsPage.MONITORING))
     router.callback_query.register(on_summary, view(F.view == StatsPage.SUMMARY))
     router.callback_query.register(on_organization, view(F.view == StatsPage.ORGANIZATION))
+    for report in (STATS, SUMMARY, MONITORING):
+        period_picker.attach(router, report)
 
     editing = curator_router("indicators")
     editing.message.register(show_indicators, Command("indicators"))

@@ -80,6 +80,22 @@ def stage_line(counts: StageCounts, locale: str) -> str:
 
 
 def share_line(share: Share, locale: str) -> str:
+    """One indicator: those who entered the program in the period against the number to
+    compare with, and beside it those who completed it; a satisfaction share with how many of
+    those asked answered the final poll."""
+    line = _share_value(share, locale)
+    if share.answered is not None and share.total:
+        line += "; " + _("answered the final poll: {answered} of {total} ({rate})").format(
+            answered=number(share.answered, locale),
+            total=number(share.total, locale),
+            rate=percent(share.answered / share.total, locale),
+        )
+    if share.completed is not None and share.completed_title:
+        line += f"\n   ◦ {_(share.completed_title)}: {number(share.completed, locale)}"
+    return line
+
+
+def _share_value(share: Share, locale: str) -> str:
     title = _(share.title)
     target = percent(share.target, locale)
     value = share.share
@@ -92,9 +108,9 @@ def share_line(share: Share, locale: str) -> str:
             target=target,
         )
     if share.key.startswith("satisfied_"):
-        return _("• {title}: no answers to the final poll yet, target {target}").format(
-            title=title, target=target
-        )
+        return _(
+            "• {title}: no pair has completed the program in this period yet, target {target}"
+        ).format(title=title, target=target)
     if share.total == 0:
         return _("• {title}: {count}; the number to compare with is 0, target {target}").format(
             title=title, count=number(share.count, locale), target=target
@@ -149,7 +165,10 @@ def form_block(
 
 
 def totals_block(indicators: Indicators, heading: str, locale: str) -> list[str]:
-    lines = [heading, "", _("<b>People by stage</b>")]
+    lines = [heading]
+    if indicators.snapshot:
+        lines.append(_("The figures as they were stored when the cycle closed."))
+    lines += ["", _("<b>People by stage</b>")]
     lines.append(_("All forms: {line}").format(line=stage_line(indicators.stages[None], locale)))
     lines += ["", _("<b>Meetings and feedback</b>")]
     lines.append(
@@ -174,13 +193,18 @@ def totals_block(indicators: Indicators, heading: str, locale: str) -> list[str]
     )
     lines += ["", _("<b>Indicators</b>")]
     lines += [share_line(share, locale) for share in indicators.shares]
+    lines += _age_lines(indicators)
     lines.append("")
     lines.append(
         _(
-            "Involvement counts those who went through the full cycle (their pair completed it). "
-            "Satisfied means 7 or more out of 10 in the final poll."
+            "Involvement counts those who entered the program in the period (their pair started "
+            "in it); those who completed it are shown beside. Satisfied means 7 or more out of 10 "
+            "in the final poll, of all mentees (mentors) of the pairs that completed the program "
+            "in the period."
         )
     )
+    if indicators.target_year is not None:
+        lines.append(_("The targets are those of {year}.").format(year=indicators.target_year))
     if indicators.denominator_year is not None:
         lines.append(
             _("The numbers to compare with are of the school year {start}/{end}.").format(
@@ -197,6 +221,32 @@ def totals_block(indicators: Indicators, heading: str, locale: str) -> list[str]
                     "Organizations that have not entered all numbers to compare with: {count}"
                 ).format(count=count)
             )
+    return lines
+
+
+def _age_lines(indicators: Indicators) -> list[str]:
+    """Mentors the 15–19 share could not place: reported apart, never guessed."""
+    lines = []
+    if indicators.mentors_age_unknown:
+        lines.append(
+            ngettext(
+                "Mentors whose age is unknown (no year of birth given): {count}; they are not "
+                "counted among those aged 15–19",
+                "Mentors whose age is unknown (no year of birth given): {count}; they are not "
+                "counted among those aged 15–19",
+                indicators.mentors_age_unknown,
+            ).format(count=indicators.mentors_age_unknown)
+        )
+    if indicators.mentors_age_ambiguous:
+        lines.append(
+            ngettext(
+                "Mentors whose year of birth leaves it open whether they were 15–19 when they "
+                "entered: {count}; they are not counted among those aged 15–19",
+                "Mentors whose year of birth leaves it open whether they were 15–19 when they "
+                "entered: {count}; they are not counted among those aged 15–19",
+                indicators.mentors_age_ambiguous,
+            ).format(count=indicators.mentors_age_ambiguous)
+        )
     return lines
 
 
@@ -258,9 +308,18 @@ def pack(blocks: list[list[str]], limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 def stats_messages(
-    indicators: Indicators, heading: str, own_titles: dict[str, str], locale: str
+    indicators: Indicators,
+    heading: str,
+    own_titles: dict[str, str],
+    locale: str,
+    continued: str | None = None,
 ) -> list[str]:
-    return pack(stats_blocks(indicators, heading, own_titles, locale))
+    """The messages of /stats; each after the first starts with ``continued`` (the period
+    again), so that every message of a report says what it is of."""
+    parts = pack(stats_blocks(indicators, heading, own_titles, locale))
+    if continued is None:
+        return parts
+    return parts[:1] + [f"{continued}\n\n{part}" for part in parts[1:]]
 
 
 def chart_bars(indicators: Indicators, locale: str) -> list[ChartBar]:
@@ -278,12 +337,14 @@ def chart_bars(indicators: Indicators, locale: str) -> list[ChartBar]:
 
 
 def monitoring_lines(
-    rows: list[MonitoringRow], own_titles: dict[str, str], locale: str
+    rows: list[MonitoringRow], own_titles: dict[str, str], locale: str, period: str
 ) -> list[str]:
     from dialogs.monitoring import MONITORING_FORMS
 
     lines = [
-        _("<b>Monitoring: before and after the programme</b>"),
+        _("<b>Monitoring before and after the programme: {period}</b>").format(
+            period=quote(period)
+        ),
         _(
             "Averages of those who answered both before and after; "
             "the change is after minus before."

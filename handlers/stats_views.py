@@ -10,19 +10,29 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 
 from bot.html_text import quote
+from bot.models.periods import Period
 from bot.models.reports import DenominatorRow
 from bot.reports.indicator_figures import SHARE_KEYS, SHARE_TITLES, Indicators
 from bot.reports.monitoring import MonitoringRow
 from bot.reports.targets import DENOMINATOR_TITLES, InputProblem
-from bot.screens import Attachment, Button, Screen
+from bot.screens import Attachment, Button, Rows, Screen
 from dialogs.i18n import N_
+from handlers.period_views import capitalized, open_button, period_button
 from handlers.stats_figures import MESSAGE_LIMIT, monitoring_lines, percent, stats_messages
 from handlers.texts import split_message
 
 TARGET_PREFIX = "t_"
 
+# The keys of the reports of /stats in the period picker's buttons (handlers/period_picker.py).
+STATS_REPORT = "st"
+SUMMARY_REPORT = "su"
+MONITORING_REPORT = "mo"
+# The monitoring's default: the latest cycle with answers "after" (bot/reports/monitoring.py).
+MONITORING_LATEST = N_("the latest cycle with results")
+
 
 class StatsPage(StrEnum):
+    # Buttons of earlier versions (now the period picker's): answered for the current cycle.
     MONITORING = "monitoring"
     SUMMARY = "summary"
     ORGANIZATION = "organization"
@@ -68,77 +78,115 @@ TARGET_PROBLEMS = {
 }
 
 
-def organization_rows(covered: int) -> tuple[tuple[Button, ...], ...]:
+def organization_rows(covered: int, period: Period, label: str) -> Rows:
+    """Under the organization's figures: its monitoring and the summary of the organizations
+    this curator also covers, for the same period, and the choice of the period."""
     rows: list[tuple[Button, ...]] = [
-        (
-            Button(
-                _("Monitoring: before and after"),
-                data=StatsView(view=StatsPage.MONITORING).pack(),
-            ),
-        )
+        (open_button(_("Monitoring: before and after"), MONITORING_REPORT, period),)
     ]
     if covered:
         rows.append(
             (
-                Button(
+                open_button(
                     _("Summary of the organizations I cover ({count})").format(count=covered),
-                    data=StatsView(view=StatsPage.SUMMARY).pack(),
+                    SUMMARY_REPORT,
+                    period,
                 ),
             )
         )
+    rows.append((period_button(STATS_REPORT, period, label),))
     return tuple(rows)
 
 
-def organization_heading(name: str) -> str:
-    return _("<b>Statistics of the current cycle</b>\n{name}").format(name=quote(name))
+def summary_rows(period: Period, label: str) -> Rows:
+    return ((period_button(SUMMARY_REPORT, period, label),),)
 
 
-def summary_heading(count: int) -> str:
-    return _("<b>Summary of the current cycles</b>\nOrganizations: {count}").format(count=count)
+def monitoring_rows(period: Period, label: str) -> Rows:
+    return ((period_button(MONITORING_REPORT, period, label),),)
+
+
+def organization_heading(name: str, period: str) -> str:
+    return _("<b>Statistics: {period}</b>\n{name}").format(period=quote(period), name=quote(name))
+
+
+def organization_continued(period: str) -> str:
+    return _("<i>Statistics: {period} (continued)</i>").format(period=quote(period))
+
+
+def summary_heading(count: int, period: str) -> str:
+    return _("<b>Summary of the organizations: {period}</b>\nOrganizations: {count}").format(
+        period=quote(period), count=count
+    )
+
+
+def summary_continued(period: str) -> str:
+    return _("<i>Summary of the organizations: {period} (continued)</i>").format(
+        period=quote(period)
+    )
 
 
 def summary_chart_title(count: int) -> str:
     return _("Summary: {count}").format(count=count)
 
 
+def chart_caption(period: str) -> str:
+    return _("{period}: each indicator against its target (the red mark).").format(
+        period=quote(capitalized(period))
+    )
+
+
 def indicators_screens(
     indicators: Indicators,
     heading: str,
+    continued: str,
     own_titles: dict[str, str],
     locale: str,
-    rows: tuple[tuple[Button, ...], ...],
+    rows: Rows,
     png: bytes,
+    period: str,
 ) -> list[Screen]:
     """The figures in as few messages as Telegram allows, the buttons under the last part
-    (where the reader ends up), then the chart."""
-    texts = stats_messages(indicators, heading, own_titles, locale)
+    (where the reader ends up), then the chart; each says the period in its first line."""
+    texts = stats_messages(indicators, heading, own_titles, locale, continued)
     screens = [
         Screen(text, rows if number == len(texts) else ())
         for number, text in enumerate(texts, start=1)
     ]
     screens.append(
-        Screen(
-            _("Each indicator against its target (the red mark)."),
-            attachment=Attachment("indicators.png", png, photo=True),
-        )
+        Screen(chart_caption(period), attachment=Attachment("indicators.png", png, photo=True))
     )
     return screens
 
 
 def monitoring_screens(
-    rows: list[MonitoringRow], own_titles: dict[str, str], locale: str
+    rows: list[MonitoringRow],
+    own_titles: dict[str, str],
+    locale: str,
+    period: str,
+    buttons: Rows = (),
 ) -> list[Screen]:
     if not rows:
         return [
             Screen(
                 _(
-                    "Monitoring: nobody has answered the survey both before and after the "
-                    "programme yet. The results appear when pairs complete the cycle."
-                )
+                    "<b>Monitoring before and after the programme: {period}</b>\n"
+                    "Nobody has answered the survey both before and after the programme in "
+                    "this period yet. The results appear when pairs complete the cycle."
+                ).format(period=quote(period)),
+                buttons,
             )
         ]
-    text = "\n".join(monitoring_lines(rows, own_titles, locale))
-    return [Screen(part) for part in split_message(text, MESSAGE_LIMIT)]
+    text = "\n".join(monitoring_lines(rows, own_titles, locale, period))
+    parts = split_message(text, MESSAGE_LIMIT)
+    continued = _("<i>Monitoring: {period} (continued)</i>").format(period=quote(period))
+    return [
+        Screen(
+            part if number == 1 else f"{continued}\n\n{part}",
+            buttons if number == len(parts) else (),
+        )
+        for number, part in enumerate(parts, start=1)
+    ]
 
 
 def outdated_stats() -> str:

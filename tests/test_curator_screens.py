@@ -13,6 +13,7 @@ from aiogram.utils.i18n import I18n
 from bot.admission import MentorCard
 from bot.models.matching import Admission
 from bot.models.participants import CandidateRow, Participant
+from bot.models.periods import Period
 from bot.participants import Status
 from bot.reports.indicator_figures import SHARE_KEYS
 from bot.screens import Screen
@@ -92,10 +93,11 @@ async def test_stats_screens_carry_data_one_handler_takes() -> None:
     targets = {key: 0.7 for key in SHARE_KEYS}
     screens = [
         indicators_screen(None, targets, 2025, "en"),
-        Screen("figures", organization_rows(covered=2)),
+        Screen("figures", organization_rows(2, Period.current_cycle(), "the current cycle")),
     ]
     found = [d for s in screens for d in data_of(s)]
-    assert "st1:monitoring" in found and "st1:summary" in found
+    assert "per1:o:mo:c:0:0" in found and "per1:o:su:c:0:0" in found
+    assert "per1:m:st:c:0:0" in found
     assert any(d.startswith("ind1:t_") for d in found)
     for data in found:
         assert await taken_by(data, [stats.build_router()]) == 1, data

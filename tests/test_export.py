@@ -16,7 +16,7 @@ from bot.reports.registers import MENTEE_BASE_COLUMNS, MENTOR_BASE_COLUMNS
 from storage.repositories.meetings import MeetingRepository
 from tests.cohort import choice, choices, mentee_answers, mentor_answers, ready
 from tests.e2e.process import run_cli
-from tests.inprocess import Harness, running_harness
+from tests.inprocess import Harness, Sent, running_harness
 from tests.joining import CURATOR, organization
 
 OLGA, PAVEL, IGOR = 101, 102, 103
@@ -215,7 +215,7 @@ async def scenario(harness: Harness) -> dict[str, int]:
 
 async def export(harness: Harness, org_id: int, locale: str = "en") -> Workbook:
     made = await harness.app.services.exports.workbook(org_id, locale)
-    assert made.filename == f"mentorship_{org_id}_2026-03-12.xlsx"
+    assert made.filename == f"mentorship_{org_id}_cycle1_2026-03-12.xlsx"
     return load_workbook(io.BytesIO(made.content))
 
 
@@ -496,19 +496,27 @@ async def test_the_curators_language_names_the_other_sheets_but_not_the_register
     assert pairs["H2"].value in (RU("completed the cycle"), RU("working"))
 
 
+async def exported(harness: Harness, user: int, command: str = "/export") -> list[Sent]:
+    """/export, then the first choice of the period (the current cycle)."""
+    choice = await harness.send(user, command, language_code="en")
+    if not choice[-1].buttons:
+        return choice
+    return await harness.press(user, choice[-1].buttons[0][1], language_code="en")
+
+
 async def test_export_command_sends_the_workbook_to_the_curator(harness: Harness) -> None:
     ids = await scenario(harness)
-    sent = await harness.send(CURATOR, "/export", language_code="en")
+    sent = await exported(harness, CURATOR)
     document = sent[-1]
     assert document.method == "sendDocument"
-    assert document.filename == f"mentorship_{ids['org']}_2026-03-12.xlsx"
+    assert document.filename == f"mentorship_{ids['org']}_cycle1_2026-03-12.xlsx"
     assert document.file is not None
     book = load_workbook(io.BytesIO(document.file))
     assert [row[1] for row in rows(book, "База наставляемых")[1:]][:2] == [
         "Маша Иванова", "Петя Сидоров",
     ]  # fmt: skip
     # Naming one's own organization works too.
-    again = await harness.send(CURATOR, f"/export {ids['org']}", language_code="en")
+    again = await exported(harness, CURATOR, f"/export {ids['org']}")
     assert again[-1].method == "sendDocument"
 
 
@@ -540,7 +548,7 @@ async def test_a_pupil_and_another_organizations_curator_get_no_workbook(
         else:
             raise AssertionError(f"{person} got the workbook")
     # Their own organization's workbook holds nothing of the first one.
-    own = await harness.send(OTHER_CURATOR, "/export", language_code="en")
+    own = await exported(harness, OTHER_CURATOR)
     assert own[-1].method == "sendDocument" and own[-1].file is not None
     assert "Маша" not in every_value(load_workbook(io.BytesIO(own[-1].file)))
 

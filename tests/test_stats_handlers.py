@@ -49,6 +49,17 @@ async def test_the_curator_gets_the_figures_and_a_chart(harness: Harness) -> Non
     assert "Satisfied mentees: <b>" not in text  # the HTML was rendered
     assert "Satisfied mentees: 66.7% (2 of 3), target 85%" in text
     assert "Satisfied means 7 or more out of 10" in text
+    # The documents' definitions, each label saying which: entered, and beside it completed;
+    # the satisfaction of all asked, with how many answered; mentors of unknown age apart.
+    assert (
+        "• Children aged 10–19 who entered the program as mentees: 2; enter the number to "
+        "compare with in /indicators, target 70%\n"
+        "   ◦ Children aged 10–19 who completed the program as mentees: 2\n" in text
+    )
+    assert "(2 of 3), target 85%; answered the final poll: 3 of 3 (100%)" in text
+    assert "(1 of 3), target 85%; answered the final poll: 2 of 3 (66.7%)" in text
+    assert "Mentors whose age is unknown (no year of birth given): 2;" in text
+    assert "The targets are those of 2026." in text
     # Then a block per form that has anyone, in the order of the documents (counted by hand
     # in tests/test_indicators.py).
     forms = text.index("By form of mentoring")
@@ -87,8 +98,13 @@ async def test_the_curator_gets_the_figures_and_a_chart(harness: Harness) -> Non
     assert chart.filename == "indicators.png"
     messages = [s for s in sent if s.method == "sendMessage"]
     assert all(len(m.text) <= 4096 for m in messages)
-    # The buttons are under the last part of the text.
-    assert [text for text, _ in messages[-1].buttons] == ["Monitoring: before and after"]
+    # The buttons are under the last part of the text; the first line says the period.
+    assert messages[0].text.startswith("Statistics: cycle 2, current (since 01.09.2025)\n")
+    assert [text for text, _ in messages[-1].buttons] == [
+        "Monitoring: before and after",
+        "Period: cycle 2, current (since 01.09.2025)",
+    ]
+    assert chart.text.startswith("Cycle 2, current (since 01.09.2025): each indicator")
     assert all(m.buttons == [] for m in messages[:-1])
 
 
@@ -102,6 +118,8 @@ async def test_the_per_form_block_in_russian(harness: Harness) -> None:
     # Numbers the Russian way: a decimal comma, a no-break space before the percent sign and
     # between the thousands.
     assert "Удовлетворённые наставляемые: 66,7\u00a0% (2 из 3), цель 85\u00a0%" in text
+    assert "ответили на итоговый опрос: 3 из 3 (100\u00a0%)" in text
+    assert "◦ Дети 10–19 лет, завершившие программу в роли наставляемых: 2" in text
     assert "наставляемых: 0,1\u00a0% (2 из 1\u00a0400), цель 70\u00a0%" in text
     assert "Удовлетворённые наставники: 33,3\u00a0% (1 из 3)" in text
     employer = block(text, "Работодатель – ученик")
@@ -140,7 +158,10 @@ async def test_many_forms_are_split_into_several_messages(harness: Harness) -> N
         assert len(messages) >= 2
         assert all(len(m.text) <= 4096 for m in messages)
         assert [b for m in messages[:-1] for b in m.buttons] == []
-        assert len(messages[-1].buttons) == 1
+        assert len(messages[-1].buttons) == 2
+        # Every part says the period in its first line.
+        assert all("cycle 2" in m.text.split("\n", 1)[0] or "цикл 2" in m.text.split("\n", 1)[0]
+                   for m in messages)  # fmt: skip
         text = texts(sent)
         for number in range(1, 7):
             title = f"Собственная форма № {number}: наставничество"
@@ -215,7 +236,7 @@ async def test_a_curator_who_also_coordinates_gets_both(harness: Harness) -> Non
 async def test_the_monitoring_button(harness: Harness) -> None:
     scenario, ids = await build(harness.app.db)
     sent = await harness.press(CURATOR_A, StatsView(view="monitoring").pack(), language_code="en")
-    assert "nobody has answered the survey both before and after" in texts(sent)
+    assert "Nobody has answered the survey both before and after" in texts(sent)
     cur = ids["cur"]
     await scenario.response("monitoring_pupil", "e1", f"before:{cur}", {"engagement": 2})
     await scenario.response("monitoring_pupil", "e1", f"after:{cur}", {"engagement": 5})

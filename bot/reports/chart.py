@@ -22,9 +22,16 @@ class ChartBar:
 
 
 def render_chart(
-    bars: Sequence[ChartBar], *, title: str, target_label: str, value_label: str
+    bars: Sequence[ChartBar],
+    *,
+    title: str,
+    target_label: str,
+    value_label: str,
+    period: str | None = None,
 ) -> bytes:
-    """A horizontal bar per indicator (its share, in percent) with the target as a mark."""
+    """A horizontal bar per indicator (its share, in percent) with the target as a mark;
+    ``period`` (the report's period in the reader's words) is the title's second line, so a
+    chart forwarded on its own still says what it is of."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -53,7 +60,7 @@ def render_chart(
     axes.set_xlim(0, 130)
     axes.set_xticks([0, 20, 40, 60, 80, 100])
     axes.set_xlabel(value_label)
-    axes.set_title(title, fontsize=11)
+    axes.set_title(title if period is None else f"{title}\n{period}", fontsize=11)
     axes.grid(axis="x", color="#eeeeee")
     axes.set_axisbelow(True)
     for side in ("top", "right"):

@@ -1,5 +1,10 @@
 """The organization's workbook: the two registers, pairs, meetings, feedback, monitoring and
-indicators, as one Excel file (``/export`` and ``python -m bot export``).
+indicators of a period, as one Excel file (``/export`` and ``python -m bot export``).
+
+Every sheet shows the same period (the current cycle unless another is asked for): the pairs
+of the period, the participants who joined in it or belong to its pairs, the meetings of the
+period and the feedback on them, and the indicators of the period. The file's name says which
+period it is (:func:`export_filename`).
 
 The data is read asynchronously; building the rows and writing the file is CPU work done in a
 thread (:func:`asyncio.to_thread`) so the bot keeps answering others meanwhile. Sheets are
@@ -21,24 +26,25 @@ from enum import StrEnum
 
 from bot.clock import Clock
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
-from bot.models.periods import Period
-from bot.reports.export_book import ExportBook, ExportData, translator
+from bot.models.periods import Period, PeriodKind
+from bot.reports.export_book import CURRENT_CYCLE, ExportBook, ExportData, translator
 from bot.reports.indicator_sheets import indicators_sheet, monitoring_sheet
-from bot.reports.indicators import IndicatorService
+from bot.reports.indicators import IndicatorService, build_indicator_service
 from bot.reports.meeting_sheets import feedback_sheet, meetings_sheet, pairs_sheet
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.region_book import write_region_workbook
 from bot.reports.register_sheets import mentee_base, mentor_base
 from bot.reports.registers import Translate
+from bot.reports.schools import SchoolTableService, build_school_table_service
 from bot.reports.voice_sheets import voice_sheets
 from bot.reports.voices import VoiceService
 from bot.reports.workbook import Sheet, write_workbook
 from bot.schedule import utc_to_local
 from storage.database import Database
 from storage.repositories.cycles import CycleRepository
-from storage.repositories.denominators import DenominatorRepository
 from storage.repositories.export import ExportRepository
 from storage.repositories.organizations import OrganizationRepository
-from storage.repositories.reports import CoordinatorRepository, ReportRepository
+from storage.repositories.reports import ReportRepository
 from storage.repositories.voices import VoiceRepository
 
 FEEDBACK_FORM = "meeting_feedback"
@@ -55,6 +61,8 @@ class ExportFile:
 class ExportProblem(StrEnum):
     UNKNOWN_ORGANIZATION = "unknown_organization"
     NOT_CURATOR = "not_curator"
+    UNKNOWN_CYCLE = "unknown_cycle"  # a cycle period of another organization (or none)
+    NOT_COORDINATOR = "not_coordinator"  # covers no organization (nor is an administrator)
 
 
 class ExportError(Exception):
@@ -113,8 +121,33 @@ def render_workbook(data: ExportData, translate: Translate) -> bytes:
     return write_workbook(sheets(ExportBook(data, translate)))
 
 
-def export_filename(organization_id: int, today: date) -> str:
-    return f"mentorship_{organization_id}_{today.isoformat()}.xlsx"
+def period_slug(period: Period, cycle_number: int | None, today: date) -> str:
+    """The period in a file's name: ``cycle2_2026-03-12`` (the current cycle as of a day),
+    ``cycle1`` (an earlier cycle), ``2026-27`` (a school year), ``2026`` (a calendar year),
+    ``2026-09-01_2026-12-31`` (a range)."""
+    if period.kind is PeriodKind.CYCLE:
+        if period.cycle_id is not None and cycle_number is not None:
+            return f"cycle{cycle_number}"
+        if cycle_number is not None:
+            return f"cycle{cycle_number}_{today.isoformat()}"
+        return today.isoformat()
+    assert period.start is not None and period.end is not None
+    if period.kind is PeriodKind.SCHOOL_YEAR:
+        return f"{period.start.year}-{period.end.year % 100:02d}"
+    if period.kind is PeriodKind.CALENDAR_YEAR:
+        return str(period.start.year)
+    return f"{period.start.isoformat()}_{period.end.isoformat()}"
+
+
+def export_filename(
+    organization_id: int, period: Period, cycle_number: int | None, today: date
+) -> str:
+    return f"mentorship_{organization_id}_{period_slug(period, cycle_number, today)}.xlsx"
+
+
+def region_filename(schools: int, period: Period, today: date) -> str:
+    """The coordinator's workbook: ``mentorship_schools-12_2026-27.xlsx``."""
+    return f"mentorship_schools-{schools}_{period_slug(period, None, today)}.xlsx"
 
 
 # --- the service ---------------------------------------------------------------------------
@@ -129,6 +162,7 @@ class ExportService:
         monitoring: MonitoringReportService | None,
         clock: Clock,
         voices: VoiceService | None = None,
+        schools: SchoolTableService | None = None,
     ) -> None:
         self._repository = repository
         self._organizations = organizations
@@ -136,25 +170,72 @@ class ExportService:
         self._monitoring = monitoring
         self._clock = clock
         self._voices = voices
+        self._schools = schools
         # One workbook at a time: the largest takes a core for seconds, and curators pressing
         # /export again and again must not take every core from the bot.
         self._one_at_a_time = asyncio.Semaphore(1)
 
-    async def for_curator(self, telegram_id: int, organization_id: int, locale: str) -> ExportFile:
+    async def for_curator(
+        self,
+        telegram_id: int,
+        organization_id: int,
+        locale: str,
+        period: Period = CURRENT_CYCLE,
+    ) -> ExportFile:
         """The workbook of the organization this person curates now; anyone else is refused."""
         curator = await self._organizations.curator(telegram_id)
         if curator is None or curator.organization_id != organization_id:
             raise ExportError(ExportProblem.NOT_CURATOR)
-        return await self.workbook(organization_id, locale)
+        return await self.workbook(organization_id, locale, period)
 
-    async def workbook(self, organization_id: int, locale: str) -> ExportFile:
+    async def workbook(
+        self, organization_id: int, locale: str, period: Period = CURRENT_CYCLE
+    ) -> ExportFile:
         """The workbook of any organization (the command line: the server's administrator)."""
         async with self._one_at_a_time:
-            data = await self.collect(organization_id)
+            data = await self.collect(organization_id, period)
             content = await asyncio.to_thread(render_workbook, data, translator(locale))
-        return ExportFile(export_filename(organization_id, data.today), content)
+        return ExportFile(
+            export_filename(organization_id, period, data.cycle_number, data.today), content
+        )
 
-    async def collect(self, organization_id: int, period: Period | None = None) -> ExportData:
+    async def for_coordinator(
+        self,
+        telegram_id: int,
+        locale: str,
+        period: Period = CURRENT_CYCLE,
+        *,
+        is_admin: bool = False,
+    ) -> ExportFile:
+        """One workbook of the organizations this person covers (a municipal coordinator;
+        an administrator: all): the registers of all of them with the organization as the
+        first column, and the per-school table. Anyone else is refused."""
+        ids = await self._schools.covered(telegram_id, is_admin=is_admin) if self._schools else []
+        if not ids:
+            raise ExportError(ExportProblem.NOT_COORDINATOR)
+        return await self.region_workbook(ids, locale, period)
+
+    async def region_workbook(
+        self, organization_ids: Sequence[int], locale: str, period: Period = CURRENT_CYCLE
+    ) -> ExportFile:
+        """The coordinator's workbook of any organizations (no rights checked here)."""
+        if self._schools is None:
+            raise ExportError(ExportProblem.NOT_COORDINATOR)
+        table = await self._schools.table(organization_ids, period)
+
+        async def read_school(organization_id: int) -> ExportData | None:
+            try:
+                return await self.collect_registers(organization_id, period)
+            except ExportError:
+                return None  # deleted while the workbook was made
+
+        content = await write_region_workbook(table, read_school, locale, self._one_at_a_time)
+        return ExportFile(region_filename(len(table.rows), period, table.today), content)
+
+    async def collect_registers(
+        self, organization_id: int, period: Period = CURRENT_CYCLE
+    ) -> ExportData:
+        """What the two registers of one school need: its people and pairs of the period."""
         organization = await self._organizations.get(organization_id)
         if organization is None:
             raise ExportError(ExportProblem.UNKNOWN_ORGANIZATION)
@@ -163,16 +244,49 @@ class ExportService:
             for form in await self._organizations.forms(organization_id)
             if form.title is not None
         }
-        pairs = await self._repository.pairs(organization_id)
-        meetings = await self._repository.meetings(organization_id)
-        feedback = await self._repository.feedback(organization_id, FEEDBACK_FORM)
-        monitoring = await self._monitoring.rows(organization_id) if self._monitoring else []
+        pairs = await self._repository.pairs(organization_id, period)
+        # Read last, in one statement: the people that the pairs must still belong to.
+        participants = await self._repository.participants(organization_id, period)
+        pairs, _, _ = keep_present(participants, pairs, [], [])
+        return ExportData(
+            organization=organization,
+            form_titles=own,
+            participants=participants,
+            pairs=pairs,
+            meetings=[],
+            feedback=[],
+            monitoring=[],
+            indicators=None,
+            today=utc_to_local(self._clock.now(), organization.timezone).date(),
+            period=period,
+        )
+
+    async def collect(self, organization_id: int, period: Period = CURRENT_CYCLE) -> ExportData:
+        organization = await self._organizations.get(organization_id)
+        if organization is None:
+            raise ExportError(ExportProblem.UNKNOWN_ORGANIZATION)
+        cycle_number = await self._repository.cycle_number(organization_id, period)
+        if period.cycle_id is not None and cycle_number is None:
+            raise ExportError(ExportProblem.UNKNOWN_CYCLE)
+        own = {
+            form.code: form.title
+            for form in await self._organizations.forms(organization_id)
+            if form.title is not None
+        }
+        pairs = await self._repository.pairs(organization_id, period)
+        meetings = await self._repository.meetings(organization_id, period)
+        feedback = await self._repository.feedback(organization_id, FEEDBACK_FORM, period)
+        monitoring = (
+            await self._monitoring.rows(organization_id, period) if self._monitoring else []
+        )
         indicators = (
-            await self._indicators.for_organization(organization_id) if self._indicators else None
+            await self._indicators.for_organization(organization_id, period)
+            if self._indicators
+            else None
         )
         voices = await self._voices.book(organization_id, period) if self._voices else None
         # Read last, in one statement: the people that everything else must still belong to.
-        participants = await self._repository.participants(organization_id)
+        participants = await self._repository.participants(organization_id, period)
         pairs, meetings, feedback = keep_present(participants, pairs, meetings, feedback)
         return ExportData(
             organization=organization,
@@ -185,6 +299,8 @@ class ExportService:
             indicators=indicators,
             today=utc_to_local(self._clock.now(), organization.timezone).date(),
             voices=voices,
+            period=period,
+            cycle_number=cycle_number,
         )
 
 
@@ -193,15 +309,12 @@ def build_export_service(db: Database, clock: Clock) -> ExportService:
     must not import aiogram to stay quick) build it the same way."""
     organizations = OrganizationRepository(db)
     reports = ReportRepository(db)
-    indicators = IndicatorService(
-        reports, DenominatorRepository(db), CoordinatorRepository(db), organizations, clock
-    )
-    voices = VoiceService(VoiceRepository(db), CycleRepository(db), organizations)
     return ExportService(
         ExportRepository(db),
         organizations,
-        indicators,
+        build_indicator_service(db, clock),
         MonitoringReportService(reports),
         clock,
-        voices,
+        voices=VoiceService(VoiceRepository(db), CycleRepository(db), organizations),
+        schools=build_school_table_service(db, clock),
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from bot.models.organizations import Organization
 from bot.models.pairs import WITHDRAWN
+from bot.models.periods import Period
 from bot.models.voices import VoiceBook
 from bot.reports.indicator_figures import Indicators
 from bot.reports.monitoring import MonitoringRow
@@ -22,6 +23,8 @@ from bot.schedule import utc_to_local
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 # The registers are Russian documents whatever the reader's language (see registers.py).
 REGISTER_LOCALE = "ru"
+# The period of a report when none is asked for (a frozen value: safe as a default).
+CURRENT_CYCLE = Period.current_cycle()
 
 
 @cache
@@ -46,6 +49,8 @@ class ExportData:
     today: date  # the organization's date when the export was made
     # The free answers and the mentors' figures of the export's period (voice_sheets.py).
     voices: VoiceBook | None = None
+    period: Period = CURRENT_CYCLE  # what every sheet shows
+    cycle_number: int | None = None  # the number of the period's cycle, if it is one
 
 
 class ExportBook:

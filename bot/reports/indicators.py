@@ -98,6 +98,7 @@ from bot.reports.targets import (
     school_year_of,
 )
 from dialogs.final_poll import SATISFIED_FROM
+from storage.database import Database
 from storage.repositories.coordinators import MunicipalityRepository
 from storage.repositories.denominators import DenominatorRepository
 from storage.repositories.enterprises import EnterpriseRepository
@@ -561,3 +562,18 @@ class IndicatorService:
 
     async def covered(self, telegram_id: int) -> list[int]:
         return await self._coordinators.covered(telegram_id)
+
+
+def build_indicator_service(db: Database, clock: Clock) -> IndicatorService:
+    """The service with all its repositories: the bot, the export, the per-school table and
+    the benchmarks count the same way (the merges of enterprises and the municipalities'
+    numbers included)."""
+    return IndicatorService(
+        ReportRepository(db),
+        DenominatorRepository(db),
+        CoordinatorRepository(db),
+        OrganizationRepository(db),
+        clock,
+        enterprises=EnterpriseRepository(db),
+        municipalities=MunicipalityRepository(db),
+    )

@@ -136,38 +136,78 @@ class _Styles:
         return out
 
 
+class SheetWriter:
+    """One sheet of a workbook being written: its header is out, rows go on as they come."""
+
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        columns: Sequence[Column],
+        taken: set[str],
+        widest: int = 0,
+    ) -> None:
+        ws = workbook.create_sheet(_sheet_name(title, taken))
+        for number, column in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(number)].width = column.width
+        # Printing: landscape, every column on one page width, the header on every page.
+        ws.freeze_panes = "A2"
+        ws.print_title_rows = "1:1"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.gridLines = True
+        ws.append(_header_cells(ws, [column.title for column in columns]))
+        self._ws = ws
+        self._styles = _Styles(ws)
+        # A note under a table may run past the last column: it wraps like text.
+        self._kinds = [column.kind for column in columns]
+        self._kinds += [ColumnKind.WRAP] * max(0, widest - len(self._kinds))
+
+    def append(self, values: Sequence[Any]) -> None:
+        if len(values) > len(self._kinds):
+            self._kinds += [ColumnKind.WRAP] * (len(values) - len(self._kinds))
+        self._ws.append(self._styles.row(self._kinds, values))
+
+    def append_header(self, values: Sequence[Any]) -> None:
+        self._ws.append(_header_cells(self._ws, values))
+
+
 def _write_sheet(workbook: Workbook, sheet: Sheet, taken: set[str]) -> None:
-    ws = workbook.create_sheet(_sheet_name(sheet.title, taken))
-    for number, column in enumerate(sheet.columns, start=1):
-        ws.column_dimensions[get_column_letter(number)].width = column.width
-    # Printing: landscape, every column on one page width, the header on every page.
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = True
-    ws.append(_header_cells(ws, [column.title for column in sheet.columns]))
-    styles = _Styles(ws)
-    # A note under a table may run past the last column: it wraps like text.
     widest = max((len(values) for values in sheet.rows), default=0)
-    kinds = [column.kind for column in sheet.columns]
-    kinds += [ColumnKind.WRAP] * max(0, widest - len(kinds))
+    writer = SheetWriter(workbook, sheet.title, sheet.columns, taken, widest)
     for index, values in enumerate(sheet.rows):
         if index in sheet.header_rows:
-            ws.append(_header_cells(ws, values))
+            writer.append_header(values)
         else:
-            ws.append(styles.row(kinds, values))
+            writer.append(values)
+
+
+class StreamedWorkbook:
+    """A workbook written sheet by sheet and row by row as the data arrives (the registers of
+    a region, one school after another), so that no more than one school's rows are held."""
+
+    def __init__(self) -> None:
+        self._workbook = Workbook(write_only=True)
+        self._taken: set[str] = set()
+
+    def sheet(self, title: str, columns: Sequence[Column]) -> SheetWriter:
+        return SheetWriter(self._workbook, title, columns, self._taken)
+
+    def add(self, sheet: Sheet) -> None:
+        _write_sheet(self._workbook, sheet, self._taken)
+
+    def save(self) -> bytes:
+        buffer = io.BytesIO()
+        self._workbook.save(buffer)
+        return buffer.getvalue()
 
 
 def write_workbook(sheets: Iterable[Sheet]) -> bytes:
     """The sheets as the bytes of one workbook (CPU-bound: run it in a thread)."""
-    workbook = Workbook(write_only=True)
-    taken: set[str] = set()
+    book = StreamedWorkbook()
     for sheet in sheets:
-        _write_sheet(workbook, sheet, taken)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        book.add(sheet)
+    return book.save()

@@ -46,6 +46,18 @@ class CycleRepository(MentorBaseQueries):
         row = await self._db.fetch_one("SELECT * FROM cycles WHERE id = ?", (cycle_id,))
         return _cycle(row) if row else None
 
+    async def of_organizations(self, organization_ids: Sequence[int]) -> list[Cycle]:
+        """Every cycle of these organizations, the latest first (a report's period picker)."""
+        if not organization_ids:
+            return []
+        marks = ", ".join("?" * len(organization_ids))
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM cycles WHERE organization_id IN ({marks}) "
+            "ORDER BY organization_id, number DESC",
+            tuple(organization_ids),
+        )
+        return [_cycle(r) for r in rows]
+
     async def open_cycle(self, organization_id: int) -> Cycle | None:
         row = await self._db.fetch_one(
             "SELECT * FROM cycles WHERE organization_id = ? AND closed_at IS NULL",

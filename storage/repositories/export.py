@@ -1,5 +1,9 @@
 """What the Excel workbook of an organization is built from: participants with their answers,
-pairs, meetings and the feedback after meetings, each in one query.
+pairs, meetings and the feedback after meetings of a period, each in one query.
+
+Which rows a period selects is decided in :mod:`storage.repositories.period_sql`: the pairs
+of the period, the participants who joined in it or belong to its pairs, the meetings of the
+period and the feedback on them.
 
 A withdrawn participant's row is deleted with everything about them (by cascade), and their
 side of a pair is emptied (NULL), so nothing here can name them; the pairs, their meetings and
@@ -21,9 +25,16 @@ import aiosqlite
 
 from bot.clock import from_db
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
+from bot.models.periods import Period
 from storage.database import Database
 from storage.repositories.matching import pair_from_row
 from storage.repositories.meetings import meeting_from_row
+from storage.repositories.period_sql import (
+    meetings_in,
+    pairs_of,
+    participants_joined_in,
+    period_params,
+)
 
 
 def _date(value: str | None) -> date | None:
@@ -39,44 +50,65 @@ class ExportRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def pairs(self, organization_id: int) -> list[ExportPair]:
+    async def cycle_number(self, organization_id: int, period: Period) -> int | None:
+        """The number of the period's cycle in this organization: the given cycle's, or the
+        open one's for the current cycle; None for a dated period, for a current cycle when
+        none is open, and for a cycle of another organization."""
+        if period.dated:
+            return None
+        if period.cycle_id is None:
+            sql = "SELECT number FROM cycles WHERE organization_id = ? AND closed_at IS NULL"
+            params: tuple[int, ...] = (organization_id,)
+        else:
+            sql = "SELECT number FROM cycles WHERE organization_id = ? AND id = ?"
+            params = (organization_id, period.cycle_id)
+        value = await self._db.fetch_value(sql, params)
+        return None if value is None else int(value)
+
+    async def pairs(self, organization_id: int, period: Period) -> list[ExportPair]:
         rows = await self._db.fetch_all(
             "SELECT pr.*, c.number AS cycle_number "
             "FROM pairs pr LEFT JOIN cycles c ON c.id = pr.cycle_id "
-            "WHERE pr.organization_id = ? ORDER BY pr.id",
-            (organization_id,),
+            f"WHERE pr.organization_id = :org AND {pairs_of('pr', period)} ORDER BY pr.id",
+            {"org": organization_id, **period_params(period)},
         )
         return [
             ExportPair(**asdict(pair_from_row(row)), cycle_number=row["cycle_number"])
             for row in rows
         ]
 
-    async def meetings(self, organization_id: int) -> list[ExportMeeting]:
+    async def meetings(self, organization_id: int, period: Period) -> list[ExportMeeting]:
         rows = await self._db.fetch_all(
             "SELECT m.* FROM meetings m JOIN pairs pr ON pr.id = m.pair_id "
-            "WHERE pr.organization_id = ? ORDER BY m.starts_at, m.id",
-            (organization_id,),
+            f"WHERE pr.organization_id = :org AND {meetings_in('m', 'pr', period)} "
+            "ORDER BY m.starts_at, m.id",
+            {"org": organization_id, **period_params(period)},
         )
         return await asyncio.to_thread(_meetings, rows)
 
-    async def feedback(self, organization_id: int, form: str) -> list[ExportFeedback]:
-        """Completed answers to ``form`` about meetings of the organization's pairs."""
+    async def feedback(
+        self, organization_id: int, form: str, period: Period
+    ) -> list[ExportFeedback]:
+        """Completed answers to ``form`` about the meetings of the period."""
         rows = await self._db.fetch_all(
             "SELECT r.meeting_id, r.participant_id, r.answers, r.completed_at "
             "FROM responses r JOIN meetings m ON m.id = r.meeting_id "
             "JOIN pairs pr ON pr.id = m.pair_id "
-            "WHERE pr.organization_id = ? AND r.form = ? AND r.completed_at IS NOT NULL "
+            "WHERE pr.organization_id = :org AND r.form = :form "
+            f"AND r.completed_at IS NOT NULL AND {meetings_in('m', 'pr', period)} "
             "ORDER BY m.starts_at, m.id, r.participant_id",
-            (organization_id, form),
+            {"org": organization_id, "form": form, **period_params(period)},
         )
         return await asyncio.to_thread(_feedback, rows)
 
-    async def participants(self, organization_id: int) -> list[ExportParticipant]:
-        """Every participant of the organization with all their questionnaire answers.
+    async def participants(self, organization_id: int, period: Period) -> list[ExportParticipant]:
+        """The participants of the period (joined in it, or a side of one of its pairs) with
+        all their questionnaire answers.
 
         One statement (a consistent snapshot): a row per answer, a participant without
         answers has one row with NULLs.
         """
+        of_period = pairs_of("pr", period)
         rows = await self._db.fetch_all(
             "SELECT p.id, p.role, p.age_group, p.birth_date, p.joined_at, p.confirmed_at, "
             "ma.decision AS admission, "
@@ -85,8 +117,14 @@ class ExportRepository:
             "LEFT JOIN mentor_admissions ma ON ma.participant_id = p.id "
             "LEFT JOIN consents c ON c.participant_id = p.id AND c.kind = 'representative' "
             "LEFT JOIN answers a ON a.participant_id = p.id "
-            "WHERE p.organization_id = ? ORDER BY p.id",
-            (organization_id,),
+            "WHERE p.organization_id = :org AND ("
+            f"{participants_joined_in('p', period)} "
+            "OR p.id IN (SELECT pr.mentor_id FROM pairs pr "
+            f"WHERE pr.organization_id = :org AND {of_period}) "
+            "OR p.id IN (SELECT pr.mentee_id FROM pairs pr "
+            f"WHERE pr.organization_id = :org AND {of_period})"
+            ") ORDER BY p.id",
+            {"org": organization_id, **period_params(period)},
         )
         return await asyncio.to_thread(_participants, rows)
 
