@@ -17,6 +17,7 @@ from bot.models.coordinators import CoordinatorJoin, CoordinatorLink, MunicipalD
 from bot.models.organizations import Organization
 from bot.models.reports import DENOMINATOR_FIELDS
 from storage.database import Database, Transaction
+from storage.repositories.denominators import upsert_numbers
 
 
 def _link(row: aiosqlite.Row, organization_ids: Sequence[int]) -> CoordinatorLink:
@@ -197,15 +198,11 @@ class MunicipalityRepository:
     async def save(
         self, telegram_id: int, school_year: int, values: dict[str, int | None], now: datetime
     ) -> None:
-        fields = [f for f in DENOMINATOR_FIELDS if f in values]
-        columns = ", ".join(fields)
-        updates = ", ".join(f"{f} = excluded.{f}" for f in fields)
-        marks = ", ".join("?" * len(fields))
         async with self._db.transaction() as tx:
-            await tx.execute(
-                f"INSERT INTO municipal_denominators (telegram_id, school_year, {columns}, "
-                f"entered_at) VALUES (?, ?, {marks}, ?) "
-                "ON CONFLICT (telegram_id, school_year) DO UPDATE SET "
-                f"{updates}, entered_at = excluded.entered_at",
-                (telegram_id, school_year, *(values[f] for f in fields), to_db(now)),
+            await upsert_numbers(
+                tx,
+                "municipal_denominators",
+                {"telegram_id": telegram_id, "school_year": school_year},
+                values,
+                {"entered_at": to_db(now)},
             )

@@ -3,12 +3,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.clock import to_db
 from bot.models.reports import DENOMINATOR_FIELDS, DenominatorRow
-from storage.database import Database
+from storage.database import Database, Transaction
+
+
+async def upsert_numbers(
+    tx: Transaction,
+    table: str,
+    key: Mapping[str, object],
+    values: Mapping[str, int | None],
+    stamp: Mapping[str, object],
+) -> None:
+    """Write the given numbers (:data:`DENOMINATOR_FIELDS`) of the row ``key`` names in
+    ``table`` (a school's or a municipality's), keeping the numbers not given, with ``stamp``
+    (who entered them, when) set in either case."""
+    fields = [f for f in DENOMINATOR_FIELDS if f in values]
+    columns = [*key, *fields, *stamp]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in [*fields, *stamp])
+    await tx.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+        (*key.values(), *(values[f] for f in fields), *stamp.values()),
+    )
 
 
 class DenominatorRepository:
@@ -43,19 +63,14 @@ class DenominatorRepository:
         entered_by: int,
         now: datetime,
     ) -> None:
-        fields = [f for f in DENOMINATOR_FIELDS if f in values]
-        columns = ", ".join(fields)
-        updates = ", ".join(f"{f} = excluded.{f}" for f in fields)
-        marks = ", ".join("?" * len(fields))
         async with self._db.transaction() as tx:
-            await tx.execute(
-                f"INSERT INTO denominators (organization_id, school_year, {columns}, "
-                f"entered_by, entered_at) VALUES (?, ?, {marks}, ?, ?) "
-                "ON CONFLICT (organization_id, school_year) DO UPDATE SET "
-                f"{updates}, entered_by = excluded.entered_by, entered_at = excluded.entered_at",
-                (organization_id, school_year, *(values[f] for f in fields), entered_by,
-                 to_db(now)),
-            )  # fmt: skip
+            await upsert_numbers(
+                tx,
+                "denominators",
+                {"organization_id": organization_id, "school_year": school_year},
+                values,
+                {"entered_by": entered_by, "entered_at": to_db(now)},
+            )
 
     async def targets(
         self, organization_ids: Sequence[int], year: int
