@@ -32,6 +32,7 @@ from bot.reports.indicator_sheets import indicators_sheet, monitoring_sheet
 from bot.reports.indicators import IndicatorService, build_indicator_service
 from bot.reports.meeting_sheets import feedback_sheet, meetings_sheet, pairs_sheet
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.period_text import cycle_span
 from bot.reports.region_book import write_region_workbook
 from bot.reports.register_sheets import mentee_base, mentor_base
 from bot.reports.registers import Translate
@@ -265,8 +266,8 @@ class ExportService:
         organization = await self._organizations.get(organization_id)
         if organization is None:
             raise ExportError(ExportProblem.UNKNOWN_ORGANIZATION)
-        cycle_number = await self._repository.cycle_number(organization_id, period)
-        if period.cycle_id is not None and cycle_number is None:
+        cycle = await self._repository.cycle(organization_id, period)
+        if period.cycle_id is not None and cycle is None:
             raise ExportError(ExportProblem.UNKNOWN_CYCLE)
         own = {
             form.code: form.title
@@ -300,7 +301,8 @@ class ExportService:
             today=utc_to_local(self._clock.now(), organization.timezone).date(),
             voices=voices,
             period=period,
-            cycle_number=cycle_number,
+            cycle_number=cycle.number if cycle else None,
+            cycle=cycle_span(cycle, organization.timezone) if cycle else None,
         )
 
 

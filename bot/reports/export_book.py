@@ -17,6 +17,7 @@ from bot.models.periods import Period
 from bot.models.voices import VoiceBook
 from bot.reports.indicator_figures import Indicators
 from bot.reports.monitoring import MonitoringRow
+from bot.reports.period_text import CycleSpan
 from bot.reports.registers import Translate, form_title, person_name
 from bot.schedule import utc_to_local
 
@@ -51,6 +52,7 @@ class ExportData:
     voices: VoiceBook | None = None
     period: Period = CURRENT_CYCLE  # what every sheet shows
     cycle_number: int | None = None  # the number of the period's cycle, if it is one
+    cycle: CycleSpan | None = None  # that cycle's number and dates, to name the period
 
 
 class ExportBook:

@@ -1,5 +1,5 @@
 """The curator's sheets of results, in their language: monitoring before and after, and the
-indicators of the current cycle."""
+indicators of the export's period."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.reports.export_book import ExportBook
+from bot.reports.period_text import day_text, period_label
 from bot.reports.workbook import Column, ColumnKind, Sheet
+from bot.schedule import utc_to_local
 from dialogs.final_poll import SATISFIED_FROM
 from dialogs.i18n import N_
 from dialogs.monitoring import MONITORING_FORMS
@@ -73,8 +75,38 @@ def indicators_sheet(book: ExportBook) -> Sheet:
     if indicators is None:
         sheet.rows.append((t(N_("The indicators could not be computed.")),))
         return sheet
+    period = period_label(book.data.period, t, book.data.cycle)
+    sheet.rows.append((t(N_("Period: {period}")).format(period=period),))
+    if indicators.as_of is not None:
+        closed = utc_to_local(indicators.as_of, book.data.organization.timezone)
+        sheet.rows.append(
+            (
+                t(N_("The figures as they were when the cycle closed ({day}).")).format(
+                    day=day_text(closed.date())
+                ),
+            )
+        )
+    if indicators.target_year is not None:
+        sheet.rows.append((t(N_("Targets of {year}.")).format(year=indicators.target_year),))
+    sheet.rows.append(())
     for share in indicators.shares:
         sheet.rows.append((t(share.title), share.count, share.total, share.share, share.target))
+        if share.completed is not None and share.completed_title is not None:
+            completed_share = share.completed / share.total if share.total else None
+            sheet.rows.append((t(share.completed_title), share.completed, share.total,
+                               completed_share))  # fmt: skip
+        if share.answered is not None:
+            sheet.rows.append((t(N_("Answered the final poll")), share.answered, share.total,
+                               share.response_rate))  # fmt: skip
+    sheet.rows.append(
+        (t(N_("Mentors whose age is unknown (no year of birth)")), indicators.mentors_age_unknown)
+    )
+    sheet.rows.append(
+        (
+            t(N_("Mentors whose year of birth leaves the age 15–19 open")),
+            indicators.mentors_age_ambiguous,
+        )
+    )
     sheet.rows.append(())
     sheet.rows.append(
         (
@@ -90,7 +122,7 @@ def indicators_sheet(book: ExportBook) -> Sheet:
     sheet.header_rows.add(len(sheet.rows))
     sheet.rows.append(
         (
-            t(N_("Stage of the current cycle")),
+            t(N_("Stage")),
             t(N_("Invited")),
             t(N_("Consented")),
             t(N_("Questionnaire done")),

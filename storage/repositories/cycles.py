@@ -25,7 +25,7 @@ def _moment(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
-def _cycle(row: aiosqlite.Row) -> Cycle:
+def cycle_from_row(row: aiosqlite.Row) -> Cycle:
     return Cycle(
         id=row["id"],
         organization_id=row["organization_id"],
@@ -44,7 +44,7 @@ class CycleRepository(MentorBaseQueries):
     # -- cycles --------------------------------------------------------------------------
     async def get(self, cycle_id: int) -> Cycle | None:
         row = await self._db.fetch_one("SELECT * FROM cycles WHERE id = ?", (cycle_id,))
-        return _cycle(row) if row else None
+        return cycle_from_row(row) if row else None
 
     async def of_organizations(self, organization_ids: Sequence[int]) -> list[Cycle]:
         """Every cycle of these organizations, the latest first (a report's period picker)."""
@@ -56,14 +56,14 @@ class CycleRepository(MentorBaseQueries):
             "ORDER BY organization_id, number DESC",
             tuple(organization_ids),
         )
-        return [_cycle(r) for r in rows]
+        return [cycle_from_row(r) for r in rows]
 
     async def open_cycle(self, organization_id: int) -> Cycle | None:
         row = await self._db.fetch_one(
             "SELECT * FROM cycles WHERE organization_id = ? AND closed_at IS NULL",
             (organization_id,),
         )
-        return _cycle(row) if row else None
+        return cycle_from_row(row) if row else None
 
     async def ensure_open(self, organization_id: int, today: date) -> Cycle:
         """The open cycle; one numbered after the last is opened when there is none."""
@@ -103,13 +103,13 @@ class CycleRepository(MentorBaseQueries):
             "SELECT c.*, o.timezone FROM cycles c JOIN organizations o ON o.id = c.organization_id "
             "WHERE c.closed_at IS NULL AND c.closing_since IS NULL AND c.planned_end IS NOT NULL"
         )
-        return [(_cycle(r), r["timezone"]) for r in rows]
+        return [(cycle_from_row(r), r["timezone"]) for r in rows]
 
     async def closing_cycles(self) -> list[Cycle]:
         rows = await self._db.fetch_all(
             "SELECT * FROM cycles WHERE closing_since IS NOT NULL AND closed_at IS NULL"
         )
-        return [_cycle(r) for r in rows]
+        return [cycle_from_row(r) for r in rows]
 
     async def counts(self, cycle_id: int) -> CycleCounts:
         row = await self._db.fetch_one(

@@ -24,9 +24,11 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import from_db
+from bot.models.cycles import Cycle
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from bot.models.periods import Period
 from storage.database import Database
+from storage.repositories.cycles import cycle_from_row
 from storage.repositories.matching import pair_from_row
 from storage.repositories.meetings import meeting_from_row
 from storage.repositories.period_sql import (
@@ -50,20 +52,20 @@ class ExportRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def cycle_number(self, organization_id: int, period: Period) -> int | None:
-        """The number of the period's cycle in this organization: the given cycle's, or the
-        open one's for the current cycle; None for a dated period, for a current cycle when
-        none is open, and for a cycle of another organization."""
+    async def cycle(self, organization_id: int, period: Period) -> Cycle | None:
+        """The period's cycle in this organization: the given cycle, or the open one for the
+        current cycle; None for a dated period, for a current cycle when none is open, and
+        for a cycle of another organization."""
         if period.dated:
             return None
         if period.cycle_id is None:
-            sql = "SELECT number FROM cycles WHERE organization_id = ? AND closed_at IS NULL"
+            sql = "SELECT * FROM cycles WHERE organization_id = ? AND closed_at IS NULL"
             params: tuple[int, ...] = (organization_id,)
         else:
-            sql = "SELECT number FROM cycles WHERE organization_id = ? AND id = ?"
+            sql = "SELECT * FROM cycles WHERE organization_id = ? AND id = ?"
             params = (organization_id, period.cycle_id)
-        value = await self._db.fetch_value(sql, params)
-        return None if value is None else int(value)
+        row = await self._db.fetch_one(sql, params)
+        return cycle_from_row(row) if row is not None else None
 
     async def pairs(self, organization_id: int, period: Period) -> list[ExportPair]:
         rows = await self._db.fetch_all(
