@@ -70,6 +70,9 @@ async def send_schools(
     bot: Bot, chat_id: int, user: int, services: Services, period: Period, locale: str
 ) -> None:
     """The table's first page and the chart for this user, or a refusal."""
+    if await services.schools.covered(user, is_admin=services.is_admin(user)):
+        # A region's table takes seconds: show that the bot is at it.
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
     table = await _table(services, user, period)
     if table is None:
         await send(bot, chat_id, Screen(await _refusal(services, user)))
