@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import itertools
 import json
 import math
 import platform
@@ -804,7 +805,7 @@ def _workbook_in_fresh_process(path: str) -> dict[str, Any]:
     return result
 
 
-async def _schools_command(full: str) -> dict[str, Any]:
+async def _schools_command(full: str, first_update: int) -> dict[str, Any]:
     """/schools by the administrator (every school) through the real dispatcher: the first
     page of the table and the chart of the worst."""
     from bot.app import build_application, close_application
@@ -819,6 +820,7 @@ async def _schools_command(full: str) -> dict[str, Any]:
         )  # fmt: skip
         try:
             harness = Harness(app, session, clock)
+            harness._update_ids = itertools.count(first_update)  # not ids seen before
             samples: list[float] = []
             for _ in range(4):
                 start = time.perf_counter()
@@ -932,41 +934,44 @@ async def run(pairs: int, schools: int, runs: int, *, latency: bool = True) -> d
     with tempfile.TemporaryDirectory() as tmp:
         full = Path(tmp) / "region.sqlite3"
         region = await seed_region(full, pairs=pairs, schools=schools)
-        gc.collect()  # the seeding's garbage should not be collected while handlers run
+        handler_latency: dict[str, Any] = {}
+        if latency:
+            # First: the people's updates must be the first the full database records (an
+            # update id seen before is answered by nobody).
+            on_full_db = pick_active_pair(full, region.largest_organization_id)
+            empty = Path(tmp) / "empty.sqlite3"
+            on_empty_db = await seed_minimal(empty, on_full_db, full)
+            gc.collect()  # the seeding's garbage should not be collected while handlers run
+            on_empty, on_full = await _handler_latency(
+                str(empty), str(full), runs, {"empty": on_empty_db, "full": on_full_db}
+            )
+            handler_latency = {
+                "handler_latency": {
+                    "people": {
+                        "empty_database": asdict(on_empty_db),
+                        "full_database": asdict(on_full_db),
+                    },
+                    "empty_database": on_empty,
+                    "full_database": on_full,
+                    "ratio_full_to_empty": {
+                        f"{command} ({who})": on_full[f"{command} ({who})"]["paired_ratio_median"]
+                        for who, commands in COMMANDS
+                        for command in commands
+                    },
+                    "goal_ratio": 1.5,
+                }
+            }
+        gc.collect()
         reports = await _report_timings(region)
         municipal = await _municipal_timings(region)
-        municipal["schools_command"] = await _schools_command(str(full))
+        # Through the dispatcher again (a bot of its own, update ids of its own): last.
+        municipal["schools_command"] = await _schools_command(str(full), first_update=10**6)
         size_mb = round(full.stat().st_size / 2**20, 1)
-        if not latency:
-            return {
-                "region": {**asdict(region), "path": None, "database_mb": size_mb},
-                **reports,
-                **municipal,
-                "machine": _machine(),
-            }
-        on_full_db = pick_active_pair(full, region.largest_organization_id)
-        empty = Path(tmp) / "empty.sqlite3"
-        on_empty_db = await seed_minimal(empty, on_full_db, full)
-        gc.collect()
-        on_empty, on_full = await _handler_latency(
-            str(empty), str(full), runs, {"empty": on_empty_db, "full": on_full_db}
-        )
-    ratios = {
-        f"{command} ({who})": on_full[f"{command} ({who})"]["paired_ratio_median"]
-        for who, commands in COMMANDS
-        for command in commands
-    }
     return {
         "region": {**asdict(region), "path": None, "database_mb": size_mb},
         **reports,
         **municipal,
-        "handler_latency": {
-            "people": {"empty_database": asdict(on_empty_db), "full_database": asdict(on_full_db)},
-            "empty_database": on_empty,
-            "full_database": on_full,
-            "ratio_full_to_empty": ratios,
-            "goal_ratio": 1.5,
-        },
+        **handler_latency,
         "machine": _machine(),
     }
 

@@ -50,7 +50,6 @@ MEETINGS_NEEDED = 0.75
 # The involvement judged against its target pro rata: pupils 10–19 who entered as mentees
 # (the share the regional letter asks for by 31 December).
 KEY_SHARE = "mentees_10_19"
-INVOLVEMENT_SHARES = ("mentees_10_19", "mentors_15_19", "young_teachers", "enterprises")
 SATISFACTION_SHARES = ("satisfied_mentees", "satisfied_mentors")
 
 NO_STAGES = StageCounts(0, 0, 0, 0, 0, 0)
