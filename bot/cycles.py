@@ -32,6 +32,7 @@ from bot.clock import Clock
 from bot.invitations import InvitationService
 from bot.models.cycles import BaseEntry, Cycle, CycleCounts
 from bot.models.invitations import Invitation, InvitationRole
+from bot.models.organizations import OrganizationForm
 from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService
@@ -228,6 +229,32 @@ class CycleService:
         self, organization_id: int, form: str, kind: MeetingKind
     ) -> None:
         await self._repository.set_completion_minimum(organization_id, form, kind.value)
+
+    async def completion_minimums(
+        self, organization_id: int
+    ) -> list[tuple[OrganizationForm, MeetingKind]]:
+        """Each form the organization runs now, with its minimum (what the curator's meeting
+        settings show)."""
+        return [
+            (form, await self.completion_minimum(organization_id, form.code))
+            for form in await self._organizations.enabled_forms(organization_id)
+        ]
+
+    async def change_completion_minimum(
+        self, organization_id: int, form: str, kind: str
+    ) -> MeetingKind | None:
+        """The curator's choice of a form's minimum: ``kind`` is a meeting kind's value. None,
+        and nothing changed, when the form is not one the organization runs now or the kind is
+        no meeting kind (a stale or forged press)."""
+        try:
+            chosen = MeetingKind(kind)
+        except ValueError:
+            return None
+        forms = await self._organizations.enabled_forms(organization_id)
+        if form not in {enabled.code for enabled in forms}:
+            return None
+        await self.set_completion_minimum(organization_id, form, chosen)
+        return chosen
 
     async def finish_now(self, organization_id: int) -> FinishReport | CycleProblem:
         """End the pairs still active in a closing cycle: a pair that held a meeting of its

@@ -84,6 +84,7 @@ def coordinator_commands() -> list[BotCommand]:
         BotCommand(command="stats", description=_("Indicators of my organizations")),
         BotCommand(command="municipality", description=_("Numbers of the municipality")),
         BotCommand(command="schools", description=_("Organizations one by one: who is behind")),
+        BotCommand(command="export", description=_("Excel workbook of my organizations")),
     ]
 
 

@@ -3,11 +3,14 @@ finished pairs with their cards (what both sides said included) and good practic
 written by the curator or the mentor, and the buttons of the curator's panel (/curator) that
 open the reports. Registered on the routers of :mod:`handlers.cycles`; texts and keyboards in
 :mod:`handlers.cycle_views`.
+
+The ranking is a report of the period picker (handlers/period_picker.py): the current cycle by
+default, another period chosen with «Период: …» under it, its pages turned for the same period.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
@@ -20,56 +23,73 @@ from aiogram.utils.i18n import gettext as _
 from bot.cycles import CycleProblem
 from bot.models.periods import Period
 from bot.outdated import Outdated
+from bot.screens import Screen
 from bot.services import Services
-from handlers import export, stats, voices
+from handlers import export, period_picker, stats, voices
 from handlers.cycle_views import (
+    RANKING_REPORT,
     FinishedPage,
     MentorResults,
     PairCard,
     PairGood,
     PairResultsEdit,
-    RankPage,
     Report,
     card_view,
     finished_view,
     problem_text,
-    ranking_view,
+    ranking_screen,
     results_prompt,
 )
-from handlers.render import answer, edit, pressed_message
+from handlers.period_picker import PeriodReport, ReportRequest, curator_scope
+from handlers.render import answer, edit, pressed_message, send
 from handlers.states import CycleDialogue, PairResultsDialogue
 from handlers.voice_views import not_theirs_text
 
 
-async def turn_rank_page(
-    query: CallbackQuery,
-    callback_data: RankPage,
-    services: Services,
-    curator_org_id: int,
-    i18n: I18n,
-) -> None:
-    period = voices.period_of(callback_data.period)
-    screen = await ranking_view(
-        services, curator_org_id, callback_data.page, i18n.current_locale, period
+async def ranking_page(request: ReportRequest, page: int) -> Screen | None:
+    """A page of the mentors of the period; None when the period is not the organization's."""
+    organization_id = request.scope.organization_ids[0]
+    ranking = await request.services.pair_results.ranking(organization_id, request.period)
+    if ranking is None:
+        return None
+    return ranking_screen(ranking, page, request.period, request.label, request.locale)
+
+
+async def ranking_screens(request: ReportRequest) -> AsyncIterator[Screen]:
+    screen = await ranking_page(request, 0)
+    if screen is not None:
+        yield screen
+
+
+RANKING = PeriodReport(RANKING_REPORT, curator_scope, ranking_screens, page=ranking_page)
+
+
+async def send_ranking(bot: Bot, chat_id: int, user: int, services: Services, locale: str) -> None:
+    """The ranking of the current cycle as a new message, the choice of the period under it."""
+    request = await period_picker.request_for(
+        RANKING, services, user, Period.current_cycle(), locale
     )
-    if screen is None:
-        raise Outdated(not_theirs_text())
-    await edit(query, screen)
-
-
-async def ranking_command(
-    message: Message,
-    services: Services,
-    curator_org_id: int,
-    i18n: I18n,
-    period: Period | None = None,
-) -> None:
-    """The ranking of ``period`` (default: the current cycle) as a new message."""
-    screen = await ranking_view(services, curator_org_id, 0, i18n.current_locale, period)
-    if screen is None:
-        await message.answer(not_theirs_text())
+    if request is None:
+        await send(bot, chat_id, Screen(not_theirs_text()))
         return
-    await answer(message, screen)
+    await period_picker.send_report(bot, chat_id, RANKING, request)
+
+
+async def ranking_command(message: Message, services: Services, bot: Bot, i18n: I18n) -> None:
+    assert message.from_user is not None
+    await send_ranking(bot, message.chat.id, message.from_user.id, services, i18n.current_locale)
+
+
+async def old_rank_page(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    services: Services,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    # A page of an earlier version (its own way of carrying the period): the current cycle's
+    # ranking in its place.
+    await period_picker.old_button(query, RANKING, services, bot, i18n, callback_answer)
 
 
 async def turn_finished_page(
@@ -158,10 +178,9 @@ async def receive_curator_results(
     await answer(message, screen)
 
 
-async def open_ranking(
-    query: CallbackQuery, services: Services, curator_org_id: int, i18n: I18n
-) -> None:
-    await ranking_command(pressed_message(query), services, curator_org_id, i18n)
+async def open_ranking(query: CallbackQuery, services: Services, bot: Bot, i18n: I18n) -> None:
+    chat = pressed_message(query).chat.id
+    await send_ranking(bot, chat, query.from_user.id, services, i18n.current_locale)
 
 
 async def open_stats(query: CallbackQuery, services: Services, bot: Bot, i18n: I18n) -> None:
@@ -181,10 +200,9 @@ async def open_export(query: CallbackQuery, services: Services, curator_org_id: 
     )
 
 
-async def open_voices(
-    query: CallbackQuery, services: Services, curator_org_id: int, i18n: I18n
-) -> None:
-    await voices.show_voices(pressed_message(query), services, curator_org_id, i18n)
+async def open_voices(query: CallbackQuery, services: Services, bot: Bot, i18n: I18n) -> None:
+    chat = pressed_message(query).chat.id
+    await voices.send_voices(bot, chat, query.from_user.id, services, i18n.current_locale)
 
 
 # What each report button of the curator's panel opens: the same as its command.

@@ -28,17 +28,17 @@ from bot.services import Services
 from handlers.meeting_texts import MeetPlan
 from handlers.paging import column, navigation_row, page_of
 from handlers.people import side_name
+from handlers.period_views import page_rows, period_button
 from handlers.texts import MESSAGE_LIMIT
-from handlers.voice_views import (
-    pack_period,
-    pair_voices_text,
-    period_title,
-    voices_button,
-    voices_title,
-)
+from handlers.voice_views import pair_voices_text, voices_button, voices_title
 
 RANK_PAGE = 8
 PAIRS_PAGE = 8
+# The key of the ranking in the period picker's buttons (handlers/period_picker.py).
+RANKING_REPORT = "rk"
+# The page buttons of the ranking before it took the picker's period (answered with the
+# current cycle).
+OLD_RANK_PAGE = "cy1r:"
 
 
 class CycleStep(StrEnum):
@@ -57,11 +57,6 @@ class CycleStep(StrEnum):
 
 class CycleAct(CallbackData, prefix="cy1a"):
     action: CycleStep
-
-
-class RankPage(CallbackData, prefix="cy1r"):
-    page: int
-    period: str = "c"  # handlers.voice_views.pack_period
 
 
 class FinishedPage(CallbackData, prefix="cy1f"):
@@ -238,30 +233,25 @@ def figures_line(position: int, item: MentorFigures, locale: str) -> str:
     )
 
 
-async def ranking_view(
-    services: Services,
-    organization_id: int,
-    page: int,
-    locale: str,
-    period: Period | None = None,
-) -> Screen | None:
-    """The mentors of the pairs of ``period`` (default: the current cycle), a page of them;
-    None when the period is not the organization's."""
-    scope = await services.voices.scope(organization_id, period)
-    ranking = await services.pair_results.ranking(organization_id, period)
-    if scope is None or ranking is None:
-        return None
-    title = period_title(scope, locale)
-    more = ((voices_button(scope.period),),)
+def ranking_screen(
+    ranking: list[MentorFigures], page: int, period: Period, label: str, locale: str
+) -> Screen:
+    """A page of the mentors of the pairs of ``period`` (``label``: the period in words),
+    with ‹ ›, the participants' feedback of the same period and the choice of the period."""
+    more = (
+        (voices_button(period),),
+        (period_button(RANKING_REPORT, period, label),),
+    )
     if not ranking:
         return Screen(
-            _("No mentor has worked in a pair in this period ({period}).").format(period=title),
+            _("No mentor has worked in a pair in this period ({period}).").format(
+                period=quote(label)
+            ),
             more,
         )
     shown, page, pages = page_of(ranking, page, RANK_PAGE)
-    packed = pack_period(scope.period)
     lines = [
-        _("<b>Mentor ranking</b> · {period}").format(period=title),
+        _("<b>Mentor ranking</b> · {period}").format(period=quote(label)),
         _(
             "Order: mentees' average usefulness of meetings, then their final satisfaction, "
             "meetings held, completed pairs. Meetings and answers are those of the period; "
@@ -271,7 +261,7 @@ async def ranking_view(
     ]
     start = page * RANK_PAGE
     lines += [figures_line(start + i + 1, item, locale) for i, item in enumerate(shown)]
-    rows = navigation_row(page, pages, lambda n: RankPage(page=n, period=packed)) + more
+    rows = page_rows(RANKING_REPORT, period, page, pages) + more
     return Screen("\n".join(lines), rows)
 
 

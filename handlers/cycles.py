@@ -27,22 +27,26 @@ from bot.outdated import Outdated
 from bot.screens import Screen
 from bot.services import Services
 from dialogs.dates import MSG_DATE_FORMAT, DateTextError, parse_date_text
+from handlers import period_picker
 from handlers.curator import bot_username
 from handlers.cycle_reports import (
+    RANKING,
     REPORTS,
     answer_problem,
     ask_curator_results,
     ask_mentor_results,
+    old_rank_page,
     ranking_command,
     receive_curator_results,
     receive_mentor_results,
     results_not_text,
+    send_ranking,
     show_card,
     toggle_good,
     turn_finished_page,
-    turn_rank_page,
 )
 from handlers.cycle_views import (
+    OLD_RANK_PAGE,
     CycleAct,
     CycleStep,
     FinishedPage,
@@ -50,7 +54,6 @@ from handlers.cycle_views import (
     PairCard,
     PairGood,
     PairResultsEdit,
-    RankPage,
     ReportView,
     base_view,
     confirm_screen,
@@ -200,10 +203,9 @@ async def on_new_yes(
     await start_new_cycle(pressed_message(query), services, curator_org_id, query.from_user.id, bot)
 
 
-async def on_ranking(
-    query: CallbackQuery, services: Services, curator_org_id: int, i18n: I18n
-) -> None:
-    await ranking_command(pressed_message(query), services, curator_org_id, i18n)
+async def on_ranking(query: CallbackQuery, services: Services, bot: Bot, i18n: I18n) -> None:
+    chat = pressed_message(query).chat.id
+    await send_ranking(bot, chat, query.from_user.id, services, i18n.current_locale)
 
 
 async def on_pairs(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
@@ -330,7 +332,8 @@ def build_router() -> Router:
         router.callback_query.register(handler, CycleAct.filter(F.action == step))
     for report, opener in REPORTS.items():
         router.callback_query.register(opener, ReportView.filter(F.view == report))
-    router.callback_query.register(turn_rank_page, RankPage.filter())
+    period_picker.attach(router, RANKING)
+    router.callback_query.register(old_rank_page, F.data.startswith(OLD_RANK_PAGE))
     router.callback_query.register(turn_finished_page, FinishedPage.filter())
     router.callback_query.register(show_card, PairCard.filter())
     router.callback_query.register(toggle_good, PairGood.filter())

@@ -31,7 +31,7 @@ from handlers.export_views import (
     workbook_screen,
 )
 from handlers.filters import curator_router
-from handlers.period_picker import PeriodReport, ReportRequest, ReportScope
+from handlers.period_picker import PeriodReport, ReportRequest, curator_scope
 from handlers.render import answer
 from handlers.texts import current_locale
 
@@ -39,13 +39,6 @@ log = logging.getLogger(__name__)
 
 # Telegram takes documents from bots up to 50 MB.
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-
-
-async def curator_scope(services: Services, telegram_id: int) -> ReportScope | None:
-    organization_id = await services.organizations.curator_organization_id(telegram_id)
-    if organization_id is None:
-        return None
-    return await period_picker.organization_scope(services, organization_id)
 
 
 async def workbook_screens(request: ReportRequest) -> AsyncIterator[Screen]:

@@ -1,17 +1,24 @@
-"""The views of /meetingsettings: the settings and the prompt for each value
-(handlers/meeting_settings.py acts)."""
+"""The views of /meetingsettings: the settings and the prompt for each value, and the choice of
+what a pair of each form must have held to complete the programme (handlers/meeting_settings.py
+acts)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.cycles import MEETING_ORDER
 from bot.followups import FollowupSettingsProblem
+from bot.html_text import quote
 from bot.reminders import SettingsProblem
-from bot.screens import Button, Screen
+from bot.schedule import MeetingKind
+from bot.screens import Button, Rows, Screen
+from handlers.meeting_texts import kind_title
 
 
 class SettingField(StrEnum):
@@ -25,11 +32,100 @@ class SettingsEdit(CallbackData, prefix="mst1"):
     field: SettingField
 
 
+class CompletionStep(StrEnum):
+    FORM = "form"  # the choices of one form's minimum in place of the settings
+    SET = "set"  # one of them chosen
+    BACK = "back"  # the settings again, nothing changed
+
+
+class CompletionEdit(CallbackData, prefix="mst1c"):
+    """A press about what a pair of ``form`` must have held to complete the programme."""
+
+    action: CompletionStep
+    form: str
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class FormMinimum:
+    """A form the organization runs, named for the reader, and its minimum meeting."""
+
+    code: str
+    title: str
+    kind: MeetingKind
+
+
+def _meeting(kind: MeetingKind) -> str:
+    return kind_title(kind.value)
+
+
+def completion_lines(minimums: Sequence[FormMinimum]) -> list[str]:
+    if not minimums:
+        return []
+    lines = [
+        "",
+        _("<b>Completing the programme</b>"),
+        _(
+            "A pair has completed the programme when it held its final meeting. When you finish "
+            "the cycle earlier, a pair has completed it if it held at least this meeting or a "
+            "later one:"
+        ),
+    ]
+    lines += [f"• {quote(item.title)}: {_meeting(item.kind)}" for item in minimums]
+    return lines
+
+
+def completion_rows(minimums: Sequence[FormMinimum]) -> Rows:
+    return tuple(
+        (
+            Button(
+                _("Completing: {form}").format(form=item.title),
+                data=CompletionEdit(action=CompletionStep.FORM, form=item.code).pack(),
+            ),
+        )
+        for item in minimums
+    )
+
+
+def completion_choice(item: FormMinimum) -> Screen:
+    """The meetings to choose from for one form, the present one marked, and «Back»."""
+    text = _(
+        "<b>Completing the programme: {form}</b>\n"
+        "Minimum to complete the programme: {meeting}.\n\n"
+        "A pair of this form that held this meeting or a later one has completed the programme "
+        "when you finish the cycle; the final meeting always completes it. Choose the meeting:"
+    ).format(form=quote(item.title), meeting=_meeting(item.kind))
+    rows = tuple(
+        (
+            Button(
+                ("✓ " if kind is item.kind else "") + _meeting(kind).capitalize(),
+                data=CompletionEdit(
+                    action=CompletionStep.SET, form=item.code, kind=kind.value
+                ).pack(),
+            ),
+        )
+        for kind in MEETING_ORDER
+    )
+    back = Button(
+        _("← Back"), data=CompletionEdit(action=CompletionStep.BACK, form=item.code).pack()
+    )
+    return Screen(text, (*rows, (back,)))
+
+
+def completion_saved(item: FormMinimum) -> str:
+    return _("Saved: {form} — {meeting}.").format(form=item.title, meeting=_meeting(item.kind))
+
+
+def form_gone() -> str:
+    return _("Your organization does not run this form now; here are the settings as they are.")
+
+
 def settings_screen(
     reminder_minutes: tuple[int, ...],
     meeting_minutes: int,
     followup_minutes: int,
     grace_days: int,
+    minimums: Sequence[FormMinimum] = (),
 ) -> Screen:
     minutes = ", ".join(str(m) for m in reminder_minutes)
     last = reminder_minutes[-1] if reminder_minutes else 0
@@ -63,6 +159,7 @@ def settings_screen(
             "Holidays are not counted. A pair whose longer rhythm you approved has its "
             "rhythm's interval instead of the 14 days."
         ),
+        *completion_lines(minimums),
     ]
     titles = (
         (_("Change the reminders"), SettingField.REMINDERS),
@@ -71,7 +168,7 @@ def settings_screen(
         (_("Change the grace days"), SettingField.GRACE),
     )
     rows = tuple((Button(title, data=SettingsEdit(field=field).pack()),) for title, field in titles)
-    return Screen("\n".join(lines), rows)
+    return Screen("\n".join(lines), rows + completion_rows(minimums))
 
 
 def value_prompt(field: SettingField) -> Screen:

@@ -30,7 +30,13 @@ Plugging in a report
      are the report's first screen, as in /export);
    * ``current_label``: a msgid naming the default period when the report reads "the current
      cycle" differently (the monitoring: the latest cycle with results); the open cycle is
-     then offered by its number as well.
+     then offered by its number as well;
+   * ``page(request, number)``: for a report in pages (the ranking, the participants'
+     feedback, the table of organizations), the screen of that page (``None``: nothing to
+     show). Its ‹ › are :func:`handlers.period_views.page_rows`, which carry the period the
+     picker's way, so a page turned is of the same period, checked again at every press.
+     «← Назад» under the choices then shows the first page again (the buttons of the page
+     that was shown are not known any more); ``rows`` is not needed.
 
 2. In the report's ``build_router()``: ``period_picker.attach(router, REPORT)``. The router's
    filters (curators only, ...) apply to the picker's presses as to the report's own.
@@ -39,8 +45,11 @@ Plugging in a report
    locale)`` (``None``: nothing to show this person), then ``await send_report(bot, chat_id,
    REPORT, request)``.
 
-The mentor ranking, for one, would be ``PeriodReport("rk", curated_scope, ranking_screens,
-ranking_rows)`` whose screens read ``services.pair_results.ranking(org, period=...)``.
+4. Buttons of an earlier version of the report (with its own way of carrying the period):
+   :func:`old_button` answers them with the report for the current cycle.
+
+The mentor ranking, for one, is ``PeriodReport("rk", curator_scope, ranking_screens,
+page=ranking_page)`` whose screens read ``services.pair_results.ranking(org, period=...)``.
 """
 
 from __future__ import annotations
@@ -53,6 +62,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -63,6 +73,7 @@ from bot.reports.period_text import CycleSpan, cycle_span, parse_period, period_
 from bot.screens import Rows, Screen
 from bot.services import Services
 from handlers.period_views import (
+    PagePress,
     PeriodAction,
     PeriodChoice,
     PeriodCode,
@@ -70,6 +81,7 @@ from handlers.period_views import (
     choice_rows,
     dates_prompt,
     offered_periods,
+    old_button_notice,
     outdated_period,
     period_button,
     period_kept,
@@ -109,6 +121,7 @@ class ReportRequest:
 Scope = Callable[[Services, int], Awaitable[ReportScope | None]]
 Render = Callable[[ReportRequest], AsyncIterator[Screen]]
 ReportRows = Callable[[ReportRequest], Awaitable[Rows]]
+Paging = Callable[[ReportRequest, int], Awaitable[Screen | None]]
 
 
 @dataclass(frozen=True)
@@ -118,6 +131,7 @@ class PeriodReport:
     render: Render
     rows: ReportRows | None = None
     current_label: str | None = None  # msgid
+    page: Paging | None = None  # a report in pages: the screen of a page
 
 
 async def organization_scope(services: Services, organization_id: int) -> ReportScope:
@@ -128,6 +142,14 @@ async def organization_scope(services: Services, organization_id: int) -> Report
 
 def organizations_scope(services: Services, organization_ids: tuple[int, ...]) -> ReportScope:
     return ReportScope(organization_ids, services.settings.default_timezone)
+
+
+async def curator_scope(services: Services, telegram_id: int) -> ReportScope | None:
+    """The organization this person curates now (a curator's own report)."""
+    organization_id = await services.organizations.curator_organization_id(telegram_id)
+    if organization_id is None:
+        return None
+    return await organization_scope(services, organization_id)
 
 
 def period_rows(request: ReportRequest, report: PeriodReport) -> Rows:
@@ -226,7 +248,11 @@ async def show_in_place(message: Message, report: PeriodReport, request: ReportR
 
 
 async def _pressed(
-    report: PeriodReport, press: PeriodPress, services: Services, query: CallbackQuery, i18n: I18n
+    report: PeriodReport,
+    press: PeriodPress | PagePress,
+    services: Services,
+    query: CallbackQuery,
+    i18n: I18n,
 ) -> ReportRequest:
     period = period_of(press)
     request = (
@@ -262,7 +288,8 @@ async def on_menu(
     i18n: I18n,
 ) -> None:
     request = await _pressed(period_report, callback_data, services, query, i18n)
-    rows = await choices_rows(period_report, request, back=period_report.rows is not None)
+    back = period_report.rows is not None or period_report.page is not None
+    rows = await choices_rows(period_report, request, back=back)
     await edit_buttons(pressed_message(query), Screen("", rows))
 
 
@@ -285,9 +312,61 @@ async def on_back(
     i18n: I18n,
 ) -> None:
     request = await _pressed(period_report, callback_data, services, query, i18n)
+    if period_report.page is not None:
+        # The page that was shown is not known: its first page again, text and buttons.
+        await _show_page(query, period_report, request, 0)
+        return
     if period_report.rows is None:
         raise Outdated(outdated_period())
     await edit_buttons(pressed_message(query), Screen("", await period_report.rows(request)))
+
+
+async def _show_page(
+    query: CallbackQuery, report: PeriodReport, request: ReportRequest, page: int
+) -> None:
+    screen = await report.page(request, page) if report.page is not None else None
+    if screen is None:
+        raise Outdated(outdated_period())
+    await edit(query, screen)
+
+
+async def on_page(
+    query: CallbackQuery,
+    callback_data: PagePress,
+    period_report: PeriodReport,
+    services: Services,
+    i18n: I18n,
+) -> None:
+    """‹ › of a report in pages: the page, of the period the button carries."""
+    request = await _pressed(period_report, callback_data, services, query, i18n)
+    await _show_page(query, period_report, request, callback_data.page)
+
+
+async def old_button(
+    query: CallbackQuery,
+    report: PeriodReport,
+    services: Services,
+    bot: Bot,
+    i18n: I18n,
+    callback_answer: CallbackAnswer,
+    *,
+    in_place: bool = True,
+) -> None:
+    """A button of an earlier version of ``report`` (it carried the period its own way): the
+    report for the current cycle, in place of the pressed message (a page turned) or as new
+    messages (a button that opened the report), with a note saying so; outdated when this
+    person may not see the report any more."""
+    request = await request_for(
+        report, services, query.from_user.id, Period.current_cycle(), i18n.current_locale
+    )
+    if request is None:
+        raise Outdated(outdated_period())
+    callback_answer.text = old_button_notice()
+    message = pressed_message(query)
+    if in_place:
+        await show_in_place(message, report, request)
+    else:
+        await send_report(bot, message.chat.id, report, request)
 
 
 async def on_type(
@@ -424,6 +503,10 @@ def attach(router: Router, report: PeriodReport) -> None:
     for action, handler in ACTIONS.items():
         router.callback_query.register(
             handler, press((F.action == action) & (F.report == report.key)), _Report(report)
+        )
+    if report.page is not None:
+        router.callback_query.register(
+            on_page, PagePress.filter(F.report == report.key), _Report(report)
         )
     router.message.register(
         on_typed,

@@ -1,12 +1,14 @@
 """The views of the period picker (handlers/period_picker.py acts): the button data that
-carries a period, the choices under a report, the question for typed dates.
+carries a period, the choices under a report, the ‹ › of a report in pages, the question for
+typed dates.
 
 A period travels in a button as a kind and two numbers (``per1:s:st:r:20260901:20261231`` is
 31 bytes of Telegram's 64): a cycle by its id (0: the current cycle), a school year or a
 calendar year by its first year, a range by its first and last day as ``YYYYMMDD``.
 :func:`unpack_period` turns them back into a :class:`Period`, or ``None`` for numbers no
 button of ours carries; whether a cycle is the reader's organization's is checked by the
-picker, against the database, at every press.
+picker, against the database, at every press. The pages of a report carry their period the
+same way (:class:`PagePress`), so turning a page keeps the period.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.reports.period_text import PROBLEM_TEXTS, PeriodProblem, too_long
 from bot.reports.targets import school_year_of
 from bot.screens import Button, Rows, Screen
 from dialogs.dates import EARLIEST_YEAR, LATEST_YEAR
+from handlers.paging import navigation_row
 
 # How many of each are offered as buttons; anything else is typed («Другой период…»).
 EARLIER_CYCLES = 6
@@ -55,6 +58,17 @@ class PeriodCode(StrEnum):
 class PeriodPress(CallbackData, prefix="per1"):
     action: PeriodAction
     report: ReportKey  # which report (handlers/period_picker.PeriodReport.key)
+    kind: PeriodCode
+    a: Number = 0
+    b: Number = 0
+
+
+class PagePress(CallbackData, prefix="per1p"):
+    """‹ › of a report in pages (``PeriodReport.page``): the pressed message turns to the
+    page, for the period the button carries."""
+
+    report: ReportKey
+    page: Number
     kind: PeriodCode
     a: Number = 0
     b: Number = 0
@@ -112,8 +126,18 @@ def press_of(action: PeriodAction, report: str, period: Period) -> str:
     return PeriodPress(action=action, report=report, kind=kind, a=a, b=b).pack()
 
 
-def period_of(press: PeriodPress) -> Period | None:
+def period_of(press: PeriodPress | PagePress) -> Period | None:
     return unpack_period(press.kind, press.a, press.b)
+
+
+def page_press(report: str, period: Period, page: int) -> PagePress:
+    kind, a, b = pack_period(period)
+    return PagePress(report=report, page=page, kind=kind, a=a, b=b)
+
+
+def page_rows(report: str, period: Period, page: int, pages: int) -> Rows:
+    """The ‹ › row of a report's page (none when there is one page); the period is kept."""
+    return navigation_row(page, pages, lambda n: page_press(report, period, n))
 
 
 # --- the buttons ------------------------------------------------------------------------------
@@ -223,6 +247,13 @@ def problem_screen(problem: PeriodProblem, report: str, current: Period) -> Scre
 
 def period_kept(label: str) -> str:
     return _("The period stays as it was: {period}.").format(period=label)
+
+
+def old_button_notice() -> str:
+    return _(
+        "This button is from an earlier version of the bot: here is the current cycle. "
+        "Another period: the «Period» button."
+    )
 
 
 def outdated_period() -> str:

@@ -1,17 +1,15 @@
 """The views of /schools: the per-school table of a coordinator (or an administrator) as pages
 of short lines, one school per line with its mark and key figures, worst first; the chart's
-bars; the notices of the combined workbook (handlers/schools.py reads and sends)."""
+bars; the choice of the period and the notices of the combined workbook (handlers/schools.py
+reads and sends). Both are reports of the period picker (handlers/period_picker.py): their
+buttons carry the period its way."""
 
 from __future__ import annotations
 
-from datetime import date
-from enum import StrEnum
-
-from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 
 from bot.html_text import quote
-from bot.models.periods import Period, PeriodKind
+from bot.models.periods import Period
 from bot.reports.indicator_figures import Share
 from bot.reports.school_chart import CHART_LIMIT, SchoolBar, SchoolChartTexts
 from bot.reports.schools import (
@@ -20,10 +18,10 @@ from bot.reports.schools import (
     SchoolRow,
     SchoolTable,
     mark_rule,
-    period_name,
     reasons_text,
 )
 from bot.screens import Attachment, Button, Rows, Screen
+from handlers.period_views import open_button, page_rows, period_button
 from handlers.stats_figures import MESSAGE_LIMIT, number, percent
 
 # At most this many schools on a page (fewer when long names would pass a message's limit).
@@ -31,52 +29,18 @@ PAGE_SIZE = 10
 
 ICONS = {SchoolMark.NOT_STARTED: "⚪", SchoolMark.BEHIND: "🟠", SchoolMark.ON_TRACK: "🟢"}
 
-
-class SchoolsAction(StrEnum):
-    PAGE = "page"
-    WORKBOOK = "book"
-
-
-class SchoolsView(CallbackData, prefix="sch1"):
-    """A press on the table: the page to show or the workbook to make, for one period
-    (its kind, its first and last day as ordinals, its cycle; 0 where it has none)."""
-
-    action: SchoolsAction
-    page: int = 0
-    kind: PeriodKind = PeriodKind.CYCLE
-    start: int = 0
-    end: int = 0
-    cycle: int = 0
-
-
-def view_data(action: SchoolsAction, period: Period, page: int = 0) -> SchoolsView:
-    return SchoolsView(
-        action=action,
-        page=page,
-        kind=period.kind,
-        start=period.start.toordinal() if period.start else 0,
-        end=period.end.toordinal() if period.end else 0,
-        cycle=period.cycle_id or 0,
-    )
-
-
-def period_of(data: SchoolsView) -> Period | None:
-    """The period a button carries; None for one that cannot be (forged or garbled)."""
-    try:
-        if data.kind is PeriodKind.CYCLE:
-            if data.start or data.end or data.cycle < 0:
-                return None
-            return Period.cycle(data.cycle) if data.cycle else Period.current_cycle()
-        if data.cycle:
-            return None
-        return Period(data.kind, date.fromordinal(data.start), date.fromordinal(data.end))
-    except ValueError:
-        return None
+# The keys of the table and of the combined workbook in the period picker's buttons.
+SCHOOLS_REPORT = "sc"
+REGION_EXPORT_REPORT = "exs"
+# The buttons of the table before it took the picker's period (answered with the current
+# cycles): a page, the workbook.
+OLD_SCHOOLS_PAGE = "sch1:page:"
+OLD_SCHOOLS_WORKBOOK = "sch1:book:"
 
 
 def schools_button(period: Period) -> Button:
-    """The button to this table, e.g. under the coordinator's /stats summary."""
-    return Button(_("Each organization"), data=view_data(SchoolsAction.PAGE, period).pack())
+    """The button to this table for the same period (under the coordinator's summary)."""
+    return open_button(_("Each organization"), SCHOOLS_REPORT, period)
 
 
 # --- the lines ---------------------------------------------------------------------------
@@ -146,13 +110,13 @@ def school_line(row: SchoolRow, locale: str) -> str:
     )
 
 
-def heading(table: SchoolTable, locale: str) -> str:
+def heading(table: SchoolTable, label: str, locale: str) -> str:
     return _(
         "<b>Organizations, the ones behind first</b>\n"
         "Period: {period}. Organizations: {count} — not started {not_started}, behind "
         "{behind}, on track {on_track}."
     ).format(
-        period=period_name(table.period, _translate),
+        period=quote(label),
         count=number(len(table.rows), locale),
         not_started=number(table.count(SchoolMark.NOT_STARTED), locale),
         behind=number(table.count(SchoolMark.BEHIND), locale),
@@ -176,9 +140,10 @@ def pages(lines: list[str], room: int, size: int = PAGE_SIZE) -> list[tuple[int,
     return found
 
 
-def table_screen(table: SchoolTable, page: int, locale: str) -> Screen:
-    """A page of the table (clamped to the pages there are) with ‹ › and the workbook."""
-    top = heading(table, locale)
+def table_screen(table: SchoolTable, page: int, label: str, locale: str) -> Screen:
+    """A page of the table (clamped to the pages there are) with ‹ ›, the workbook and the
+    choice of the period (``label``: the period in words)."""
+    top = heading(table, label, locale)
     rule = mark_rule(_translate, locale)
     lines = [school_line(row, locale) for row in table.rows]
     spans = pages(lines, MESSAGE_LIMIT - len(top) - len(rule) - 80)
@@ -192,26 +157,13 @@ def table_screen(table: SchoolTable, page: int, locale: str) -> Screen:
         f"{number(first + i + 1, locale)}. {line}" for i, line in enumerate(lines[first:last])
     ]
     parts += ["", f"<i>{rule}</i>"]
-    navigation: list[Button] = []
-    if page > 0:
-        navigation.append(
-            Button(
-                "‹ " + _("Back"), data=view_data(SchoolsAction.PAGE, table.period, page - 1).pack()
-            )
-        )
-    if page + 1 < len(spans):
-        navigation.append(
-            Button(
-                _("Next") + " ›", data=view_data(SchoolsAction.PAGE, table.period, page + 1).pack()
-            )
-        )
-    rows: Rows = ((tuple(navigation),) if navigation else ()) + (
-        (
-            Button(
-                _("Excel workbook: registers and this table"),
-                data=view_data(SchoolsAction.WORKBOOK, table.period).pack(),
-            ),
-        ),
+    book = open_button(
+        _("Excel workbook: registers and this table"), REGION_EXPORT_REPORT, table.period
+    )
+    rows: Rows = (
+        *page_rows(SCHOOLS_REPORT, table.period, page, len(spans)),
+        (book,),
+        (period_button(SCHOOLS_REPORT, table.period, label),),
     )
     return Screen("\n".join(parts), rows)
 
@@ -238,11 +190,9 @@ def chart_bars(table: SchoolTable, locale: str) -> list[SchoolBar]:
     return bars
 
 
-def chart_texts(table: SchoolTable) -> SchoolChartTexts:
+def chart_texts(label: str) -> SchoolChartTexts:
     return SchoolChartTexts(
-        title=_("Pupils aged 10–19 who entered as mentees: {period}").format(
-            period=period_name(table.period, _translate)
-        ),
+        title=_("Pupils aged 10–19 who entered as mentees: {period}").format(period=label),
         value_label=_("share, %"),
         target=_("target"),
         needed=_("needed by now"),
@@ -282,12 +232,27 @@ def refusal(curator: bool) -> str:
     )
 
 
-def outdated_schools() -> str:
-    return _("This button is outdated: /schools")
+def choose_period(count: int, rows: Rows) -> Screen:
+    """The first screen of a coordinator's /export: the period is chosen before the file is
+    made."""
+    return Screen(
+        _(
+            "<b>Excel workbook of the organizations you cover</b>\n"
+            "Organizations: {count}\n\n"
+            "Which period? The mentor base and the mentee base of the organizations and the "
+            "table of their indicators will be of it. The first button is the current cycle "
+            "(of each organization)."
+        ).format(count=count),
+        rows,
+    )
 
 
-def preparing() -> Screen:
-    return Screen(_("Preparing the workbook of all your organizations: it may take a minute."))
+def preparing(label: str) -> Screen:
+    return Screen(
+        _(
+            "Preparing the workbook of all your organizations for {period}: it may take a minute."
+        ).format(period=quote(label))
+    )
 
 
 def one_workbook() -> Screen:
@@ -308,9 +273,11 @@ def too_large() -> Screen:
     )
 
 
-def workbook_screen(content: bytes, filename: str) -> Screen:
+def workbook_screen(content: bytes, filename: str, label: str) -> Screen:
     return Screen(
-        _(
+        _("Period: {period}.").format(period=quote(label))
+        + "\n"
+        + _(
             "The mentor base and the mentee base of all your organizations (appendices 2.2 "
             "and 2.3, with the organization in the first column) and the table of the "
             "organizations' indicators."

@@ -1,8 +1,14 @@
 """/schools: a municipal coordinator (or an administrator) gets the table of the organizations
 they cover, one school per line with its mark, worst first, in pages; then a PNG chart of the
 worst; and from a button the combined Excel workbook (the registers of all of them and the
-table). /export from someone who covers organizations and curates none gives the same
-workbook (a curator's /export is their own organization's: handlers/export.py).
+table) of the same period. /export from someone who covers organizations and curates none asks
+for the period and gives the same workbook (a curator's /export is their own organization's:
+handlers/export.py).
+
+Both are reports of the period picker (handlers/period_picker.py): the current cycle by
+default — for several organizations, each one's own current cycle; a single cycle is a period
+only of a coordinator of one organization — any school year, calendar year or typed dates
+chosen with «Период: …»; the pages turned for the same period.
 
 Who sees what is decided by :class:`bot.reports.schools.SchoolTableService` at every press:
 a coordinator only the organizations they cover, an administrator all, anyone else (a curator
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction
@@ -23,23 +30,29 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 
 from bot.models.periods import Period
-from bot.outdated import Outdated
 from bot.reports.export import ExportError
-from bot.reports.export_book import CURRENT_CYCLE
 from bot.reports.school_chart import render_school_chart
-from bot.reports.schools import SchoolTable
 from bot.screens import Screen
 from bot.services import Services
-from handlers.render import answer, edit, pressed_message, send
+from handlers import period_picker
+from handlers.period_picker import (
+    PeriodReport,
+    ReportRequest,
+    ReportScope,
+    organization_scope,
+    organizations_scope,
+)
+from handlers.render import answer, send
 from handlers.school_views import (
-    SchoolsAction,
-    SchoolsView,
+    OLD_SCHOOLS_PAGE,
+    OLD_SCHOOLS_WORKBOOK,
+    REGION_EXPORT_REPORT,
+    SCHOOLS_REPORT,
     chart_bars,
     chart_screen,
     chart_texts,
+    choose_period,
     one_workbook,
-    outdated_schools,
-    period_of,
     preparing,
     refusal,
     table_screen,
@@ -53,12 +66,14 @@ log = logging.getLogger(__name__)
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 
-async def _table(
-    services: Services, user: int, period: Period, *, reuse: bool = False
-) -> SchoolTable | None:
-    return await services.schools.for_viewer(
-        user, period, is_admin=services.is_admin(user), reuse=reuse
-    )
+async def covered_scope(services: Services, telegram_id: int) -> ReportScope | None:
+    """The organizations whose table this person may see now (read from the database)."""
+    ids = await services.schools.covered(telegram_id, is_admin=services.is_admin(telegram_id))
+    if not ids:
+        return None
+    if len(set(ids)) == 1:
+        return await organization_scope(services, ids[0])
+    return organizations_scope(services, tuple(sorted(set(ids))))
 
 
 async def _refusal(services: Services, user: int) -> str:
@@ -66,98 +81,82 @@ async def _refusal(services: Services, user: int) -> str:
     return refusal(curator)
 
 
-async def send_schools(
-    bot: Bot, chat_id: int, user: int, services: Services, period: Period, locale: str
-) -> None:
-    """The table's first page and the chart for this user, or a refusal."""
-    if await services.schools.covered(user, is_admin=services.is_admin(user)):
-        # A region's table takes seconds: show that the bot is at it.
-        await bot.send_chat_action(chat_id, ChatAction.TYPING)
-    table = await _table(services, user, period)
+# --- the table ----------------------------------------------------------------------------
+
+
+async def table_page(request: ReportRequest, page: int) -> Screen | None:
+    """A page of the table; a table of the same organizations and period counted a moment ago
+    is shown again (turning pages of a region's table must not count it anew)."""
+    services, user = request.services, request.telegram_id
+    table = await services.schools.for_viewer(
+        user, request.period, is_admin=services.is_admin(user), reuse=True
+    )
     if table is None:
-        await send(bot, chat_id, Screen(await _refusal(services, user)))
+        return None
+    return table_screen(table, page, request.label, request.locale)
+
+
+async def table_screens(request: ReportRequest) -> AsyncIterator[Screen]:
+    """The table's first page, counted now, then the chart."""
+    services, user = request.services, request.telegram_id
+    is_admin = services.is_admin(user)
+    table = await services.schools.for_viewer(user, request.period, is_admin=is_admin)
+    if table is None:
         return
-    await send(bot, chat_id, table_screen(table, 0, locale))
+    yield table_screen(table, 0, request.label, request.locale)
     if table.rows:
         # Drawing takes a noticeable fraction of a second: off the event loop.
         png = await asyncio.to_thread(
-            render_school_chart, chart_bars(table, locale), chart_texts(table)
+            render_school_chart, chart_bars(table, request.locale), chart_texts(request.label)
         )
-        await send(bot, chat_id, chart_screen(png, table, locale))
+        yield chart_screen(png, table, request.locale)
+
+
+SCHOOLS = PeriodReport(SCHOOLS_REPORT, covered_scope, table_screens, page=table_page)
+
+
+async def send_schools(bot: Bot, chat_id: int, user: int, services: Services, locale: str) -> None:
+    """The table of the current cycles and the chart for this user, or a refusal."""
+    request = await period_picker.request_for(
+        SCHOOLS, services, user, Period.current_cycle(), locale
+    )
+    if request is None:
+        await send(bot, chat_id, Screen(await _refusal(services, user)))
+        return
+    # A region's table takes seconds: show that the bot is at it.
+    await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    await period_picker.send_report(bot, chat_id, SCHOOLS, request)
 
 
 async def show_schools(message: Message, services: Services, bot: Bot, i18n: I18n) -> None:
     assert message.from_user is not None
-    await send_schools(
-        bot, message.chat.id, message.from_user.id, services, CURRENT_CYCLE, i18n.current_locale
-    )
+    await send_schools(bot, message.chat.id, message.from_user.id, services, i18n.current_locale)
 
 
-def _period(data: SchoolsView) -> Period:
-    period = period_of(data)
-    if period is None:
-        raise Outdated(outdated_schools())
-    return period
+# --- the combined workbook -------------------------------------------------------------------
 
 
-async def _refuse_press(services: Services, user: int, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = await _refusal(services, user)
-    callback_answer.show_alert = True
-
-
-async def on_page(
-    query: CallbackQuery,
-    callback_data: SchoolsView,
-    callback_answer: CallbackAnswer,
-    services: Services,
-    i18n: I18n,
-) -> None:
-    period = _period(callback_data)
-    user = query.from_user.id
-    table = await _table(services, user, period, reuse=True)
-    if table is None:
-        await _refuse_press(services, user, callback_answer)
-        return
-    pressed_message(query)
-    await edit(query, table_screen(table, callback_data.page, i18n.current_locale))
-
-
-async def send_region_workbook(
-    bot: Bot, chat_id: int, user: int, services: Services, period: Period, locale: str
-) -> None:
-    """The workbook of every organization this user covers, made in a thread; the right is
+async def workbook_screens(request: ReportRequest) -> AsyncIterator[Screen]:
+    """The notice (in place of the choice), then the file, made in a thread; the right is
     checked again by the service."""
-    await send(bot, chat_id, preparing())
-    await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+    services, user = request.services, request.telegram_id
+    yield preparing(request.label)
     try:
         export = await services.exports.for_coordinator(
-            user, locale, period, is_admin=services.is_admin(user)
+            user, request.locale, request.period, is_admin=services.is_admin(user)
         )
     except ExportError as error:
         # The coordinator lost their organizations while the file was prepared.
         log.info("Coordinator export refused for %s: %s", user, error.problem)
-        await send(bot, chat_id, Screen(await _refusal(services, user)))
+        yield Screen(await _refusal(services, user))
         return
     if len(export.content) > MAX_DOCUMENT_BYTES:
-        await send(bot, chat_id, too_large())
+        yield too_large()
         return
-    await send(bot, chat_id, workbook_screen(export.content, export.filename))
+    yield workbook_screen(export.content, export.filename, request.label)
 
 
-async def on_workbook(
-    query: CallbackQuery,
-    callback_data: SchoolsView,
-    callback_answer: CallbackAnswer,
-    services: Services,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
-    period = _period(callback_data)
-    user = query.from_user.id
-    if not await services.schools.covered(user, is_admin=services.is_admin(user)):
-        await _refuse_press(services, user, callback_answer)
-        return
-    await send_region_workbook(bot, user, user, services, period, i18n.current_locale)
+REGION_EXPORT = PeriodReport(REGION_EXPORT_REPORT, covered_scope, workbook_screens)
 
 
 class CoversAndCuratesNone(Filter):
@@ -176,14 +175,48 @@ class CoversAndCuratesNone(Filter):
 
 
 async def export_all(
-    message: Message, command: CommandObject, services: Services, bot: Bot, i18n: I18n
+    message: Message, command: CommandObject, services: Services, i18n: I18n
 ) -> None:
+    """/export of a coordinator: the choice of the period; the file follows the choice."""
     assert message.from_user is not None
     if (command.args or "").strip():
         await answer(message, one_workbook())
         return
-    await send_region_workbook(
-        bot, message.chat.id, message.from_user.id, services, CURRENT_CYCLE, i18n.current_locale
+    user = message.from_user.id
+    request = await period_picker.request_for(
+        REGION_EXPORT, services, user, Period.current_cycle(), i18n.current_locale
+    )
+    if request is None:
+        await answer(message, Screen(await _refusal(services, user)))
+        return
+    rows = await period_picker.choices_rows(REGION_EXPORT, request, back=False)
+    await answer(message, choose_period(len(request.scope.organization_ids), rows))
+
+
+# --- buttons of an earlier version ------------------------------------------------------------
+
+
+async def old_page(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    services: Services,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    # A page of the table before it had the choice of the period: the current cycles' table.
+    await period_picker.old_button(query, SCHOOLS, services, bot, i18n, callback_answer)
+
+
+async def old_workbook(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    services: Services,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    # The workbook's button of such a table (it was always of the current cycles).
+    await period_picker.old_button(
+        query, REGION_EXPORT, services, bot, i18n, callback_answer, in_place=False
     )
 
 
@@ -191,8 +224,9 @@ def build_router() -> Router:
     router = Router(name="schools")
     # Everyone may ask; the service decides (coordinators, administrators).
     router.message.register(show_schools, Command("schools"))
-    view = SchoolsView.filter
-    router.callback_query.register(on_page, view(F.action == SchoolsAction.PAGE))
-    router.callback_query.register(on_workbook, view(F.action == SchoolsAction.WORKBOOK))
     router.message.register(export_all, Command("export"), CoversAndCuratesNone())
+    for report in (SCHOOLS, REGION_EXPORT):
+        period_picker.attach(router, report)
+    router.callback_query.register(old_page, F.data.startswith(OLD_SCHOOLS_PAGE))
+    router.callback_query.register(old_workbook, F.data.startswith(OLD_SCHOOLS_WORKBOOK))
     return router

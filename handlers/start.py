@@ -86,7 +86,9 @@ async def show_help(message: Message, services: Services) -> None:
     assert message.from_user is not None
     user_id = message.from_user.id
     curator = await services.organizations.curator_organization_id(user_id) is not None
-    await answer(message, help_screen(curator=curator, admin=services.is_admin(user_id)))
+    coordinator = await services.coordinators.is_coordinator(user_id)
+    admin = services.is_admin(user_id)
+    await answer(message, help_screen(curator=curator, admin=admin, coordinator=coordinator))
 
 
 def build_router() -> Router:

@@ -61,8 +61,20 @@ def participant_hello(first_name: str) -> Screen:
     )
 
 
-def help_screen(*, curator: bool, admin: bool) -> Screen:
-    """The commands this person can use: a curator's and an administrator's come too."""
+def _covering(curator: bool) -> list[str]:
+    """/stats and /export of someone who covers organizations: a curator's stay their own
+    school's (the summary is a button under their figures)."""
+    if curator:
+        return [_("/stats: under your organization's figures, the summary of the organizations")]
+    return [
+        _("/stats: the indicators summed over the organizations, for any period"),
+        _("/export: the Excel workbook of the organizations: the registers and the table"),
+    ]
+
+
+def help_screen(*, curator: bool, admin: bool, coordinator: bool = False) -> Screen:
+    """The commands this person can use: a curator's, a municipal coordinator's and an
+    administrator's come too."""
     lines = [
         _("<b>What I can do</b>"),
         _("/start: what the programme is and how to join"),
@@ -86,12 +98,27 @@ def help_screen(*, curator: bool, admin: bool) -> Screen:
             _("/pairs: active pairs and groups; end a pair early"),
             _("/preferences: open or close the preference round"),
             _("/holidays: the organization's holidays, when no meetings are planned"),
-            _("/meetingsettings: when reminders come and how long a meeting lasts"),
+            _(
+                "/meetingsettings: when reminders come, how long a meeting lasts, and which "
+                "meeting completes the programme of each form"
+            ),
             _("/candidates: participants of your organization by status"),
             _("/announce: a message to all mentors, all mentees or everyone"),
             _("/invite: invitation links and QR codes for mentees and mentors"),
             _("/links: active links; revoke a link"),
             _("/forms: the forms of mentorship your organization runs"),
+            _("/cycle: the cycle's dates, closing it and starting the next one"),
+            _("/stats: the indicators with a chart, for any period"),
+            _("/indicators: the numbers to compare with and the targets"),
+            _("/ranking: the mentor ranking of a period"),
+            _("/voices: what the participants wrote in their own words"),
+            _("/export: the Excel workbook of a period: the registers and the reports"),
+        ]
+    if coordinator:
+        lines += ["", _("<b>You are a municipal coordinator.</b>"), *_covering(curator)]
+        lines += [
+            _("/schools: your organizations one by one, the ones behind first"),
+            _("/municipality: the municipality's own numbers to compare with"),
         ]
     if admin:
         lines += [
@@ -99,6 +126,10 @@ def help_screen(*, curator: bool, admin: bool) -> Screen:
             _("<b>You are a bot administrator.</b>"),
             _("/orgs: organizations and single-use curator links"),
             _("/neworg: add an organization"),
-            _("Requests people send with /support come to you in this chat."),
+            _("/coordinator: a single-use link for a municipal coordinator"),
+            _("/schools: every organization one by one, the ones behind first"),
         ]
+        if not coordinator and not curator:
+            lines += _covering(curator)
+        lines.append(_("Requests people send with /support come to you in this chat."))
     return Screen("\n".join(lines))

@@ -18,6 +18,7 @@ from bot.reports.targets import DENOMINATOR_TITLES, InputProblem
 from bot.screens import Attachment, Button, Rows, Screen
 from dialogs.i18n import N_
 from handlers.period_views import capitalized, open_button, period_button
+from handlers.school_views import schools_button
 from handlers.stats_figures import MESSAGE_LIMIT, monitoring_lines, percent, stats_messages
 from handlers.texts import split_message
 
@@ -99,7 +100,9 @@ def organization_rows(covered: int, period: Period, label: str) -> Rows:
 
 
 def summary_rows(period: Period, label: str) -> Rows:
-    return ((period_button(SUMMARY_REPORT, period, label),),)
+    """Under the summary: the table of the organizations for the same period (/schools), and
+    the choice of the period."""
+    return ((schools_button(period),), (period_button(SUMMARY_REPORT, period, label),))
 
 
 def monitoring_rows(period: Period, label: str) -> Rows:

@@ -1,5 +1,6 @@
-"""The views of what participants said: the list «Participants' feedback» of a period, the
-free answers on the curator's pair card, and the title of a report's period.
+"""The views of what participants said: the list «Participants' feedback» of a period (a
+report of the period picker, handlers/period_picker.py) and the free answers on the curator's
+pair card.
 
 A page holds a few responses; a mentor's final poll alone may run to thousands of characters,
 so long answers are shortened just enough for the page to fit one message (the workbook has
@@ -8,25 +9,22 @@ them in full).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
 from bot.html_text import quote
-from bot.models.periods import Period, PeriodKind
-from bot.models.voices import PeriodScope, Voice, VoicePage, VoicePair
+from bot.models.periods import Period
+from bot.models.voices import Voice, VoicePage, VoicePair
 from bot.reports.voices import VOICE_FORMS
 from bot.schedule import utc_to_local
 from bot.screens import Button, Screen
 from dialogs.answer_display import format_answer
 from dialogs.i18n import N_
-from handlers.callbacks import Page
-from handlers.paging import navigation_row
+from handlers.period_views import open_button, page_rows, period_button
 from handlers.texts import MESSAGE_LIMIT
 
 FORM_TITLES = {
@@ -39,85 +37,17 @@ ROLE_TITLES = {"mentor": N_("mentor"), "mentee": N_("mentee")}
 CLIPS = (1500, 700, 350, 160, 60)
 
 
-# -- the period in button data ----------------------------------------------------------------
-# A period travels in button data as one short word: "c" (the current cycle), "c12" (cycle
-# 12), "s2026" (school year 2026/27), "y2026" (calendar year), "r20260901-20261031" (a range).
-_PACKED = re.compile(r"^(?:c(\d{0,18})|s(\d{4})|y(\d{4})|r(\d{8})-(\d{8}))$")
-
-
-def pack_period(period: Period) -> str:
-    if period.kind is PeriodKind.CYCLE:
-        return f"c{period.cycle_id}" if period.cycle_id is not None else "c"
-    assert period.start is not None and period.end is not None
-    if period.kind is PeriodKind.SCHOOL_YEAR:
-        return f"s{period.start.year}"
-    if period.kind is PeriodKind.CALENDAR_YEAR:
-        return f"y{period.start.year}"
-    return f"r{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-
-
-def unpack_period(packed: str) -> Period | None:
-    """The period of button data; None for anything else (a forged or garbled press)."""
-    found = _PACKED.match(packed)
-    if found is None:
-        return None
-    cycle, school, calendar, start, end = found.groups()
-    try:
-        if cycle is not None:
-            return Period.cycle(int(cycle)) if cycle else Period.current_cycle()
-        if school is not None:
-            return Period.school_year(int(school))
-        if calendar is not None:
-            return Period.calendar_year(int(calendar))
-        first = date(int(start[:4]), int(start[4:6]), int(start[6:]))
-        last = date(int(end[:4]), int(end[4:6]), int(end[6:]))
-        return Period.between(first, last)
-    except ValueError:
-        return None
-
-
-class VoicesPage(CallbackData, prefix="vo1p"):
-    """‹ › of the list: the pressed message turns to the page."""
-
-    page: Page
-    period: str = "c"
-
-
-class VoicesOpen(CallbackData, prefix="vo1o"):
-    """The list of a period as a new message (from another report of the same period)."""
-
-    period: str = "c"
+# The key of the list in the period picker's buttons (handlers/period_picker.py).
+VOICES_REPORT = "vo"
+# The buttons of the list before it took the picker's period (answered with the current
+# cycle): its pages, and the list opened from the ranking.
+OLD_VOICES_PAGE = "vo1p:"
+OLD_VOICES_OPEN = "vo1o:"
 
 
 # -- texts ------------------------------------------------------------------------------------
 def _day(day: date, locale: str) -> str:
     return format_date(day, "long", locale=locale)
-
-
-def period_title(scope: PeriodScope, locale: str) -> str:
-    """The period a report covers, as its header says it."""
-    period, cycle = scope.period, scope.cycle
-    if period.kind is PeriodKind.CYCLE:
-        if cycle is None:
-            return _("the current cycle")
-        if cycle.closed_at is None:
-            return _("cycle No. {number} (current), since {date}").format(
-                number=cycle.number, date=_day(cycle.started_on, locale)
-            )
-        closed = utc_to_local(cycle.closed_at, scope.timezone).date()
-        return _("cycle No. {number}, {start} – {end}").format(
-            number=cycle.number, start=_day(cycle.started_on, locale), end=_day(closed, locale)
-        )
-    assert period.start is not None and period.end is not None
-    if period.kind is PeriodKind.SCHOOL_YEAR:
-        return _("school year {first}/{second}").format(
-            first=period.start.year, second=period.end.year
-        )
-    if period.kind is PeriodKind.CALENDAR_YEAR:
-        return _("the year {year}").format(year=period.start.year)
-    return _("from {start} to {end}").format(
-        start=_day(period.start, locale), end=_day(period.end, locale)
-    )
 
 
 def _name(participant_id: int | None, name: str | None) -> str:
@@ -188,14 +118,13 @@ def _longest(voices: Sequence[Voice]) -> int:
     return max((len(text) for voice in voices for _key, text in voice.texts), default=0)
 
 
-def voices_screen(found: VoicePage, locale: str) -> Screen:
-    """One page of the period's free answers, with the mentees' "goal reached" of the whole
-    period; ‹ › buttons keep the period."""
+def voices_screen(found: VoicePage, label: str, locale: str) -> Screen:
+    """One page of the period's free answers (``label``: the period in words), with the
+    mentees' "goal reached" of the whole period; ‹ › keep the period; the choice of the
+    period under them."""
     scope = found.scope
-    packed = pack_period(scope.period)
-    header = [
-        _("<b>Participants' feedback</b> · {period}").format(period=period_title(scope, locale))
-    ]
+    choose = ((period_button(VOICES_REPORT, scope.period, label),),)
+    header = [_("<b>Participants' feedback</b> · {period}").format(period=quote(label))]
     if found.total == 0:
         header.append(
             _(
@@ -204,7 +133,7 @@ def voices_screen(found: VoicePage, locale: str) -> Screen:
                 "compatibility form after the trial meeting."
             )
         )
-        return Screen("\n".join(header))
+        return Screen("\n".join(header), choose)
     header.append(
         ngettext(
             "{n} response with answers in the participants' own words.",
@@ -234,7 +163,7 @@ def voices_screen(found: VoicePage, locale: str) -> Screen:
             ]
         return lines
 
-    rows = navigation_row(found.page, found.pages, lambda n: VoicesPage(page=n, period=packed))
+    rows = page_rows(VOICES_REPORT, scope.period, found.page, found.pages) + choose
     return Screen(fit(build), rows)
 
 
@@ -263,7 +192,7 @@ def voices_title() -> str:
 
 def voices_button(period: Period) -> Button:
     """Opens the list of ``period`` from another report of it (the ranking)."""
-    return Button(voices_title(), data=VoicesOpen(period=pack_period(period)).pack())
+    return open_button(voices_title(), VOICES_REPORT, period)
 
 
 def not_theirs_text() -> str:

@@ -37,7 +37,8 @@ from bot.reports.schools import (
     worst_first,
 )
 from bot.reports.targets import InputProblem
-from handlers.school_views import PAGE_SIZE, SchoolsAction, SchoolsView, table_screen, view_data
+from handlers.period_views import PeriodAction, page_press, press_of
+from handlers.school_views import PAGE_SIZE, REGION_EXPORT_REPORT, SCHOOLS_REPORT, table_screen
 from storage.repositories.schools import CycleSpan
 from tests.cohort import mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness
@@ -169,6 +170,83 @@ async def test_the_coordinator_gets_the_table_and_the_chart_in_the_chat(harness:
     assert "Школа № 4" not in text
     assert sent[1].file is not None and sent[1].file.startswith(b"\x89PNG")
     assert "Excel workbook: registers and this table" in [b[0] for b in sent[0].buttons]
+    assert "Period: the current cycles." in text
+    assert "Period: the current cycles" in [b[0] for b in sent[0].buttons]
+
+
+def choices_shown(harness: Harness) -> dict[str, str]:
+    """The period's choices that replaced the table's buttons (an edit of the keyboard only)."""
+    from aiogram.methods import EditMessageReplyMarkup
+
+    edits = [c for c in harness.session.calls if isinstance(c, EditMessageReplyMarkup)]
+    assert edits, "the choices did not replace the buttons"
+    markup = edits[-1].reply_markup
+    assert markup is not None
+    return {b.text: b.callback_data or "" for row in markup.inline_keyboard for b in row}
+
+
+async def test_the_table_and_its_workbook_of_another_period(harness: Harness) -> None:
+    await region(harness)
+    sent = await harness.send(COORDINATOR, "/schools", language_code="en")
+    table = sent[0]
+    await harness.press(COORDINATOR, table.data_of("Period:"), table.message_id, "en")
+    choices = choices_shown(harness)
+    # Several schools: each one's current cycle, no one school's cycle to choose.
+    assert list(choices) == [
+        "✓ The current cycles", "School year 2025/26", "Year 2026", "Year 2025",
+        "Other period…", "← Back",
+    ]  # fmt: skip
+    year = await harness.press(COORDINATOR, choices["Year 2025"], table.message_id, "en")
+    assert [s.method for s in year] == ["editMessageText", "sendPhoto"]
+    shown = year[0]
+    assert shown.message_id == table.message_id
+    # Nothing had begun in 2025: no pair anywhere.
+    assert "Period: year 2025. Organizations: 3 — not started 3, behind 0, on track 0." in (
+        shown.text
+    )
+    assert "Period: year 2025" in [b[0] for b in shown.buttons]
+    assert year[1].text.startswith("The share of pupils aged 10–19")
+    # The workbook under it is of the same year.
+    made = await harness.press(COORDINATOR, shown.data_of("Excel workbook"), 9, "en")
+    assert made[0].text.startswith("Preparing the workbook of all your organizations for year 2025")
+    document = made[-1]
+    assert document.method == "sendDocument" and document.file is not None
+    assert document.filename == "mentorship_schools-3_2025.xlsx"
+    assert document.text.startswith("Period: year 2025.")
+    book = load_workbook(io.BytesIO(document.file))
+    assert book["База наставников"].max_row == 1  # nobody entered in 2025
+    # «← Back» under the choices: the first page of the same period.
+    await harness.press(COORDINATOR, shown.data_of("Period:"), table.message_id, "en")
+    back = await harness.press(COORDINATOR, choices_shown(harness)["← Back"], table.message_id,
+                               "en")  # fmt: skip
+    assert "Period: year 2025." in back[0].text and len(back) == 1
+    # Typed dates: the first quarter of 2026, when the pairs worked.
+    await harness.press(COORDINATOR, back[0].data_of("Period:"), table.message_id, "en")
+    await harness.press(COORDINATOR, choices_shown(harness)["Other period…"], table.message_id,
+                        "en")  # fmt: skip
+    typed = await harness.send(COORDINATOR, "01.01.2026 - 31.03.2026", language_code="en")
+    assert typed[0].method == "sendMessage"
+    assert "Period: 01.01.2026 – 31.03.2026. Organizations: 3" in typed[0].text
+    assert "meetings: 1 of 3" in typed[0].text
+
+
+async def test_a_coordinator_of_one_school_may_choose_its_cycles(harness: Harness) -> None:
+    ids = await region(harness)
+    services = harness.app.services
+    for n in (2, 3):
+        await services.indicators.remove_coordinator(COORDINATOR, ids[n])
+    sent = await harness.send(COORDINATOR, "/schools", language_code="en")
+    assert "Period: cycle 1, current (01.09.2025 – 31.05.2026)." in sent[0].text
+    await harness.press(COORDINATOR, sent[0].data_of("Period:"), sent[0].message_id, "en")
+    assert "✓ Cycle 1, current (01.09.2025 – 31.05.2026)" in choices_shown(harness)
+    # Another school's cycle, forged: nothing.
+    other = await harness.app.db.fetch_value(
+        "SELECT id FROM cycles WHERE organization_id = ?", (ids[2],)
+    )
+    for report in (SCHOOLS_REPORT, REGION_EXPORT_REPORT):
+        forged = press_of(PeriodAction.SHOW, report, Period.cycle(other))
+        assert await harness.press(COORDINATOR, forged, 5, "en") == []
+        assert "outdated" in (harness.session.callback_answers()[-1].text or "")
 
 
 async def test_the_combined_workbook(harness: Harness) -> None:
@@ -235,7 +313,18 @@ async def test_the_combined_workbook(harness: Harness) -> None:
 
 async def test_export_of_a_coordinator_is_the_combined_workbook(harness: Harness) -> None:
     ids = await region(harness)
-    sent = await harness.send(COORDINATOR, "/export", language_code="en")
+    # The period first, like a curator's /export: the current cycles, no one school's cycle.
+    menu = await harness.send(COORDINATOR, "/export", language_code="en")
+    assert [s.method for s in menu] == ["sendMessage"]
+    assert "Excel workbook of the organizations you cover" in menu[0].text
+    assert "Organizations: 3" in menu[0].text and "Which period?" in menu[0].text
+    labels = [label for label, _ in menu[0].buttons]
+    assert labels[0] == "✓ The current cycles" and "← Back" not in labels
+    assert not [label for label in labels if "Cycle" in label]
+    sent = await harness.press(COORDINATOR, menu[0].data_of("The current cycles"),
+                               menu[0].message_id, "en")  # fmt: skip
+    assert sent[0].method == "editMessageText" and sent[0].message_id == menu[0].message_id
+    assert sent[0].text.startswith("Preparing the workbook of all your organizations for the")
     assert sent[-1].method == "sendDocument" and sent[-1].file is not None
     assert sent[-1].filename == "mentorship_schools-3_2026-03-12.xlsx"
     book = load_workbook(io.BytesIO(sent[-1].file))
@@ -245,6 +334,11 @@ async def test_export_of_a_coordinator_is_the_combined_workbook(harness: Harness
     numbered = await harness.send(COORDINATOR, f"/export {ids[2]}", language_code="en")
     assert [s.method for s in numbered] == ["sendMessage"]
     assert "Send /export without a number" in numbered[0].text
+    # A school year, chosen from the same menu.
+    year = await harness.press(COORDINATOR, menu[0].data_of("School year 2025/26"),
+                               menu[0].message_id, "en")  # fmt: skip
+    assert year[-1].filename == "mentorship_schools-3_2025-26.xlsx"
+    assert year[-1].text.startswith("Period: school year 2025/26.")
     # A curator who also covers another school gets their own school's workbook from /export.
     await harness.app.services.indicators.add_coordinator(CURATORS[4], ids[1])
     # (It asks for the period first: the first choice is the current cycle.)
@@ -261,12 +355,14 @@ async def test_a_curator_of_one_school_gets_no_table_and_no_other_school(
     refused = await harness.send(curator, "/schools", language_code="en")
     assert [s.method for s in refused] == ["sendMessage"]
     assert "for municipal coordinators" in refused[0].text and "/stats" in refused[0].text
-    # A forged button gets a refusal too, and no file.
-    press = view_data(SchoolsAction.WORKBOOK, Period.current_cycle()).pack()
-    sent = await harness.press(curator, press, language_code="en")
-    assert not [s for s in sent if s.method == "sendDocument"]
-    alert = harness.session.callback_answers()[-1]
-    assert alert.show_alert and "for municipal coordinators" in (alert.text or "")
+    # Forged buttons give nothing, no file.
+    for press in (
+        press_of(PeriodAction.OPEN, REGION_EXPORT_REPORT, Period.current_cycle()),
+        press_of(PeriodAction.SHOW, SCHOOLS_REPORT, Period.school_year(2025)),
+        page_press(SCHOOLS_REPORT, Period.current_cycle(), 1).pack(),
+    ):
+        assert await harness.press(curator, press, language_code="en") == []
+        assert "outdated" in (harness.session.callback_answers()[-1].text or "")
     services = harness.app.services
     with pytest.raises(ExportError) as raised:
         await services.exports.for_coordinator(curator, "en")
@@ -310,16 +406,46 @@ async def test_a_coordinator_cannot_change_a_schools_data(harness: Harness) -> N
         assert "Only the curator of an organization can do this" in sent[-1].text, command
     # What the coordinator may do only reads: the table, its pages, the workbook.
     sent = await harness.send(COORDINATOR, "/schools", language_code="en")
-    await harness.press(COORDINATOR, view_data(SchoolsAction.PAGE, Period.current_cycle()).pack())
+    await harness.press(COORDINATOR, page_press(SCHOOLS_REPORT, Period.current_cycle(), 0).pack())
     await harness.press(COORDINATOR, sent[0].data_of("Excel workbook"))
+    await harness.press(COORDINATOR, sent[0].data_of("Period:"))
     assert await snapshot(harness) == before
 
 
 async def test_a_garbled_period_on_a_button_is_outdated(harness: Harness) -> None:
     await region(harness)
-    forged = SchoolsView(action=SchoolsAction.PAGE, kind="school_year", start=5, end=1).pack()
-    await harness.press(COORDINATOR, forged, language_code="en")
-    assert "outdated" in (harness.session.callback_answers()[-1].text or "")
+    for forged in ("per1p:sc:0:s:5:0", "per1p:sc:0:r:20260231:20260301", "per1:o:exs:y:1812:0"):
+        assert await harness.press(COORDINATOR, forged, language_code="en") == []
+        assert "outdated" in (harness.session.callback_answers()[-1].text or "")
+
+
+async def test_old_buttons_give_the_current_cycles(harness: Harness) -> None:
+    """Buttons of tables sent before the table took the picker's period: a page shows the
+    current cycles' table in its place, the workbook is made of them."""
+    await region(harness)
+    page = await harness.press(COORDINATOR, "sch1:page:1:cycle:0:0:0", 40, "en")
+    assert page[0].method == "editMessageText" and page[0].message_id == 40
+    assert "Period: the current cycles. Organizations: 3" in page[0].text
+    notice = harness.session.callback_answers()[-1].text or ""
+    assert "earlier version" in notice
+    book = await harness.press(COORDINATOR, "sch1:book:0:cycle:0:0:0", 40, "en")
+    assert book[-1].method == "sendDocument"
+    assert book[-1].filename == "mentorship_schools-3_2026-03-12.xlsx"
+    # Someone who covers nothing gets no table from them.
+    assert await harness.press(CURATORS[1], "sch1:page:1:cycle:0:0:0", 41, "en") == []
+
+
+async def test_the_summary_opens_the_table_of_its_period(harness: Harness) -> None:
+    await region(harness)
+    summary = [s for s in await harness.send(COORDINATOR, "/stats", language_code="en")
+               if s.buttons][-1]  # fmt: skip
+    await harness.press(COORDINATOR, summary.data_of("Period:"), summary.message_id, "en")
+    year = await harness.press(COORDINATOR, choices_shown(harness)["Year 2025"],
+                               summary.message_id, "en")  # fmt: skip
+    under = [s for s in year if s.buttons][-1]
+    table = await harness.press(COORDINATOR, under.data_of("Each organization"), 50, "en")
+    assert table[0].method == "sendMessage"
+    assert "Period: year 2025. Organizations: 3" in table[0].text
 
 
 async def test_turning_pages_reuses_a_recent_table_but_rechecks_the_right(
@@ -341,11 +467,11 @@ async def test_turning_pages_reuses_a_recent_table_but_rechecks_the_right(
     assert (
         await services.schools.for_viewer(COORDINATOR, current, is_admin=False, reuse=True) is None
     )
-    await harness.press(
-        COORDINATOR, view_data(SchoolsAction.PAGE, current).pack(), language_code="en"
+    sent = await harness.press(
+        COORDINATOR, page_press(SCHOOLS_REPORT, current, 1).pack(), language_code="en"
     )
-    alert = harness.session.callback_answers()[-1]
-    assert alert.show_alert and "municipal coordinators" in (alert.text or "")
+    assert sent == []
+    assert "outdated" in (harness.session.callback_answers()[-1].text or "")
 
 
 # --- the pure parts ------------------------------------------------------------------------
@@ -422,8 +548,8 @@ def test_long_tables_are_paged(harness: Harness) -> None:
     many = [row(f"Школа {n:03d}", indicators(10, 9, 10, 5, 10)) for n in range(25)]
     table = SchoolTable(Period.current_cycle(), date(2026, 3, 12), worst_first(many))
     with harness.app.i18n.context(), harness.app.i18n.use_locale("en"):
-        first = table_screen(table, 0, "en")
-        last = table_screen(table, 99, "en")
+        first = table_screen(table, 0, "the current cycles", "en")
+        last = table_screen(table, 99, "the current cycles", "en")
     assert "Page 1 of 3." in first.text and "1. 🟢 <b>Школа 000</b>" in first.text
     assert f"{PAGE_SIZE}. 🟢" in first.text and f"{PAGE_SIZE + 1}." not in first.text
     assert [b.text for b in first.rows[0]] == ["Next ›"]

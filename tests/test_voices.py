@@ -39,8 +39,9 @@ from bot.reports.voice_sheets import (
     VOICES_SHEET,
     voice_sheets,
 )
-from handlers.cycle_views import PairCard, RankPage
-from handlers.voice_views import VoicesOpen, VoicesPage, pack_period, unpack_period
+from handlers.cycle_views import RANKING_REPORT, PairCard
+from handlers.period_views import PeriodAction, page_press, press_of
+from handlers.voice_views import VOICES_REPORT
 from tests.inprocess import Harness
 
 CURATOR_A, CURATOR_B, PUPIL = 501, 502, 901
@@ -237,6 +238,18 @@ async def build(harness: Harness) -> Scenario:
     return s
 
 
+def choices_shown(harness: Harness) -> dict[str, str]:
+    """The period's choices that replaced a report's buttons (an edit of the keyboard only),
+    by their text."""
+    from aiogram.methods import EditMessageReplyMarkup
+
+    edits = [c for c in harness.session.calls if isinstance(c, EditMessageReplyMarkup)]
+    assert edits, "the choices did not replace the buttons"
+    markup = edits[-1].reply_markup
+    assert markup is not None
+    return {b.text: b.callback_data or "" for row in markup.inline_keyboard for b in row}
+
+
 def said(voices: list[Any]) -> list[tuple[str, str]]:
     """(who, form) of each response, in order."""
     return [(v.full_name, v.form) for v in voices]
@@ -326,23 +339,27 @@ async def test_another_schools_curator_gets_nothing(harness: Harness) -> None:
     # In the chat: the list, the pages, the ranking of school A's cycle and its pair card.
     text = "\n".join(m.text for m in await harness.send(CURATOR_B, "/voices", language_code="en"))
     assert "Лицейский секрет" in text and "Маша" not in text
-    forged = VoicesPage(page=0, period=pack_period(Period.cycle(s.ids["c1"]))).pack()
-    assert await harness.press(CURATOR_B, forged, language_code="en") == []
-    assert "not one of your organization" in (harness.session.callback_answers()[-1].text or "")
-    opened = await harness.press(
-        CURATOR_B,
-        VoicesOpen(period=pack_period(Period.cycle(s.ids["c1"]))).pack(),
-        language_code="en",
+    school_a = Period.cycle(s.ids["c1"])
+    forged = (
+        page_press(VOICES_REPORT, school_a, 0).pack(),
+        press_of(PeriodAction.OPEN, VOICES_REPORT, school_a),
+        press_of(PeriodAction.SHOW, VOICES_REPORT, school_a),
+        press_of(PeriodAction.MENU, VOICES_REPORT, school_a),
+        page_press(RANKING_REPORT, Period.cycle(s.ids["c2"]), 0).pack(),
+        press_of(PeriodAction.OPEN, RANKING_REPORT, Period.cycle(s.ids["c2"])),
+        press_of(PeriodAction.SHOW, RANKING_REPORT, Period.cycle(s.ids["c2"])),
     )
-    assert "Маша" not in opened[-1].text and "not one of your organization" in opened[-1].text
-    ranking_press = RankPage(page=0, period=pack_period(Period.cycle(s.ids["c2"]))).pack()
-    assert await harness.press(CURATOR_B, ranking_press, language_code="en") == []
+    for data in forged:
+        assert await harness.press(CURATOR_B, data, language_code="en") == [], data
+        assert "outdated" in (harness.session.callback_answers()[-1].text or ""), data
     assert await harness.press(CURATOR_B, PairCard(pair_id=s.ids["p1"]).pack()) == []
     assert all("Маша" not in m.text for m in harness.session.answers(CURATOR_B))
     # A pupil is refused the command and the buttons.
     refused = await harness.send(PUPIL, "/voices")
     assert "куратор" in refused[-1].text
-    assert await harness.press(PUPIL, VoicesPage(page=0).pack()) == []
+    page = page_press(VOICES_REPORT, Period.current_cycle(), 0).pack()
+    assert await harness.press(PUPIL, page) == []
+    assert await harness.press(PUPIL, "vo1p:0:c") == []
     assert "куратор" in (harness.session.callback_answers()[-1].text or "")
 
 
@@ -351,45 +368,85 @@ async def test_the_list_in_the_chat_shows_its_period_and_pages(harness: Harness)
     await build(harness)
     shown = (await harness.send(CURATOR_A, "/voices"))[-1]
     # The current cycle by default, said so; Павел's long answer shortened to fit one message.
-    assert "Отзывы участников" in shown.text and "цикл программы № 2 (текущий)" in shown.text
+    assert "Отзывы участников · цикл 2, текущий (с 01.02.2026)" in shown.text
     assert "Пока не понимаю, чем мы будем заниматься" in shown.text
     assert "Наставляемые достигли цели: да — 0, частично — 0, нет — 1." in shown.text
     assert "Страница 1 из 2." in shown.text
     assert "Экскурсия на завод" in shown.text and "Методички" not in shown.text
-    second = await harness.press(CURATOR_A, shown.data_of("›"))
+    assert "Период: цикл 2, текущий (с 01.02.2026)" in [b for b, _ in shown.buttons]
+    second = await harness.press(CURATOR_A, shown.data_of("›"), shown.message_id)
     page = harness.session.sent[-1] if not second else second[-1]
     assert "Павел Андреевич" in page.text and "Методички по профориентации" in page.text
     assert LONG not in page.text and "…" in page.text and len(page.text) <= 4096
     assert "сокращены" in page.text
 
-    # Another period by its button data: school year 2025/26, in English.
-    year = Period.school_year(2025)
-    opened = await harness.press(
-        CURATOR_A, VoicesOpen(period=pack_period(year)).pack(), language_code="en"
-    )
-    text = opened[-1].text
-    assert "school year 2025/2026" in text and "7 responses" in text
+    # Another period chosen with the picker's buttons: school year 2025/26, in English.
+    await harness.press(CURATOR_A, shown.data_of("Период:"), shown.message_id, "en")
+    choices = choices_shown(harness)
+    labels = list(choices)
+    assert labels[:3] == [
+        "✓ Cycle 2, current (since 01.02.2026)",
+        "Cycle 1 (01.09.2025 – 01.02.2026)",
+        "School year 2025/26",
+    ], labels
+    year = choices["School year 2025/26"]
+    opened = await harness.press(CURATOR_A, year, shown.message_id, language_code="en")
+    first = opened[0]
+    assert first.method == "editMessageText" and first.message_id == shown.message_id
+    text = first.text
+    assert "Participants' feedback · school year 2025/26" in text and "7 responses" in text
     assert "Page 1 of 3." in text and "Мне комфортно, но встречи лучше по средам" in text
     assert "Pair: Ольга Викторовна → Маша Иванова" in text
     # The earliest first: Маша's note and final poll, Ольга's final poll; the rest later.
     assert "Goal reached: Partly" in text and "Видеть, как Маша растёт" in text
     assert "Петя" not in text
+    # The pages keep the period: the third of school year 2025/26 holds Павел's final poll.
+    turned = await harness.press(CURATOR_A, first.data_of("›"), shown.message_id, "en")
+    assert "school year 2025/26" in turned[0].text and "Page 2 of 3." in turned[0].text
+    last = await harness.press(CURATOR_A, turned[0].data_of("›"), shown.message_id, "en")
+    assert "Page 3 of 3." in last[0].text and "Павел Андреевич" in last[0].text
+    assert "Period: school year 2025/26" in [b for b, _ in last[0].buttons]
+    # «← Back» under the choices: the first page of the same period again.
+    await harness.press(CURATOR_A, last[0].data_of("Period:"), shown.message_id, "en")
+    back = choices_shown(harness)["← Back"]
+    again = await harness.press(CURATOR_A, back, shown.message_id, "en")
+    assert "school year 2025/26" in again[0].text and "Page 1 of 3." in again[0].text
+
     nothing = await harness.press(
         CURATOR_A,
-        VoicesOpen(period=pack_period(Period.calendar_year(2024))).pack(),
+        press_of(PeriodAction.OPEN, VOICES_REPORT, Period.calendar_year(2024)),
         language_code="en",
     )
     assert "Nobody has written anything in this period yet" in nothing[-1].text
-    assert "the year 2024" in nothing[-1].text
+    assert "Participants' feedback · year 2024" in nothing[-1].text
     # A garbled period is an outdated press, nothing shown.
-    assert await harness.press(CURATOR_A, "vo1p:0:x2026", language_code="en") == []
-    assert unpack_period("r20260230-20260301") is None
+    assert await harness.press(CURATOR_A, "per1p:vo:0:s:1812:0", language_code="en") == []
+    assert "outdated" in (harness.session.callback_answers()[-1].text or "")
     for period in (
-        Period.current_cycle(), Period.cycle(12), year, Period.calendar_year(2026),
-        Period.between(date(2026, 9, 1), date(2026, 10, 31)),
+        Period.current_cycle(), Period.cycle(10**12), Period.school_year(2025),
+        Period.calendar_year(2026), Period.between(date(2026, 9, 1), date(2026, 10, 31)),
     ):  # fmt: skip
-        assert unpack_period(pack_period(period)) == period
-        assert len(VoicesPage(page=999, period=pack_period(period)).pack().encode()) <= 64
+        assert len(page_press(VOICES_REPORT, period, 999).pack().encode()) <= 64
+
+
+async def test_old_buttons_show_the_current_cycle(harness: Harness) -> None:
+    """Buttons of messages sent before the lists took the picker's period (their own short
+    code of it) are answered with the current cycle, never an error."""
+    await build(harness)
+    for message_id, (data, edited) in enumerate((
+        ("vo1p:1:s2025", True),  # a page of the list
+        ("vo1p:0:x2026", True),  # a garbled one
+        ("cy1r:0:s2025", True),  # a page of the ranking
+        ("vo1o:c12", False),  # «Participants' feedback» under a ranking: a new message
+    ), start=70):  # fmt: skip
+        sent = await harness.press(CURATOR_A, data, message_id, language_code="en")
+        assert len(sent) == 1, (data, sent)
+        shown = sent[0]
+        assert shown.method == ("editMessageText" if edited else "sendMessage"), data
+        assert "cycle 2, current (since 01.02.2026)" in shown.text, data
+        assert "Period: cycle 2, current (since 01.02.2026)" in [b for b, _ in shown.buttons]
+        notice = harness.session.callback_answers()[-1].text or ""
+        assert "earlier version" in notice and "current cycle" in notice, data
 
 
 async def test_the_pair_card_shows_both_sides(harness: Harness) -> None:
@@ -455,17 +512,57 @@ async def test_per_mentor_figures_for_a_school_year_and_a_cycle(harness: Harness
     }
 
     shown = (await harness.send(CURATOR_A, "/ranking", language_code="en"))[-1]
-    assert "cycle No. 2 (current)" in shown.text
+    assert "Mentor ranking · cycle 2, current (since 01.02.2026)" in shown.text
     assert "meetings held 3 · mentees 1 · completed pairs 1 of 1" in shown.text
     assert "by the mentor 5.0/5 (1 answer)" in shown.text
-    assert shown.data_of("Participants' feedback") == VoicesOpen(period="c").pack()
-    year = pack_period(Period.school_year(2025))
-    turned = await harness.press(
-        CURATOR_A, RankPage(page=0, period=year).pack(), language_code="en"
+    assert shown.data_of("Participants' feedback") == press_of(
+        PeriodAction.OPEN, VOICES_REPORT, Period.current_cycle()
     )
-    page = turned[-1].text if turned else harness.session.sent[-1].text
-    assert "school year 2025/2026" in page and "3.7/5 (3 answers)" in page
-    assert "completed pairs 1 of 2" in page
+    # The school year chosen under it: the ranking in place, the feedback of the same year.
+    await harness.press(CURATOR_A, shown.data_of("Period:"), shown.message_id, "en")
+    choices = choices_shown(harness)
+    turned = await harness.press(
+        CURATOR_A, choices["School year 2025/26"], shown.message_id, language_code="en"
+    )
+    page = turned[0]
+    assert page.method == "editMessageText" and page.message_id == shown.message_id
+    assert "Mentor ranking · school year 2025/26" in page.text
+    assert "3.7/5 (3 answers)" in page.text and "completed pairs 1 of 2" in page.text
+    said_then = await harness.press(
+        CURATOR_A, page.data_of("Participants' feedback"), shown.message_id, "en"
+    )
+    assert said_then[0].method == "sendMessage"
+    assert "Participants' feedback · school year 2025/26" in said_then[0].text
+    # An earlier cycle by its button: Ольга alone.
+    earlier = await harness.press(CURATOR_A, choices["Cycle 1 (01.09.2025 – 01.02.2026)"],
+                                  shown.message_id, "en")  # fmt: skip
+    assert "Mentor ranking · cycle 1 (01.09.2025 – 01.02.2026)" in earlier[0].text
+    assert "Павел" not in earlier[0].text and "Ольга Викторовна" in earlier[0].text
+
+
+async def test_the_ranking_in_pages_keeps_its_period(harness: Harness) -> None:
+    s = await build(harness)
+    # Nine more mentors with a pair each in cycle 1: ten mentors, two pages of eight.
+    for n in range(9):
+        await s.person(f"m{n}", s.ids["a"], "mentor", f"Наставник {n}")
+        await s.person(f"e{n}", s.ids["a"], "mentee", f"Наставляемый {n}")
+        await s.pair(f"x{n}", s.ids["a"], s.ids["c1"], f"m{n}", f"e{n}", "2025-10-01")
+    year = Period.school_year(2025)
+    sent = await harness.press(
+        CURATOR_A, press_of(PeriodAction.OPEN, RANKING_REPORT, year), language_code="en"
+    )
+    first = sent[-1]
+    assert "Mentor ranking · school year 2025/26" in first.text
+    assert "1. Ольга Викторовна" in first.text and "8. Наставник" in first.text
+    assert "\n9. " not in first.text
+    second = await harness.press(CURATOR_A, first.data_of("Next"), first.message_id, "en")
+    assert "Mentor ranking · school year 2025/26" in second[0].text
+    assert "\n9. Наставник" in second[0].text and "\n10. Наставник" in second[0].text
+    assert "Period: school year 2025/26" in [b for b, _ in second[0].buttons]
+    # The current cycle has the two mentors of cycle 2 only: one page, no ‹ ›.
+    current = (await harness.send(CURATOR_A, "/ranking", language_code="en"))[-1]
+    assert "Наставник" not in current.text
+    assert not [b for b, _ in current.buttons if "Next" in b]
 
 
 # -- the workbook -------------------------------------------------------------------------------

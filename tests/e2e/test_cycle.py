@@ -827,8 +827,8 @@ async def test_a_cycle_from_invitations_to_the_final_poll_stats_and_export(
     # The next workbook: Petya in the mentee register with the placeholder and the mark of
     # completing; Pavel in no register and in no sheet.
     await curator.send_text("/export")
-    await curator.wait_for_bot_message("За какой период?")
-    await curator.press("Цикл 1, текущий")
+    menu = await curator.wait_for_bot_message("За какой период?")
+    await curator.press("Цикл 1, текущий", message_id=menu.message_id)
     await tg.wait_until(lambda: len(workbooks(curator)) == 2, 30.0)
     document = workbooks(curator)[-1]
     assert document.file is not None
