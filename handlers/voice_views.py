@@ -100,11 +100,11 @@ def period_title(scope: PeriodScope, locale: str) -> str:
     if period.kind is PeriodKind.CYCLE:
         if cycle is None:
             return _("the current cycle")
-        if cycle.closed_at is None:
+        if cycle.ended_at is None:
             return _("cycle No. {number} (current), since {date}").format(
                 number=cycle.number, date=_day(cycle.started_on, locale)
             )
-        closed = utc_to_local(cycle.closed_at, scope.timezone).date()
+        closed = utc_to_local(cycle.ended_at, scope.timezone).date()
         return _("cycle No. {number}, {start} – {end}").format(
             number=cycle.number, start=_day(cycle.started_on, locale), end=_day(closed, locale)
         )
