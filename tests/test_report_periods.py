@@ -40,6 +40,7 @@ from bot.reports.monitoring import MonitoringReportService
 from bot.reports.period_text import cycle_span, period_label
 from bot.reports.targets import DEFAULT_TARGETS, default_target
 from bot.schedule import MeetingKind
+from handlers.cycle_views import CycleAct, CycleStep
 from storage.database import Database
 from storage.migrations import load_migrations, migrate
 from storage.repositories.coordinators import MunicipalityRepository
@@ -450,6 +451,25 @@ async def test_finish_now_completes_only_pairs_past_the_forms_minimum(harness: H
     done = {r["id"]: bool(r["completed"]) for r in rows}
     assert done == {pairs["once"]: False, pairs["planned"]: True, pairs["never"]: False,
                     pairs["regular"]: True}  # fmt: skip
+
+
+async def test_before_finishing_the_curator_reads_the_rule_the_finish_applies(
+    harness: Harness,
+) -> None:
+    """«Finish the cycle now?» says what :func:`completes_program` decides: a pair that only
+    got acquainted does not complete the program (the question used to promise completion to
+    every pair that had met once)."""
+    s = School(harness.app.db)
+    org = await s.organization()
+    cycle = (await harness.app.services.cycles.current(org)).id
+    await s.person("m", org, cycle, "mentor", "2026-01-10")
+    await s.person("e", org, cycle, "mentee", "2026-01-10", birth="2013-01-01")
+    await s.pair(org, cycle, "m", "e", "2026-01-15")
+    await harness.app.services.cycles.start_closing(org)
+    asked = (await harness.press(CURATOR, CycleAct(action=CycleStep.FINISH).pack()))[-1].text
+    assert "Завершить цикл сейчас? 1 пара" in asked
+    assert "по умолчанию — встреча-планирование" in asked and "только знакомство" in asked
+    assert "хотя бы одна встреча" not in asked
 
 
 async def test_a_closed_cycle_keeps_its_figures(harness: Harness) -> None:
