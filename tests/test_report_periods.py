@@ -662,6 +662,35 @@ async def test_a_withdrawn_side_leaves_the_other_sides_figures(db: Database) -> 
     assert table[ids["org"]].share("mentees_10_19").completed == 2  # A and E
 
 
+async def test_stats_say_why_nobody_was_asked_when_the_side_withdrew(harness: Harness) -> None:
+    """A pair completed and its mentor withdrew: nobody is left to ask for the mentors'
+    satisfaction, and /stats says so rather than that no pair completed the program (its
+    mentee's line beside it says one did); a period without completed pairs still says that."""
+    s = School(harness.app.db)
+    org = await s.organization()
+    cycle = (await harness.app.services.cycles.current(org)).id
+    await s.person("M", org, cycle, "mentor", "2026-01-10")
+    await s.person("A", org, cycle, "mentee", "2026-01-10", birth="2013-01-01")
+    await s.pair(org, cycle, "M", "A", "2026-01-15", "2026-03-01", completed=True)
+    await s.response("final_mentee", "A", f"cycle:{cycle}", {"satisfaction": 9}, "2026-03-02")
+    await s.sql("DELETE FROM participants WHERE id = ?", (s.ids["M"],))  # withdrew
+
+    text = "\n".join(m.text for m in await harness.send(CURATOR, "/stats") if m.text)
+    assert "Удовлетворённые наставляемые: 100" in text
+    assert (
+        "Удовлетворённые наставники: опрашивать некого — участники пар, завершивших программу "
+        "в этом периоде, отозвали согласие" in text
+    ), text
+    assert "ни одна пара не завершила программу" not in text
+
+    s2 = School(harness.app.db)
+    s2._telegram = 9000
+    other = await s2.organization("Школа № 8", curator=CURATOR + 1)
+    await harness.app.services.cycles.current(other)
+    text = "\n".join(m.text for m in await harness.send(CURATOR + 1, "/stats") if m.text)
+    assert "Удовлетворённые наставники: в этом периоде пока ни одна пара не завершила" in text
+
+
 async def test_enterprises_entered_and_completed(db: Database) -> None:
     s = School(db)
     org = await s.organization()

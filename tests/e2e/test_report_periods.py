@@ -422,7 +422,16 @@ def involvement(title: str, done_title: str, count: int, done: int, total: int, 
     return f"• {title}: {shown} ({count} из {total}), цель {target}\n   ◦ {done_title}: {done}"
 
 
-def satisfaction(title: str, satisfied: int, asked: int, answered: int, target: str) -> str:
+def satisfaction(
+    title: str, satisfied: int, asked: int, answered: int, target: str, *, withdrew: bool = False
+) -> str:
+    """The line of a satisfaction share; ``withdrew``: pairs completed in the period but this
+    side of them withdrew, so nobody was asked."""
+    if withdrew:
+        return (
+            f"• {title}: опрашивать некого — участники пар, завершивших программу в этом "
+            f"периоде, отозвали согласие, цель {target}"
+        )
     if not asked:
         return f"• {title}: в этом периоде пока ни одна пара не завершила программу, цель {target}"
     return (
@@ -622,7 +631,7 @@ async def test_reports_of_two_cycles_by_period_with_a_withdrawal_in_each(
         involvement(ENTERED_MENTEES, DONE_MENTEES, 3, 2, 40, "7,5 %", "70 %"),
         involvement(ENTERED_MENTORS, DONE_MENTORS, 1, 0, 20, "5 %", "10 %"),
         satisfaction(SATISFIED_MENTEES, 1, 2, 1, "85 %"),
-        satisfaction(SATISFIED_MENTORS, 0, 0, 0, "85 %"),
+        satisfaction(SATISFIED_MENTORS, 0, 0, 0, "85 %", withdrew=True),
         "Целевые значения — на 2026 год.",
         "Общая численность (база для расчёта долей) — за 2025/2026 учебный год.",
     ])  # fmt: skip
@@ -635,7 +644,7 @@ async def test_reports_of_two_cycles_by_period_with_a_withdrawal_in_each(
         involvement(ENTERED_MENTEES, DONE_MENTEES, 2, 1, 40, "5 %", "70 %"),
         involvement(ENTERED_MENTORS, DONE_MENTORS, 0, 0, 20, "0 %", "10 %"),
         satisfaction(SATISFIED_MENTEES, 1, 1, 1, "85 %"),
-        satisfaction(SATISFIED_MENTORS, 0, 0, 0, "85 %"),
+        satisfaction(SATISFIED_MENTORS, 0, 0, 0, "85 %", withdrew=True),
         "Целевые значения — на 2025 год.",
     ])  # fmt: skip
     text, report = await choose(curator, report, "2026 год", "2026 год")
@@ -656,6 +665,7 @@ async def test_reports_of_two_cycles_by_period_with_a_withdrawal_in_each(
         involvement(ENTERED_MENTEES, DONE_MENTEES, 1, 1, 40, "2,5 %", "70 %"),
         involvement(ENTERED_MENTORS, DONE_MENTORS, 1, 0, 20, "5 %", "10 %"),
         satisfaction(SATISFIED_MENTEES, 1, 1, 1, "85 %"),
+        satisfaction(SATISFIED_MENTORS, 0, 0, 0, "85 %", withdrew=True),
         "Целевые значения — на 2026 год.",
     ])  # fmt: skip
 
