@@ -418,10 +418,20 @@ async def test_monitoring_and_indicators_sheets(harness: Harness) -> None:
         (share.title, share.count, share.total) for share in expected.shares
     ]
     assert [row[4] for row in shares] == pytest.approx([s.target for s in expected.shares])
+    # Beside those who entered, those who completed; beside satisfaction (of all asked), how
+    # many answered the final poll and the response rate.
+    assert indicators[0][5:8] == ("Completed the program", "Answered the final poll",
+                                  "Response rate")  # fmt: skip
+    for row, share in zip(shares, expected.shares, strict=True):
+        if share.answered is None:
+            assert row[5:8] == (share.completed, None, None), row
+        else:
+            assert row[5:8] == (None, share.answered, share.response_rate), row
+    assert any(row[5] for row in shares), shares  # Masha completed
     text = every_value(book)
     assert "Satisfied means 7 or more out of 10 in the final poll." in text
-    stages = next(i for i, row in enumerate(indicators) if row[0] == "Stage of the current cycle")
-    everyone = indicators[stages + 1]
+    stages = next(i for i, row in enumerate(indicators) if row[0] == "People by stage")
+    everyone = indicators[stages + 1][:7]
     stage = expected.stages[None]
     assert everyone == (
         "All forms", stage.invited, stage.consented, stage.questionnaire_done, stage.matched,

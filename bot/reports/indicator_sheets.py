@@ -1,5 +1,5 @@
 """The curator's sheets of results, in their language: monitoring before and after, and the
-indicators of the current cycle."""
+indicators of the export's period."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ def monitoring_sheet(book: ExportBook) -> Sheet:
 
 
 def indicators_sheet(book: ExportBook) -> Sheet:
+    """The indicators of the period: each share against its target; beside an involvement
+    share (those who entered the program) those who completed it, beside a satisfaction share
+    (of all asked) how many answered the final poll and the response rate; then the people by
+    stage and the meetings."""
     t = book.t
     columns = [
         Column(t(N_("Indicator")), 48, ColumnKind.WRAP),
@@ -65,8 +69,9 @@ def indicators_sheet(book: ExportBook) -> Sheet:
         Column(t(N_("Out of")), 12),
         Column(t(N_("Share")), 10, ColumnKind.PERCENT),
         Column(t(N_("Target")), 10, ColumnKind.PERCENT),
-        Column("", 12),
-        Column("", 12),
+        Column(t(N_("Completed the program")), 14),
+        Column(t(N_("Answered the final poll")), 14),
+        Column(t(N_("Response rate")), 12, ColumnKind.PERCENT),
     ]
     sheet = Sheet(t(SHEET_INDICATORS), columns)
     indicators = book.data.indicators
@@ -74,23 +79,38 @@ def indicators_sheet(book: ExportBook) -> Sheet:
         sheet.rows.append((t(N_("The indicators could not be computed.")),))
         return sheet
     for share in indicators.shares:
-        sheet.rows.append((t(share.title), share.count, share.total, share.share, share.target))
+        row: tuple[Any, ...] = (t(share.title), share.count, share.total, share.share, share.target)
+        if share.answered is not None:
+            row += (None, share.answered, share.response_rate)
+        else:
+            row += (share.completed,)
+        sheet.rows.append(row)
     sheet.rows.append(())
-    sheet.rows.append(
-        (
-            t(N_("Satisfied means {points} or more out of 10 in the final poll.")).format(
-                points=SATISFIED_FROM
-            ),
+    notes = [
+        N_(
+            "“Count” is those who entered the program in the period (their pair started in "
+            "it); “Completed the program”, those who completed it in the period."
+        ),
+        N_("Satisfied means {points} or more out of 10 in the final poll."),
+        N_(
+            "Satisfaction is a share of all mentees (mentors) of the pairs that completed the "
+            "program in the period, answered or not; “Answered the final poll” is how many of "
+            "them answered it."
+        ),
+        N_("“Out of” is the number the curator entered; empty when not entered yet."),
+    ]
+    sheet.rows += [(t(note).format(points=SATISFIED_FROM),) for note in notes]
+    if indicators.target_year is not None:
+        sheet.rows.append(
+            (t(N_("The targets are those of {year}.")).format(year=indicators.target_year),)
         )
-    )
-    sheet.rows.append(
-        (t(N_("“Out of” is the number the curator entered; empty when not entered yet.")),)
-    )
+    if indicators.snapshot:
+        sheet.rows.append((t(N_("The figures as they were stored when the cycle closed.")),))
     sheet.rows.append(())
     sheet.header_rows.add(len(sheet.rows))
     sheet.rows.append(
         (
-            t(N_("Stage of the current cycle")),
+            t(N_("People by stage")),
             t(N_("Invited")),
             t(N_("Consented")),
             t(N_("Questionnaire done")),

@@ -473,26 +473,36 @@ def indicator_rows(book: Workbook) -> dict[str, tuple[Any, ...]]:
     return {row[0]: row[1:] for row in rows(book, "Показатели") if row and row[0]}
 
 
-def check_sheet(book: Workbook, expected: dict[str, tuple[Any, ...]]) -> None:
+def check_sheet(book: Workbook, expected: dict[str, tuple[Any, ...]], year: int) -> None:
     found = indicator_rows(book)
     for title, values in expected.items():
         got = found[title][: len(values)]
         assert got == values, (title, got, values)
+    assert f"Целевые значения — на {year} год." in found, list(found)
 
 
 def sheet_figures(
-    mentees: tuple[int, int | None], mentors: tuple[int, int | None],
-    satisfied_mentees: tuple[int, int], satisfied_mentors: tuple[int, int],
-    stages: tuple[int, ...], held: tuple[int, int], target: float = 0.70,
+    mentees: tuple[int, int, int], mentors: tuple[int, int, int],
+    satisfied_mentees: tuple[int, int, int], satisfied_mentors: tuple[int, int, int],
+    stages: tuple[int, ...], held: tuple[int, int],
 ) -> dict[str, tuple[Any, ...]]:  # fmt: skip
-    def share(count: int, total: int | None) -> float | None:
+    """The rows of the indicators sheet: an involvement share from (entered, completed, out
+    of), a satisfaction share from (satisfied, asked, answered); the targets of 2025–2027."""
+
+    def share(count: int, total: int) -> float | None:
         return count / total if total else None
 
+    def involvement(entered: int, completed: int, total: int, target: float) -> tuple[Any, ...]:
+        return (entered, total, share(entered, total), target, completed)
+
+    def satisfied(count: int, asked: int, answered: int) -> tuple[Any, ...]:
+        return (count, asked, share(count, asked), 0.85, None, answered, share(answered, asked))
+
     return {
-        ENTERED_MENTEES: (*mentees, share(*mentees), target),
-        ENTERED_MENTORS: (*mentors, share(*mentors), 0.10),
-        SATISFIED_MENTEES: (*satisfied_mentees, share(*satisfied_mentees), 0.85),
-        SATISFIED_MENTORS: (*satisfied_mentors, share(*satisfied_mentors), 0.85),
+        ENTERED_MENTEES: involvement(*mentees, 0.70),
+        ENTERED_MENTORS: involvement(*mentors, 0.10),
+        SATISFIED_MENTEES: satisfied(*satisfied_mentees),
+        SATISFIED_MENTORS: satisfied(*satisfied_mentors),
         "Все формы": stages,
         "Встречи: проведено / запланировано": held,
     }
@@ -686,7 +696,10 @@ async def test_reports_of_two_cycles_by_period_with_a_withdrawal_in_each(
 
     # -- The workbooks of the same periods ------------------------------------------------------
     book = await export(curator, tg, "Цикл 1 (")
-    check_sheet(book, sheet_figures((3, 40), (1, 20), (1, 2), (1, 1), (5, 5, 5, 5, 0, 3), (8, 10)))
+    check_sheet(book, sheet_figures(
+        (3, 2, 40), (1, 0, 20), (1, 2, 1), (1, 1, 1), (5, 5, 5, 5, 0, 3), (8, 10)
+    ), 2026)  # fmt: skip
+    assert STORED in indicator_rows(book)
     assert list(rows(book, "База наставников")[0]) == APPENDIX_2_2
     assert list(rows(book, "База наставляемых")[0]) == APPENDIX_2_3
     # Both mentors who withdrew are in no register; their mentees stay, with the placeholder
@@ -705,12 +718,17 @@ async def test_reports_of_two_cycles_by_period_with_a_withdrawal_in_each(
     books = [book]
 
     book = await export(curator, tg, "2025/26 учебный год")
-    check_sheet(book, sheet_figures((3, 40), (1, 20), (1, 2), (0, 0), (4, 4, 4, 4, 4, 2), (8, 10)))
+    check_sheet(book, sheet_figures(
+        (3, 2, 40), (1, 0, 20), (1, 2, 1), (0, 0, 0), (4, 4, 4, 4, 4, 2), (8, 10)
+    ), 2026)  # fmt: skip
+    assert STORED not in indicator_rows(book)
     assert list(register(book, "База наставляемых", 1)) == [ANYA_NAME, BORIS_NAME, VERA_NAME]
     books.append(book)
 
     book = await export(curator, tg, "2026 год")
-    check_sheet(book, sheet_figures((3, 50), (2, 25), (0, 2), (0, 1), (5, 5, 5, 5, 5, 2), (6, 8)))
+    check_sheet(book, sheet_figures(
+        (3, 2, 50), (2, 1, 25), (0, 2, 1), (0, 1, 0), (5, 5, 5, 5, 5, 2), (6, 8)
+    ), 2026)  # fmt: skip
     mentees = register(book, "База наставляемых", 1)
     assert mentees[GRISHA_NAME][6] == WITHDRAWN and mentees[GRISHA_NAME][12] == ENDED_EARLY
     assert mentees[DIMA_NAME][6] == MAXIM_NAME and mentees[DIMA_NAME][12] == COMPLETED
@@ -723,7 +741,9 @@ async def test_reports_of_two_cycles_by_period_with_a_withdrawal_in_each(
     await curator.wait_for_bot_message("Напишите первый и последний день периода")
     await curator.send_text("с 1 декабря 2025 по 31 марта 2026")
     book = await next_workbook(curator, tg, before)
-    check_sheet(book, sheet_figures((1, 40), (1, 20), (1, 1), (0, 0), (2, 2, 2, 2, 2, 0), (3, 4)))
+    check_sheet(book, sheet_figures(
+        (1, 1, 40), (1, 0, 20), (1, 1, 1), (0, 0, 0), (2, 2, 2, 2, 2, 0), (3, 4)
+    ), 2026)  # fmt: skip
     books.append(book)
 
     # Nothing of either withdrawn mentor in any sheet of any period.
