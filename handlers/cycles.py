@@ -168,13 +168,16 @@ async def on_finish(query: CallbackQuery, services: Services, curator_org_id: in
     summary = await services.cycles.summary(curator_org_id)
     if not summary.cycle.closing:
         raise Outdated(problem_text(CycleProblem.NOT_CLOSING))
+    # The rule is bot.cycles.completes_program: meeting once is not completing the program.
     text = ngettext(
-        "Finish the cycle now? The {n} pair still working ends today: a pair that held "
-        "at least one meeting is completed and gets the final poll; a pair that never "
-        "met ends as not completed.",
-        "Finish the cycle now? The {n} pairs still working end today: a pair that held "
-        "at least one meeting is completed and gets the final poll; a pair that never "
-        "met ends as not completed.",
+        "Finish the cycle now? The {n} pair still working ends today. A pair that has held "
+        "the meeting its form requires (by default, the planning meeting) or a later one "
+        "completes the program and gets the final poll; a pair that has not (it only got "
+        "acquainted, or never met) ends without completing the program.",
+        "Finish the cycle now? The {n} pairs still working end today. A pair that has held "
+        "the meeting its form requires (by default, the planning meeting) or a later one "
+        "completes the program and gets the final poll; a pair that has not (it only got "
+        "acquainted, or never met) ends without completing the program.",
         summary.counts.active_pairs,
     ).format(n=summary.counts.active_pairs)
     await answer(message, confirm_screen(text, CycleStep.FINISH, _("Yes, finish now")))

@@ -79,11 +79,13 @@ def stage_line(counts: StageCounts, locale: str) -> str:
     )
 
 
-def share_line(share: Share, locale: str) -> str:
+def share_line(share: Share, locale: str, pairs_completed: bool = False) -> str:
     """One indicator: those who entered the program in the period against the number to
     compare with, and beside it those who completed it; a satisfaction share with how many of
-    those asked answered the final poll."""
-    line = _share_value(share, locale)
+    those asked answered the final poll. ``pairs_completed``: pairs did complete the program
+    in the period (the other side was asked), so a satisfaction share with nobody asked means
+    this side of them withdrew, not that no pair completed."""
+    line = _share_value(share, locale, pairs_completed)
     if share.answered is not None and share.total:
         line += "; " + _("answered the final poll: {answered} of {total} ({rate})").format(
             answered=number(share.answered, locale),
@@ -95,7 +97,7 @@ def share_line(share: Share, locale: str) -> str:
     return line
 
 
-def _share_value(share: Share, locale: str) -> str:
+def _share_value(share: Share, locale: str, pairs_completed: bool) -> str:
     title = _(share.title)
     target = percent(share.target, locale)
     value = share.share
@@ -107,6 +109,11 @@ def _share_value(share: Share, locale: str) -> str:
             total=number(share.total, locale),
             target=target,
         )
+    if share.key.startswith("satisfied_") and pairs_completed:
+        return _(
+            "• {title}: nobody to ask: those of the pairs that completed the program in this "
+            "period have withdrawn their consent, target {target}"
+        ).format(title=title, target=target)
     if share.key.startswith("satisfied_"):
         return _(
             "• {title}: no pair has completed the program in this period yet, target {target}"
@@ -192,7 +199,9 @@ def totals_block(indicators: Indicators, heading: str, locale: str) -> list[str]
         )
     )
     lines += ["", _("<b>Indicators</b>")]
-    lines += [share_line(share, locale) for share in indicators.shares]
+    # Somebody of the pairs completed in the period was asked the final poll.
+    asked = any(s.total for s in indicators.shares if s.key.startswith("satisfied_"))
+    lines += [share_line(share, locale, asked) for share in indicators.shares]
     lines += _age_lines(indicators)
     lines.append("")
     lines.append(

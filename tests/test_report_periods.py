@@ -33,11 +33,14 @@ import pytest
 from bot.clock import to_db
 from bot.cycles import completes_program
 from bot.models.periods import Period
+from bot.reports.export_book import translator
 from bot.reports.indicator_figures import Indicators, indicators_from_json, indicators_to_json
 from bot.reports.indicators import IndicatorService
 from bot.reports.monitoring import MonitoringReportService
+from bot.reports.period_text import cycle_span, period_label
 from bot.reports.targets import DEFAULT_TARGETS, default_target
 from bot.schedule import MeetingKind
+from handlers.cycle_views import CycleAct, CycleStep
 from storage.database import Database
 from storage.migrations import load_migrations, migrate
 from storage.repositories.coordinators import MunicipalityRepository
@@ -450,6 +453,25 @@ async def test_finish_now_completes_only_pairs_past_the_forms_minimum(harness: H
                     pairs["regular"]: True}  # fmt: skip
 
 
+async def test_before_finishing_the_curator_reads_the_rule_the_finish_applies(
+    harness: Harness,
+) -> None:
+    """«Finish the cycle now?» says what :func:`completes_program` decides: a pair that only
+    got acquainted does not complete the program (the question used to promise completion to
+    every pair that had met once)."""
+    s = School(harness.app.db)
+    org = await s.organization()
+    cycle = (await harness.app.services.cycles.current(org)).id
+    await s.person("m", org, cycle, "mentor", "2026-01-10")
+    await s.person("e", org, cycle, "mentee", "2026-01-10", birth="2013-01-01")
+    await s.pair(org, cycle, "m", "e", "2026-01-15")
+    await harness.app.services.cycles.start_closing(org)
+    asked = (await harness.press(CURATOR, CycleAct(action=CycleStep.FINISH).pack()))[-1].text
+    assert "Завершить цикл сейчас? 1 пара" in asked
+    assert "по умолчанию — встреча-планирование" in asked and "только знакомство" in asked
+    assert "хотя бы одна встреча" not in asked
+
+
 async def test_a_closed_cycle_keeps_its_figures(harness: Harness) -> None:
     db = harness.app.db
     services = harness.app.services
@@ -486,6 +508,42 @@ async def test_a_closed_cycle_keeps_its_figures(harness: Harness) -> None:
     assert (await services.indicators.per_organization([org], closed))[org] == kept
     # The new cycle is counted live.
     assert (await services.indicators.for_organization(org)).as_of is None
+
+
+async def test_a_cycle_ends_the_day_it_began_closing(harness: Harness) -> None:
+    """Cycle 1 runs from September to May; the curator closes it on 25 May and opens cycle 2
+    on 1 September (when cycle 1's ``closed_at`` is set and its figures are stored). Cycle 1 is
+    of the school year 2025/26: its figures divide by that year's numbers (not 2026/27's,
+    entered in August), and it is named as ending on 25 May, not on the day cycle 2 began."""
+    db, services, clock = harness.app.db, harness.app.services, harness.clock
+    s = School(db)
+    org = await s.organization()
+    cycle = (await services.cycles.current(org)).id
+    await s.sql("UPDATE cycles SET started_on = '2025-09-01' WHERE id = ?", (cycle,))
+    await s.person("M", org, cycle, "mentor", "2025-09-10", birth="2009-01-01")
+    await s.person("A", org, cycle, "mentee", "2025-09-10", birth="2013-01-01")
+    await s.pair(org, cycle, "M", "A", "2025-09-15", "2026-05-20", completed=True)
+    await s.denominators(org, 2025, 100, 50)
+    await s.denominators(org, 2026, 200, 40)
+
+    clock.advance(datetime(2026, 5, 25, 7, 0, tzinfo=UTC) - clock.now())
+    assert not isinstance(await services.cycles.start_closing(org), str)
+    clock.advance(datetime(2026, 9, 1, 7, 0, tzinfo=UTC) - clock.now())
+    assert not isinstance(await services.cycles.start_new(org, CURATOR), str)
+
+    stored = await services.indicators.for_organization(org, Period.cycle(cycle))
+    assert stored.snapshot and stored.target_year == 2026 and stored.denominator_year == 2025
+    assert stored.share("mentees_10_19").total == 100
+    # Counted again (a cycle closed before figures were stored), the same year's numbers.
+    again = indicators_from_json(
+        await services.indicators.closing_figures(org, cycle), Period.cycle(cycle), clock.now()
+    )
+    assert again.denominator_year == 2025 and again.share("mentees_10_19").total == 100
+    (closed,) = [c for c in await services.cycles.of_organization(org) if c.id == cycle]
+    span = cycle_span(closed, "Europe/Moscow")
+    assert span.end == date(2026, 5, 25)
+    label = period_label(Period.cycle(cycle), translator("ru"), span)
+    assert label == "цикл 1 (01.09.2025 – 25.05.2026)"
 
 
 def test_stored_figures_read_back_the_same() -> None:
@@ -602,6 +660,35 @@ async def test_a_withdrawn_side_leaves_the_other_sides_figures(db: Database) -> 
     assert after["invited"] == 3  # A B C
     table = await reports.per_organization([ids["org"]], Period.calendar_year(2026))
     assert table[ids["org"]].share("mentees_10_19").completed == 2  # A and E
+
+
+async def test_stats_say_why_nobody_was_asked_when_the_side_withdrew(harness: Harness) -> None:
+    """A pair completed and its mentor withdrew: nobody is left to ask for the mentors'
+    satisfaction, and /stats says so rather than that no pair completed the program (its
+    mentee's line beside it says one did); a period without completed pairs still says that."""
+    s = School(harness.app.db)
+    org = await s.organization()
+    cycle = (await harness.app.services.cycles.current(org)).id
+    await s.person("M", org, cycle, "mentor", "2026-01-10")
+    await s.person("A", org, cycle, "mentee", "2026-01-10", birth="2013-01-01")
+    await s.pair(org, cycle, "M", "A", "2026-01-15", "2026-03-01", completed=True)
+    await s.response("final_mentee", "A", f"cycle:{cycle}", {"satisfaction": 9}, "2026-03-02")
+    await s.sql("DELETE FROM participants WHERE id = ?", (s.ids["M"],))  # withdrew
+
+    text = "\n".join(m.text for m in await harness.send(CURATOR, "/stats") if m.text)
+    assert "Удовлетворённые наставляемые: 100" in text
+    assert (
+        "Удовлетворённые наставники: опрашивать некого — участники пар, завершивших программу "
+        "в этом периоде, отозвали согласие" in text
+    ), text
+    assert "ни одна пара не завершила программу" not in text
+
+    s2 = School(harness.app.db)
+    s2._telegram = 9000
+    other = await s2.organization("Школа № 8", curator=CURATOR + 1)
+    await harness.app.services.cycles.current(other)
+    text = "\n".join(m.text for m in await harness.send(CURATOR + 1, "/stats") if m.text)
+    assert "Удовлетворённые наставники: в этом периоде пока ни одна пара не завершила" in text
 
 
 async def test_enterprises_entered_and_completed(db: Database) -> None:

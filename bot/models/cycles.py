@@ -21,6 +21,17 @@ class Cycle:
     def closing(self) -> bool:
         return self.closing_since is not None and self.closed_at is None
 
+    @property
+    def ended_at(self) -> datetime | None:
+        """When a closed cycle ended, as its reports name it and count its targets and numbers
+        to compare with: the moment it began closing (the curator closed it, or its planned
+        end came), not the moment the next cycle opened — which is when ``closed_at`` is set,
+        often the next September. A cycle closed without closing first (made before closing
+        was recorded) ended when it closed. None while it is open."""
+        if self.closed_at is None:
+            return None
+        return self.closing_since or self.closed_at
+
 
 @dataclass(frozen=True)
 class CycleCounts:

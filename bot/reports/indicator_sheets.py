@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.reports.export_book import ExportBook
-from bot.reports.period_text import day_text, period_label
+from bot.reports.period_text import period_label
 from bot.reports.workbook import Column, ColumnKind, Sheet
-from bot.schedule import utc_to_local
 from dialogs.final_poll import SATISFIED_FROM
 from dialogs.i18n import N_
 from dialogs.monitoring import MONITORING_FORMS
@@ -60,6 +59,10 @@ def monitoring_sheet(book: ExportBook) -> Sheet:
 
 
 def indicators_sheet(book: ExportBook) -> Sheet:
+    """The indicators of the period: each share against its target; beside an involvement
+    share (those who entered the program) those who completed it, beside a satisfaction share
+    (of all asked) how many answered the final poll and the response rate; then the people by
+    stage and the meetings."""
     t = book.t
     columns = [
         Column(t(N_("Indicator")), 48, ColumnKind.WRAP),
@@ -67,37 +70,45 @@ def indicators_sheet(book: ExportBook) -> Sheet:
         Column(t(N_("Out of")), 12),
         Column(t(N_("Share")), 10, ColumnKind.PERCENT),
         Column(t(N_("Target")), 10, ColumnKind.PERCENT),
-        Column("", 12),
-        Column("", 12),
+        Column(t(N_("Completed the program")), 14),
+        Column(t(N_("Answered the final poll")), 14),
+        Column(t(N_("Response rate")), 12, ColumnKind.PERCENT),
     ]
     sheet = Sheet(t(SHEET_INDICATORS), columns)
     indicators = book.data.indicators
     if indicators is None:
         sheet.rows.append((t(N_("The indicators could not be computed.")),))
         return sheet
+    for share in indicators.shares:
+        row: tuple[Any, ...] = (t(share.title), share.count, share.total, share.share, share.target)
+        if share.answered is not None:
+            row += (None, share.answered, share.response_rate)
+        else:
+            row += (share.completed,)
+        sheet.rows.append(row)
+    sheet.rows.append(())
+    notes = [
+        N_(
+            "“Count” is those who entered the program in the period (their pair started in "
+            "it); “Completed the program”, those who completed it in the period."
+        ),
+        N_("Satisfied means {points} or more out of 10 in the final poll."),
+        N_(
+            "Satisfaction is a share of all mentees (mentors) of the pairs that completed the "
+            "program in the period, answered or not; “Answered the final poll” is how many of "
+            "them answered it."
+        ),
+        N_("“Out of” is the number the curator entered; empty when not entered yet."),
+    ]
+    sheet.rows += [(t(note).format(points=SATISFIED_FROM),) for note in notes]
+    if indicators.target_year is not None:
+        sheet.rows.append(
+            (t(N_("The targets are those of {year}.")).format(year=indicators.target_year),)
+        )
+    if indicators.snapshot:
+        sheet.rows.append((t(N_("The figures as they were stored when the cycle closed.")),))
     period = period_label(book.data.period, t, book.data.cycle)
     sheet.rows.append((t(N_("Period: {period}")).format(period=period),))
-    if indicators.as_of is not None:
-        closed = utc_to_local(indicators.as_of, book.data.organization.timezone)
-        sheet.rows.append(
-            (
-                t(N_("The figures as they were when the cycle closed ({day}).")).format(
-                    day=day_text(closed.date())
-                ),
-            )
-        )
-    if indicators.target_year is not None:
-        sheet.rows.append((t(N_("Targets of {year}.")).format(year=indicators.target_year),))
-    sheet.rows.append(())
-    for share in indicators.shares:
-        sheet.rows.append((t(share.title), share.count, share.total, share.share, share.target))
-        if share.completed is not None and share.completed_title is not None:
-            completed_share = share.completed / share.total if share.total else None
-            sheet.rows.append((t(share.completed_title), share.completed, share.total,
-                               completed_share))  # fmt: skip
-        if share.answered is not None:
-            sheet.rows.append((t(N_("Answered the final poll")), share.answered, share.total,
-                               share.response_rate))  # fmt: skip
     sheet.rows.append(
         (t(N_("Mentors whose age is unknown (no year of birth)")), indicators.mentors_age_unknown)
     )
@@ -108,21 +119,10 @@ def indicators_sheet(book: ExportBook) -> Sheet:
         )
     )
     sheet.rows.append(())
-    sheet.rows.append(
-        (
-            t(N_("Satisfied means {points} or more out of 10 in the final poll.")).format(
-                points=SATISFIED_FROM
-            ),
-        )
-    )
-    sheet.rows.append(
-        (t(N_("“Out of” is the number the curator entered; empty when not entered yet.")),)
-    )
-    sheet.rows.append(())
     sheet.header_rows.add(len(sheet.rows))
     sheet.rows.append(
         (
-            t(N_("Stage")),
+            t(N_("People by stage")),
             t(N_("Invited")),
             t(N_("Consented")),
             t(N_("Questionnaire done")),

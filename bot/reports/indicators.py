@@ -44,8 +44,8 @@ period when it started in it and *completed* in it when it completed and ended i
   their own forms (``own_1``, ``own_2``... mean different things in each) are shown together
   as :data:`OWN_FORMS`.
 * Targets are per indicator and calendar year (:mod:`bot.reports.targets`); a report is
-  compared with the targets of the year its period ends in (a cycle: the year it closed, or
-  this year while it is open). Denominators are those of the school year the period ends in,
+  compared with the targets of the year its period ends in (a cycle: the year it began closing,
+  or this year while it is open). Denominators are those of the school year the period ends in,
   or the latest entered before it.
 * A participant who withdraws is deleted; the pairs and meetings stay with that side empty, so
   the other side still counts (a mentee whose mentor withdrew still completed the program) and
@@ -326,13 +326,15 @@ class IndicatorService:
 
     async def _end_of(self, period: Period) -> date:
         """The day a period ends, for its targets and denominators: a dated period's last
-        day; a closed cycle's closing day; today for the current or another open cycle."""
+        day; the day a cycle began closing (also when its figures are stored, as the next cycle
+        opens: a cycle of September to May is of that school year even if the next one opens
+        in September), or the day it closed; today for the current or another open cycle."""
         if period.end is not None:
             return period.end
         if period.cycle_id is not None:
-            closed = await self._reports.cycle_closed_at(period.cycle_id)
-            if closed is not None:
-                return closed.date()
+            ended = await self._reports.cycle_ended_at(period.cycle_id)
+            if ended is not None:
+                return ended.date()
         return self._clock.now().date()
 
     async def _rows(self, ids: tuple[int, ...], period: Period, *, fold_own: bool) -> _Rows:

@@ -284,8 +284,8 @@ def too_long(start: date, end: date) -> bool:
 
 @dataclass(frozen=True)
 class CycleSpan:
-    """A cycle as a report names it: its number and dates (the end is the day it closed, or
-    the planned end of an open cycle, or unknown)."""
+    """A cycle as a report names it: its number and dates (the end is the day it ended — it
+    began closing — for a closed cycle, the planned end of an open one, or unknown)."""
 
     id: int
     number: int
@@ -295,8 +295,8 @@ class CycleSpan:
 
 
 def cycle_span(cycle: Cycle, timezone: str) -> CycleSpan:
-    if cycle.closed_at is not None:
-        end: date | None = utc_to_local(cycle.closed_at, timezone).date()
+    if cycle.ended_at is not None:
+        end: date | None = utc_to_local(cycle.ended_at, timezone).date()
     else:
         end = cycle.planned_end
     return CycleSpan(cycle.id, cycle.number, cycle.started_on, end, cycle.closed_at is None)

@@ -460,9 +460,14 @@ class ReportRepository:
             for org in entered
         }
 
-    async def cycle_closed_at(self, cycle_id: int) -> datetime | None:
-        """When the cycle closed; None while it is open (or when there is no such cycle)."""
-        value = await self._db.fetch_value("SELECT closed_at FROM cycles WHERE id = ?", (cycle_id,))
+    async def cycle_ended_at(self, cycle_id: int) -> datetime | None:
+        """When the cycle ended for its reports: the moment it began closing (its figures are
+        stored later, when the next cycle opens, often in the next school year), or when it
+        closed if it never was closing; None while it is open and not closing (or when there
+        is no such cycle)."""
+        value = await self._db.fetch_value(
+            "SELECT coalesce(closing_since, closed_at) FROM cycles WHERE id = ?", (cycle_id,)
+        )
         return from_db(value) if value else None
 
     async def snapshots(
