@@ -386,7 +386,7 @@ async def test_the_list_in_the_chat_shows_its_period_and_pages(harness: Harness)
     labels = list(choices)
     assert labels[:3] == [
         "✓ Cycle 2, current (since 01.02.2026)",
-        "Cycle 1 (01.09.2025 – 01.02.2026)",
+        "Cycle 1 (01.09.2025 – 20.01.2026)",
         "School year 2025/26",
     ], labels
     year = choices["School year 2025/26"]
@@ -534,9 +534,9 @@ async def test_per_mentor_figures_for_a_school_year_and_a_cycle(harness: Harness
     assert said_then[0].method == "sendMessage"
     assert "Participants' feedback · school year 2025/26" in said_then[0].text
     # An earlier cycle by its button: Ольга alone.
-    earlier = await harness.press(CURATOR_A, choices["Cycle 1 (01.09.2025 – 01.02.2026)"],
+    earlier = await harness.press(CURATOR_A, choices["Cycle 1 (01.09.2025 – 20.01.2026)"],
                                   shown.message_id, "en")  # fmt: skip
-    assert "Mentor ranking · cycle 1 (01.09.2025 – 01.02.2026)" in earlier[0].text
+    assert "Mentor ranking · cycle 1 (01.09.2025 – 20.01.2026)" in earlier[0].text
     assert "Павел" not in earlier[0].text and "Ольга Викторовна" in earlier[0].text
 
 
