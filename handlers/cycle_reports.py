@@ -10,7 +10,7 @@ default, another period chosen with «Период: …» under it, its pages tu
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
@@ -21,7 +21,6 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.cycles import CycleProblem
-from bot.models.periods import Period
 from bot.outdated import Outdated
 from bot.screens import Screen
 from bot.services import Services
@@ -40,8 +39,8 @@ from handlers.cycle_views import (
     ranking_screen,
     results_prompt,
 )
-from handlers.period_picker import PeriodReport, ReportRequest, curator_scope
-from handlers.render import answer, edit, pressed_message, send
+from handlers.period_picker import ReportRequest, curator_scope
+from handlers.render import answer, edit, pressed_message
 from handlers.states import CycleDialogue, PairResultsDialogue
 from handlers.voice_views import not_theirs_text
 
@@ -55,41 +54,19 @@ async def ranking_page(request: ReportRequest, page: int) -> Screen | None:
     return ranking_screen(ranking, page, request.period, request.label, request.locale)
 
 
-async def ranking_screens(request: ReportRequest) -> AsyncIterator[Screen]:
-    screen = await ranking_page(request, 0)
-    if screen is not None:
-        yield screen
-
-
-RANKING = PeriodReport(RANKING_REPORT, curator_scope, ranking_screens, page=ranking_page)
+RANKING = period_picker.paged_report(RANKING_REPORT, curator_scope, ranking_page)
 
 
 async def send_ranking(bot: Bot, chat_id: int, user: int, services: Services, locale: str) -> None:
     """The ranking of the current cycle as a new message, the choice of the period under it."""
-    request = await period_picker.request_for(
-        RANKING, services, user, Period.current_cycle(), locale
+    await period_picker.send_current(
+        bot, chat_id, user, services, locale, RANKING, not_theirs_text()
     )
-    if request is None:
-        await send(bot, chat_id, Screen(not_theirs_text()))
-        return
-    await period_picker.send_report(bot, chat_id, RANKING, request)
 
 
 async def ranking_command(message: Message, services: Services, bot: Bot, i18n: I18n) -> None:
     assert message.from_user is not None
     await send_ranking(bot, message.chat.id, message.from_user.id, services, i18n.current_locale)
-
-
-async def old_rank_page(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    services: Services,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
-    # A page of an earlier version (its own way of carrying the period): the current cycle's
-    # ranking in its place.
-    await period_picker.old_button(query, RANKING, services, bot, i18n, callback_answer)
 
 
 async def turn_finished_page(

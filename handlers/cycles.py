@@ -35,7 +35,6 @@ from handlers.cycle_reports import (
     answer_problem,
     ask_curator_results,
     ask_mentor_results,
-    old_rank_page,
     ranking_command,
     receive_curator_results,
     receive_mentor_results,
@@ -336,7 +335,9 @@ def build_router() -> Router:
     for report, opener in REPORTS.items():
         router.callback_query.register(opener, ReportView.filter(F.view == report))
     period_picker.attach(router, RANKING)
-    router.callback_query.register(old_rank_page, F.data.startswith(OLD_RANK_PAGE))
+    router.callback_query.register(
+        period_picker.old_button_handler(RANKING), F.data.startswith(OLD_RANK_PAGE)
+    )
     router.callback_query.register(turn_finished_page, FinishedPage.filter())
     router.callback_query.register(show_card, PairCard.filter())
     router.callback_query.register(toggle_good, PairGood.filter())

@@ -134,6 +134,17 @@ class PeriodReport:
     page: Paging | None = None  # a report in pages: the screen of a page
 
 
+def paged_report(key: str, scope: Scope, page: Paging, **options: Any) -> PeriodReport:
+    """A report in pages whose command shows its first page."""
+
+    async def first_page(request: ReportRequest) -> AsyncIterator[Screen]:
+        screen = await page(request, 0)
+        if screen is not None:
+            yield screen
+
+    return PeriodReport(key, scope, first_page, page=page, **options)
+
+
 async def organization_scope(services: Services, organization_id: int) -> ReportScope:
     organization = await services.organizations.get(organization_id)
     timezone = organization.timezone if organization else services.settings.default_timezone
@@ -234,6 +245,24 @@ async def send_report(bot: Bot, chat_id: int, report: PeriodReport, request: Rep
     """The report as new messages."""
     async for screen in report.render(request):
         await send(bot, chat_id, screen)
+
+
+async def send_current(
+    bot: Bot,
+    chat_id: int,
+    telegram_id: int,
+    services: Services,
+    locale: str,
+    report: PeriodReport,
+    refusal: str,
+) -> None:
+    """The report of the current cycle as new messages (a command), or ``refusal`` for
+    someone who may not see it."""
+    request = await request_for(report, services, telegram_id, Period.current_cycle(), locale)
+    if request is None:
+        await send(bot, chat_id, Screen(refusal))
+        return
+    await send_report(bot, chat_id, report, request)
 
 
 async def show_in_place(message: Message, report: PeriodReport, request: ReportRequest) -> None:
@@ -367,6 +396,23 @@ async def old_button(
         await show_in_place(message, report, request)
     else:
         await send_report(bot, message.chat.id, report, request)
+
+
+def old_button_handler(
+    report: PeriodReport, *, in_place: bool = True
+) -> Callable[..., Awaitable[None]]:
+    """The handler of :func:`old_button` for one report's buttons of an earlier version."""
+
+    async def handler(
+        query: CallbackQuery,
+        callback_answer: CallbackAnswer,
+        services: Services,
+        bot: Bot,
+        i18n: I18n,
+    ) -> None:
+        await old_button(query, report, services, bot, i18n, callback_answer, in_place=in_place)
+
+    return handler
 
 
 async def on_type(

@@ -25,8 +25,7 @@ from collections.abc import AsyncIterator
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction
 from aiogram.filters import Command, CommandObject, Filter
-from aiogram.types import CallbackQuery, Message, TelegramObject, User
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import Message, TelegramObject, User
 from aiogram.utils.i18n import I18n
 
 from bot.models.periods import Period
@@ -193,33 +192,6 @@ async def export_all(
     await answer(message, choose_period(len(request.scope.organization_ids), rows))
 
 
-# --- buttons of an earlier version ------------------------------------------------------------
-
-
-async def old_page(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    services: Services,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
-    # A page of the table before it had the choice of the period: the current cycles' table.
-    await period_picker.old_button(query, SCHOOLS, services, bot, i18n, callback_answer)
-
-
-async def old_workbook(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    services: Services,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
-    # The workbook's button of such a table (it was always of the current cycles).
-    await period_picker.old_button(
-        query, REGION_EXPORT, services, bot, i18n, callback_answer, in_place=False
-    )
-
-
 def build_router() -> Router:
     router = Router(name="schools")
     # Everyone may ask; the service decides (coordinators, administrators).
@@ -227,6 +199,13 @@ def build_router() -> Router:
     router.message.register(export_all, Command("export"), CoversAndCuratesNone())
     for report in (SCHOOLS, REGION_EXPORT):
         period_picker.attach(router, report)
-    router.callback_query.register(old_page, F.data.startswith(OLD_SCHOOLS_PAGE))
-    router.callback_query.register(old_workbook, F.data.startswith(OLD_SCHOOLS_WORKBOOK))
+    # Buttons of the table before it had the choice of the period: the current cycles' table,
+    # and the workbook of such a table (it was always of the current cycles).
+    router.callback_query.register(
+        period_picker.old_button_handler(SCHOOLS), F.data.startswith(OLD_SCHOOLS_PAGE)
+    )
+    router.callback_query.register(
+        period_picker.old_button_handler(REGION_EXPORT, in_place=False),
+        F.data.startswith(OLD_SCHOOLS_WORKBOOK),
+    )
     return router

@@ -7,21 +7,16 @@ again (the curator's own organization, a cycle of it). The texts are in
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 
-from bot.models.periods import Period
 from bot.screens import Screen
 from bot.services import Services
 from handlers import period_picker
 from handlers.filters import curator_router
-from handlers.period_picker import PeriodReport, ReportRequest, curator_scope
-from handlers.render import send
+from handlers.period_picker import ReportRequest, curator_scope
 from handlers.voice_views import (
     OLD_VOICES_OPEN,
     OLD_VOICES_PAGE,
@@ -40,24 +35,14 @@ async def voices_page(request: ReportRequest, page: int) -> Screen | None:
     return voices_screen(found, request.label, request.locale)
 
 
-async def voices_screens(request: ReportRequest) -> AsyncIterator[Screen]:
-    screen = await voices_page(request, 0)
-    if screen is not None:
-        yield screen
-
-
-VOICES = PeriodReport(VOICES_REPORT, curator_scope, voices_screens, page=voices_page)
+VOICES = period_picker.paged_report(VOICES_REPORT, curator_scope, voices_page)
 
 
 async def send_voices(bot: Bot, chat_id: int, user: int, services: Services, locale: str) -> None:
     """The first page of the current cycle's list as a new message."""
-    request = await period_picker.request_for(
-        VOICES, services, user, Period.current_cycle(), locale
+    await period_picker.send_current(
+        bot, chat_id, user, services, locale, VOICES, not_theirs_text()
     )
-    if request is None:
-        await send(bot, chat_id, Screen(not_theirs_text()))
-        return
-    await period_picker.send_report(bot, chat_id, VOICES, request)
 
 
 async def voices_command(message: Message, services: Services, bot: Bot, i18n: I18n) -> None:
@@ -65,34 +50,17 @@ async def voices_command(message: Message, services: Services, bot: Bot, i18n: I
     await send_voices(bot, message.chat.id, message.from_user.id, services, i18n.current_locale)
 
 
-async def old_voices_page(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    services: Services,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
-    # A page of an earlier version: the current cycle's list in its place.
-    await period_picker.old_button(query, VOICES, services, bot, i18n, callback_answer)
-
-
-async def old_voices_open(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    services: Services,
-    bot: Bot,
-    i18n: I18n,
-) -> None:
-    # «Participants' feedback» under an earlier ranking: the current cycle's list below it.
-    await period_picker.old_button(
-        query, VOICES, services, bot, i18n, callback_answer, in_place=False
-    )
-
-
 def build_router() -> Router:
     router = curator_router("voices")
     router.message.register(voices_command, Command("voices"))
     period_picker.attach(router, VOICES)
-    router.callback_query.register(old_voices_page, F.data.startswith(OLD_VOICES_PAGE))
-    router.callback_query.register(old_voices_open, F.data.startswith(OLD_VOICES_OPEN))
+    # Buttons of an earlier version: a page (the current cycle's list in its place), and
+    # «Participants' feedback» under an earlier ranking (the current cycle's list below it).
+    router.callback_query.register(
+        period_picker.old_button_handler(VOICES), F.data.startswith(OLD_VOICES_PAGE)
+    )
+    router.callback_query.register(
+        period_picker.old_button_handler(VOICES, in_place=False),
+        F.data.startswith(OLD_VOICES_OPEN),
+    )
     return router
