@@ -21,6 +21,7 @@ from bot.models.holidays import HolidayRow
 from bot.models.meetings import Meeting
 from bot.models.plans import RhythmRow
 from storage.database import Database
+from storage.repositories.holidays import holiday_from_row
 from storage.repositories.matching import pair_from_row
 from storage.repositories.meetings import meeting_from_row
 
@@ -230,15 +231,7 @@ class CadenceRepository:
                 f"SELECT * FROM holidays WHERE organization_id IN ({marks}) ORDER BY starts_on, id",
                 chunk,
             ):
-                holidays.setdefault(r["organization_id"], []).append(
-                    HolidayRow(
-                        r["id"],
-                        r["organization_id"],
-                        date.fromisoformat(r["starts_on"]),
-                        date.fromisoformat(r["ends_on"]),
-                        r["title"],
-                    )
-                )
+                holidays.setdefault(r["organization_id"], []).append(holiday_from_row(r))
             for r in await self._db.fetch_all(
                 "SELECT o.id, o.timezone, COALESCE(s.grace_days, ?) AS grace_days "
                 "FROM organizations o LEFT JOIN meeting_settings s ON s.organization_id = o.id "

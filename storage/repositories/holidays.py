@@ -2,8 +2,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import aiosqlite
+
 from bot.models.holidays import HolidayRow
 from storage.database import Database
+
+
+def holiday_from_row(r: aiosqlite.Row) -> HolidayRow:
+    return HolidayRow(
+        r["id"],
+        r["organization_id"],
+        date.fromisoformat(r["starts_on"]),
+        date.fromisoformat(r["ends_on"]),
+        r["title"],
+    )
 
 
 class HolidayRepository:
@@ -24,16 +36,7 @@ class HolidayRepository:
             "ORDER BY starts_on, id",
             (organization_id, since.isoformat()),
         )
-        return [
-            HolidayRow(
-                r["id"],
-                r["organization_id"],
-                date.fromisoformat(r["starts_on"]),
-                date.fromisoformat(r["ends_on"]),
-                r["title"],
-            )
-            for r in rows
-        ]
+        return [holiday_from_row(r) for r in rows]
 
     async def remove(self, organization_id: int, holiday_id: int) -> bool:
         async with self._db.transaction() as tx:
