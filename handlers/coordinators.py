@@ -53,7 +53,7 @@ from handlers.coordinator_views import (
 from handlers.curator import bot_username
 from handlers.filters import IsAdmin
 from handlers.outdated import outdated_button_text
-from handlers.render import answer, drop_message_keyboard, edit, pressed_message
+from handlers.render import answer, drop_message_keyboard, edit, pressed_message, send
 from handlers.states import CoordinatorLinkDialogue, MunicipalDialogue
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ async def ask_number(
 ) -> None:
     await state.set_state(MunicipalDialogue.value)
     await state.set_data({"field": callback_data.field.value})
-    await bot.send_message(query.from_user.id, municipal_prompt(callback_data.field).text)
+    await send(bot, query.from_user.id, municipal_prompt(callback_data.field))
 
 
 async def receive_number(message: Message, state: FSMContext, services: Services) -> None:
