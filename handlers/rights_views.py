@@ -167,7 +167,9 @@ def revoke_screen(what: Withdrawing) -> Screen:
         you(
             minor,
             "All answers and data will be deleted for good, and the curator will be told. "
-            "Are you sure?",
+            "For the school's reports only an anonymous record of a pair stays (that it met, "
+            "whether it completed the program), without the name or anything else about the "
+            "person; the partner keeps their own answers. Are you sure?",
         ),
     ]
     rows = (
