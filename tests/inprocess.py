@@ -71,6 +71,7 @@ class RecordingSession(BaseSession):
     flood_calls: set[int] = field(default_factory=set)
     retry_after: int = 1
     send_calls: int = 0
+    flooded_chats: list[int] = field(default_factory=list)  # who got each of those 429s
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -122,6 +123,7 @@ class RecordingSession(BaseSession):
         if isinstance(method, SendMessage):
             self.send_calls += 1
             if self.send_calls in self.flood_calls:
+                self.flooded_chats.append(int(method.chat_id))
                 raise TelegramRetryAfter(
                     method=method, message="Too Many Requests", retry_after=self.retry_after
                 )

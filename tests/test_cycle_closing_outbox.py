@@ -93,8 +93,11 @@ async def test_closing_300_pairs_delivers_each_message_once_and_accounts_for_the
     participants = set(MENTORS) | set(MENTEES)
     assert sum(n for chat, n in delivered.items() if chat in participants) == statuses["sent"]
     assert all(delivered[chat] == 1 for chat in participants - BLOCKED)  # none twice
-    # One try to each blocked person: the first 403 marks them, nothing is tried after it.
-    assert all(tried[chat] == 1 for chat in BLOCKED)
+    # One try to each blocked person, and one more only after a 429 (which of the concurrent
+    # sends draws a 429 varies from run to run): the first 403 marks them, nothing after it.
+    flooded = Counter(session.flooded_chats)
+    assert len(session.flooded_chats) == len(FLOODED_CALLS)
+    assert all(tried[chat] == 1 + flooded[chat] for chat in BLOCKED)
     # Each participant once, the flooded calls again, the curator's alerts and the reply.
     assert len(sends) == 2 * PAIRS + len(FLOODED_CALLS) + len(BLOCKED) + 1
     assert sum(tried[chat] for chat in participants) + tried[CURATOR] == len(sends)
