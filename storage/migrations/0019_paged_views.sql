@@ -1,0 +1,1 @@
+-- Reserved for issue 13 (paged curator views): indexes for reading one page and a count.

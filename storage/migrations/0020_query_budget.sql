@@ -1,0 +1,1 @@
+-- Reserved for issue 13 (query budget per update).
