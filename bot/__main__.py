@@ -1,4 +1,5 @@
-"""Command line: ``python -m bot`` runs the bot; ``python -m bot migrate`` prepares the database."""
+"""Command line: ``python -m bot`` runs the bot; ``python -m bot migrate`` prepares the database;
+``backup``, ``restore`` and ``health`` are in :mod:`bot.ops_cli`."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot import admin_cli
+from bot import admin_cli, ops_cli
 from bot.clock import Clock
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import setup_logging
+from bot.runlock import AlreadyLocked, RunLock
 from storage.database import Database
 from storage.migrations import MigrationError, migrate
 
@@ -24,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="start the bot (the default when no command is given)")
     commands.add_parser("migrate", help="apply database migrations and exit")
     admin_cli.add_parsers(commands)
+    ops_cli.add_parsers(commands)
     return parser
 
 
@@ -62,10 +65,21 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
             return 0
         if args.command in admin_cli.COMMANDS:
             return asyncio.run(admin_cli.run(args, settings))
+        if args.command in ops_cli.COMMANDS:
+            return ops_cli.run(args, settings)
         token = settings.require_token()
         setup_logging(settings.log_level, token)
-        asyncio.run(_run(settings, token, clock))
+        # Held for the process's life: a restore (or a second bot) waits for this one to stop.
+        with RunLock(settings.database_path):
+            asyncio.run(_run(settings, token, clock))
         return 0
+    except AlreadyLocked as error:
+        print(
+            f"Another bot (or a restore) is using {settings.database_path} (it holds {error}): "
+            "stop it first.",
+            file=sys.stderr,
+        )
+        return 2
     except (ConfigError, MigrationError) as error:
         print(error, file=sys.stderr)
         return 2

@@ -34,6 +34,7 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
+from bot.health import watch_health
 from bot.jobs_wiring import build_scheduler
 from bot.retry import RetryAfterMiddleware
 from bot.scheduler import APSchedulerAdapter
@@ -119,6 +120,7 @@ async def build_application(
     # Inside the answer middleware: an outdated press is answered with a notice, not an error.
     dispatcher.callback_query.middleware(OutdatedPresses())
     setup_handlers(dispatcher)
+    watch_health(bot, dispatcher, settings.heartbeat_file)  # for `python -m bot health`
 
     scheduler = build_scheduler(settings, db, bot, i18n, services, clock)
     app = Application(settings, bot, dispatcher, db, scheduler, i18n, services, in_flight)

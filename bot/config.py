@@ -72,6 +72,15 @@ class Settings(BaseSettings):
     outbox_tick_seconds: float = Field(default=30.0, ge=0.05, le=3600)
     housekeeping_hours: float = Field(default=6.0, ge=0.01, le=168)
 
+    # Nightly backups (bot/backups.py): the folder (default: "backups" beside the database)
+    # and how many of them are kept; BACKUP_KEEP=0 turns the nightly backup off.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=14, ge=0, le=3650)
+    # The heartbeat file the bot touches while it hears from Telegram (default: beside the
+    # database) and how old it may be before `python -m bot health` says the bot is stuck.
+    health_file: Path | None = None
+    health_max_age_seconds: float = Field(default=60.0, ge=10, le=86400)
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _parse_admin_ids(cls, value: object) -> object:
@@ -168,6 +177,14 @@ class Settings(BaseSettings):
     @property
     def use_webhook(self) -> bool:
         return self.webhook_url is not None
+
+    @property
+    def backup_folder(self) -> Path:
+        return self.backup_dir or self.database_path.parent / "backups"
+
+    @property
+    def heartbeat_file(self) -> Path:
+        return self.health_file or self.database_path.with_name(f"{self.database_path.name}.alive")
 
 
 class ConfigError(Exception):

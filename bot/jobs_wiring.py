@@ -7,10 +7,12 @@ from datetime import timedelta
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
 
+from bot.backups import NightlyBackups
 from bot.clock import Clock
 from bot.config import Settings
 from bot.scheduler import APSchedulerAdapter
 from bot.services import Services
+from jobs.backups import run_backups
 from jobs.cadence import run_cadence
 from jobs.cycles import run_cycle_tick
 from jobs.followups import deliver_followups
@@ -76,4 +78,16 @@ def build_scheduler(
     scheduler.add_interval(
         "monitoring_offers", monitoring_offers, every(settings.cadence_tick_seconds)
     )
+
+    # The nightly backup (from 03:00 in the bot's time zone); the tick only looks for the
+    # day's file until it is due.
+    nightly = NightlyBackups(
+        settings.database_path, settings.backup_folder, settings.backup_keep,
+        settings.default_timezone, clock,
+    )  # fmt: skip
+
+    async def backups() -> None:
+        await run_backups(nightly, services)
+
+    scheduler.add_interval("backups", backups, every(settings.cadence_tick_seconds))
     return scheduler
