@@ -68,7 +68,7 @@ async def test_a_backup_while_the_writer_goes_on_is_the_snapshot_it_started_from
     writer: Database, tmp_path: Path
 ) -> None:
     written = 0
-    stop = asyncio.Event()
+    stop, under_way = asyncio.Event(), asyncio.Event()
 
     async def write() -> None:
         nonlocal written
@@ -79,11 +79,12 @@ async def test_a_backup_while_the_writer_goes_on_is_the_snapshot_it_started_from
                     (f"Новая школа {written}", "Europe/Moscow", to_db(START)),
                 )
             written += 1
+            if written == 20:
+                under_way.set()
 
     task = asyncio.create_task(write())
     async with asyncio.timeout(30):
-        while written < 20:  # the writer is under way before the copy starts
-            await asyncio.sleep(0)
+        await under_way.wait()  # the writer is under way before the copy starts
     before = written
     out = tmp_path / "copy.sqlite3"
     # One page per step: the copy takes hundreds of steps, the writer commits between them.
