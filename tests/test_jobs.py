@@ -71,7 +71,7 @@ def test_tick_intervals_are_settings_with_bounds(monkeypatch: pytest.MonkeyPatch
 async def test_the_jobs_are_wired_at_their_settings(harness: Harness) -> None:
     scheduler = harness.app.scheduler
     assert set(scheduler.job_ids) == {
-        "housekeeping", "reminders", "cycles", "followups", "cadence", "outbox",
+        "housekeeping", "reminders", "cycles", "followups", "cadence", "outbox", "backups",
         "monitoring_offers",
     }  # fmt: skip
     scheduler.start()
