@@ -24,5 +24,8 @@ VOLUME ["/data"]
 # Webhook mode listens here when WEBHOOK_URL is set; long polling needs no port.
 EXPOSE 8080
 STOPSIGNAL SIGTERM
+# Unhealthy when the bot has not polled Telegram (or served a webhook) for a minute.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s \
+    CMD [".venv/bin/python", "-m", "bot", "health"]
 # Python itself is PID 1, so SIGTERM reaches the bot and it stops cleanly.
 CMD [".venv/bin/python", "-m", "bot", "run"]
