@@ -196,6 +196,10 @@ def restore_database(
     try:
         try:
             shutil.copyfile(backup, incoming)
+            # A database set aside with its journal (an earlier restore's "before-restore"
+            # file): the journal holds its last commits; the check below folds them in.
+            if Path(f"{backup}-wal").is_file():
+                shutil.copyfile(f"{backup}-wal", f"{incoming}-wal")
         except OSError as error:
             raise BackupError(f"Could not copy {backup} beside {database}: {error}") from None
         try:
@@ -204,6 +208,10 @@ def restore_database(
             raise BackupError(str(error).replace(str(incoming), str(backup))) from None
         aside: list[Path] = []
         keep = database.with_name(f"{database.name}.before-restore-{stamp}")
+        number = 1
+        while any(Path(f"{keep}{suffix}").exists() for suffix in ("", *SIDE_FILES)):
+            number += 1  # two restores within a second: neither set-aside copy is lost
+            keep = database.with_name(f"{database.name}.before-restore-{stamp}-{number}")
         for suffix in ("", *SIDE_FILES):
             current = Path(f"{database}{suffix}")
             if current.exists():

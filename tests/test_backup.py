@@ -176,12 +176,17 @@ async def test_restore_keeps_the_current_database_aside_and_puts_the_backup_in_p
     (aside,) = database.parent.glob("bot.sqlite3.before-restore-*[0-9]")
     assert aside.read_bytes() == saved[""]
     assert Path(f"{aside}-wal").read_bytes() == saved["-wal"]
-    # The old database with its journal is whole: the uncheckpointed row is there.
-    assert rows(aside)["organizations"] == 6
     # The backup itself is untouched and the lock is free again.
     assert rows(backup)["organizations"] == 7
     with RunLock(database):
         pass
+
+    # Undo: the database set aside is restored whole, with the commit still in its journal;
+    # the restored one is set aside in turn, under a name of its own.
+    assert ops_cli.restore(database, aside) == 0
+    assert rows(database)["organizations"] == 6
+    assert len(list(database.parent.glob("bot.sqlite3.before-restore-*[0-9]"))) == 2
+    assert rows(aside)["organizations"] == 6
 
 
 def test_an_older_backup_is_migrated_after_the_restore(
