@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Protocol
@@ -63,6 +63,10 @@ class ReadSource(Protocol):
     def iterate(
         self, sql: str, params: Params = (), *, chunk: int = ITERATE_CHUNK
     ) -> AsyncGenerator[aiosqlite.Row, None]: ...
+
+    def reading(self) -> AbstractAsyncContextManager[Reader]:
+        """One snapshot for the statements of a block (see :meth:`Database.reading`)."""
+        ...
 
 
 class Database:
@@ -278,6 +282,9 @@ class Reader:
         self._lock = asyncio.Lock()
         self._closed = False
 
+    def reading(self) -> AbstractAsyncContextManager[Reader]:
+        return self._db.reading()
+
     @property
     def connection(self) -> aiosqlite.Connection:
         """The read-only connection (the writer's for an in-memory database)."""
@@ -339,6 +346,9 @@ class Reads:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def reading(self) -> AbstractAsyncContextManager[Reader]:
+        return self._db.reading()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self._db.reading() as reader:

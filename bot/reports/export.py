@@ -23,23 +23,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from bot.models.periods import Period, PeriodKind
 from bot.reports.export_book import CURRENT_CYCLE, ExportBook, ExportData, translator
-from bot.reports.indicator_sheets import indicators_sheet, monitoring_sheet
 from bot.reports.indicators import IndicatorService, build_indicator_service
-from bot.reports.meeting_sheets import feedback_sheet, meetings_sheet, pairs_sheet
 from bot.reports.monitoring import MonitoringReportService
 from bot.reports.period_text import cycle_span
-from bot.reports.region_book import write_region_workbook
-from bot.reports.register_sheets import mentee_base, mentor_base
 from bot.reports.registers import Translate
 from bot.reports.schools import SchoolTableService, build_school_table_service
-from bot.reports.voice_sheets import voice_sheets
 from bot.reports.voices import VoiceService
-from bot.reports.workbook import Sheet, write_workbook
 from bot.schedule import utc_to_local
 from storage.database import Database
 from storage.repositories.cycles import CycleRepository
@@ -47,6 +42,12 @@ from storage.repositories.export import ExportRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.voices import VoiceRepository
+
+if TYPE_CHECKING:
+    from bot.reports.workbook import Sheet
+
+# The sheets and the workbook writer (openpyxl, and through it PIL and numpy) are imported by
+# the functions that write a file: a bot at rest does not hold them (see tests/test_memory.py).
 
 FEEDBACK_FORM = "meeting_feedback"
 
@@ -105,6 +106,11 @@ def keep_present(
 
 
 def sheets(book: ExportBook) -> list[Sheet]:
+    from bot.reports.indicator_sheets import indicators_sheet, monitoring_sheet
+    from bot.reports.meeting_sheets import feedback_sheet, meetings_sheet, pairs_sheet
+    from bot.reports.register_sheets import mentee_base, mentor_base
+    from bot.reports.voice_sheets import voice_sheets
+
     return [
         mentor_base(book),
         mentee_base(book),
@@ -119,6 +125,8 @@ def sheets(book: ExportBook) -> list[Sheet]:
 
 def render_workbook(data: ExportData, translate: Translate) -> bytes:
     """The workbook as bytes (CPU-bound: run it in a thread)."""
+    from bot.reports.workbook import write_workbook
+
     return write_workbook(sheets(ExportBook(data, translate)))
 
 
@@ -222,6 +230,8 @@ class ExportService:
         """The coordinator's workbook of any organizations (no rights checked here)."""
         if self._schools is None:
             raise ExportError(ExportProblem.NOT_COORDINATOR)
+        from bot.reports.region_book import write_region_workbook
+
         table = await self._schools.table(organization_ids, period)
 
         async def read_school(organization_id: int) -> ExportData | None:
@@ -310,13 +320,17 @@ def build_export_service(db: Database, clock: Clock) -> ExportService:
     """The service with its own repositories: the bot's factory and the command line (which
     must not import aiogram to stay quick) build it the same way."""
     organizations = OrganizationRepository(db)
-    reports = ReportRepository(db)
+    # The workbook's long reads run on read-only connections (``db.reads``): the bot keeps
+    # answering everyone else while a large school's year is read.
+    reports = ReportRepository(db.reads)
     return ExportService(
-        ExportRepository(db),
+        ExportRepository(db.reads),
         organizations,
         build_indicator_service(db, clock),
         MonitoringReportService(reports),
         clock,
-        voices=VoiceService(VoiceRepository(db), CycleRepository(db), organizations),
+        voices=VoiceService(
+            VoiceRepository(db.reads), CycleRepository(db, db.reads), organizations
+        ),
         schools=build_school_table_service(db, clock),
     )

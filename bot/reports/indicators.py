@@ -571,7 +571,8 @@ def build_indicator_service(db: Database, clock: Clock) -> IndicatorService:
     the benchmarks count the same way (the merges of enterprises and the municipalities'
     numbers included)."""
     return IndicatorService(
-        ReportRepository(db),
+        # The figures' long reads run on read-only connections: no one waits behind them.
+        ReportRepository(db.reads),
         DenominatorRepository(db),
         CoordinatorRepository(db),
         OrganizationRepository(db),

@@ -329,4 +329,4 @@ def build_school_table_service(db: Database, clock: Clock) -> SchoolTableService
     """The service with its own repositories (the bot's factory, the export, the benchmark)."""
     coordinators = CoordinatorRepository(db)
     indicators = build_indicator_service(db, clock)
-    return SchoolTableService(indicators, SchoolRepository(db), coordinators, clock)
+    return SchoolTableService(indicators, SchoolRepository(db.reads), coordinators, clock)

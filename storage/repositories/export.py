@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -27,7 +28,7 @@ from bot.clock import from_db
 from bot.models.cycles import Cycle
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from bot.models.periods import Period
-from storage.database import Database
+from storage.database import ReadSource
 from storage.repositories.cycles import cycle_from_row
 from storage.repositories.matching import pair_from_row
 from storage.repositories.meetings import meeting_from_row
@@ -49,8 +50,13 @@ def _json_object(value: str | None) -> dict[str, Any]:
 
 
 class ExportRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: ReadSource) -> None:
+        # Long reads: handed ``Database.reads`` (read-only connections), or the database.
         self._db = db
+
+    def snapshot(self) -> AbstractAsyncContextManager[object]:
+        """The reads of a block in one snapshot of the database (a report's figures agree)."""
+        return self._db.reading()
 
     async def cycle(self, organization_id: int, period: Period) -> Cycle | None:
         """The period's cycle in this organization: the given cycle, or the open one for the
