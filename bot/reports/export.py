@@ -246,6 +246,13 @@ class ExportService:
     async def collect_registers(
         self, organization_id: int, period: Period = CURRENT_CYCLE
     ) -> ExportData:
+        """What the two registers of one school need, read in one snapshot."""
+        async with self._repository.snapshot():
+            return await self._collect_registers_now(organization_id, period)
+
+    async def _collect_registers_now(
+        self, organization_id: int, period: Period = CURRENT_CYCLE
+    ) -> ExportData:
         """What the two registers of one school need: its people and pairs of the period."""
         organization = await self._organizations.get(organization_id)
         if organization is None:
@@ -273,6 +280,13 @@ class ExportService:
         )
 
     async def collect(self, organization_id: int, period: Period = CURRENT_CYCLE) -> ExportData:
+        """Everything the workbook shows, read in one snapshot: the school at one moment."""
+        async with self._repository.snapshot():
+            return await self._collect_now(organization_id, period)
+
+    async def _collect_now(
+        self, organization_id: int, period: Period = CURRENT_CYCLE
+    ) -> ExportData:
         organization = await self._organizations.get(organization_id)
         if organization is None:
             raise ExportError(ExportProblem.UNKNOWN_ORGANIZATION)

@@ -308,6 +308,11 @@ class SchoolTableService:
         return table
 
     async def table(self, organization_ids: Sequence[int], period: Period) -> SchoolTable:
+        """The table of these organizations, counted now in one snapshot (no rights checked)."""
+        async with self._schools.snapshot():
+            return await self._table_now(organization_ids, period)
+
+    async def _table_now(self, organization_ids: Sequence[int], period: Period) -> SchoolTable:
         """The table of these organizations, counted now (no rights checked here)."""
         ids = sorted(set(organization_ids))
         today = self._clock.now().date()
