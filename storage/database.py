@@ -77,7 +77,8 @@ class Database:
         self._lock = asyncio.Lock()
         # Read-only connections: opened when first needed, at most ``readers`` of them, each
         # used by one task at a time; idle ones wait in ``_idle``.
-        self._reader_slots = asyncio.Semaphore(max(1, readers))
+        self.readers = max(1, readers)
+        self._reader_slots = asyncio.Semaphore(self.readers)
         self._idle_readers: list[aiosqlite.Connection] = []
         self._open_readers: set[aiosqlite.Connection] = set()
         # The reader of the ``reading()`` block the current task is in (per database object).
