@@ -19,7 +19,7 @@ and a side deleted while the export was read is shown the same way, so no sheet 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -105,22 +105,31 @@ def keep_present(
 # --- the file ------------------------------------------------------------------------------
 
 
-def sheets(book: ExportBook) -> list[Sheet]:
+def sheets(book: ExportBook) -> Iterator[Sheet]:
+    """The workbook's sheets one after another, for a writer that writes each before asking
+    for the next: a sheet's rows are made when the writer comes to it and emptied once it has
+    been written, so no more than one sheet's rows are held (the largest school's meetings
+    and feedback run to tens of thousands of rows each)."""
     from bot.reports.indicator_sheets import indicators_sheet, monitoring_sheet
     from bot.reports.meeting_sheets import feedback_sheet, meetings_sheet, pairs_sheet
     from bot.reports.register_sheets import mentee_base, mentor_base
     from bot.reports.voice_sheets import voice_sheets
 
-    return [
-        mentor_base(book),
-        mentee_base(book),
-        pairs_sheet(book),
-        meetings_sheet(book),
-        feedback_sheet(book),
-        monitoring_sheet(book),
-        indicators_sheet(book),
-        *voice_sheets(book),
+    makers: list[Callable[[ExportBook], Sheet | list[Sheet]]] = [
+        mentor_base,
+        mentee_base,
+        pairs_sheet,
+        meetings_sheet,
+        feedback_sheet,
+        monitoring_sheet,
+        indicators_sheet,
+        voice_sheets,
     ]
+    for make in makers:
+        made = make(book)
+        for sheet in made if isinstance(made, list) else [made]:
+            yield sheet
+            sheet.rows.clear()  # written
 
 
 def render_workbook(data: ExportData, translate: Translate) -> bytes:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -86,19 +87,20 @@ class ExportRepository:
         ]
 
     async def meetings(self, organization_id: int, period: Period) -> list[ExportMeeting]:
-        rows = await self._db.fetch_all(
+        rows = self._db.iterate(
             "SELECT m.* FROM meetings m JOIN pairs pr ON pr.id = m.pair_id "
             f"WHERE pr.organization_id = :org AND {meetings_in('m', 'pr', period)} "
             "ORDER BY m.starts_at, m.id",
             {"org": organization_id, **period_params(period)},
+            chunk=CHUNK,
         )
-        return await asyncio.to_thread(_meetings, rows)
+        return await _converted(rows, _meetings)
 
     async def feedback(
         self, organization_id: int, form: str, period: Period
     ) -> list[ExportFeedback]:
         """Completed answers to ``form`` about the meetings of the period."""
-        rows = await self._db.fetch_all(
+        rows = self._db.iterate(
             "SELECT r.meeting_id, r.participant_id, r.answers, r.completed_at "
             "FROM responses r JOIN meetings m ON m.id = r.meeting_id "
             "JOIN pairs pr ON pr.id = m.pair_id "
@@ -106,8 +108,9 @@ class ExportRepository:
             f"AND r.completed_at IS NOT NULL AND {meetings_in('m', 'pr', period)} "
             "ORDER BY m.starts_at, m.id, r.participant_id",
             {"org": organization_id, "form": form, **period_params(period)},
+            chunk=CHUNK,
         )
-        return await asyncio.to_thread(_feedback, rows)
+        return await _converted(rows, _feedback)
 
     async def participants(self, organization_id: int, period: Period) -> list[ExportParticipant]:
         """The participants of the period (joined in it, or a side of one of its pairs) with
@@ -117,7 +120,7 @@ class ExportRepository:
         answers has one row with NULLs.
         """
         of_period = pairs_of("pr", period)
-        rows = await self._db.fetch_all(
+        rows = self._db.iterate(
             "SELECT p.id, p.role, p.age_group, p.birth_date, p.joined_at, p.confirmed_at, "
             "ma.decision AS admission, "
             "c.representative_name, a.question, a.value "
@@ -133,12 +136,34 @@ class ExportRepository:
             f"WHERE pr.organization_id = :org AND {of_period})"
             ") ORDER BY p.id",
             {"org": organization_id, **period_params(period)},
+            chunk=CHUNK,
         )
-        return await asyncio.to_thread(_participants, rows)
+        people: dict[int, ExportParticipant] = {}
+        await _converted(rows, lambda chunk: _participants(chunk, people))
+        return list(people.values())
 
 
 # Turning tens of thousands of rows into objects (dates, JSON) runs in a thread, like the
 # writing of the workbook, so that the bot's event loop is not held up by a large school.
+# The rows come from the cursor ``CHUNK`` at a time and each chunk is turned into objects
+# before the next is fetched: the rows of a whole sheet are never held next to its objects.
+CHUNK = 1000
+T = TypeVar("T")
+
+
+async def _converted(
+    rows: AsyncIterator[aiosqlite.Row], convert: Callable[[list[aiosqlite.Row]], list[T]]
+) -> list[T]:
+    found: list[T] = []
+    chunk: list[aiosqlite.Row] = []
+    async for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            found.extend(await asyncio.to_thread(convert, chunk))
+            chunk = []
+    if chunk:
+        found.extend(await asyncio.to_thread(convert, chunk))
+    return found
 
 
 def _meetings(rows: list[aiosqlite.Row]) -> list[ExportMeeting]:
@@ -157,8 +182,11 @@ def _feedback(rows: list[aiosqlite.Row]) -> list[ExportFeedback]:
     ]
 
 
-def _participants(rows: list[aiosqlite.Row]) -> list[ExportParticipant]:
-    people: dict[int, ExportParticipant] = {}
+def _participants(
+    rows: list[aiosqlite.Row], people: dict[int, ExportParticipant]
+) -> list[ExportParticipant]:
+    """Adds the rows' people and answers to ``people`` (a person's answers may come in two
+    chunks); returns nothing new to keep, ``people`` holds them."""
     for row in rows:
         person = people.get(row["id"])
         if person is None:
@@ -174,4 +202,4 @@ def _participants(rows: list[aiosqlite.Row]) -> list[ExportParticipant]:
             )
         if row["question"] is not None:
             person.answers[row["question"]] = json.loads(row["value"])
-    return list(people.values())
+    return []
