@@ -19,11 +19,11 @@ and a side deleted while the export was read is shown the same way, so no sheet 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.clock import Clock
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 # the functions that write a file: a bot at rest does not hold them (see tests/test_memory.py).
 
 FEEDBACK_FORM = "meeting_feedback"
+T = TypeVar("T")
 
 MIME_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -76,8 +77,8 @@ class ExportError(Exception):
 def keep_present(
     participants: Sequence[ExportParticipant],
     pairs: Sequence[ExportPair],
-    meetings: Sequence[ExportMeeting],
-    feedback: Sequence[ExportFeedback],
+    meetings: Iterable[ExportMeeting],
+    feedback: Iterable[ExportFeedback],
 ) -> tuple[list[ExportPair], list[ExportMeeting], list[ExportFeedback]]:
     """Pairs, meetings and feedback as of ``participants`` (read last): a side of a pair who
     is not among them withdrew (before or while the rest was read) and is emptied, as the
@@ -210,8 +211,10 @@ class ExportService:
         self, organization_id: int, locale: str, period: Period = CURRENT_CYCLE
     ) -> ExportFile:
         """The workbook of any organization (the command line: the server's administrator)."""
-        async with self._one_at_a_time:
-            data = await self.collect(organization_id, period)
+        async with self._one_at_a_time, self._repository.snapshot():
+            # One snapshot while the file is written: the meetings and the feedback, the
+            # longest sheets, are read a chunk at a time as the writer comes to them.
+            data = await self._collect_now(organization_id, period, streamed=True)
             content = await asyncio.to_thread(render_workbook, data, translator(locale))
         return ExportFile(
             export_filename(organization_id, period, data.cycle_number, data.today), content
@@ -294,8 +297,11 @@ class ExportService:
             return await self._collect_now(organization_id, period)
 
     async def _collect_now(
-        self, organization_id: int, period: Period = CURRENT_CYCLE
+        self, organization_id: int, period: Period = CURRENT_CYCLE, *, streamed: bool = False
     ) -> ExportData:
+        """With ``streamed`` the meetings and the feedback are not read here: they are read
+        a chunk at a time each time a sheet goes through them, from the thread writing the
+        file, inside the caller's snapshot (see :class:`Replayed`)."""
         organization = await self._organizations.get(organization_id)
         if organization is None:
             raise ExportError(ExportProblem.UNKNOWN_ORGANIZATION)
@@ -308,8 +314,11 @@ class ExportService:
             if form.title is not None
         }
         pairs = await self._repository.pairs(organization_id, period)
-        meetings = await self._repository.meetings(organization_id, period)
-        feedback = await self._repository.feedback(organization_id, FEEDBACK_FORM, period)
+        meetings: Iterable[ExportMeeting] = []
+        feedback: Iterable[ExportFeedback] = []
+        if not streamed:
+            meetings = await self._repository.meetings(organization_id, period)
+            feedback = await self._repository.feedback(organization_id, FEEDBACK_FORM, period)
         monitoring = (
             await self._monitoring.rows(organization_id, period) if self._monitoring else []
         )
@@ -321,7 +330,10 @@ class ExportService:
         voices = await self._voices.book(organization_id, period) if self._voices else None
         # Read last, in one statement: the people that everything else must still belong to.
         participants = await self._repository.participants(organization_id, period)
-        pairs, meetings, feedback = keep_present(participants, pairs, meetings, feedback)
+        if streamed:
+            pairs, meetings, feedback = self._streamed(organization_id, period, participants, pairs)
+        else:
+            pairs, meetings, feedback = keep_present(participants, pairs, meetings, feedback)
         return ExportData(
             organization=organization,
             form_titles=own,
@@ -337,6 +349,90 @@ class ExportService:
             cycle_number=cycle.number if cycle else None,
             cycle=cycle_span(cycle, organization.timezone) if cycle else None,
         )
+
+    def _streamed(
+        self,
+        organization_id: int,
+        period: Period,
+        participants: Sequence[ExportParticipant],
+        pairs: Sequence[ExportPair],
+    ) -> tuple[list[ExportPair], Replayed[ExportMeeting], Replayed[ExportFeedback]]:
+        """:func:`keep_present` for meetings and feedback read as they are written out."""
+        loop = asyncio.get_running_loop()
+        kept_pairs, _, _ = keep_present(participants, pairs, [], [])
+        pair_ids = {p.id for p in kept_pairs}
+        present = {p.id for p in participants}
+        meetings = Replayed(
+            loop,
+            lambda: self._repository.meeting_chunks(organization_id, period),
+            keep=lambda m: m.pair_id in pair_ids,
+        )
+        meeting_ids: set[int] = set()
+
+        def answered(f: ExportFeedback) -> bool:
+            if not meeting_ids:  # once, in the writer's thread, when the feedback comes
+                meeting_ids.update(m.id for m in meetings)
+            return f.meeting_id in meeting_ids and f.participant_id in present
+
+        feedback = Replayed(
+            loop,
+            lambda: self._repository.feedback_chunks(organization_id, FEEDBACK_FORM, period),
+            keep=answered,
+        )
+        return kept_pairs, meetings, feedback
+
+
+class Replayed(Generic[T]):
+    """Rows read from the database anew, a chunk at a time, each time they are iterated: for
+    the thread that writes a workbook (:func:`asyncio.to_thread`), which asks the event loop
+    for each chunk and waits for it. The reads run in the snapshot of the ``reading()`` block
+    the export is in (the thread's context carries it), so every pass sees the same rows;
+    no more than a chunk is held at a time. Not to be iterated on the event loop's thread."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        chunks: Callable[[], AsyncGenerator[list[T], None]],
+        keep: Callable[[T], bool] | None = None,
+    ) -> None:
+        self._loop = loop
+        self._chunks = chunks
+        self._keep = keep
+
+    def __iter__(self) -> Iterator[T]:
+        if _on_loop(self._loop):
+            raise RuntimeError("Replayed rows are read from a worker thread, not the loop")
+        chunks = asyncio.run_coroutine_threadsafe(_opened(self._chunks), self._loop).result()
+        try:
+            while True:
+                chunk = asyncio.run_coroutine_threadsafe(_next(chunks), self._loop).result()
+                if chunk is None:
+                    return
+                for item in chunk:
+                    if self._keep is None or self._keep(item):
+                        yield item
+        finally:
+            asyncio.run_coroutine_threadsafe(chunks.aclose(), self._loop).result()
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+async def _opened(
+    make: Callable[[], AsyncGenerator[list[T], None]],
+) -> AsyncGenerator[list[T], None]:
+    return make()
+
+
+async def _next(chunks: AsyncGenerator[list[T], None]) -> list[T] | None:
+    try:
+        return await anext(chunks)
+    except StopAsyncIteration:
+        return None
 
 
 def build_export_service(db: Database, clock: Clock) -> ExportService:

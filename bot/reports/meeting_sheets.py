@@ -161,12 +161,14 @@ def feedback_sheet(book: ExportBook) -> Sheet:
             for key in keys
         ),
     ]
-    meetings = {m.id: m for m in book.data.meetings}
+    # What each answer's row shows of its meeting (not the whole meeting: a large school's
+    # year has tens of thousands).
+    meetings = {m.id: (m.pair_id, m.starts_at, m.kind) for m in book.data.meetings}
     kinds = {code: t(msgid) for code, msgid in KIND_TITLES.items()}
     sides = {"mentor": t(N_("mentor")), "mentee": t(N_("mentee"))}
     rows: list[Sequence[Any]] = []
     for answer in book.data.feedback:
-        meeting = meetings[answer.meeting_id]
+        pair_id, starts_at, kind = meetings[answer.meeting_id]
         person = book.people[answer.participant_id]
         values: list[Any] = []
         for key in keys:
@@ -179,10 +181,10 @@ def feedback_sheet(book: ExportBook) -> Sheet:
                 values.append(format_answer(questions[key], value, t))
         rows.append(
             (
-                meeting.id,
-                meeting.pair_id,
-                book.local(meeting.starts_at),
-                kinds.get(meeting.kind, meeting.kind),
+                answer.meeting_id,
+                pair_id,
+                book.local(starts_at),
+                kinds.get(kind, kind),
                 sides.get(person.role, person.role),
                 book.name(person.id),
                 *values,

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, aclosing
 from dataclasses import asdict
 from datetime import date
 from typing import Any, TypeVar
@@ -87,6 +87,13 @@ class ExportRepository:
         ]
 
     async def meetings(self, organization_id: int, period: Period) -> list[ExportMeeting]:
+        return [m async for chunk in self.meeting_chunks(organization_id, period) for m in chunk]
+
+    async def meeting_chunks(
+        self, organization_id: int, period: Period
+    ) -> AsyncGenerator[list[ExportMeeting], None]:
+        """The meetings of the period, :data:`CHUNK` at a time (a large school's year of
+        meetings is never held whole by the one who writes them out)."""
         rows = self._db.iterate(
             "SELECT m.* FROM meetings m JOIN pairs pr ON pr.id = m.pair_id "
             f"WHERE pr.organization_id = :org AND {meetings_in('m', 'pr', period)} "
@@ -94,12 +101,21 @@ class ExportRepository:
             {"org": organization_id, **period_params(period)},
             chunk=CHUNK,
         )
-        return await _converted(rows, _meetings)
+        async with aclosing(rows):
+            async for chunk in _chunks(rows, _meetings):
+                yield chunk
 
     async def feedback(
         self, organization_id: int, form: str, period: Period
     ) -> list[ExportFeedback]:
         """Completed answers to ``form`` about the meetings of the period."""
+        chunks = self.feedback_chunks(organization_id, form, period)
+        return [f async for chunk in chunks for f in chunk]
+
+    async def feedback_chunks(
+        self, organization_id: int, form: str, period: Period
+    ) -> AsyncGenerator[list[ExportFeedback], None]:
+        """:meth:`feedback`, :data:`CHUNK` answers at a time."""
         rows = self._db.iterate(
             "SELECT r.meeting_id, r.participant_id, r.answers, r.completed_at "
             "FROM responses r JOIN meetings m ON m.id = r.meeting_id "
@@ -110,7 +126,9 @@ class ExportRepository:
             {"org": organization_id, "form": form, **period_params(period)},
             chunk=CHUNK,
         )
-        return await _converted(rows, _feedback)
+        async with aclosing(rows):
+            async for chunk in _chunks(rows, _feedback):
+                yield chunk
 
     async def participants(self, organization_id: int, period: Period) -> list[ExportParticipant]:
         """The participants of the period (joined in it, or a side of one of its pairs) with
@@ -151,19 +169,23 @@ CHUNK = 1000
 T = TypeVar("T")
 
 
-async def _converted(
+async def _chunks(
     rows: AsyncIterator[aiosqlite.Row], convert: Callable[[list[aiosqlite.Row]], list[T]]
-) -> list[T]:
-    found: list[T] = []
+) -> AsyncGenerator[list[T], None]:
     chunk: list[aiosqlite.Row] = []
     async for row in rows:
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            found.extend(await asyncio.to_thread(convert, chunk))
+            yield await asyncio.to_thread(convert, chunk)
             chunk = []
     if chunk:
-        found.extend(await asyncio.to_thread(convert, chunk))
-    return found
+        yield await asyncio.to_thread(convert, chunk)
+
+
+async def _converted(
+    rows: AsyncIterator[aiosqlite.Row], convert: Callable[[list[aiosqlite.Row]], list[T]]
+) -> list[T]:
+    return [item async for chunk in _chunks(rows, convert) for item in chunk]
 
 
 def _meetings(rows: list[aiosqlite.Row]) -> list[ExportMeeting]:
