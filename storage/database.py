@@ -76,7 +76,7 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         # Read-only connections: opened when first needed, at most ``readers`` of them, each
-        # used by one task at a time; idle ones wait in ``_idle``.
+        # used by one task at a time; idle ones wait in ``_idle_readers``.
         self.readers = max(1, readers)
         self._reader_slots = asyncio.Semaphore(self.readers)
         self._idle_readers: list[aiosqlite.Connection] = []
@@ -153,7 +153,8 @@ class Database:
                     reader._closed = True
                     if conn.in_transaction:
                         await conn.execute("COMMIT")
-                healthy = True
+                    # The connection is fine for the next block even if the block failed.
+                    healthy = True
             finally:
                 _reset(self._current_reader, token)
                 self._give_back_reader(conn, healthy)

@@ -145,3 +145,14 @@ async def test_an_in_memory_database_reads_on_the_writer() -> None:
         assert db.readers_open == 0
     finally:
         await db.close()
+
+
+async def test_a_failed_block_gives_its_reader_back(db: Database) -> None:
+    with pytest.raises(LookupError):
+        async with db.reading() as reader:
+            await reader.fetch_value("SELECT count(*) FROM numbers")
+            raise LookupError
+    assert db.readers_open == 1
+    async with db.reading() as reader:
+        assert await reader.fetch_value("SELECT count(*) FROM numbers") == 10
+    assert db.readers_open == 1  # the same connection, not a new one
