@@ -25,6 +25,7 @@ import asyncio
 import gc
 import json
 import platform
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -208,10 +209,21 @@ async def _seed(path: Path, quick: bool) -> dict[str, Any]:
     }
 
 
-def run(quick: bool) -> dict[str, Any]:
+def run(quick: bool, database: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "region.sqlite3"
-        region = asyncio.run(_seed(path, quick))
+        if database is None:
+            region = asyncio.run(_seed(path, quick))
+        else:
+            # A region seeded before (the probe writes to its copy: its updates are new).
+            source = sqlite3.connect(database)
+            try:
+                target = sqlite3.connect(path)
+                source.backup(target)
+                target.close()
+            finally:
+                source.close()
+            region = {"copied_from": str(database), **_counts(path)}
         region["database_mb"] = round(path.stat().st_size / 2**20, 1)
         steps = _probe_in_fresh_process(str(path))
     return {
@@ -220,6 +232,22 @@ def run(quick: bool) -> dict[str, Any]:
         "goals": {"at_rest_mb": AT_REST_GOAL_MB, "peak_mb": PEAK_GOAL_MB},
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
     }
+
+
+def _counts(path: Path) -> dict[str, Any]:
+    conn = sqlite3.connect(path)
+    try:
+        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "organizations": one("SELECT count(*) FROM organizations"),
+            "pairs": one("SELECT count(*) FROM pairs"),
+            "participants": one("SELECT count(*) FROM participants"),
+            "meetings": one("SELECT count(*) FROM meetings"),
+            "responses": one("SELECT count(*) FROM responses"),
+            "largest_school_pairs": one("SELECT count(*) FROM pairs WHERE organization_id = 1"),
+        }
+    finally:
+        conn.close()
 
 
 def goals_met(result: dict[str, Any]) -> bool:
@@ -238,8 +266,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="a small region; bench/results is not written"
     )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        help="a region seeded before by bench.region.seed_region (copied, not changed); "
+        "bench/results is not written",
+    )
     args = parser.parse_args(argv)
-    result = run(args.quick)
+    result = run(args.quick, args.database)
     region = result["region"]
     print(
         f"Memory on a region of {region['pairs']:,} pairs ({region['participants']:,} "
@@ -254,7 +288,7 @@ def main(argv: list[str]) -> int:
         f"{result['after_export']['rss_mb']} MB\n"
         f"  peak of the whole run (VmHWM) {result['peak_of_run_mb']} MB (goal <= {PEAK_GOAL_MB})"
     )
-    if not args.quick:
+    if not args.quick and args.database is None:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     return 0 if goals_met(result) else 1
