@@ -44,6 +44,7 @@ from storage.repositories.reports import ReportRepository
 from storage.repositories.voices import VoiceRepository
 
 if TYPE_CHECKING:
+    from bot.reports.meeting_sheets import StreamedSheet
     from bot.reports.workbook import Sheet
 
 # The sheets and the workbook writer (openpyxl, and through it PIL and numpy) are imported by
@@ -106,22 +107,27 @@ def keep_present(
 # --- the file ------------------------------------------------------------------------------
 
 
-def sheets(book: ExportBook) -> Iterator[Sheet]:
+def sheets(book: ExportBook) -> Iterator[Sheet | StreamedSheet]:
     """The workbook's sheets one after another, for a writer that writes each before asking
     for the next: a sheet's rows are made when the writer comes to it and emptied once it has
-    been written, so no more than one sheet's rows are held (the largest school's meetings
-    and feedback run to tens of thousands of rows each)."""
+    been written, so no more than one sheet's rows are held; the meetings and the feedback
+    (tens of thousands of rows each for a large school) are never held as rows at all, their
+    rows are made one by one as they are written."""
     from bot.reports.indicator_sheets import indicators_sheet, monitoring_sheet
-    from bot.reports.meeting_sheets import feedback_sheet, meetings_sheet, pairs_sheet
+    from bot.reports.meeting_sheets import (
+        pairs_sheet,
+        streamed_feedback_sheet,
+        streamed_meetings_sheet,
+    )
     from bot.reports.register_sheets import mentee_base, mentor_base
     from bot.reports.voice_sheets import voice_sheets
 
-    makers: list[Callable[[ExportBook], Sheet | list[Sheet]]] = [
+    makers: list[Callable[[ExportBook], Sheet | StreamedSheet | list[Sheet]]] = [
         mentor_base,
         mentee_base,
         pairs_sheet,
-        meetings_sheet,
-        feedback_sheet,
+        streamed_meetings_sheet,
+        streamed_feedback_sheet,
         monitoring_sheet,
         indicators_sheet,
         voice_sheets,
@@ -130,14 +136,24 @@ def sheets(book: ExportBook) -> Iterator[Sheet]:
         made = make(book)
         for sheet in made if isinstance(made, list) else [made]:
             yield sheet
-            sheet.rows.clear()  # written
+            if not isinstance(sheet.rows, Iterator):
+                sheet.rows.clear()  # written
 
 
 def render_workbook(data: ExportData, translate: Translate) -> bytes:
     """The workbook as bytes (CPU-bound: run it in a thread)."""
-    from bot.reports.workbook import write_workbook
+    from bot.reports.meeting_sheets import StreamedSheet
+    from bot.reports.workbook import StreamedWorkbook
 
-    return write_workbook(sheets(ExportBook(data, translate)))
+    workbook = StreamedWorkbook()
+    for sheet in sheets(ExportBook(data, translate)):
+        if isinstance(sheet, StreamedSheet):
+            writer = workbook.sheet(sheet.title, sheet.columns)
+            for row in sheet.rows:
+                writer.append(row)
+        else:
+            workbook.add(sheet)
+    return workbook.save()
 
 
 def period_slug(period: Period, cycle_number: int | None, today: date) -> str:
