@@ -383,17 +383,12 @@ class ExportService:
             lambda: self._repository.meeting_chunks(organization_id, period),
             keep=lambda m: m.pair_id in pair_ids,
         )
-        meeting_ids: set[int] = set()
-
-        def answered(f: ExportFeedback) -> bool:
-            if not meeting_ids:  # once, in the writer's thread, when the feedback comes
-                meeting_ids.update(m.id for m in meetings)
-            return f.meeting_id in meeting_ids and f.participant_id in present
-
+        # An answer about a meeting left out above is left out by the feedback sheet, which
+        # shows only the answers about the meetings it gathers.
         feedback = Replayed(
             loop,
             lambda: self._repository.feedback_chunks(organization_id, FEEDBACK_FORM, period),
-            keep=answered,
+            keep=lambda f: f.participant_id in present,
         )
         return kept_pairs, meetings, feedback
 

@@ -190,7 +190,10 @@ def streamed_feedback_sheet(book: ExportBook) -> StreamedSheet:
         # school's year has tens of thousands), gathered when the writer comes to the sheet.
         meetings = {m.id: (m.pair_id, m.starts_at, m.kind) for m in book.data.meetings}
         for answer in book.data.feedback:
-            pair_id, starts_at, kind = meetings[answer.meeting_id]
+            shown = meetings.get(answer.meeting_id)
+            if shown is None:
+                continue  # its meeting is not on the meetings sheet (the pair is not shown)
+            pair_id, starts_at, kind = shown
             person = book.people[answer.participant_id]
             values: list[Any] = []
             for key in keys:
