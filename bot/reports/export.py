@@ -6,10 +6,14 @@ of the period, the participants who joined in it or belong to its pairs, the mee
 period and the feedback on them, and the indicators of the period. The file's name says which
 period it is (:func:`export_filename`).
 
-The data is read asynchronously; building the rows and writing the file is CPU work done in a
-thread (:func:`asyncio.to_thread`) so the bot keeps answering others meanwhile. Sheets are
-written with openpyxl's write-only workbook: rows stream to the file, so even the largest
-school's year of meetings takes little memory.
+The data is read asynchronously, on a read-only connection in one snapshot (nobody waits behind
+the export, and every sheet shows the school at one moment); building the rows and writing the
+file is CPU work done in a thread (:func:`asyncio.to_thread`) so the bot keeps answering others
+meanwhile. Sheets are written with openpyxl's write-only workbook, one after another: the
+meetings and the feedback, the long ones, are read from the database a chunk at a time while
+their sheets are written (:class:`Replayed`, :class:`~bot.reports.meeting_sheets.StreamedSheet`),
+so even the largest school's year of meetings takes little memory. openpyxl and the sheets are
+imported when a workbook is first made: a bot at rest does not hold them.
 
 Only what the bot still holds is shown: a participant who withdrew is deleted with their
 answers; their pairs and meetings stay with their side empty («participant withdrew consent»),
