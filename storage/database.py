@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
@@ -86,6 +86,7 @@ class Database:
             f"reader_{id(self)}", default=None
         )
         self.reads = Reads(self)
+        self._trace: Callable[[str], object] | None = None
 
     @property
     def in_memory(self) -> bool:
@@ -170,6 +171,8 @@ class Database:
             conn.row_factory = aiosqlite.Row
             await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
             await conn.execute("PRAGMA query_only = ON")
+            if self._trace is not None:
+                await conn.set_trace_callback(self._trace)
         except BaseException:
             await conn.close()
             raise
@@ -185,6 +188,15 @@ class Database:
         task = asyncio.get_running_loop().create_task(conn.close())
         _closing.add(task)
         task.add_done_callback(_closing.discard)
+
+    async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
+        """Trace every statement, the writer's and every read-only connection's (those opened
+        later too), e.g. to count a handler's statements; ``None`` stops it. The callback runs
+        on the connections' threads."""
+        self._trace = callback
+        await self.connection.set_trace_callback(callback)  # type: ignore[arg-type]
+        for conn in list(self._open_readers):
+            await conn.set_trace_callback(callback)  # type: ignore[arg-type]
 
     @property
     def readers_open(self) -> int:

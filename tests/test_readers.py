@@ -156,3 +156,15 @@ async def test_a_failed_block_gives_its_reader_back(db: Database) -> None:
     async with db.reading() as reader:
         assert await reader.fetch_value("SELECT count(*) FROM numbers") == 10
     assert db.readers_open == 1  # the same connection, not a new one
+
+
+async def test_tracing_covers_the_writer_and_every_reader(db: Database) -> None:
+    seen: list[str] = []
+    await db.set_trace_callback(seen.append)
+    await db.fetch_value("SELECT 1 AS on_the_writer")
+    await db.reads.fetch_value("SELECT 2 AS on_a_reader")  # a reader opened after the call
+    await db.set_trace_callback(None)
+    await db.reads.fetch_value("SELECT 3 AS untraced")
+    assert any("on_the_writer" in sql for sql in seen)
+    assert any("on_a_reader" in sql for sql in seen)
+    assert not any("untraced" in sql for sql in seen)
