@@ -165,7 +165,7 @@ class ExportRepository:
 # writing of the workbook, so that the bot's event loop is not held up by a large school.
 # The rows come from the cursor ``CHUNK`` at a time and each chunk is turned into objects
 # before the next is fetched: the rows of a whole sheet are never held next to its objects.
-CHUNK = 1000
+CHUNK = 2000
 T = TypeVar("T")
 
 
