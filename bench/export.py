@@ -117,8 +117,8 @@ async def measure(path: Path, organization_id: int, runs: int) -> dict[str, Any]
         "data": {
             "participants": len(data.participants),
             "pairs": len(data.pairs),
-            "meetings": len(data.meetings),
-            "feedback": len(data.feedback),
+            "meetings": sum(1 for _ in data.meetings),
+            "feedback": sum(1 for _ in data.feedback),
         },
     }
 

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.matching.constraints import Violation, violations
-from bot.matching.engine import propose
 from bot.matching.profiles import Candidate, candidate_from_answers
 from bot.matching.records import explanation_of, unmatched_records
 from bot.matching.scoring import Preferences, Weights
@@ -132,6 +131,9 @@ class PairingService:
     ) -> RunSummary:
         mentees, mentors, full = await self._cohort(organization_id)
         rejected = await self._repository.rejected(organization_id)
+        # The engine brings numpy and OR-Tools: loaded at the first matching run, not at start.
+        from bot.matching.engine import propose
+
         result = propose(
             mentees,
             mentors,

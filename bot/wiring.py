@@ -153,7 +153,8 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         responses=ResponseService(ResponseRepository(db), clock),
         cycles=cycles,
         cycle_closing=CycleClosing(CycleRepository(db), cycles, participants, clock),
-        pair_results=PairResults(CycleRepository(db), cycles, participants),
+        # The ranking's reads on read-only connections (``db.reads``), the marks on the writer.
+        pair_results=PairResults(CycleRepository(db, db.reads), cycles, participants),
         followups=followups,
         cadence=CadenceService(
             CadenceRepository(db), MeetingRepository(db), followups, pairing, organizations, clock
@@ -166,10 +167,12 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             clock,
             settings.admin_ids,
         ),
-        monitoring=MonitoringReportService(ReportRepository(db)),
+        monitoring=MonitoringReportService(ReportRepository(db.reads)),
         monitoring_offers=MonitoringOfferService(MonitoringOfferRepository(db), clock),
         exports=build_export_service(db, clock),
         enterprises=enterprises,
-        voices=VoiceService(VoiceRepository(db), CycleRepository(db), OrganizationRepository(db)),
+        voices=VoiceService(
+            VoiceRepository(db.reads), CycleRepository(db, db.reads), OrganizationRepository(db)
+        ),
         schools=build_school_table_service(db, clock),
     )

@@ -1,18 +1,25 @@
-"""One aiosqlite connection per process, with every write in a ``BEGIN IMMEDIATE`` transaction.
+"""One aiosqlite writer connection per process, with every write in a ``BEGIN IMMEDIATE``
+transaction, and a small pool of read-only connections for long reads.
 
-A single connection keeps SQLite's locking simple; an asyncio lock makes sure that two
-coroutines never interleave statements of different transactions on it.
+A single writer keeps SQLite's locking simple; an asyncio lock makes sure that two
+coroutines never interleave statements of different transactions on it. Every statement on the
+writer waits behind that lock, so a read that takes seconds (a regional summary, an export)
+would stop every other user for that long: such reads go through :meth:`Database.reading` or
+:attr:`Database.reads` instead, which run them on read-only connections of their own (WAL lets
+readers work while the writer commits). Inside one ``reading()`` block every statement sees the
+same snapshot of the database.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import quote
 
 import aiosqlite
 
@@ -39,12 +46,53 @@ class UpdateMark:
 current_update: ContextVar[UpdateMark | None] = ContextVar("current_update", default=None)
 
 
+# Rows fetched per step when a read is iterated (see ``ReadSource.iterate``).
+ITERATE_CHUNK = 500
+
+
+class ReadSource(Protocol):
+    """What a repository of long reads needs: :class:`Database` (statements on the writer),
+    :class:`Reads` (statements on read-only connections) and :class:`Reader` all offer it."""
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None: ...
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]: ...
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any: ...
+
+    def iterate(
+        self, sql: str, params: Params = (), *, chunk: int = ITERATE_CHUNK
+    ) -> AsyncGenerator[aiosqlite.Row, None]: ...
+
+    def reading(self) -> AbstractAsyncContextManager[Reader]:
+        """One snapshot for the statements of a block (see :meth:`Database.reading`)."""
+        ...
+
+
 class Database:
-    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000) -> None:
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000, readers: int = 2) -> None:
         self.path = Path(path)
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        # Read-only connections: opened when first needed, at most ``readers`` of them, each
+        # used by one task at a time; idle ones wait in ``_idle_readers``.
+        self.readers = max(1, readers)
+        self._reader_slots = asyncio.Semaphore(self.readers)
+        self._idle_readers: list[aiosqlite.Connection] = []
+        self._open_readers: set[aiosqlite.Connection] = set()
+        # The reader of the ``reading()`` block the current task is in (per database object).
+        self._current_reader: ContextVar[Reader | None] = ContextVar(
+            f"reader_{id(self)}", default=None
+        )
+        self.reads = Reads(self)
+        self._trace: Callable[[str], object] | None = None
+
+    @property
+    def in_memory(self) -> bool:
+        """An in-memory database has nothing other connections could open: its reads fall
+        back to the writer."""
+        return str(self.path) in {":memory:", ""} or str(self.path).startswith("file::memory:")
 
     async def connect(self) -> None:
         if str(self.path) != ":memory:":
@@ -59,10 +107,101 @@ class Database:
         await self._conn.execute("PRAGMA foreign_keys = ON")
 
     async def close(self) -> None:
+        readers, self._idle_readers = self._idle_readers, []
+        for reader in readers:
+            self._open_readers.discard(reader)
+            await reader.close()
         if self._conn is not None:
             async with self._lock:
                 await self._conn.close()
                 self._conn = None
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Reader]:
+        """A read-only connection for this task, with one snapshot for the whole block.
+
+        Statements inside the block (on the yielded reader, or through :attr:`reads` by any
+        repository called from this task) see the database as it was at the block's first
+        statement, whatever the writer commits meanwhile, so a report's figures agree with
+        each other. The writer is not waited for. Nested blocks in the same task share the
+        outer block's reader and snapshot. With an in-memory database the statements go to
+        the writer, one by one, and there is no snapshot.
+        """
+        current = self._current_reader.get()
+        if current is not None and not current._closed:
+            yield current
+            return
+        if self.in_memory:
+            reader = Reader(self, None)
+            token = self._current_reader.set(reader)
+            try:
+                yield reader
+            finally:
+                reader._closed = True
+                _reset(self._current_reader, token)
+            return
+        async with self._reader_slots:
+            conn = await self._take_reader()
+            reader = Reader(self, conn)
+            token = self._current_reader.set(reader)
+            healthy = False
+            try:
+                # Deferred: the snapshot starts with the first SELECT inside the block.
+                await conn.execute("BEGIN")
+                try:
+                    yield reader
+                finally:
+                    reader._closed = True
+                    if conn.in_transaction:
+                        await conn.execute("COMMIT")
+                    # The connection is fine for the next block even if the block failed.
+                    healthy = True
+            finally:
+                _reset(self._current_reader, token)
+                self._give_back_reader(conn, healthy)
+
+    async def _take_reader(self) -> aiosqlite.Connection:
+        if self._idle_readers:
+            return self._idle_readers.pop()
+        if self._conn is None:
+            raise RuntimeError("Database is not connected")
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            await conn.execute("PRAGMA query_only = ON")
+            if self._trace is not None:
+                await conn.set_trace_callback(self._trace)
+        except BaseException:
+            await conn.close()
+            raise
+        self._open_readers.add(conn)
+        return conn
+
+    def _give_back_reader(self, conn: aiosqlite.Connection, healthy: bool) -> None:
+        if healthy and self._conn is not None:
+            self._idle_readers.append(conn)
+            return
+        # Broken, or the database closed while it was in use: close it in the background.
+        self._open_readers.discard(conn)
+        task = asyncio.get_running_loop().create_task(conn.close())
+        _closing.add(task)
+        task.add_done_callback(_closing.discard)
+
+    async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
+        """Trace every statement, the writer's and every read-only connection's (those opened
+        later too), e.g. to count a handler's statements; ``None`` stops it. The callback runs
+        on the connections' threads."""
+        self._trace = callback
+        await self.connection.set_trace_callback(callback)  # type: ignore[arg-type]
+        for conn in list(self._open_readers):
+            await conn.set_trace_callback(callback)  # type: ignore[arg-type]
+
+    @property
+    def readers_open(self) -> int:
+        """How many read-only connections are open (for tests and measurements)."""
+        return len(self._open_readers)
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -99,6 +238,15 @@ class Database:
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
+    async def iterate(
+        self, sql: str, params: Params = (), *, chunk: int = ITERATE_CHUNK
+    ) -> AsyncGenerator[aiosqlite.Row, None]:
+        """The rows of a read on the writer. The lock cannot be held while the caller works
+        on each row (the caller may write), so the rows are fetched at once; long reads
+        iterate on a reader instead (:attr:`reads`), which streams them."""
+        for row in await self.fetch_all(sql, params):
+            yield row
+
     async def run_script_atomically(self, script: str) -> None:
         """Run a multi-statement script inside one transaction (used by migrations).
 
@@ -125,6 +273,117 @@ class Database:
                 raise
             finally:
                 await conn.execute("PRAGMA foreign_keys = ON")
+
+
+_closing: set[asyncio.Task[None]] = set()
+
+
+def _reset(var: ContextVar[Reader | None], token: Any) -> None:
+    # An iteration abandoned half-way is closed by the event loop in a context of its own,
+    # where the token does not apply; the reader is marked closed and so ignored anyway.
+    with suppress(ValueError):
+        var.reset(token)
+
+
+class Reader:
+    """Statements on one read-only connection, used by one task (and the tasks it starts) for
+    the length of a :meth:`Database.reading` block, all in one snapshot."""
+
+    def __init__(self, db: Database, conn: aiosqlite.Connection | None) -> None:
+        self._db = db
+        self._conn = conn
+        # Tasks started inside the block inherit it: their statements take turns.
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    def reading(self) -> AbstractAsyncContextManager[Reader]:
+        return self._db.reading()
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """The read-only connection (the writer's for an in-memory database)."""
+        return self._db.connection if self._conn is None else self._conn
+
+    def _usable(self) -> aiosqlite.Connection:
+        if self._closed:
+            raise RuntimeError("The reading() block of this reader has ended")
+        assert self._conn is not None
+        return self._conn
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        if self._conn is None:
+            return await self._db.fetch_one(sql, params)
+        async with self._lock, self._usable().execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        if self._conn is None:
+            return await self._db.fetch_all(sql, params)
+        async with self._lock, self._usable().execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    async def iterate(
+        self, sql: str, params: Params = (), *, chunk: int = ITERATE_CHUNK
+    ) -> AsyncGenerator[aiosqlite.Row, None]:
+        """The rows of a read, ``chunk`` at a time, so that a large result is never held in
+        memory whole. Statements of other tasks sharing this reader may run between chunks."""
+        if self._conn is None:
+            async for row in self._db.iterate(sql, params, chunk=chunk):
+                yield row
+            return
+        async with self._lock:
+            cursor = await self._usable().execute(sql, params)
+        try:
+            while True:
+                async with self._lock:
+                    rows = await cursor.fetchmany(chunk)
+                if not rows:
+                    return
+                for row in rows:
+                    yield row
+        finally:
+            await cursor.close()
+
+
+class Reads:
+    """Read statements on read-only connections, for repositories of long reads.
+
+    Inside a :meth:`Database.reading` block a statement runs on that block's reader (and so in
+    its snapshot); outside one, each statement borrows a reader for itself. Handed to such
+    repositories instead of the :class:`Database`, so that their reads never wait behind the
+    writer and never make it wait.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def reading(self) -> AbstractAsyncContextManager[Reader]:
+        return self._db.reading()
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._db.reading() as reader:
+            return await reader.fetch_one(sql, params)
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._db.reading() as reader:
+            return await reader.fetch_all(sql, params)
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        async with self._db.reading() as reader:
+            return await reader.fetch_value(sql, params)
+
+    async def iterate(
+        self, sql: str, params: Params = (), *, chunk: int = ITERATE_CHUNK
+    ) -> AsyncGenerator[aiosqlite.Row, None]:
+        """Outside a ``reading()`` block the reader is held until the iteration ends: a
+        caller that may stop early should close it (``contextlib.aclosing``)."""
+        async with self._db.reading() as reader:
+            async for row in reader.iterate(sql, params, chunk=chunk):
+                yield row
 
 
 class DanglingReferences(Exception):

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.matching.constraints import Violation, violations
 from bot.matching.profiles import Candidate
 from bot.matching.scoring import Score
-from bot.matching.unmatched import Unmatched
 from dialogs.model import OTHER
+
+if TYPE_CHECKING:  # the module itself needs numpy, which a bot at rest does not load
+    from bot.matching.unmatched import Unmatched
 
 
 def explanation_of(score: Score, mentee: Candidate) -> list[dict[str, Any]]:

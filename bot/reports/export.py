@@ -6,10 +6,14 @@ of the period, the participants who joined in it or belong to its pairs, the mee
 period and the feedback on them, and the indicators of the period. The file's name says which
 period it is (:func:`export_filename`).
 
-The data is read asynchronously; building the rows and writing the file is CPU work done in a
-thread (:func:`asyncio.to_thread`) so the bot keeps answering others meanwhile. Sheets are
-written with openpyxl's write-only workbook: rows stream to the file, so even the largest
-school's year of meetings takes little memory.
+The data is read asynchronously, on a read-only connection in one snapshot (nobody waits behind
+the export, and every sheet shows the school at one moment); building the rows and writing the
+file is CPU work done in a thread (:func:`asyncio.to_thread`) so the bot keeps answering others
+meanwhile. Sheets are written with openpyxl's write-only workbook, one after another: the
+meetings and the feedback, the long ones, are read from the database a chunk at a time while
+their sheets are written (:class:`Replayed`, :class:`~bot.reports.meeting_sheets.StreamedSheet`),
+so even the largest school's year of meetings takes little memory. openpyxl and the sheets are
+imported when a workbook is first made: a bot at rest does not hold them.
 
 Only what the bot still holds is shown: a participant who withdrew is deleted with their
 answers; their pairs and meetings stay with their side empty («participant withdrew consent»),
@@ -19,27 +23,22 @@ and a side deleted while the export was read is shown the same way, so no sheet 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.clock import Clock
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from bot.models.periods import Period, PeriodKind
 from bot.reports.export_book import CURRENT_CYCLE, ExportBook, ExportData, translator
-from bot.reports.indicator_sheets import indicators_sheet, monitoring_sheet
 from bot.reports.indicators import IndicatorService, build_indicator_service
-from bot.reports.meeting_sheets import feedback_sheet, meetings_sheet, pairs_sheet
 from bot.reports.monitoring import MonitoringReportService
 from bot.reports.period_text import cycle_span
-from bot.reports.region_book import write_region_workbook
-from bot.reports.register_sheets import mentee_base, mentor_base
 from bot.reports.registers import Translate
 from bot.reports.schools import SchoolTableService, build_school_table_service
-from bot.reports.voice_sheets import voice_sheets
 from bot.reports.voices import VoiceService
-from bot.reports.workbook import Sheet, write_workbook
 from bot.schedule import utc_to_local
 from storage.database import Database
 from storage.repositories.cycles import CycleRepository
@@ -48,7 +47,15 @@ from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.voices import VoiceRepository
 
+if TYPE_CHECKING:
+    from bot.reports.meeting_sheets import StreamedSheet
+    from bot.reports.workbook import Sheet
+
+# The sheets and the workbook writer (openpyxl, and through it PIL and numpy) are imported by
+# the functions that write a file: a bot at rest does not hold them (see tests/test_memory.py).
+
 FEEDBACK_FORM = "meeting_feedback"
+T = TypeVar("T")
 
 MIME_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,8 +82,8 @@ class ExportError(Exception):
 def keep_present(
     participants: Sequence[ExportParticipant],
     pairs: Sequence[ExportPair],
-    meetings: Sequence[ExportMeeting],
-    feedback: Sequence[ExportFeedback],
+    meetings: Iterable[ExportMeeting],
+    feedback: Iterable[ExportFeedback],
 ) -> tuple[list[ExportPair], list[ExportMeeting], list[ExportFeedback]]:
     """Pairs, meetings and feedback as of ``participants`` (read last): a side of a pair who
     is not among them withdrew (before or while the rest was read) and is emptied, as the
@@ -104,22 +111,53 @@ def keep_present(
 # --- the file ------------------------------------------------------------------------------
 
 
-def sheets(book: ExportBook) -> list[Sheet]:
-    return [
-        mentor_base(book),
-        mentee_base(book),
-        pairs_sheet(book),
-        meetings_sheet(book),
-        feedback_sheet(book),
-        monitoring_sheet(book),
-        indicators_sheet(book),
-        *voice_sheets(book),
+def sheets(book: ExportBook) -> Iterator[Sheet | StreamedSheet]:
+    """The workbook's sheets one after another, for a writer that writes each before asking
+    for the next: a sheet's rows are made when the writer comes to it and emptied once it has
+    been written, so no more than one sheet's rows are held; the meetings and the feedback
+    (tens of thousands of rows each for a large school) are never held as rows at all, their
+    rows are made one by one as they are written."""
+    from bot.reports.indicator_sheets import indicators_sheet, monitoring_sheet
+    from bot.reports.meeting_sheets import (
+        pairs_sheet,
+        streamed_feedback_sheet,
+        streamed_meetings_sheet,
+    )
+    from bot.reports.register_sheets import mentee_base, mentor_base
+    from bot.reports.voice_sheets import voice_sheets
+
+    makers: list[Callable[[ExportBook], Sheet | StreamedSheet | list[Sheet]]] = [
+        mentor_base,
+        mentee_base,
+        pairs_sheet,
+        streamed_meetings_sheet,
+        streamed_feedback_sheet,
+        monitoring_sheet,
+        indicators_sheet,
+        voice_sheets,
     ]
+    for make in makers:
+        made = make(book)
+        for sheet in made if isinstance(made, list) else [made]:
+            yield sheet
+            if not isinstance(sheet.rows, Iterator):
+                sheet.rows.clear()  # written
 
 
 def render_workbook(data: ExportData, translate: Translate) -> bytes:
     """The workbook as bytes (CPU-bound: run it in a thread)."""
-    return write_workbook(sheets(ExportBook(data, translate)))
+    from bot.reports.meeting_sheets import StreamedSheet
+    from bot.reports.workbook import StreamedWorkbook
+
+    workbook = StreamedWorkbook()
+    for sheet in sheets(ExportBook(data, translate)):
+        if isinstance(sheet, StreamedSheet):
+            writer = workbook.sheet(sheet.title, sheet.columns)
+            for row in sheet.rows:
+                writer.append(row)
+        else:
+            workbook.add(sheet)
+    return workbook.save()
 
 
 def period_slug(period: Period, cycle_number: int | None, today: date) -> str:
@@ -193,8 +231,10 @@ class ExportService:
         self, organization_id: int, locale: str, period: Period = CURRENT_CYCLE
     ) -> ExportFile:
         """The workbook of any organization (the command line: the server's administrator)."""
-        async with self._one_at_a_time:
-            data = await self.collect(organization_id, period)
+        async with self._one_at_a_time, self._repository.snapshot():
+            # One snapshot while the file is written: the meetings and the feedback, the
+            # longest sheets, are read a chunk at a time as the writer comes to them.
+            data = await self._collect_now(organization_id, period, streamed=True)
             content = await asyncio.to_thread(render_workbook, data, translator(locale))
         return ExportFile(
             export_filename(organization_id, period, data.cycle_number, data.today), content
@@ -222,6 +262,8 @@ class ExportService:
         """The coordinator's workbook of any organizations (no rights checked here)."""
         if self._schools is None:
             raise ExportError(ExportProblem.NOT_COORDINATOR)
+        from bot.reports.region_book import write_region_workbook
+
         table = await self._schools.table(organization_ids, period)
 
         async def read_school(organization_id: int) -> ExportData | None:
@@ -234,6 +276,13 @@ class ExportService:
         return ExportFile(region_filename(len(table.rows), period, table.today), content)
 
     async def collect_registers(
+        self, organization_id: int, period: Period = CURRENT_CYCLE
+    ) -> ExportData:
+        """What the two registers of one school need, read in one snapshot."""
+        async with self._repository.snapshot():
+            return await self._collect_registers_now(organization_id, period)
+
+    async def _collect_registers_now(
         self, organization_id: int, period: Period = CURRENT_CYCLE
     ) -> ExportData:
         """What the two registers of one school need: its people and pairs of the period."""
@@ -263,6 +312,16 @@ class ExportService:
         )
 
     async def collect(self, organization_id: int, period: Period = CURRENT_CYCLE) -> ExportData:
+        """Everything the workbook shows, read in one snapshot: the school at one moment."""
+        async with self._repository.snapshot():
+            return await self._collect_now(organization_id, period)
+
+    async def _collect_now(
+        self, organization_id: int, period: Period = CURRENT_CYCLE, *, streamed: bool = False
+    ) -> ExportData:
+        """With ``streamed`` the meetings and the feedback are not read here: they are read
+        a chunk at a time each time a sheet goes through them, from the thread writing the
+        file, inside the caller's snapshot (see :class:`Replayed`)."""
         organization = await self._organizations.get(organization_id)
         if organization is None:
             raise ExportError(ExportProblem.UNKNOWN_ORGANIZATION)
@@ -275,8 +334,11 @@ class ExportService:
             if form.title is not None
         }
         pairs = await self._repository.pairs(organization_id, period)
-        meetings = await self._repository.meetings(organization_id, period)
-        feedback = await self._repository.feedback(organization_id, FEEDBACK_FORM, period)
+        meetings: Iterable[ExportMeeting] = []
+        feedback: Iterable[ExportFeedback] = []
+        if not streamed:
+            meetings = await self._repository.meetings(organization_id, period)
+            feedback = await self._repository.feedback(organization_id, FEEDBACK_FORM, period)
         monitoring = (
             await self._monitoring.rows(organization_id, period) if self._monitoring else []
         )
@@ -288,7 +350,10 @@ class ExportService:
         voices = await self._voices.book(organization_id, period) if self._voices else None
         # Read last, in one statement: the people that everything else must still belong to.
         participants = await self._repository.participants(organization_id, period)
-        pairs, meetings, feedback = keep_present(participants, pairs, meetings, feedback)
+        if streamed:
+            pairs, meetings, feedback = self._streamed(organization_id, period, participants, pairs)
+        else:
+            pairs, meetings, feedback = keep_present(participants, pairs, meetings, feedback)
         return ExportData(
             organization=organization,
             form_titles=own,
@@ -305,18 +370,101 @@ class ExportService:
             cycle=cycle_span(cycle, organization.timezone) if cycle else None,
         )
 
+    def _streamed(
+        self,
+        organization_id: int,
+        period: Period,
+        participants: Sequence[ExportParticipant],
+        pairs: Sequence[ExportPair],
+    ) -> tuple[list[ExportPair], Replayed[ExportMeeting], Replayed[ExportFeedback]]:
+        """:func:`keep_present` for meetings and feedback read as they are written out."""
+        loop = asyncio.get_running_loop()
+        kept_pairs, _, _ = keep_present(participants, pairs, [], [])
+        pair_ids = {p.id for p in kept_pairs}
+        present = {p.id for p in participants}
+        meetings = Replayed(
+            loop,
+            lambda: self._repository.meeting_chunks(organization_id, period),
+            keep=lambda m: m.pair_id in pair_ids,
+        )
+        # An answer about a meeting left out above is left out by the feedback sheet, which
+        # shows only the answers about the meetings it gathers.
+        feedback = Replayed(
+            loop,
+            lambda: self._repository.feedback_chunks(organization_id, FEEDBACK_FORM, period),
+            keep=lambda f: f.participant_id in present,
+        )
+        return kept_pairs, meetings, feedback
+
+
+class Replayed(Generic[T]):
+    """Rows read from the database anew, a chunk at a time, each time they are iterated: for
+    the thread that writes a workbook (:func:`asyncio.to_thread`), which asks the event loop
+    for each chunk and waits for it. The reads run in the snapshot of the ``reading()`` block
+    the export is in (the thread's context carries it), so every pass sees the same rows;
+    no more than a chunk is held at a time. Not to be iterated on the event loop's thread."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        chunks: Callable[[], AsyncGenerator[list[T], None]],
+        keep: Callable[[T], bool] | None = None,
+    ) -> None:
+        self._loop = loop
+        self._chunks = chunks
+        self._keep = keep
+
+    def __iter__(self) -> Iterator[T]:
+        if _on_loop(self._loop):
+            raise RuntimeError("Replayed rows are read from a worker thread, not the loop")
+        chunks = asyncio.run_coroutine_threadsafe(_opened(self._chunks), self._loop).result()
+        try:
+            while True:
+                chunk = asyncio.run_coroutine_threadsafe(_next(chunks), self._loop).result()
+                if chunk is None:
+                    return
+                for item in chunk:
+                    if self._keep is None or self._keep(item):
+                        yield item
+        finally:
+            asyncio.run_coroutine_threadsafe(chunks.aclose(), self._loop).result()
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+async def _opened(
+    make: Callable[[], AsyncGenerator[list[T], None]],
+) -> AsyncGenerator[list[T], None]:
+    return make()
+
+
+async def _next(chunks: AsyncGenerator[list[T], None]) -> list[T] | None:
+    try:
+        return await anext(chunks)
+    except StopAsyncIteration:
+        return None
+
 
 def build_export_service(db: Database, clock: Clock) -> ExportService:
     """The service with its own repositories: the bot's factory and the command line (which
     must not import aiogram to stay quick) build it the same way."""
     organizations = OrganizationRepository(db)
-    reports = ReportRepository(db)
+    # The workbook's long reads run on read-only connections (``db.reads``): the bot keeps
+    # answering everyone else while a large school's year is read.
+    reports = ReportRepository(db.reads)
     return ExportService(
-        ExportRepository(db),
+        ExportRepository(db.reads),
         organizations,
         build_indicator_service(db, clock),
         MonitoringReportService(reports),
         clock,
-        voices=VoiceService(VoiceRepository(db), CycleRepository(db), organizations),
+        voices=VoiceService(
+            VoiceRepository(db.reads), CycleRepository(db, db.reads), organizations
+        ),
         schools=build_school_table_service(db, clock),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gettext
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -43,8 +44,10 @@ class ExportData:
     form_titles: dict[str, str]  # own forms' typed titles by code
     participants: list[ExportParticipant]
     pairs: list[ExportPair]
-    meetings: list[ExportMeeting]
-    feedback: list[ExportFeedback]
+    # Iterated once per sheet that needs them: lists, or rows read anew from the database on
+    # each pass while the file is written (bot.reports.export.Replayed).
+    meetings: Iterable[ExportMeeting]
+    feedback: Iterable[ExportFeedback]
     monitoring: list[MonitoringRow]
     indicators: Indicators | None
     today: date  # the organization's date when the export was made

@@ -338,6 +338,11 @@ class IndicatorService:
         return self._clock.now().date()
 
     async def _rows(self, ids: tuple[int, ...], period: Period, *, fold_own: bool) -> _Rows:
+        """One snapshot: the figures of a report agree with each other."""
+        async with self._reports.snapshot():
+            return await self._rows_now(ids, period, fold_own=fold_own)
+
+    async def _rows_now(self, ids: tuple[int, ...], period: Period, *, fold_own: bool) -> _Rows:
         now = self._clock.now()
         end = await self._end_of(period)
         year = period.target_year(end)
@@ -571,7 +576,8 @@ def build_indicator_service(db: Database, clock: Clock) -> IndicatorService:
     the benchmarks count the same way (the merges of enterprises and the municipalities'
     numbers included)."""
     return IndicatorService(
-        ReportRepository(db),
+        # The figures' long reads run on read-only connections: no one waits behind them.
+        ReportRepository(db.reads),
         DenominatorRepository(db),
         CoordinatorRepository(db),
         OrganizationRepository(db),

@@ -4,7 +4,8 @@ feedback on meetings."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.models.exports import ExportPair
@@ -94,7 +95,22 @@ def pairs_sheet(book: ExportBook) -> Sheet:
     return Sheet(t(SHEET_PAIRS), columns, rows)
 
 
+@dataclass
+class StreamedSheet:
+    """A sheet whose rows are made one by one as they are written (the two large sheets: a
+    large school's year of meetings and of answers is never held as rows)."""
+
+    title: str
+    columns: list[Column]
+    rows: Iterator[Sequence[Any]]
+
+
 def meetings_sheet(book: ExportBook) -> Sheet:
+    sheet = streamed_meetings_sheet(book)
+    return Sheet(sheet.title, sheet.columns, list(sheet.rows))
+
+
+def streamed_meetings_sheet(book: ExportBook) -> StreamedSheet:
     # The two large sheets wrap only what may run long: a styled cell costs several
     # times a plain one, and names and kinds fit their columns.
     t = book.t
@@ -114,14 +130,14 @@ def meetings_sheet(book: ExportBook) -> Sheet:
     statuses = {code: t(msgid) for code, msgid in STATUS_TITLES.items()}
     formats = {code: t(msgid) for code, msgid in FORMAT_TITLES.items()}
     reasons = {code: t(msgid) for code, msgid in CANCEL_REASONS.items()}
-    rows: list[Sequence[Any]] = []
-    for meeting in book.data.meetings:
-        if meeting.cancel_reason == SUPERSEDED:
-            continue
-        pair = book.pairs[meeting.pair_id]
-        reason = meeting.cancel_reason
-        rows.append(
-            (
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for meeting in book.data.meetings:
+            if meeting.cancel_reason == SUPERSEDED:
+                continue
+            pair = book.pairs[meeting.pair_id]
+            reason = meeting.cancel_reason
+            yield (
                 meeting.id,
                 pair.id,
                 book.name(pair.mentor_id),
@@ -133,11 +149,16 @@ def meetings_sheet(book: ExportBook) -> Sheet:
                 meeting.place,
                 reasons.get(reason, reason) if reason else None,
             )
-        )
-    return Sheet(t(SHEET_MEETINGS), columns, rows)
+
+    return StreamedSheet(t(SHEET_MEETINGS), columns, rows())
 
 
 def feedback_sheet(book: ExportBook) -> Sheet:
+    sheet = streamed_feedback_sheet(book)
+    return Sheet(sheet.title, sheet.columns, list(sheet.rows))
+
+
+def streamed_feedback_sheet(book: ExportBook) -> StreamedSheet:
     t = book.t
     questions = {q.key: q for q in MEETING_FEEDBACK.questions}
     keys = ("usefulness", "worked_on", "went_well", "to_change", "comment")
@@ -161,31 +182,36 @@ def feedback_sheet(book: ExportBook) -> Sheet:
             for key in keys
         ),
     ]
-    meetings = {m.id: m for m in book.data.meetings}
     kinds = {code: t(msgid) for code, msgid in KIND_TITLES.items()}
     sides = {"mentor": t(N_("mentor")), "mentee": t(N_("mentee"))}
-    rows: list[Sequence[Any]] = []
-    for answer in book.data.feedback:
-        meeting = meetings[answer.meeting_id]
-        person = book.people[answer.participant_id]
-        values: list[Any] = []
-        for key in keys:
-            value = answer.answers.get(key)
-            if value is None:
-                values.append(None)
-            elif key == "usefulness" and isinstance(value, int):
-                values.append(value)
-            else:
-                values.append(format_answer(questions[key], value, t))
-        rows.append(
-            (
-                meeting.id,
-                meeting.pair_id,
-                book.local(meeting.starts_at),
-                kinds.get(meeting.kind, meeting.kind),
+
+    def rows() -> Iterator[Sequence[Any]]:
+        # What each answer's row shows of its meeting (not the whole meeting: a large
+        # school's year has tens of thousands), gathered when the writer comes to the sheet.
+        meetings = {m.id: (m.pair_id, m.starts_at, m.kind) for m in book.data.meetings}
+        for answer in book.data.feedback:
+            shown = meetings.get(answer.meeting_id)
+            if shown is None:
+                continue  # its meeting is not on the meetings sheet (the pair is not shown)
+            pair_id, starts_at, kind = shown
+            person = book.people[answer.participant_id]
+            values: list[Any] = []
+            for key in keys:
+                value = answer.answers.get(key)
+                if value is None:
+                    values.append(None)
+                elif key == "usefulness" and isinstance(value, int):
+                    values.append(value)
+                else:
+                    values.append(format_answer(questions[key], value, t))
+            yield (
+                answer.meeting_id,
+                pair_id,
+                book.local(starts_at),
+                kinds.get(kind, kind),
                 sides.get(person.role, person.role),
                 book.name(person.id),
                 *values,
             )
-        )
-    return Sheet(t(SHEET_FEEDBACK), columns, rows)
+
+    return StreamedSheet(t(SHEET_FEEDBACK), columns, rows())

@@ -114,6 +114,13 @@ class MonitoringReportService:
     async def rows(
         self, organization_id: int, period: Period = Period.current_cycle()
     ) -> list[MonitoringRow]:
+        """The monitoring report of the period (see :meth:`_rows_now`), read in one snapshot."""
+        async with self._reports.snapshot():
+            return await self._rows_now(organization_id, period)
+
+    async def _rows_now(
+        self, organization_id: int, period: Period = Period.current_cycle()
+    ) -> list[MonitoringRow]:
         """The report of the period's cycles (see the module's notes); an empty list when
         nobody has answered both times yet."""
         answers: list[MonitoringAnswers] = []

@@ -308,6 +308,11 @@ class SchoolTableService:
         return table
 
     async def table(self, organization_ids: Sequence[int], period: Period) -> SchoolTable:
+        """The table of these organizations, counted now in one snapshot (no rights checked)."""
+        async with self._schools.snapshot():
+            return await self._table_now(organization_ids, period)
+
+    async def _table_now(self, organization_ids: Sequence[int], period: Period) -> SchoolTable:
         """The table of these organizations, counted now (no rights checked here)."""
         ids = sorted(set(organization_ids))
         today = self._clock.now().date()
@@ -329,4 +334,4 @@ def build_school_table_service(db: Database, clock: Clock) -> SchoolTableService
     """The service with its own repositories (the bot's factory, the export, the benchmark)."""
     coordinators = CoordinatorRepository(db)
     indicators = build_indicator_service(db, clock)
-    return SchoolTableService(indicators, SchoolRepository(db), coordinators, clock)
+    return SchoolTableService(indicators, SchoolRepository(db.reads), coordinators, clock)

@@ -114,6 +114,17 @@ class VoiceService:
         page: int = 0,
         size: int = PAGE_SIZE,
     ) -> VoicePage | None:
+        """One page of the period's answers (see :meth:`_page_now`), read in one snapshot."""
+        async with self._repository.snapshot():
+            return await self._page_now(organization_id, period, page, size)
+
+    async def _page_now(
+        self,
+        organization_id: int,
+        period: Period | None = None,
+        page: int = 0,
+        size: int = PAGE_SIZE,
+    ) -> VoicePage | None:
         """One page of the period's answers, the earliest first (a page past the end shows the
         last one), with the mentees' "goal reached" of the whole period."""
         scope = await self.scope(organization_id, period)
@@ -134,6 +145,13 @@ class VoiceService:
         return [voice_of(r) for r in await self._repository.of_pair(organization_id, pair_id)]
 
     async def book(self, organization_id: int, period: Period | None = None) -> VoiceBook | None:
+        """The two sheets' data (see :meth:`_book_now`), read in one snapshot."""
+        async with self._repository.snapshot():
+            return await self._book_now(organization_id, period)
+
+    async def _book_now(
+        self, organization_id: int, period: Period | None = None
+    ) -> VoiceBook | None:
         """Everything the two sheets of the workbook show for the period; mentors by name."""
         scope = await self.scope(organization_id, period)
         if scope is None:

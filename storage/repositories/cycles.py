@@ -12,7 +12,7 @@ import aiosqlite
 from bot.clock import from_db, to_db
 from bot.models.cycles import Cycle, CycleCounts, FinalAnswers
 from bot.models.pairs import ActivePair, Pair
-from storage.database import Database
+from storage.database import Database, ReadSource
 from storage.repositories.matching import _active_pair, _pair
 from storage.repositories.mentor_base import MentorBaseQueries
 
@@ -38,8 +38,10 @@ def cycle_from_row(row: aiosqlite.Row) -> Cycle:
 
 
 class CycleRepository(MentorBaseQueries):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, reads: ReadSource | None = None) -> None:
         self._db = db
+        # The ranking (``mentor_figures``) reads here: ``Database.reads`` in the bot.
+        self._reads = reads if reads is not None else db
 
     # -- cycles --------------------------------------------------------------------------
     async def get(self, cycle_id: int) -> Cycle | None:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, aclosing
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -27,7 +29,7 @@ from bot.clock import from_db
 from bot.models.cycles import Cycle
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
 from bot.models.periods import Period
-from storage.database import Database
+from storage.database import ReadSource
 from storage.repositories.cycles import cycle_from_row
 from storage.repositories.matching import pair_from_row
 from storage.repositories.meetings import meeting_from_row
@@ -49,8 +51,13 @@ def _json_object(value: str | None) -> dict[str, Any]:
 
 
 class ExportRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: ReadSource) -> None:
+        # Long reads: handed ``Database.reads`` (read-only connections), or the database.
         self._db = db
+
+    def snapshot(self) -> AbstractAsyncContextManager[object]:
+        """The reads of a block in one snapshot of the database (a report's figures agree)."""
+        return self._db.reading()
 
     async def cycle(self, organization_id: int, period: Period) -> Cycle | None:
         """The period's cycle in this organization: the given cycle, or the open one for the
@@ -80,19 +87,36 @@ class ExportRepository:
         ]
 
     async def meetings(self, organization_id: int, period: Period) -> list[ExportMeeting]:
-        rows = await self._db.fetch_all(
+        return [m async for chunk in self.meeting_chunks(organization_id, period) for m in chunk]
+
+    async def meeting_chunks(
+        self, organization_id: int, period: Period
+    ) -> AsyncGenerator[list[ExportMeeting], None]:
+        """The meetings of the period, :data:`CHUNK` at a time (a large school's year of
+        meetings is never held whole by the one who writes them out)."""
+        rows = self._db.iterate(
             "SELECT m.* FROM meetings m JOIN pairs pr ON pr.id = m.pair_id "
             f"WHERE pr.organization_id = :org AND {meetings_in('m', 'pr', period)} "
             "ORDER BY m.starts_at, m.id",
             {"org": organization_id, **period_params(period)},
+            chunk=CHUNK,
         )
-        return await asyncio.to_thread(_meetings, rows)
+        async with aclosing(rows):
+            async for chunk in _chunks(rows, _meetings):
+                yield chunk
 
     async def feedback(
         self, organization_id: int, form: str, period: Period
     ) -> list[ExportFeedback]:
         """Completed answers to ``form`` about the meetings of the period."""
-        rows = await self._db.fetch_all(
+        chunks = self.feedback_chunks(organization_id, form, period)
+        return [f async for chunk in chunks for f in chunk]
+
+    async def feedback_chunks(
+        self, organization_id: int, form: str, period: Period
+    ) -> AsyncGenerator[list[ExportFeedback], None]:
+        """:meth:`feedback`, :data:`CHUNK` answers at a time."""
+        rows = self._db.iterate(
             "SELECT r.meeting_id, r.participant_id, r.answers, r.completed_at "
             "FROM responses r JOIN meetings m ON m.id = r.meeting_id "
             "JOIN pairs pr ON pr.id = m.pair_id "
@@ -100,8 +124,11 @@ class ExportRepository:
             f"AND r.completed_at IS NOT NULL AND {meetings_in('m', 'pr', period)} "
             "ORDER BY m.starts_at, m.id, r.participant_id",
             {"org": organization_id, "form": form, **period_params(period)},
+            chunk=CHUNK,
         )
-        return await asyncio.to_thread(_feedback, rows)
+        async with aclosing(rows):
+            async for chunk in _chunks(rows, _feedback):
+                yield chunk
 
     async def participants(self, organization_id: int, period: Period) -> list[ExportParticipant]:
         """The participants of the period (joined in it, or a side of one of its pairs) with
@@ -111,7 +138,7 @@ class ExportRepository:
         answers has one row with NULLs.
         """
         of_period = pairs_of("pr", period)
-        rows = await self._db.fetch_all(
+        rows = self._db.iterate(
             "SELECT p.id, p.role, p.age_group, p.birth_date, p.joined_at, p.confirmed_at, "
             "ma.decision AS admission, "
             "c.representative_name, a.question, a.value "
@@ -127,12 +154,38 @@ class ExportRepository:
             f"WHERE pr.organization_id = :org AND {of_period})"
             ") ORDER BY p.id",
             {"org": organization_id, **period_params(period)},
+            chunk=CHUNK,
         )
-        return await asyncio.to_thread(_participants, rows)
+        people: dict[int, ExportParticipant] = {}
+        await _converted(rows, lambda chunk: _participants(chunk, people))
+        return list(people.values())
 
 
 # Turning tens of thousands of rows into objects (dates, JSON) runs in a thread, like the
 # writing of the workbook, so that the bot's event loop is not held up by a large school.
+# The rows come from the cursor ``CHUNK`` at a time and each chunk is turned into objects
+# before the next is fetched: the rows of a whole sheet are never held next to its objects.
+CHUNK = 2000
+T = TypeVar("T")
+
+
+async def _chunks(
+    rows: AsyncIterator[aiosqlite.Row], convert: Callable[[list[aiosqlite.Row]], list[T]]
+) -> AsyncGenerator[list[T], None]:
+    chunk: list[aiosqlite.Row] = []
+    async for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield await asyncio.to_thread(convert, chunk)
+            chunk = []
+    if chunk:
+        yield await asyncio.to_thread(convert, chunk)
+
+
+async def _converted(
+    rows: AsyncIterator[aiosqlite.Row], convert: Callable[[list[aiosqlite.Row]], list[T]]
+) -> list[T]:
+    return [item async for chunk in _chunks(rows, convert) for item in chunk]
 
 
 def _meetings(rows: list[aiosqlite.Row]) -> list[ExportMeeting]:
@@ -151,8 +204,11 @@ def _feedback(rows: list[aiosqlite.Row]) -> list[ExportFeedback]:
     ]
 
 
-def _participants(rows: list[aiosqlite.Row]) -> list[ExportParticipant]:
-    people: dict[int, ExportParticipant] = {}
+def _participants(
+    rows: list[aiosqlite.Row], people: dict[int, ExportParticipant]
+) -> list[ExportParticipant]:
+    """Adds the rows' people and answers to ``people`` (a person's answers may come in two
+    chunks); returns nothing new to keep, ``people`` holds them."""
     for row in rows:
         person = people.get(row["id"])
         if person is None:
@@ -168,4 +224,4 @@ def _participants(rows: list[aiosqlite.Row]) -> list[ExportParticipant]:
             )
         if row["question"] is not None:
             person.answers[row["question"]] = json.loads(row["value"])
-    return list(people.values())
+    return []

@@ -9,7 +9,7 @@ from typing import Any
 from bot.clock import to_db
 from bot.models.cycles import BaseEntry, MentorFigures
 from bot.models.periods import Period
-from storage.database import Database
+from storage.database import Database, ReadSource
 from storage.repositories.period_sql import (
     meetings_in,
     pairs_completed_in,
@@ -28,6 +28,8 @@ class MentorBaseQueries:
     the one repository it is given, so the split leaves its wiring alone."""
 
     _db: Database
+    # The ranking's reads, long for a large school: read-only connections in the bot.
+    _reads: ReadSource
 
     # -- the long-term mentor base ------------------------------------------------------------
     async def add_to_base(
@@ -89,42 +91,44 @@ class MentorBaseQueries:
         # Four small queries from the school's pairs on (CROSS JOIN keeps that order: read
         # from the meetings or the responses, the whole region's would be looked at). Joined
         # in one statement, SQLite took seconds for a large school; apart, milliseconds.
-        base = await self._db.fetch_all(
-            the_pairs + "SELECT mentor_id, count(*) AS pairs, "
-            "count(DISTINCT mentee_id) AS mentees, "
-            f"sum(CASE WHEN {completed} THEN 1 ELSE 0 END) AS completed, "
-            + _FULL_NAME.format(pid="mentor_id")
-            + " AS full_name FROM pp GROUP BY mentor_id",
-            params,
-        )
-        held = await self._db.fetch_all(
-            the_pairs + "SELECT pp.mentor_id, count(*) AS n FROM pp "
-            "CROSS JOIN meetings m ON m.pair_id = pp.id "
-            f"WHERE m.status = 'held' AND {meetings} GROUP BY pp.mentor_id",
-            params,
-        )
-        useful = await self._db.fetch_all(
-            the_pairs + "SELECT pp.mentor_id, r.participant_id = pp.mentor_id AS own, "
-            "avg(CAST(json_extract(r.answers, '$.usefulness') AS REAL)) AS average, "
-            "count(*) AS n FROM pp CROSS JOIN meetings m ON m.pair_id = pp.id "
-            "CROSS JOIN responses r ON r.meeting_id = m.id "
-            "WHERE r.form = 'meeting_feedback' AND r.completed_at IS NOT NULL "
-            f"AND r.participant_id IN (pp.mentee_id, pp.mentor_id) AND {meetings} "
-            "AND json_type(r.answers, '$.usefulness') IN ('integer', 'real') "
-            "GROUP BY pp.mentor_id, own",
-            params,
-        )
-        # One answer per mentee and cycle, however many completed pairs lead to it.
-        satisfied = await self._db.fetch_all(
-            the_pairs + "SELECT mid AS mentor_id, avg(score) AS average, count(*) AS n FROM "
-            "(SELECT DISTINCT pp.mentor_id AS mid, r.id, "
-            "CAST(json_extract(r.answers, '$.satisfaction') AS REAL) AS score FROM pp "
-            "JOIN responses r ON r.form = 'final_mentee' AND r.participant_id = pp.mentee_id "
-            f"AND r.subject = 'cycle:' || pp.cycle_id WHERE {completed} "
-            "AND r.completed_at IS NOT NULL "
-            "AND json_type(r.answers, '$.satisfaction') IN ('integer', 'real')) GROUP BY mid",
-            params,
-        )
+        # One snapshot for the four: the figures of one mentor agree with each other.
+        async with self._reads.reading():
+            base = await self._reads.fetch_all(
+                the_pairs + "SELECT mentor_id, count(*) AS pairs, "
+                "count(DISTINCT mentee_id) AS mentees, "
+                f"sum(CASE WHEN {completed} THEN 1 ELSE 0 END) AS completed, "
+                + _FULL_NAME.format(pid="mentor_id")
+                + " AS full_name FROM pp GROUP BY mentor_id",
+                params,
+            )
+            held = await self._reads.fetch_all(
+                the_pairs + "SELECT pp.mentor_id, count(*) AS n FROM pp "
+                "CROSS JOIN meetings m ON m.pair_id = pp.id "
+                f"WHERE m.status = 'held' AND {meetings} GROUP BY pp.mentor_id",
+                params,
+            )
+            useful = await self._reads.fetch_all(
+                the_pairs + "SELECT pp.mentor_id, r.participant_id = pp.mentor_id AS own, "
+                "avg(CAST(json_extract(r.answers, '$.usefulness') AS REAL)) AS average, "
+                "count(*) AS n FROM pp CROSS JOIN meetings m ON m.pair_id = pp.id "
+                "CROSS JOIN responses r ON r.meeting_id = m.id "
+                "WHERE r.form = 'meeting_feedback' AND r.completed_at IS NOT NULL "
+                f"AND r.participant_id IN (pp.mentee_id, pp.mentor_id) AND {meetings} "
+                "AND json_type(r.answers, '$.usefulness') IN ('integer', 'real') "
+                "GROUP BY pp.mentor_id, own",
+                params,
+            )
+            # One answer per mentee and cycle, however many completed pairs lead to it.
+            satisfied = await self._reads.fetch_all(
+                the_pairs + "SELECT mid AS mentor_id, avg(score) AS average, count(*) AS n FROM "
+                "(SELECT DISTINCT pp.mentor_id AS mid, r.id, "
+                "CAST(json_extract(r.answers, '$.satisfaction') AS REAL) AS score FROM pp "
+                "JOIN responses r ON r.form = 'final_mentee' AND r.participant_id = pp.mentee_id "
+                f"AND r.subject = 'cycle:' || pp.cycle_id WHERE {completed} "
+                "AND r.completed_at IS NOT NULL "
+                "AND json_type(r.answers, '$.satisfaction') IN ('integer', 'real')) GROUP BY mid",
+                params,
+            )
         meetings_held = {r["mentor_id"]: r["n"] for r in held}
         by_mentees = {r["mentor_id"]: r for r in useful if not r["own"]}
         own = {r["mentor_id"]: r for r in useful if r["own"]}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 
 from bot.clock import from_db, to_db
@@ -26,7 +27,7 @@ from bot.models.reports import (
     StageCounts,
     StageRow,
 )
-from storage.database import Database
+from storage.database import Database, ReadSource
 from storage.repositories.period_sql import (
     answered_in,
     meeting_days,
@@ -182,8 +183,13 @@ GROUP BY org
 
 
 class ReportRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: ReadSource) -> None:
+        # Long reads: handed ``Database.reads`` (read-only connections), or the database.
         self._db = db
+
+    def snapshot(self) -> AbstractAsyncContextManager[object]:
+        """The reads of a block in one snapshot of the database (a report's figures agree)."""
+        return self._db.reading()
 
     async def stages(
         self, organization_ids: Sequence[int], period: Period = CURRENT

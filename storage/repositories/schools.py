@@ -5,11 +5,12 @@ the period's cycle in each (to know how far into it the report is)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 
 from bot.models.periods import Period
-from storage.database import Database
+from storage.database import ReadSource
 from storage.repositories.period_sql import pairs_of, period_params
 
 
@@ -29,8 +30,13 @@ def _ids(organization_ids: Sequence[int]) -> str:
 
 
 class SchoolRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: ReadSource) -> None:
+        # Long reads: handed ``Database.reads`` (read-only connections), or the database.
         self._db = db
+
+    def snapshot(self) -> AbstractAsyncContextManager[object]:
+        """The reads of a block in one snapshot of the database (a report's figures agree)."""
+        return self._db.reading()
 
     async def names(self, organization_ids: Sequence[int]) -> dict[int, str]:
         rows = await self._db.fetch_all(

@@ -12,6 +12,7 @@ issue 12): the joins on ``mentor_id``/``mentee_id`` skip such a side by themselv
 from __future__ import annotations
 
 import json
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from typing import Any
 
@@ -20,7 +21,7 @@ import aiosqlite
 from bot.clock import from_db
 from bot.models.periods import Period
 from bot.models.voices import GoalTally, VoicePair, VoiceRecord
-from storage.database import Database
+from storage.database import ReadSource
 from storage.repositories.period_sql import pairs_completed_in, pairs_of, period_params
 
 FINAL_FORMS = ("final_mentee", "final_mentor")
@@ -106,8 +107,13 @@ def _records(rows: list[aiosqlite.Row]) -> list[VoiceRecord]:
 
 
 class VoiceRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: ReadSource) -> None:
+        # Long reads: handed ``Database.reads`` (read-only connections), or the database.
         self._db = db
+
+    def snapshot(self) -> AbstractAsyncContextManager[object]:
+        """The reads of a block in one snapshot of the database (a report's figures agree)."""
+        return self._db.reading()
 
     def _period_sql(self, period: Period) -> str:
         """Every response of the period with something to read, one row per pair it is about."""
