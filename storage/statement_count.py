@@ -68,4 +68,5 @@ async def count_statements(db: Database) -> AsyncIterator[CountedStatements]:
     try:
         yield counted
     finally:
-        await connection.set_trace_callback(None)
+        # sqlite3 takes None to remove the callback; aiosqlite's annotation forgets it.
+        await connection.set_trace_callback(None)  # type: ignore[arg-type]
