@@ -44,13 +44,18 @@ from handlers.commands import register_commands, register_role_commands
 from handlers.edits import UnchangedEditsMiddleware
 from handlers.form_hooks import default_hooks
 from handlers.frontend import TelegramFrontEnd, locale_scope
-from handlers.middlewares import InFlightUpdates, ProcessedUpdates, StoredLocaleMiddleware
+from handlers.middlewares import (
+    FsmFlush,
+    InFlightUpdates,
+    ProcessedUpdates,
+    StoredLocaleMiddleware,
+)
 from handlers.outdated import OutdatedPresses, OutOfRangeIds
 from handlers.unreachable import tell_curators_unreachable
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
-from storage.repositories.updates import ProcessedUpdateRepository
+from storage.repositories.identity import IdentityRepository
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +116,17 @@ async def build_application(
     )
     in_flight = InFlightUpdates()
     dispatcher.update.outer_middleware(in_flight)
-    # One way in: a repeated update is dropped before any handler runs.
-    dispatcher.update.outer_middleware(ProcessedUpdates(ProcessedUpdateRepository(db), clock))
+    # One way in: a repeated update is dropped before any handler runs. Who is writing is
+    # read once per update, with the FSM record: before aiogram's FSM middleware, which moves
+    # behind it; the FSM record an update changed is stored once, inside aiogram's lock.
+    storage = dispatcher.storage
+    assert isinstance(storage, SQLiteStorage)
+    dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
+    dispatcher.update.outer_middleware(
+        ProcessedUpdates(IdentityRepository(db), clock, dispatcher.fsm, storage)
+    )
+    dispatcher.update.outer_middleware(dispatcher.fsm)
+    dispatcher.update.outer_middleware(FsmFlush(storage))
     StoredLocaleMiddleware(i18n, services).setup(dispatcher)
     dispatcher.callback_query.outer_middleware(OutOfRangeIds())
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
