@@ -22,9 +22,17 @@ from storage.database import Database
 
 @dataclass
 class CountedStatements:
-    """The statements seen so far, in the order they ran."""
+    """The statements seen so far, in the order they ran.
+
+    A statement that fires triggers is reported by Python's trace callback once more for each
+    trigger program it enters, with the same text (the answers' consent triggers, say). Those
+    repeats are one statement: an exact repeat of the text just traced counts once here (and
+    shows in :attr:`trigger_runs`); every trace line is kept in :attr:`raw`.
+    """
 
     texts: list[str] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+    trigger_runs: int = 0
 
     @property
     def statements(self) -> int:
@@ -47,7 +55,15 @@ class CountedStatements:
         return "\n".join(lines)
 
     def _add(self, text: str) -> None:
-        self.texts.append(text)
+        if self.raw and self.raw[-1] == text and _verb(text) in _WRITES:
+            self.trigger_runs += 1
+        else:
+            self.texts.append(text)
+        self.raw.append(text)
+
+
+# Statements that can fire a trigger (and so be traced again).
+_WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"}
 
 
 def _verb(text: str) -> str:
