@@ -63,6 +63,9 @@ class _UpdateRecords:
 
     def __init__(self) -> None:
         self.records: dict[str, _Record] = {}
+        # Set when the update is done: a task it started (which inherits the context) and
+        # that writes later must not leave its write in a holder nobody flushes.
+        self.closed = False
 
 
 _current: ContextVar[_UpdateRecords | None] = ContextVar("fsm_update_records", default=None)
@@ -101,6 +104,9 @@ class SQLiteStorage(BaseStorage):
         return _current.set(_UpdateRecords())
 
     def end_update(self, token: Token[_UpdateRecords | None]) -> None:
+        records = _current.get()
+        if records is not None:
+            records.closed = True
         _current.reset(token)
 
     def preload(self, key: str, state: str | None, data: str | None, as_of: int) -> None:
@@ -114,6 +120,7 @@ class SQLiteStorage(BaseStorage):
         records = _current.get()
         if records is None:
             return
+        records.closed = True  # later writes (a task the update started) go straight in
         for record in records.records.values():
             if record.dirty:
                 await self._store(record)
@@ -144,6 +151,8 @@ class SQLiteStorage(BaseStorage):
     # -- the record ----------------------------------------------------------------------------
     async def _record(self, key: str) -> _Record:
         records = _current.get()
+        if records is not None and records.closed:
+            records = None
         if records is not None:
             found = records.records.get(key)
             if found is not None and (found.dirty or self._fresh(found)):
@@ -177,7 +186,8 @@ class SQLiteStorage(BaseStorage):
             self._forgotten_upto = max(self._forgotten_upto, forgotten)
 
     async def _changed(self, record: _Record) -> None:
-        if _current.get() is None:
+        records = _current.get()
+        if records is None or records.closed:
             await self._store(record)  # outside an update: at once
             return
         record.dirty = True

@@ -7,12 +7,16 @@ query added to a common path fails here, and the message lists the statements.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
+from contextvars import Context
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 
 from handlers.questionnaire_views import Act, Pick
 from handlers.workspace_views import Section, SectionName
+from storage.fsm import SQLiteStorage
 from storage.statement_count import CountedStatements, count_statements
 from tests.cohort import mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness, Sent
@@ -159,3 +163,38 @@ async def test_a_removed_curator_is_no_curator_on_the_next_update(harness: Harne
     refusal = harness.session.callback_answers()[-1]
     assert refusal.show_alert and refusal.text
     assert refusal.text.startswith("Это может сделать только куратор организации")
+
+
+async def test_a_preloaded_fsm_record_is_not_used_after_another_write(harness: Harness) -> None:
+    """The who-am-I statement reads the FSM record before aiogram's per-chat lock is taken;
+    a write to the key in between (another update of the same person) makes it stale, and
+    the storage reads the record again instead of answering from it."""
+    storage = harness.app.dispatcher.storage
+    assert isinstance(storage, SQLiteStorage)
+    key = StorageKey(bot_id=harness.app.bot.id, chat_id=MENTOR, user_id=MENTOR)
+    token = storage.begin_update()
+    try:
+        storage.preload(storage.key_of(key), None, None, storage.read_mark())
+        assert await storage.get_state(key) is None  # from the preloaded record: no statement
+        # Another update of the person (its own context) writes meanwhile.
+        other = asyncio.create_task(storage.set_state(key, "Dialogue:step"), context=Context())
+        await other
+        async with count_statements(harness.app.db) as statements:
+            assert await storage.get_state(key) == "Dialogue:step"
+        assert statements.statements == 1, statements.report()
+        # Writes in an update are kept for it and stored once, when it is done.
+        await storage.set_state(key, "Dialogue:next")
+        await storage.update_data(key, {"question": "q1"})
+        async with count_statements(harness.app.db) as statements:
+            assert await storage.get_data(key) == {"question": "q1"}
+            await storage.flush()
+        # BEGIN, the upsert of state and data together, COMMIT (no update's record: the test
+        # handles no update).
+        assert statements.statements == 3, statements.report()
+    finally:
+        storage.end_update(token)
+    assert await storage.get_state(key) == "Dialogue:next"
+    assert await storage.get_data(key) == {"question": "q1"}
+    await storage.set_state(key, None)
+    await storage.set_data(key, {})
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM fsm_records") == 0
