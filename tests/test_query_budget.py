@@ -129,19 +129,7 @@ async def test_a_wrong_typed_answer_changes_nothing_and_reads_little(harness: Ha
     assert (await harness.app.services.questionnaires.step(pid)).question == step.question
 
 
-@pytest.mark.parametrize(
-    "section",
-    [
-        SectionName.CANDIDATES,
-        SectionName.ADMISSION,
-        SectionName.MATCHING,
-        SectionName.PAIRS,
-        SectionName.MEETING_VIEWS,
-        SectionName.FORMS,
-        SectionName.LINKS,
-        SectionName.HOLIDAYS,
-    ],
-)
+@pytest.mark.parametrize("section", list(SectionName))
 async def test_curator_panel_buttons(harness: Harness, section: SectionName) -> None:
     org = await organization(harness)
     await ready(harness, org.id, READY_MENTOR, "mentor", mentor_answers("Петров Пётр"))
@@ -150,6 +138,16 @@ async def test_curator_panel_buttons(harness: Harness, section: SectionName) -> 
     within(await counted(harness, harness.send(CURATOR, "/curator")), PANEL_BUDGET, commits=0)
     press = Section(name=section).pack()
     within(await counted(harness, harness.press(CURATOR, press)), PANEL_BUDGET, commits=0)
+
+
+async def test_a_page_turn_of_the_curator(harness: Harness) -> None:
+    org = await organization(harness)
+    for number in range(12):
+        await ready(harness, org.id, 5000 + number, "mentor", mentor_answers(f"Петров{number} П"))
+    shown = await harness.press(CURATOR, Section(name=SectionName.ADMISSION).pack())
+    turn = shown[-1].data_of("Далее")
+    statements = await counted(harness, harness.press(CURATOR, turn))
+    within(statements, PANEL_BUDGET, commits=0)
 
 
 async def test_a_removed_curator_is_no_curator_on_the_next_update(harness: Harness) -> None:
