@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from contextvars import Context
+from pathlib import Path
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
@@ -19,7 +20,7 @@ from handlers.workspace_views import Section, SectionName
 from storage.fsm import SQLiteStorage
 from storage.statement_count import CountedStatements, count_statements
 from tests.cohort import mentee_answers, mentor_answers, ready
-from tests.inprocess import Harness, Sent
+from tests.inprocess import Harness, Sent, running_harness
 from tests.joining import (
     CURATOR,
     agree,
@@ -196,3 +197,51 @@ async def test_a_preloaded_fsm_record_is_not_used_after_another_write(harness: H
     await storage.set_state(key, None)
     await storage.set_data(key, {})
     assert await harness.app.db.fetch_value("SELECT count(*) FROM fsm_records") == 0
+
+
+async def test_a_choice_picked_twice_by_redelivery_is_picked_once(tmp_path: Path) -> None:
+    """A pick of a multi-choice question changes only the dialogue: its FSM record is stored
+    with the update's record, so a redelivery after a restart does not toggle it back."""
+    async with running_harness(tmp_path) as harness:
+        org = await organization(harness)
+        link = await invitation(harness, org, "mentor")
+        await start_as_adult(harness, MENTOR, link)
+        pid = await participant_id(harness, MENTOR, link)
+        await agree(harness, MENTOR, pid)
+        questionnaires = harness.app.services.questionnaires
+        for _ in range(30):
+            step = await questionnaires.step(pid)
+            assert step.question is not None
+            if step.question.kind.value == "multi_choice":
+                break
+            if step.options:
+                press = Pick(p=pid, k=step.question.key, v=step.options[0].value).pack()
+                await harness.press(MENTOR, press)
+            else:
+                await harness.send(MENTOR, answer_for(step.question, step.answers, adult=True))
+        assert step.question is not None and step.question.kind.value == "multi_choice"
+        value = step.options[0].value
+        pick = {
+            "update_id": 77_001,
+            "callback_query": {
+                "id": "77001",
+                "from": harness.user(MENTOR),
+                "chat_instance": "ci",
+                "data": Pick(p=pid, k=step.question.key, v=value).pack(),
+                "message": {
+                    "message_id": 1,
+                    "date": 1_700_000_000,
+                    "chat": {"id": MENTOR, "type": "private"},
+                    "from": {"id": 123456789, "is_bot": True, "first_name": "Mentor bot"},
+                    "text": "…",
+                },
+            },
+        }
+        await harness.feed(dict(pick))
+        storage = harness.app.dispatcher.storage
+        key = StorageKey(bot_id=harness.app.bot.id, chat_id=MENTOR, user_id=MENTOR)
+        assert (await storage.get_data(key))["selected"] == [value]
+    async with running_harness(tmp_path) as harness:
+        await harness.feed(dict(pick))
+        storage = harness.app.dispatcher.storage
+        assert (await storage.get_data(key))["selected"] == [value]
