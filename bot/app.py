@@ -45,7 +45,6 @@ from handlers.edits import UnchangedEditsMiddleware
 from handlers.form_hooks import default_hooks
 from handlers.frontend import TelegramFrontEnd, locale_scope
 from handlers.middlewares import (
-    FsmFlush,
     InFlightUpdates,
     ProcessedUpdates,
     StoredLocaleMiddleware,
@@ -117,16 +116,14 @@ async def build_application(
     in_flight = InFlightUpdates()
     dispatcher.update.outer_middleware(in_flight)
     # One way in: a repeated update is dropped before any handler runs. Who is writing is
-    # read once per update, with the FSM record: before aiogram's FSM middleware, which moves
-    # behind it; the FSM record an update changed is stored once, inside aiogram's lock.
+    # read once per update, with the FSM record, inside aiogram's per-chat lock: this
+    # middleware takes the place of aiogram's FSM middleware (and uses its lock).
     storage = dispatcher.storage
     assert isinstance(storage, SQLiteStorage)
     dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
     dispatcher.update.outer_middleware(
         ProcessedUpdates(IdentityRepository(db), clock, dispatcher.fsm, storage)
     )
-    dispatcher.update.outer_middleware(dispatcher.fsm)
-    dispatcher.update.outer_middleware(FsmFlush(storage))
     StoredLocaleMiddleware(i18n, services).setup(dispatcher)
     dispatcher.callback_query.outer_middleware(OutOfRangeIds())
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())

@@ -1,5 +1,5 @@
-"""Middlewares: updates handled once, who is writing (read once per update), the person's
-language, the FSM record stored once per update, the updates still being handled."""
+"""Middlewares: updates handled once, who is writing (read once per update) and the FSM, the
+person's language, the updates still being handled."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
@@ -86,7 +87,7 @@ class InFlightUpdates(BaseMiddleware):
 
 
 class ProcessedUpdates(BaseMiddleware):
-    """One way in: an update is handled at most once; and who is writing, read once.
+    """One way in: an update is handled at most once; who is writing, read once; the FSM.
 
     A repeat is dropped before any handler runs when it is still being handled or was handled
     lately by this process (kept in memory), or when the database holds its id: the id is
@@ -96,16 +97,18 @@ class ProcessedUpdates(BaseMiddleware):
     The database check is a part of the update's who-am-I statement
     (:class:`storage.repositories.identity.IdentityRepository`), which also reads the
     person's roles, language, participations and FSM record: one statement for all the
-    filters and middlewares that ask. Correctness of the check is unchanged by the folding:
-    the statement runs before any handler of the update, reads the committed table on the
-    only writer connection, and an update whose id is being handled in this process is
-    caught by the in-memory set first (it is added before the statement's first await
-    returns, so a concurrent duplicate never reaches the database). The result is put in the
-    handler data as ``identity``; it lives for this update only, so roles are never older
-    than the update.
+    filters and middlewares that ask. The check stays as strong as a statement of its own:
+    it runs before any handler of the update and reads the committed table, and a duplicate
+    delivered while the first is still being handled is caught by the in-memory set first
+    (the id goes in before the first await). The result is put in the handler data as
+    ``identity`` and lives for this update only, so roles are never older than the update.
 
-    Registered before aiogram's FSM middleware: the FSM record read here is handed to the
-    storage for this update (see :mod:`storage.fsm`).
+    This middleware takes the place of aiogram's FSM middleware (it uses that middleware's
+    way of finding the chat's key and its per-chat lock): the who-am-I statement runs inside
+    the lock, so an earlier update of the same person has finished, and committed, before
+    this one reads who they are and where their dialogue stands. The FSM record an update
+    changed is stored when its handler is done, still inside the lock (see
+    :mod:`storage.fsm`).
     """
 
     def __init__(
@@ -134,28 +137,46 @@ class ProcessedUpdates(BaseMiddleware):
             log.info("Update %s was delivered again; dropped", update_id)
             return UNHANDLED
         self._remember(update_id)
+        context = self._fsm.resolve_event_context(data["bot"], data)
+        data["fsm_storage"] = self._storage
+        if context is None:
+            return await self._handle(handler, event, data, None)
+        async with self._fsm.events_isolation.lock(key=context.key):
+            return await self._handle(handler, event, data, context)
+
+    async def _handle(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: Update,
+        data: dict[str, Any],
+        context: FSMContext | None,
+    ) -> Any:
         user: User | None = data.get("event_from_user")
-        context = self._fsm.resolve_event_context(data["bot"], data) if "bot" in data else None
         fsm_key = self._storage.key_of(context.key) if context is not None else None
         as_of = self._storage.read_mark()
         try:
             identity = await self._repository.who(
-                update_id, user.id if user is not None else None, fsm_key
+                event.update_id, user.id if user is not None else None, fsm_key
             )
         except BaseException:
-            self._recent.pop(update_id, None)  # not handled: a redelivery may try again
+            self._recent.pop(event.update_id, None)  # not handled: a redelivery may try again
             raise
         if identity.seen:
-            log.info("Update %s was delivered again; dropped", update_id)
+            log.info("Update %s was delivered again; dropped", event.update_id)
             return UNHANDLED
         data["identity"] = identity
-        token = current_update.set(UpdateMark(update_id, to_db(self._clock.now())))
+        token = current_update.set(UpdateMark(event.update_id, to_db(self._clock.now())))
         records = self._storage.begin_update()
         try:
             if identity.fsm is not None:
                 fsm = identity.fsm
                 self._storage.preload(fsm.key, fsm.state, fsm.data, as_of)
-            return await handler(event, data)
+            if context is not None:
+                data.update({"state": context, "raw_state": await context.get_state()})
+            try:
+                return await handler(event, data)
+            finally:
+                await self._storage.flush()
         finally:
             self._storage.end_update(records)
             current_update.reset(token)
@@ -164,23 +185,3 @@ class ProcessedUpdates(BaseMiddleware):
         self._recent[update_id] = None
         while len(self._recent) > RECENT_UPDATES_KEPT:
             self._recent.popitem(last=False)
-
-
-class FsmFlush(BaseMiddleware):
-    """Stores the FSM record an update changed, when its handler is done: registered after
-    aiogram's FSM middleware, so it runs inside aiogram's per-chat lock and the next update
-    of the person reads what this one wrote."""
-
-    def __init__(self, storage: SQLiteStorage) -> None:
-        self._storage = storage
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        try:
-            return await handler(event, data)
-        finally:
-            await self._storage.flush()

@@ -12,11 +12,12 @@ update even when nobody is in a dialogue. Here:
   or a delete when the dialogue is over): inside a write transaction of its own that also
   records the update as processed when the update changed nothing else, else on its own (the
   update is recorded already, by its first write transaction). The flush runs inside
-  aiogram's per-chat lock (:class:`handlers.middlewares.FsmFlush` sits inside aiogram's FSM
-  middleware), so the next update of the same person reads what this one wrote.
-* Nothing is kept across updates: the database stays the truth. A record read before the lock
-  was taken can be stale when another update of the same key wrote in between; a write
-  counter says so (see :meth:`_fresh`), and the record is read again.
+  aiogram's per-chat lock (:class:`handlers.middlewares.ProcessedUpdates` holds it), so the
+  next update of the same person reads what this one wrote.
+* Nothing is kept across updates: the database stays the truth. A preloaded record is used
+  only when no write to its key happened since it was read (a write counter, see
+  :meth:`_fresh`; inside the lock only a write from outside the update's flow, such as a
+  job, can do that), else the record is read again.
 
 Outside an update (jobs, the admin CLI, tests) every call goes to the database at once.
 """

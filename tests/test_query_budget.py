@@ -165,9 +165,9 @@ async def test_a_removed_curator_is_no_curator_on_the_next_update(harness: Harne
 
 
 async def test_a_preloaded_fsm_record_is_not_used_after_another_write(harness: Harness) -> None:
-    """The who-am-I statement reads the FSM record before aiogram's per-chat lock is taken;
-    a write to the key in between (another update of the same person) makes it stale, and
-    the storage reads the record again instead of answering from it."""
+    """A write to the key after the who-am-I statement read it (from outside the update's
+    flow: the per-chat lock keeps the person's other updates out) makes the preloaded record
+    stale, and the storage reads the record again instead of answering from it."""
     storage = harness.app.dispatcher.storage
     assert isinstance(storage, SQLiteStorage)
     key = StorageKey(bot_id=harness.app.bot.id, chat_id=MENTOR, user_id=MENTOR)
@@ -175,7 +175,7 @@ async def test_a_preloaded_fsm_record_is_not_used_after_another_write(harness: H
     try:
         storage.preload(storage.key_of(key), None, None, storage.read_mark())
         assert await storage.get_state(key) is None  # from the preloaded record: no statement
-        # Another update of the person (its own context) writes meanwhile.
+        # Something else (its own context, not this update's) writes meanwhile.
         other = asyncio.create_task(storage.set_state(key, "Dialogue:step"), context=Context())
         await other
         async with count_statements(harness.app.db) as statements:
