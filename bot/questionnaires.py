@@ -32,7 +32,7 @@ from dialogs.navigation import (
 )
 from dialogs.options import button_options
 from dialogs.registry import get_questionnaire
-from storage.repositories.answers import AnswerCleanup, QuestionnaireStates
+from storage.repositories.answers import AnswerCleanup, QuestionnaireState, QuestionnaireStates
 from storage.repositories.participants import ParticipantRepository
 
 MSG_ADULT_BIRTH_DATE = N_(
@@ -120,22 +120,40 @@ class QuestionnaireService(AnsweringService[Step]):
 
     async def start(self, participant: Participant) -> Step:
         """Open (or reopen) the questionnaire; a known date of birth is filled in at once."""
+        state = await self._states.read(participant.id)
+        assert state is not None
+        return await self._open(state)
+
+    async def open(self, participant: Participant) -> Step | None:
+        """:meth:`start` when :meth:`may_start` allows it (one read for both), else None."""
+        state = await self._states.read(participant.id)
+        if state is None or self._consent_needed(state.participant) not in state.consents:
+            return None
+        return await self._open(state)
+
+    async def _open(self, state: QuestionnaireState) -> Step:
+        participant = state.participant
         questionnaire = self.questionnaire_of(participant)
-        answers = await self._repository.answers_of(participant.id)
+        answers = state.answers
         birth = next((q for q in questionnaire.questions if q.is_birth_date), None)
         if birth and participant.birth_date and birth.key not in answers:
+            value = participant.birth_date.isoformat()
             await self._repository.save_answer(
-                participant.id,
-                birth.key,
-                participant.birth_date.isoformat(),
-                participant.current_question,
-                self._clock.now(),
+                participant.id, birth.key, value, participant.current_question, self._clock.now()
             )
-        step = await self.step(participant.id)
+            answers = {**answers, birth.key: value}
+        step = self._step(participant, answers, self._forms(state.forms), state.consents)
         if step.question is not None and participant.current_question != step.question.key:
             # The position is kept in the database from the first question on.
             await self._repository.set_current_question(participant.id, step.question.key)
+            moved = replace(participant, current_question=step.question.key)
+            step = replace(step, participant=moved)
         return step
+
+    @staticmethod
+    def _consent_needed(participant: Participant) -> str:
+        """The consent the questionnaire opens with (as :func:`bot.participants.may_answer`)."""
+        return "representative" if participant.age_group == AgeGroup.CHILD else "self"
 
     async def step(self, participant_id: int) -> Step:
         """The current step, read in one statement (see :class:`QuestionnaireStates`)."""
@@ -194,8 +212,7 @@ class QuestionnaireService(AnsweringService[Step]):
         """Store the answer and move on in one transaction; the next step is worked out from
         what ``step`` read, without reading again."""
         participant = step.participant
-        needed = "representative" if participant.age_group == AgeGroup.CHILD else "self"
-        if needed not in step.consents:
+        if self._consent_needed(participant) not in step.consents:
             # The handlers never offer questions before consent; the database refuses too.
             raise PermissionError("an answer needs a valid consent")
         answers = {**step.answers, key: value}

@@ -81,12 +81,12 @@ def _initial_selection(step: Step) -> list[str]:
 async def open_questionnaire(
     message: Message, participant: Participant, state: FSMContext, services: Services
 ) -> None:
-    if not await services.questionnaires.may_start(participant):
+    step = await services.questionnaires.open(participant)
+    if step is None:
         await message.answer(not_yet_open_text())
         return
     await state.set_state(QuestionnaireDialogue.answering)
     await state.set_data({"participant_id": participant.id})
-    step = await services.questionnaires.start(participant)
     if not step.answers or step.answers.keys() == {
         q.key for q in step.questionnaire.questions if q.is_birth_date
     }:
