@@ -116,6 +116,21 @@ async def test_a_questionnaire_answer_commits_once_within_budget(harness: Harnes
     assert {"short_text", "number", "single_choice", "multi_choice"} <= kinds, kinds
 
 
+async def test_start_in_the_middle_of_the_questionnaire(harness: Harness) -> None:
+    """Not one of the issue's budgets (the question is asked again: the dialogue is stored),
+    but kept from growing: the roles, the consent, the questionnaire's state, one commit."""
+    org = await organization(harness)
+    link = await invitation(harness, org, "mentor")
+    await start_as_adult(harness, MENTOR, link)
+    pid = await participant_id(harness, MENTOR, link)
+    await agree(harness, MENTOR, pid)
+    await harness.send(MENTOR, "Иванова Ольга Петровна")
+    statements = await counted(harness, harness.send(MENTOR, "/start"))
+    within(statements, 7, commits=1)
+    step = await harness.app.services.questionnaires.step(pid)
+    assert step.question is not None and step.question.key == "birth_year"
+
+
 async def test_a_wrong_typed_answer_changes_nothing_and_reads_little(harness: Harness) -> None:
     org = await organization(harness)
     link = await invitation(harness, org, "mentor")
