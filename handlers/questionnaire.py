@@ -106,23 +106,21 @@ async def after_answer(
     await show(message, result, state)
 
 
-def _own(identity: Identity | None, participant_id: int, telegram_id: int) -> bool | None:
-    """Whether the participant is this person's, from the update's who-am-I read; None when
-    the update did not read it (then the service is asked)."""
+async def _own_participant(
+    services: Services, identity: Identity | None, participant_id: int, telegram_id: int
+) -> Participant | None:
+    """The participant, only if it is this person's own: from the update's who-am-I read
+    when there is one (no statement), else asked of the service."""
     if identity is None or identity.telegram_id != telegram_id:
-        return None
-    return any(p.id == participant_id for p in identity.participants)
+        return await services.participants.owned(participant_id, telegram_id)
+    return next((p for p in identity.participants if p.id == participant_id), None)
 
 
 async def _owned(
     services: Services, identity: Identity | None, participant_id: int, telegram_id: int
 ) -> Step | None:
     """The current step of the person's own participant (one statement), or None."""
-    own = _own(identity, participant_id, telegram_id)
-    if own is None:
-        if await services.participants.owned(participant_id, telegram_id) is None:
-            return None
-    elif not own:
+    if await _own_participant(services, identity, participant_id, telegram_id) is None:
         return None
     return await services.questionnaires.step(participant_id)
 
@@ -188,14 +186,7 @@ async def _presser(
     identity: Identity | None = None,
 ) -> Participant:
     """The participant the button is for, who must be the presser; else the press is old."""
-    own = _own(identity, participant_id, query.from_user.id)
-    participant = (
-        await services.participants.owned(participant_id, query.from_user.id)
-        if own is None
-        else next((p for p in identity.participants if p.id == participant_id), None)
-        if identity is not None
-        else None
-    )
+    participant = await _own_participant(services, identity, participant_id, query.from_user.id)
     if participant is None or not isinstance(query.message, Message):
         raise Outdated(outdated_button_text())
     return participant
