@@ -78,25 +78,38 @@ class AnsweringService(ABC, Generic[StepT]):
             return result
         return await self._store(step, key, result.value)
 
-    async def answer_text(self, owner_id: int, key: str, text: str) -> StepT | AnswerError:
-        step = await self.step(owner_id)
+    async def answer_text(
+        self, owner_id: int, key: str, text: str, step: StepT | None = None
+    ) -> StepT | AnswerError:
+        """``step``: the current step when the caller has just read it (saves reading again)."""
+        step = step if step is not None else await self.step(owner_id)
         question = self._current(step, key)
         result = parse_text(question, text, today=self._clock.now().date(), answers=step.answers)
         return await self._accept(step, key, self._check_text(step, question, result))
 
     async def answer_choice(
-        self, owner_id: int, key: str, value: str, other: str | None = None
+        self,
+        owner_id: int,
+        key: str,
+        value: str,
+        other: str | None = None,
+        step: StepT | None = None,
     ) -> StepT | AnswerError:
-        step = await self.step(owner_id)
+        step = step if step is not None else await self.step(owner_id)
         question = self._current(step, key)
         return await self._accept(
             step, key, check_choice(question, value, step.options, other=other)
         )
 
     async def answer_choices(
-        self, owner_id: int, key: str, values: list[str], other: str | None = None
+        self,
+        owner_id: int,
+        key: str,
+        values: list[str],
+        other: str | None = None,
+        step: StepT | None = None,
     ) -> StepT | AnswerError:
-        step = await self.step(owner_id)
+        step = step if step is not None else await self.step(owner_id)
         question = self._current(step, key)
         return await self._accept(
             step, key, check_choices(question, values, step.options, other=other)
@@ -108,14 +121,16 @@ class AnsweringService(ABC, Generic[StepT]):
         """The selection of a multi-choice question after pressing ``value`` (not stored)."""
         return toggle_choice(self._current(step, key), selected, value, step.options)
 
-    async def check_other(self, owner_id: int, key: str, text: str) -> str | AnswerError:
-        step = await self.step(owner_id)
+    async def check_other(
+        self, owner_id: int, key: str, text: str, step: StepT | None = None
+    ) -> str | AnswerError:
+        step = step if step is not None else await self.step(owner_id)
         result = parse_other(self._current(step, key), text)
         if isinstance(result, AnswerError):
             return result
         assert isinstance(result.value, str)
         return result.value
 
-    async def skip(self, owner_id: int, key: str) -> StepT | AnswerError:
-        step = await self.step(owner_id)
+    async def skip(self, owner_id: int, key: str, step: StepT | None = None) -> StepT | AnswerError:
+        step = step if step is not None else await self.step(owner_id)
         return await self._accept(step, key, skip_answer(self._current(step, key)))

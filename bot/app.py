@@ -45,13 +45,17 @@ from handlers.commands import register_commands, register_role_commands
 from handlers.edits import UnchangedEditsMiddleware
 from handlers.form_hooks import default_hooks
 from handlers.frontend import TelegramFrontEnd, locale_scope
-from handlers.middlewares import InFlightUpdates, ProcessedUpdates, StoredLocaleMiddleware
+from handlers.middlewares import (
+    InFlightUpdates,
+    ProcessedUpdates,
+    StoredLocaleMiddleware,
+)
 from handlers.outdated import OutdatedPresses, OutOfRangeIds
 from handlers.unreachable import tell_curators_unreachable
 from storage.database import Database
 from storage.fsm import SQLiteStorage
 from storage.migrations import migrate
-from storage.repositories.updates import ProcessedUpdateRepository
+from storage.repositories.identity import IdentityRepository
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +116,15 @@ async def build_application(
     )
     in_flight = InFlightUpdates()
     dispatcher.update.outer_middleware(in_flight)
-    # One way in: a repeated update is dropped before any handler runs.
-    dispatcher.update.outer_middleware(ProcessedUpdates(ProcessedUpdateRepository(db), clock))
+    # One way in: a repeated update is dropped before any handler runs. Who is writing is
+    # read once per update, with the FSM record, inside aiogram's per-chat lock: this
+    # middleware takes the place of aiogram's FSM middleware (and uses its lock).
+    storage = dispatcher.storage
+    assert isinstance(storage, SQLiteStorage)
+    dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
+    dispatcher.update.outer_middleware(
+        ProcessedUpdates(IdentityRepository(db), clock, dispatcher.fsm, storage)
+    )
     StoredLocaleMiddleware(i18n, services).setup(dispatcher)
     dispatcher.callback_query.outer_middleware(OutOfRangeIds())
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())

@@ -235,8 +235,9 @@ class CycleService:
     ) -> list[tuple[OrganizationForm, MeetingKind]]:
         """Each form the organization runs now, with its minimum (what the curator's meeting
         settings show)."""
+        own = await self._repository.completion_minimums_of(organization_id)
         return [
-            (form, await self.completion_minimum(organization_id, form.code))
+            (form, MeetingKind(own[form.code]) if form.code in own else DEFAULT_COMPLETION_MINIMUM)
             for form in await self._organizations.enabled_forms(organization_id)
         ]
 

@@ -25,6 +25,16 @@ class LanguageService:
         """The person's language. A Telegram hint given with an update is remembered when it
         changed, so that messages the bot starts itself later speak the same language."""
         chosen, hint = await self._users.get_languages(telegram_id)
+        return await self.resolve_read(telegram_id, chosen, hint, telegram_language_code)
+
+    async def resolve_read(
+        self,
+        telegram_id: int,
+        chosen: str | None,
+        hint: str | None,
+        telegram_language_code: str | None = None,
+    ) -> str:
+        """:meth:`resolve` with the stored choice and hint already read (once per update)."""
         reported = self._language_part(telegram_language_code)
         if reported is not None and reported != hint:
             await self._users.remember_telegram_language(telegram_id, reported, self._clock.now())

@@ -156,6 +156,11 @@ def _form_order(form: OrganizationForm) -> tuple[int, int]:
     return federal.index(FederalForm(form.code)), 0
 
 
+def ordered_forms(forms: Iterable[OrganizationForm]) -> list[OrganizationForm]:
+    """Federal forms in the order of the federal model, then own forms by number."""
+    return sorted(forms, key=_form_order)
+
+
 class OrganizationService:
     def __init__(self, repository: OrganizationRepository, clock: Clock) -> None:
         self._repository = repository
@@ -189,7 +194,7 @@ class OrganizationService:
     # -- forms ----------------------------------------------------------------------------
     async def forms(self, organization_id: int) -> list[OrganizationForm]:
         """Federal forms in the order of the federal model, then own forms by number."""
-        return sorted(await self._repository.forms(organization_id), key=_form_order)
+        return ordered_forms(await self._repository.forms(organization_id))
 
     async def enabled_forms(self, organization_id: int) -> list[OrganizationForm]:
         return [form for form in await self.forms(organization_id) if form.enabled]

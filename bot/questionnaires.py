@@ -6,15 +6,16 @@ come back days later or after a restart, and go on from the same question.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from bot.answering import AnsweringService
 from bot.clock import Clock
+from bot.models.organizations import OrganizationForm
 from bot.models.participants import Participant
-from bot.organizations import OrganizationService
-from bot.participants import may_answer
+from bot.organizations import OrganizationService, ordered_forms
+from bot.participants import AgeGroup, may_answer
 from dialogs.ages import age_in_years
 from dialogs.answers import AnswerError, ParsedAnswer
 from dialogs.forms import FORM_TITLES, FederalForm
@@ -31,7 +32,7 @@ from dialogs.navigation import (
 )
 from dialogs.options import button_options
 from dialogs.registry import get_questionnaire
-from storage.repositories.answers import AnswerCleanup
+from storage.repositories.answers import AnswerCleanup, QuestionnaireState, QuestionnaireStates
 from storage.repositories.participants import ParticipantRepository
 
 MSG_ADULT_BIRTH_DATE = N_(
@@ -52,6 +53,7 @@ class Step:
     options: list[Option] = field(default_factory=list)  # buttons of the current question
     number: int = 0
     total: int = 0
+    consents: frozenset[str] = frozenset()  # kinds of consent given, as read with the step
 
     def options_of(self, question: Question) -> list[Option] | None:
         """Options for showing an answer: the forms for a form question, else its own."""
@@ -84,25 +86,28 @@ class QuestionnaireService(AnsweringService[Step]):
         cleanup: AnswerCleanup,
         organizations: OrganizationService,
         clock: Clock,
+        states: QuestionnaireStates,
     ) -> None:
         self._repository = repository
         self._cleanup = cleanup
         self._organizations = organizations
         self._clock = clock
+        self._states = states
 
     @staticmethod
     def questionnaire_of(participant: Participant) -> Questionnaire:
         return get_questionnaire(participant.role)
 
-    async def _forms(self, organization_id: int) -> list[Option]:
+    @staticmethod
+    def _forms(forms: list[OrganizationForm]) -> list[Option]:
         options = []
-        for form in await self._organizations.enabled_forms(organization_id):
+        for form in ordered_forms(form for form in forms if form.enabled):
             # Own forms carry the title the curator typed; federal ones a msgid.
             label = form.title or FORM_TITLES.get(FederalForm(form.code), form.code)
             options.append(Option(value=form.code, label=label))
         return options
 
-    async def _context(self, participant: Participant, answers: dict[str, Any]) -> dict[str, str]:
+    def _context(self, participant: Participant, answers: dict[str, Any]) -> dict[str, str]:
         return answer_context(
             self.questionnaire_of(participant),
             answers,
@@ -115,43 +120,82 @@ class QuestionnaireService(AnsweringService[Step]):
 
     async def start(self, participant: Participant) -> Step:
         """Open (or reopen) the questionnaire; a known date of birth is filled in at once."""
+        state = await self._states.read(participant.id)
+        assert state is not None
+        return await self._open(state)
+
+    async def open(self, participant: Participant) -> Step | None:
+        """:meth:`start` when :meth:`may_start` allows it (one read for both), else None."""
+        state = await self._states.read(participant.id)
+        if state is None or self._consent_needed(state.participant) not in state.consents:
+            return None
+        return await self._open(state)
+
+    async def _open(self, state: QuestionnaireState) -> Step:
+        participant = state.participant
         questionnaire = self.questionnaire_of(participant)
-        answers = await self._repository.answers_of(participant.id)
+        answers = state.answers
         birth = next((q for q in questionnaire.questions if q.is_birth_date), None)
         if birth and participant.birth_date and birth.key not in answers:
+            value = participant.birth_date.isoformat()
             await self._repository.save_answer(
-                participant.id,
-                birth.key,
-                participant.birth_date.isoformat(),
-                participant.current_question,
-                self._clock.now(),
+                participant.id, birth.key, value, participant.current_question, self._clock.now()
             )
-        step = await self.step(participant.id)
+            answers = {**answers, birth.key: value}
+        step = self._step(participant, answers, self._forms(state.forms), state.consents)
         if step.question is not None and participant.current_question != step.question.key:
             # The position is kept in the database from the first question on.
             await self._repository.set_current_question(participant.id, step.question.key)
+            moved = replace(participant, current_question=step.question.key)
+            step = replace(step, participant=moved)
         return step
 
+    @staticmethod
+    def _consent_needed(participant: Participant) -> str:
+        """The consent the questionnaire opens with (as :func:`bot.participants.may_answer`)."""
+        return "representative" if participant.age_group == AgeGroup.CHILD else "self"
+
     async def step(self, participant_id: int) -> Step:
-        participant = await self._repository.get(participant_id)
-        assert participant is not None
+        """The current step, read in one statement (see :class:`QuestionnaireStates`)."""
+        state = await self._states.read(participant_id)
+        assert state is not None
+        return self._step(
+            state.participant, state.answers, self._forms(state.forms), state.consents
+        )
+
+    def _step(
+        self,
+        participant: Participant,
+        answers: dict[str, Any],
+        forms: list[Option],
+        consents: frozenset[str],
+    ) -> Step:
         questionnaire = self.questionnaire_of(participant)
-        answers = await self._repository.answers_of(participant.id)
-        context = await self._context(participant, answers)
+        context = self._context(participant, answers)
         visible = {q.key for q in visible_questions(questionnaire, answers, context)}
         key = participant.current_question
         if key not in visible:
             key = next_question_key(questionnaire, answers, context, None)
-        forms = await self._forms(participant.organization_id)
         if key is None:
-            return Step(participant, questionnaire, None, answers, context, forms)
+            return Step(
+                participant, questionnaire, None, answers, context, forms, consents=consents
+            )
         question = questionnaire.question(key)
         options = button_options(question, forms)
         number, total = question_position(
             questionnaire, answers, context, key, self._prefilled(participant, questionnaire)
         )
         return Step(
-            participant, questionnaire, question, answers, context, forms, options, number, total
+            participant,
+            questionnaire,
+            question,
+            answers,
+            context,
+            forms,
+            options,
+            number,
+            total,
+            consents,
         )
 
     @staticmethod
@@ -165,18 +209,22 @@ class QuestionnaireService(AnsweringService[Step]):
         return Outdated(key)
 
     async def _store(self, step: Step, key: str, value: Any) -> Step:
+        """Store the answer and move on in one transaction; the next step is worked out from
+        what ``step`` read, without reading again."""
         participant = step.participant
-        if not await self.may_start(participant):
+        if self._consent_needed(participant) not in step.consents:
             # The handlers never offer questions before consent; the database refuses too.
             raise PermissionError("an answer needs a valid consent")
         answers = {**step.answers, key: value}
-        context = await self._context(participant, answers)
+        context = self._context(participant, answers)
         following = next_question_key(step.questionnaire, answers, context, key)
         await self._repository.save_answer(participant.id, key, value, following, self._clock.now())
         keep = visible_answers(step.questionnaire, answers, context)
         if set(keep) != set(answers):
             await self._cleanup.keep_only(participant.id, list(keep))
-        return await self.step(participant.id)
+            answers = {k: v for k, v in answers.items() if k in keep}
+        moved = replace(participant, current_question=following)
+        return self._step(moved, answers, step.forms, step.consents)
 
     def _check_text(
         self, step: Step, question: Question, result: ParsedAnswer | AnswerError

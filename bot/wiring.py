@@ -43,7 +43,11 @@ from bot.sender import RateLimitedSender
 from bot.services import Services
 from bot.support import SupportService
 from storage.database import Database
-from storage.repositories.answers import AnswerCleanup, OrganizationAnswers
+from storage.repositories.answers import (
+    AnswerCleanup,
+    OrganizationAnswers,
+    QuestionnaireStates,
+)
 from storage.repositories.cadence import CadenceRepository
 from storage.repositories.coordinators import CoordinatorLinkRepository, MunicipalityRepository
 from storage.repositories.cycles import CycleRepository
@@ -123,7 +127,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             participants, participant_repository, PrivacyRepository(db), organizations, clock
         ),
         questionnaires=QuestionnaireService(
-            participant_repository, AnswerCleanup(db), organizations, clock
+            participant_repository, AnswerCleanup(db), organizations, clock, QuestionnaireStates(db)
         ),
         admission=AdmissionService(
             MatchingRepository(db), OrganizationAnswers(db), participants, clock

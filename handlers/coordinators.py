@@ -17,7 +17,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, CommandStart, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 
@@ -51,23 +51,12 @@ from handlers.coordinator_views import (
     pick_screen,
 )
 from handlers.curator import bot_username
-from handlers.filters import IsAdmin
+from handlers.filters import IsAdmin, IsCoordinator
 from handlers.outdated import outdated_button_text
 from handlers.render import answer, drop_message_keyboard, edit, pressed_message, send
 from handlers.states import CoordinatorLinkDialogue, MunicipalDialogue
 
 log = logging.getLogger(__name__)
-
-
-class IsCoordinator(Filter):
-    """A municipal coordinator (covers at least one organization), per the database now."""
-
-    async def __call__(
-        self, event: TelegramObject, services: Services, event_from_user: User | None = None
-    ) -> bool:
-        return event_from_user is not None and await services.coordinators.is_coordinator(
-            event_from_user.id
-        )
 
 
 class CoordinatorToken(Filter):

@@ -13,6 +13,7 @@ from aiogram.filters import Filter
 from aiogram.types import TelegramObject, User
 
 from bot.services import Services
+from storage.repositories.identity import Identity
 
 
 class IsAdmin(Filter):
@@ -25,17 +26,48 @@ class IsAdmin(Filter):
 
 
 class IsCurator(Filter):
-    """A curator of an organization, per the database now; injects ``curator_org_id``."""
+    """A curator of an organization, per the database now; injects ``curator_org_id``.
+
+    "Now" is the update's who-am-I statement (``identity``, read once per update by
+    :class:`handlers.middlewares.ProcessedUpdates`): every curator router asks, and none of
+    them costs a statement of its own."""
 
     async def __call__(
-        self, event: TelegramObject, services: Services, event_from_user: User | None = None
+        self,
+        event: TelegramObject,
+        services: Services,
+        event_from_user: User | None = None,
+        identity: Identity | None = None,
     ) -> bool | dict[str, Any]:
         if event_from_user is None:
             return False
-        organization_id = await services.organizations.curator_organization_id(event_from_user.id)
+        if identity is not None and identity.telegram_id == event_from_user.id:
+            organization_id = identity.curator_org_id
+        else:
+            organization_id = await services.organizations.curator_organization_id(
+                event_from_user.id
+            )
         if organization_id is None:
             return False
         return {"curator_org_id": organization_id}
+
+
+class IsCoordinator(Filter):
+    """A municipal coordinator (covers at least one organization), per the database now (the
+    update's ``identity``, as for :class:`IsCurator`)."""
+
+    async def __call__(
+        self,
+        event: TelegramObject,
+        services: Services,
+        event_from_user: User | None = None,
+        identity: Identity | None = None,
+    ) -> bool:
+        if event_from_user is None:
+            return False
+        if identity is not None and identity.telegram_id == event_from_user.id:
+            return identity.is_coordinator
+        return await services.coordinators.is_coordinator(event_from_user.id)
 
 
 def curator_router(name: str) -> Router:

@@ -1,4 +1,5 @@
-"""Middlewares: updates handled once, the person's language, the updates still being handled."""
+"""Middlewares: updates handled once, who is writing (read once per update) and the FSM, the
+person's language, the updates still being handled."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
 from bot.clock import Clock, to_db
 from bot.services import Services
 from storage.database import UpdateMark, current_update
-from storage.repositories.updates import ProcessedUpdateRepository
+from storage.fsm import SQLiteStorage
+from storage.repositories.identity import Identity, IdentityRepository
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +30,9 @@ RECENT_UPDATES_KEPT = 10_000
 
 
 class StoredLocaleMiddleware(I18nMiddleware):
-    """The stored choice first, then Telegram's ``language_code``, then the default."""
+    """The stored choice first, then Telegram's ``language_code``, then the default.
+
+    The stored languages come with the update's :class:`Identity` (read once per update)."""
 
     def __init__(self, i18n: I18n, services: Services) -> None:
         super().__init__(i18n)
@@ -36,7 +42,12 @@ class StoredLocaleMiddleware(I18nMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None:
             return self._services.languages.default
-        return await self._services.languages.resolve(user.id, user.language_code)
+        identity: Identity | None = data.get("identity")
+        if identity is None or identity.telegram_id != user.id:
+            return await self._services.languages.resolve(user.id, user.language_code)
+        return await self._services.languages.resolve_read(
+            user.id, identity.language, identity.telegram_language, user.language_code
+        )
 
 
 class InFlightUpdates(BaseMiddleware):
@@ -76,17 +87,41 @@ class InFlightUpdates(BaseMiddleware):
 
 
 class ProcessedUpdates(BaseMiddleware):
-    """One way in: an update is handled at most once.
+    """One way in: an update is handled at most once; who is writing, read once; the FSM.
 
     A repeat is dropped before any handler runs when it is still being handled or was handled
     lately by this process (kept in memory), or when the database holds its id: the id is
     written in the same transaction as the first change the update causes, so a crash before
     Telegram learned the offset (or a webhook retry) cannot apply the change twice.
+
+    The database check is a part of the update's who-am-I statement
+    (:class:`storage.repositories.identity.IdentityRepository`), which also reads the
+    person's roles, language, participations and FSM record: one statement for all the
+    filters and middlewares that ask. The check stays as strong as a statement of its own:
+    it runs before any handler of the update and reads the committed table, and a duplicate
+    delivered while the first is still being handled is caught by the in-memory set first
+    (the id goes in before the first await). The result is put in the handler data as
+    ``identity`` and lives for this update only, so roles are never older than the update.
+
+    This middleware takes the place of aiogram's FSM middleware (it uses that middleware's
+    way of finding the chat's key and its per-chat lock): the who-am-I statement runs inside
+    the lock, so an earlier update of the same person has finished, and committed, before
+    this one reads who they are and where their dialogue stands. The FSM record an update
+    changed is stored when its handler is done, still inside the lock (see
+    :mod:`storage.fsm`).
     """
 
-    def __init__(self, repository: ProcessedUpdateRepository, clock: Clock) -> None:
+    def __init__(
+        self,
+        repository: IdentityRepository,
+        clock: Clock,
+        fsm: FSMContextMiddleware,
+        storage: SQLiteStorage,
+    ) -> None:
         self._repository = repository
         self._clock = clock
+        self._fsm = fsm
+        self._storage = storage
         self._recent: OrderedDict[int, None] = OrderedDict()
 
     async def __call__(
@@ -98,14 +133,52 @@ class ProcessedUpdates(BaseMiddleware):
         if not isinstance(event, Update):
             return await handler(event, data)
         update_id = event.update_id
-        if update_id in self._recent or await self._repository.seen(update_id):
+        if update_id in self._recent:
             log.info("Update %s was delivered again; dropped", update_id)
             return UNHANDLED
         self._remember(update_id)
-        token = current_update.set(UpdateMark(update_id, to_db(self._clock.now())))
+        context = self._fsm.resolve_event_context(data["bot"], data)
+        data["fsm_storage"] = self._storage
+        if context is None:
+            return await self._handle(handler, event, data, None)
+        async with self._fsm.events_isolation.lock(key=context.key):
+            return await self._handle(handler, event, data, context)
+
+    async def _handle(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: Update,
+        data: dict[str, Any],
+        context: FSMContext | None,
+    ) -> Any:
+        user: User | None = data.get("event_from_user")
+        fsm_key = self._storage.key_of(context.key) if context is not None else None
+        as_of = self._storage.read_mark()
         try:
-            return await handler(event, data)
+            identity = await self._repository.who(
+                event.update_id, user.id if user is not None else None, fsm_key
+            )
+        except BaseException:
+            self._recent.pop(event.update_id, None)  # not handled: a redelivery may try again
+            raise
+        if identity.seen:
+            log.info("Update %s was delivered again; dropped", event.update_id)
+            return UNHANDLED
+        data["identity"] = identity
+        token = current_update.set(UpdateMark(event.update_id, to_db(self._clock.now())))
+        records = self._storage.begin_update()
+        try:
+            if identity.fsm is not None:
+                fsm = identity.fsm
+                self._storage.preload(fsm.key, fsm.state, fsm.data, as_of)
+            if context is not None:
+                data.update({"state": context, "raw_state": await context.get_state()})
+            try:
+                return await handler(event, data)
+            finally:
+                await self._storage.flush()
         finally:
+            self._storage.end_update(records)
             current_update.reset(token)
 
     def _remember(self, update_id: int) -> None:

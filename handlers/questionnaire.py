@@ -46,6 +46,7 @@ from handlers.render import (
     pressed_message,
 )
 from handlers.states import QuestionnaireDialogue
+from storage.repositories.identity import Identity
 
 
 async def show(message: Message, step: Step, state: FSMContext) -> None:
@@ -80,12 +81,12 @@ def _initial_selection(step: Step) -> list[str]:
 async def open_questionnaire(
     message: Message, participant: Participant, state: FSMContext, services: Services
 ) -> None:
-    if not await services.questionnaires.may_start(participant):
+    step = await services.questionnaires.open(participant)
+    if step is None:
         await message.answer(not_yet_open_text())
         return
     await state.set_state(QuestionnaireDialogue.answering)
     await state.set_data({"participant_id": participant.id})
-    step = await services.questionnaires.start(participant)
     if not step.answers or step.answers.keys() == {
         q.key for q in step.questionnaire.questions if q.is_birth_date
     }:
@@ -105,17 +106,38 @@ async def after_answer(
     await show(message, result, state)
 
 
-async def on_text(message: Message, state: FSMContext, services: Services) -> None:
+async def _own_participant(
+    services: Services, identity: Identity | None, participant_id: int, telegram_id: int
+) -> Participant | None:
+    """The participant, only if it is this person's own: from the update's who-am-I read
+    when there is one (no statement), else asked of the service."""
+    if identity is None or identity.telegram_id != telegram_id:
+        return await services.participants.owned(participant_id, telegram_id)
+    return next((p for p in identity.participants if p.id == participant_id), None)
+
+
+async def _owned(
+    services: Services, identity: Identity | None, participant_id: int, telegram_id: int
+) -> Step | None:
+    """The current step of the person's own participant (one statement), or None."""
+    if await _own_participant(services, identity, participant_id, telegram_id) is None:
+        return None
+    return await services.questionnaires.step(participant_id)
+
+
+async def on_text(
+    message: Message, state: FSMContext, services: Services, identity: Identity | None = None
+) -> None:
     assert message.from_user is not None
     data = await state.get_data()
-    participant = await services.participants.owned(
-        int(data.get("participant_id", 0)), message.from_user.id
+    step = await _owned(
+        services, identity, int(data.get("participant_id", 0)), message.from_user.id
     )
-    if participant is None:
+    if step is None:
         await state.clear()
         await message.answer(_("This questionnaire is no longer available. /help"))
         return
-    step = await services.questionnaires.step(participant.id)
+    participant = step.participant
     minor = is_minor(participant)
     if step.question is None:
         await message.answer(check_summary_text(minor))
@@ -123,7 +145,7 @@ async def on_text(message: Message, state: FSMContext, services: Services) -> No
     key, text = step.question.key, message.text or ""
     try:
         if data.get("awaiting_other"):
-            other = await services.questionnaires.check_other(participant.id, key, text)
+            other = await services.questionnaires.check_other(participant.id, key, text, step)
             if isinstance(other, AnswerError):
                 await message.answer(quote(other.render(gettext_for(minor))))
                 return
@@ -131,15 +153,15 @@ async def on_text(message: Message, state: FSMContext, services: Services) -> No
                 selected = list(data.get("selected") or [])
                 await state.update_data(other=other, awaiting_other=False)
                 result = await services.questionnaires.answer_choices(
-                    participant.id, key, [*selected, OTHER], other
+                    participant.id, key, [*selected, OTHER], other, step
                 )
             else:
                 result = await services.questionnaires.answer_choice(
-                    participant.id, key, OTHER, other
+                    participant.id, key, OTHER, other, step
                 )
             await after_answer(message, result, state, minor)
             return
-        result = await services.questionnaires.answer_text(participant.id, key, text)
+        result = await services.questionnaires.answer_text(participant.id, key, text, step)
     except StaleAnswer:
         await show(message, await services.questionnaires.step(participant.id), state)
         return
@@ -157,9 +179,14 @@ async def on_other_content(message: Message, state: FSMContext, services: Servic
 # -- presses -------------------------------------------------------------------------------
 
 
-async def _presser(services: Services, participant_id: int, query: CallbackQuery) -> Participant:
+async def _presser(
+    services: Services,
+    participant_id: int,
+    query: CallbackQuery,
+    identity: Identity | None = None,
+) -> Participant:
     """The participant the button is for, who must be the presser; else the press is old."""
-    participant = await services.participants.owned(participant_id, query.from_user.id)
+    participant = await _own_participant(services, identity, participant_id, query.from_user.id)
     if participant is None or not isinstance(query.message, Message):
         raise Outdated(outdated_button_text())
     return participant
@@ -180,9 +207,11 @@ async def on_pick(
     state: FSMContext,
     services: Services,
     callback_answer: CallbackAnswer,
+    identity: Identity | None = None,
 ) -> None:
-    participant = await _presser(services, callback_data.p, query)
+    participant = await _presser(services, callback_data.p, query, identity)
     step = await _current(services, participant, callback_data.k)
+    participant = step.participant
     message = pressed_message(query)
     await state.set_state(QuestionnaireDialogue.answering)
     question = step.question
@@ -207,7 +236,7 @@ async def on_pick(
     await drop_message_keyboard(message)
     try:
         result = await services.questionnaires.answer_choice(
-            participant.id, question.key, callback_data.v
+            participant.id, question.key, callback_data.v, step=step
         )
     except StaleAnswer:
         raise Outdated(already_answered_text()) from None
@@ -215,27 +244,36 @@ async def on_pick(
 
 
 async def _answered_by_control(
-    query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
-) -> tuple[Participant, Message]:
+    query: CallbackQuery,
+    callback_data: Act,
+    state: FSMContext,
+    services: Services,
+    identity: Identity | None = None,
+) -> tuple[Step, Message]:
     """The common start of done, skip and back: the presser's current question, whose
     buttons go."""
-    participant = await _presser(services, callback_data.p, query)
-    await _current(services, participant, callback_data.k)
+    participant = await _presser(services, callback_data.p, query, identity)
+    step = await _current(services, participant, callback_data.k)
     message = pressed_message(query)
     await state.set_state(QuestionnaireDialogue.answering)
     await state.update_data(participant_id=participant.id)
     await drop_message_keyboard(message)
-    return participant, message
+    return step, message
 
 
 async def on_done(
-    query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
+    query: CallbackQuery,
+    callback_data: Act,
+    state: FSMContext,
+    services: Services,
+    identity: Identity | None = None,
 ) -> None:
-    participant, message = await _answered_by_control(query, callback_data, state, services)
+    step, message = await _answered_by_control(query, callback_data, state, services, identity)
+    participant = step.participant
     selected = list((await state.get_data()).get("selected") or [])
     try:
         result = await services.questionnaires.answer_choices(
-            participant.id, callback_data.k, selected, None
+            participant.id, callback_data.k, selected, None, step
         )
     except StaleAnswer:
         raise Outdated(already_answered_text()) from None
@@ -243,11 +281,16 @@ async def on_done(
 
 
 async def on_skip(
-    query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
+    query: CallbackQuery,
+    callback_data: Act,
+    state: FSMContext,
+    services: Services,
+    identity: Identity | None = None,
 ) -> None:
-    participant, message = await _answered_by_control(query, callback_data, state, services)
+    step, message = await _answered_by_control(query, callback_data, state, services, identity)
+    participant = step.participant
     try:
-        result = await services.questionnaires.skip(participant.id, callback_data.k)
+        result = await services.questionnaires.skip(participant.id, callback_data.k, step)
     except StaleAnswer:
         raise Outdated(already_answered_text()) from None
     await after_answer(message, result, state, is_minor(participant))
@@ -256,9 +299,9 @@ async def on_skip(
 async def on_back(
     query: CallbackQuery, callback_data: Act, state: FSMContext, services: Services
 ) -> None:
-    participant, message = await _answered_by_control(query, callback_data, state, services)
+    step, message = await _answered_by_control(query, callback_data, state, services)
     try:
-        step = await services.questionnaires.back(participant.id, callback_data.k)
+        step = await services.questionnaires.back(step.participant.id, callback_data.k)
     except StaleAnswer:
         raise Outdated(already_answered_text()) from None
     await show(message, step, state)

@@ -28,6 +28,7 @@ from handlers.start_views import (
     welcome_back,
     welcome_text,
 )
+from storage.repositories.identity import Identity
 
 # Deep-link payloads Telegram allows: up to 64 characters of A-Z, a-z, 0-9, _ and -.
 START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -66,13 +67,24 @@ async def start_with_payload(
 
 
 async def start(
-    message: Message, state: FSMContext, services: Services, bot: Bot, i18n: I18n
+    message: Message,
+    state: FSMContext,
+    services: Services,
+    bot: Bot,
+    i18n: I18n,
+    identity: Identity | None = None,
 ) -> None:
     """Plain /start: pick up an unfinished joining, or greet and explain how to join."""
     assert message.from_user is not None
-    participations = await services.participants.of_user(message.from_user.id)
-    for participant in participations:
-        if await services.participants.status(participant) is not Status.READY:
+    # The person's participations and consents come with the update (read once per update).
+    if identity is not None and identity.telegram_id == message.from_user.id:
+        participations = list(identity.participants)
+        statuses = [identity.status(participant) for participant in participations]
+    else:
+        participations = await services.participants.of_user(message.from_user.id)
+        statuses = [await services.participants.status(p) for p in participations]
+    for participant, status in zip(participations, statuses, strict=True):
+        if status is not Status.READY:
             await answer(message, welcome_back())
             await join.resume(message, participant, state, services, bot, i18n)
             return
@@ -82,11 +94,15 @@ async def start(
     await answer(message, Screen(welcome_text(message.from_user.first_name)))
 
 
-async def show_help(message: Message, services: Services) -> None:
+async def show_help(message: Message, services: Services, identity: Identity | None = None) -> None:
     assert message.from_user is not None
     user_id = message.from_user.id
-    curator = await services.organizations.curator_organization_id(user_id) is not None
-    coordinator = await services.coordinators.is_coordinator(user_id)
+    if identity is not None and identity.telegram_id == user_id:
+        curator = identity.curator_org_id is not None
+        coordinator = identity.is_coordinator
+    else:
+        curator = await services.organizations.curator_organization_id(user_id) is not None
+        coordinator = await services.coordinators.is_coordinator(user_id)
     admin = services.is_admin(user_id)
     await answer(message, help_screen(curator=curator, admin=admin, coordinator=coordinator))
 

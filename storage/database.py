@@ -226,6 +226,12 @@ class Database:
                 if mark is not None:
                     mark.recorded = True
 
+    async def execute_alone(self, sql: str, params: Params = ()) -> None:
+        """One write statement outside any transaction: SQLite makes it atomic by itself,
+        without BEGIN and COMMIT. For an idempotent write that need not record the update."""
+        async with self._lock, self.connection.execute(sql, params):
+            pass
+
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         async with self._lock, self.connection.execute(sql, params) as cursor:
             return await cursor.fetchone()

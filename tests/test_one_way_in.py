@@ -62,9 +62,14 @@ async def test_a_typed_answer_delivered_twice_is_stored_once_even_after_a_restar
 
 async def test_an_update_that_changes_nothing_leaves_no_record(tmp_path: Path) -> None:
     async with running_harness(tmp_path) as harness:
-        await harness.send(USER, "/help")  # the first one remembers Telegram's language
+        # The first one remembers Telegram's language: a write that changes nothing when
+        # repeated, so it is stored without a record of the update.
         await harness.send(USER, "/help")
-        assert await harness.app.db.fetch_value("SELECT count(*) FROM processed_updates") == 1
+        await harness.send(USER, "/help")
+        db = harness.app.db
+        assert await db.fetch_value("SELECT count(*) FROM processed_updates") == 0
+        language = "SELECT telegram_language FROM users WHERE telegram_id = ?"
+        assert await db.fetch_value(language, (USER,)) == "ru"
 
 
 @pytest.mark.parametrize(

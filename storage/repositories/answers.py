@@ -1,15 +1,64 @@
-"""Questionnaire answers beyond one participant's: many people's in one query, and removing the
-answers a changed choice has hidden."""
+"""Questionnaire answers: one participant's questionnaire state in one statement, many people's
+answers in one query, and removing the answers a changed choice has hidden."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
+from bot.models.organizations import OrganizationForm
+from bot.models.participants import Participant
 from storage.database import Database
+from storage.repositories.participants import _PARTICIPANT_COLUMNS, _participant
+
+
+@dataclass(frozen=True)
+class QuestionnaireState:
+    """Everything a questionnaire step is built from, read together."""
+
+    participant: Participant
+    answers: dict[str, Any]
+    forms: list[OrganizationForm]  # all the organization's forms, enabled or not
+    consents: frozenset[str]  # kinds of consent given ("self", "representative")
+
+
+class QuestionnaireStates:
+    """One participant's questionnaire state: one statement for each answer's step (the
+    participant, their answers, the organization's forms and the consents)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def read(self, participant_id: int) -> QuestionnaireState | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_PARTICIPANT_COLUMNS}, "
+            "(SELECT json_group_object(a.question, json(a.value)) FROM answers a "
+            " WHERE a.participant_id = p.id) AS answers, "
+            "(SELECT json_group_array(json_object('code', f.code, 'title', f.title, "
+            "  'enabled', f.enabled)) FROM organization_forms f "
+            " WHERE f.organization_id = p.organization_id) AS forms, "
+            "(SELECT json_group_array(DISTINCT c.kind) FROM consents c "
+            " WHERE c.participant_id = p.id) AS consents "
+            "FROM participants p WHERE p.id = ?",
+            (participant_id,),
+        )
+        if row is None:
+            return None
+        participant = _participant(row)
+        forms = [
+            OrganizationForm(participant.organization_id, f["code"], f["title"], bool(f["enabled"]))
+            for f in json.loads(row["forms"])
+        ]
+        return QuestionnaireState(
+            participant,
+            json.loads(row["answers"]),
+            forms,
+            frozenset(json.loads(row["consents"])),
+        )
 
 
 class AnswerCleanup:

@@ -268,6 +268,14 @@ class CycleRepository(MentorBaseQueries):
         )
         return str(value) if value is not None else None
 
+    async def completion_minimums_of(self, organization_id: int) -> dict[str, str]:
+        """Form -> its own minimum, for the forms that have one: one query for the settings."""
+        rows = await self._db.fetch_all(
+            "SELECT form, min_kind FROM completion_minimums WHERE organization_id = ?",
+            (organization_id,),
+        )
+        return {str(row["form"]): str(row["min_kind"]) for row in rows}
+
     async def set_completion_minimum(self, organization_id: int, form: str, kind: str) -> None:
         async with self._db.transaction() as tx:
             await tx.execute(

@@ -48,11 +48,13 @@ class UserRepository:
     async def remember_telegram_language(
         self, telegram_id: int, language: str, now: datetime
     ) -> None:
-        async with self._db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO users (telegram_id, telegram_language, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET "
-                "telegram_language = excluded.telegram_language, "
-                "updated_at = excluded.updated_at",
-                (telegram_id, language, to_db(now), to_db(now)),
-            )
+        # One statement, atomic by itself, and no record of the update: writing the same hint
+        # again (a redelivered update) changes nothing, so it needs no protection against
+        # repeats, and a /start or /help stays at two statements.
+        await self._db.execute_alone(
+            "INSERT INTO users (telegram_id, telegram_language, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET "
+            "telegram_language = excluded.telegram_language, "
+            "updated_at = excluded.updated_at",
+            (telegram_id, language, to_db(now), to_db(now)),
+        )
