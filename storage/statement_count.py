@@ -73,16 +73,15 @@ def _verb(text: str) -> str:
 
 @asynccontextmanager
 async def count_statements(db: Database) -> AsyncIterator[CountedStatements]:
-    """Count every statement ``db``'s connection runs inside the block.
+    """Count every statement ``db``'s connections run inside the block: the writer's and the
+    read-only connections' (long reports read there).
 
-    The callback runs in aiosqlite's worker thread; appending to a list is safe there, and
-    the connection's statements run one at a time on that thread, so the order is theirs.
+    The callback runs in aiosqlite's worker threads; appending to a list is safe there, and
+    each connection's statements run one at a time on its thread, so the order is theirs.
     """
     counted = CountedStatements()
-    connection = db.connection
-    await connection.set_trace_callback(counted._add)
+    await db.set_trace_callback(counted._add)
     try:
         yield counted
     finally:
-        # sqlite3 takes None to remove the callback; aiosqlite's annotation forgets it.
-        await connection.set_trace_callback(None)  # type: ignore[arg-type]
+        await db.set_trace_callback(None)
