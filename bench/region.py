@@ -1073,9 +1073,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         "--reports-only", action="store_true",
         help="skip the handler latency (minutes); the results are not written",
     )  # fmt: skip
-    # bench/__main__.py passes its arguments to every benchmark: leave others' alone.
-    arguments, _ = parser.parse_known_args(argv)
-    return arguments
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> int:

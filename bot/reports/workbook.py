@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -16,10 +15,8 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 
@@ -71,7 +68,7 @@ def _sheet_name(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def _header_cells(ws: WriteOnlyWorksheet, values: Sequence[Any]) -> list[Cell]:
+def _header_cells(ws: Any, values: Sequence[Any]) -> list[Cell]:
     cells = []
     for value in values:
         cell = WriteOnlyCell(ws, value)
@@ -91,32 +88,43 @@ def excel_serial(value: date) -> float:
 
 
 class _Styles:
-    """Cell styles made once per sheet and copied onto cells.
+    """The styles of a workbook's cells, registered once on it as named styles.
 
-    Setting a style attribute on each of hundreds of thousands of cells looks the style up in
-    the workbook's tables every time; copying a ready style array is several times cheaper
-    (measured by ``bench/export.py``). Dates are written as Excel serial numbers for the same
-    reason: openpyxl would otherwise give each date cell a default format first.
+    Hidden ones, so that they do not show among Excel's cell styles. A styled cell is made with
+    its named style's array of style ids (``Cell(..., style_array=...)``, openpyxl's public
+    API): several times cheaper than setting a style attribute on each of hundreds of thousands
+    of cells, which looks the style up in the workbook's tables every time (measured by
+    ``bench/export.py``). Dates are written as Excel serial numbers for the same reason:
+    openpyxl would otherwise give each date cell a default format first.
     """
 
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+    def __init__(self, workbook: Workbook) -> None:
+        def named(name: str, **style: Any) -> NamedStyle:
+            named_style = NamedStyle(name=f"mentorbot {name}", hidden=True, **style)
+            workbook.add_named_style(named_style)
+            return named_style
+
+        self.wrap = named("wrap", alignment=_WRAP)
+        self.formats = {
+            kind: named(kind.value, number_format=number_format)
+            for kind, number_format in NUMBER_FORMATS.items()
+        }
+
+
+class _Row:
+    """Rows of one sheet as openpyxl takes them: plain values where no style is needed (the
+    fast path), styled cells elsewhere."""
+
+    def __init__(self, ws: Any, styles: _Styles) -> None:
         self._ws = ws
-        wrap = WriteOnlyCell(ws)
-        wrap.alignment = _WRAP
-        self._wrap: StyleArray = wrap._style  # type: ignore[attr-defined]
-        self._formats: dict[ColumnKind, StyleArray] = {}
-        for kind, number_format in NUMBER_FORMATS.items():
-            template = WriteOnlyCell(ws)
-            template.number_format = number_format
-            self._formats[kind] = template._style  # type: ignore[attr-defined]
+        self._styles = styles
 
-    def _cell(self, value: Any, style: StyleArray) -> Cell:
-        cell = WriteOnlyCell(self._ws, value)
-        cell._style = copy(style)  # type: ignore[attr-defined]
-        return cell
+    def _cell(self, value: Any, style: NamedStyle) -> Cell:
+        # Cell copies the array; the row and column are set by the sheet when it is appended.
+        return Cell(self._ws, row=1, column=1, value=value, style_array=style.as_tuple())
 
-    def row(self, kinds: Sequence[ColumnKind], values: Sequence[Any]) -> list[Any]:
-        """Plain values where no style is needed (the fast path), styled cells elsewhere."""
+    def __call__(self, kinds: Sequence[ColumnKind], values: Sequence[Any]) -> list[Any]:
+        formats = self._styles.formats
         out: list[Any] = []
         for kind, value in zip(kinds, values, strict=False):
             if value is None or value == "":
@@ -125,12 +133,12 @@ class _Styles:
                 if kind is ColumnKind.TEXT and "\n" not in value:
                     out.append(value)
                 else:
-                    out.append(self._cell(value, self._wrap))
+                    out.append(self._cell(value, self._styles.wrap))
             elif kind is ColumnKind.PERCENT and not isinstance(value, float):
                 out.append(value)  # a count below a share's header (the stage table) stays one
-            elif kind in self._formats and isinstance(value, date | int | float):
+            elif kind in formats and isinstance(value, date | int | float):
                 serial = excel_serial(value) if isinstance(value, date) else value
-                out.append(self._cell(serial, self._formats[kind]))
+                out.append(self._cell(serial, formats[kind]))
             else:
                 out.append(value)
         return out
@@ -142,6 +150,7 @@ class SheetWriter:
     def __init__(
         self,
         workbook: Workbook,
+        styles: _Styles,
         title: str,
         columns: Sequence[Column],
         taken: set[str],
@@ -161,7 +170,7 @@ class SheetWriter:
         ws.print_options.gridLines = True
         ws.append(_header_cells(ws, [column.title for column in columns]))
         self._ws = ws
-        self._styles = _Styles(ws)
+        self._row = _Row(ws, styles)
         # A note under a table may run past the last column: it wraps like text.
         self._kinds = [column.kind for column in columns]
         self._kinds += [ColumnKind.WRAP] * max(0, widest - len(self._kinds))
@@ -169,15 +178,15 @@ class SheetWriter:
     def append(self, values: Sequence[Any]) -> None:
         if len(values) > len(self._kinds):
             self._kinds += [ColumnKind.WRAP] * (len(values) - len(self._kinds))
-        self._ws.append(self._styles.row(self._kinds, values))
+        self._ws.append(self._row(self._kinds, values))
 
     def append_header(self, values: Sequence[Any]) -> None:
         self._ws.append(_header_cells(self._ws, values))
 
 
-def _write_sheet(workbook: Workbook, sheet: Sheet, taken: set[str]) -> None:
+def _write_sheet(workbook: Workbook, styles: _Styles, sheet: Sheet, taken: set[str]) -> None:
     widest = max((len(values) for values in sheet.rows), default=0)
-    writer = SheetWriter(workbook, sheet.title, sheet.columns, taken, widest)
+    writer = SheetWriter(workbook, styles, sheet.title, sheet.columns, taken, widest)
     for index, values in enumerate(sheet.rows):
         if index in sheet.header_rows:
             writer.append_header(values)
@@ -191,13 +200,14 @@ class StreamedWorkbook:
 
     def __init__(self) -> None:
         self._workbook = Workbook(write_only=True)
+        self._styles = _Styles(self._workbook)
         self._taken: set[str] = set()
 
     def sheet(self, title: str, columns: Sequence[Column]) -> SheetWriter:
-        return SheetWriter(self._workbook, title, columns, self._taken)
+        return SheetWriter(self._workbook, self._styles, title, columns, self._taken)
 
     def add(self, sheet: Sheet) -> None:
-        _write_sheet(self._workbook, sheet, self._taken)
+        _write_sheet(self._workbook, self._styles, sheet, self._taken)
 
     def save(self) -> bytes:
         buffer = io.BytesIO()
