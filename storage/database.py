@@ -128,7 +128,7 @@ class Database:
         the writer, one by one, and there is no snapshot.
         """
         current = self._current_reader.get()
-        if current is not None and not current._closed:
+        if current is not None and not current.closed:
             yield current
             return
         if self.in_memory:
@@ -137,7 +137,7 @@ class Database:
             try:
                 yield reader
             finally:
-                reader._closed = True
+                reader.closed = True
                 _reset(self._current_reader, token)
             return
         async with self._reader_slots:
@@ -151,7 +151,7 @@ class Database:
                 try:
                     yield reader
                 finally:
-                    reader._closed = True
+                    reader.closed = True
                     if conn.in_transaction:
                         await conn.execute("COMMIT")
                     # The connection is fine for the next block even if the block failed.
@@ -300,7 +300,7 @@ class Reader:
         self._conn = conn
         # Tasks started inside the block inherit it: their statements take turns.
         self._lock = asyncio.Lock()
-        self._closed = False
+        self.closed = False  # set when its reading() block ends
 
     def reading(self) -> AbstractAsyncContextManager[Reader]:
         return self._db.reading()
@@ -311,7 +311,7 @@ class Reader:
         return self._db.connection if self._conn is None else self._conn
 
     def _usable(self) -> aiosqlite.Connection:
-        if self._closed:
+        if self.closed:
             raise RuntimeError("The reading() block of this reader has ended")
         assert self._conn is not None
         return self._conn

@@ -54,7 +54,7 @@ class CountedStatements:
         ]
         return "\n".join(lines)
 
-    def _add(self, text: str) -> None:
+    def add(self, text: str) -> None:
         if self.raw and self.raw[-1] == text and _verb(text) in _WRITES:
             self.trigger_runs += 1
         else:
@@ -80,7 +80,7 @@ async def count_statements(db: Database) -> AsyncIterator[CountedStatements]:
     each connection's statements run one at a time on its thread, so the order is theirs.
     """
     counted = CountedStatements()
-    await db.set_trace_callback(counted._add)
+    await db.set_trace_callback(counted.add)
     try:
         yield counted
     finally:
