@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import delivery, export, matching, region, reminders
+from bench import delivery, export, matching, region, reminders, startup, throughput
 
 
 def main(argv: list[str]) -> int:
@@ -15,6 +15,8 @@ def main(argv: list[str]) -> int:
         export.main(argv),
         delivery.main(argv),
         region.main(argv),
+        throughput.main(argv),
+        startup.main(argv),
     )
 
 

@@ -176,7 +176,10 @@ async def _on_startup(app: Application) -> None:
 
 async def _when_serving(app: Application) -> None:
     await app.serving.wait()
-    app.scheduler.start()
+    try:
+        app.scheduler.start()
+    except Exception:
+        log.exception("The scheduler did not start: no reminders or scheduled work will run")
     try:
         await register_commands(app.bot, app.i18n)
     except TelegramAPIError as error:

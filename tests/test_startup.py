@@ -102,6 +102,8 @@ async def test_menus_come_after_the_first_poll_all_of_them_within_the_rate(
         after_start = app.after_start
         assert after_start is not None
         await asyncio.wait_for(after_start, 10)
+        # The scheduler was started too: its jobs have run.
+        await asyncio.wait_for(app.scheduler.wait_for_run("housekeeping", after=0), 10)
 
     calls = tg.calls
     first_poll = next(i for i, c in enumerate(calls) if c.method == "getUpdates")
