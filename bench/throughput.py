@@ -60,8 +60,9 @@ from aiogram.types import CallbackQuery, Message, Update
 
 RESULTS = Path(__file__).resolve().parent / "results" / "throughput.json"
 CONCURRENCY = 8
-# With about 0.8 mentors a pair, 55,600 pairs are about 100,000 participants.
-REGION_PAIRS = 55_600
+# The region of bench/region.py: 35,000 pairs in 300 schools and the people in no pair yet,
+# about 100,000 participants.
+REGION_PAIRS = 35_000
 REGION_SCHOOLS = 300
 GOAL_THROUGHPUT_SHARE = 0.6
 GOAL_P99_RATIO = 3.0
@@ -435,10 +436,12 @@ def _summary(samples: Samples) -> dict[str, Any]:
     }
 
 
-async def count_statements(bot: WholeBot) -> dict[str, Any]:
+async def statements_per_kind(bot: WholeBot) -> dict[str, Any]:
     """Statements and commits of one update of each kind, one update at a time, on the writer
-    connection (its trace callback); each update must get an answer."""
-    connection = bot.app.db.connection
+    connection (:func:`storage.statement_count.count_statements`); each update must get an
+    answer."""
+    from storage.statement_count import count_statements
+
     result: dict[str, Any] = {}
     for kind in ("/start", "/help", "answer", "panel"):
         counts: list[int] = []
@@ -446,16 +449,12 @@ async def count_statements(bot: WholeBot) -> dict[str, Any]:
         examples = bot.sections if kind == "panel" else 3
         for _ in range(examples):
             update = bot.update(kind)
-            statements: list[str] = []
             before = len(bot.session.calls)
-            await connection.set_trace_callback(statements.append)
-            try:
+            async with count_statements(bot.app.db) as counted:
                 await bot.feed(update)
-            finally:
-                await connection.set_trace_callback(None)  # type: ignore[arg-type]
             assert len(bot.session.calls) > before, f"{kind}: no answer"
-            counts.append(len(statements))
-            commits.append(sum(1 for s in statements if s.strip().upper().startswith("COMMIT")))
+            counts.append(counted.statements)
+            commits.append(counted.commits)
         budget, commit_budget = BUDGETS[kind]
         result[kind] = {
             "statements_max": max(counts),
@@ -549,7 +548,7 @@ async def run(*, quick: bool) -> dict[str, Any]:
     rounds = 2 if quick else 5
     per_round = 300 if quick else 1000
     answers_per_round = per_round * dict(MIX)["answer"] // 100
-    region_pairs, region_schools = (5_000, 40) if quick else (REGION_PAIRS, REGION_SCHOOLS)
+    region_pairs, region_schools = (3_500, 40) if quick else (REGION_PAIRS, REGION_SCHOOLS)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         started = time.perf_counter()
@@ -580,8 +579,8 @@ async def run(*, quick: bool) -> dict[str, Any]:
             for setup in setups:
                 await drive(setup, ["/start", "/help", "answer"] + ["panel"] * 12, concurrency=1)
             statements = {
-                "one_school": await count_statements(on_school),
-                "region": await count_statements(on_region),
+                "one_school": await statements_per_kind(on_school),
+                "region": await statements_per_kind(on_region),
             }
             gc.collect()
             freeze_startup_objects()
@@ -729,7 +728,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a small region (5,000 pairs), fewer and shorter rounds; the results are not written",
+        help="a small region (3,500 pairs), fewer and shorter rounds; the results are not written",
     )
     # bench/__main__.py passes its arguments to every benchmark: leave others' alone.
     arguments, _ = parser.parse_known_args(argv)
