@@ -16,6 +16,9 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
+# 400 answers that mean the person has no chat with the bot (yet), not that the menu is wrong.
+_NO_CHAT = ("chat not found", "user not found", "peer_id_invalid")
+
 
 def bot_commands() -> list[BotCommand]:
     """The menu in the current locale of the i18n context."""
@@ -148,6 +151,10 @@ async def register_role_commands(bot: Bot, i18n: I18n, services: Services) -> Se
             except TelegramRetryAfter as error:
                 raise RetryLater(error.retry_after) from error
             except (TelegramForbiddenError, TelegramBadRequest) as error:
+                if isinstance(error, TelegramBadRequest) and not any(
+                    reason in error.message.lower() for reason in _NO_CHAT
+                ):
+                    raise  # a wrong menu: the sender logs it as a failure
                 # A person who never opened the bot has no chat yet ("chat not found").
                 log.info("Could not set the menu of chat %s: %s", person, error.message)
                 raise Unreachable(error.message) from error
