@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bench import delivery, export, matching, memory, region, reminders
+from bench import delivery, export, matching, memory, region, reminders, startup, throughput
 
 # In the order they run: the quick ones first.
 BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
@@ -21,6 +21,8 @@ BENCHMARKS: dict[str, Callable[[list[str]], int]] = {
     "delivery": delivery.main,
     "region": region.main,
     "memory": memory.main,
+    "throughput": throughput.main,
+    "startup": startup.main,
 }
 
 

@@ -54,6 +54,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "region.json"
 # Late in the school year: most pairs have completed their cycle, some are still meeting.
 NOW = datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
 YEAR_START = date(2025, 9, 1)
+ADMITTED_AT = datetime(2025, 9, 10, 12, 0, tzinfo=UTC)  # when the pairs' mentors were admitted
 FORMS = ("pupil_pupil", "teacher_teacher", "student_pupil", "employer_pupil", "employer_student")
 CURATOR_BASE = 10_000_000
 # Pupils aged 10-19 per pair, by school: some schools involve most of their pupils, others
@@ -68,6 +69,7 @@ class Region:
     organizations: int
     largest_organization_id: int
     largest_pairs: int
+    largest_participants: int
     pairs: int
     participants: int
     answers: int
@@ -119,6 +121,7 @@ class _Seeder:
     def __init__(self, conn: sqlite3.Connection, rng: random.Random) -> None:
         self.conn = conn
         self.rng = rng
+        self.unpaired_rng = random.Random(str(rng.getstate()[1][:4]))  # leaves rng as it is
         self.participant_id = 0
         self.pair_id = 0
         self.meeting_id = 0
@@ -130,6 +133,7 @@ class _Seeder:
         self.pairs: list[tuple[Any, ...]] = []
         self.meetings: list[tuple[Any, ...]] = []
         self.responses: list[tuple[Any, ...]] = []
+        self.admissions: list[tuple[Any, ...]] = []
 
     # Rows are collected per school and written in batches: memory stays small.
     def flush(self) -> None:
@@ -166,16 +170,28 @@ class _Seeder:
             "started_at, updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             self.responses,
         )
+        c.executemany(
+            "INSERT INTO mentor_admissions (participant_id, decision, trained, decided_by, "
+            "decided_at) VALUES (?, 'admitted', ?, ?, ?)",
+            self.admissions,
+        )
         self.counts["participants"] += len(self.participants)
         self.counts["answers"] += len(self.answers)
         self.counts["meetings"] += len(self.meetings)
         self.counts["responses"] += len(self.responses)
         for rows in (self.participants, self.consents, self.answers, self.pairs, self.meetings,
-                     self.responses):  # fmt: skip
+                     self.responses, self.admissions):  # fmt: skip
             rows.clear()
 
-    def person(self, org: int, cycle: int, role: str, form: str, kind: str) -> tuple[int, str, str]:
-        """A participant with consents and answers; returns (id, category, joined_at)."""
+    def person(
+        self, org: int, cycle: int, role: str, form: str, kind: str, stage: str = "ready"
+    ) -> tuple[int, str, str]:
+        """A participant with consents and answers; returns (id, category, joined_at).
+
+        ``stage`` is how far the person has come: ``"ready"`` (consents and a confirmed
+        questionnaire), ``"questionnaire"`` (consents and the first answers, not confirmed) or
+        ``"consent"`` (joined, no consent yet: a child's parent, or the person, has not agreed).
+        """
         rng = self.rng
         self.participant_id += 1
         self.telegram += 1
@@ -194,8 +210,10 @@ class _Seeder:
             birth, group = _birth(rng, 23, 60), "adult"
         self.participants.append((
             pid, org, self.telegram, role, group, birth if group != "adult" else None,
-            joined_db, joined_db, cycle,
+            joined_db, joined_db if stage == "ready" else None, cycle,
         ))  # fmt: skip
+        if stage == "consent":
+            return pid, "", joined_db
         if group != "child":
             self.consents.append((pid, "self", self.telegram, None, None, "0" * 64, joined_db))
         if group != "adult":
@@ -249,18 +267,28 @@ class _Seeder:
                 "experience": _choice("some"),
                 "motivation": json.dumps("Хочу помогать ребятам"),
             }
+        if stage == "questionnaire":  # half-way through: the first few answers
+            answers = dict(list(answers.items())[: rng.randint(1, 5)])
         self.answers.extend((pid, key, value, joined_db) for key, value in answers.items())
         return pid, category, joined_db
 
-    def school(self, org: int, cycle: int, size: int) -> None:
+    def admitted(self, org: int, mentor_id: int) -> None:
+        self.admissions.append(
+            (mentor_id, int(mentor_id % 10 < 7), CURATOR_BASE + org, to_db(ADMITTED_AT))
+        )
+
+    def school(self, org: int, cycle: int, size: int, unpaired: int = 0) -> None:
+        """``size`` pairs with their people, and ``unpaired`` people of the open cycle in no
+        pair (see :func:`_unpaired_mix`)."""
         rng = self.rng
         form_weights = (0.3, 0.15, 0.25, 0.2, 0.1)
-        # Mentors lead one or two mentees: about 0.8 mentors per pair.
+        # Mentors lead one or two mentees: about 0.8 mentors per pair; all were admitted.
         mentors: list[tuple[int, str]] = []
         for _ in range(max(1, round(size * 0.8))):
             form = rng.choices(FORMS, form_weights)[0]
             kind = {"pupil_pupil": "teen", "student_pupil": "student"}.get(form, "adult")
             mentor_id, _, _ = self.person(org, cycle, "mentor", form, kind)
+            self.admitted(org, mentor_id)
             mentors.append((mentor_id, form))
         for number in range(size):
             mentor_id, form = mentors[number % len(mentors)]
@@ -272,6 +300,31 @@ class _Seeder:
                 kind = "adult"
             mentee_id, _, _ = self.person(org, cycle, "mentee", form, kind)
             self.pair(org, cycle, mentor_id, mentee_id, form)
+        # The unpaired people draw from a generator of their own: the pairs and their
+        # history stay what they were in a region without them.
+        main, self.rng = self.rng, self.unpaired_rng
+        try:
+            for what, count in _unpaired_mix(unpaired).items():
+                for _ in range(count):
+                    self.unpaired(org, cycle, what)
+        finally:
+            self.rng = main
+
+    def unpaired(self, org: int, cycle: int, what: str) -> None:
+        """One person in no pair: see :data:`UNPAIRED_MIX`."""
+        rng = self.rng
+        form = rng.choices(FORMS, (0.3, 0.15, 0.25, 0.2, 0.1))[0]
+        role = "mentor" if what.startswith("mentor") else "mentee"
+        if role == "mentor":
+            kind = {"pupil_pupil": "teen", "student_pupil": "student"}.get(form, "adult")
+        elif form in ("pupil_pupil", "student_pupil", "employer_pupil"):
+            kind = rng.choice(["child", "teen"])
+        else:
+            kind = "student" if form == "employer_student" else "adult"
+        stage = {"waiting_consent": "consent", "questionnaire": "questionnaire"}.get(what, "ready")
+        person, _, _ = self.person(org, cycle, role, form, kind, stage)
+        if what == "mentor_admitted":
+            self.admitted(org, person)
 
     def pair(self, org: int, cycle: int, mentor: int, mentee: int, form: str) -> None:
         rng = self.rng
@@ -350,6 +403,30 @@ class _Seeder:
             ))  # fmt: skip
 
 
+# People in no pair, by what they wait for, as shares of a school's unpaired people: mentees
+# and mentors waiting for a consent (their own or a parent's) or half-way through the
+# questionnaire (the candidates' list), mentors waiting for the curator's admission, admitted
+# mentors not yet in a pair and mentees ready for matching (the matching's cohort).
+UNPAIRED_MIX: dict[str, float] = {
+    "waiting_consent": 0.15,
+    "questionnaire": 0.15,
+    "mentor_awaiting_admission": 0.15,
+    "mentor_admitted": 0.15,
+    "mentee_ready": 0.40,
+}
+# Unpaired people per pair: the region's ~35,000 pairs lead to ~100,000 participants, the
+# largest school (a college in its first months of the programme) has more in waiting.
+UNPAIRED_PER_PAIR = 1.05
+LARGEST_UNPAIRED_PER_PAIR = 1.4
+
+
+def _unpaired_mix(count: int) -> dict[str, int]:
+    """``count`` unpaired people split by :data:`UNPAIRED_MIX` (the rest to ready mentees)."""
+    mix = {what: math.floor(count * share) for what, share in UNPAIRED_MIX.items()}
+    mix["mentee_ready"] += count - sum(mix.values())
+    return mix
+
+
 def _organization(conn: sqlite3.Connection, org: int, size: int) -> int:
     """An organization with its forms, its curator (``CURATOR_BASE + org``), last year's closed
     cycle and this year's open one, and the year's denominators; returns the open cycle's id."""
@@ -398,12 +475,23 @@ async def _migrated(db_path: Path | str) -> None:
 
 
 async def seed_region(
-    db_path: Path | str, *, pairs: int = 35_000, schools: int = 300, seed: int = 7
+    db_path: Path | str,
+    *,
+    pairs: int = 35_000,
+    schools: int = 300,
+    seed: int = 7,
+    unpaired_per_pair: float = UNPAIRED_PER_PAIR,
+    largest_unpaired_per_pair: float = LARGEST_UNPAIRED_PER_PAIR,
 ) -> Region:
     """Create (or refill, if empty) the database at ``db_path`` with a region's school year.
 
     The organizations get ids 1..``schools``; organization 1 is the largest school. The
-    curator of organization N has the Telegram id ``CURATOR_BASE + N``.
+    curator of organization N has the Telegram id ``CURATOR_BASE + N``. Besides the pairs'
+    people every school has ``unpaired_per_pair`` people per pair in no pair (the largest
+    ``largest_unpaired_per_pair``): candidates waiting for a consent or half-way through the
+    questionnaire, mentors awaiting admission, admitted mentors and ready mentees not yet
+    matched (:data:`UNPAIRED_MIX`). The defaults give about 100,000 participants, about 3,800
+    of them in the largest school; 0 and 0 give the pairs' people only.
     """
     started = time.perf_counter()
     await _migrated(db_path)
@@ -417,13 +505,17 @@ async def seed_region(
         seeder = _Seeder(conn, rng)
         for org, size in enumerate(sizes, start=1):
             cycle = _organization(conn, org, size)
-            seeder.school(org, cycle, size)
+            per_pair = largest_unpaired_per_pair if org == 1 else unpaired_per_pair
+            seeder.school(org, cycle, size, round(size * per_pair))
             if len(seeder.responses) > 50_000 or org == len(sizes):
                 seeder.flush()
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
         # Leave a database as a running bot finds it: the pages in the file, not in the WAL.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        largest_participants = conn.execute(
+            "SELECT count(*) FROM participants WHERE organization_id = 1"
+        ).fetchone()[0]
     finally:
         conn.close()
     counts = seeder.counts
@@ -432,6 +524,7 @@ async def seed_region(
         organizations=len(sizes),
         largest_organization_id=1,
         largest_pairs=sizes[0],
+        largest_participants=largest_participants,
         pairs=sum(sizes),
         participants=counts["participants"],
         answers=counts["answers"],
@@ -1008,7 +1101,8 @@ def _print(result: dict[str, Any]) -> None:
         f"seeded in {region['seconds']} s)"
     )
     school = result["school_largest"]
-    print(f"  indicators of the largest school ({region['largest_pairs']} pairs): "
+    print(f"  indicators of the largest school ({region['largest_pairs']} pairs, "
+          f"{region['largest_participants']:,} participants): "
           f"median {school['median_ms']} ms (goal < 1000 ms)")  # fmt: skip
     print(f"  indicators of a typical school: median {result['school_typical']['median_ms']} ms")
     print(f"  monitoring report of the largest school: "

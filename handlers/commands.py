@@ -5,14 +5,19 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.retry import without_session_retries
+from bot.sender import RetryLater, SendReport, Unreachable
 from bot.services import Services
 
 log = logging.getLogger(__name__)
+
+# 400 answers that mean the person has no chat with the bot (yet), not that the menu is wrong.
+_NO_CHAT = ("chat not found", "user not found", "peer_id_invalid")
 
 
 def bot_commands() -> list[BotCommand]:
@@ -119,20 +124,39 @@ async def refresh_chat_commands(bot: Bot, services: Services, chat_id: int) -> N
     )
 
 
-async def register_role_commands(bot: Bot, i18n: I18n, services: Services) -> None:
-    """At start-up: the menus of administrators' and curators' chats, in their languages.
+async def register_role_commands(bot: Bot, i18n: I18n, services: Services) -> SendReport:
+    """After start-up, in the background: the menus of administrators', curators' and
+    coordinators' chats, in their languages, at the bulk sender's rate.
 
     Menus set per chat stay in Telegram, but a new version of the bot may have new commands,
     and curators and coordinators appointed from the command line have had no menu set yet.
+    The calls share the sender's limits with announcements and reminders (a region has
+    hundreds of curators: one call each), and flood control is waited out by the sender.
     """
-    people = set(services.settings.admin_ids)
-    people.update(curator.telegram_id for curator in await services.organizations.all_curators())
-    people.update(await services.coordinators.all_coordinators())
-    for person in sorted(people):
+    admins = set(services.settings.admin_ids)
+    curators = {curator.telegram_id for curator in await services.organizations.all_curators()}
+    coordinators = set(await services.coordinators.all_coordinators())
+
+    async def set_menu(person: int) -> None:
         locale = await services.languages.resolve(person, None)
-        try:
-            with i18n.context(), i18n.use_locale(locale):
-                await refresh_chat_commands(bot, services, person)
-        except TelegramAPIError as error:
-            # A person who never opened the bot has no chat yet ("chat not found").
-            log.info("Could not set the menu of chat %s: %s", person, error)
+        with i18n.context(), i18n.use_locale(locale), without_session_retries():
+            try:
+                await register_chat_commands(
+                    bot,
+                    person,
+                    curator=person in curators,
+                    admin=person in admins,
+                    coordinator=person in coordinators,
+                )
+            except TelegramRetryAfter as error:
+                raise RetryLater(error.retry_after) from error
+            except (TelegramForbiddenError, TelegramBadRequest) as error:
+                if isinstance(error, TelegramBadRequest) and not any(
+                    reason in error.message.lower() for reason in _NO_CHAT
+                ):
+                    raise  # a wrong menu: the sender logs it as a failure
+                # A person who never opened the bot has no chat yet ("chat not found").
+                log.info("Could not set the menu of chat %s: %s", person, error.message)
+                raise Unreachable(error.message) from error
+
+    return await services.sender.send_all(sorted(admins | curators | coordinators), set_menu)

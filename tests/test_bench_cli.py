@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 MODULES = ["bench", "bench.region", "bench.reminders", "bench.delivery", "bench.export"]
-MODULES += ["bench.matching", "bench.memory"]
+MODULES += ["bench.matching", "bench.memory", "bench.throughput", "bench.startup"]
 
 
 def _results() -> dict[str, float]:
