@@ -179,7 +179,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--runs", type=int, default=None, help="runs of each (default 7)")
     # bench/__main__.py passes its arguments to every benchmark: leave others' alone.
-    arguments, _ = parser.parse_known_args(argv)
+    arguments = parser.parse_args(argv)
     return arguments
 
 
