@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from bot.clock import Clock
 from bot.models.participants import CandidateRow, Consent, GuardianRequest, Participant
+from bot.paging import clamp_page
 from dialogs.ages import age_group
 from storage.repositories.participants import ParticipantRepository
 
@@ -92,6 +93,16 @@ class StatusCount:
     role: str
     status: Status
     names: list[str | None]
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    """A page of the organization's candidates and the counts of all of them."""
+
+    counts: dict[tuple[str, Status], int]  # (role, status): how many
+    rows: list[tuple[CandidateRow, Status]]
+    page: int
+    pages: int
 
 
 class ParticipantService:
@@ -262,6 +273,58 @@ class ParticipantService:
             )
             for row in rows
         ]
+
+    async def candidate_page(
+        self, organization_id: int, page: int, size: int, order: Sequence[Status]
+    ) -> CandidatePage:
+        """One page of :meth:`candidates` ordered by role, status in ``order`` and id, with
+        the counts of the whole list: a count query and a page query, whatever the school's
+        size. A page past the end (the list became shorter) is the last one."""
+        counts = {
+            (role, Status(status)): n
+            for (role, status), n in (
+                await self._repository.candidate_counts(organization_id)
+            ).items()
+        }
+        page, pages = clamp_page(page, sum(counts.values()), size)
+        rows = await self._repository.candidate_page(
+            organization_id, [s.value for s in order], page * size, size
+        )
+        return CandidatePage(
+            counts,
+            [
+                (
+                    row,
+                    status_of(
+                        row.participant, row.has_self_consent, row.has_representative_consent
+                    ),
+                )
+                for row in rows
+            ],
+            page,
+            pages,
+        )
+
+    async def candidate(
+        self, organization_id: int, participant_id: int
+    ) -> tuple[CandidateRow, Status] | None:
+        """One of :meth:`candidates` by id, with their status; None for anyone else."""
+        row = await self._repository.candidate(organization_id, participant_id)
+        if row is None:
+            return None
+        return row, status_of(row.participant, row.has_self_consent, row.has_representative_consent)
+
+    async def ready_mentor_page(
+        self, organization_id: int, page: int, size: int
+    ) -> tuple[list[Participant], int, int, int, int]:
+        """One page of the mentors ready for admission (those waiting for a decision first,
+        then by id): (the page's mentors, how many there are, how many wait for a decision,
+        the page shown, the page count)."""
+        total, waiting = await self._repository.ready_mentor_counts(organization_id)
+        page, pages = clamp_page(page, total, size)
+        ids = await self._repository.ready_mentor_page(organization_id, page * size, size)
+        found = await self._repository.many(ids)
+        return [found[i] for i in ids if i in found], total, waiting, page, pages
 
     async def refusals(self, organization_id: int) -> dict[str, int]:
         return await self._repository.count_events(organization_id)

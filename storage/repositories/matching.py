@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -75,6 +75,27 @@ class MatchingRepository:
             "SELECT a.* FROM mentor_admissions a JOIN participants p ON p.id = a.participant_id "
             "WHERE p.organization_id = ?",
             (organization_id,),
+        )
+        return {
+            r["participant_id"]: Admission(
+                r["participant_id"],
+                r["decision"],
+                r["reason"],
+                bool(r["trained"]),
+                from_db(r["decided_at"]),
+            )
+            for r in rows
+        }
+
+    async def admissions_of(self, participant_ids: Collection[int]) -> dict[int, Admission]:
+        """The decisions on these people only (a page of the admission list)."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetch_all(
+            "SELECT * FROM mentor_admissions "
+            f"WHERE participant_id IN ({', '.join('?' * len(ids))})",
+            ids,
         )
         return {
             r["participant_id"]: Admission(
@@ -275,6 +296,23 @@ class MatchingRepository:
             "SELECT mentee_id, count(*) FROM pairs WHERE organization_id = ? "
             "AND ended_on IS NULL GROUP BY mentee_id",
             (organization_id, organization_id),
+        )
+        return {r["pid"]: r["n"] for r in rows}
+
+    async def active_counts_of(self, participant_ids: Collection[int]) -> dict[int, int]:
+        """:meth:`active_counts` of these people only, through the pairs' indexes by mentor
+        and by mentee."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        rows = await self._db.fetch_all(
+            "SELECT pid, sum(n) AS n FROM ("
+            f"SELECT mentor_id AS pid, count(*) AS n FROM pairs WHERE mentor_id IN ({marks}) "
+            "AND ended_on IS NULL GROUP BY mentor_id UNION ALL "
+            f"SELECT mentee_id, count(*) FROM pairs WHERE mentee_id IN ({marks}) "
+            "AND ended_on IS NULL GROUP BY mentee_id) GROUP BY pid",
+            (*ids, *ids),
         )
         return {r["pid"]: r["n"] for r in rows}
 
