@@ -57,7 +57,7 @@ def _consent(row: aiosqlite.Row) -> Consent:
 # its records, not among today's candidates. The index participants_by_organization serves it.
 _ORGANIZATION = "p.organization_id = :org"
 _ONE = "p.organization_id = :org AND p.id = :id"
-_CANDIDATES = (
+CANDIDATES_SQL = _CANDIDATES = (
     f"WITH c AS (SELECT {_PARTICIPANT_COLUMNS}, "
     "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id AND k.kind = 'self') "
     "AS self_ok, "
