@@ -26,6 +26,7 @@ from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.paging import clamp_page
 from bot.participants import ParticipantService, Status
+from bot.versioned import VersionedCache
 from storage.repositories.answers import OrganizationAnswers
 from storage.repositories.matching import MatchingRepository
 
@@ -92,6 +93,9 @@ class PairingService:
         self._participants = participants
         self._organizations = organizations
         self._clock = clock
+        # Counted over the whole school, kept until its change counter moves.
+        self._counts: VersionedCache[tuple[int, int, int]] = VersionedCache()
+        self._waiting: VersionedCache[list[int]] = VersionedCache()
 
     # -- reading the cohort ----------------------------------------------------------------
     async def _ready(self, organization_id: int) -> list[Participant]:
@@ -185,7 +189,11 @@ class PairingService:
     async def cohort_counts(self, organization_id: int) -> tuple[int, int, int]:
         """The sizes of :meth:`cohort`, counted in the database: (mentees, mentors, the
         mentors' free places)."""
-        return await self._repository.cohort_counts(organization_id)
+        return await self._counts.get(
+            organization_id,
+            await self._participants.version(organization_id),
+            lambda: self._repository.cohort_counts(organization_id),
+        )
 
     async def latest_run(self, organization_id: int) -> RunSummary | None:
         latest = await self._repository.latest_run(organization_id)
@@ -207,9 +215,14 @@ class PairingService:
     ) -> WaitingPage:
         """One page of the ready mentees in no pair and without an open proposal of the run
         (by id), with their answers and the run's decision on each, and how many there are."""
-        total = await self._repository.waiting_mentee_count(organization_id, run_id)
+        listed = await self._waiting.get(
+            (organization_id, run_id),
+            await self._participants.version(organization_id),
+            lambda: self._repository.waiting_mentee_page(organization_id, run_id, 0, -1),
+        )
+        total = len(listed)
         page, pages = clamp_page(page, total, size)
-        ids = await self._repository.waiting_mentee_page(organization_id, run_id, page * size, size)
+        ids = listed[page * size : (page + 1) * size]
         decisions = await self._repository.decisions_of(run_id, ids) if run_id else {}
         return WaitingPage(
             ids, await self._answers.of_participants(ids), decisions, total, page, pages

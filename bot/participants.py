@@ -9,10 +9,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from bot.clock import Clock
 from bot.models.participants import CandidateRow, Consent, GuardianRequest, Participant
 from bot.paging import clamp_page
+from bot.versioned import VersionedCache
 from dialogs.ages import age_group
 from storage.repositories.participants import ParticipantRepository
 
@@ -109,6 +111,7 @@ class ParticipantService:
     def __init__(self, repository: ParticipantRepository, clock: Clock) -> None:
         self._repository = repository
         self._clock = clock
+        self._lists: VersionedCache[Any] = VersionedCache()
 
     @property
     def today(self) -> date:
@@ -274,22 +277,30 @@ class ParticipantService:
             for row in rows
         ]
 
+    async def version(self, organization_id: int) -> int:
+        """The organization's change counter (:mod:`bot.versioned`)."""
+        return await self._repository.version(organization_id)
+
     async def candidate_page(
         self, organization_id: int, page: int, size: int, order: Sequence[Status]
     ) -> CandidatePage:
         """One page of :meth:`candidates` ordered by role, status in ``order`` and id, with
-        the counts of the whole list: a count query and a page query, whatever the school's
-        size. A page past the end (the list became shorter) is the last one."""
-        counts = {
-            (role, Status(status)): n
-            for (role, status), n in (
-                await self._repository.candidate_counts(organization_id)
-            ).items()
-        }
-        page, pages = clamp_page(page, sum(counts.values()), size)
-        rows = await self._repository.candidate_page(
-            organization_id, [s.value for s in order], page * size, size
+        the counts of all of them. The order and the statuses of the whole list are kept
+        until the school's counter moves; a page reads its own rows. A page past the end (the
+        list became shorter) is the last one."""
+        key = ("candidates", organization_id, tuple(order))
+        listed = await self._lists.get(
+            key,
+            await self.version(organization_id),
+            lambda: self._repository.candidate_order(organization_id, [s.value for s in order]),
         )
+        counts: dict[tuple[str, Status], int] = {}
+        for _, role, status in listed:
+            counts[(role, Status(status))] = counts.get((role, Status(status)), 0) + 1
+        page, pages = clamp_page(page, len(listed), size)
+        ids = [pid for pid, _, _ in listed[page * size : (page + 1) * size]]
+        found = await self._repository.candidate_rows(organization_id, ids)
+        rows = [found[i] for i in ids if i in found]
         return CandidatePage(
             counts,
             [
@@ -319,12 +330,17 @@ class ParticipantService:
     ) -> tuple[list[Participant], int, int, int, int]:
         """One page of the mentors ready for admission (those waiting for a decision first,
         then by id): (the page's mentors, how many there are, how many wait for a decision,
-        the page shown, the page count)."""
-        total, waiting = await self._repository.ready_mentor_counts(organization_id)
-        page, pages = clamp_page(page, total, size)
-        ids = await self._repository.ready_mentor_page(organization_id, page * size, size)
+        the page shown, the page count). The list is kept until the school's counter moves."""
+        listed = await self._lists.get(
+            ("ready_mentors", organization_id),
+            await self.version(organization_id),
+            lambda: self._repository.ready_mentor_order(organization_id),
+        )
+        waiting = sum(1 for _, undecided in listed if undecided)
+        page, pages = clamp_page(page, len(listed), size)
+        ids = [pid for pid, _ in listed[page * size : (page + 1) * size]]
         found = await self._repository.many(ids)
-        return [found[i] for i in ids if i in found], total, waiting, page, pages
+        return [found[i] for i in ids if i in found], len(listed), waiting, page, pages
 
     async def refusals(self, organization_id: int) -> dict[str, int]:
         return await self._repository.count_events(organization_id)

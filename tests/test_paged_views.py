@@ -191,3 +191,50 @@ async def test_matching_counts_are_the_cohort_and_the_waiting_list_pages(
     assert "Наставляемые без пары: 11" in second.text
     assert len([b for b, _ in second.buttons if b.startswith("Назначить")]) == 1
     assert mentees  # the ready mentees were seeded
+
+
+async def test_every_change_the_lists_count_moves_the_school_counter(harness: Harness) -> None:
+    org = (await organization(harness)).id
+    other = (await organization(harness, "Школа № 6")).id
+    services = harness.app.services
+    db = harness.app.db
+    seen: list[int] = []
+
+    async def moved() -> bool:
+        now = await services.participants.version(org)
+        changed = not seen or now > seen[-1]
+        seen.append(now)
+        return changed
+
+    assert await moved()
+    mentor = await join(harness, org, 6001, "mentor", None)
+    assert await moved()
+    await consent(harness, mentor, "self")
+    assert await moved()
+    repository = ParticipantRepository(db)
+    answers = mentor_answers("Ольга Викторовна", capacity=2)
+    for key, value in answers.items():
+        if key != "capacity":
+            await repository.save_answer(mentor, key, value, None, harness.clock.now())
+    assert not await moved()  # answers are read with the page, not counted
+    await repository.save_answer(mentor, "capacity", 2, None, harness.clock.now())
+    assert await moved()
+    await repository.confirm(mentor, harness.clock.now())
+    assert await moved()
+    await harness.press(CURATOR, AdmissionAction(participant_id=mentor, action="admit").pack())
+    assert await moved()
+    mentee = await ready(harness, org, 6002, "mentee", mentee_answers("Маша Иванова"))
+    assert await moved()
+    await harness.press(CURATOR, MatchMenu(action="run").pack())
+    assert await moved()
+    proposal = await db.fetch_value("SELECT id FROM proposals")
+    await harness.press(CURATOR, ProposalAct(proposal_id=proposal, action="approve").pack())
+    assert await moved()  # the proposal decided, the pair made
+    before_other = await services.participants.version(other)
+    participant = await services.participants.get(mentee)
+    assert participant is not None
+    await services.participants.decline(participant)
+    assert await moved()  # the pair ended, the person gone
+    assert await services.participants.version(other) == before_other
+    # What the menu counts follows: the mentor's place is free again.
+    assert await services.pairing.cohort_counts(org) == (0, 1, 2)

@@ -279,18 +279,11 @@ class MatchingRepository:
         assert row is not None
         return row["mentees"], row["mentors"], row["places"]
 
-    async def waiting_mentee_count(self, organization_id: int, run_id: int | None) -> int:
-        """How many ready mentees are in no active pair and without an open proposal of the
-        run."""
-        value = await self._db.fetch_value(
-            f"SELECT count(*) FROM ({_WAITING})", {"org": organization_id, "run": run_id}
-        )
-        return int(value or 0)
-
     async def waiting_mentee_page(
         self, organization_id: int, run_id: int | None, offset: int, limit: int
     ) -> list[int]:
-        """The ids of one page of those mentees, by id."""
+        """The ids of ready mentees in no active pair and without an open proposal of the
+        run, by id: ``limit`` of them from ``offset`` (a ``limit`` of -1: all)."""
         rows = await self._db.fetch_all(
             f"{_WAITING} ORDER BY s.id LIMIT :limit OFFSET :offset",
             {"org": organization_id, "run": run_id, "limit": limit, "offset": offset},

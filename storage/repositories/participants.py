@@ -368,52 +368,64 @@ class ParticipantRepository:
         )
         return {r["question"]: json.loads(r["value"]) for r in rows}
 
-    async def candidate_counts(self, organization_id: int) -> dict[tuple[str, str], int]:
-        """How many of today's candidates (:meth:`candidates`) have each (role, status)."""
-        rows = await self._db.fetch_all(
-            f"{_CANDIDATES} SELECT role, status, count(*) AS n FROM s GROUP BY role, status",
-            {"org": organization_id},
+    async def version(self, organization_id: int) -> int:
+        """The organization's counter of changes to what its lists count (migration 0019)."""
+        value = await self._db.fetch_value(
+            "SELECT version FROM organization_versions WHERE organization_id = ?",
+            (organization_id,),
         )
-        return {(r["role"], r["status"]): r["n"] for r in rows}
+        return int(value or 0)
 
-    async def candidate_page(
-        self, organization_id: int, order: Sequence[str], offset: int, limit: int
-    ) -> list[CandidateRow]:
-        """One page of today's candidates by role, status in ``order``, id: only the page's
-        names are read."""
+    async def candidate_order(
+        self, organization_id: int, order: Sequence[str]
+    ) -> list[tuple[int, str, str]]:
+        """Today's candidates (:meth:`candidates`) as (id, role, status), by role, status in
+        ``order`` and id: no names, no answers."""
         rank = " ".join(f"WHEN '{status}' THEN {n}" for n, status in enumerate(order))
         rows = await self._db.fetch_all(
-            f"{_CANDIDATES} SELECT s.*, (SELECT json_extract(a.value, '$') FROM answers a "
-            "WHERE a.participant_id = s.id AND a.question = 'full_name') AS full_name "
-            f"FROM s ORDER BY s.role, CASE s.status {rank} ELSE {len(order)} END, s.id "
-            "LIMIT :limit OFFSET :offset",
-            {"org": organization_id, "limit": limit, "offset": offset},
-        )
-        return [
-            CandidateRow(_participant(r), bool(r["self_ok"]), bool(r["rep_ok"]), r["full_name"])
-            for r in rows
-        ]
-
-    async def ready_mentor_counts(self, organization_id: int) -> tuple[int, int]:
-        """Today's candidates who are mentors ready for admission (consents and a confirmed
-        questionnaire), and how many of them wait for the curator's decision."""
-        row = await self._db.fetch_one(
-            f"{_CANDIDATES} SELECT count(*) AS total, coalesce(sum(NOT EXISTS (SELECT 1 "
-            "FROM mentor_admissions m WHERE m.participant_id = s.id)), 0) AS waiting "
-            "FROM s WHERE s.role = 'mentor' AND s.status = 'ready'",
+            f"{_CANDIDATES} SELECT s.id, s.role, s.status FROM s "
+            f"ORDER BY s.role, CASE s.status {rank} ELSE {len(order)} END, s.id",
             {"org": organization_id},
         )
-        return (row["total"], row["waiting"]) if row else (0, 0)
+        return [(r["id"], r["role"], r["status"]) for r in rows]
 
-    async def ready_mentor_page(self, organization_id: int, offset: int, limit: int) -> list[int]:
-        """The ids of one page of those mentors: those waiting for a decision first, by id."""
+    async def candidate_rows(
+        self, organization_id: int, participant_ids: Sequence[int]
+    ) -> dict[int, CandidateRow]:
+        """These candidates of the organization with their consents and names (a page)."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return {}
         rows = await self._db.fetch_all(
-            f"{_CANDIDATES} SELECT s.id FROM s WHERE s.role = 'mentor' AND s.status = 'ready' "
-            "ORDER BY EXISTS (SELECT 1 FROM mentor_admissions m WHERE m.participant_id = s.id), "
-            "s.id LIMIT :limit OFFSET :offset",
-            {"org": organization_id, "limit": limit, "offset": offset},
+            f"SELECT {_PARTICIPANT_COLUMNS}, "
+            "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id AND k.kind = 'self') "
+            "AS self_ok, "
+            "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id "
+            "AND k.kind = 'representative') AS rep_ok, "
+            "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id = p.id "
+            "AND a.question = 'full_name') AS full_name "
+            f"FROM participants p WHERE p.organization_id = ? "
+            f"AND p.id IN ({', '.join('?' * len(ids))})",
+            (organization_id, *ids),
         )
-        return [r["id"] for r in rows]
+        return {
+            r["id"]: CandidateRow(
+                _participant(r), bool(r["self_ok"]), bool(r["rep_ok"]), r["full_name"]
+            )
+            for r in rows
+        }
+
+    async def ready_mentor_order(self, organization_id: int) -> list[tuple[int, bool]]:
+        """Today's candidates who are mentors ready for admission (consents and a confirmed
+        questionnaire) as (id, waiting for the curator's decision), those waiting first, by
+        id."""
+        rows = await self._db.fetch_all(
+            f"{_CANDIDATES} SELECT s.id, NOT EXISTS (SELECT 1 FROM mentor_admissions m "
+            "WHERE m.participant_id = s.id) AS waiting FROM s "
+            "WHERE s.role = 'mentor' AND s.status = 'ready' ORDER BY waiting DESC, s.id",
+            {"org": organization_id},
+        )
+        return [(r["id"], bool(r["waiting"])) for r in rows]
 
     async def candidate(self, organization_id: int, participant_id: int) -> CandidateRow | None:
         """One of today's candidates of the organization (:meth:`candidates`), by id."""
