@@ -119,11 +119,17 @@ async def _names(services: Services, organization_id: int) -> dict[int, PairPeop
 async def upcoming_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
 ) -> Screen:
-    pairs = await _names(services, organization_id)
-    meetings = [m for m in await services.cadence.upcoming(organization_id) if m.pair_id in pairs]
+    # The active pairs alone; only the shown meetings' pairs are read with their people.
+    active = {p.id: p for p in await services.pairing.active_pair_rows(organization_id)}
+    upcoming = await services.cadence.upcoming(organization_id)
+    meetings = [m for m in upcoming if m.pair_id in active]
     if not meetings:
         return _nothing(_("No meetings are planned for the next two weeks."))
     shown, page, pages = page_of(meetings, page, PAGE_SIZE)
+    pairs = await services.pairing.people_of(
+        list({m.pair_id: active[m.pair_id] for m in shown}.values())
+    )
+    shown = [m for m in shown if m.pair_id in pairs]
     lines = [_("<b>Upcoming meetings</b> (two weeks): {count}").format(count=len(meetings))]
     for meeting in shown:
         status = _("confirmed") if meeting.status == "confirmed" else _("waiting for an answer")
