@@ -3,11 +3,14 @@
 ``seed_region(db_path)`` fills a fresh database with a region of schools (35,000 pairs by
 default, one large school and many ordinary ones), each pair meeting every two weeks from
 September to May with feedback after the meetings, monitoring before and after and the final
-polls; participants, consents and questionnaire answers as the bot stores them. Everything is
+polls; participants, consents and questionnaire answers as the bot stores them; and in every
+school people in no pair (``unpaired_per_pair``: candidates waiting for a consent or half-way
+through the questionnaire, mentors awaiting admission, admitted mentors and ready mentees not
+yet matched): about 100,000 participants, 3,800 of them in the largest school. Everything is
 inserted with ``executemany`` in one transaction. Other benchmarks (the export) reuse it.
 
-``python -m bench.region [--quick] [--reports-only]`` then measures, with the results in
-``bench/results/region.json`` (``--help`` says more):
+``python -m bench.region [--quick] [--reports-only] [--views-only]`` then measures, with the
+results in ``bench/results/region.json`` (``--help`` says more):
 
 * the indicators (and the monitoring report) of one school: goal under 1 s;
 * a period report of the largest school, the school year 2025/26: goal under 1 s;
@@ -22,7 +25,12 @@ inserted with ``executemany`` in one transaction. Other benchmarks (the export) 
   the largest school and its curator, on the empty one their counterparts in a one-school
   organization (``seed_minimal``: the same pairs' people and upcoming meetings, no history):
   goal at most 1.5 times; and /stats of the largest school end to end (the message and the
-  PNG chart).
+  PNG chart);
+* every curator's and coordinator's view (:func:`views`: the panel, Candidates, Mentor
+  admission, Matching, Pairs, the meetings board, /cycle, /stats, /ranking, and the
+  coordinator's /schools, /stats and /municipality), by the curator of the largest school
+  and a coordinator who covers it against their counterparts on the one-school database,
+  after the matching has run once on each: goal at most 1.5 times.
 """
 
 from __future__ import annotations
