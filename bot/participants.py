@@ -289,16 +289,13 @@ class ParticipantService:
         until the school's counter moves; a page reads its own rows. A page past the end (the
         list became shorter) is the last one."""
         key = ("candidates", organization_id, tuple(order))
-        listed = await self._lists.get(
+        ids_all, counts = await self._lists.get(
             key,
             await self.version(organization_id),
-            lambda: self._repository.candidate_order(organization_id, [s.value for s in order]),
+            lambda: self._candidate_order(organization_id, order),
         )
-        counts: dict[tuple[str, Status], int] = {}
-        for _, role, status in listed:
-            counts[(role, Status(status))] = counts.get((role, Status(status)), 0) + 1
-        page, pages = clamp_page(page, len(listed), size)
-        ids = [pid for pid, _, _ in listed[page * size : (page + 1) * size]]
+        page, pages = clamp_page(page, len(ids_all), size)
+        ids = ids_all[page * size : (page + 1) * size]
         found = await self._repository.candidate_rows(organization_id, ids)
         rows = [found[i] for i in ids if i in found]
         return CandidatePage(
@@ -315,6 +312,17 @@ class ParticipantService:
             page,
             pages,
         )
+
+    async def _candidate_order(
+        self, organization_id: int, order: Sequence[Status]
+    ) -> tuple[list[int], dict[tuple[str, Status], int]]:
+        """The ids of today's candidates in the list's order, and the counts by (role,
+        status)."""
+        listed = await self._repository.candidate_order(organization_id, [s.value for s in order])
+        counts: dict[tuple[str, Status], int] = {}
+        for _, role, status in listed:
+            counts[(role, Status(status))] = counts.get((role, Status(status)), 0) + 1
+        return [pid for pid, _, _ in listed], counts
 
     async def candidate(
         self, organization_id: int, participant_id: int
