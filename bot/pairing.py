@@ -378,6 +378,20 @@ class PairingService:
         """The active pairs alone, for a view that pages them before reading their people."""
         return await self._repository.active_pairs(organization_id)
 
+    async def active_pair_page(
+        self, organization_id: int, page: int, size: int
+    ) -> tuple[list[PairPeople], dict[int, int], int, int, int]:
+        """One page of the active pairs (by mentor, then pair) with their people, the active
+        pairs of the page's mentors, how many active pairs there are, the page shown and the
+        page count: a count, a page and the page's people, whatever the school's size."""
+        total = await self._repository.active_pair_count(organization_id)
+        page, pages = clamp_page(page, total, size)
+        rows = await self._repository.active_pairs_page(organization_id, page * size, size)
+        people = await self.people_of(rows)
+        groups = await self._repository.active_counts_of({pair.mentor_id for pair in rows})
+        shown = [people[pair.id] for pair in rows if pair.id in people]
+        return shown, groups, total, page, pages
+
     async def pair(self, organization_id: int, pair_id: int) -> Pair | None:
         pair = await self._repository.pair(pair_id)
         return pair if pair is not None and pair.organization_id == organization_id else None

@@ -372,6 +372,24 @@ class MatchingRepository:
         )
         return [_active_pair(r) for r in rows]
 
+    async def active_pair_count(self, organization_id: int) -> int:
+        value = await self._db.fetch_value(
+            "SELECT count(*) FROM pairs WHERE organization_id = ? AND ended_on IS NULL",
+            (organization_id,),
+        )
+        return int(value or 0)
+
+    async def active_pairs_page(
+        self, organization_id: int, offset: int, limit: int
+    ) -> list[ActivePair]:
+        """One page of :meth:`active_pairs`, in the same order."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM pairs WHERE organization_id = ? AND ended_on IS NULL "
+            "ORDER BY mentor_id, id LIMIT ? OFFSET ?",
+            (organization_id, limit, offset),
+        )
+        return [_active_pair(r) for r in rows]
+
     async def active_counts(self, organization_id: int) -> dict[int, int]:
         """Active pairs per participant id (mentors and mentees alike)."""
         rows = await self._db.fetch_all(
