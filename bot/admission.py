@@ -10,7 +10,7 @@ from bot.clock import Clock
 from bot.models.matching import Admission
 from bot.models.participants import Participant
 from bot.pairing import Problem, ready_participants
-from bot.participants import ParticipantService
+from bot.participants import ParticipantService, Status
 from storage.repositories.answers import OrganizationAnswers
 from storage.repositories.matching import MatchingRepository
 
@@ -21,6 +21,17 @@ class MentorCard:
     answers: dict[str, Any]
     admission: Admission | None
     active: int  # active pairs now
+
+
+@dataclass(frozen=True)
+class MentorPage:
+    """A page of the admission list and the counts of the whole list."""
+
+    cards: list[MentorCard]
+    total: int  # mentors with a completed questionnaire
+    waiting: int  # of them, waiting for the curator's decision
+    page: int
+    pages: int
 
 
 class AdmissionService:
@@ -37,6 +48,8 @@ class AdmissionService:
         self._clock = clock
 
     async def mentor_cards(self, organization_id: int) -> list[MentorCard]:
+        """Every mentor ready for admission (a whole school's: for a list, read a page with
+        :meth:`mentor_page`)."""
         ready = [
             p
             for p in await ready_participants(self._participants, organization_id)
@@ -50,11 +63,33 @@ class AdmissionService:
             for p in ready
         ]
 
+    async def mentor_page(self, organization_id: int, page: int, size: int) -> MentorPage:
+        """One page of the mentors ready for admission, those waiting for a decision first,
+        with the counts of all of them: only the page's mentors are read in full."""
+        mentors, total, waiting, page, pages = await self._participants.ready_mentor_page(
+            organization_id, page, size
+        )
+        return MentorPage(await self._cards(mentors), total, waiting, page, pages)
+
     async def mentor_card(self, organization_id: int, participant_id: int) -> MentorCard | None:
-        for card in await self.mentor_cards(organization_id):
-            if card.participant.id == participant_id:
-                return card
-        return None
+        """A mentor of the organization ready for admission; None for anyone else."""
+        found = await self._participants.candidate(organization_id, participant_id)
+        if found is None:
+            return None
+        row, status = found
+        if row.participant.role != "mentor" or status is not Status.READY:
+            return None
+        return (await self._cards([row.participant]))[0]
+
+    async def _cards(self, mentors: list[Participant]) -> list[MentorCard]:
+        ids = [p.id for p in mentors]
+        answers = await self._answers.of_participants(ids)
+        admissions = await self._repository.admissions_of(ids)
+        active = await self._repository.active_counts_of(ids)
+        return [
+            MentorCard(p, answers.get(p.id, {}), admissions.get(p.id), active.get(p.id, 0))
+            for p in mentors
+        ]
 
     async def admit(
         self, organization_id: int, participant_id: int, curator: int

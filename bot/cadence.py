@@ -28,6 +28,7 @@ from bot.models.followups import Followup
 from bot.models.meetings import Meeting
 from bot.models.plans import PlanRow, RhythmRow
 from bot.organizations import OrganizationService
+from bot.paging import clamp_page
 from bot.pairing import PairingService, PairPeople
 from bot.schedule import Holiday, Rhythm, local_to_utc, upcoming, utc_to_local
 from dialogs.compatibility import is_incompatible
@@ -501,13 +502,29 @@ class CadenceService:
 
     async def marks(self, organization_id: int) -> list[tuple[PairPeople, PairMark]]:
         """Every active pair's mark, by the same rules as :meth:`history`, in a few queries for
-        the whole organization (the pairs view lists them all)."""
+        the whole organization."""
+        cadences = await self._repository.active_cadence([organization_id])
+        return await self._marks_of(organization_id, cadences, None)
+
+    async def marks_page(
+        self, organization_id: int, page: int, size: int
+    ) -> tuple[list[tuple[PairPeople, PairMark]], int, int, int]:
+        """One page of :meth:`marks` (the same order) and how many active pairs there are,
+        the page shown and the page count: only the page's pairs are judged and read."""
+        total = await self._repository.active_pair_count(organization_id)
+        page, pages = clamp_page(page, total, size)
+        cadences = await self._repository.active_cadence_page(organization_id, page * size, size)
+        marks = await self._marks_of(organization_id, cadences, [c.pair.id for c in cadences])
+        return marks, total, page, pages
+
+    async def _marks_of(
+        self, organization_id: int, cadences: list[PairCadence], pair_ids: list[int] | None
+    ) -> list[tuple[PairPeople, PairMark]]:
         now = self._clock.now()
         calendar = (await self._repository.calendars([organization_id])).get(organization_id)
-        if calendar is None:
+        if calendar is None or not cadences:
             return []
-        cadences = await self._repository.active_cadence([organization_id])
-        facts = await self._repository.mark_facts(organization_id, now)
+        facts = await self._repository.mark_facts(organization_id, now, pair_ids)
         people = await self._pairing.people_of([cadence.pair for cadence in cadences])
         result = []
         for cadence in cadences:

@@ -7,7 +7,7 @@ proposals, and re-checks everything at the moment the curator acts on a proposal
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -23,7 +23,9 @@ from bot.models.matching import ProposalRow
 from bot.models.pairs import ActivePair, NewPair, Pair
 from bot.models.participants import Participant
 from bot.organizations import OrganizationService
+from bot.paging import clamp_page
 from bot.participants import ParticipantService, Status
+from bot.versioned import VersionedCache
 from storage.repositories.answers import OrganizationAnswers
 from storage.repositories.matching import MatchingRepository
 
@@ -64,6 +66,18 @@ class PairPeople:
     mentee_answers: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class WaitingPage:
+    """A page of the mentees waiting for a pair (:meth:`PairingService.waiting_mentees`)."""
+
+    mentee_ids: list[int]
+    answers: dict[int, dict[str, Any]]
+    decisions: dict[int, str]  # mentee id: the status of their proposal in the latest run
+    total: int
+    page: int
+    pages: int
+
+
 class PairingService:
     def __init__(
         self,
@@ -78,10 +92,25 @@ class PairingService:
         self._participants = participants
         self._organizations = organizations
         self._clock = clock
+        # Counted over the whole school, kept until its change counter moves.
+        self._counts: VersionedCache[tuple[int, int, int]] = VersionedCache()
+        self._waiting: VersionedCache[list[int]] = VersionedCache()
 
     # -- reading the cohort ----------------------------------------------------------------
     async def _ready(self, organization_id: int) -> list[Participant]:
         return await ready_participants(self._participants, organization_id)
+
+    async def _ready_of(
+        self, organization_id: int, participant_ids: Sequence[int]
+    ) -> dict[int, Participant]:
+        """Those of these people who are ready participants of the organization (what
+        :meth:`_ready` would include), read one by one."""
+        ready: dict[int, Participant] = {}
+        for participant_id in participant_ids:
+            found = await self._participants.candidate(organization_id, participant_id)
+            if found is not None and found[1] is Status.READY:
+                ready[participant_id] = found[0].participant
+        return ready
 
     async def _today(self, organization_id: int) -> datetime:
         organization = await self._organizations.get(organization_id)
@@ -159,12 +188,51 @@ class PairingService:
         )
         return RunSummary(run_id, len(result.proposals), unmatched)
 
+    async def cohort_counts(self, organization_id: int) -> tuple[int, int, int]:
+        """The sizes of :meth:`cohort`, counted in the database: (mentees, mentors, the
+        mentors' free places)."""
+        return await self._counts.get(
+            organization_id,
+            await self._participants.version(organization_id),
+            lambda: self._repository.cohort_counts(organization_id),
+        )
+
     async def latest_run(self, organization_id: int) -> RunSummary | None:
         latest = await self._repository.latest_run(organization_id)
         if latest is None:
             return None
-        run_id, unmatched = latest
-        return RunSummary(run_id, len(await self._repository.proposals(run_id)), unmatched)
+        run_id, unmatched, proposals = latest
+        return RunSummary(run_id, proposals, unmatched)
+
+    async def open_page(
+        self, run_id: int, limit: int, ranks: tuple[int, int] | None = None
+    ) -> tuple[list[ProposalRow], int]:
+        """The first ``limit`` open proposals of the run by rank (within ``ranks`` when
+        given), and how many are open in all: what a batch shows, without the rest."""
+        shown = await self._repository.proposals_page(run_id, "open", limit, ranks)
+        return shown, await self._repository.proposal_count(run_id, "open")
+
+    async def waiting_mentees(
+        self, organization_id: int, run_id: int | None, page: int, size: int
+    ) -> WaitingPage:
+        """One page of the ready mentees in no pair and without an open proposal of the run
+        (by id), with their answers and the run's decision on each, and how many there are."""
+        listed = await self._waiting.get(
+            (organization_id, run_id),
+            await self._participants.version(organization_id),
+            lambda: self._repository.waiting_mentee_page(organization_id, run_id, 0, -1),
+        )
+        total = len(listed)
+        page, pages = clamp_page(page, total, size)
+        ids = listed[page * size : (page + 1) * size]
+        decisions = await self._repository.decisions_of(run_id, ids) if run_id else {}
+        return WaitingPage(
+            ids, await self._answers.of_participants(ids), decisions, total, page, pages
+        )
+
+    async def answers_of(self, participant_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        """These people's answers only (a proposal's two sides, a page)."""
+        return await self._answers.of_participants(participant_ids)
 
     async def open_proposals(self, organization_id: int, run_id: int) -> list[ProposalRow]:
         return await self.run_proposals(organization_id, run_id, "open")
@@ -212,15 +280,15 @@ class PairingService:
         self, organization_id: int, mentee_id: int, mentor_id: int
     ) -> tuple[Problem | None, tuple[Violation, ...]]:
         """What a direct assignment would break (the curator is warned before forcing it)."""
-        ready = {p.id: p for p in await self._ready(organization_id)}
+        ready = await self._ready_of(organization_id, (mentee_id, mentor_id))
         mentee, mentor = ready.get(mentee_id), ready.get(mentor_id)
         if mentee is None or mentor is None or mentee.role != "mentee" or mentor.role != "mentor":
             return Problem.NOT_READY, ()
-        admission = (await self._repository.admissions(organization_id)).get(mentor_id)
+        admission = (await self._repository.admissions_of([mentor_id])).get(mentor_id)
         if admission is None or admission.decision != "admitted":
             return Problem.NOT_ADMITTED, ()
-        answers = await self._answers.by_participant(organization_id)
-        active = await self._repository.active_counts(organization_id)
+        answers = await self._answers.of_participants((mentee_id, mentor_id))
+        active = await self._repository.active_counts_of((mentee_id, mentor_id))
         today = (await self._today(organization_id)).date()
         profiles = [candidate_of(p, answers, today, active) for p in (mentee, mentor)]
         broken = violations(
@@ -256,10 +324,10 @@ class PairingService:
         directive: bool,
         allow_over_capacity: bool = False,
     ) -> Outcome:
-        ready = {p.id: p for p in await self._ready(organization_id)}
+        ready = await self._ready_of(organization_id, (mentee_id, mentor_id))
         if mentee_id not in ready or mentor_id not in ready:
             return Outcome(problem=Problem.NOT_READY)
-        answers = await self._answers.by_participant(organization_id)
+        answers = await self._answers.of_participants((mentee_id, mentor_id))
         today = (await self._today(organization_id)).date()
         # The engine's reading of the answers: total places (taken=0) and the form.
         mentee, mentor = (
@@ -311,6 +379,20 @@ class PairingService:
     async def active_pair_rows(self, organization_id: int) -> list[ActivePair]:
         """The active pairs alone, for a view that pages them before reading their people."""
         return await self._repository.active_pairs(organization_id)
+
+    async def active_pair_page(
+        self, organization_id: int, page: int, size: int
+    ) -> tuple[list[PairPeople], dict[int, int], int, int, int]:
+        """One page of the active pairs (by mentor, then pair) with their people, the active
+        pairs of the page's mentors, how many active pairs there are, the page shown and the
+        page count: a count, a page and the page's people, whatever the school's size."""
+        total = await self._repository.active_pair_count(organization_id)
+        page, pages = clamp_page(page, total, size)
+        rows = await self._repository.active_pairs_page(organization_id, page * size, size)
+        people = await self.people_of(rows)
+        groups = await self._repository.active_counts_of({pair.mentor_id for pair in rows})
+        shown = [people[pair.id] for pair in rows if pair.id in people]
+        return shown, groups, total, page, pages
 
     async def pair(self, organization_id: int, pair_id: int) -> Pair | None:
         pair = await self._repository.pair(pair_id)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from bot.clock import Clock
 from bot.models.participants import CandidateRow, Consent, GuardianRequest, Participant
+from bot.paging import clamp_page
+from bot.versioned import VersionedCache
 from dialogs.ages import age_group
 from storage.repositories.participants import ParticipantRepository
 
@@ -94,10 +97,21 @@ class StatusCount:
     names: list[str | None]
 
 
+@dataclass(frozen=True)
+class CandidatePage:
+    """A page of the organization's candidates and the counts of all of them."""
+
+    counts: dict[tuple[str, Status], int]  # (role, status): how many
+    rows: list[tuple[CandidateRow, Status]]
+    page: int
+    pages: int
+
+
 class ParticipantService:
     def __init__(self, repository: ParticipantRepository, clock: Clock) -> None:
         self._repository = repository
         self._clock = clock
+        self._lists: VersionedCache[Any] = VersionedCache()
 
     @property
     def today(self) -> date:
@@ -262,6 +276,79 @@ class ParticipantService:
             )
             for row in rows
         ]
+
+    async def version(self, organization_id: int) -> int:
+        """The organization's change counter (:mod:`bot.versioned`)."""
+        return await self._repository.version(organization_id)
+
+    async def candidate_page(
+        self, organization_id: int, page: int, size: int, order: Sequence[Status]
+    ) -> CandidatePage:
+        """One page of :meth:`candidates` ordered by role, status in ``order`` and id, with
+        the counts of all of them. The order and the statuses of the whole list are kept
+        until the school's counter moves; a page reads its own rows. A page past the end (the
+        list became shorter) is the last one."""
+        key = ("candidates", organization_id, tuple(order))
+        ids_all, counts = await self._lists.get(
+            key,
+            await self.version(organization_id),
+            lambda: self._candidate_order(organization_id, order),
+        )
+        page, pages = clamp_page(page, len(ids_all), size)
+        ids = ids_all[page * size : (page + 1) * size]
+        found = await self._repository.candidate_rows(organization_id, ids)
+        rows = [found[i] for i in ids if i in found]
+        return CandidatePage(
+            counts,
+            [
+                (
+                    row,
+                    status_of(
+                        row.participant, row.has_self_consent, row.has_representative_consent
+                    ),
+                )
+                for row in rows
+            ],
+            page,
+            pages,
+        )
+
+    async def _candidate_order(
+        self, organization_id: int, order: Sequence[Status]
+    ) -> tuple[list[int], dict[tuple[str, Status], int]]:
+        """The ids of today's candidates in the list's order, and the counts by (role,
+        status)."""
+        listed = await self._repository.candidate_order(organization_id, [s.value for s in order])
+        counts: dict[tuple[str, Status], int] = {}
+        for _, role, status in listed:
+            counts[(role, Status(status))] = counts.get((role, Status(status)), 0) + 1
+        return [pid for pid, _, _ in listed], counts
+
+    async def candidate(
+        self, organization_id: int, participant_id: int
+    ) -> tuple[CandidateRow, Status] | None:
+        """One of :meth:`candidates` by id, with their status; None for anyone else."""
+        row = await self._repository.candidate(organization_id, participant_id)
+        if row is None:
+            return None
+        return row, status_of(row.participant, row.has_self_consent, row.has_representative_consent)
+
+    async def ready_mentor_page(
+        self, organization_id: int, page: int, size: int
+    ) -> tuple[list[Participant], int, int, int, int]:
+        """One page of the mentors ready for admission (those waiting for a decision first,
+        then by id): (the page's mentors, how many there are, how many wait for a decision,
+        the page shown, the page count). The list is kept until the school's counter moves."""
+        listed = await self._lists.get(
+            ("ready_mentors", organization_id),
+            await self.version(organization_id),
+            lambda: self._repository.ready_mentor_order(organization_id),
+        )
+        waiting = sum(1 for _, undecided in listed if undecided)
+        page, pages = clamp_page(page, len(listed), size)
+        ids = [pid for pid, _ in listed[page * size : (page + 1) * size]]
+        found = await self._repository.many(ids)
+        return [found[i] for i in ids if i in found], len(listed), waiting, page, pages
 
     async def refusals(self, organization_id: int) -> dict[str, int]:
         return await self._repository.count_events(organization_id)

@@ -17,6 +17,7 @@ from bot.outdated import Outdated
 from bot.pairing import Problem
 from bot.services import Services
 from handlers.admission_views import (
+    PAGE_SIZE,
     AdmissionAction,
     AdmissionCard,
     AdmissionList,
@@ -34,15 +35,15 @@ from handlers.states import DeclineReason
 
 
 async def show_list(message: Message, services: Services, curator_org_id: int) -> None:
-    cards = await services.admission.mentor_cards(curator_org_id)
-    await answer(message, list_screen(cards, 0))
+    mentors = await services.admission.mentor_page(curator_org_id, 0, PAGE_SIZE)
+    await answer(message, list_screen(mentors))
 
 
 async def turn_page(
     query: CallbackQuery, callback_data: AdmissionList, services: Services, curator_org_id: int
 ) -> None:
-    cards = await services.admission.mentor_cards(curator_org_id)
-    await edit(query, list_screen(cards, callback_data.page))
+    mentors = await services.admission.mentor_page(curator_org_id, callback_data.page, PAGE_SIZE)
+    await edit(query, list_screen(mentors))
 
 
 async def open_card(

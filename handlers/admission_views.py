@@ -8,10 +8,10 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 
-from bot.admission import MentorCard
+from bot.admission import MentorCard, MentorPage
 from bot.html_text import quote
 from bot.screens import Button, Screen
-from handlers.paging import navigation_row, page_of
+from handlers.paging import navigation_row
 from handlers.people import age_range_line, answer_line, display_name, profile_lines
 from handlers.texts import split_message
 
@@ -46,10 +46,8 @@ def card_state(card: MentorCard) -> str:
     return _("admitted, trained") if card.admission.trained else _("admitted")
 
 
-def list_screen(cards: list[MentorCard], page: int) -> Screen:
-    # Undecided first: that is what the curator came for.
-    cards = sorted(cards, key=lambda c: (c.admission is not None, c.participant.id))
-    shown, page, pages = page_of(cards, page, PAGE_SIZE)
+def list_screen(mentors: MentorPage) -> Screen:
+    """One page of the list (undecided first: that is what the curator came for)."""
     rows: tuple[tuple[Button, ...], ...] = tuple(
         (
             Button(
@@ -57,17 +55,16 @@ def list_screen(cards: list[MentorCard], page: int) -> Screen:
                 data=AdmissionCard(participant_id=card.participant.id).pack(),
             ),
         )
-        for card in shown
+        for card in mentors.cards
     )
-    rows += navigation_row(page, pages, lambda n: AdmissionList(page=n))
-    waiting = sum(1 for c in cards if c.admission is None)
-    if not cards:
+    rows += navigation_row(mentors.page, mentors.pages, lambda n: AdmissionList(page=n))
+    if not mentors.total:
         text = _("No mentor has completed the questionnaire yet.")
     else:
         text = _(
             "<b>Mentor admission</b>: {total} with a completed questionnaire, {waiting} waiting "
             "for your decision. Only admitted mentors take part in matching."
-        ).format(total=len(cards), waiting=waiting)
+        ).format(total=mentors.total, waiting=mentors.waiting)
     return Screen(text, rows)
 
 

@@ -9,15 +9,17 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.screens import Screen
 from bot.services import Services
-from handlers.candidates_views import CandidatesPage, candidates_screen
+from handlers.candidates_views import PAGE_SIZE, STATUS_ORDER, CandidatesPage, candidates_screen
 from handlers.filters import curator_router
 from handlers.render import answer, edit
 
 
 async def candidates_view(services: Services, organization_id: int, page: int) -> Screen:
-    rows = await services.participants.candidates(organization_id)
+    candidates = await services.participants.candidate_page(
+        organization_id, page, PAGE_SIZE, STATUS_ORDER
+    )
     refusals = await services.participants.refusals(organization_id)
-    return candidates_screen(rows, refusals, page)
+    return candidates_screen(candidates, refusals)
 
 
 async def show_candidates(message: Message, services: Services, curator_org_id: int) -> None:

@@ -3,16 +3,13 @@ reads them)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 
 from bot.html_text import quote
-from bot.models.participants import CandidateRow
-from bot.participants import Status
+from bot.participants import CandidatePage, Status
 from bot.screens import Screen
-from handlers.paging import navigation_row, page_of
+from handlers.paging import navigation_row
 
 PAGE_SIZE = 30
 STATUS_ORDER = (Status.WAITING_CONSENT, Status.WAITING_GUARDIAN, Status.QUESTIONNAIRE, Status.READY)
@@ -38,19 +35,13 @@ def role_heading(role: str) -> str:
     return _("<b>Mentors</b>") if role == "mentor" else _("<b>Mentees</b>")
 
 
-def candidates_screen(
-    rows: Sequence[tuple[CandidateRow, Status]], refusals: dict[str, int], page: int
-) -> Screen:
-    """``rows`` are (candidate row, status) as services.participants.candidates gives them."""
+def candidates_screen(candidates: CandidatePage, refusals: dict[str, int]) -> Screen:
+    """``candidates`` is one page as services.participants.candidate_page reads it."""
     lines: list[str] = []
-    counts: dict[tuple[str, Status], int] = {}
-    for row, status in rows:
-        role = row.participant.role
-        counts[(role, status)] = counts.get((role, status), 0) + 1
     for role in ("mentee", "mentor"):
         lines.append(role_heading(role))
         for status in STATUS_ORDER:
-            lines.append(f"• {status_title(status)}: {counts.get((role, status), 0)}")
+            lines.append(f"• {status_title(status)}: {candidates.counts.get((role, status), 0)}")
     lines.append(
         _("Declined: {declined}; parents declined: {guardian}; withdrew: {withdrawn}").format(
             declined=refusals.get("declined", 0),
@@ -58,18 +49,10 @@ def candidates_screen(
             withdrawn=refusals.get("withdrawn", 0),
         )
     )
-    ordered = sorted(
-        rows,
-        key=lambda item: (
-            item[0].participant.role,
-            STATUS_ORDER.index(item[1]),
-            item[0].participant.id,
-        ),
-    )
-    chunk, page, pages = page_of(ordered, page, PAGE_SIZE)
-    if chunk:
+    page, pages = candidates.page, candidates.pages
+    if candidates.rows:
         lines += ["", _("Participants, page {page} of {pages}:").format(page=page + 1, pages=pages)]
-    for row, status in chunk:
+    for row, status in candidates.rows:
         participant = row.participant
         name = row.full_name or _("Participant No. {id} (no name yet)").format(id=participant.id)
         role = _("mentor") if participant.role == "mentor" else _("mentee")

@@ -59,9 +59,8 @@ MENTORS_PAGE = 8
 
 
 async def show_menu(message: Message, services: Services, curator_org_id: int) -> None:
-    mentees, mentors = await services.pairing.cohort(curator_org_id)
-    places = sum(m.capacity for m in mentors)
-    await answer(message, menu_screen(len(mentees), len(mentors), places))
+    mentees, mentors, places = await services.pairing.cohort_counts(curator_org_id)
+    await answer(message, menu_screen(mentees, mentors, places))
 
 
 async def show_batch(
@@ -71,8 +70,8 @@ async def show_batch(
     if run is None:
         await answer(message, with_menu(_("The matching has not been run yet.")))
         return
-    open_ = await services.pairing.open_proposals(organization_id, run.run_id)
-    if not open_:
+    batch, open_count = await services.pairing.open_page(run.run_id, SHOWN)
+    if not batch:
         await answer(
             message,
             with_menu(
@@ -83,13 +82,14 @@ async def show_batch(
             ),
         )
         return
-    answers = await services.pairing.answers(organization_id)
-    batch = open_[:SHOWN]
+    answers = await services.pairing.answers_of(
+        [i for p in batch for i in (p.mentee_id, p.mentor_id)]
+    )
     for proposal in batch:
         await answer(message, proposal_screen(proposal, answers))
     ranks = (batch[0].rank, batch[-1].rank)
     summary = await answer(
-        message, batch_screen(run.run_id, ranks, len(batch), len(open_) > len(batch), len(open_))
+        message, batch_screen(run.run_id, ranks, len(batch), open_count > len(batch), open_count)
     )
     await state.update_data(
         {
@@ -113,9 +113,8 @@ async def recount_batch(
     first, last = batch["first"], batch["last"]
     if not first <= decided.rank <= last:
         return
-    open_ = await services.pairing.open_proposals(decided.organization_id, decided.run_id)
-    shown = [p for p in open_ if first <= p.rank <= last]
-    screen = batch_screen(decided.run_id, (first, last), len(shown), len(open_) > len(shown))
+    shown, open_count = await services.pairing.open_page(decided.run_id, SHOWN, (first, last))
+    screen = batch_screen(decided.run_id, (first, last), len(shown), open_count > len(shown))
     await set_buttons(bot, chat_id, batch["message_id"], screen)
 
 
@@ -166,7 +165,8 @@ async def decided(
     proposal = await pairing.proposal(curator_org_id, proposal_id)
     screen = None
     if proposal is not None:
-        screen = proposal_screen(proposal, await pairing.answers(curator_org_id))
+        sides = await pairing.answers_of((proposal.mentee_id, proposal.mentor_id))
+        screen = proposal_screen(proposal, sides)
     problem = outcome.problem if isinstance(outcome, Outcome) else outcome
     if problem is not None:
         raise Outdated(problem_text(problem), current=screen)
@@ -231,31 +231,23 @@ async def show_unmatched(
     message: Message, services: Services, organization_id: int, page: int = 0
 ) -> None:
     run = await services.pairing.latest_run(organization_id)
-    mentees, _mentors = await services.pairing.cohort(organization_id)
-    answers = await services.pairing.answers(organization_id)
-    reasons = {item["mentee_id"]: item for item in (run.unmatched if run else [])}
-    # The latest decision on each mentee's proposal of the run: "open" ones are still waiting.
-    decisions: dict[int, str] = {}
-    if run is not None:
-        for p in await services.pairing.run_proposals(organization_id, run.run_id):
-            decisions[p.mentee_id] = p.status
-    waiting = [m for m in mentees if decisions.get(m.participant_id) != "open"]
-    if not waiting:
+    waiting = await services.pairing.waiting_mentees(
+        organization_id, run.run_id if run else None, page, UNMATCHED_PAGE
+    )
+    if not waiting.total:
         await message.answer(_("Every ready mentee has a pair or an open proposal."))
         return
-    shown, page, pages = page_of(waiting, page, UNMATCHED_PAGE)
+    reasons = {item["mentee_id"]: item for item in (run.unmatched if run else [])}
     lines, buttons = [], []
-    for mentee in shown:
-        name = display_name(mentee.participant_id, answers.get(mentee.participant_id, {}))
+    for mentee_id in waiting.mentee_ids:
+        name = display_name(mentee_id, waiting.answers.get(mentee_id, {}))
         lines.append(
-            waiting_line(
-                quote(name),
-                reasons.get(mentee.participant_id),
-                decisions.get(mentee.participant_id),
-            )
+            waiting_line(quote(name), reasons.get(mentee_id), waiting.decisions.get(mentee_id))
         )
-        buttons.append((name, mentee.participant_id))
-    await answer(message, unmatched_screen(lines, buttons, page, pages, len(waiting)))
+        buttons.append((name, mentee_id))
+    await answer(
+        message, unmatched_screen(lines, buttons, waiting.page, waiting.pages, waiting.total)
+    )
 
 
 async def on_unmatched_page(

@@ -19,7 +19,6 @@ from babel.dates import format_date
 from bot.cadence import PairHistory, PairMark
 from bot.formatting import format_moment
 from bot.html_text import quote
-from bot.pairing import PairPeople
 from bot.schedule import utc_to_local
 from bot.screens import Button, Screen
 from bot.services import Services
@@ -112,18 +111,20 @@ async def menu_view(services: Services, organization_id: int) -> Screen:
     return Screen(_("<b>Meetings of the pairs</b>\nWhat would you like to see?"), column(buttons))
 
 
-async def _names(services: Services, organization_id: int) -> dict[int, PairPeople]:
-    return {p.pair.id: p for p in await services.pairing.active_pairs(organization_id)}
-
-
 async def upcoming_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
 ) -> Screen:
-    pairs = await _names(services, organization_id)
-    meetings = [m for m in await services.cadence.upcoming(organization_id) if m.pair_id in pairs]
+    # The active pairs alone; only the shown meetings' pairs are read with their people.
+    active = {p.id: p for p in await services.pairing.active_pair_rows(organization_id)}
+    upcoming = await services.cadence.upcoming(organization_id)
+    meetings = [m for m in upcoming if m.pair_id in active]
     if not meetings:
         return _nothing(_("No meetings are planned for the next two weeks."))
     shown, page, pages = page_of(meetings, page, PAGE_SIZE)
+    pairs = await services.pairing.people_of(
+        list({m.pair_id: active[m.pair_id] for m in shown}.values())
+    )
+    shown = [m for m in shown if m.pair_id in pairs]
     lines = [_("<b>Upcoming meetings</b> (two weeks): {count}").format(count=len(meetings))]
     for meeting in shown:
         status = _("confirmed") if meeting.status == "confirmed" else _("waiting for an answer")
@@ -136,7 +137,7 @@ async def upcoming_view(
 async def overdue_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
 ) -> Screen:
-    pairs = await _names(services, organization_id)
+    active = await services.pairing.active_pair_rows(organization_id)
     lines = [
         _(
             "<b>No held meeting for longer than allowed</b> (two weeks or the rhythm the "
@@ -154,15 +155,12 @@ async def overdue_view(
     lines.append("")
     lines.append(_("<b>Not answered «Did the meeting take place?»</b>:"))
     unanswered = await services.cadence.unanswered(organization_id)
-    people = {
-        person.id: display_name(person.id, answers)
-        for item in pairs.values()
-        for person, answers in (
-            (item.mentor, item.mentor_answers),
-            (item.mentee, item.mentee_answers),
-        )
-    }
     shown, page, pages = page_of(unanswered, page, PAGE_SIZE * 2)
+    # The names of the shown people of active pairs only.
+    in_pairs = {i for pair in active for i in (pair.mentor_id, pair.mentee_id)}
+    named = {f.participant_id for f in shown if f.participant_id in in_pairs}
+    answers = await services.pairing.answers_of(named)
+    people = {i: display_name(i, answers.get(i, {})) for i in named}
     for followup in shown:
         lines.append(
             _("{name}: the meeting of {when}").format(
@@ -210,11 +208,10 @@ async def attention_view(
 
 
 async def pairs_view(services: Services, organization_id: int, page: int) -> Screen:
-    marks = await services.cadence.marks(organization_id)
-    if not marks:
+    shown, count, page, pages = await services.cadence.marks_page(organization_id, page, PAGE_SIZE)
+    if not count:
         return _nothing(_("There are no active pairs yet."))
-    shown, page, pages = page_of(marks, page, PAGE_SIZE)
-    lines = [_("<b>Pairs</b>: {count}").format(count=len(marks))]
+    lines = [_("<b>Pairs</b>: {count}").format(count=count)]
     cards: list[Button] = []
     for people, mark in shown:
         lines.append(f"{mark_title(mark)} · {quote(pair_title(people))}")

@@ -8,6 +8,7 @@ from typing import TypeVar
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
 
+from bot.paging import clamp_page
 from bot.screens import Button
 
 T = TypeVar("T")
@@ -15,8 +16,7 @@ T = TypeVar("T")
 
 def page_of(items: Sequence[T], page: int, size: int) -> tuple[Sequence[T], int, int]:
     """The items of a page (clamped to the existing ones), that page and the page count."""
-    pages = max(1, (len(items) + size - 1) // size)
-    page = min(max(page, 0), pages - 1)
+    page, pages = clamp_page(page, len(items), size)
     return items[page * size : (page + 1) * size], page, pages
 
 

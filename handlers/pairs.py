@@ -16,7 +16,6 @@ from bot.pairing import PairPeople
 from bot.screens import Screen
 from bot.services import Services
 from handlers.filters import curator_router
-from handlers.paging import page_of
 from handlers.pair_views import (
     PAGE_SIZE,
     PairEnd,
@@ -55,18 +54,12 @@ async def introduce(bot: object, i18n: object, services: Services, people: PairP
 
 
 async def pairs_view(services: Services, organization_id: int, page: int) -> Screen:
-    # Paged before the people are read: a school's 200 pairs would otherwise be read whole
-    # for the eight shown.
-    pairs = await services.pairing.active_pair_rows(organization_id)
-    shown, page, pages = page_of(pairs, page, PAGE_SIZE)
-    people = await services.pairing.people_of(shown) if pairs else {}
-    return pairs_screen(
-        len(pairs),
-        Counter(pair.mentor_id for pair in pairs),
-        [people[pair.id] for pair in shown if pair.id in people],
-        page,
-        pages,
+    # A count and one page in the database, then the page's people: a school's 200 pairs
+    # are not read for the eight shown.
+    shown, groups, total, page, pages = await services.pairing.active_pair_page(
+        organization_id, page, PAGE_SIZE
     )
+    return pairs_screen(total, Counter(groups), shown, page, pages)
 
 
 async def show_pairs(message: Message, services: Services, curator_org_id: int) -> None:

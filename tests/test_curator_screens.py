@@ -10,11 +10,11 @@ import pytest
 from aiogram.types import CallbackQuery, User
 from aiogram.utils.i18n import I18n
 
-from bot.admission import MentorCard
+from bot.admission import MentorCard, MentorPage
 from bot.models.matching import Admission
 from bot.models.participants import CandidateRow, Participant
 from bot.models.periods import Period
-from bot.participants import Status
+from bot.participants import CandidatePage, Status
 from bot.reports.indicator_figures import SHARE_KEYS
 from bot.screens import Screen
 from handlers import admission, candidates, stats
@@ -66,7 +66,8 @@ def english() -> Iterator[None]:
 async def test_admission_screens_carry_data_one_handler_takes() -> None:
     cards = [card(n, d) for n, d in ((1, None), (2, "admitted"), (3, "declined"))]
     cards += [card(n, None) for n in range(4, 20)]
-    screens = [list_screen(cards, 0), list_screen(cards, 1), reason_prompt(1)]
+    pages = [MentorPage(cards[n * 8 : n * 8 + 8], len(cards), 17, n, 3) for n in (0, 1)]
+    screens = [list_screen(pages[0]), list_screen(pages[1]), reason_prompt(1)]
     screens += [card_screen(c) for c in cards[:3]]
     routers = [admission.build_router()]
     found = [d for s in screens for d in data_of(s)]
@@ -80,9 +81,10 @@ async def test_admission_screens_carry_data_one_handler_takes() -> None:
 async def test_candidates_screen_pages_with_data_its_router_takes() -> None:
     rows = [
         (CandidateRow(person(n, "mentee"), True, True, f"Имя {n}"), Status.READY)
-        for n in range(1, 70)
+        for n in range(31, 61)
     ]
-    screen = candidates_screen(rows, {}, 1)
+    page = CandidatePage({("mentee", Status.READY): 69}, rows, 1, 3)
+    screen = candidates_screen(page, {})
     found = data_of(screen)
     assert found == ["cand1:0", "cand1:2"]
     for data in found:

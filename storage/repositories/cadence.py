@@ -30,6 +30,25 @@ from storage.repositories.meetings import meeting_from_row
 _CHUNK = 500
 
 
+# Active pairs with their last held meeting and their rhythm (PairCadence).
+_CADENCE = (
+    "SELECT p.*, r.weekday AS rhythm_weekday, r.local_time AS rhythm_time, "
+    "r.interval_weeks AS rhythm_weeks, r.anchor_on AS rhythm_anchor, "
+    "r.curator_consent AS rhythm_consent, "
+    "(SELECT max(m.starts_at) FROM meetings m "
+    " WHERE m.pair_id = p.id AND m.status = 'held') AS cadence_last_held "
+    "FROM pairs p LEFT JOIN rhythms r ON r.pair_id = p.id"
+)
+
+
+def _cadence(r: aiosqlite.Row) -> PairCadence:
+    return PairCadence(
+        pair=pair_from_row(r),
+        last_held=from_db(r["cadence_last_held"]) if r["cadence_last_held"] else None,
+        rhythm=_rhythm(r),
+    )
+
+
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
     unique = sorted(set(ids))
     for start in range(0, len(unique), _CHUNK):
@@ -201,25 +220,30 @@ class CadenceRepository:
         for chunk in _chunks(organization_ids):
             marks = ",".join("?" for _ in chunk)
             rows = await self._db.fetch_all(
-                "SELECT p.*, r.weekday AS rhythm_weekday, r.local_time AS rhythm_time, "
-                "r.interval_weeks AS rhythm_weeks, r.anchor_on AS rhythm_anchor, "
-                "r.curator_consent AS rhythm_consent, "
-                "(SELECT max(m.starts_at) FROM meetings m "
-                " WHERE m.pair_id = p.id AND m.status = 'held') AS cadence_last_held "
-                "FROM pairs p LEFT JOIN rhythms r ON r.pair_id = p.id "
-                f"WHERE p.organization_id IN ({marks}) AND p.ended_on IS NULL "
+                f"{_CADENCE} WHERE p.organization_id IN ({marks}) AND p.ended_on IS NULL "
                 "ORDER BY p.organization_id, p.mentor_id, p.id",
                 chunk,
             )
-            result += [
-                PairCadence(
-                    pair=pair_from_row(r),
-                    last_held=from_db(r["cadence_last_held"]) if r["cadence_last_held"] else None,
-                    rhythm=_rhythm(r),
-                )
-                for r in rows
-            ]
+            result += [_cadence(r) for r in rows]
         return result
+
+    async def active_pair_count(self, organization_id: int) -> int:
+        value = await self._db.fetch_value(
+            "SELECT count(*) FROM pairs WHERE organization_id = ? AND ended_on IS NULL",
+            (organization_id,),
+        )
+        return int(value or 0)
+
+    async def active_cadence_page(
+        self, organization_id: int, offset: int, limit: int
+    ) -> list[PairCadence]:
+        """One page of :meth:`active_cadence` of one organization, in the same order."""
+        rows = await self._db.fetch_all(
+            f"{_CADENCE} WHERE p.organization_id = ? AND p.ended_on IS NULL "
+            "ORDER BY p.mentor_id, p.id LIMIT ? OFFSET ?",
+            (organization_id, limit, offset),
+        )
+        return [_cadence(r) for r in rows]
 
     async def calendars(self, organization_ids: Sequence[int]) -> dict[int, CadenceCalendar]:
         """Time zone, grace days and holidays of these organizations: two queries per chunk."""
@@ -243,9 +267,13 @@ class CadenceRepository:
                 )
         return result
 
-    async def mark_facts(self, organization_id: int, now: datetime) -> dict[int, MarkFacts]:
-        """Per active pair: meetings whose time has come, whether the last decided meeting did
-        not happen, whether a reason is open; one query for the whole organization."""
+    async def mark_facts(
+        self, organization_id: int, now: datetime, pair_ids: Sequence[int] | None = None
+    ) -> dict[int, MarkFacts]:
+        """Per active pair (of ``pair_ids`` only, when given): meetings whose time has come,
+        whether the last decided meeting did not happen, whether a reason is open; one query
+        for the whole organization."""
+        only = "" if pair_ids is None else f" AND p.id IN ({','.join('?' * len(pair_ids))})"
         rows = await self._db.fetch_all(
             "SELECT p.id, "
             "(SELECT count(*) FROM meetings m WHERE m.pair_id = p.id "
@@ -255,8 +283,8 @@ class CadenceRepository:
             "AS last_decided, "
             "EXISTS (SELECT 1 FROM attention a WHERE a.pair_id = p.id "
             " AND a.resolved_at IS NULL) AS attention_open "
-            "FROM pairs p WHERE p.organization_id = ? AND p.ended_on IS NULL",
-            (to_db(now), organization_id),
+            "FROM pairs p WHERE p.organization_id = ? AND p.ended_on IS NULL" + only,
+            (to_db(now), organization_id, *(pair_ids or ())),
         )
         return {
             r["id"]: MarkFacts(r["due"], r["last_decided"] == "missed", bool(r["attention_open"]))

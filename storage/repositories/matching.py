@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from bot.clock import from_db, to_db
 from bot.models.matching import Admission, ProposalRow
 from bot.models.pairs import ActivePair, NewPair, Pair
 from storage.database import Database
+from storage.repositories.participants import CANDIDATES_SQL as _CANDIDATES
 
 
 def _proposal(row: aiosqlite.Row) -> ProposalRow:
@@ -65,6 +66,16 @@ _PROPOSAL = (
 )
 
 
+# Ready mentees of the organization :org in no active pair and without an open proposal of
+# the run :run.
+_WAITING = (
+    f"{_CANDIDATES} SELECT s.id FROM s WHERE s.role = 'mentee' AND s.status = 'ready' "
+    "AND NOT EXISTS (SELECT 1 FROM pairs x WHERE x.mentee_id = s.id AND x.ended_on IS NULL) "
+    "AND NOT EXISTS (SELECT 1 FROM proposals o WHERE o.run_id = :run AND o.mentee_id = s.id "
+    "AND o.status = 'open')"
+)
+
+
 class MatchingRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -75,6 +86,27 @@ class MatchingRepository:
             "SELECT a.* FROM mentor_admissions a JOIN participants p ON p.id = a.participant_id "
             "WHERE p.organization_id = ?",
             (organization_id,),
+        )
+        return {
+            r["participant_id"]: Admission(
+                r["participant_id"],
+                r["decision"],
+                r["reason"],
+                bool(r["trained"]),
+                from_db(r["decided_at"]),
+            )
+            for r in rows
+        }
+
+    async def admissions_of(self, participant_ids: Collection[int]) -> dict[int, Admission]:
+        """The decisions on these people only (a page of the admission list)."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetch_all(
+            "SELECT * FROM mentor_admissions "
+            f"WHERE participant_id IN ({', '.join('?' * len(ids))})",
+            ids,
         )
         return {
             r["participant_id"]: Admission(
@@ -161,13 +193,17 @@ class MatchingRepository:
             )
         return run_id
 
-    async def latest_run(self, organization_id: int) -> tuple[int, list[dict[str, Any]]] | None:
+    async def latest_run(
+        self, organization_id: int
+    ) -> tuple[int, list[dict[str, Any]], int] | None:
+        """The latest run: its id, its unmatched mentees and how many proposals it made."""
         row = await self._db.fetch_one(
-            "SELECT id, unmatched FROM matching_runs WHERE organization_id = ? "
-            "ORDER BY id DESC LIMIT 1",
+            "SELECT r.id, r.unmatched, (SELECT count(*) FROM proposals p WHERE p.run_id = r.id) "
+            "AS proposals FROM matching_runs r WHERE r.organization_id = ? "
+            "ORDER BY r.id DESC LIMIT 1",
             (organization_id,),
         )
-        return (row["id"], json.loads(row["unmatched"])) if row else None
+        return (row["id"], json.loads(row["unmatched"]), row["proposals"]) if row else None
 
     async def proposal(self, proposal_id: int) -> ProposalRow | None:
         row = await self._db.fetch_one(_PROPOSAL + "WHERE p.id = ?", (proposal_id,))
@@ -184,6 +220,75 @@ class MatchingRepository:
                 (run_id, status),
             )
         return [_proposal(r) for r in rows]
+
+    async def proposal_count(self, run_id: int, status: str) -> int:
+        value = await self._db.fetch_value(
+            "SELECT count(*) FROM proposals WHERE run_id = ? AND status = ?", (run_id, status)
+        )
+        return int(value or 0)
+
+    async def proposals_page(
+        self,
+        run_id: int,
+        status: str,
+        limit: int,
+        ranks: tuple[int, int] | None = None,
+    ) -> list[ProposalRow]:
+        """The first ``limit`` proposals of the run in this status by rank (those with a rank
+        in ``ranks``, inclusive, when given)."""
+        low, high = ranks or (0, 2**62)
+        rows = await self._db.fetch_all(
+            _PROPOSAL + "WHERE p.run_id = ? AND p.status = ? AND p.rank BETWEEN ? AND ? "
+            "ORDER BY p.rank LIMIT ?",
+            (run_id, status, low, high, limit),
+        )
+        return [_proposal(r) for r in rows]
+
+    async def decisions_of(self, run_id: int, mentee_ids: Collection[int]) -> dict[int, str]:
+        """The status of these mentees' proposals in the run (a mentee has one at most)."""
+        ids = sorted(set(mentee_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetch_all(
+            "SELECT mentee_id, status FROM proposals "
+            f"WHERE run_id = ? AND mentee_id IN ({', '.join('?' * len(ids))})",
+            (run_id, *ids),
+        )
+        return {r["mentee_id"]: r["status"] for r in rows}
+
+    # -- the cohort, counted and paged in SQL --------------------------------------------
+    async def cohort_counts(self, organization_id: int) -> tuple[int, int, int]:
+        """What PairingService.cohort gives, counted in the database: ready mentees in no
+        active pair, admitted ready mentors with free places, and those places (a mentor's
+        place count is the questionnaire's whole number, 1 when missing or 0, less the
+        active pairs)."""
+        row = await self._db.fetch_one(
+            f"{_CANDIDATES}, r AS (SELECT s.id, s.role, (SELECT count(*) FROM pairs x "
+            "WHERE (x.mentor_id = s.id OR x.mentee_id = s.id) AND x.ended_on IS NULL) AS taken "
+            "FROM s WHERE s.status = 'ready'), "
+            "m AS (SELECT max(0, coalesce((SELECT CASE WHEN json_type(a.value) = 'integer' "
+            "THEN nullif(CAST(a.value AS INTEGER), 0) END FROM answers a "
+            "WHERE a.participant_id = r.id AND a.question = 'capacity'), 1) - r.taken) AS free "
+            "FROM r JOIN mentor_admissions d ON d.participant_id = r.id "
+            "AND d.decision = 'admitted' WHERE r.role = 'mentor') "
+            "SELECT (SELECT count(*) FROM r WHERE r.role = 'mentee' AND r.taken = 0) AS mentees, "
+            "(SELECT count(*) FROM m WHERE m.free > 0) AS mentors, "
+            "(SELECT coalesce(sum(m.free), 0) FROM m WHERE m.free > 0) AS places",
+            {"org": organization_id},
+        )
+        assert row is not None
+        return row["mentees"], row["mentors"], row["places"]
+
+    async def waiting_mentee_page(
+        self, organization_id: int, run_id: int | None, offset: int, limit: int
+    ) -> list[int]:
+        """The ids of ready mentees in no active pair and without an open proposal of the
+        run, by id: ``limit`` of them from ``offset`` (a ``limit`` of -1: all)."""
+        rows = await self._db.fetch_all(
+            f"{_WAITING} ORDER BY s.id LIMIT :limit OFFSET :offset",
+            {"org": organization_id, "run": run_id, "limit": limit, "offset": offset},
+        )
+        return [r["id"] for r in rows]
 
     async def decide_proposal(self, proposal_id: int, status: str, now: datetime) -> bool:
         async with self._db.transaction() as tx:
@@ -267,6 +372,24 @@ class MatchingRepository:
         )
         return [_active_pair(r) for r in rows]
 
+    async def active_pair_count(self, organization_id: int) -> int:
+        value = await self._db.fetch_value(
+            "SELECT count(*) FROM pairs WHERE organization_id = ? AND ended_on IS NULL",
+            (organization_id,),
+        )
+        return int(value or 0)
+
+    async def active_pairs_page(
+        self, organization_id: int, offset: int, limit: int
+    ) -> list[ActivePair]:
+        """One page of :meth:`active_pairs`, in the same order."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM pairs WHERE organization_id = ? AND ended_on IS NULL "
+            "ORDER BY mentor_id, id LIMIT ? OFFSET ?",
+            (organization_id, limit, offset),
+        )
+        return [_active_pair(r) for r in rows]
+
     async def active_counts(self, organization_id: int) -> dict[int, int]:
         """Active pairs per participant id (mentors and mentees alike)."""
         rows = await self._db.fetch_all(
@@ -275,6 +398,23 @@ class MatchingRepository:
             "SELECT mentee_id, count(*) FROM pairs WHERE organization_id = ? "
             "AND ended_on IS NULL GROUP BY mentee_id",
             (organization_id, organization_id),
+        )
+        return {r["pid"]: r["n"] for r in rows}
+
+    async def active_counts_of(self, participant_ids: Collection[int]) -> dict[int, int]:
+        """:meth:`active_counts` of these people only, through the pairs' indexes by mentor
+        and by mentee."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        rows = await self._db.fetch_all(
+            "SELECT pid, sum(n) AS n FROM ("
+            f"SELECT mentor_id AS pid, count(*) AS n FROM pairs WHERE mentor_id IN ({marks}) "
+            "AND ended_on IS NULL GROUP BY mentor_id UNION ALL "
+            f"SELECT mentee_id, count(*) FROM pairs WHERE mentee_id IN ({marks}) "
+            "AND ended_on IS NULL GROUP BY mentee_id) GROUP BY pid",
+            (*ids, *ids),
         )
         return {r["pid"]: r["n"] for r in rows}
 

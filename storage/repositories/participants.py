@@ -4,7 +4,7 @@ people at once, and their cleanup, are in :mod:`storage.repositories.answers`.""
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -50,6 +50,29 @@ def _consent(row: aiosqlite.Row) -> Consent:
         locale=row["locale"],
         given_at=from_db(row["given_at"]),
     )
+
+
+# Today's candidates of the organization ``:org`` with their consents and status (as
+# bot.participants.status_of decides it) as the table ``s``: those of a finished cycle stay in
+# its records, not among today's candidates. The index participants_by_organization serves it.
+_ORGANIZATION = "p.organization_id = :org"
+_ONE = "p.organization_id = :org AND p.id = :id"
+CANDIDATES_SQL = _CANDIDATES = (
+    f"WITH c AS (SELECT {_PARTICIPANT_COLUMNS}, "
+    "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id AND k.kind = 'self') "
+    "AS self_ok, "
+    "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id "
+    "AND k.kind = 'representative') AS rep_ok "
+    f"FROM participants p WHERE {_ORGANIZATION} "
+    "AND (p.cycle_id IS NULL OR p.cycle_id = (SELECT y.id FROM cycles y "
+    "WHERE y.organization_id = p.organization_id AND y.closed_at IS NULL))), "
+    "s AS (SELECT c.*, CASE "
+    "WHEN c.age_group = 'child' AND NOT c.rep_ok THEN 'waiting_guardian' "
+    "WHEN c.age_group <> 'child' AND NOT c.self_ok THEN 'waiting_consent' "
+    "WHEN c.confirmed_at IS NULL THEN 'questionnaire' "
+    "WHEN c.age_group = 'teen' AND NOT c.rep_ok THEN 'waiting_guardian' "
+    "ELSE 'ready' END AS status FROM c)"
+)
 
 
 class ParticipantRepository:
@@ -344,6 +367,75 @@ class ParticipantRepository:
             "SELECT question, value FROM answers WHERE participant_id = ?", (participant_id,)
         )
         return {r["question"]: json.loads(r["value"]) for r in rows}
+
+    async def version(self, organization_id: int) -> int:
+        """The organization's counter of changes to what its lists count (migration 0019)."""
+        value = await self._db.fetch_value(
+            "SELECT version FROM organization_versions WHERE organization_id = ?",
+            (organization_id,),
+        )
+        return int(value or 0)
+
+    async def candidate_order(
+        self, organization_id: int, order: Sequence[str]
+    ) -> list[tuple[int, str, str]]:
+        """Today's candidates (:meth:`candidates`) as (id, role, status), by role, status in
+        ``order`` and id: no names, no answers."""
+        rank = " ".join(f"WHEN '{status}' THEN {n}" for n, status in enumerate(order))
+        rows = await self._db.fetch_all(
+            f"{_CANDIDATES} SELECT s.id, s.role, s.status FROM s "
+            f"ORDER BY s.role, CASE s.status {rank} ELSE {len(order)} END, s.id",
+            {"org": organization_id},
+        )
+        return [(r["id"], r["role"], r["status"]) for r in rows]
+
+    async def candidate_rows(
+        self, organization_id: int, participant_ids: Sequence[int]
+    ) -> dict[int, CandidateRow]:
+        """These candidates of the organization with their consents and names (a page)."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetch_all(
+            f"SELECT {_PARTICIPANT_COLUMNS}, "
+            "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id AND k.kind = 'self') "
+            "AS self_ok, "
+            "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id "
+            "AND k.kind = 'representative') AS rep_ok, "
+            "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id = p.id "
+            "AND a.question = 'full_name') AS full_name "
+            f"FROM participants p WHERE p.organization_id = ? "
+            f"AND p.id IN ({', '.join('?' * len(ids))})",
+            (organization_id, *ids),
+        )
+        return {
+            r["id"]: CandidateRow(
+                _participant(r), bool(r["self_ok"]), bool(r["rep_ok"]), r["full_name"]
+            )
+            for r in rows
+        }
+
+    async def ready_mentor_order(self, organization_id: int) -> list[tuple[int, bool]]:
+        """Today's candidates who are mentors ready for admission (consents and a confirmed
+        questionnaire) as (id, waiting for the curator's decision), those waiting first, by
+        id."""
+        rows = await self._db.fetch_all(
+            f"{_CANDIDATES} SELECT s.id, NOT EXISTS (SELECT 1 FROM mentor_admissions m "
+            "WHERE m.participant_id = s.id) AS waiting FROM s "
+            "WHERE s.role = 'mentor' AND s.status = 'ready' ORDER BY waiting DESC, s.id",
+            {"org": organization_id},
+        )
+        return [(r["id"], bool(r["waiting"])) for r in rows]
+
+    async def candidate(self, organization_id: int, participant_id: int) -> CandidateRow | None:
+        """One of today's candidates of the organization (:meth:`candidates`), by id."""
+        row = await self._db.fetch_one(
+            f"{_CANDIDATES.replace(_ORGANIZATION, _ONE)} SELECT s.*, NULL AS full_name FROM s",
+            {"org": organization_id, "id": participant_id},
+        )
+        if row is None:
+            return None
+        return CandidateRow(_participant(row), bool(row["self_ok"]), bool(row["rep_ok"]), None)
 
     async def candidates(self, organization_id: int) -> list[CandidateRow]:
         rows = await self._db.fetch_all(
