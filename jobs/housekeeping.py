@@ -42,7 +42,8 @@ class Housekeeping:
         await self._updates.forget_before(now - PROCESSED_UPDATE_AGE)
         await self._outbox.blank_settled_before(now - SETTLED_TEXT_AGE)
         await self._outbox.forget_settled_before(now - SETTLED_MESSAGE_AGE)
-        await self._repository.optimize()
+        if not await self._repository.optimize():
+            log.warning("Housekeeping: the database was busy; statistics are refreshed next time")
         if purged:
             log.info("Housekeeping: forgot %d abandoned dialogues", purged)
         return purged

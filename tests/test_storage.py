@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiogram.fsm.state import State
@@ -170,3 +172,20 @@ async def test_housekeeping_prunes_update_ids_and_blanks_sent_messages(db: Datab
     await housekeeping.run()
     assert not await updates.seen(41)
     assert [row["id"] for row in await db.fetch_all("SELECT id FROM outbox")] == [sent + 1]
+
+
+async def test_optimize_skips_a_busy_database_and_raises_anything_else(db: Database) -> None:
+    maintenance = MaintenanceRepository(db)
+    assert await maintenance.optimize() is True
+
+    class Refusing(Database):
+        def __init__(self, message: str) -> None:
+            self.message = message
+
+        async def fetch_all(self, sql: str, params: object = ()) -> list[Any]:
+            raise sqlite3.OperationalError(self.message)
+
+    # Busy at the wrong moment (the nightly backup's connection): skipped, tried next time.
+    assert await MaintenanceRepository(Refusing("database is locked")).optimize() is False
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        await MaintenanceRepository(Refusing("disk I/O error")).optimize()

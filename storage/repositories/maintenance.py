@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from bot.clock import to_db
@@ -16,5 +17,14 @@ class MaintenanceRepository:
                 "DELETE FROM fsm_records WHERE updated_at < ?", (to_db(moment),)
             )
 
-    async def optimize(self) -> None:
-        await self._db.fetch_all("PRAGMA optimize")
+    async def optimize(self) -> bool:
+        """Refresh the query planner's statistics; False when SQLite found the database busy
+        (another connection, e.g. the nightly backup's, held it past the busy timeout at
+        the wrong moment): statistics are an optimization, the next run refreshes them."""
+        try:
+            await self._db.fetch_all("PRAGMA optimize")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            return False
+        return True
