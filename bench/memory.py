@@ -108,18 +108,24 @@ def _step(sampler: Sampler, **extra: Any) -> dict[str, Any]:
     }
 
 
-async def probe(path: str) -> dict[str, Any]:
-    """In a fresh process: start the bot on the region at ``path`` and measure each step."""
+async def probe(path: str, people_json: str, now: str) -> dict[str, Any]:
+    """In a fresh process: start the bot on the region at ``path`` and measure each step.
+
+    Who sends the commands (``people_json``: :class:`bench.region.ActivePair` as a dict) and
+    the time (``now``, ISO) are found by the parent: the probe imports no more than the
+    bot and the recording session need (``bench.region`` alone holds about 3.5 MB that the
+    bot does not), so "after start" is the bot's memory, not the benchmark's."""
     with Sampler() as sampler:
         started = time.perf_counter()
-        from bench.region import NOW, pick_active_pair
+        from datetime import datetime
+
         from bot.app import build_application, close_application
         from tests.clock import ManualClock
         from tests.inprocess import TOKEN, Harness, RecordingSession, make_settings
 
-        people = pick_active_pair(path, 1)
+        people = argparse.Namespace(**json.loads(people_json))
         with tempfile.TemporaryDirectory() as tmp:
-            session, clock = RecordingSession(), ManualClock(NOW)
+            session, clock = RecordingSession(), ManualClock(datetime.fromisoformat(now))
             app = await build_application(
                 make_settings(Path(tmp), database_path=Path(path)),
                 TOKEN,
@@ -177,12 +183,17 @@ async def probe(path: str) -> dict[str, Any]:
 
 
 def _probe_in_fresh_process(path: str) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from bench.region import NOW, pick_active_pair
+
+    people = json.dumps(asdict(pick_active_pair(path, 1)))
     code = (
         "import asyncio, json, sys; from bench.memory import probe; "
-        "print(json.dumps(asyncio.run(probe(sys.argv[1]))))"
+        "print(json.dumps(asyncio.run(probe(*sys.argv[1:]))))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, path],
+        [sys.executable, "-c", code, path, people, NOW.isoformat()],
         capture_output=True,
         text=True,
         check=False,

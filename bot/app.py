@@ -36,8 +36,6 @@ from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
-from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
@@ -303,6 +301,10 @@ async def run_polling(app: Application) -> None:
 
 
 async def run_webhook(app: Application) -> None:
+    # The web server (about 2 MB of modules) is loaded only by a bot that takes webhooks.
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
     settings = app.settings
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     secret = settings.webhook_secret.get_secret_value()

@@ -49,6 +49,11 @@ current_update: ContextVar[UpdateMark | None] = ContextVar("current_update", def
 # Rows fetched per step when a read is iterated (see ``ReadSource.iterate``).
 ITERATE_CHUNK = 500
 
+# SQLite's page cache of each connection, in KiB when negative (SQLite's default is 2,000 KiB):
+# the writer and each read-only connection hold at most 1 MB; the file's pages stay in the
+# operating system's cache, so a page not in this one costs a read call, not a disk read.
+CACHE_SIZE = -1024
+
 
 class ReadSource(Protocol):
     """What a repository of long reads needs: :class:`Database` (statements on the writer),
@@ -105,6 +110,7 @@ class Database:
         # FULL: a committed transaction survives a power cut too, not only a killed process.
         await self._conn.execute("PRAGMA synchronous = FULL")
         await self._conn.execute("PRAGMA foreign_keys = ON")
+        await self._conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
 
     async def close(self) -> None:
         readers, self._idle_readers = self._idle_readers, []
@@ -171,6 +177,7 @@ class Database:
             conn.row_factory = aiosqlite.Row
             await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
             await conn.execute("PRAGMA query_only = ON")
+            await conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
             if self._trace is not None:
                 await conn.set_trace_callback(self._trace)
         except BaseException:
