@@ -138,3 +138,33 @@ async def test_a_dated_period_is_kept_apart_from_the_cycle(harness: Harness) -> 
     assert by_cycle is not None and by_range is not None
     assert {r.mentor_id: r.meetings_held for r in by_cycle}[ids["olga"]] == 1
     assert {r.mentor_id: r.meetings_held for r in by_range}[ids["olga"]] == 0
+
+
+async def test_the_cycle_counts_kept_with_the_counter_are_always_fresh(harness: Harness) -> None:
+    ids, pairs = await two_pairs(harness)
+    org = ids["org"]
+    cycles = harness.app.services.cycles
+    db = harness.app.db
+
+    async def agree() -> Any:
+        summary = await cycles.summary(org)
+        assert summary.counts == await cycles._repository.counts(summary.cycle.id)
+        return summary.counts
+
+    first = await agree()
+    assert (first.pairs, first.active_pairs, first.completed_pairs) == (2, 2, 0)
+    today = harness.clock.now().date().isoformat()
+    changes = (
+        ("UPDATE pairs SET completed = 1 WHERE id = ?", (pairs["olga"],)),
+        ("UPDATE pairs SET ended_on = ? WHERE id = ?", (today, pairs["olga"])),
+        ("UPDATE pairs SET mentee_id = NULL, ended_on = ? WHERE id = ?", (today, pairs["pavel"])),
+        ("UPDATE pairs SET cycle_id = NULL WHERE id = ?", (pairs["pavel"],)),
+        ("UPDATE participants SET cycle_id = NULL WHERE id = ?", (ids["vika"],)),
+    )
+    seen = [first]
+    for sql, params in changes:
+        async with db.transaction() as tx:
+            await tx.execute(sql, params)
+        counts = await agree()
+        assert counts != seen[-1], sql
+        seen.append(counts)
