@@ -344,9 +344,15 @@ class CadenceService:
         self, organization_ids: Sequence[int], now: datetime
     ) -> list[tuple[PairCadence, CadenceCalendar]]:
         calendars = await self._repository.calendars(organization_ids)
+        if not calendars:
+            return []
+        # Only pairs silent for at least the shortest limit can be overdue (:func:`is_overdue`
+        # never allows less than fourteen days plus the grace): the rest are not read.
+        grace = min(calendar.grace_days for calendar in calendars.values())
+        silent_since = now - timedelta(days=OVERDUE_DAYS + grace)
         return [
             (cadence, calendars[cadence.pair.organization_id])
-            for cadence in await self._repository.active_cadence(organization_ids)
+            for cadence in await self._repository.active_cadence(organization_ids, silent_since)
             if is_overdue(cadence, calendars[cadence.pair.organization_id], now)
         ]
 
@@ -436,6 +442,27 @@ class CadenceService:
             organization_id, ("proposed", "confirmed"), now, now + timedelta(days=UPCOMING_DAYS)
         )
 
+    async def upcoming_page(
+        self, organization_id: int, page: int, size: int
+    ) -> tuple[list[tuple[Meeting, PairPeople]], int, int, int]:
+        """One page of the proposed and confirmed meetings of the active pairs in the next two
+        weeks (by time), each with its pair's people, how many there are, the page shown and
+        the page count: a count, a page and the page's pairs. A meeting whose pair lost one
+        of its people is counted and not shown."""
+        now = self._clock.now()
+        until = now + timedelta(days=UPCOMING_DAYS)
+        total = await self._repository.upcoming_count(organization_id, now, until)
+        page, pages = clamp_page(page, total, size)
+        meetings = await self._repository.upcoming_page(
+            organization_id, now, until, page * size, size
+        )
+        pairs = await self._repository.active_pairs_by_id(
+            organization_id, sorted({m.pair_id for m in meetings})
+        )
+        people = await self._pairing.people_of(list(pairs.values()))
+        shown = [(m, people[m.pair_id]) for m in meetings if m.pair_id in people]
+        return shown, total, page, pages
+
     async def overdue(self, organization_id: int) -> list[OverdueRow]:
         """Active pairs with no held meeting for longer than allowed (:func:`is_overdue`)."""
         late = await self._overdue_of([organization_id], self._clock.now())
@@ -448,6 +475,20 @@ class CadenceService:
 
     async def unanswered(self, organization_id: int) -> list[Followup]:
         return await self._followups.unanswered(organization_id)
+
+    async def unanswered_page(
+        self, organization_id: int, page: int, size: int
+    ) -> tuple[list[Followup], set[int], int, int, int]:
+        """One page of :meth:`unanswered` (the same order), those of its people who are a side
+        of an active pair (the ones to name), how many there are, the page shown and the page
+        count."""
+        total = await self._repository.unanswered_count(organization_id)
+        page, pages = clamp_page(page, total, size)
+        shown = await self._repository.unanswered_page(organization_id, page * size, size)
+        named = await self._repository.in_active_pairs(
+            organization_id, sorted({f.participant_id for f in shown})
+        )
+        return shown, named, total, page, pages
 
     async def history(self, organization_id: int, pair_id: int) -> PairHistory | None:
         """One pair of this organization (None for another organization's pair)."""

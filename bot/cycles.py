@@ -37,6 +37,7 @@ from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.participants import ParticipantService
 from bot.schedule import MeetingKind
+from bot.versioned import VersionedCache
 from storage.repositories.cycles import CycleRepository
 
 __all__ = [
@@ -142,6 +143,9 @@ class CycleService:
         self._clock = clock
         # Counts a cycle's indicators to keep when it closes (the reports' service).
         self._closing_figures = closing_figures
+        # A cycle's people and pairs counted over the school: kept until the school's change
+        # counter moves (participants and pairs, migrations 0019 and 0020).
+        self._counts: VersionedCache[CycleCounts] = VersionedCache()
 
     # -- reading ----------------------------------------------------------------------------------
     async def timezone(self, organization_id: int) -> str:
@@ -179,9 +183,11 @@ class CycleService:
     async def summary(self, organization_id: int) -> CycleSummary:
         cycle = await self.current(organization_id)
         timezone = await self.timezone(organization_id)
-        return CycleSummary(
-            cycle, await self._repository.counts(cycle.id), timezone, self.local_today(timezone)
+        version = await self._participants.version(organization_id)
+        counts = await self._counts.get(
+            (organization_id, cycle.id), version, lambda: self._repository.counts(cycle.id)
         )
+        return CycleSummary(cycle, counts, timezone, self.local_today(timezone))
 
     async def final_due(self, pair_id: int) -> bool:
         """The pair should hold its final meeting now: its cycle is closing or ends soon, and

@@ -9,6 +9,7 @@ from bot.models.cycles import MentorFigures
 from bot.models.pairs import Pair
 from bot.models.periods import Period
 from bot.participants import ParticipantService
+from bot.versioned import VersionedCache
 from storage.repositories.cycles import CycleRepository
 
 RESULTS_LIMIT = 1000
@@ -26,6 +27,9 @@ class PairResults:
         # The pairs and figures are of the organization's current cycle.
         self._cycles = cycles
         self._participants = participants
+        # The figures of a period sum the school's meetings and feedback: kept until the
+        # school's change counter moves (migration 0020 moves it for what they depend on).
+        self._figures: VersionedCache[list[MentorFigures]] = VersionedCache()
 
     async def pair(self, organization_id: int, pair_id: int) -> Pair | None:
         pair = await self._repository.pair(pair_id)
@@ -99,6 +103,13 @@ class PairResults:
         period = period or Period.current_cycle()
         if not await self._period_is_theirs(organization_id, period):
             return None
+        version = await self._participants.version(organization_id)
+        ranked = await self._figures.get(
+            (organization_id, period), version, lambda: self._ranked(organization_id, period)
+        )
+        return list(ranked)
+
+    async def _ranked(self, organization_id: int, period: Period) -> list[MentorFigures]:
         figures = await self._repository.mentor_figures(organization_id, period)
 
         def key(item: MentorFigures) -> tuple[float, float, int, float, int]:

@@ -114,22 +114,17 @@ async def menu_view(services: Services, organization_id: int) -> Screen:
 async def upcoming_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
 ) -> Screen:
-    # The active pairs alone; only the shown meetings' pairs are read with their people.
-    active = {p.id: p for p in await services.pairing.active_pair_rows(organization_id)}
-    upcoming = await services.cadence.upcoming(organization_id)
-    meetings = [m for m in upcoming if m.pair_id in active]
-    if not meetings:
-        return _nothing(_("No meetings are planned for the next two weeks."))
-    shown, page, pages = page_of(meetings, page, PAGE_SIZE)
-    pairs = await services.pairing.people_of(
-        list({m.pair_id: active[m.pair_id] for m in shown}.values())
+    # A count and one page in SQL; only the shown meetings' pairs are read with their people.
+    shown, count, page, pages = await services.cadence.upcoming_page(
+        organization_id, page, PAGE_SIZE
     )
-    shown = [m for m in shown if m.pair_id in pairs]
-    lines = [_("<b>Upcoming meetings</b> (two weeks): {count}").format(count=len(meetings))]
-    for meeting in shown:
+    if not count:
+        return _nothing(_("No meetings are planned for the next two weeks."))
+    lines = [_("<b>Upcoming meetings</b> (two weeks): {count}").format(count=count)]
+    for meeting, people in shown:
         status = _("confirmed") if meeting.status == "confirmed" else _("waiting for an answer")
         when = format_moment(meeting.starts_at, locale, timezone)
-        pair = quote(pair_title(pairs[meeting.pair_id]))
+        pair = quote(pair_title(people))
         lines.append(f"{when} · {kind_title(meeting.kind)} · {pair} · {status}")
     return _paged((), lines, Board.UPCOMING, page, pages)
 
@@ -137,7 +132,6 @@ async def upcoming_view(
 async def overdue_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
 ) -> Screen:
-    active = await services.pairing.active_pair_rows(organization_id)
     lines = [
         _(
             "<b>No held meeting for longer than allowed</b> (two weeks or the rhythm the "
@@ -154,11 +148,10 @@ async def overdue_view(
         lines.append(_("none"))
     lines.append("")
     lines.append(_("<b>Not answered «Did the meeting take place?»</b>:"))
-    unanswered = await services.cadence.unanswered(organization_id)
-    shown, page, pages = page_of(unanswered, page, PAGE_SIZE * 2)
-    # The names of the shown people of active pairs only.
-    in_pairs = {i for pair in active for i in (pair.mentor_id, pair.mentee_id)}
-    named = {f.participant_id for f in shown if f.participant_id in in_pairs}
+    # A count and one page; the names of the shown people of active pairs only.
+    shown, named, unanswered, page, pages = await services.cadence.unanswered_page(
+        organization_id, page, PAGE_SIZE * 2
+    )
     answers = await services.pairing.answers_of(named)
     people = {i: display_name(i, answers.get(i, {})) for i in named}
     for followup in shown:

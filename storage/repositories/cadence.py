@@ -9,20 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
 from bot.models.attention import Attention
 from bot.models.cadence import CadenceCalendar, PairCadence
-from bot.models.followups import DEFAULT_GRACE_DAYS
+from bot.models.followups import DEFAULT_GRACE_DAYS, Followup
 from bot.models.holidays import HolidayRow
 from bot.models.meetings import Meeting
+from bot.models.pairs import ActivePair
 from bot.models.plans import RhythmRow
 from storage.database import Database
+from storage.repositories.followups import followup_from_row
 from storage.repositories.holidays import holiday_from_row
-from storage.repositories.matching import pair_from_row
+from storage.repositories.matching import active_pair_from_row, pair_from_row
 from storage.repositories.meetings import meeting_from_row
 
 # SQLite limits the number of bound values per statement; a region's organizations are read in
@@ -212,17 +214,111 @@ class CadenceRepository:
         )
         return [meeting_from_row(r) for r in rows]
 
+    # -- the board's upcoming meetings, a page at a time -----------------------------------------
+    # Proposed and confirmed meetings of the active pairs in a time window; from the active
+    # pairs on (their index), each pair's meetings found by (pair, status, time).
+    _UPCOMING = (
+        "FROM pairs p CROSS JOIN meetings m ON m.pair_id = p.id "
+        "WHERE p.organization_id = ? AND p.ended_on IS NULL "
+        "AND m.status IN ('proposed', 'confirmed') AND m.starts_at >= ? AND m.starts_at < ?"
+    )
+
+    async def upcoming_count(self, organization_id: int, since: datetime, until: datetime) -> int:
+        value = await self._db.fetch_value(
+            f"SELECT count(*) {self._UPCOMING}", (organization_id, to_db(since), to_db(until))
+        )
+        return int(value or 0)
+
+    async def upcoming_page(
+        self, organization_id: int, since: datetime, until: datetime, offset: int, limit: int
+    ) -> list[Meeting]:
+        """One page of the upcoming meetings of the active pairs, by time then id."""
+        rows = await self._db.fetch_all(
+            f"SELECT m.* {self._UPCOMING} ORDER BY m.starts_at, m.id LIMIT ? OFFSET ?",
+            (organization_id, to_db(since), to_db(until), limit, offset),
+        )
+        return [meeting_from_row(r) for r in rows]
+
+    async def active_pairs_by_id(
+        self, organization_id: int, pair_ids: Sequence[int]
+    ) -> dict[int, ActivePair]:
+        """These pairs, those of them that are active pairs of the organization."""
+        if not pair_ids:
+            return {}
+        marks = ",".join("?" for _ in pair_ids)
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM pairs WHERE id IN ({marks}) AND organization_id = ? "
+            "AND ended_on IS NULL",
+            (*pair_ids, organization_id),
+        )
+        return {r["id"]: active_pair_from_row(r) for r in rows}
+
+    # -- the board's unanswered follow-ups, a page at a time -------------------------------------
+    # "Did the meeting take place?" asked and not answered, of the active pairs' meetings
+    # (what FollowupRepository.unanswered_of_organization reads, in the same order).
+    _UNANSWERED = (
+        "FROM followups f JOIN meetings m ON m.id = f.meeting_id JOIN pairs p ON p.id = m.pair_id "
+        "WHERE p.organization_id = ? AND p.ended_on IS NULL AND f.state IN ('asked', 'reminded')"
+    )
+
+    async def unanswered_count(self, organization_id: int) -> int:
+        value = await self._db.fetch_value(
+            f"SELECT count(*) {self._UNANSWERED}", (organization_id,)
+        )
+        return int(value or 0)
+
+    async def unanswered_page(
+        self, organization_id: int, offset: int, limit: int
+    ) -> list[Followup]:
+        rows = await self._db.fetch_all(
+            f"SELECT f.*, m.starts_at AS meeting_starts_at {self._UNANSWERED} "
+            "ORDER BY m.starts_at, f.id LIMIT ? OFFSET ?",
+            (organization_id, limit, offset),
+        )
+        return [followup_from_row(r) for r in rows]
+
+    async def in_active_pairs(
+        self, organization_id: int, participant_ids: Sequence[int]
+    ) -> set[int]:
+        """Those of these people who are a side of an active pair of the organization."""
+        if not participant_ids:
+            return set()
+        marks = ",".join("?" for _ in participant_ids)
+        rows = await self._db.fetch_all(
+            "SELECT mentor_id AS id FROM pairs WHERE organization_id = ? AND ended_on IS NULL "
+            f"AND mentor_id IN ({marks}) UNION SELECT mentee_id FROM pairs "
+            f"WHERE organization_id = ? AND ended_on IS NULL AND mentee_id IN ({marks})",
+            (organization_id, *participant_ids, organization_id, *participant_ids),
+        )
+        return {r["id"] for r in rows}
+
     # -- the overdue check, for many organizations at once -------------------------------------
-    async def active_cadence(self, organization_ids: Sequence[int]) -> list[PairCadence]:
+    async def active_cadence(
+        self, organization_ids: Sequence[int], silent_since: datetime | None = None
+    ) -> list[PairCadence]:
         """Every active pair of these organizations with its last held meeting and its rhythm,
-        in one query per chunk of organizations; ordered like the curator's lists."""
+        in one query per chunk of organizations; ordered like the curator's lists.
+
+        With ``silent_since``, only the pairs with no held meeting from that moment on that
+        started no later than the day after it: the only ones whose overdue clock can have
+        started before it (a pair's clock starts at its start's local midnight, less than a
+        day from the UTC one, or at a later moment)."""
+        silent = ""
+        bounds: tuple[str, ...] = ()
+        if silent_since is not None:
+            silent = (
+                " AND p.started_on <= ? AND NOT EXISTS (SELECT 1 FROM meetings h "
+                "WHERE h.pair_id = p.id AND h.status = 'held' AND h.starts_at >= ?)"
+            )
+            latest_start = (silent_since + timedelta(days=1)).date().isoformat()
+            bounds = (latest_start, to_db(silent_since))
         result: list[PairCadence] = []
         for chunk in _chunks(organization_ids):
             marks = ",".join("?" for _ in chunk)
             rows = await self._db.fetch_all(
-                f"{_CADENCE} WHERE p.organization_id IN ({marks}) AND p.ended_on IS NULL "
-                "ORDER BY p.organization_id, p.mentor_id, p.id",
-                chunk,
+                f"{_CADENCE} WHERE p.organization_id IN ({marks}) AND p.ended_on IS NULL"
+                f"{silent} ORDER BY p.organization_id, p.mentor_id, p.id",
+                (*chunk, *bounds),
             )
             result += [_cadence(r) for r in rows]
         return result

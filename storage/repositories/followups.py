@@ -31,6 +31,10 @@ def _followup(row: aiosqlite.Row) -> Followup:
     )
 
 
+# The row reader, for other repositories that read follow-ups.
+followup_from_row = _followup
+
+
 class FollowupRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
