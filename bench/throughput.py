@@ -336,7 +336,11 @@ async def whole_bot(name: str, path: Path, workdir: Path) -> WholeBot:
     curators, people = _people(path)
     session, clock = _session(), ManualClock(NOW)
     app = await build_application(
-        make_settings(workdir, database_path=path), TOKEN, session=session, clock=clock
+        # The export worker's process, as the running bot makes workbooks.
+        make_settings(workdir, database_path=path, export_in_process=False),
+        TOKEN,
+        session=session,
+        clock=clock,
     )
     return WholeBot(name, app, clock, people, curators)
 

@@ -8,8 +8,12 @@ period it is (:func:`export_filename`).
 
 The data is read asynchronously, on a read-only connection in one snapshot (nobody waits behind
 the export, and every sheet shows the school at one moment); building the rows and writing the
-file is CPU work done in a thread (:func:`asyncio.to_thread`) so the bot keeps answering others
-meanwhile. Sheets are written with openpyxl's write-only workbook, one after another: the
+file is CPU work done in a thread (:func:`asyncio.to_thread`). The running bot makes the whole
+workbook in a separate process (:class:`ExportWorker`): openpyxl is pure Python, and a thread
+writing a large school's file holds the interpreter's lock for 5 ms at a time, so every other
+user's statement waited behind it (a /start took ten times longer while the largest school
+exported); the worker reads the database on its own read-only connection, and the bot's memory
+does not grow with the file. Tests build it in the bot's own process (``EXPORT_IN_PROCESS``). Sheets are written with openpyxl's write-only workbook, one after another: the
 meetings and the feedback, the long ones, are read from the database a chunk at a time while
 their sheets are written (:class:`Replayed`, :class:`~bot.reports.meeting_sheets.StreamedSheet`),
 so even the largest school's year of meetings takes little memory. openpyxl and the sheets are
@@ -23,10 +27,14 @@ and a side deleted while the export was read is shown the same way, so no sheet 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.clock import Clock
@@ -77,6 +85,10 @@ class ExportError(Exception):
     def __init__(self, problem: ExportProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type[ExportError], tuple[ExportProblem]]:
+        # Raised in the export worker's process and re-raised in the bot's.
+        return ExportError, (self.problem,)
 
 
 def keep_present(
@@ -202,7 +214,9 @@ class ExportService:
         clock: Clock,
         voices: VoiceService | None = None,
         schools: SchoolTableService | None = None,
+        worker: ExportWorker | None = None,
     ) -> None:
+        self._worker = worker
         self._repository = repository
         self._organizations = organizations
         self._indicators = indicators
@@ -213,6 +227,11 @@ class ExportService:
         # One workbook at a time: the largest takes a core for seconds, and curators pressing
         # /export again and again must not take every core from the bot.
         self._one_at_a_time = asyncio.Semaphore(1)
+
+    def close(self) -> None:
+        """Stop the export worker's process, if one was started."""
+        if self._worker is not None:
+            self._worker.close()
 
     async def for_curator(
         self,
@@ -230,7 +249,13 @@ class ExportService:
     async def workbook(
         self, organization_id: int, locale: str, period: Period = CURRENT_CYCLE
     ) -> ExportFile:
-        """The workbook of any organization (the command line: the server's administrator)."""
+        """The workbook of any organization (the command line: the server's administrator).
+        Made by the export worker's process when the service has one."""
+        if self._worker is not None:
+            async with self._one_at_a_time:
+                return await self._worker.workbook(
+                    organization_id, locale, period, self._clock.now()
+                )
         async with self._one_at_a_time, self._repository.snapshot():
             # One snapshot while the file is written: the meetings and the feedback, the
             # longest sheets, are read a chunk at a time as the writer comes to them.
@@ -450,9 +475,83 @@ async def _next(chunks: AsyncGenerator[list[T], None]) -> list[T] | None:
         return None
 
 
-def build_export_service(db: Database, clock: Clock) -> ExportService:
+class ExportWorker:
+    """A separate process that makes organizations' workbooks, one at a time: started when
+    the first is asked for (``spawn``: nothing of the bot's threads or connections is
+    inherited), then kept for the next; replaced if it dies. It opens the database itself and
+    reads it on a read-only connection, as of the moment the bot asked (its clock is fixed at
+    that moment)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._executor: ProcessPoolExecutor | None = None
+
+    async def workbook(
+        self, organization_id: int, locale: str, period: Period, now: datetime
+    ) -> ExportFile:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        executor = self._executor
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                executor, workbook_in_worker, str(self._path), now, organization_id, locale, period
+            )
+        except BrokenProcessPool:
+            # The process died (killed, out of memory): the next workbook starts a new one.
+            if self._executor is executor:
+                self._executor = None
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
+    def close(self) -> None:
+        """Stop the process (a workbook being made is abandoned)."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+class FixedClock(Clock):
+    """The bot's moment when it asked the worker for a workbook."""
+
+    def __init__(self, moment: datetime) -> None:
+        self._moment = moment
+
+    def now(self) -> datetime:
+        return self._moment
+
+
+def workbook_in_worker(
+    path: str, now: datetime, organization_id: int, locale: str, period: Period
+) -> ExportFile:
+    """The export worker's job: the workbook made in this process, from its own connections."""
+    return asyncio.run(_workbook_here(Path(path), now, organization_id, locale, period))
+
+
+async def _workbook_here(
+    path: Path, now: datetime, organization_id: int, locale: str, period: Period
+) -> ExportFile:
+    db = Database(path)
+    await db.connect()
+    try:
+        service = build_export_service(db, FixedClock(now))
+        return await service.workbook(organization_id, locale, period)
+    finally:
+        await db.close()
+
+
+def build_export_service(
+    db: Database, clock: Clock, *, separate_process: bool = False
+) -> ExportService:
     """The service with its own repositories: the bot's factory and the command line (which
-    must not import aiogram to stay quick) build it the same way."""
+    must not import aiogram to stay quick) build it the same way. With ``separate_process``
+    (the running bot) an organization's workbook is made by an :class:`ExportWorker` (not for
+    an in-memory database, which no other process can open)."""
     organizations = OrganizationRepository(db)
     # The workbook's long reads run on read-only connections (``db.reads``): the bot keeps
     # answering everyone else while a large school's year is read.
@@ -467,4 +566,5 @@ def build_export_service(db: Database, clock: Clock) -> ExportService:
             VoiceRepository(db.reads), CycleRepository(db, db.reads), organizations
         ),
         schools=build_school_table_service(db, clock),
+        worker=ExportWorker(db.path) if separate_process and not db.in_memory else None,
     )
