@@ -1,0 +1,59 @@
+"""The running bot's workbooks are made by a separate process (``ExportWorker``): the same
+file as the one made in the bot's own process, its refusals re-raised in the bot, the process
+started only when a workbook is asked for and stopped with the bot."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.app import close_application
+from bot.reports.export import ExportError, ExportProblem, build_export_service
+from tests.inprocess import running_harness
+from tests.test_export import scenario
+
+
+def values(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    book = load_workbook(io.BytesIO(content))
+    return {
+        sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        for sheet in book.worksheets
+    }
+
+
+async def test_the_worker_makes_the_same_workbook_as_the_bot_would(tmp_path: Path) -> None:
+    async with running_harness(tmp_path, export_in_process=False) as harness:
+        ids = await scenario(harness)
+        exports = harness.app.services.exports
+        worker = exports._worker
+        assert worker is not None and not worker.started  # nothing started before it is asked
+
+        made = await exports.workbook(ids["org"], "ru")
+
+        assert worker.started
+        here = await build_export_service(harness.app.db, harness.clock).workbook(ids["org"], "ru")
+        assert made.filename == here.filename == f"mentorship_{ids['org']}_cycle1_2026-03-12.xlsx"
+        sheets = values(made.content)
+        assert sheets == values(here.content)
+        # The scenario's people and meetings are there (not an empty book that matches).
+        assert any("Маша Иванова" in str(row) for row in sheets["Встречи"])
+        assert len(sheets) >= 8
+
+        # A refusal in the worker's process is the bot's ExportError, and the worker lives on.
+        with pytest.raises(ExportError) as refused:
+            await exports.workbook(ids["org"] + 1000, "ru")
+        assert refused.value.problem is ExportProblem.UNKNOWN_ORGANIZATION
+        again = await exports.workbook(ids["org"], "ru")
+        assert values(again.content) == sheets
+
+        await close_application(harness.app)
+        assert not worker.started
+
+
+async def test_the_in_process_tests_make_workbooks_without_a_worker(tmp_path: Path) -> None:
+    async with running_harness(tmp_path) as harness:
+        assert harness.app.services.exports._worker is None
