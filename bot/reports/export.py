@@ -13,9 +13,11 @@ workbook in a separate process (:class:`ExportWorker`): openpyxl is pure Python,
 writing a large school's file holds the interpreter's lock for 5 ms at a time, so every other
 user's statement waited behind it (a /start took ten times longer while the largest school
 exported); the worker reads the database on its own read-only connection, and the bot's memory
-does not grow with the file. Tests build it in the bot's own process (``EXPORT_IN_PROCESS``). Sheets are written with openpyxl's write-only workbook, one after another: the
-meetings and the feedback, the long ones, are read from the database a chunk at a time while
-their sheets are written (:class:`Replayed`, :class:`~bot.reports.meeting_sheets.StreamedSheet`),
+does not grow with the file. Tests build it in the bot's own process (``EXPORT_IN_PROCESS``).
+
+Sheets are written with openpyxl's write-only workbook, one after another: the meetings and the
+feedback, the long ones, are read from the database a chunk at a time while their sheets are
+written (:class:`Replayed`, :class:`~bot.reports.meeting_sheets.StreamedSheet`),
 so even the largest school's year of meetings takes little memory. openpyxl and the sheets are
 imported when a workbook is first made: a bot at rest does not hold them.
 
@@ -29,9 +31,9 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
