@@ -1,6 +1,7 @@
-"""The running bot's workbooks are made by a separate process (``ExportWorker``): the same
-file as the one made in the bot's own process, its refusals re-raised in the bot, the process
-started only when a workbook is asked for and stopped with the bot."""
+"""The running bot's workbooks (a school's and a coordinator's) are made by separate processes
+(``ExportWorker``): the same file as the one made in the bot's own process, its refusals
+re-raised in the bot, the processes started only when a workbook is asked for and stopped with
+the bot."""
 
 from __future__ import annotations
 
@@ -49,6 +50,17 @@ async def test_the_worker_makes_the_same_workbook_as_the_bot_would(tmp_path: Pat
         assert refused.value.problem is ExportProblem.UNKNOWN_ORGANIZATION
         again = await exports.workbook(ids["org"], "ru")
         assert values(again.content) == sheets
+
+        # The coordinator's workbook, by the other process.
+        region = await exports.region_workbook([ids["org"]], "ru")
+        region_here = await build_export_service(harness.app.db, harness.clock).region_workbook(
+            [ids["org"]], "ru"
+        )
+        assert region.filename == region_here.filename
+        region_sheets = values(region.content)
+        assert region_sheets == values(region_here.content)
+        assert any("Ольга Викторовна Смирнова" in str(row) for rows in region_sheets.values()
+                   for row in rows)  # fmt: skip
 
         await close_application(harness.app)
         assert not worker.started

@@ -8,7 +8,7 @@ period it is (:func:`export_filename`).
 
 The data is read asynchronously, on a read-only connection in one snapshot (nobody waits behind
 the export, and every sheet shows the school at one moment); building the rows and writing the
-file is CPU work done in a thread (:func:`asyncio.to_thread`). The running bot makes the whole
+file is CPU work done in a thread (:func:`asyncio.to_thread`). The running bot makes every
 workbook in a separate process (:class:`ExportWorker`): openpyxl is pure Python, and a thread
 writing a large school's file holds the interpreter's lock for 5 ms at a time, so every other
 user's statement waited behind it (a /start took ten times longer while the largest school
@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bot.clock import Clock
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
@@ -229,6 +229,9 @@ class ExportService:
         # One workbook at a time: the largest takes a core for seconds, and curators pressing
         # /export again and again must not take every core from the bot.
         self._one_at_a_time = asyncio.Semaphore(1)
+        # With a worker, a coordinator's workbook is made by a process of its own, one at a
+        # time too (without one, it takes turns with the others school by school).
+        self._one_region_at_a_time = asyncio.Semaphore(1)
 
     def close(self) -> None:
         """Stop the export worker's process, if one was started."""
@@ -286,9 +289,15 @@ class ExportService:
     async def region_workbook(
         self, organization_ids: Sequence[int], locale: str, period: Period = CURRENT_CYCLE
     ) -> ExportFile:
-        """The coordinator's workbook of any organizations (no rights checked here)."""
+        """The coordinator's workbook of any organizations (no rights checked here). Made by
+        an export worker's process when the service has one (one at a time)."""
         if self._schools is None:
             raise ExportError(ExportProblem.NOT_COORDINATOR)
+        if self._worker is not None:
+            async with self._one_region_at_a_time:
+                return await self._worker.region_workbook(
+                    organization_ids, locale, period, self._clock.now()
+                )
         from bot.reports.region_book import write_region_workbook
 
         table = await self._schools.table(organization_ids, period)
@@ -478,11 +487,14 @@ async def _next(chunks: AsyncGenerator[list[T], None]) -> list[T] | None:
 
 
 class ExportWorker:
-    """A separate process that makes organizations' workbooks, one at a time: started when
-    the first is asked for (``spawn``: nothing of the bot's threads or connections is
-    inherited), then kept for the next; replaced if it dies. It opens the database itself and
-    reads it on a read-only connection, as of the moment the bot asked (its clock is fixed at
-    that moment)."""
+    """Separate processes that make workbooks: started when the first is asked for
+    (``spawn``: nothing of the bot's threads or connections is inherited), then kept for the
+    next; replaced if one dies. At most two: an organization's workbook and a coordinator's
+    (which takes minutes for a region: a curator's /export meanwhile does not wait for it).
+    A worker opens the database itself and reads it on a read-only connection, as of the
+    moment the bot asked (its clock is fixed at that moment)."""
+
+    PROCESSES = 2
 
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -491,17 +503,25 @@ class ExportWorker:
     async def workbook(
         self, organization_id: int, locale: str, period: Period, now: datetime
     ) -> ExportFile:
+        return await self._run(WorkerJob.WORKBOOK, now, organization_id, locale, period)
+
+    async def region_workbook(
+        self, organization_ids: Sequence[int], locale: str, period: Period, now: datetime
+    ) -> ExportFile:
+        return await self._run(WorkerJob.REGION, now, tuple(organization_ids), locale, period)
+
+    async def _run(self, job: WorkerJob, now: datetime, *args: object) -> ExportFile:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=self.PROCESSES, mp_context=multiprocessing.get_context("spawn")
             )
         executor = self._executor
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                executor, workbook_in_worker, str(self._path), now, organization_id, locale, period
+                executor, run_in_worker, str(self._path), now, job, args
             )
         except BrokenProcessPool:
-            # The process died (killed, out of memory): the next workbook starts a new one.
+            # A process died (killed, out of memory): the next workbook starts new ones.
             if self._executor is executor:
                 self._executor = None
             executor.shutdown(wait=False, cancel_futures=True)
@@ -512,14 +532,19 @@ class ExportWorker:
         return self._executor is not None
 
     def close(self) -> None:
-        """Stop the process (a workbook being made is abandoned)."""
+        """Stop the processes (a workbook being made is abandoned)."""
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
+class WorkerJob(StrEnum):
+    WORKBOOK = "workbook"  # ExportService.workbook
+    REGION = "region_workbook"  # ExportService.region_workbook
+
+
 class FixedClock(Clock):
-    """The bot's moment when it asked the worker for a workbook."""
+    """The bot's moment when it asked a worker for a workbook."""
 
     def __init__(self, moment: datetime) -> None:
         self._moment = moment
@@ -528,20 +553,22 @@ class FixedClock(Clock):
         return self._moment
 
 
-def workbook_in_worker(
-    path: str, now: datetime, organization_id: int, locale: str, period: Period
-) -> ExportFile:
-    """The export worker's job: the workbook made in this process, from its own connections."""
-    return asyncio.run(_workbook_here(Path(path), now, organization_id, locale, period))
+def run_in_worker(path: str, now: datetime, job: WorkerJob, args: tuple[Any, ...]) -> ExportFile:
+    """A worker's job: the workbook made in this process, from its own connections."""
+    return asyncio.run(_made_here(Path(path), now, job, args))
 
 
-async def _workbook_here(
-    path: Path, now: datetime, organization_id: int, locale: str, period: Period
+async def _made_here(
+    path: Path, now: datetime, job: WorkerJob, args: tuple[Any, ...]
 ) -> ExportFile:
     db = Database(path)
     await db.connect()
     try:
         service = build_export_service(db, FixedClock(now))
+        if job is WorkerJob.REGION:
+            ids, locale, period = args
+            return await service.region_workbook(ids, locale, period)
+        organization_id, locale, period = args
         return await service.workbook(organization_id, locale, period)
     finally:
         await db.close()
