@@ -1,11 +1,13 @@
 """The running bot's workbooks (a school's and a coordinator's) are made by separate processes
-(``ExportWorker``): the same file as the one made in the bot's own process, its refusals
-re-raised in the bot, the processes started only when a workbook is asked for and stopped with
-the bot."""
+(``ExportWorker``, a child process per workbook): the same file as the one made in the bot's
+own process, its refusals re-raised in the bot, the process killed when the workbook is no
+longer awaited or the bot stops."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,12 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.app import close_application
-from bot.reports.export import ExportError, ExportProblem, build_export_service
+from bot.reports.export import (
+    ExportError,
+    ExportProblem,
+    ExportWorkerFailed,
+    build_export_service,
+)
 from tests.inprocess import running_harness
 from tests.test_export import scenario
 
@@ -31,11 +38,11 @@ async def test_the_worker_makes_the_same_workbook_as_the_bot_would(tmp_path: Pat
         ids = await scenario(harness)
         exports = harness.app.services.exports
         worker = exports._worker
-        assert worker is not None and not worker.started  # nothing started before it is asked
+        assert worker is not None
 
         made = await exports.workbook(ids["org"], "ru")
 
-        assert worker.started
+        assert worker.made == 1 and worker.running == 0
         here = await build_export_service(harness.app.db, harness.clock).workbook(ids["org"], "ru")
         assert made.filename == here.filename == f"mentorship_{ids['org']}_cycle1_2026-03-12.xlsx"
         sheets = values(made.content)
@@ -62,8 +69,35 @@ async def test_the_worker_makes_the_same_workbook_as_the_bot_would(tmp_path: Pat
         assert any("Ольга Викторовна Смирнова" in str(row) for rows in region_sheets.values()
                    for row in rows)  # fmt: skip
 
+        assert worker.made == 3  # the refusal made none
+
+
+async def test_a_workbook_no_longer_awaited_or_of_a_stopping_bot_is_killed(
+    tmp_path: Path,
+) -> None:
+    async with running_harness(tmp_path, export_in_process=False) as harness:
+        ids = await scenario(harness)
+        exports = harness.app.services.exports
+        worker = exports._worker
+        assert worker is not None
+        started: asyncio.Queue[asyncio.subprocess.Process] = asyncio.Queue()
+        worker.on_start = started.put_nowait
+
+        cancelled = asyncio.create_task(exports.workbook(ids["org"], "ru"))
+        process = await started.get()
+        cancelled.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        assert await process.wait() == -signal.SIGKILL
+        assert worker.running == 0
+
+        stopped = asyncio.create_task(exports.workbook(ids["org"], "ru"))
+        process = await started.get()
         await close_application(harness.app)
-        assert not worker.started
+        with pytest.raises(ExportWorkerFailed):
+            await stopped
+        assert await process.wait() == -signal.SIGKILL
+        assert worker.made == 0
 
 
 async def test_the_in_process_tests_make_workbooks_without_a_worker(tmp_path: Path) -> None:

@@ -29,10 +29,10 @@ and a side deleted while the export was read is shown the same way, so no sheet 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import pickle
+import sys
 from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -66,6 +66,9 @@ if TYPE_CHECKING:
 
 FEEDBACK_FORM = "meeting_feedback"
 T = TypeVar("T")
+
+# Where ``python -m bot.reports.export_worker`` is found from.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 MIME_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -487,18 +490,20 @@ async def _next(chunks: AsyncGenerator[list[T], None]) -> list[T] | None:
 
 
 class ExportWorker:
-    """Separate processes that make workbooks: started when the first is asked for
-    (``spawn``: nothing of the bot's threads or connections is inherited), then kept for the
-    next; replaced if one dies. At most two: an organization's workbook and a coordinator's
-    (which takes minutes for a region: a curator's /export meanwhile does not wait for it).
-    A worker opens the database itself and reads it on a read-only connection, as of the
-    moment the bot asked (its clock is fixed at that moment)."""
-
-    PROCESSES = 2
+    """Workbooks made by child processes (``python -m bot.reports.export_worker``), one per
+    workbook: nothing of the bot's threads, connections or memory is shared, and the memory a
+    large file took goes back to the system when it is done. The child opens the database
+    itself and reads it on a read-only connection, as of the moment the bot asked (its clock
+    is fixed at that moment). A workbook no longer awaited (its update cancelled, the bot
+    stopping: :meth:`close`) has its process killed: a stopping bot does not wait minutes
+    for a region's."""
 
     def __init__(self, path: Path) -> None:
-        self._path = path
-        self._executor: ProcessPoolExecutor | None = None
+        self._path = path.resolve()
+        self._running: set[asyncio.subprocess.Process] = set()
+        self.made = 0  # workbooks made (for tests)
+        # Called with each process once it is started (for tests).
+        self.on_start: Callable[[asyncio.subprocess.Process], object] | None = None
 
     async def workbook(
         self, organization_id: int, locale: str, period: Period, now: datetime
@@ -511,31 +516,56 @@ class ExportWorker:
         return await self._run(WorkerJob.REGION, now, tuple(organization_ids), locale, period)
 
     async def _run(self, job: WorkerJob, now: datetime, *args: object) -> ExportFile:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.PROCESSES, mp_context=multiprocessing.get_context("spawn")
-            )
-        executor = self._executor
+        # Our own process on both ends of the pipes: pickle is safe here.
+        request = pickle.dumps((str(self._path), now, job, args))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.reports.export_worker",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=PROJECT_ROOT,
+        )
+        self._running.add(process)
+        if self.on_start is not None:
+            self.on_start(process)
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                executor, run_in_worker, str(self._path), now, job, args
-            )
-        except BrokenProcessPool:
-            # A process died (killed, out of memory): the next workbook starts new ones.
-            if self._executor is executor:
-                self._executor = None
-            executor.shutdown(wait=False, cancel_futures=True)
-            raise
+            out, err = await process.communicate(request)
+        finally:
+            self._running.discard(process)
+            if process.returncode is None:
+                _kill(process)
+        if process.returncode != 0:
+            raise ExportWorkerFailed(process.returncode or -1, err.decode(errors="replace"))
+        result = pickle.loads(out)
+        if isinstance(result, ExportError):
+            raise result
+        assert isinstance(result, ExportFile)
+        self.made += 1
+        return result
 
     @property
-    def started(self) -> bool:
-        return self._executor is not None
+    def running(self) -> int:
+        return len(self._running)
 
     def close(self) -> None:
-        """Stop the processes (a workbook being made is abandoned)."""
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        """Kill the processes of workbooks still being made."""
+        for process in list(self._running):
+            _kill(process)
+
+
+class ExportWorkerFailed(Exception):
+    """A workbook's process failed (a fault in making it: its traceback is the message)."""
+
+    def __init__(self, returncode: int, stderr: str) -> None:
+        super().__init__(f"the export worker exited with {returncode}: {stderr[-4000:]}")
+        self.returncode = returncode
+
+
+def _kill(process: asyncio.subprocess.Process) -> None:
+    with suppress(ProcessLookupError):
+        process.kill()
 
 
 class WorkerJob(StrEnum):
@@ -553,14 +583,9 @@ class FixedClock(Clock):
         return self._moment
 
 
-def run_in_worker(path: str, now: datetime, job: WorkerJob, args: tuple[Any, ...]) -> ExportFile:
-    """A worker's job: the workbook made in this process, from its own connections."""
-    return asyncio.run(_made_here(Path(path), now, job, args))
-
-
-async def _made_here(
-    path: Path, now: datetime, job: WorkerJob, args: tuple[Any, ...]
-) -> ExportFile:
+async def made_here(path: Path, now: datetime, job: WorkerJob, args: tuple[Any, ...]) -> ExportFile:
+    """A worker's job (:mod:`bot.reports.export_worker`): the workbook made in this process,
+    from its own connections."""
     db = Database(path)
     await db.connect()
     try:
