@@ -237,7 +237,7 @@ class ExportService:
         self._one_region_at_a_time = asyncio.Semaphore(1)
 
     def close(self) -> None:
-        """Stop the export worker's process, if one was started."""
+        """Kill the export worker's processes of workbooks still being made."""
         if self._worker is not None:
             self._worker.close()
 
@@ -604,8 +604,8 @@ def build_export_service(
 ) -> ExportService:
     """The service with its own repositories: the bot's factory and the command line (which
     must not import aiogram to stay quick) build it the same way. With ``separate_process``
-    (the running bot) an organization's workbook is made by an :class:`ExportWorker` (not for
-    an in-memory database, which no other process can open)."""
+    (the running bot) every workbook is made by an :class:`ExportWorker` (not for an
+    in-memory database, which no other process can open)."""
     organizations = OrganizationRepository(db)
     # The workbook's long reads run on read-only connections (``db.reads``): the bot keeps
     # answering everyone else while a large school's year is read.
