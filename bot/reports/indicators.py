@@ -113,6 +113,7 @@ from storage.repositories.reports import CoordinatorRepository, ReportRepository
 # (working the keys out anew took a quarter of a second of the event loop at region scale).
 _enterprise_key = functools.lru_cache(maxsize=16_384)(enterprise_key)
 KEYS_BETWEEN_YIELDS = 500
+SCHOOLS_BETWEEN_YIELDS = 10
 
 
 async def _learn_keys(rows: _Rows) -> None:
@@ -323,7 +324,9 @@ class IndicatorService:
         live = tuple(i for i in ids if i not in stored)
         rows = await self._rows(live, period, fold_own=False) if live else None
         found: dict[int, Indicators] = {}
-        for i in ids:
+        for number, i in enumerate(ids, 1):
+            if number % SCHOOLS_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)  # a region's table: others are served between schools
             if i in stored:
                 found[i] = self._stored(stored[i], period)
             else:
