@@ -254,6 +254,7 @@ async def close_application(app: Application) -> None:
     """Close what the dispatcher does not close itself (idempotent)."""
     await _stop_after_start(app)
     await app.services.background.close(0)
+    app.services.exports.close()
     app.scheduler.shutdown()
     await app.db.close()
     await app.bot.session.close()

@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     # database) and how old it may be before `python -m bot health` says the bot is stuck.
     health_file: Path | None = None
     health_max_age_seconds: float = Field(default=60.0, ge=10, le=86400)
+    # An organization's workbook is made in a separate process so that the bot keeps
+    # answering while a large school's file is written; the in-process tests make it in the
+    # bot's own process (quicker to start, and their clock is the test's).
+    export_in_process: bool = False
 
     @field_validator("admin_ids", mode="before")
     @classmethod

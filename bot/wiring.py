@@ -173,7 +173,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         ),
         monitoring=MonitoringReportService(ReportRepository(db.reads)),
         monitoring_offers=MonitoringOfferService(MonitoringOfferRepository(db), clock),
-        exports=build_export_service(db, clock),
+        exports=build_export_service(db, clock, separate_process=not settings.export_in_process),
         enterprises=enterprises,
         voices=VoiceService(
             VoiceRepository(db.reads), CycleRepository(db, db.reads), OrganizationRepository(db)

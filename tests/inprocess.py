@@ -293,6 +293,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "database_path": tmp_path / "bot.sqlite3",
         "admin_ids": "777",
         "log_level": "INFO",
+        # Workbooks in the test's process (tests/test_export_worker.py covers the worker).
+        "export_in_process": True,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -8,10 +8,16 @@ period it is (:func:`export_filename`).
 
 The data is read asynchronously, on a read-only connection in one snapshot (nobody waits behind
 the export, and every sheet shows the school at one moment); building the rows and writing the
-file is CPU work done in a thread (:func:`asyncio.to_thread`) so the bot keeps answering others
-meanwhile. Sheets are written with openpyxl's write-only workbook, one after another: the
-meetings and the feedback, the long ones, are read from the database a chunk at a time while
-their sheets are written (:class:`Replayed`, :class:`~bot.reports.meeting_sheets.StreamedSheet`),
+file is CPU work done in a thread (:func:`asyncio.to_thread`). The running bot makes every
+workbook in a separate process (:class:`ExportWorker`): openpyxl is pure Python, and a thread
+writing a large school's file holds the interpreter's lock for 5 ms at a time, so every other
+user's statement waited behind it (a /start took ten times longer while the largest school
+exported); the worker reads the database on its own read-only connection, and the bot's memory
+does not grow with the file. Tests build it in the bot's own process (``EXPORT_IN_PROCESS``).
+
+Sheets are written with openpyxl's write-only workbook, one after another: the meetings and the
+feedback, the long ones, are read from the database a chunk at a time while their sheets are
+written (:class:`Replayed`, :class:`~bot.reports.meeting_sheets.StreamedSheet`),
 so even the largest school's year of meetings takes little memory. openpyxl and the sheets are
 imported when a workbook is first made: a bot at rest does not hold them.
 
@@ -23,11 +29,15 @@ and a side deleted while the export was read is shown the same way, so no sheet 
 from __future__ import annotations
 
 import asyncio
+import pickle
+import sys
 from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Generic, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bot.clock import Clock
 from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, ExportParticipant
@@ -57,6 +67,9 @@ if TYPE_CHECKING:
 FEEDBACK_FORM = "meeting_feedback"
 T = TypeVar("T")
 
+# Where ``python -m bot.reports.export_worker`` is found from.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
 MIME_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -77,6 +90,10 @@ class ExportError(Exception):
     def __init__(self, problem: ExportProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type[ExportError], tuple[ExportProblem]]:
+        # Raised in the export worker's process and re-raised in the bot's.
+        return ExportError, (self.problem,)
 
 
 def keep_present(
@@ -202,7 +219,9 @@ class ExportService:
         clock: Clock,
         voices: VoiceService | None = None,
         schools: SchoolTableService | None = None,
+        worker: ExportWorker | None = None,
     ) -> None:
+        self._worker = worker
         self._repository = repository
         self._organizations = organizations
         self._indicators = indicators
@@ -213,6 +232,14 @@ class ExportService:
         # One workbook at a time: the largest takes a core for seconds, and curators pressing
         # /export again and again must not take every core from the bot.
         self._one_at_a_time = asyncio.Semaphore(1)
+        # With a worker, a coordinator's workbook is made by a process of its own, one at a
+        # time too (without one, it takes turns with the others school by school).
+        self._one_region_at_a_time = asyncio.Semaphore(1)
+
+    def close(self) -> None:
+        """Kill the export worker's processes of workbooks still being made."""
+        if self._worker is not None:
+            self._worker.close()
 
     async def for_curator(
         self,
@@ -230,7 +257,13 @@ class ExportService:
     async def workbook(
         self, organization_id: int, locale: str, period: Period = CURRENT_CYCLE
     ) -> ExportFile:
-        """The workbook of any organization (the command line: the server's administrator)."""
+        """The workbook of any organization (the command line: the server's administrator).
+        Made by the export worker's process when the service has one."""
+        if self._worker is not None:
+            async with self._one_at_a_time:
+                return await self._worker.workbook(
+                    organization_id, locale, period, self._clock.now()
+                )
         async with self._one_at_a_time, self._repository.snapshot():
             # One snapshot while the file is written: the meetings and the feedback, the
             # longest sheets, are read a chunk at a time as the writer comes to them.
@@ -259,9 +292,15 @@ class ExportService:
     async def region_workbook(
         self, organization_ids: Sequence[int], locale: str, period: Period = CURRENT_CYCLE
     ) -> ExportFile:
-        """The coordinator's workbook of any organizations (no rights checked here)."""
+        """The coordinator's workbook of any organizations (no rights checked here). Made by
+        an export worker's process when the service has one (one at a time)."""
         if self._schools is None:
             raise ExportError(ExportProblem.NOT_COORDINATOR)
+        if self._worker is not None:
+            async with self._one_region_at_a_time:
+                return await self._worker.region_workbook(
+                    organization_ids, locale, period, self._clock.now()
+                )
         from bot.reports.region_book import write_region_workbook
 
         table = await self._schools.table(organization_ids, period)
@@ -450,9 +489,123 @@ async def _next(chunks: AsyncGenerator[list[T], None]) -> list[T] | None:
         return None
 
 
-def build_export_service(db: Database, clock: Clock) -> ExportService:
+class ExportWorker:
+    """Workbooks made by child processes (``python -m bot.reports.export_worker``), one per
+    workbook: nothing of the bot's threads, connections or memory is shared, and the memory a
+    large file took goes back to the system when it is done. The child opens the database
+    itself and reads it on a read-only connection, as of the moment the bot asked (its clock
+    is fixed at that moment). A workbook no longer awaited (its update cancelled, the bot
+    stopping: :meth:`close`) has its process killed: a stopping bot does not wait minutes
+    for a region's."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path.resolve()
+        self._running: set[asyncio.subprocess.Process] = set()
+        self.made = 0  # workbooks made (for tests)
+        # Called with each process once it is started (for tests).
+        self.on_start: Callable[[asyncio.subprocess.Process], object] | None = None
+
+    async def workbook(
+        self, organization_id: int, locale: str, period: Period, now: datetime
+    ) -> ExportFile:
+        return await self._run(WorkerJob.WORKBOOK, now, organization_id, locale, period)
+
+    async def region_workbook(
+        self, organization_ids: Sequence[int], locale: str, period: Period, now: datetime
+    ) -> ExportFile:
+        return await self._run(WorkerJob.REGION, now, tuple(organization_ids), locale, period)
+
+    async def _run(self, job: WorkerJob, now: datetime, *args: object) -> ExportFile:
+        # Our own process on both ends of the pipes: pickle is safe here.
+        request = pickle.dumps((str(self._path), now, job, args))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.reports.export_worker",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=PROJECT_ROOT,
+        )
+        self._running.add(process)
+        if self.on_start is not None:
+            self.on_start(process)
+        try:
+            out, err = await process.communicate(request)
+        finally:
+            self._running.discard(process)
+            if process.returncode is None:
+                _kill(process)
+        if process.returncode != 0:
+            raise ExportWorkerFailed(process.returncode or -1, err.decode(errors="replace"))
+        result = pickle.loads(out)
+        if isinstance(result, ExportError):
+            raise result
+        assert isinstance(result, ExportFile)
+        self.made += 1
+        return result
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    def close(self) -> None:
+        """Kill the processes of workbooks still being made."""
+        for process in list(self._running):
+            _kill(process)
+
+
+class ExportWorkerFailed(Exception):
+    """A workbook's process failed (a fault in making it: its traceback is the message)."""
+
+    def __init__(self, returncode: int, stderr: str) -> None:
+        super().__init__(f"the export worker exited with {returncode}: {stderr[-4000:]}")
+        self.returncode = returncode
+
+
+def _kill(process: asyncio.subprocess.Process) -> None:
+    with suppress(ProcessLookupError):
+        process.kill()
+
+
+class WorkerJob(StrEnum):
+    WORKBOOK = "workbook"  # ExportService.workbook
+    REGION = "region_workbook"  # ExportService.region_workbook
+
+
+class FixedClock(Clock):
+    """The bot's moment when it asked a worker for a workbook."""
+
+    def __init__(self, moment: datetime) -> None:
+        self._moment = moment
+
+    def now(self) -> datetime:
+        return self._moment
+
+
+async def made_here(path: Path, now: datetime, job: WorkerJob, args: tuple[Any, ...]) -> ExportFile:
+    """A worker's job (:mod:`bot.reports.export_worker`): the workbook made in this process,
+    from its own connections."""
+    db = Database(path)
+    await db.connect()
+    try:
+        service = build_export_service(db, FixedClock(now))
+        if job is WorkerJob.REGION:
+            ids, locale, period = args
+            return await service.region_workbook(ids, locale, period)
+        organization_id, locale, period = args
+        return await service.workbook(organization_id, locale, period)
+    finally:
+        await db.close()
+
+
+def build_export_service(
+    db: Database, clock: Clock, *, separate_process: bool = False
+) -> ExportService:
     """The service with its own repositories: the bot's factory and the command line (which
-    must not import aiogram to stay quick) build it the same way."""
+    must not import aiogram to stay quick) build it the same way. With ``separate_process``
+    (the running bot) every workbook is made by an :class:`ExportWorker` (not for an
+    in-memory database, which no other process can open)."""
     organizations = OrganizationRepository(db)
     # The workbook's long reads run on read-only connections (``db.reads``): the bot keeps
     # answering everyone else while a large school's year is read.
@@ -467,4 +620,5 @@ def build_export_service(db: Database, clock: Clock) -> ExportService:
             VoiceRepository(db.reads), CycleRepository(db, db.reads), organizations
         ),
         schools=build_school_table_service(db, clock),
+        worker=ExportWorker(db.path) if separate_process and not db.in_memory else None,
     )

@@ -58,6 +58,8 @@ period when it started in it and *completed* in it when it completed and ended i
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -105,6 +107,23 @@ from storage.repositories.enterprises import EnterpriseRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.reports import OWN_FORMS as OWN_FORMS  # shown by the handlers
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
+
+# The key of each spelling of a place of work, remembered: a region's summary has thousands of
+# mentors' workplaces, most typed alike, and the per-school table asks for every school in turn
+# (working the keys out anew took a quarter of a second of the event loop at region scale).
+_enterprise_key = functools.lru_cache(maxsize=16_384)(enterprise_key)
+KEYS_BETWEEN_YIELDS = 500
+SCHOOLS_BETWEEN_YIELDS = 10
+
+
+async def _learn_keys(rows: _Rows) -> None:
+    """Work out the keys of the workplaces new to :func:`_enterprise_key` before the figures
+    are put together, letting the event loop serve others every few hundred of them."""
+    workplaces = {e.workplace for one in rows.involvement.values() for e in one.employers}
+    for number, workplace in enumerate(workplaces, 1):
+        _enterprise_key(workplace)
+        if number % KEYS_BETWEEN_YIELDS == 0:
+            await asyncio.sleep(0)
 
 
 @dataclass(frozen=True)
@@ -305,7 +324,9 @@ class IndicatorService:
         live = tuple(i for i in ids if i not in stored)
         rows = await self._rows(live, period, fold_own=False) if live else None
         found: dict[int, Indicators] = {}
-        for i in ids:
+        for number, i in enumerate(ids, 1):
+            if number % SCHOOLS_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)  # a region's table: others are served between schools
             if i in stored:
                 found[i] = self._stored(stored[i], period)
             else:
@@ -340,7 +361,9 @@ class IndicatorService:
     async def _rows(self, ids: tuple[int, ...], period: Period, *, fold_own: bool) -> _Rows:
         """One snapshot: the figures of a report agree with each other."""
         async with self._reports.snapshot():
-            return await self._rows_now(ids, period, fold_own=fold_own)
+            rows = await self._rows_now(ids, period, fold_own=fold_own)
+        await _learn_keys(rows)
+        return rows
 
     async def _rows_now(self, ids: tuple[int, ...], period: Period, *, fold_own: bool) -> _Rows:
         now = self._clock.now()
@@ -406,12 +429,9 @@ class IndicatorService:
         # after the merges of spellings the curators of those schools made.
         employers = [e for one in involvement for e in one.employers]
         aliases = [a for a in rows.aliases if a.organization_id in ids]
-        entered["enterprises"] = count_distinct(
-            [enterprise_key(e.workplace) for e in employers if e.entered], aliases
-        )
-        completed["enterprises"] = count_distinct(
-            [enterprise_key(e.workplace) for e in employers if e.completed], aliases
-        )
+        keys = [(_enterprise_key(e.workplace), e) for e in employers]
+        entered["enterprises"] = count_distinct([k for k, e in keys if e.entered], aliases)
+        completed["enterprises"] = count_distinct([k for k, e in keys if e.completed], aliases)
 
         denominators = {i: rows.denominators[i] for i in ids if i in rows.denominators}
         year = rows.target_year
