@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aiogram import Dispatcher, F, Router
+from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.handler import FilterObject
-from aiogram.enums import ChatType
 
 from handlers import (
     access,
@@ -48,6 +47,7 @@ from handlers import (
     workspace,
 )
 from handlers.errors import register_error_handler
+from handlers.filters import PrivateChatWithPerson
 
 
 def get_routers() -> list[Router]:
@@ -97,7 +97,8 @@ def get_routers() -> list[Router]:
 def setup_handlers(dispatcher: Dispatcher) -> None:
     # Private chats with a person only: added to a class group chat, the bot stays silent
     # instead of answering every message; channel posts have no person to answer.
-    dispatcher.message.filter(F.chat.type == ChatType.PRIVATE, F.from_user)
+    # (A filter class: the dispatcher's own filters are checked for every message.)
+    dispatcher.message.filter(PrivateChatWithPerson())
     dispatcher.include_routers(*get_routers())
     register_error_handler(dispatcher)
     run_filters_inline(dispatcher)
@@ -105,7 +106,8 @@ def setup_handlers(dispatcher: Dispatcher) -> None:
 
 def run_filters_inline(router: Router) -> int:
     """Let the plain (not async) filters of every router run on the event loop; returns how
-    many were changed.
+    many were changed. (The routers' own filters, ``router.message.filter(...)``, are not
+    reached: they are filter classes, which aiogram awaits.)
 
     aiogram hands every plain callable to a worker thread (``asyncio.to_thread``), magic
     filters (``F.text``, ``F.chat.type == ...``) included: some five per update, each a
@@ -115,7 +117,7 @@ def run_filters_inline(router: Router) -> int:
     changed = 0
     for each in router.chain_tail:
         for observer in each.observers.values():
-            for handler in (observer._handler, *observer.handlers):
+            for handler in observer.handlers:
                 for event_filter in handler.filters or ():
                     if not event_filter.awaitable:
                         _inline(event_filter)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from contextvars import ContextVar
@@ -49,47 +48,6 @@ current_update: ContextVar[UpdateMark | None] = ContextVar("current_update", def
 
 # Rows fetched per step when a read is iterated (see ``ReadSource.iterate``).
 ITERATE_CHUNK = 500
-
-
-# A statement in one trip to the connection's thread. aiosqlite's cursor takes three
-# (execute, fetch, close), each a hand-over between the threads and a turn of the event loop:
-# on the bot's short statements that was most of the time a statement took.
-def _one(conn: sqlite3.Connection, sql: str, params: Params) -> sqlite3.Row | None:
-    cursor = conn.execute(sql, params)
-    try:
-        row: sqlite3.Row | None = cursor.fetchone()
-        return row
-    finally:
-        cursor.close()
-
-
-def _all(conn: sqlite3.Connection, sql: str, params: Params) -> list[sqlite3.Row]:
-    cursor = conn.execute(sql, params)
-    try:
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-def _write(conn: sqlite3.Connection, sql: str, params: Params) -> tuple[int, int]:
-    """(last inserted row id or 0, rows changed)."""
-    cursor = conn.execute(sql, params)
-    try:
-        return cursor.lastrowid or 0, cursor.rowcount
-    finally:
-        cursor.close()
-
-
-async def _trip(
-    conn: aiosqlite.Connection,
-    run: Callable[[sqlite3.Connection, str, Params], Any],
-    sql: str,
-    params: Params,
-) -> Any:
-    def in_thread() -> Any:
-        return run(conn._conn, sql, params)
-
-    return await conn._execute(in_thread)  # type: ignore[no-untyped-call]
 
 
 class ReadSource(Protocol):
@@ -271,18 +229,18 @@ class Database:
     async def execute_alone(self, sql: str, params: Params = ()) -> None:
         """One write statement outside any transaction: SQLite makes it atomic by itself,
         without BEGIN and COMMIT. For an idempotent write that need not record the update."""
-        async with self._lock:
-            await _trip(self.connection, _write, sql, params)
+        async with self._lock, self.connection.execute(sql, params):
+            pass
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._lock:
-            row: aiosqlite.Row | None = await _trip(self.connection, _one, sql, params)
-            return row
+        async with self._lock, self.connection.execute(sql, params) as cursor:
+            return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        # One trip to the connection's thread (a cursor takes three: execute, fetch, close,
+        # each a hand-over between the threads and a turn of the event loop).
         async with self._lock:
-            rows: list[aiosqlite.Row] = await _trip(self.connection, _all, sql, params)
-            return rows
+            return list(await self.connection.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -363,16 +321,14 @@ class Reader:
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         if self._conn is None:
             return await self._db.fetch_one(sql, params)
-        async with self._lock:
-            row: aiosqlite.Row | None = await _trip(self._usable(), _one, sql, params)
-            return row
+        async with self._lock, self._usable().execute(sql, params) as cursor:
+            return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         if self._conn is None:
             return await self._db.fetch_all(sql, params)
         async with self._lock:
-            rows: list[aiosqlite.Row] = await _trip(self._usable(), _all, sql, params)
-            return rows
+            return list(await self._usable().execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -472,20 +428,19 @@ class Transaction:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns the last inserted row id (or 0)."""
-        rowid, _ = await _trip(self._conn, _write, sql, params)
-        return int(rowid)
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.lastrowid or 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
-        _, count = await _trip(self._conn, _write, sql, params)
-        return int(count)
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        row: aiosqlite.Row | None = await _trip(self._conn, _one, sql, params)
-        return row
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        rows: list[aiosqlite.Row] = await _trip(self._conn, _all, sql, params)
-        return rows
+        return list(await self._conn.execute_fetchall(sql, params))

@@ -19,7 +19,7 @@ def _filters(dispatcher: Dispatcher) -> list[Any]:
         event_filter
         for router in dispatcher.chain_tail
         for observer in router.observers.values()
-        for handler in (observer._handler, *observer.handlers)
+        for handler in observer.handlers
         for event_filter in handler.filters or ()
     ]
 
