@@ -70,6 +70,7 @@ GOAL_THROUGHPUT_SHARE = 0.6
 GOAL_P99_RATIO = 3.0
 GOAL_MAX_MS = 50.0
 GOAL_REPORTS_P99_RATIO = 3.0
+SLOWEST_KEPT = 5  # the slowest updates of each set-up, listed with what they were
 # Statements (and commits) an update of each kind may run.
 BUDGETS: dict[str, tuple[int, int | None]] = {
     "/start": (2, None),
@@ -382,9 +383,21 @@ class Samples:
     seconds: float = 0.0
     gc_longest: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     gc_count: list[int] = field(default_factory=lambda: [0, 0, 0])
+    # The slowest updates: (seconds, kind, what it was), longest first, at most SLOWEST_KEPT.
+    slowest: list[tuple[float, str, str]] = field(default_factory=list)
+
+    def note(self, spent: float, kind: str, update: Update) -> None:
+        self.latencies.append(spent)
+        self.by_kind.setdefault(kind, []).append(spent)
+        if len(self.slowest) < SLOWEST_KEPT or spent > self.slowest[-1][0]:
+            self.slowest.append((spent, kind, _described(update)))
+            self.slowest.sort(key=lambda item: -item[0])
+            del self.slowest[SLOWEST_KEPT:]
 
     def add(self, other: Samples) -> None:
         self.latencies += other.latencies
+        self.slowest = sorted(self.slowest + other.slowest, key=lambda item: -item[0])
+        del self.slowest[SLOWEST_KEPT:]
         for kind, values in other.by_kind.items():
             self.by_kind.setdefault(kind, []).extend(values)
         self.rates += other.rates
@@ -394,6 +407,17 @@ class Samples:
             max(a, b) for a, b in zip(self.gc_longest, other.gc_longest, strict=True)
         ]
         self.gc_count = [a + b for a, b in zip(self.gc_count, other.gc_count, strict=True)]
+
+
+def _described(update: Update) -> str:
+    """What an update was, for the list of the slowest: who, and the text or the button."""
+    if update.message is not None:
+        user = update.message.from_user.id if update.message.from_user else None
+        return f"update {update.update_id}: message {update.message.text!r} from {user}"
+    if update.callback_query is not None:
+        query = update.callback_query
+        return f"update {update.update_id}: press {query.data!r} by {query.from_user.id}"
+    return f"update {update.update_id}: {update.event_type}"
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -427,9 +451,7 @@ async def drive(setup: SetUp, kinds: list[str], concurrency: int = CONCURRENCY) 
             update = setup.update(kind)
             start = time.perf_counter()
             await setup.feed(update)
-            spent = time.perf_counter() - start
-            samples.latencies.append(spent)
-            samples.by_kind.setdefault(kind, []).append(spent)
+            samples.note(time.perf_counter() - start, kind, update)
 
     with Pauses() as pauses:
         started = time.perf_counter()
@@ -450,6 +472,10 @@ def _summary(samples: Samples) -> dict[str, Any]:
         "by_kind": {kind: _latency(values) for kind, values in sorted(samples.by_kind.items())},
         "gc_longest_pause_ms": [_ms(p) for p in samples.gc_longest],
         "gc_collections": samples.gc_count,
+        "slowest": [
+            {"ms": _ms(spent), "kind": kind, "update": what}
+            for spent, kind, what in samples.slowest
+        ],
     }
 
 
@@ -732,6 +758,8 @@ def _print(result: dict[str, Any]) -> None:
                 for kind, k in row["by_kind"].items()
             )
             print(f"  {name} by kind: {kinds}")
+            for slow in row["slowest"]:
+                print(f"    slowest: {slow['ms']} ms, {slow['kind']}: {slow['update']}")
     print("Statements per update (max of the examples; budget):")
     for database, kinds in result["statements"].items():
         row = ", ".join(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram import Dispatcher, F, Router
-from aiogram.enums import ChatType
+from collections.abc import Callable
+from typing import Any
+
+from aiogram import Dispatcher, Router
+from aiogram.dispatcher.event.handler import FilterObject
 
 from handlers import (
     access,
@@ -44,6 +47,7 @@ from handlers import (
     workspace,
 )
 from handlers.errors import register_error_handler
+from handlers.filters import PrivateChatWithPerson
 
 
 def get_routers() -> list[Router]:
@@ -93,6 +97,39 @@ def get_routers() -> list[Router]:
 def setup_handlers(dispatcher: Dispatcher) -> None:
     # Private chats with a person only: added to a class group chat, the bot stays silent
     # instead of answering every message; channel posts have no person to answer.
-    dispatcher.message.filter(F.chat.type == ChatType.PRIVATE, F.from_user)
+    # (A filter class: the dispatcher's own filters are checked for every message.)
+    dispatcher.message.filter(PrivateChatWithPerson())
     dispatcher.include_routers(*get_routers())
     register_error_handler(dispatcher)
+    run_filters_inline(dispatcher)
+
+
+def run_filters_inline(router: Router) -> int:
+    """Let the plain (not async) filters of every router run on the event loop; returns how
+    many were changed. (The routers' own filters, ``router.message.filter(...)``, are not
+    reached: they are filter classes, which aiogram awaits.)
+
+    aiogram hands every plain callable to a worker thread (``asyncio.to_thread``), magic
+    filters (``F.text``, ``F.chat.type == ...``) included: some five per update, each a
+    hand-over between threads that waits for the interpreter lock. The filters are small
+    checks of the update's fields, so they run in place; what they receive is unchanged (the
+    parameters aiogram took from the original callable are kept)."""
+    changed = 0
+    for each in router.chain_tail:
+        for observer in each.observers.values():
+            for handler in observer.handlers:
+                for event_filter in handler.filters or ():
+                    if not event_filter.awaitable:
+                        _inline(event_filter)
+                        changed += 1
+    return changed
+
+
+def _inline(event_filter: FilterObject) -> None:
+    check: Callable[..., Any] = event_filter.callback
+
+    async def inline(*args: Any, **kwargs: Any) -> Any:
+        return check(*args, **kwargs)
+
+    event_filter.callback = inline
+    event_filter.awaitable = True

@@ -9,11 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Router
+from aiogram.enums import ChatType
 from aiogram.filters import Filter
-from aiogram.types import TelegramObject, User
+from aiogram.types import Message, TelegramObject, User
 
 from bot.services import Services
 from storage.repositories.identity import Identity
+
+
+class PrivateChatWithPerson(Filter):
+    """A message in a private chat, from a person: added to a class group chat, the bot stays
+    silent; channel posts have no person to answer."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.chat.type == ChatType.PRIVATE and message.from_user is not None
 
 
 class IsAdmin(Filter):

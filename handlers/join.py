@@ -136,9 +136,13 @@ async def resume(
     services: Services,
     bot: Bot,
     i18n: I18n,
+    *,
+    status: Status | None = None,
 ) -> None:
-    """Pick up wherever this participant stopped."""
-    status = await services.participants.status(participant)
+    """Pick up wherever this participant stopped (``status``: already known, e.g. from the
+    update's who-am-I read, saves reading the consents again)."""
+    if status is None:
+        status = await services.participants.status(participant)
     if status is Status.WAITING_CONSENT:
         await show_consent(message, participant, state, services, i18n)
     elif status is Status.WAITING_GUARDIAN and participant.age_group == AgeGroup.CHILD:

@@ -85,11 +85,27 @@ async def open_questionnaire(
     if step is None:
         await message.answer(not_yet_open_text())
         return
+    first = not step.answers or step.answers.keys() == {
+        q.key for q in step.questionnaire.questions if q.is_birth_date
+    }
+    data = await state.get_data()
+    if (
+        step.question is not None
+        and await state.get_state() == QuestionnaireDialogue.answering.state
+        and data.get("participant_id") == participant.id
+        and data.get("question") == step.question.key
+        and not data.get("awaiting_other")
+    ):
+        # The dialogue already stands at this question (/start again half-way): it is asked
+        # again with the choices made so far, and nothing is stored (no commit). The earlier
+        # message stays the one whose buttons a typed answer takes off.
+        if first:
+            await answer(message, intro_screen(step))
+        await answer(message, question_screen(step, list(data.get("selected") or [])))
+        return
     await state.set_state(QuestionnaireDialogue.answering)
     await state.set_data({"participant_id": participant.id})
-    if not step.answers or step.answers.keys() == {
-        q.key for q in step.questionnaire.questions if q.is_birth_date
-    }:
+    if first:
         await answer(message, intro_screen(step))
     await show(message, step, state)
 

@@ -86,7 +86,7 @@ async def start(
     for participant, status in zip(participations, statuses, strict=True):
         if status is not Status.READY:
             await answer(message, welcome_back())
-            await join.resume(message, participant, state, services, bot, i18n)
+            await join.resume(message, participant, state, services, bot, i18n, status=status)
             return
     if participations:
         await answer(message, participant_hello(message.from_user.first_name))

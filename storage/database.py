@@ -244,8 +244,10 @@ class Database:
             return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._lock, self.connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        # One trip to the connection's thread (a cursor takes three: execute, fetch, close,
+        # each a hand-over between the threads and a turn of the event loop).
+        async with self._lock:
+            return list(await self.connection.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -332,8 +334,8 @@ class Reader:
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         if self._conn is None:
             return await self._db.fetch_all(sql, params)
-        async with self._lock, self._usable().execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        async with self._lock:
+            return list(await self._usable().execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -448,5 +450,4 @@ class Transaction:
             return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._conn.execute_fetchall(sql, params))

@@ -117,18 +117,46 @@ async def test_a_questionnaire_answer_commits_once_within_budget(harness: Harnes
 
 
 async def test_start_in_the_middle_of_the_questionnaire(harness: Harness) -> None:
-    """Not one of the issue's budgets (the question is asked again: the dialogue is stored),
-    but kept from growing: the roles, the consent, the questionnaire's state, one commit."""
+    """/start of a person who joined and has not finished: the question is asked again
+    within the budget of /start (who-am-I with the consents, the questionnaire's state), and
+    nothing is stored while the dialogue already stands at that question."""
     org = await organization(harness)
     link = await invitation(harness, org, "mentor")
     await start_as_adult(harness, MENTOR, link)
     pid = await participant_id(harness, MENTOR, link)
     await agree(harness, MENTOR, pid)
     await harness.send(MENTOR, "Иванова Ольга Петровна")
-    statements = await counted(harness, harness.send(MENTOR, "/start"))
-    within(statements, 7, commits=1)
+    for _ in range(2):
+        statements = await counted(harness, harness.send(MENTOR, "/start"))
+        within(statements, START_BUDGET, commits=0)
+        asked = harness.session.answers(MENTOR)[-1]
+        assert "рождения" in asked.text, asked.text
     step = await harness.app.services.questionnaires.step(pid)
     assert step.question is not None and step.question.key == "birth_year"
+    # The answer after it is taken as before.
+    await harness.send(MENTOR, "1990")
+    after = await harness.app.services.questionnaires.step(pid)
+    assert after.question is not None and after.question.key != "birth_year"
+
+
+async def test_start_after_the_dialogue_was_lost_asks_again_and_stores_it(
+    harness: Harness,
+) -> None:
+    """When the stored dialogue is gone (pruned after a long pause), /start puts the person
+    back into the questionnaire: that is stored, in one commit."""
+    org = await organization(harness)
+    link = await invitation(harness, org, "mentor")
+    await start_as_adult(harness, MENTOR, link)
+    pid = await participant_id(harness, MENTOR, link)
+    await agree(harness, MENTOR, pid)
+    await harness.send(MENTOR, "Иванова Ольга Петровна")
+    async with harness.app.db.transaction() as tx:
+        await tx.execute("DELETE FROM fsm_records")
+    statements = await counted(harness, harness.send(MENTOR, "/start"))
+    within(statements, 7, commits=1)
+    await harness.send(MENTOR, "1990")
+    after = await harness.app.services.questionnaires.step(pid)
+    assert after.question is not None and after.question.key != "birth_year"
 
 
 async def test_a_wrong_typed_answer_changes_nothing_and_reads_little(harness: Harness) -> None:

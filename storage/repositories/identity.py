@@ -93,10 +93,11 @@ class IdentityRepository:
     ) -> Identity:
         """One statement: the update's repeat check, the person's roles, language, participations
         and the FSM record of ``fsm_key``."""
-        row = await self._db.fetch_one(
+        # fetch_all: one trip to the connection's thread (a cursor takes three); the
+        # statement gives exactly one row (FROM (SELECT 1), joins on unique keys).
+        (row,) = await self._db.fetch_all(
             _WHO, {"update_id": update_id, "user_id": telegram_id, "fsm_key": fsm_key}
         )
-        assert row is not None  # FROM (SELECT 1) always gives one row
         participants: list[Participant] = []
         consents: dict[int, frozenset[str]] = {}
         for item in json.loads(row["participants"]):
