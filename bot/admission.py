@@ -84,8 +84,7 @@ class AdmissionService:
     async def _cards(self, mentors: list[Participant]) -> list[MentorCard]:
         ids = [p.id for p in mentors]
         answers = await self._answers.of_participants(ids)
-        admissions = await self._repository.admissions_of(ids)
-        active = await self._repository.active_counts_of(ids)
+        admissions, active = await self._repository.admission_facts_of(ids)
         return [
             MentorCard(p, answers.get(p.id, {}), admissions.get(p.id), active.get(p.id, 0))
             for p in mentors

@@ -87,16 +87,7 @@ class MatchingRepository:
             "WHERE p.organization_id = ?",
             (organization_id,),
         )
-        return {
-            r["participant_id"]: Admission(
-                r["participant_id"],
-                r["decision"],
-                r["reason"],
-                bool(r["trained"]),
-                from_db(r["decided_at"]),
-            )
-            for r in rows
-        }
+        return {r["participant_id"]: _admission(r) for r in rows}
 
     async def admissions_of(self, participant_ids: Collection[int]) -> dict[int, Admission]:
         """The decisions on these people only (a page of the admission list)."""
@@ -108,16 +99,27 @@ class MatchingRepository:
             f"WHERE participant_id IN ({', '.join('?' * len(ids))})",
             ids,
         )
-        return {
-            r["participant_id"]: Admission(
-                r["participant_id"],
-                r["decision"],
-                r["reason"],
-                bool(r["trained"]),
-                from_db(r["decided_at"]),
-            )
-            for r in rows
-        }
+        return {r["participant_id"]: _admission(r) for r in rows}
+
+    async def admission_facts_of(
+        self, participant_ids: Collection[int]
+    ) -> tuple[dict[int, Admission], dict[int, int]]:
+        """For a page of the admission list, in one statement: the decisions on these people
+        (:meth:`admissions_of`) and their active pairs (:meth:`active_counts_of`)."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return {}, {}
+        rows = await self._db.fetch_all(
+            "SELECT p.id AS pid, a.participant_id, a.decision, a.reason, a.trained, "
+            "a.decided_at, "
+            "(SELECT count(*) FROM pairs WHERE mentor_id = p.id AND ended_on IS NULL) + "
+            "(SELECT count(*) FROM pairs WHERE mentee_id = p.id AND ended_on IS NULL) AS active "
+            "FROM participants p LEFT JOIN mentor_admissions a ON a.participant_id = p.id "
+            f"WHERE p.id IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+        admissions = {r["pid"]: _admission(r) for r in rows if r["participant_id"] is not None}
+        return admissions, {r["pid"]: r["active"] for r in rows if r["active"]}
 
     async def decide_admission(
         self, participant_id: int, decision: str, reason: str | None, by: int, now: datetime
@@ -441,3 +443,13 @@ class PairLookup:
             (telegram_id,),
         )
         return [_active_pair(r) for r in rows]
+
+
+def _admission(row: Any) -> Admission:
+    return Admission(
+        row["participant_id"],
+        row["decision"],
+        row["reason"],
+        bool(row["trained"]),
+        from_db(row["decided_at"]),
+    )
