@@ -44,6 +44,16 @@ async def agree(harness: Harness, user: int, pid: int) -> list[Sent]:
     return await harness.press(user, ConsentAnswer(participant_id=pid, agree=True).pack())
 
 
+async def adult_in_questionnaire(harness: Harness, user: int, role: str = "mentor") -> int:
+    """An adult who joined through a link of a new organization and consented: the
+    questionnaire's first question is waiting; returns the participant's id."""
+    link = await invitation(harness, await organization(harness), role)
+    await start_as_adult(harness, user, link)
+    pid = await participant_id(harness, user, link)
+    await agree(harness, user, pid)
+    return pid
+
+
 def answer_for(question: Question, answers: dict[str, Any], adult: bool) -> str:
     if question.key == "full_name":
         return "Иванова Мария Петровна"

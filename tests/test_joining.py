@@ -14,6 +14,7 @@ from handlers.rights_views import RevokeDecision
 from tests.inprocess import Harness
 from tests.joining import (
     CURATOR,
+    adult_in_questionnaire,
     agree,
     confirm,
     fill_questionnaire,
@@ -216,11 +217,7 @@ async def test_under_ten_is_refused_kindly(harness: Harness) -> None:
 
 
 async def test_wrong_answers_are_explained_and_the_question_repeated(harness: Harness) -> None:
-    org = await organization(harness)
-    link = await invitation(harness, org, "mentor")
-    await start_as_adult(harness, MENTOR, link)
-    pid = await participant_id(harness, MENTOR, link)
-    await agree(harness, MENTOR, pid)
+    pid = await adult_in_questionnaire(harness, MENTOR)
     questionnaires = harness.app.services.questionnaires
     seen: set[str] = set()
     for _ in range(40):
@@ -266,11 +263,7 @@ async def answer_one(harness: Harness, user: int, pid: int) -> None:
 
 
 async def test_back_skip_other_and_changing_from_the_summary(harness: Harness) -> None:
-    org = await organization(harness)
-    link = await invitation(harness, org, "mentor")
-    await start_as_adult(harness, MENTOR, link)
-    pid = await participant_id(harness, MENTOR, link)
-    await agree(harness, MENTOR, pid)
+    pid = await adult_in_questionnaire(harness, MENTOR)
     q = harness.app.services.questionnaires
     await harness.send(MENTOR, "Смирнов Олег Игоревич")
     second = (await q.step(pid)).question
@@ -461,11 +454,7 @@ async def test_help_follows_the_role(harness: Harness) -> None:
 
 
 async def test_plain_start_for_a_participant_who_is_ready(harness: Harness) -> None:
-    org = await organization(harness)
-    link = await invitation(harness, org, "mentor")
-    await start_as_adult(harness, MENTOR, link)
-    pid = await participant_id(harness, MENTOR, link)
-    await agree(harness, MENTOR, pid)
+    pid = await adult_in_questionnaire(harness, MENTOR)
     await fill_questionnaire(harness, MENTOR, pid)
     await confirm(harness, MENTOR, pid)
     reply = (await harness.send(MENTOR, "/start"))[0]
@@ -473,11 +462,7 @@ async def test_plain_start_for_a_participant_who_is_ready(harness: Harness) -> N
 
 
 async def test_cancel_names_the_dialogue_and_keeps_the_answers(harness: Harness) -> None:
-    org = await organization(harness)
-    link = await invitation(harness, org, "mentor")
-    await start_as_adult(harness, MENTOR, link)
-    pid = await participant_id(harness, MENTOR, link)
-    await agree(harness, MENTOR, pid)
+    await adult_in_questionnaire(harness, MENTOR)
     await harness.send(MENTOR, "Соколова Анна Павловна")
     reply = (await harness.send(MENTOR, "/cancel"))[0].text
     assert "Остановлено: заполнение анкеты (данные ответы сохранены)" in reply

@@ -23,12 +23,9 @@ from tests.cohort import mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness, Sent, running_harness
 from tests.joining import (
     CURATOR,
-    agree,
+    adult_in_questionnaire,
     answer_for,
-    invitation,
     organization,
-    participant_id,
-    start_as_adult,
 )
 
 NEWCOMER = 9001
@@ -80,11 +77,7 @@ async def test_start_and_help_of_known_participants_and_a_curator(harness: Harne
 
 
 async def test_a_questionnaire_answer_commits_once_within_budget(harness: Harness) -> None:
-    org = await organization(harness)
-    link = await invitation(harness, org, "mentor")
-    await start_as_adult(harness, MENTOR, link)
-    pid = await participant_id(harness, MENTOR, link)
-    await agree(harness, MENTOR, pid)
+    pid = await adult_in_questionnaire(harness, MENTOR)
     questionnaires = harness.app.services.questionnaires
     kinds: set[str] = set()
     for _ in range(60):
@@ -120,11 +113,7 @@ async def test_start_in_the_middle_of_the_questionnaire(harness: Harness) -> Non
     """/start of a person who joined and has not finished: the question is asked again
     within the budget of /start (who-am-I with the consents, the questionnaire's state), and
     nothing is stored while the dialogue already stands at that question."""
-    org = await organization(harness)
-    link = await invitation(harness, org, "mentor")
-    await start_as_adult(harness, MENTOR, link)
-    pid = await participant_id(harness, MENTOR, link)
-    await agree(harness, MENTOR, pid)
+    pid = await adult_in_questionnaire(harness, MENTOR)
     await harness.send(MENTOR, "Иванова Ольга Петровна")
     for _ in range(2):
         statements = await counted(harness, harness.send(MENTOR, "/start"))
@@ -144,11 +133,7 @@ async def test_start_after_the_dialogue_was_lost_asks_again_and_stores_it(
 ) -> None:
     """When the stored dialogue is gone (pruned after a long pause), /start puts the person
     back into the questionnaire: that is stored, in one commit."""
-    org = await organization(harness)
-    link = await invitation(harness, org, "mentor")
-    await start_as_adult(harness, MENTOR, link)
-    pid = await participant_id(harness, MENTOR, link)
-    await agree(harness, MENTOR, pid)
+    pid = await adult_in_questionnaire(harness, MENTOR)
     await harness.send(MENTOR, "Иванова Ольга Петровна")
     async with harness.app.db.transaction() as tx:
         await tx.execute("DELETE FROM fsm_records")
@@ -160,11 +145,7 @@ async def test_start_after_the_dialogue_was_lost_asks_again_and_stores_it(
 
 
 async def test_a_wrong_typed_answer_changes_nothing_and_reads_little(harness: Harness) -> None:
-    org = await organization(harness)
-    link = await invitation(harness, org, "mentor")
-    await start_as_adult(harness, MENTOR, link)
-    pid = await participant_id(harness, MENTOR, link)
-    await agree(harness, MENTOR, pid)
+    pid = await adult_in_questionnaire(harness, MENTOR)
     await harness.send(MENTOR, "Иванова Ольга Петровна")
     step = await harness.app.services.questionnaires.step(pid)
     assert step.question is not None and step.question.key == "birth_year"
@@ -246,11 +227,7 @@ async def test_a_choice_picked_twice_by_redelivery_is_picked_once(tmp_path: Path
     """A pick of a multi-choice question changes only the dialogue: its FSM record is stored
     with the update's record, so a redelivery after a restart does not toggle it back."""
     async with running_harness(tmp_path) as harness:
-        org = await organization(harness)
-        link = await invitation(harness, org, "mentor")
-        await start_as_adult(harness, MENTOR, link)
-        pid = await participant_id(harness, MENTOR, link)
-        await agree(harness, MENTOR, pid)
+        pid = await adult_in_questionnaire(harness, MENTOR)
         questionnaires = harness.app.services.questionnaires
         for _ in range(30):
             step = await questionnaires.step(pid)
