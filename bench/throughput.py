@@ -50,6 +50,7 @@ import statistics
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -154,18 +155,18 @@ def mix(count: int, rng: random.Random) -> list[str]:
 
 
 # -- the set-ups --------------------------------------------------------------------------
-class SetUp:
+class SetUp(ABC):
     """Something that takes updates: makes the next update of a kind, and feeds it."""
 
     name: str
 
-    def update(self, kind: str) -> Update:
-        raise NotImplementedError
+    @abstractmethod
+    def update(self, kind: str) -> Update: ...
 
-    async def feed(self, update: Update) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    async def feed(self, update: Update) -> None: ...
 
-    def forget(self) -> None:
+    def forget(self) -> None:  # noqa: B027 - a set-up without a session keeps nothing
         """Drop what the recording session kept (memory stays flat over the rounds)."""
 
     async def close(self) -> None:
