@@ -151,6 +151,13 @@ class _Seeder:
             "birth_date, joined_at, confirmed_at, cycle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.participants,
         )
+        # Everyone who joined wrote to the bot, which keeps the language Telegram reported
+        # (a users row): without it each person's first /start of the run would be a write.
+        c.executemany(
+            "INSERT OR IGNORE INTO users (telegram_id, telegram_language, created_at, "
+            "updated_at) VALUES (?, 'ru', ?, ?)",
+            [(row[2], row[6], row[6]) for row in self.participants],
+        )
         c.executemany(
             "INSERT INTO consents (participant_id, kind, given_by, representative_name, "
             "representative_relation, text_version, text_sha256, locale, given_at) "

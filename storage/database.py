@@ -1,19 +1,30 @@
-"""One aiosqlite writer connection per process, with every write in a ``BEGIN IMMEDIATE``
-transaction, and a small pool of read-only connections for long reads.
+"""One writer connection per process, with every write in a ``BEGIN IMMEDIATE`` transaction,
+and a small pool of read-only connections for long reads.
+
+The writer is a plain :mod:`sqlite3` connection used on the event loop's own thread. The
+bot's statements on it are short (a look-up by a key, a page of eight, a few rows written; a
+commit, fsync included, takes well under a millisecond on an SSD), and a statement run in
+place costs microseconds, whereas handing each one to a worker thread (as aiosqlite does) costs
+a hand-over in each direction, a wait for the interpreter lock and a turn of the event loop:
+an update of eight statements waited eight turns behind every other update being handled.
+While the writer runs a statement the event loop waits for it; with a worker thread every
+other update waited for the writer anyway, since each of them starts with a statement on it.
 
 A single writer keeps SQLite's locking simple; an asyncio lock makes sure that two
-coroutines never interleave statements of different transactions on it. Every statement on the
-writer waits behind that lock, so a read that takes seconds (a regional summary, an export)
-would stop every other user for that long: such reads go through :meth:`Database.reading` or
-:attr:`Database.reads` instead, which run them on read-only connections of their own (WAL lets
-readers work while the writer commits). Inside one ``reading()`` block every statement sees the
-same snapshot of the database.
+coroutines never interleave statements of different transactions on it (a transaction's body
+may await other work between its statements). A read that takes long (a regional summary, an
+export, a count over a whole school) must therefore not run on the writer: such reads go
+through :meth:`Database.reading` or :attr:`Database.reads`, which run them on read-only
+aiosqlite connections of their own, in worker threads (WAL lets readers work while the writer
+commits). Inside one ``reading()`` block every statement sees the same snapshot of the
+database.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from contextvars import ContextVar
@@ -78,7 +89,7 @@ class Database:
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000, readers: int = 2) -> None:
         self.path = Path(path)
         self._busy_timeout_ms = busy_timeout_ms
-        self._conn: aiosqlite.Connection | None = None
+        self._conn: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()
         # Read-only connections: opened when first needed, at most ``readers`` of them, each
         # used by one task at a time; idle ones wait in ``_idle_readers``.
@@ -103,14 +114,23 @@ class Database:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, sqlite3 adds nothing implicit.
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        self._conn.row_factory = aiosqlite.Row
-        await self._conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-        await self._conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a committed transaction survives a power cut too, not only a killed process.
-        await self._conn.execute("PRAGMA synchronous = FULL")
-        await self._conn.execute("PRAGMA foreign_keys = ON")
-        await self._conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
+        # check_same_thread=False: the connection is used on the event loop's thread only, but
+        # a test or a tool may open and close the database from another thread.
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a committed transaction survives a power cut too, not only a killed process.
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
+            if self._trace is not None:
+                conn.set_trace_callback(self._trace)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
 
     async def close(self) -> None:
         readers, self._idle_readers = self._idle_readers, []
@@ -119,7 +139,7 @@ class Database:
             await reader.close()
         if self._conn is not None:
             async with self._lock:
-                await self._conn.close()
+                self._conn.close()
                 self._conn = None
 
     @asynccontextmanager
@@ -199,9 +219,9 @@ class Database:
     async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
         """Trace every statement, the writer's and every read-only connection's (those opened
         later too), e.g. to count a handler's statements; ``None`` stops it. The callback runs
-        on the connections' threads."""
+        on the connections' threads (the writer's: the event loop's)."""
         self._trace = callback
-        await self.connection.set_trace_callback(callback)  # type: ignore[arg-type]
+        self.connection.set_trace_callback(callback)
         for conn in list(self._open_readers):
             await conn.set_trace_callback(callback)  # type: ignore[arg-type]
 
@@ -211,7 +231,7 @@ class Database:
         return len(self._open_readers)
 
     @property
-    def connection(self) -> aiosqlite.Connection:
+    def connection(self) -> sqlite3.Connection:
         if self._conn is None:
             raise RuntimeError("Database is not connected")
         return self._conn
@@ -221,33 +241,31 @@ class Database:
         """A write transaction: committed when the block ends, rolled back on any error."""
         async with self._lock:
             conn = self.connection
-            await conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN IMMEDIATE")
             try:
                 yield Transaction(conn)
-                mark = await _record_update(conn)
+                mark = _record_update(conn)
+                conn.execute("COMMIT")
             except BaseException:
-                await conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            else:
-                await conn.execute("COMMIT")
-                if mark is not None:
-                    mark.recorded = True
+            if mark is not None:
+                mark.recorded = True
 
     async def execute_alone(self, sql: str, params: Params = ()) -> None:
         """One write statement outside any transaction: SQLite makes it atomic by itself,
         without BEGIN and COMMIT. For an idempotent write that need not record the update."""
-        async with self._lock, self.connection.execute(sql, params):
-            pass
+        async with self._lock:
+            self.connection.execute(sql, params).close()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._lock, self.connection.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        async with self._lock:
+            return _first(self.connection, sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        # One trip to the connection's thread (a cursor takes three: execute, fetch, close,
-        # each a hand-over between the threads and a turn of the event loop).
         async with self._lock:
-            return list(await self.connection.execute_fetchall(sql, params))
+            return self.connection.execute(sql, params).fetchall()
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -274,20 +292,19 @@ class Database:
         async with self._lock:
             conn = self.connection
             # A no-op inside a transaction, so it is set before BEGIN.
-            await conn.execute("PRAGMA foreign_keys = OFF")
+            conn.execute("PRAGMA foreign_keys = OFF")
             try:
-                await conn.executescript(f"BEGIN IMMEDIATE;\n{script}")
-                async with conn.execute("PRAGMA foreign_key_check") as cursor:
-                    problems = [tuple(row) for row in await cursor.fetchall()]
+                conn.executescript(f"BEGIN IMMEDIATE;\n{script}")
+                problems = [tuple(row) for row in conn.execute("PRAGMA foreign_key_check")]
                 if problems:
                     raise DanglingReferences(problems)
-                await conn.execute("COMMIT")
+                conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
+                    conn.execute("ROLLBACK")
                 raise
             finally:
-                await conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA foreign_keys = ON")
 
 
 _closing: set[asyncio.Task[None]] = set()
@@ -315,7 +332,7 @@ class Reader:
         return self._db.reading()
 
     @property
-    def connection(self) -> aiosqlite.Connection:
+    def connection(self) -> aiosqlite.Connection | sqlite3.Connection:
         """The read-only connection (the writer's for an in-memory database)."""
         return self._db.connection if self._conn is None else self._conn
 
@@ -415,12 +432,23 @@ class DanglingReferences(Exception):
         super().__init__(f"{shown}{more}")
 
 
-async def _record_update(conn: aiosqlite.Connection) -> UpdateMark | None:
+def _first(conn: sqlite3.Connection, sql: str, params: Params) -> sqlite3.Row | None:
+    """The first row of a statement; the statement is finished at once (a cursor left open
+    would keep its read going on the writer)."""
+    cursor = conn.execute(sql, params)
+    try:
+        row: sqlite3.Row | None = cursor.fetchone()
+        return row
+    finally:
+        cursor.close()
+
+
+def _record_update(conn: sqlite3.Connection) -> UpdateMark | None:
     """Record the update being handled (once); returns its mark, to be set after COMMIT."""
     mark = current_update.get()
     if mark is None or mark.recorded:
         return None
-    await conn.execute(
+    conn.execute(
         "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
         (mark.update_id, mark.when),
     )
@@ -430,24 +458,26 @@ async def _record_update(conn: aiosqlite.Connection) -> UpdateMark | None:
 class Transaction:
     """Statements of one write transaction; handed out by :meth:`Database.transaction`."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    # The methods are coroutines, as the callers await them; the statements run in place.
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns the last inserted row id (or 0)."""
-        async with self._conn.execute(sql, params) as cursor:
-            return cursor.lastrowid or 0
+        cursor = self._conn.execute(sql, params)
+        cursor.close()
+        return cursor.lastrowid or 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
-        async with self._conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        cursor = self._conn.execute(sql, params)
+        cursor.close()
+        return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+        self._conn.executemany(sql, rows).close()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        return _first(self._conn, sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        return list(await self._conn.execute_fetchall(sql, params))
+        return self._conn.execute(sql, params).fetchall()

@@ -235,11 +235,11 @@ async def _reads_of_daily_run(harness: Harness) -> list[str]:
             statements.append(sql)
 
     harness.clock.advance(timedelta(days=1))  # a new local day: every school is due
-    await harness.app.db.connection.set_trace_callback(trace)
+    await harness.app.db.set_trace_callback(trace)
     try:
         report = await harness.app.services.cadence.daily()
     finally:
-        await harness.app.db.connection.set_trace_callback(None)
+        await harness.app.db.set_trace_callback(None)
     assert report.nudged == [] and report.raised == []
     return statements
 
