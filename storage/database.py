@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from contextvars import ContextVar
@@ -66,6 +67,27 @@ ITERATE_CHUNK = 500
 CACHE_SIZE = -1024
 
 
+# A statement on the writer runs without giving the event loop a turn: a task that runs many
+# of them in a row (a job going through every pair of a region) would keep every update and
+# every send waiting until it is done. After this many seconds without a pause, the next
+# statement first lets the loop run whatever is ready.
+YIELD_AFTER_SECONDS = 0.01
+
+
+class _Pace:
+    """Gives the event loop a turn before a statement when the writer has had it long."""
+
+    __slots__ = ("_since",)
+
+    def __init__(self) -> None:
+        self._since = time.perf_counter()
+
+    async def turn(self) -> None:
+        if time.perf_counter() - self._since >= YIELD_AFTER_SECONDS:
+            await asyncio.sleep(0)
+            self._since = time.perf_counter()
+
+
 class ReadSource(Protocol):
     """What a repository of long reads needs: :class:`Database` (statements on the writer),
     :class:`Reads` (statements on read-only connections) and :class:`Reader` all offer it."""
@@ -91,6 +113,7 @@ class Database:
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()
+        self._pace = _Pace()
         # Read-only connections: opened when first needed, at most ``readers`` of them, each
         # used by one task at a time; idle ones wait in ``_idle_readers``.
         self.readers = max(1, readers)
@@ -239,11 +262,12 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """A write transaction: committed when the block ends, rolled back on any error."""
+        await self._pace.turn()
         async with self._lock:
             conn = self.connection
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Transaction(conn)
+                yield Transaction(conn, self._pace)
                 mark = _record_update(conn)
                 conn.execute("COMMIT")
             except BaseException:
@@ -256,14 +280,17 @@ class Database:
     async def execute_alone(self, sql: str, params: Params = ()) -> None:
         """One write statement outside any transaction: SQLite makes it atomic by itself,
         without BEGIN and COMMIT. For an idempotent write that need not record the update."""
+        await self._pace.turn()
         async with self._lock:
             self.connection.execute(sql, params).close()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        await self._pace.turn()
         async with self._lock:
             return _first(self.connection, sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        await self._pace.turn()
         async with self._lock:
             return self.connection.execute(sql, params).fetchall()
 
@@ -458,26 +485,34 @@ def _record_update(conn: sqlite3.Connection) -> UpdateMark | None:
 class Transaction:
     """Statements of one write transaction; handed out by :meth:`Database.transaction`."""
 
-    # The methods are coroutines, as the callers await them; the statements run in place.
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    # The methods are coroutines, as the callers await them; the statements run in place. A
+    # long transaction gives the loop a turn now and then too (other statements on the writer
+    # still wait for its end: only sends and other work go on meanwhile).
+    def __init__(self, conn: sqlite3.Connection, pace: _Pace) -> None:
         self._conn = conn
+        self._pace = pace
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns the last inserted row id (or 0)."""
+        await self._pace.turn()
         cursor = self._conn.execute(sql, params)
         cursor.close()
         return cursor.lastrowid or 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
+        await self._pace.turn()
         cursor = self._conn.execute(sql, params)
         cursor.close()
         return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._pace.turn()
         self._conn.executemany(sql, rows).close()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        await self._pace.turn()
         return _first(self._conn, sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        await self._pace.turn()
         return self._conn.execute(sql, params).fetchall()

@@ -1,0 +1,82 @@
+"""The writer runs statements on the event loop's thread: one update's few statements run
+without a pause, but a long run of statements (a job going through a region) gives the loop a
+turn every ``YIELD_AFTER_SECONDS``, inside a transaction too, so sends and other work go on."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+from storage.database import YIELD_AFTER_SECONDS, Database
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(tmp_path / "bot.sqlite3")
+    await database.connect()
+    async with database.transaction() as tx:
+        await tx.execute("CREATE TABLE numbers (n INTEGER NOT NULL)")
+    yield database
+    await database.close()
+
+
+async def _turns_of_others_during(work: Callable[[], Awaitable[None]]) -> int:
+    """How many turns another task got while ``work`` ran."""
+    turns = 0
+    running = True
+
+    async def other() -> None:
+        nonlocal turns
+        while running:
+            turns += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(other())
+    await asyncio.sleep(0)  # the other task is running
+    before = turns
+    try:
+        await work()
+        return turns - before
+    finally:
+        running = False
+        await task
+
+
+async def test_a_few_statements_run_without_a_pause(db: Database) -> None:
+    async def a_few() -> None:
+        for n in range(5):
+            await db.fetch_all("SELECT ?", (n,))
+
+    # Measured after a pause of the writer's, so its clock starts afresh. (A thread hop per
+    # statement would give the other task a turn at each of the five; one turn is allowed for
+    # a machine so busy that the five take longer than YIELD_AFTER_SECONDS.)
+    await db.fetch_value("SELECT 1")
+    assert await _turns_of_others_during(a_few) <= 1
+
+
+async def test_a_long_run_of_statements_gives_the_loop_turns(db: Database) -> None:
+    spell = 12 * YIELD_AFTER_SECONDS
+
+    async def reads_for_a_while() -> None:
+        started = time.perf_counter()
+        while time.perf_counter() - started < spell:
+            await db.fetch_all("SELECT count(*) FROM numbers")
+
+    assert await _turns_of_others_during(reads_for_a_while) >= 5
+
+
+async def test_a_long_transaction_gives_the_loop_turns(db: Database) -> None:
+    spell = 12 * YIELD_AFTER_SECONDS
+
+    async def writes_for_a_while() -> None:
+        started = time.perf_counter()
+        async with db.transaction() as tx:
+            while time.perf_counter() - started < spell:
+                await tx.execute("INSERT INTO numbers (n) VALUES (1)")
+
+    assert await _turns_of_others_during(writes_for_a_while) >= 5
+    assert await db.fetch_value("SELECT count(*) FROM numbers") > 0
