@@ -154,31 +154,35 @@ class ProcessedUpdates(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         fsm_key = self._storage.key_of(context.key) if context is not None else None
         as_of = self._storage.read_mark()
-        try:
-            identity = await self._repository.who(
-                event.update_id, user.id if user is not None else None, fsm_key
-            )
-        except BaseException:
-            self._recent.pop(event.update_id, None)  # not handled: a redelivery may try again
-            raise
-        if identity.seen:
-            log.info("Update %s was delivered again; dropped", event.update_id)
-            return UNHANDLED
-        data["identity"] = identity
+        # Set before the first statement: the whole handling of the update runs on the writer
+        # without giving the loop a turn (see storage.database), the who-am-I statement too.
         token = current_update.set(UpdateMark(event.update_id, to_db(self._clock.now())))
-        records = self._storage.begin_update()
         try:
-            if identity.fsm is not None:
-                fsm = identity.fsm
-                self._storage.preload(fsm.key, fsm.state, fsm.data, as_of)
-            if context is not None:
-                data.update({"state": context, "raw_state": await context.get_state()})
             try:
-                return await handler(event, data)
+                identity = await self._repository.who(
+                    event.update_id, user.id if user is not None else None, fsm_key
+                )
+            except BaseException:
+                self._recent.pop(event.update_id, None)  # not handled: a redelivery may retry
+                raise
+            if identity.seen:
+                log.info("Update %s was delivered again; dropped", event.update_id)
+                return UNHANDLED
+            data["identity"] = identity
+            records = self._storage.begin_update()
+            try:
+                if identity.fsm is not None:
+                    fsm = identity.fsm
+                    self._storage.preload(fsm.key, fsm.state, fsm.data, as_of)
+                if context is not None:
+                    data.update({"state": context, "raw_state": await context.get_state()})
+                try:
+                    return await handler(event, data)
+                finally:
+                    await self._storage.flush()
             finally:
-                await self._storage.flush()
+                self._storage.end_update(records)
         finally:
-            self._storage.end_update(records)
             current_update.reset(token)
 
     def _remember(self, update_id: int) -> None:

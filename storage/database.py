@@ -69,23 +69,26 @@ CACHE_SIZE = -1024
 
 # A statement on the writer runs without giving the event loop a turn: a task that runs many
 # of them in a row (a job going through every pair of a region) would keep every update and
-# every send waiting until it is done. After this many seconds without a pause, the next
-# statement first lets the loop run whatever is ready.
+# every send waiting until it is done. Such a task, after this many seconds of statements,
+# lets the loop run whatever is ready before its next statement or transaction (never inside
+# a transaction: see :class:`Transaction`). An update's handling never does: it is short, and
+# a turn would put it behind every other update ready to run.
 YIELD_AFTER_SECONDS = 0.01
 
+# When the task's current run of statements on the writer began (per task: a context variable).
+_run_began: ContextVar[float | None] = ContextVar("writer_run_began", default=None)
 
-class _Pace:
-    """Gives the event loop a turn before a statement when the writer has had it long."""
 
-    __slots__ = ("_since",)
-
-    def __init__(self) -> None:
-        self._since = time.perf_counter()
-
-    async def turn(self) -> None:
-        if time.perf_counter() - self._since >= YIELD_AFTER_SECONDS:
-            await asyncio.sleep(0)
-            self._since = time.perf_counter()
+async def _pace() -> None:
+    if current_update.get() is not None:
+        return
+    now = time.perf_counter()
+    began = _run_began.get()
+    if began is None:
+        _run_began.set(now)
+    elif now - began >= YIELD_AFTER_SECONDS:
+        await asyncio.sleep(0)
+        _run_began.set(time.perf_counter())
 
 
 class ReadSource(Protocol):
@@ -113,7 +116,6 @@ class Database:
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()
-        self._pace = _Pace()
         # Read-only connections: opened when first needed, at most ``readers`` of them, each
         # used by one task at a time; idle ones wait in ``_idle_readers``.
         self.readers = max(1, readers)
@@ -209,6 +211,28 @@ class Database:
                 _reset(self._current_reader, token)
                 self._give_back_reader(conn, healthy)
 
+    @asynccontextmanager
+    async def one_statement(self) -> AsyncIterator[Reader]:
+        """A reader for a single statement: inside a :meth:`reading` block that block's reader;
+        otherwise a read-only connection borrowed without BEGIN and COMMIT (one statement
+        sees one snapshot by itself), which saves two hand-overs to its thread."""
+        current = self._current_reader.get()
+        if current is not None and not current.closed:
+            yield current
+            return
+        if self.in_memory:
+            yield Reader(self, None)
+            return
+        async with self._reader_slots:
+            conn = await self._take_reader()
+            reader = Reader(self, conn)
+            try:
+                yield reader
+            finally:
+                reader.closed = True
+                # A statement that failed leaves the connection fine for the next one.
+                self._give_back_reader(conn, healthy=True)
+
     async def _take_reader(self) -> aiosqlite.Connection:
         if self._idle_readers:
             return self._idle_readers.pop()
@@ -262,12 +286,12 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """A write transaction: committed when the block ends, rolled back on any error."""
-        await self._pace.turn()
+        await _pace()
         async with self._lock:
             conn = self.connection
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Transaction(conn, self._pace)
+                yield Transaction(conn)
                 mark = _record_update(conn)
                 conn.execute("COMMIT")
             except BaseException:
@@ -280,17 +304,17 @@ class Database:
     async def execute_alone(self, sql: str, params: Params = ()) -> None:
         """One write statement outside any transaction: SQLite makes it atomic by itself,
         without BEGIN and COMMIT. For an idempotent write that need not record the update."""
-        await self._pace.turn()
+        await _pace()
         async with self._lock:
             self.connection.execute(sql, params).close()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        await self._pace.turn()
+        await _pace()
         async with self._lock:
             return _first(self.connection, sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        await self._pace.turn()
+        await _pace()
         async with self._lock:
             return self.connection.execute(sql, params).fetchall()
 
@@ -424,15 +448,15 @@ class Reads:
         return self._db.reading()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._db.reading() as reader:
+        async with self._db.one_statement() as reader:
             return await reader.fetch_one(sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._db.reading() as reader:
+        async with self._db.one_statement() as reader:
             return await reader.fetch_all(sql, params)
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
-        async with self._db.reading() as reader:
+        async with self._db.one_statement() as reader:
             return await reader.fetch_value(sql, params)
 
     async def iterate(
@@ -485,34 +509,29 @@ def _record_update(conn: sqlite3.Connection) -> UpdateMark | None:
 class Transaction:
     """Statements of one write transaction; handed out by :meth:`Database.transaction`."""
 
-    # The methods are coroutines, as the callers await them; the statements run in place. A
-    # long transaction gives the loop a turn now and then too (other statements on the writer
-    # still wait for its end: only sends and other work go on meanwhile).
-    def __init__(self, conn: sqlite3.Connection, pace: _Pace) -> None:
+    # The methods are coroutines, as the callers await them; the statements run in place.
+    # They never give the loop a turn (:func:`_pace`): the writer's lock is held, and every
+    # other statement would queue behind it; once a queue has formed, each statement waits for
+    # a turn of the loop to get the lock, until the queue is gone.
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._pace = pace
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns the last inserted row id (or 0)."""
-        await self._pace.turn()
         cursor = self._conn.execute(sql, params)
         cursor.close()
         return cursor.lastrowid or 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
-        await self._pace.turn()
         cursor = self._conn.execute(sql, params)
         cursor.close()
         return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._pace.turn()
         self._conn.executemany(sql, rows).close()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        await self._pace.turn()
         return _first(self._conn, sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        await self._pace.turn()
         return self._conn.execute(sql, params).fetchall()

@@ -1,6 +1,7 @@
 """The writer runs statements on the event loop's thread: one update's few statements run
 without a pause, but a long run of statements (a job going through a region) gives the loop a
-turn every ``YIELD_AFTER_SECONDS``, inside a transaction too, so sends and other work go on."""
+turn every ``YIELD_AFTER_SECONDS`` between its statements and transactions (never inside a
+transaction), so sends and other work go on; an update's handling runs to its end."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import YIELD_AFTER_SECONDS, Database
+from storage.database import YIELD_AFTER_SECONDS, Database, UpdateMark, current_update
 
 
 @pytest.fixture
@@ -69,14 +70,47 @@ async def test_a_long_run_of_statements_gives_the_loop_turns(db: Database) -> No
     assert await _turns_of_others_during(reads_for_a_while) >= 5
 
 
-async def test_a_long_transaction_gives_the_loop_turns(db: Database) -> None:
+async def test_a_long_run_of_transactions_gives_the_loop_turns(db: Database) -> None:
     spell = 12 * YIELD_AFTER_SECONDS
 
     async def writes_for_a_while() -> None:
         started = time.perf_counter()
-        async with db.transaction() as tx:
-            while time.perf_counter() - started < spell:
+        while time.perf_counter() - started < spell:
+            async with db.transaction() as tx:
                 await tx.execute("INSERT INTO numbers (n) VALUES (1)")
 
     assert await _turns_of_others_during(writes_for_a_while) >= 5
     assert await db.fetch_value("SELECT count(*) FROM numbers") > 0
+
+
+async def test_a_transaction_never_gives_the_loop_a_turn(db: Database) -> None:
+    """Inside a transaction the writer's lock is held: a turn there would let a queue for the
+    lock form, and every statement after it would wait a turn of the loop for the lock."""
+    spell = 3 * YIELD_AFTER_SECONDS
+
+    async def one_long_transaction() -> None:
+        async with db.transaction() as tx:
+            started = time.perf_counter()
+            while time.perf_counter() - started < spell:
+                await tx.execute("INSERT INTO numbers (n) VALUES (1)")
+                await tx.fetch_one("SELECT count(*) FROM numbers")
+
+    await db.fetch_value("SELECT 1")  # the writer's clock starts afresh
+    assert await _turns_of_others_during(one_long_transaction) <= 1
+
+
+async def test_an_update_runs_to_its_end_without_a_turn(db: Database) -> None:
+    """A turn in the middle of an update would put it behind every other update ready to run;
+    an update is short, so it never takes one, however long its statements take."""
+    spell = 3 * YIELD_AFTER_SECONDS
+
+    async def an_update() -> None:
+        token = current_update.set(UpdateMark(1, "2026-01-01T00:00:00+00:00"))
+        try:
+            started = time.perf_counter()
+            while time.perf_counter() - started < spell:
+                await db.fetch_all("SELECT count(*) FROM numbers")
+        finally:
+            current_update.reset(token)
+
+    assert await _turns_of_others_during(an_update) == 0

@@ -64,8 +64,9 @@ CANDIDATES_SQL = _CANDIDATES = (
     "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id "
     "AND k.kind = 'representative') AS rep_ok "
     f"FROM participants p WHERE {_ORGANIZATION} "
+    # :org, not p.organization_id: the open cycle is looked up once, not once per person.
     "AND (p.cycle_id IS NULL OR p.cycle_id = (SELECT y.id FROM cycles y "
-    "WHERE y.organization_id = p.organization_id AND y.closed_at IS NULL))), "
+    "WHERE y.organization_id = :org AND y.closed_at IS NULL))), "
     "s AS (SELECT c.*, CASE "
     "WHEN c.age_group = 'child' AND NOT c.rep_ok THEN 'waiting_guardian' "
     "WHEN c.age_group <> 'child' AND NOT c.self_ok THEN 'waiting_consent' "
