@@ -54,6 +54,12 @@ period when it started in it and *completed* in it when it completed and ended i
   stored as they are, and a report of that cycle shows them (``Indicators.as_of`` is the time it
   closed). Cycles closed before this was recorded are counted live. Open cycles and dated
   periods are always counted live.
+* Counted live, but not counted twice: what is counted over every person, pair, meeting and
+  poll of the organizations (the stages, the meetings held and missed with their feedback,
+  the final polls, who entered and completed) is kept with their change counters (migrations
+  0019-0021: every change those figures read moves one) and counted again when one has
+  moved; the confirmed meetings whose time has come, the denominators, targets and merges of
+  enterprises are read at every report.
 """
 
 from __future__ import annotations

@@ -252,14 +252,16 @@ class ReportRepository:
                 WHERE person IS NOT NULL
                 GROUP BY person
             ),
+            -- The organizations' runs first (an index range of each run's open proposals):
+            -- the region's proposals are not scanned.
             proposed AS (
                 SELECT pr.mentee_id AS person FROM proposals pr
-                JOIN matching_runs r ON r.id = pr.run_id
-                WHERE r.organization_id IN ({ids}) AND pr.status = 'open'
+                WHERE pr.status = 'open'
+                  AND pr.run_id IN (SELECT id FROM matching_runs WHERE organization_id IN ({ids}))
                 UNION
                 SELECT pr.mentor_id FROM proposals pr
-                JOIN matching_runs r ON r.id = pr.run_id
-                WHERE r.organization_id IN ({ids}) AND pr.status = 'open'
+                WHERE pr.status = 'open'
+                  AND pr.run_id IN (SELECT id FROM matching_runs WHERE organization_id IN ({ids}))
             )
             SELECT people.organization_id AS organization_id, people.form AS form,
                    count(*) AS invited,
@@ -321,18 +323,6 @@ class ReportRepository:
         return tuple(
             found.get((counter, int(i)), 0) for i in organization_ids for counter in (0, 1)
         )
-
-    async def meetings(
-        self, organization_ids: Sequence[int], now: datetime, period: Period = CURRENT
-    ) -> list[MeetingRow]:
-        """Meetings of the period per organization and form of the pair: held, planned (held,
-        missed and confirmed ones whose time has come) and the feedback forms completed for the
-        held ones. Every meeting belongs to one pair of one form, so the forms add up to the
-        total; forms without meetings are absent. The sum of :meth:`meeting_counts` (what
-        only a change of the data changes) and :meth:`meetings_due` (what time changes)."""
-        counts = await self.meeting_counts(organization_ids, period)
-        due = await self.meetings_due(organization_ids, now, period)
-        return meeting_rows(counts, due)
 
     async def meeting_counts(
         self, organization_ids: Sequence[int], period: Period = CURRENT
