@@ -473,6 +473,23 @@ class CadenceService:
             if cadence.pair.id in people
         ]
 
+    async def overdue_page(
+        self, organization_id: int, page: int, size: int
+    ) -> tuple[list[OverdueRow], int, int, int]:
+        """One page of :meth:`overdue` (the same order), how many overdue pairs there are, the
+        page shown and the page count: the pairs are judged in one read, only the page's
+        people are read. A pair one of whose people is gone is counted and not shown."""
+        late = await self._overdue_of([organization_id], self._clock.now())
+        page, pages = clamp_page(page, len(late), size)
+        shown = [cadence for cadence, _ in late[page * size : (page + 1) * size]]
+        people = await self._pairing.people_of([cadence.pair for cadence in shown])
+        rows = [
+            OverdueRow(people[cadence.pair.id], cadence.last_held)
+            for cadence in shown
+            if cadence.pair.id in people
+        ]
+        return rows, len(late), page, pages
+
     async def unanswered(self, organization_id: int) -> list[Followup]:
         return await self._followups.unanswered(organization_id)
 
@@ -481,10 +498,18 @@ class CadenceService:
     ) -> tuple[list[Followup], set[int], int, int, int]:
         """One page of :meth:`unanswered` (the same order), those of its people who are a side
         of an active pair (the ones to name), how many there are, the page shown and the page
-        count."""
-        total = await self._repository.unanswered_count(organization_id)
-        page, pages = clamp_page(page, total, size)
-        shown = await self._repository.unanswered_page(organization_id, page * size, size)
+        count: the page and the count in one statement (a count of its own only for a page
+        past the end, which shows the last page)."""
+        asked = max(page, 0)
+        shown, counted = await self._repository.unanswered_page(organization_id, asked * size, size)
+        total = (
+            counted
+            if counted is not None
+            else await self._repository.unanswered_count(organization_id)
+        )
+        page, pages = clamp_page(asked, total, size)
+        if page != asked:
+            shown, _ = await self._repository.unanswered_page(organization_id, page * size, size)
         named = await self._repository.in_active_pairs(
             organization_id, sorted({f.participant_id for f in shown})
         )

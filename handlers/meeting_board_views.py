@@ -132,26 +132,41 @@ async def upcoming_view(
 async def overdue_view(
     services: Services, organization_id: int, page: int, locale: str, timezone: str
 ) -> Screen:
+    # Two lists turned together: page n shows the n-th page of each (eight overdue pairs,
+    # sixteen unanswered questions), each a count and one page read; a list that ends sooner
+    # shows only its count on the later pages.
+    overdue, late, late_page, late_pages = await services.cadence.overdue_page(
+        organization_id, page, PAGE_SIZE
+    )
+    (
+        shown,
+        named,
+        unanswered,
+        unanswered_page,
+        unanswered_pages,
+    ) = await services.cadence.unanswered_page(organization_id, page, PAGE_SIZE * 2)
+    pages = max(late_pages, unanswered_pages)
+    page = min(max(page, 0), pages - 1)
     lines = [
         _(
             "<b>No held meeting for longer than allowed</b> (two weeks or the rhythm the "
-            "curator approved, plus the grace days; holidays not counted):"
-        )
+            "curator approved, plus the grace days; holidays not counted): {count}"
+        ).format(count=late)
     ]
-    overdue = await services.cadence.overdue(organization_id)
-    for row in overdue:
+    for row in overdue if late_page == page else []:
         last = local_day(row.last_held, locale, timezone) if row.last_held else _("no meeting yet")
         lines.append(
             _("{pair}: last meeting {last}").format(pair=quote(pair_title(row.people)), last=last)
         )
-    if not overdue:
+    if not late:
         lines.append(_("none"))
     lines.append("")
-    lines.append(_("<b>Not answered «Did the meeting take place?»</b>:"))
-    # A count and one page; the names of the shown people of active pairs only.
-    shown, named, unanswered, page, pages = await services.cadence.unanswered_page(
-        organization_id, page, PAGE_SIZE * 2
+    lines.append(
+        _("<b>Not answered «Did the meeting take place?»</b>: {count}").format(count=unanswered)
     )
+    # The names of the shown people of active pairs only.
+    if unanswered_page != page:
+        shown, named = [], set()
     answers = await services.pairing.answers_of(named)
     people = {i: display_name(i, answers.get(i, {})) for i in named}
     for followup in shown:

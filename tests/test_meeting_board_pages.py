@@ -90,6 +90,12 @@ async def test_unanswered_follow_ups_a_page_at_a_time(harness: Harness) -> None:
         assert named == set(people)
         pages += [f.id for f in shown]
     assert pages == everything
+    # A page past the end (the list became shorter since its button was sent) is the last.
+    shown, _, total, shown_page, count = await harness.app.services.cadence.unanswered_page(
+        ids["org"], 9, PAGE_SIZE * 2
+    )
+    assert (total, shown_page, count) == (22, 1, 2)
+    assert [f.id for f in shown] == everything[PAGE_SIZE * 2 :]
 
     first = (await harness.press(CURATOR, ViewMenu(view="overdue").pack()))[-1].text
     assert first.count("Ольга Викторовна") == PAGE_SIZE and first.count("Маша Иванова") == 8
@@ -118,3 +124,52 @@ async def test_the_overdue_check_finds_what_the_rule_finds_over_every_pair(
         assert shown == by_rule, now
         found_overdue += bool(shown)
     assert found_overdue  # the pair became overdue on the way
+
+
+async def test_overdue_pairs_a_page_at_a_time(harness: Harness) -> None:
+    """The overdue pairs are counted and paged like the other lists (only a page's people are
+    read), in the order of the whole list; the unanswered questions turn with them."""
+    ids, pair_id = await approved_pair(harness)
+    db = harness.app.db
+    pair = await db.fetch_one("SELECT mentor_id, form FROM pairs WHERE id = ?", (pair_id,))
+    assert pair is not None
+    long_ago = (harness.clock.now() - timedelta(days=60)).date().isoformat()
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE pairs SET started_on = ? WHERE id = ?", (long_ago, pair_id))
+        for number in range(10):  # ten more pairs of the mentor, silent for two months
+            mentee = await tx.execute(
+                "INSERT INTO participants (organization_id, telegram_id, role, age_group, "
+                "joined_at) VALUES (?, ?, 'mentee', 'adult', ?)",
+                (ids["org"], 700_000 + number, to_db(harness.clock.now())),
+            )
+            await tx.execute(
+                "INSERT INTO pairs (organization_id, mentor_id, mentee_id, form, started_on, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (ids["org"], pair["mentor_id"], mentee, pair["form"], long_ago,
+                 to_db(harness.clock.now())),
+            )  # fmt: skip
+    services = harness.app.services
+    everything = [row.people.pair.id for row in await services.cadence.overdue(ids["org"])]
+    assert len(everything) == 11
+    pages = []
+    for page in range(2):
+        shown, total, shown_page, count = await services.cadence.overdue_page(
+            ids["org"], page, PAGE_SIZE
+        )
+        assert (total, shown_page, count) == (11, page, 2)
+        pages += [row.people.pair.id for row in shown]
+    assert pages == everything
+
+    def overdue_lines(text: str) -> list[str]:
+        return [line for line in text.splitlines() if "последняя встреча —" in line]
+
+    first = (await harness.press(CURATOR, ViewMenu(view="overdue").pack()))[-1]
+    assert "не учитываются): 11" in first.text and "«Встреча состоялась?»: 0" in first.text
+    assert len(overdue_lines(first.text)) == PAGE_SIZE
+    assert [text for text, _ in first.buttons] == ["Далее ›", "‹ Встречи"]
+    second = (await harness.press(CURATOR, ViewMenu(view="overdue", page=1).pack()))[-1]
+    assert len(overdue_lines(second.text)) == 3 and "Ольга Викторовна" in second.text
+    assert [text for text, _ in second.buttons] == ["‹ Назад", "‹ Встречи"]
+    # A page that no longer exists shows the last one.
+    past = (await harness.press(CURATOR, ViewMenu(view="overdue", page=7).pack()))[-1]
+    assert past.text == second.text

@@ -54,13 +54,19 @@ period when it started in it and *completed* in it when it completed and ended i
   stored as they are, and a report of that cycle shows them (``Indicators.as_of`` is the time it
   closed). Cycles closed before this was recorded are counted live. Open cycles and dated
   periods are always counted live.
+* Counted live, but not counted twice: what is counted over every person, pair, meeting and
+  poll of the organizations (the stages, the meetings held and missed with their feedback,
+  the final polls, who entered and completed) is kept with their change counters (migrations
+  0019-0021: every change those figures read moves one) and counted again when one has
+  moved; the confirmed meetings whose time has come, the denominators, targets and merges of
+  enterprises are read at every report.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, TypeVar
@@ -106,13 +112,20 @@ from storage.repositories.denominators import DenominatorRepository
 from storage.repositories.enterprises import EnterpriseRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.reports import OWN_FORMS as OWN_FORMS  # shown by the handlers
-from storage.repositories.reports import CoordinatorRepository, ReportRepository
+from storage.repositories.reports import (
+    CoordinatorRepository,
+    MeetingCounts,
+    ReportRepository,
+    meeting_rows,
+)
 
 # The key of each spelling of a place of work, remembered: a region's summary has thousands of
 # mentors' workplaces, most typed alike, and the per-school table asks for every school in turn
 # (working the keys out anew took a quarter of a second of the event loop at region scale).
 _enterprise_key = functools.lru_cache(maxsize=16_384)(enterprise_key)
 KEYS_BETWEEN_YIELDS = 500
+# Reports kept with the counters of their organizations (periods, sets of schools).
+KEPT_LIMIT = 64
 SCHOOLS_BETWEEN_YIELDS = 10
 
 
@@ -196,6 +209,43 @@ class _Rows:
     aliases: list[EnterpriseAlias]  # the curators' merges of enterprise spellings
 
 
+@dataclass(frozen=True)
+class _Counted:
+    """The part of :class:`_Rows` counted over every person, pair, meeting and poll of the
+    organizations: it changes only when their data does, and every such change moves their
+    change counters (migrations 0019-0021), so it is kept with them (:class:`_Kept`)."""
+
+    stages: dict[int, list[StageRow]]
+    meetings: list[MeetingCounts]
+    polls: dict[int, dict[str | None, dict[str, PollTotals]]]
+    involvement: dict[int, Involvement]
+
+
+class _Kept:
+    """Counted figures by key, each with the organizations' counters it was counted at; the
+    least recently stored go first beyond ``limit`` keys."""
+
+    def __init__(self, limit: int = KEPT_LIMIT) -> None:
+        self._values: dict[Hashable, tuple[tuple[int, ...], _Counted]] = {}
+        self._limit = limit
+
+    async def get(
+        self,
+        key: Hashable,
+        versions: tuple[int, ...],
+        count: Callable[[], Awaitable[_Counted]],
+    ) -> _Counted:
+        kept = self._values.get(key)
+        if kept is not None and kept[0] == versions:
+            return kept[1]
+        value = await count()
+        self._values.pop(key, None)
+        self._values[key] = (versions, value)
+        while len(self._values) > self._limit:
+            del self._values[next(iter(self._values))]
+        return value
+
+
 def _by_organization(rows: Sequence[_Row]) -> dict[int, list[_Row]]:
     found: dict[int, list[_Row]] = {}
     for row in rows:
@@ -240,6 +290,7 @@ class IndicatorService:
         self._coordinators = coordinators
         self._organizations = organizations
         self._clock = clock
+        self._counted = _Kept()
 
     # --- who sees what ------------------------------------------------------------------
 
@@ -369,16 +420,31 @@ class IndicatorService:
         now = self._clock.now()
         end = await self._end_of(period)
         year = period.target_year(end)
+        # What is counted over every person, pair and meeting is kept until a counter moves;
+        # the counters are read in the same snapshot as the figures they date.
+        versions = await self._reports.versions(ids)
+        counted = await self._counted.get(
+            (ids, period, fold_own), versions, lambda: self._count(ids, period, fold_own=fold_own)
+        )
+        due = await self._reports.meetings_due(ids, now, period)
         return _Rows(
-            stages=_by_organization(await self._reports.stages(ids, period)),
+            stages=counted.stages,
             enabled=await self._reports.enabled_forms(ids),
-            meetings=_by_organization(await self._reports.meetings(ids, now, period)),
-            polls=await self._reports.polls(ids, SATISFIED_FROM, fold_own=fold_own, period=period),
-            involvement=await self._reports.involvement(ids, period),
+            meetings=_by_organization(meeting_rows(counted.meetings, due)),
+            polls=counted.polls,
+            involvement=counted.involvement,
             denominators=await self._denominators.latest(ids, school_year_of(end)),
             target_year=year,
             targets=await self._denominators.targets(ids, year),
             aliases=await self._enterprises.aliases(ids) if self._enterprises else [],
+        )
+
+    async def _count(self, ids: tuple[int, ...], period: Period, *, fold_own: bool) -> _Counted:
+        return _Counted(
+            stages=_by_organization(await self._reports.stages(ids, period)),
+            meetings=await self._reports.meeting_counts(ids, period),
+            polls=await self._reports.polls(ids, SATISFIED_FROM, fold_own=fold_own, period=period),
+            involvement=await self._reports.involvement(ids, period),
         )
 
     def _assemble(

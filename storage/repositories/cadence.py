@@ -269,13 +269,18 @@ class CadenceRepository:
 
     async def unanswered_page(
         self, organization_id: int, offset: int, limit: int
-    ) -> list[Followup]:
+    ) -> tuple[list[Followup], int | None]:
+        """A page of the unanswered questions and how many there are, in one statement; the
+        count is None when the page is past the end (then only :meth:`unanswered_count`
+        tells), 0 for an empty first page."""
         rows = await self._db.fetch_all(
-            f"SELECT f.*, m.starts_at AS meeting_starts_at {self._UNANSWERED} "
-            "ORDER BY m.starts_at, f.id LIMIT ? OFFSET ?",
+            f"SELECT f.*, m.starts_at AS meeting_starts_at, count(*) OVER () AS total "
+            f"{self._UNANSWERED} ORDER BY m.starts_at, f.id LIMIT ? OFFSET ?",
             (organization_id, limit, offset),
         )
-        return [followup_from_row(r) for r in rows]
+        if not rows:
+            return [], 0 if offset == 0 else None
+        return [followup_from_row(r) for r in rows], int(rows[0]["total"])
 
     async def in_active_pairs(
         self, organization_id: int, participant_ids: Sequence[int]

@@ -10,8 +10,9 @@ its open cycle, and rows with no cycle yet (made before cycles were recorded for
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import from_db, to_db
@@ -54,6 +55,35 @@ def _ids(organization_ids: Sequence[int]) -> str:
 
 
 CURRENT = Period.current_cycle()
+
+
+@dataclass(frozen=True)
+class MeetingCounts:
+    """Held and missed meetings and the feedback completed for the held ones, of one
+    organization and form of the pair (:meth:`ReportRepository.meeting_counts`)."""
+
+    organization_id: int
+    form: str
+    held: int
+    missed: int
+    feedback: int
+
+
+def meeting_rows(
+    counts: Sequence[MeetingCounts], due: Mapping[tuple[int, str], int]
+) -> list[MeetingRow]:
+    """The meetings of each organization and form: held, planned (held, missed and the
+    confirmed ones ``due``) and feedback; those with nothing planned are absent."""
+    by_key = {(c.organization_id, c.form): c for c in counts}
+    rows = []
+    for key in sorted(set(by_key) | set(due)):
+        found = by_key.get(key, MeetingCounts(*key, 0, 0, 0))
+        planned = found.held + found.missed + due.get(key, 0)
+        if planned > 0:
+            rows.append(
+                MeetingRow(key[0], key[1], MeetingTotals(found.held, planned, found.feedback))
+            )
+    return rows
 
 
 # A date of birth, the questionnaire's or (for minors) the one given on joining, as the text
@@ -222,14 +252,16 @@ class ReportRepository:
                 WHERE person IS NOT NULL
                 GROUP BY person
             ),
+            -- The organizations' runs first (an index range of each run's open proposals):
+            -- the region's proposals are not scanned.
             proposed AS (
                 SELECT pr.mentee_id AS person FROM proposals pr
-                JOIN matching_runs r ON r.id = pr.run_id
-                WHERE r.organization_id IN ({ids}) AND pr.status = 'open'
+                WHERE pr.status = 'open'
+                  AND pr.run_id IN (SELECT id FROM matching_runs WHERE organization_id IN ({ids}))
                 UNION
                 SELECT pr.mentor_id FROM proposals pr
-                JOIN matching_runs r ON r.id = pr.run_id
-                WHERE r.organization_id IN ({ids}) AND pr.status = 'open'
+                WHERE pr.status = 'open'
+                  AND pr.run_id IN (SELECT id FROM matching_runs WHERE organization_id IN ({ids}))
             )
             SELECT people.organization_id AS organization_id, people.form AS form,
                    count(*) AS invited,
@@ -276,13 +308,29 @@ class ReportRepository:
             found.setdefault(int(r["organization_id"]), []).append(str(r["code"]))
         return found
 
-    async def meetings(
-        self, organization_ids: Sequence[int], now: datetime, period: Period = CURRENT
-    ) -> list[MeetingRow]:
-        """Meetings of the period per organization and form of the pair: held, planned (held,
-        missed and confirmed ones whose time has come) and the feedback forms completed for the
-        held ones. Every meeting belongs to one pair of one form, so the forms add up to the
-        total; forms without meetings are absent.
+    async def versions(self, organization_ids: Sequence[int]) -> tuple[int, ...]:
+        """The organizations' two change counters (the lists' of migrations 0019 and 0020,
+        the reports' of 0021), both of each organization in the order given (0 for a counter
+        not started yet): read in the report's snapshot, they date what it counts."""
+        ids = _ids(organization_ids)
+        rows = await self._db.fetch_all(
+            f"SELECT 0 AS counter, organization_id, version FROM organization_versions "
+            f"WHERE organization_id IN ({ids}) UNION ALL "
+            f"SELECT 1, organization_id, version FROM report_versions "
+            f"WHERE organization_id IN ({ids})"
+        )
+        found = {(int(r["counter"]), int(r["organization_id"])): int(r["version"]) for r in rows}
+        return tuple(
+            found.get((counter, int(i)), 0) for i in organization_ids for counter in (0, 1)
+        )
+
+    async def meeting_counts(
+        self, organization_ids: Sequence[int], period: Period = CURRENT
+    ) -> list[MeetingCounts]:
+        """Meetings of the period held and missed, and the feedback forms completed for the
+        held ones, per organization and form of the pair (forms without a held or missed
+        meeting are absent). The figures move only when the data does (each change moves the
+        organization's counter, migrations 0020 and 0021).
 
         Each pair's meetings are counted on their own (index ranges by pair, status and time),
         which is what keeps a region of a million meetings quick."""
@@ -296,9 +344,6 @@ class ReportRepository:
                        (SELECT count(*) FROM meetings m
                         WHERE m.pair_id = q.id AND m.status = 'missed' AND {days}) AS missed,
                        (SELECT count(*) FROM meetings m
-                        WHERE m.pair_id = q.id AND m.status = 'confirmed'
-                          AND m.starts_at <= :now AND {days}) AS due,
-                       (SELECT count(*) FROM meetings m
                         JOIN responses r ON r.meeting_id = m.id AND r.form = '{FEEDBACK_FORM}'
                              AND r.completed_at IS NOT NULL
                         WHERE m.pair_id = q.id AND m.status = 'held' AND {days}) AS feedback
@@ -306,22 +351,43 @@ class ReportRepository:
                 WHERE q.organization_id IN ({_ids(organization_ids)})
                   AND {meeting_pairs("q", period)}
             )
-            SELECT organization_id, form, sum(held) AS held,
-                   sum(held + missed + due) AS planned, sum(feedback) AS feedback
+            SELECT organization_id, form, sum(held) AS held, sum(missed) AS missed,
+                   sum(feedback) AS feedback
             FROM per_pair
             GROUP BY organization_id, form
-            HAVING sum(held + missed + due) > 0
+            HAVING sum(held + missed) > 0
             """,
-            {**period_params(period), "now": to_db(now)},
+            period_params(period),
         )
         return [
-            MeetingRow(
+            MeetingCounts(
                 int(r["organization_id"]),
                 str(r["form"]),
-                MeetingTotals(int(r["held"]), int(r["planned"]), int(r["feedback"])),
+                int(r["held"]),
+                int(r["missed"]),
+                int(r["feedback"]),
             )
             for r in rows
         ]
+
+    async def meetings_due(
+        self, organization_ids: Sequence[int], now: datetime, period: Period = CURRENT
+    ) -> dict[tuple[int, str], int]:
+        """Confirmed meetings of the period whose time has come (by ``now``), per organization
+        and form of the pair: planned, not yet decided. Counted at every report, since they
+        become due as time passes (an index range per pair)."""
+        rows = await self._db.fetch_all(
+            f"""
+            SELECT q.organization_id AS organization_id, q.form AS form, count(*) AS due
+            FROM pairs q JOIN meetings m ON m.pair_id = q.id
+            WHERE q.organization_id IN ({_ids(organization_ids)})
+              AND {meeting_pairs("q", period)}
+              AND m.status = 'confirmed' AND m.starts_at <= :now AND {meeting_days("m", period)}
+            GROUP BY q.organization_id, q.form
+            """,
+            {**period_params(period), "now": to_db(now)},
+        )
+        return {(int(r["organization_id"]), str(r["form"])): int(r["due"]) for r in rows}
 
     async def polls(
         self,
