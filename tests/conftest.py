@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+# First, as in `bot run`: aiogram's types then build their validators on first use
+# (bot/telegram_types.py), and the tests run the bot that way.
+import bot  # noqa: F401  # isort: skip
 from tests.inprocess import Harness, running_harness
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import aiohttp
@@ -102,12 +103,25 @@ async def test_dialogue_survives_sigkill_and_restart(tg: FakeTelegram, bot: BotP
     assert "Что-то не работает" in to_admin.text
 
 
+def _dialogue_state(database: Path, user_id: int) -> str | None:
+    with closing(sqlite3.connect(database)) as conn:
+        row = conn.execute(
+            "SELECT state FROM fsm_records WHERE storage_key LIKE ?", (f"%:{user_id}:%",)
+        ).fetchone()
+    return None if row is None else str(row[0])
+
+
 async def test_restart_in_the_middle_keeps_the_step_for_text_input(
     tg: FakeTelegram, bot: BotProcess
 ) -> None:
     pupil = tg.user(2004, "Лёша")
     await open_support_dialogue(pupil, "Предложение")
     await bot.settle()
+    # The step is stored once the press is fully handled (after the button was answered, which
+    # can come after the prompt): kill the bot after that, not while it still handles the press.
+    await bot.wait_until(
+        lambda: _dialogue_state(bot.database, pupil.id) == "SupportDialogue:body", "the step stored"
+    )
     await bot.kill()
     await bot.start()
     await pupil.send_text("Добавьте тёмную тему")
