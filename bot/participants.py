@@ -287,15 +287,26 @@ class ParticipantService:
         """One page of :meth:`candidates` ordered by role, status in ``order`` and id, with
         the counts of all of them. The order and the statuses of the whole list are kept
         until the school's counter moves; a page reads its own rows. A page past the end (the
-        list became shorter) is the last one."""
-        key = ("candidates", organization_id, tuple(order))
-        ids_all, counts = await self._lists.get(
-            key,
-            await self.version(organization_id),
-            lambda: self._candidate_order(organization_id, order),
+        list became shorter) is the last one.
+
+        The counts and each page's ids are kept until the school's counter moves; both are
+        counted in SQL (a few rows each), not by reading the whole list: the counter moves
+        whenever anyone of a large school answers a question."""
+        version = await self.version(organization_id)
+        counts = await self._lists.get(
+            ("candidate counts", organization_id),
+            version,
+            lambda: self._candidate_counts(organization_id),
         )
-        page, pages = clamp_page(page, len(ids_all), size)
-        ids = ids_all[page * size : (page + 1) * size]
+        page, pages = clamp_page(page, sum(counts.values()), size)
+        statuses = tuple(status.value for status in order)
+        ids = await self._lists.get(
+            ("candidate page", organization_id, statuses, page, size),
+            version,
+            lambda: self._repository.candidate_page_ids(
+                organization_id, statuses, page * size, size
+            ),
+        )
         found = await self._repository.candidate_rows(organization_id, ids)
         rows = [found[i] for i in ids if i in found]
         return CandidatePage(
@@ -313,16 +324,10 @@ class ParticipantService:
             pages,
         )
 
-    async def _candidate_order(
-        self, organization_id: int, order: Sequence[Status]
-    ) -> tuple[list[int], dict[tuple[str, Status], int]]:
-        """The ids of today's candidates in the list's order, and the counts by (role,
-        status)."""
-        listed = await self._repository.candidate_order(organization_id, [s.value for s in order])
-        counts: dict[tuple[str, Status], int] = {}
-        for _, role, status in listed:
-            counts[(role, Status(status))] = counts.get((role, Status(status)), 0) + 1
-        return [pid for pid, _, _ in listed], counts
+    async def _candidate_counts(self, organization_id: int) -> dict[tuple[str, Status], int]:
+        """How many of today's candidates there are by (role, status)."""
+        counted = await self._repository.candidate_counts(organization_id)
+        return {(role, Status(status)): count for role, status, count in counted}
 
     async def candidate(
         self, organization_id: int, participant_id: int

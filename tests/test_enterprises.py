@@ -301,3 +301,28 @@ async def test_a_school_without_employer_mentors(harness: Harness) -> None:
     text = last(replies).text
     assert "пока не указали место работы" in text
     assert last(replies).buttons == []
+
+
+async def test_the_kept_listing_follows_new_mentors_and_changed_answers(harness: Harness) -> None:
+    """The workplaces are kept with the school's counters: a new employer mentor, a changed
+    place of work and a changed form each show at the next listing."""
+    from storage.repositories.participants import ParticipantRepository
+
+    school, _ = await two_schools(harness)
+    enterprises = harness.app.services.enterprises
+    repository = ParticipantRepository(harness.app.db)
+
+    async def shown() -> dict[str, int]:
+        return {g.name: g.mentors for g in (await enterprises.listing(school)).groups}
+
+    assert await shown() == {"АО «Лютик»": 2, "ООО «Ромашка»": 2, "Ромашка-Агро": 1}
+    await employer(harness, school, 107, "Завод «Звезда»")
+    assert (await shown())["Завод «Звезда»"] == 1
+    # Mentor 103 now works at Лютик; mentor 104 (АО «Лютик») chose a teachers' form.
+    [moved] = await repository.of_telegram_user(103)
+    await repository.save_answer(moved.id, "workplace_org", "Лютик", None, harness.clock.now())
+    [left] = await repository.of_telegram_user(104)
+    await repository.save_answer(
+        left.id, "form", choice("teacher_teacher"), None, harness.clock.now()
+    )
+    assert await shown() == {"Лютик": 2, "ООО «Ромашка»": 2, "Завод «Звезда»": 1}

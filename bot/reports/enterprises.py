@@ -27,6 +27,7 @@ from bot.models.enterprises import (
     MergeOutcome,
 )
 from bot.organizations import OrganizationService
+from bot.versioned import VersionedCache
 from dialogs.workplace import organization_of
 from storage.repositories.enterprises import EnterpriseRepository
 
@@ -123,6 +124,9 @@ class EnterpriseService:
         self._repository = repository
         self._organizations = organizations
         self._clock = clock
+        # The employer mentors' workplace answers, by organization: reading them goes through
+        # every mentor of the school, so they are kept until one of its counters moves.
+        self._workplaces: VersionedCache[dict[int, dict[str, object]]] = VersionedCache(limit=64)
 
     async def count_enterprises(self, organization_ids: Sequence[int], names: Iterable[str]) -> int:
         """How many distinct enterprises ``names`` (as typed: the mentors' organization
@@ -142,9 +146,13 @@ class EnterpriseService:
         mentors: dict[str, list[int]] = {}
         spellings: dict[str, Counter[str]] = {}
         own_spellings: dict[str, Counter[str]] = {}
-        for mentor_id, answers in sorted((await self._repository.employer_workplaces(
-            organization_id
-        )).items()):  # fmt: skip
+        lists, reports = await self._repository.versions(organization_id)
+        workplaces = await self._workplaces.get(
+            (organization_id, reports),
+            lists,
+            lambda: self._repository.employer_workplaces(organization_id),
+        )
+        for mentor_id, answers in sorted(workplaces.items()):
             name = organization_of(answers)
             key = enterprise_key(name) if name else ""
             if not name or not key:

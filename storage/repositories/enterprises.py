@@ -103,6 +103,19 @@ class EnterpriseRepository:
             )
         return changed == 1
 
+    async def versions(self, organization_id: int) -> tuple[int, int]:
+        """The organization's two change counters (migrations 0019/0020 and 0021; 0 for one
+        not started yet): between them they follow everything :meth:`employer_workplaces`
+        reads (people, pairs and their forms, the answers of form and place of work)."""
+        row = await self._db.fetch_one(
+            "SELECT (SELECT version FROM organization_versions WHERE organization_id = :org) "
+            "AS lists, (SELECT version FROM report_versions WHERE organization_id = :org) "
+            "AS reports",
+            {"org": organization_id},
+        )
+        assert row is not None
+        return int(row["lists"] or 0), int(row["reports"] or 0)
+
     async def employer_workplaces(self, organization_id: int) -> dict[int, dict[str, object]]:
         """The workplace answers (the organization, or the single answer given before the
         question was split) of the organization's mentors who chose an employer form in the

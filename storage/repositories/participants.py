@@ -377,18 +377,29 @@ class ParticipantRepository:
         )
         return int(value or 0)
 
-    async def candidate_order(
-        self, organization_id: int, order: Sequence[str]
-    ) -> list[tuple[int, str, str]]:
-        """Today's candidates (:meth:`candidates`) as (id, role, status), by role, status in
+    async def candidate_counts(self, organization_id: int) -> list[tuple[str, str, int]]:
+        """How many of today's candidates (:meth:`candidates`) there are, as (role, status,
+        count)."""
+        rows = await self._db.fetch_all(
+            f"{_CANDIDATES} SELECT s.role, s.status, count(*) AS n FROM s "
+            "GROUP BY s.role, s.status",
+            {"org": organization_id},
+        )
+        return [(r["role"], r["status"], r["n"]) for r in rows]
+
+    async def candidate_page_ids(
+        self, organization_id: int, order: Sequence[str], offset: int, limit: int
+    ) -> list[int]:
+        """The ids of ``limit`` of today's candidates from ``offset``, by role, status in
         ``order`` and id: no names, no answers."""
         rank = " ".join(f"WHEN '{status}' THEN {n}" for n, status in enumerate(order))
         rows = await self._db.fetch_all(
-            f"{_CANDIDATES} SELECT s.id, s.role, s.status FROM s "
-            f"ORDER BY s.role, CASE s.status {rank} ELSE {len(order)} END, s.id",
-            {"org": organization_id},
+            f"{_CANDIDATES} SELECT s.id FROM s "
+            f"ORDER BY s.role, CASE s.status {rank} ELSE {len(order)} END, s.id "
+            "LIMIT :limit OFFSET :offset",
+            {"org": organization_id, "limit": limit, "offset": offset},
         )
-        return [(r["id"], r["role"], r["status"]) for r in rows]
+        return [r["id"] for r in rows]
 
     async def candidate_rows(
         self, organization_id: int, participant_ids: Sequence[int]
