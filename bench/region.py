@@ -55,6 +55,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import to_db
+from dialogs.model import AGE_GROUP
+from dialogs.navigation import answer_context, next_question_key
+from dialogs.registry import get_questionnaire
 from storage.database import Database
 from storage.migrations import migrate
 
@@ -117,6 +120,14 @@ def _birth(rng: random.Random, age_from: int, age_to: int) -> str:
     return day.isoformat()
 
 
+def _next_question(role: str, group: str, answers: dict[str, str]) -> str | None:
+    """The question a person with these answers is asked next (the bot's own rule)."""
+    questionnaire = get_questionnaire(role)
+    given = {key: json.loads(value) for key, value in answers.items()}
+    context = answer_context(questionnaire, given, today=NOW.date(), base={AGE_GROUP: group})
+    return next_question_key(questionnaire, given, context, None)
+
+
 def _choice(value: str) -> str:
     return json.dumps({"choice": value, "other": None})
 
@@ -148,7 +159,8 @@ class _Seeder:
         c = self.conn
         c.executemany(
             "INSERT INTO participants (id, organization_id, telegram_id, role, age_group, "
-            "birth_date, joined_at, confirmed_at, cycle_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "birth_date, joined_at, confirmed_at, cycle_id, current_question) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.participants,
         )
         # Everyone who joined wrote to the bot, which keeps the language Telegram reported
@@ -223,10 +235,11 @@ class _Seeder:
             birth, group = _birth(rng, 18, 22), "adult"
         else:
             birth, group = _birth(rng, 23, 60), "adult"
-        self.participants.append((
+        person = (
             pid, org, self.telegram, role, group, birth if group != "adult" else None,
             joined_db, joined_db if stage == "ready" else None, cycle,
-        ))  # fmt: skip
+        )  # fmt: skip
+        self.participants.append((*person, None))
         if stage == "consent":
             return pid, "", joined_db
         if group != "child":
@@ -284,6 +297,10 @@ class _Seeder:
             }
         if stage == "questionnaire":  # half-way through: the first few answers
             answers = dict(list(answers.items())[: rng.randint(1, 5)])
+            if group != "adult":  # a minor's date of birth: filled in by the bot at the start
+                answers["birth_date"] = json.dumps(birth)
+            # The question they are at, stored with each answer as the bot does.
+            self.participants[-1] = (*person, _next_question(role, group, answers))
         self.answers.extend((pid, key, value, joined_db) for key, value in answers.items())
         return pid, category, joined_db
 

@@ -290,6 +290,28 @@ class WholeBot(SetUp):
             assert step.question is not None and step.question.key == "full_name", step
             self.answering.append(user)
 
+    async def resume_half_way(self, path: Path) -> int:
+        """Those of the /start and /help people who are half-way through the questionnaire
+        were asked their current question by the bot, which stored the dialogue then: each
+        sends /start once before anything is measured (the database is seeded without the
+        bot's dialogue records). Returns how many."""
+        conn = sqlite3.connect(path)
+        try:
+            half_way = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT telegram_id FROM participants "
+                    "WHERE confirmed_at IS NULL AND current_question IS NOT NULL"
+                )
+            }
+        finally:
+            conn.close()
+        resumed = [person for person in self.people if person in half_way]
+        for person in resumed:
+            await self.harness.send(person, "/start")
+        self.forget()
+        return len(resumed)
+
     def update(self, kind: str) -> Update:
         if kind == "answer":
             return self.updates.message(self.answering.pop(0), FULL_NAME)
@@ -646,6 +668,8 @@ async def run(*, quick: bool) -> dict[str, Any]:
             # (warm-up 1, counting 3, the rounds and, on the one school, the pauses' rounds)
             for bot, rounds_of_answers in ((on_school, 3 * rounds + 1), (on_region, rounds + 1)):
                 await bot.prepare_answering(answers_per_round * rounds_of_answers + 4)
+            await on_school.resume_half_way(Path(school.path))
+            await on_region.resume_half_way(Path(region.path))
             # Once each kind and every panel section before anything is timed (first calls
             # import what they need), then the start-up objects are frozen, as `bot run` does.
             for setup in setups:
