@@ -15,6 +15,7 @@ merge is a statement that two spellings name one enterprise, true wherever they 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -55,6 +56,9 @@ def _is_short_form(word: str) -> bool:
     return word.translate(_TWINS) in _SHORT_FORMS
 
 
+# A pure function of the spelling, and a school's mentors type the same few names: each
+# spelling is worked out once (the listing goes through every employer mentor of the school).
+@functools.lru_cache(maxsize=4096)
 def enterprise_key(name: str) -> str:
     """One enterprise however its name was typed: «ООО "Ромашка"» = «Ромашка» = «ооо ромашка»
     = «Общество с ограниченной ответственностью «Ромашка»» -> ``"ромашка"``. Empty when only
@@ -124,9 +128,9 @@ class EnterpriseService:
         self._repository = repository
         self._organizations = organizations
         self._clock = clock
-        # The employer mentors' workplace answers, by organization: reading them goes through
-        # every mentor of the school, so they are kept until one of its counters moves.
-        self._workplaces: VersionedCache[dict[int, dict[str, object]]] = VersionedCache(limit=64)
+        # The employer mentors' enterprises as typed, by organization: reading them goes
+        # through every mentor of the school, so they are kept until one of its counters moves.
+        self._workplaces: VersionedCache[list[tuple[int, str, str]]] = VersionedCache(limit=64)
 
     async def count_enterprises(self, organization_ids: Sequence[int], names: Iterable[str]) -> int:
         """How many distinct enterprises ``names`` (as typed: the mentors' organization
@@ -147,16 +151,10 @@ class EnterpriseService:
         spellings: dict[str, Counter[str]] = {}
         own_spellings: dict[str, Counter[str]] = {}
         lists, reports = await self._repository.versions(organization_id)
-        workplaces = await self._workplaces.get(
-            (organization_id, reports),
-            lists,
-            lambda: self._repository.employer_workplaces(organization_id),
+        named = await self._workplaces.get(
+            (organization_id, reports), lists, lambda: self._named_workplaces(organization_id)
         )
-        for mentor_id, answers in sorted(workplaces.items()):
-            name = organization_of(answers)
-            key = enterprise_key(name) if name else ""
-            if not name or not key:
-                continue
+        for mentor_id, name, key in named:
             root = _forest_root(key, canonical)
             mentors.setdefault(root, []).append(mentor_id)
             spellings.setdefault(root, Counter())[name] += 1
@@ -175,6 +173,18 @@ class EnterpriseService:
             groups.append(EnterpriseGroup(root, name, tuple(ids), tuple(ordered)))
         groups.sort(key=lambda g: (-g.mentors, g.name.casefold()))
         return EnterpriseListing(tuple(groups), tuple(merges))
+
+    async def _named_workplaces(self, organization_id: int) -> list[tuple[int, str, str]]:
+        """(mentor, the enterprise as typed, its key) of the organization's employer mentors
+        who named one, by mentor."""
+        named = []
+        found = await self._repository.employer_workplaces(organization_id)
+        for mentor_id, answers in sorted(found.items()):
+            name = organization_of(answers)
+            key = enterprise_key(name) if name else ""
+            if name and key:
+                named.append((mentor_id, name, key))
+        return named
 
     async def merge(
         self, organization_id: int, telegram_id: int, keep_key: str, merge_key: str

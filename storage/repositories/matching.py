@@ -265,8 +265,12 @@ class MatchingRepository:
         place count is the questionnaire's whole number, 1 when missing or 0, less the
         active pairs)."""
         row = await self._db.fetch_one(
-            f"{_CANDIDATES}, r AS (SELECT s.id, s.role, (SELECT count(*) FROM pairs x "
-            "WHERE (x.mentor_id = s.id OR x.mentee_id = s.id) AND x.ended_on IS NULL) AS taken "
+            # r is read twice: MATERIALIZED counts it once. A mentor's pairs are found by
+            # mentor_id, a mentee's by mentee_id (an OR of the two uses neither index well).
+            f"{_CANDIDATES}, r AS MATERIALIZED (SELECT s.id, s.role, CASE s.role "
+            "WHEN 'mentor' THEN (SELECT count(*) FROM pairs x WHERE x.mentor_id = s.id "
+            "AND x.ended_on IS NULL) ELSE (SELECT count(*) FROM pairs x "
+            "WHERE x.mentee_id = s.id AND x.ended_on IS NULL) END AS taken "
             "FROM s WHERE s.status = 'ready'), "
             "m AS (SELECT max(0, coalesce((SELECT CASE WHEN json_type(a.value) = 'integer' "
             "THEN nullif(CAST(a.value AS INTEGER), 0) END FROM answers a "
