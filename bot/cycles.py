@@ -183,9 +183,10 @@ class CycleService:
     async def summary(self, organization_id: int) -> CycleSummary:
         cycle = await self.current(organization_id)
         timezone = await self.timezone(organization_id)
-        version = await self._participants.version(organization_id)
+        # The meetings and polls counted move the activity counter.
+        lists, activity = await self._participants.versions(organization_id)
         counts = await self._counts.get(
-            (organization_id, cycle.id), version, lambda: self._repository.counts(cycle.id)
+            (organization_id, cycle.id, activity), lists, lambda: self._repository.counts(cycle.id)
         )
         return CycleSummary(cycle, counts, timezone, self.local_today(timezone))
 

@@ -103,9 +103,12 @@ class PairResults:
         period = period or Period.current_cycle()
         if not await self._period_is_theirs(organization_id, period):
             return None
-        version = await self._participants.version(organization_id)
+        # The meetings, feedback and names the figures sum move the activity counter.
+        lists, activity = await self._participants.versions(organization_id)
         ranked = await self._figures.get(
-            (organization_id, period), version, lambda: self._ranked(organization_id, period)
+            (organization_id, period, activity),
+            lists,
+            lambda: self._ranked(organization_id, period),
         )
         return list(ranked)
 

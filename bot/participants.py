@@ -281,6 +281,10 @@ class ParticipantService:
         """The organization's change counter (:mod:`bot.versioned`)."""
         return await self._repository.version(organization_id)
 
+    async def versions(self, organization_id: int) -> tuple[int, int]:
+        """The lists' counter and the pairs' activity counter (meetings, feedback, names)."""
+        return await self._repository.versions(organization_id)
+
     async def candidate_page(
         self, organization_id: int, page: int, size: int, order: Sequence[Status]
     ) -> CandidatePage:

@@ -1,7 +1,7 @@
-"""The mentor ranking is kept with the school's change counter (bot/pair_results.py, migration
-0020): every change that alters a figure it shows moves the counter, so the kept ranking is
-always what a fresh count gives; changes it does not show leave the counter (and the kept
-ranking) alone."""
+"""The mentor ranking is kept with the school's change counters (bot/pair_results.py: the lists'
+counter of migration 0019 and the pairs' activity counter of migrations 0020 and 0022): every
+change that alters a figure it shows moves one of them, so the kept ranking is always what a
+fresh count gives; changes it does not show leave the counters (and the kept ranking) alone."""
 
 from __future__ import annotations
 
@@ -33,12 +33,12 @@ async def test_every_change_the_ranking_shows_moves_the_counter_and_the_ranking(
         return await original(organization_id, period)
 
     results._repository.mentor_figures = counting  # type: ignore[method-assign]
-    seen: list[int] = []
+    seen: list[tuple[int, int]] = []
 
     async def check(*, moves: bool) -> list[Any]:
-        """The counter moved (or not) and the ranking is exactly a fresh count's."""
-        now = await services.participants.version(org)
-        assert (now > seen[-1]) is moves, (seen, now)
+        """A counter moved (or none) and the ranking is exactly a fresh count's."""
+        now = await services.participants.versions(org)
+        assert (now != seen[-1]) is moves, (seen, now)
         seen.append(now)
         before = len(computed)
         shown = await results.ranking(org)
@@ -47,7 +47,7 @@ async def test_every_change_the_ranking_shows_moves_the_counter_and_the_ranking(
         assert shown == fresh
         return fresh
 
-    seen.append(await services.participants.version(org))
+    seen.append(await services.participants.versions(org))
     first = await results.ranking(org)
     assert await results.ranking(org) == first and len(computed) == 1  # kept: not counted again
     past = harness.clock.now() - timedelta(days=1)

@@ -377,6 +377,19 @@ class ParticipantRepository:
         )
         return int(value or 0)
 
+    async def versions(self, organization_id: int) -> tuple[int, int]:
+        """The organization's two counters in one statement: the lists' (:meth:`version`) and
+        that of what is done in its pairs (meetings held, feedback and polls, full names; 0022),
+        which the ranking and the cycle's figures show besides what the lists count."""
+        row = await self._db.fetch_one(
+            "SELECT (SELECT version FROM organization_versions WHERE organization_id = :org) "
+            "AS lists, (SELECT version FROM activity_versions WHERE organization_id = :org) "
+            "AS activity",
+            {"org": organization_id},
+        )
+        assert row is not None
+        return int(row["lists"] or 0), int(row["activity"] or 0)
+
     async def candidate_counts(self, organization_id: int) -> list[tuple[str, str, int]]:
         """How many of today's candidates (:meth:`candidates`) there are, as (role, status,
         count)."""

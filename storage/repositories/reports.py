@@ -309,19 +309,22 @@ class ReportRepository:
         return found
 
     async def versions(self, organization_ids: Sequence[int]) -> tuple[int, ...]:
-        """The organizations' two change counters (the lists' of migrations 0019 and 0020,
-        the reports' of 0021), both of each organization in the order given (0 for a counter
-        not started yet): read in the report's snapshot, they date what it counts."""
+        """The organizations' three change counters (the lists' of migration 0019, the
+        reports' of 0021, the pairs' activity of 0020 and 0022), all of each organization in
+        the order given (0 for a counter not started yet): read in the report's snapshot, they
+        date what it counts."""
         ids = _ids(organization_ids)
         rows = await self._db.fetch_all(
             f"SELECT 0 AS counter, organization_id, version FROM organization_versions "
             f"WHERE organization_id IN ({ids}) UNION ALL "
             f"SELECT 1, organization_id, version FROM report_versions "
+            f"WHERE organization_id IN ({ids}) UNION ALL "
+            f"SELECT 2, organization_id, version FROM activity_versions "
             f"WHERE organization_id IN ({ids})"
         )
         found = {(int(r["counter"]), int(r["organization_id"])): int(r["version"]) for r in rows}
         return tuple(
-            found.get((counter, int(i)), 0) for i in organization_ids for counter in (0, 1)
+            found.get((counter, int(i)), 0) for i in organization_ids for counter in (0, 1, 2)
         )
 
     async def meeting_counts(
