@@ -291,17 +291,16 @@ class WholeBot(SetUp):
             self.answering.append(user)
 
     async def resume_half_way(self, path: Path) -> int:
-        """Those of the /start and /help people who are half-way through the questionnaire
-        were asked their current question by the bot, which stored the dialogue then: each
-        sends /start once before anything is measured (the database is seeded without the
-        bot's dialogue records). Returns how many."""
+        """Those of the /start and /help people who have not finished joining (asked for a
+        consent, or half-way through the questionnaire) were shown that step by the bot, which
+        stored the dialogue then: each sends /start once before anything is measured (the
+        database is seeded without the bot's dialogue records). Returns how many."""
         conn = sqlite3.connect(path)
         try:
             half_way = {
                 row[0]
                 for row in conn.execute(
-                    "SELECT telegram_id FROM participants "
-                    "WHERE confirmed_at IS NULL AND current_question IS NOT NULL"
+                    "SELECT telegram_id FROM participants WHERE confirmed_at IS NULL"
                 )
             }
         finally:

@@ -173,7 +173,7 @@ class ProcessedUpdates(BaseMiddleware):
             try:
                 if identity.fsm is not None:
                     fsm = identity.fsm
-                    self._storage.preload(fsm.key, fsm.state, fsm.data, as_of)
+                    self._storage.preload(fsm.key, fsm.state, fsm.data, as_of, fsm.updated_at)
                 if context is not None:
                     data.update({"state": context, "raw_state": await context.get_state()})
                 try:

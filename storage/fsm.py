@@ -29,6 +29,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram.exceptions import DataNotDictLikeError
@@ -41,12 +42,15 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 
-from bot.clock import Clock, to_db
+from bot.clock import Clock, from_db, to_db
 from storage.database import Database, current_update
 
 # Keys whose last write is remembered (for the staleness check); older writes are summed up
 # in one number, which only makes the check more careful.
 WRITES_KEPT = 10_000
+# A dialogue set to what it already holds is written again only when it was stored longer ago
+# than this (the housekeeping forgets dialogues untouched for 30 days).
+RESTORE_AFTER = timedelta(days=1)
 
 
 @dataclass
@@ -57,6 +61,9 @@ class _Record:
     # The write counter when the record was read (or written by this update).
     as_of: int
     dirty: bool = False
+    # As the who-am-I statement read it (state, data, when it was stored), while no other
+    # write to the key has come since: an update that sets the same again stores nothing.
+    loaded: tuple[str | None, dict[str, Any], datetime] | None = None
 
 
 class _UpdateRecords:
@@ -110,11 +117,21 @@ class SQLiteStorage(BaseStorage):
             records.closed = True
         _current.reset(token)
 
-    def preload(self, key: str, state: str | None, data: str | None, as_of: int) -> None:
-        """The record of ``key`` as the who-am-I statement read it (no row: both None)."""
+    def preload(
+        self,
+        key: str,
+        state: str | None,
+        data: str | None,
+        as_of: int,
+        updated_at: str | None = None,
+    ) -> None:
+        """The record of ``key`` as the who-am-I statement read it (no row: all None)."""
         records = _current.get()
         if records is not None:
-            records.records[key] = _Record(key, state, _decode(data), as_of)
+            loaded = None
+            if updated_at is not None:
+                loaded = (state, _decode(data), from_db(updated_at))
+            records.records[key] = _Record(key, state, _decode(data), as_of, loaded=loaded)
 
     async def flush(self) -> None:
         """Store what the update wrote: one statement per changed key."""
@@ -123,8 +140,24 @@ class SQLiteStorage(BaseStorage):
             return
         records.closed = True  # later writes (a task the update started) go straight in
         for record in records.records.values():
-            if record.dirty:
+            if record.dirty and not self._same_as_stored(record):
                 await self._store(record)
+            record.dirty = False
+
+    def _same_as_stored(self, record: _Record) -> bool:
+        """The update set the step and data the row already holds (a /start that shows the
+        same step again), and the row was stored lately: nothing to write. (A row left
+        untouched for long is written again, so that a dialogue still in use is not taken
+        for abandoned by the housekeeping.)"""
+        loaded = record.loaded
+        if loaded is None:
+            return False
+        state, data, stored_at = loaded
+        return (
+            record.state == state
+            and record.data == data
+            and self._clock.now() - stored_at < RESTORE_AFTER
+        )
 
     # -- aiogram's interface -------------------------------------------------------------------
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
@@ -187,6 +220,8 @@ class SQLiteStorage(BaseStorage):
             self._forgotten_upto = max(self._forgotten_upto, forgotten)
 
     async def _changed(self, record: _Record) -> None:
+        if not record.dirty and record.loaded is not None and not self._fresh(record):
+            record.loaded = None  # another write came since it was read: the row may differ
         records = _current.get()
         if records is None or records.closed:
             await self._store(record)  # outside an update: at once

@@ -128,6 +128,35 @@ async def test_start_in_the_middle_of_the_questionnaire(harness: Harness) -> Non
     assert after.question is not None and after.question.key != "birth_year"
 
 
+async def test_start_while_asked_to_consent_stores_nothing_again(harness: Harness) -> None:
+    """/start of a person who joined and was asked to consent shows the request again; the
+    dialogue already stands there, so nothing is written (a day later it is written once
+    more, so that the housekeeping does not take a dialogue in use for abandoned)."""
+    from datetime import timedelta
+
+    from bot.clock import from_db
+    from tests.joining import invitation, start_as_adult
+
+    link = await invitation(harness, await organization(harness), "mentor")
+    await start_as_adult(harness, MENTOR, link)
+
+    async def stored_at() -> str:
+        value = await harness.app.db.fetch_value("SELECT updated_at FROM fsm_records")
+        assert isinstance(value, str)
+        return value
+
+    first = await stored_at()
+    for _ in range(2):
+        statements = await counted(harness, harness.send(MENTOR, "/start"))
+        within(statements, START_BUDGET, commits=0)
+        assert "согласи" in harness.session.answers(MENTOR)[-1].text.lower()
+    assert await stored_at() == first
+    harness.clock.advance(timedelta(days=2))
+    statements = await counted(harness, harness.send(MENTOR, "/start"))
+    assert statements.commits == 1, statements.report()
+    assert from_db(await stored_at()) == harness.clock.now()
+
+
 async def test_start_after_the_dialogue_was_lost_asks_again_and_stores_it(
     harness: Harness,
 ) -> None:

@@ -27,6 +27,7 @@ class FsmRecord:
     key: str
     state: str | None
     data: str | None
+    updated_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ SELECT
            FROM participants p WHERE p.telegram_id = :user_id ORDER BY p.id)) AS participants,
     f.storage_key IS NOT NULL AS has_fsm,
     f.state AS fsm_state,
-    f.data AS fsm_data
+    f.data AS fsm_data,
+    f.updated_at AS fsm_updated_at
 FROM (SELECT 1) AS one
 LEFT JOIN users u ON u.telegram_id = :user_id
 LEFT JOIN fsm_records f ON f.storage_key = :fsm_key
@@ -104,7 +106,11 @@ class IdentityRepository:
             participant = _participant(item)
             participants.append(participant)
             consents[participant.id] = frozenset(json.loads(item["consents"]))
-        fsm = FsmRecord(fsm_key, row["fsm_state"], row["fsm_data"]) if fsm_key is not None else None
+        fsm = (
+            FsmRecord(fsm_key, row["fsm_state"], row["fsm_data"], row["fsm_updated_at"])
+            if fsm_key is not None
+            else None
+        )
         return Identity(
             telegram_id=telegram_id,
             seen=bool(row["seen"]),
