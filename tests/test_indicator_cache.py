@@ -7,30 +7,14 @@ whose time comes are counted at every report."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from bot.models.periods import Period
 from bot.reports.indicator_figures import Indicators
 from storage.database import Database
-from storage.migrations import migrate
 from tests.clock import ManualClock
 from tests.test_indicators import JOINED, NOW, build, service
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "kept.sqlite3")
-    await database.connect()
-    await migrate(database)
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def test_every_change_a_figure_shows_is_counted_again(db: Database) -> None:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +28,6 @@ from bot.reports.targets import (
     school_year_of,
 )
 from storage.database import Database
-from storage.migrations import migrate
 from storage.repositories.denominators import DenominatorRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
@@ -160,17 +157,6 @@ class Scenario:
             (form, self.ids[who], subject, meeting, json.dumps(answers), to_db(NOW),
              to_db(NOW), to_db(NOW) if completed else None),
         )  # fmt: skip
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "stats.sqlite3")
-    await database.connect()
-    await migrate(database)
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 def service(db: Database, clock: ManualClock | None = None) -> IndicatorService:

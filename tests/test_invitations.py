@@ -6,9 +6,7 @@ import asyncio
 import re
 import struct
 import zlib
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import segno
@@ -25,7 +23,6 @@ from bot.invitations import (
 from bot.organizations import Organization, OrganizationService
 from bot.qr import qr_png
 from storage.database import Database
-from storage.migrations import migrate
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.organizations import OrganizationRepository
 from tests.clock import ManualClock
@@ -33,15 +30,6 @@ from tests.clock import ManualClock
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 ADMIN = 777
 CURATOR = 501
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 @pytest.fixture

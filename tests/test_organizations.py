@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -20,20 +18,10 @@ from bot.organizations import (
 )
 from dialogs.forms import FederalForm
 from storage.database import Database
-from storage.migrations import migrate
 from storage.repositories.organizations import OrganizationRepository
 from tests.clock import ManualClock
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 @pytest.fixture

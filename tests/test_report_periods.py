@@ -22,7 +22,6 @@ January 2026 (planning), P3 on 10 February 2026, P5 on 10 October 2026; P4 misse
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -168,17 +167,6 @@ class School:
             "VALUES (?, ?, ?, ?, 5, 2, ?, ?)",
             (org, school_year, pupils, youth, CURATOR, to_db(NOW)),
         )
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "periods.sqlite3")
-    await database.connect()
-    await migrate(database)
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 def service(db: Database, now: datetime = NOW) -> IndicatorService:
