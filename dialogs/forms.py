@@ -43,3 +43,44 @@ FORM_DESCRIPTIONS: dict[FederalForm, str] = {
         "A specialist from an enterprise helps a student gain professional skills and practice."
     ),
 }
+
+
+class ParticipantKind(StrEnum):
+    """Who a form's mentors or mentees are: it decides which questions of the questionnaire
+    they get and which monitoring form measures them."""
+
+    PUPIL = "pupil"
+    STUDENT = "student"
+    TEACHER = "teacher"
+    EMPLOYER = "employer"
+
+
+class FormPace(StrEnum):
+    """How a form's pairs work (the documents' kinds of mentoring)."""
+
+    REGULAR = "regular"  # the full cycle, a meeting at least every two weeks
+    SHORT = "short"  # short-term, goal-oriented: one or a few meetings, no two-weekly rhythm
+    SPEED = "speed"  # speed mentoring: one meeting with several mentors in turn
+
+
+# Who the federal forms bring together unless the organization says otherwise (a college runs
+# «ученик – ученик» as «студент – студент»): (mentors, mentees).
+FEDERAL_KINDS: dict[FederalForm, tuple[ParticipantKind, ParticipantKind]] = {
+    FederalForm.PUPIL_PUPIL: (ParticipantKind.PUPIL, ParticipantKind.PUPIL),
+    FederalForm.TEACHER_TEACHER: (ParticipantKind.TEACHER, ParticipantKind.TEACHER),
+    FederalForm.STUDENT_PUPIL: (ParticipantKind.STUDENT, ParticipantKind.PUPIL),
+    FederalForm.EMPLOYER_PUPIL: (ParticipantKind.EMPLOYER, ParticipantKind.PUPIL),
+    FederalForm.EMPLOYER_STUDENT: (ParticipantKind.EMPLOYER, ParticipantKind.STUDENT),
+}
+
+# An own form that has not declared its people yet is read as the older code read it: staff
+# lead it (teachers), its mentees are pupils.
+OWN_FORM_DEFAULT_KINDS = (ParticipantKind.TEACHER, ParticipantKind.PUPIL)
+
+
+def default_kinds(code: str) -> tuple[ParticipantKind, ParticipantKind]:
+    """Who a form brings together when the organization has not declared it."""
+    try:
+        return FEDERAL_KINDS[FederalForm(code)]
+    except ValueError:
+        return OWN_FORM_DEFAULT_KINDS

@@ -16,12 +16,13 @@ from bot.organizations import (
     normalize_timezone,
     parse_federal_forms,
 )
-from dialogs.forms import FederalForm
+from dialogs.forms import FederalForm, FormPace, ParticipantKind
 from storage.database import Database
 from storage.repositories.organizations import OrganizationRepository
 from tests.clock import ManualClock
 
 NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+FORM_ROW = "INSERT INTO organization_forms (organization_id, code, title, enabled) VALUES "
 
 
 @pytest.fixture
@@ -173,10 +174,22 @@ async def test_the_schema_keeps_data_sane(db: Database, service: OrganizationSer
         ("INSERT INTO curators VALUES (1, 999, '2026-01-01')", ()),  # no such organization
         ("INSERT INTO curators VALUES (2, ?, '2026-01-01')", (school.id,)),
         ("INSERT INTO curators VALUES (2, ?, '2026-01-01')", (school.id,)),  # a second org
-        ("INSERT INTO organization_forms VALUES (?, 'own_x', 'Форма', 1)", (school.id,)),
-        ("INSERT INTO organization_forms VALUES (?, 'own_3', NULL, 1)", (school.id,)),
-        ("INSERT INTO organization_forms VALUES (?, 'parent_child', NULL, 1)", (school.id,)),
-        ("INSERT INTO organization_forms VALUES (?, 'pupil_pupil', 'Тайтл', 1)", (school.id,)),
+        (
+            FORM_ROW + "(?, 'own_x', 'Форма', 1)",
+            (school.id,),
+        ),
+        (
+            FORM_ROW + "(?, 'own_3', NULL, 1)",
+            (school.id,),
+        ),
+        (
+            FORM_ROW + "(?, 'parent_child', NULL, 1)",
+            (school.id,),
+        ),
+        (
+            FORM_ROW + "(?, 'pupil_pupil', 'Тайтл', 1)",
+            (school.id,),
+        ),
         ("UPDATE organization_forms SET enabled = 2", ()),
         ("INSERT INTO organizations (name, timezone, created_at) VALUES ('  ', 'UTC', 'x')", ()),
     ]
@@ -189,3 +202,43 @@ async def test_the_schema_keeps_data_sane(db: Database, service: OrganizationSer
             failures += 1
     # The one valid insert (curator 2) passes; everything else is refused.
     assert failures == len(bad) - 1
+
+
+async def test_a_form_declares_its_people_and_pace(
+    db: Database, service: OrganizationService
+) -> None:
+    """Federal forms bring together their own people unless the organization says otherwise
+    (a college runs «ученик – ученик» between students); an own form defaults to staff and
+    pupils; the pace is kept per form."""
+    college = await service.create("Колледж", "Europe/Moscow")
+    repository = OrganizationRepository(db)
+    pupils = await repository.form(college.id, "pupil_pupil")
+    assert pupils is not None
+    assert (pupils.mentor_kind, pupils.mentee_kind) == ("pupil", "pupil")
+    assert pupils.pace is FormPace.REGULAR
+    changed = await repository.set_form_profile(
+        college.id,
+        "pupil_pupil",
+        mentor_kind=ParticipantKind.STUDENT,
+        mentee_kind=ParticipantKind.STUDENT,
+        pace=FormPace.SHORT,
+    )
+    assert changed is not None
+    assert (changed.mentor_kind, changed.mentee_kind, changed.pace) == (
+        "student",
+        "student",
+        FormPace.SHORT,
+    )
+    assert await repository.form(college.id, "pupil_pupil") == changed
+    own = await repository.add_own_form(college.id, "Педагог – студент")
+    assert (own.mentor_kind, own.mentee_kind) == ("teacher", "pupil")
+    missing = await repository.set_form_profile(
+        college.id, "own_9", mentor_kind=None, mentee_kind=None, pace=FormPace.SPEED
+    )
+    assert missing is None
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as tx:
+            await tx.execute(
+                "UPDATE organization_forms SET mentee_kind = 'parent' WHERE organization_id = ?",
+                (college.id,),
+            )

@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.models.organizations import OrganizationForm
 from bot.models.participants import Participant
+from dialogs.forms import FormPace, ParticipantKind
 from storage.database import Database
 from storage.repositories.participants import _PARTICIPANT_COLUMNS, _participant
 
@@ -39,7 +40,8 @@ class QuestionnaireStates:
             "(SELECT json_group_object(a.question, json(a.value)) FROM answers a "
             " WHERE a.participant_id = p.id) AS answers, "
             "(SELECT json_group_array(json_object('code', f.code, 'title', f.title, "
-            "  'enabled', f.enabled)) FROM organization_forms f "
+            "  'enabled', f.enabled, 'mentor_kind', f.mentor_kind, 'mentee_kind', f.mentee_kind, "
+            "  'pace', f.pace)) FROM organization_forms f "
             " WHERE f.organization_id = p.organization_id) AS forms, "
             "(SELECT json_group_array(DISTINCT c.kind) FROM consents c "
             " WHERE c.participant_id = p.id) AS consents "
@@ -50,7 +52,15 @@ class QuestionnaireStates:
             return None
         participant = _participant(row)
         forms = [
-            OrganizationForm(participant.organization_id, f["code"], f["title"], bool(f["enabled"]))
+            OrganizationForm(
+                participant.organization_id,
+                f["code"],
+                f["title"],
+                bool(f["enabled"]),
+                None if f["mentor_kind"] is None else ParticipantKind(f["mentor_kind"]),
+                None if f["mentee_kind"] is None else ParticipantKind(f["mentee_kind"]),
+                FormPace(f["pace"]),
+            )
             for f in json.loads(row["forms"])
         ]
         return QuestionnaireState(

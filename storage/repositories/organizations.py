@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.clock import from_db, to_db
 from bot.models.organizations import Curator, Organization, OrganizationForm, OrganizationListing
+from dialogs.forms import FormPace, ParticipantKind
 from storage.database import Database
 
 OWN_FORM_GLOB = "own_*"
@@ -19,8 +20,19 @@ def _organization(row: aiosqlite.Row) -> Organization:
     return Organization(row["id"], row["name"], row["timezone"], from_db(row["created_at"]))
 
 
+_FORM_COLUMNS = "organization_id, code, title, enabled, mentor_kind, mentee_kind, pace"
+
+
 def _form(row: aiosqlite.Row) -> OrganizationForm:
-    return OrganizationForm(row["organization_id"], row["code"], row["title"], bool(row["enabled"]))
+    return OrganizationForm(
+        row["organization_id"],
+        row["code"],
+        row["title"],
+        bool(row["enabled"]),
+        None if row["mentor_kind"] is None else ParticipantKind(row["mentor_kind"]),
+        None if row["mentee_kind"] is None else ParticipantKind(row["mentee_kind"]),
+        FormPace(row["pace"]),
+    )
 
 
 def _curator(row: aiosqlite.Row) -> Curator:
@@ -83,15 +95,14 @@ class OrganizationRepository:
     # -- forms ----------------------------------------------------------------------------
     async def forms(self, organization_id: int) -> list[OrganizationForm]:
         rows = await self._db.fetch_all(
-            "SELECT organization_id, code, title, enabled FROM organization_forms "
-            "WHERE organization_id = ?",
+            f"SELECT {_FORM_COLUMNS} FROM organization_forms WHERE organization_id = ?",
             (organization_id,),
         )
         return [_form(row) for row in rows]
 
     async def form(self, organization_id: int, code: str) -> OrganizationForm | None:
         row = await self._db.fetch_one(
-            "SELECT organization_id, code, title, enabled FROM organization_forms "
+            f"SELECT {_FORM_COLUMNS} FROM organization_forms "
             "WHERE organization_id = ? AND code = ?",
             (organization_id, code),
         )
@@ -120,7 +131,7 @@ class OrganizationRepository:
                     (organization_id, code, organization_id, code),
                 )
             row = await tx.fetch_one(
-                "SELECT organization_id, code, title, enabled FROM organization_forms "
+                f"SELECT {_FORM_COLUMNS} FROM organization_forms "
                 "WHERE organization_id = ? AND code = ?",
                 (organization_id, code),
             )
@@ -142,6 +153,30 @@ class OrganizationRepository:
                 (organization_id, code, title),
             )
         return OrganizationForm(organization_id, code, title, True)
+
+    async def set_form_profile(
+        self,
+        organization_id: int,
+        code: str,
+        *,
+        mentor_kind: ParticipantKind | None,
+        mentee_kind: ParticipantKind | None,
+        pace: FormPace,
+    ) -> OrganizationForm | None:
+        """Who the form brings together (None: its default) and how its pairs work; the form
+        as it is afterwards, or None when the organization has no such form."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE organization_forms SET mentor_kind = ?, mentee_kind = ?, pace = ? "
+                "WHERE organization_id = ? AND code = ?",
+                (mentor_kind, mentee_kind, pace.value, organization_id, code),
+            )
+            row = await tx.fetch_one(
+                f"SELECT {_FORM_COLUMNS} FROM organization_forms "
+                "WHERE organization_id = ? AND code = ?",
+                (organization_id, code),
+            )
+        return None if row is None else _form(row)
 
     # -- curators -------------------------------------------------------------------------
     async def add_curator(
