@@ -222,8 +222,10 @@ async def test_a_form_declares_its_people_and_pace(
         mentor_kind=ParticipantKind.STUDENT,
         mentee_kind=ParticipantKind.STUDENT,
         pace=FormPace.SHORT,
+        allows_groups=False,
     )
     assert changed is not None
+    assert pupils.allows_groups and not changed.allows_groups
     assert (changed.mentor_kind, changed.mentee_kind, changed.pace) == (
         "student",
         "student",

@@ -34,6 +34,7 @@ class OrganizationForm:
     declared_mentor_kind: ParticipantKind | None = None
     declared_mentee_kind: ParticipantKind | None = None
     pace: FormPace = FormPace.REGULAR
+    allows_groups: bool = True  # a mentor with several mentees of the form may lead a group
 
     @property
     def is_own(self) -> bool:

@@ -41,7 +41,7 @@ class QuestionnaireStates:
             " WHERE a.participant_id = p.id) AS answers, "
             "(SELECT json_group_array(json_object('code', f.code, 'title', f.title, "
             "  'enabled', f.enabled, 'mentor_kind', f.mentor_kind, 'mentee_kind', f.mentee_kind, "
-            "  'pace', f.pace)) FROM organization_forms f "
+            "  'pace', f.pace, 'allows_groups', f.allows_groups)) FROM organization_forms f "
             " WHERE f.organization_id = p.organization_id) AS forms, "
             "(SELECT json_group_array(DISTINCT c.kind) FROM consents c "
             " WHERE c.participant_id = p.id) AS consents "
@@ -60,6 +60,7 @@ class QuestionnaireStates:
                 None if f["mentor_kind"] is None else ParticipantKind(f["mentor_kind"]),
                 None if f["mentee_kind"] is None else ParticipantKind(f["mentee_kind"]),
                 FormPace(f["pace"]),
+                bool(f["allows_groups"]),
             )
             for f in json.loads(row["forms"])
         ]

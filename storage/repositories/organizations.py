@@ -20,7 +20,9 @@ def _organization(row: aiosqlite.Row) -> Organization:
     return Organization(row["id"], row["name"], row["timezone"], from_db(row["created_at"]))
 
 
-_FORM_COLUMNS = "organization_id, code, title, enabled, mentor_kind, mentee_kind, pace"
+_FORM_COLUMNS = (
+    "organization_id, code, title, enabled, mentor_kind, mentee_kind, pace, allows_groups"
+)
 
 
 def _form(row: aiosqlite.Row) -> OrganizationForm:
@@ -32,6 +34,7 @@ def _form(row: aiosqlite.Row) -> OrganizationForm:
         None if row["mentor_kind"] is None else ParticipantKind(row["mentor_kind"]),
         None if row["mentee_kind"] is None else ParticipantKind(row["mentee_kind"]),
         FormPace(row["pace"]),
+        bool(row["allows_groups"]),
     )
 
 
@@ -162,14 +165,17 @@ class OrganizationRepository:
         mentor_kind: ParticipantKind | None,
         mentee_kind: ParticipantKind | None,
         pace: FormPace,
+        allows_groups: bool = True,
     ) -> OrganizationForm | None:
-        """Who the form brings together (None: its default) and how its pairs work; the form
-        as it is afterwards, or None when the organization has no such form."""
+        """Who the form brings together (None: its default), how its pairs work and whether
+        a mentor may lead a group; the form as it is afterwards, or None when the organization
+        has no such form."""
         async with self._db.transaction() as tx:
             await tx.execute(
-                "UPDATE organization_forms SET mentor_kind = ?, mentee_kind = ?, pace = ? "
+                "UPDATE organization_forms "
+                "SET mentor_kind = ?, mentee_kind = ?, pace = ?, allows_groups = ? "
                 "WHERE organization_id = ? AND code = ?",
-                (mentor_kind, mentee_kind, pace.value, organization_id, code),
+                (mentor_kind, mentee_kind, pace.value, int(allows_groups), organization_id, code),
             )
             row = await tx.fetch_one(
                 f"SELECT {_FORM_COLUMNS} FROM organization_forms "
