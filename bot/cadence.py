@@ -32,6 +32,7 @@ from bot.paging import clamp_page
 from bot.pairing import PairingService, PairPeople
 from bot.schedule import Holiday, Rhythm, local_to_utc, upcoming, utc_to_local
 from dialogs.compatibility import is_incompatible
+from dialogs.forms import FormPace
 from storage.repositories.cadence import CadenceRepository
 from storage.repositories.meetings import MeetingRepository
 
@@ -151,8 +152,22 @@ def is_overdue(cadence: PairCadence, calendar: CadenceCalendar, now: datetime) -
     organization's grace days. Exactly the limit is still on time: "once every two weeks"
     allows a meeting on the fourteenth day.
     """
+    if not keeps_rhythm(cadence.pace):
+        return False
     since = clock_start(cadence, calendar, now)
     return counted_time(since, now, calendar) > _limit(cadence, calendar)
+
+
+def keeps_rhythm(pace: FormPace) -> bool:
+    """Whether pairs of a form of this pace owe a meeting every two weeks: only the full cycle.
+
+    A short-term pair meets «по заранее установленному графику для постановки конкретных
+    целей, ориентированных на определенные краткосрочные результаты» (003, краткосрочное или
+    целеполагающее наставничество) — one or a few meetings around its goal, so a month
+    without one is its plan, not a failure: it is never overdue, never nudged, never on the
+    "needs attention" list for it (missed meetings and incompatibility still are). A speed
+    session is «однократная встреча» and makes no pairs at all."""
+    return pace is FormPace.REGULAR
 
 
 class Reason(StrEnum):
@@ -532,7 +547,9 @@ class CadenceService:
         ]
         last_held = self._last_held(meetings)
         rhythm = await self._followups.rhythm(pair_id)
-        cadence = PairCadence(people.pair, last_held, rhythm)
+        paces = {f.code: f.pace for f in await self._organizations.forms(organization_id)}
+        pace = paces.get(people.pair.form, FormPace.REGULAR)
+        cadence = PairCadence(people.pair, last_held, rhythm, pace)
         overdue = is_overdue(cadence, calendar, now)
         attention = await self._repository.open_of_pair(pair_id)
         unanswered = [

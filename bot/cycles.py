@@ -38,6 +38,7 @@ from bot.organizations import OrganizationService
 from bot.participants import ParticipantService
 from bot.schedule import MeetingKind
 from bot.versioned import VersionedCache
+from dialogs.forms import FormPace
 from storage.repositories.cycles import CycleRepository
 
 __all__ = [
@@ -228,7 +229,12 @@ class CycleService:
 
     async def completion_minimum(self, organization_id: int, form: str) -> MeetingKind:
         """The kind of meeting a pair of the form must have held (or a later one) to complete
-        the program when the curator finishes the cycle."""
+        the program when the curator finishes the cycle. A short-term form's pairs complete
+        by their final meeting only (:data:`bot.schedule.SHORT_ORDER`: their first meeting is
+        the planning one, so any lower minimum would count a pair that met once)."""
+        for known in await self._organizations.forms(organization_id):
+            if known.code == form and known.pace is FormPace.SHORT:
+                return MeetingKind.FINAL
         kind = await self._repository.completion_minimum(organization_id, form)
         return MeetingKind(kind) if kind is not None else DEFAULT_COMPLETION_MINIMUM
 

@@ -27,6 +27,7 @@ from bot.schedule import (
     next_kind,
     utc_to_local,
 )
+from dialogs.forms import FormPace
 from storage.repositories.matching import PairLookup
 from storage.repositories.meetings import MeetingRepository
 
@@ -215,4 +216,11 @@ class MeetingService:
             return None
         if self._final_due is not None and await self._final_due(pair.id):
             return MeetingKind.FINAL
-        return next_kind(held)
+        return next_kind(held, await self.pace_of(pair))
+
+    async def pace_of(self, pair: Pair) -> FormPace:
+        """How the pair's form works (a form no longer listed: the full cycle)."""
+        for form in await self._organizations.forms(pair.organization_id):
+            if form.code == pair.form:
+                return form.pace
+        return FormPace.REGULAR

@@ -18,6 +18,7 @@ from bot.models.plans import PlanRow, RhythmRow
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService
 from bot.schedule import MeetingKind, utc_to_local
+from dialogs.forms import FormPace
 from storage.repositories.meetings import MeetingRepository
 
 
@@ -63,6 +64,8 @@ class PairPlanService:
         side = await self._meetings.side(pair_id, telegram_id)
         if side is None:
             return None
+        if await self._meetings.pace_of(side.people.pair) is not FormPace.REGULAR:
+            return None  # a short-term pair has no two-weekly rhythm to change
         return side, await self.rhythm_of(side.people.pair, side.timezone, keep=False)
 
     async def change_rhythm(

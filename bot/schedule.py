@@ -20,10 +20,13 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MO, WEEKLY, rrule
 
+from dialogs.forms import FormPace
+
 __all__ = [
     "DEFAULT_INTERVAL_WEEKS",
     "MAX_INTERVAL_WITHOUT_CONSENT",
     "MEETING_TIMES",
+    "SHORT_ORDER",
     "CalendarDay",
     "Holiday",
     "MeetingKind",
@@ -63,17 +66,29 @@ class MeetingKind(StrEnum):
 # answer the compatibility questionnaire), then agrees on goals and dates.
 _OPENING_KINDS: Final = (MeetingKind.ACQUAINTANCE, MeetingKind.TRIAL, MeetingKind.PLANNING)
 
+# Short-term, goal-oriented mentoring (003: «наставник и наставляемый встречаются по заранее
+# установленному графику для постановки конкретных целей, ориентированных на определенные
+# краткосрочные результаты»): no getting acquainted, trial or compatibility questionnaire
+# first. The first meeting is a working one where the goal and its dates are agreed (the
+# planning meeting's kind, so the mentor records the goal after it), and the next is the final
+# meeting, where the pair sums up; holding it completes the program.
+SHORT_ORDER: Final = (MeetingKind.PLANNING, MeetingKind.FINAL)
 
-def next_kind(held: Sequence[MeetingKind]) -> MeetingKind:
+
+def next_kind(held: Sequence[MeetingKind], pace: FormPace = FormPace.REGULAR) -> MeetingKind:
     """The kind the pair's next meeting should be, following the documents' order.
 
     The first opening meeting not yet held comes next, even if a later one was recorded out
     of order, so a skipped acquaintance is never silently lost. The final meeting ends the
     programme and is a decision of the pair or the curator, so it is never proposed here;
     once it has been held there is no next meeting, and asking is a caller's mistake.
+
+    A short-term pair (:data:`FormPace.SHORT`) follows its own order, :data:`SHORT_ORDER`.
     """
     if MeetingKind.FINAL in held:
         raise ValueError("the pair has already held its final meeting")
+    if pace is FormPace.SHORT:
+        return SHORT_ORDER[0] if not held else SHORT_ORDER[-1]
     for kind in _OPENING_KINDS:
         if kind not in held:
             return kind

@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.models.holidays import HolidayRow
 from bot.models.pairs import Pair
 from bot.models.plans import RhythmRow
+from dialogs.forms import FormPace
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class PairCadence:
     pair: Pair
     last_held: datetime | None  # the latest held meeting, None when the pair has not met
     rhythm: RhythmRow | None  # None until the planning meeting sets one
+    # How the pair's form works: only the full cycle has a two-weekly rhythm to keep.
+    pace: FormPace = FormPace.REGULAR
 
 
 @dataclass(frozen=True)

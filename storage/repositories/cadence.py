@@ -21,6 +21,7 @@ from bot.models.holidays import HolidayRow
 from bot.models.meetings import Meeting
 from bot.models.pairs import ActivePair
 from bot.models.plans import RhythmRow
+from dialogs.forms import FormPace
 from storage.database import Database
 from storage.repositories.followups import followup_from_row
 from storage.repositories.holidays import holiday_from_row
@@ -37,6 +38,8 @@ _CADENCE = (
     "SELECT p.*, r.weekday AS rhythm_weekday, r.local_time AS rhythm_time, "
     "r.interval_weeks AS rhythm_weeks, r.anchor_on AS rhythm_anchor, "
     "r.curator_consent AS rhythm_consent, "
+    "(SELECT f.pace FROM organization_forms f "
+    " WHERE f.organization_id = p.organization_id AND f.code = p.form) AS form_pace, "
     "(SELECT max(m.starts_at) FROM meetings m "
     " WHERE m.pair_id = p.id AND m.status = 'held') AS cadence_last_held "
     "FROM pairs p LEFT JOIN rhythms r ON r.pair_id = p.id"
@@ -48,6 +51,7 @@ def _cadence(r: aiosqlite.Row) -> PairCadence:
         pair=pair_from_row(r),
         last_held=from_db(r["cadence_last_held"]) if r["cadence_last_held"] else None,
         rhythm=_rhythm(r),
+        pace=FormPace(r["form_pace"] or FormPace.REGULAR),
     )
 
 
