@@ -20,6 +20,7 @@ from jobs.housekeeping import Housekeeping
 from jobs.monitoring_offers import remind_monitoring
 from jobs.outbox import run_outbox_tick
 from jobs.reminders import ReminderDelivery
+from jobs.speed import deliver_speed
 from storage.database import Database
 from storage.repositories.maintenance import MaintenanceRepository
 from storage.repositories.outbox import OutboxRepository
@@ -90,4 +91,10 @@ def build_scheduler(
         await run_backups(nightly, services)
 
     scheduler.add_interval("backups", backups, every(settings.cadence_tick_seconds))
+
+    # Speed mentoring: schedules not sent yet and the questions after each round (claimed).
+    async def speed() -> None:
+        await deliver_speed(services)
+
+    scheduler.add_interval("speed", speed, every(settings.followup_tick_seconds))
     return scheduler

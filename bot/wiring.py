@@ -41,6 +41,7 @@ from bot.reports.voices import VoiceService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
 from bot.services import Services
+from bot.speed_sessions import SpeedSessionService
 from bot.support import SupportService
 from storage.database import Database
 from storage.repositories.answers import (
@@ -67,6 +68,7 @@ from storage.repositories.reachability import ReachabilityRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
 from storage.repositories.responses import ResponseRepository
+from storage.repositories.speed_sessions import SpeedSessionRepository
 from storage.repositories.support import SupportRepository
 from storage.repositories.users import UserRepository
 from storage.repositories.voices import VoiceRepository
@@ -179,4 +181,12 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             VoiceRepository(db.reads), CycleRepository(db, db.reads), OrganizationRepository(db)
         ),
         schools=build_school_table_service(db, clock),
+        speed=SpeedSessionService(
+            SpeedSessionRepository(db),
+            MatchingRepository(db),
+            participants,
+            pairing,
+            organizations,
+            clock,
+        ),
     )

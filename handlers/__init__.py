@@ -40,6 +40,7 @@ from handlers import (
     responses,
     rights,
     schools,
+    speed,
     start,
     stats,
     support,
@@ -72,6 +73,7 @@ def get_routers() -> list[Router]:
         schools,
         export,
         enterprises,
+        speed,
     )
     participant_side = (
         *(join, guardian, questionnaire, monitoring_offer, rights, preferences, meetings),
@@ -85,6 +87,7 @@ def get_routers() -> list[Router]:
         preferences.build_curator_router(),
         *(module.build_router() for module in participant_side),
         cycles.build_participant_router(),
+        speed.build_participant_router(),
         # Typed answers to the short forms: after every dialogue, before the fallback.
         responses.build_router(),
         # A minor who writes while waiting for the parent's consent: told what is awaited.

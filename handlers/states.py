@@ -101,6 +101,12 @@ class PeriodDialogue(StatesGroup):
     dates = State()  # the dates of a report's period, typed (handlers/period_picker.py)
 
 
+class SpeedDialogue(StatesGroup):
+    start = State()  # the date and time of a speed mentoring session
+    place = State()
+    picking = State()  # the round's length, the mentors and the mentees, by buttons
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -143,4 +149,6 @@ def dialogue_title(state: str) -> str:
         return _("entering the numbers of the municipality")
     if group == PeriodDialogue.__full_group_name__:
         return _("choosing the period of a report (the report stays as it was)")
+    if group == SpeedDialogue.__full_group_name__:
+        return _("organizing a speed mentoring session")
     return _("the current dialogue")
