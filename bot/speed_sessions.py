@@ -16,8 +16,10 @@ involvement as «прохождение участником полного ци
 registers (appendices 2.2, 2.3) list a mentor's mentee(s) and a mentee's mentor with the dates
 of entering and ending the program. A session has no pair, no program and no end, so taking
 part in one enters nobody into the program and completes nothing; it changes neither the
-"entered" nor the "completed" figures nor the registers. A good match the curator then turns
-into a pair enters the program the day that pair starts, like any pair. (A short-term pair,
+"entered" nor the "completed" figures nor the registers (its people stay in them as the
+participants they are, with no mentor or mentee, end date or completion mark from it). A
+good match the curator then turns into a pair enters the program the day that pair starts,
+like any pair. (A short-term pair,
 by contrast, is a pair: it enters when it starts and completes by its final meeting, see
 :data:`bot.schedule.SHORT_ORDER`.)
 """
