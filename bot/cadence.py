@@ -260,6 +260,7 @@ class PairHistory:
     overdue: bool
     mark: PairMark
     unanswered: list[Followup]
+    keeps_rhythm: bool = True  # False for a short-term pair: no two-weekly rhythm to relax
 
 
 @dataclass(frozen=True)
@@ -581,6 +582,7 @@ class CadenceService:
                 overdue=overdue,
             ),
             unanswered=unanswered,
+            keeps_rhythm=keeps_rhythm(pace),
         )
 
     async def marks(self, organization_id: int) -> list[tuple[PairPeople, PairMark]]:

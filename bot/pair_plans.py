@@ -112,6 +112,8 @@ class PairPlanService:
         pair = await self._pairing.pair(organization_id, pair_id)
         if pair is None or pair.ended_on is not None:
             return None
+        if await self._meetings.pace_of(pair) is not FormPace.REGULAR:
+            return None  # a short-term pair keeps no two-weekly rhythm to relax
         organization = await self._organizations.get(organization_id)
         timezone = organization.timezone if organization else "Europe/Moscow"
         current = await self.rhythm_of(pair, timezone, keep=False)

@@ -282,8 +282,10 @@ async def pair_card(
         if consent
         else _("Allow meetings less often than every two weeks")
     )
-    rows = (
+    rows: tuple[tuple[Button, ...], ...] = (
         (Button(toggle, data=Consent(pair_id=pair_id, allow=not consent).pack()),),
         (to_view("‹ " + _("Pairs"), Board.PAIRS),),
     )
+    if not history.keeps_rhythm:  # a short-term pair: no rhythm to allow longer intervals of
+        rows = rows[1:]
     return Screen(split_message(history_text(history, locale, timezone))[0], rows)

@@ -1,0 +1,70 @@
+"""Short-term pairs (a form of pace 'short'): their meeting order, the overdue rule, and the
+rhythm screens not offered (pure rules, and in-process through the services and the card)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.cadence import is_overdue, keeps_rhythm
+from bot.schedule import SHORT_ORDER, MeetingKind, next_kind
+from dialogs.forms import FormPace
+from handlers.meeting_board_views import PairCard
+from storage.repositories.organizations import OrganizationRepository
+from tests.inprocess import running_harness
+from tests.joining import CURATOR
+from tests.test_cadence_rule import HELD, cadence, calendar
+from tests.test_meetings import MASHA, OLGA, approved_pair
+
+
+def test_a_short_pair_meets_first_to_agree_on_its_goal_then_for_its_final_meeting() -> None:
+    assert SHORT_ORDER == (MeetingKind.PLANNING, MeetingKind.FINAL)
+    assert next_kind([], FormPace.SHORT) is MeetingKind.PLANNING
+    assert next_kind([MeetingKind.PLANNING], FormPace.SHORT) is MeetingKind.FINAL
+    # The full cycle is unchanged.
+    assert next_kind([]) is MeetingKind.ACQUAINTANCE
+    assert next_kind([MeetingKind.ACQUAINTANCE], FormPace.REGULAR) is MeetingKind.TRIAL
+    with pytest.raises(ValueError):
+        next_kind([MeetingKind.PLANNING, MeetingKind.FINAL], FormPace.SHORT)
+
+
+def test_a_short_pair_is_never_overdue_a_regular_one_is() -> None:
+    regular = cadence(last_held=HELD)
+    short = replace(regular, pace=FormPace.SHORT)
+    later = HELD + timedelta(days=60)
+    assert is_overdue(regular, calendar(3), later)
+    assert not is_overdue(short, calendar(3), later)
+    assert not is_overdue(replace(short, last_held=None), calendar(3), later)
+    assert keeps_rhythm(FormPace.REGULAR) and not keeps_rhythm(FormPace.SHORT)
+    assert not keeps_rhythm(FormPace.SPEED)
+
+
+async def test_no_rhythm_is_offered_to_a_short_pair(tmp_path: Path) -> None:
+    async with running_harness(tmp_path) as harness:
+        services, db = harness.app.services, harness.app.db
+        _, pair_id = await approved_pair(harness)
+        org_id, form = await db.fetch_one(
+            "SELECT organization_id, form FROM pairs WHERE id = ?", (pair_id,)
+        )
+        # A regular pair: the rhythm can be looked at and the curator may relax it.
+        assert await services.pair_plans.rhythm(pair_id, OLGA) is not None
+        card = await harness.press(CURATOR, PairCard(pair_id=pair_id).pack())
+        assert any("реже" in text for text, _ in card[-1].buttons), card[-1].buttons
+
+        marked = await OrganizationRepository(db).set_form_profile(
+            org_id, form, mentor_kind=None, mentee_kind=None, pace=FormPace.SHORT
+        )
+        assert marked is not None
+        assert await services.pair_plans.rhythm(pair_id, OLGA) is None
+        assert await services.pair_plans.rhythm(pair_id, MASHA) is None
+        assert await services.pair_plans.set_rhythm_consent(org_id, pair_id, True) is None
+        assert await db.fetch_value("SELECT count(*) FROM rhythms") == 0
+        history = await services.cadence.history(org_id, pair_id)
+        assert history is not None and not history.keeps_rhythm and not history.overdue
+        card = await harness.press(CURATOR, PairCard(pair_id=pair_id).pack())
+        assert not any("реже" in text for text, _ in card[-1].buttons), card[-1].buttons
+        pair = await services.pairing.pair(org_id, pair_id)
+        assert pair is not None and await services.meetings.pace_of(pair) is FormPace.SHORT
