@@ -20,6 +20,7 @@ from bot.pair_plans import PairPlanService
 from bot.pairing import PairingService
 from bot.reminders import ReminderService
 from bot.schedule import MeetingKind, Rhythm, local_to_utc, next_meeting, upcoming
+from dialogs.forms import FormPace
 from storage.repositories.meetings import MeetingRepository
 
 
@@ -177,8 +178,10 @@ class MeetingChanges:
         kind = await self._meetings.next_kind_of(pair, held)
         if kind is None:
             return None
-        if kind is not MeetingKind.REGULAR:
-            return NextPlan(kind)
+        if kind is not MeetingKind.REGULAR or await self._meetings.pace_of(pair) is not (
+            FormPace.REGULAR
+        ):
+            return NextPlan(kind)  # the mentor proposes it (a short pair keeps no rhythm)
         row = await self._plans.rhythm_of(pair, side.timezone)
         rhythm = Rhythm(row.weekday, row.local_time, row.interval_weeks)
         holidays = await self._meetings.holidays(side, self._meetings.local_today(side.timezone))

@@ -33,6 +33,8 @@ from storage.repositories.meetings import MeetingRepository
 
 # Whether the pair's final meeting is due now, asked by pair id.
 FinalDue = Callable[[int], Awaitable[bool]]
+# How many further working meetings a short-term pair asked for, by pair id.
+FurtherMeetings = Callable[[int], Awaitable[int]]
 
 EARLIEST = timedelta(minutes=30)  # a proposal must leave time to read and answer it
 LATEST = timedelta(weeks=8)
@@ -51,7 +53,9 @@ class MeetingService:
         clock: Clock,
         followups: FollowupService,
         final_due: FinalDue | None = None,
+        further: FurtherMeetings | None = None,
     ) -> None:
+        self._further = further
         self._followups = followups
         # The cycle decides when a pair's final meeting is due (bot.cycles); meetings only ask.
         self._final_due = final_due
@@ -216,7 +220,11 @@ class MeetingService:
             return None
         if self._final_due is not None and await self._final_due(pair.id):
             return MeetingKind.FINAL
-        return next_kind(held, await self.pace_of(pair))
+        pace = await self.pace_of(pair)
+        further = 0
+        if pace is FormPace.SHORT and self._further is not None:
+            further = await self._further(pair.id)
+        return next_kind(held, pace, further)
 
     async def pace_of(self, pair: Pair) -> FormPace:
         """How the pair's form works (a form no longer listed: the full cycle)."""

@@ -71,11 +71,15 @@ _OPENING_KINDS: Final = (MeetingKind.ACQUAINTANCE, MeetingKind.TRIAL, MeetingKin
 # краткосрочные результаты»): no getting acquainted, trial or compatibility questionnaire
 # first. The first meeting is a working one where the goal and its dates are agreed (the
 # planning meeting's kind, so the mentor records the goal after it), and the next is the final
-# meeting, where the pair sums up; holding it completes the program.
+# meeting, where the pair sums up; holding it completes the program. A pair that needs more
+# time for its goal asks for further working meetings (the regular kind) before the final one,
+# each agreed on by itself: there is no two-weekly rhythm.
 SHORT_ORDER: Final = (MeetingKind.PLANNING, MeetingKind.FINAL)
 
 
-def next_kind(held: Sequence[MeetingKind], pace: FormPace = FormPace.REGULAR) -> MeetingKind:
+def next_kind(
+    held: Sequence[MeetingKind], pace: FormPace = FormPace.REGULAR, further: int = 0
+) -> MeetingKind:
     """The kind the pair's next meeting should be, following the documents' order.
 
     The first opening meeting not yet held comes next, even if a later one was recorded out
@@ -83,12 +87,18 @@ def next_kind(held: Sequence[MeetingKind], pace: FormPace = FormPace.REGULAR) ->
     programme and is a decision of the pair or the curator, so it is never proposed here;
     once it has been held there is no next meeting, and asking is a caller's mistake.
 
-    A short-term pair (:data:`FormPace.SHORT`) follows its own order, :data:`SHORT_ORDER`.
+    A short-term pair (:data:`FormPace.SHORT`) follows its own order, :data:`SHORT_ORDER`,
+    with ``further`` working meetings between its first and its final one when it asked for
+    them.
     """
     if MeetingKind.FINAL in held:
         raise ValueError("the pair has already held its final meeting")
     if pace is FormPace.SHORT:
-        return SHORT_ORDER[0] if not held else SHORT_ORDER[-1]
+        if not held:
+            return SHORT_ORDER[0]
+        if sum(kind is MeetingKind.REGULAR for kind in held) < further:
+            return MeetingKind.REGULAR
+        return SHORT_ORDER[-1]
     for kind in _OPENING_KINDS:
         if kind not in held:
             return kind

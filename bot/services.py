@@ -38,6 +38,7 @@ from bot.reports.schools import SchoolTableService
 from bot.reports.voices import VoiceService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
+from bot.short_pairs import ShortPairService
 from bot.speed_sessions import SpeedSessionService
 from bot.support import SupportService
 
@@ -83,6 +84,7 @@ class Services:
     voices: VoiceService
     schools: SchoolTableService  # the coordinator's per-school table
     speed: SpeedSessionService  # speed mentoring sessions (issue 14)
+    short_pairs: ShortPairService  # short-term pairs' further meetings (issue 14)
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

@@ -41,6 +41,7 @@ from bot.reports.voices import VoiceService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
 from bot.services import Services
+from bot.short_pairs import ShortPairService
 from bot.speed_sessions import SpeedSessionService
 from bot.support import SupportService
 from storage.database import Database
@@ -68,6 +69,7 @@ from storage.repositories.reachability import ReachabilityRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
 from storage.repositories.responses import ResponseRepository
+from storage.repositories.short_pairs import ShortPairRepository
 from storage.repositories.speed_sessions import SpeedSessionRepository
 from storage.repositories.support import SupportRepository
 from storage.repositories.users import UserRepository
@@ -110,6 +112,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         clock,
         followups,
         final_due=cycles.final_due,
+        further=ShortPairRepository(db).further,
     )
     pair_plans = PairPlanService(
         MeetingRepository(db), meetings, pairing, organizations, followups, clock
@@ -189,4 +192,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             organizations,
             clock,
         ),
+        short_pairs=ShortPairService(ShortPairRepository(db), meetings, MeetingRepository(db)),
     )

@@ -40,6 +40,7 @@ from handlers import (
     responses,
     rights,
     schools,
+    short_pairs,
     speed,
     start,
     stats,
@@ -88,6 +89,7 @@ def get_routers() -> list[Router]:
         *(module.build_router() for module in participant_side),
         cycles.build_participant_router(),
         speed.build_participant_router(),
+        short_pairs.build_router(),
         # Typed answers to the short forms: after every dialogue, before the fallback.
         responses.build_router(),
         # A minor who writes while waiting for the parent's consent: told what is awaited.

@@ -27,6 +27,7 @@ from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.models.responses import Response
 from bot.schedule import MeetingKind
 from bot.services import Services
+from dialogs.forms import FormPace
 from handlers import render
 from handlers.attention import tell_curators_attention, tell_curators_second_answer
 from handlers.dialogue import dialogue_message
@@ -45,6 +46,7 @@ from handlers.followup_views import (
 from handlers.meetings import start_planning
 from handlers.people import display_name
 from handlers.responses import send_form
+from handlers.short_views import final_next_screen
 from handlers.states import FollowupDialogue
 from handlers.texts import reason_from
 
@@ -154,11 +156,12 @@ async def announce_next(
                 kind="next_meeting",
             )
         return
-    await services.outbox.send(
-        people.mentor.telegram_id,
-        lambda: propose_next_screen(people.pair.id, plan.kind.value),
-        kind="next_meeting",
-    )
+    render = lambda: propose_next_screen(people.pair.id, plan.kind.value)  # noqa: E731
+    if plan.kind is MeetingKind.FINAL and await services.meetings.pace_of(people.pair) is (
+        FormPace.SHORT
+    ):  # a short-term pair may ask for one more working meeting first
+        render = lambda: final_next_screen(people.pair.id)  # noqa: E731
+    await services.outbox.send(people.mentor.telegram_id, render, kind="next_meeting")
 
 
 async def on_reason(message: Message, state: FSMContext, services: Services) -> None:

@@ -123,7 +123,7 @@ async def test_a_short_term_pair_is_never_overdue_and_completes_by_its_final_mee
     await hold(bot, tg, olga, masha, PLANNING_DAY, first)
     # The mentor is asked for the next meeting, which is the final one; no rhythm plans a
     # regular meeting two weeks later.
-    await olga.wait_for_bot_message("заключительная встреча", after=0)
+    await olga.wait_for_bot_message("заключительную встречу", after=0)
     assert [m[1:3] for m in meetings(db)] == [("planning", "held")]
     assert query(db, "SELECT count(*) FROM rhythms") == [(0,)]
 

@@ -51,3 +51,10 @@ CREATE TABLE speed_feedback (
     PRIMARY KEY (talk_id, participant_id)
 ) WITHOUT ROWID;
 CREATE INDEX speed_feedback_by_participant ON speed_feedback (participant_id);
+
+-- A short-term pair's further working meetings between its first and its final one
+-- (bot/schedule.py SHORT_ORDER): how many more the pair asked for.
+CREATE TABLE short_pair_further (
+    pair_id INTEGER PRIMARY KEY REFERENCES pairs (id) ON DELETE CASCADE,
+    further INTEGER NOT NULL CHECK (further BETWEEN 1 AND 5)
+) WITHOUT ROWID;
