@@ -166,8 +166,9 @@ def keeps_rhythm(pace: FormPace) -> bool:
     целеполагающее наставничество) — one or a few meetings around its goal, so a month
     without one is its plan, not a failure: it is never overdue, never nudged, never on the
     "needs attention" list for it (missed meetings and incompatibility still are). A speed
-    session is «однократная встреча» and makes no pairs at all."""
-    return pace is FormPace.REGULAR
+    session is «однократная встреча» and makes no pairs; a pair made in a speed form anyway
+    (matching does not know the pace) follows the full cycle and so keeps its rhythm."""
+    return pace is not FormPace.SHORT
 
 
 class Reason(StrEnum):

@@ -178,8 +178,8 @@ class MeetingChanges:
         kind = await self._meetings.next_kind_of(pair, held)
         if kind is None:
             return None
-        if kind is not MeetingKind.REGULAR or await self._meetings.pace_of(pair) is not (
-            FormPace.REGULAR
+        if kind is not MeetingKind.REGULAR or await self._meetings.pace_of(pair) is (
+            FormPace.SHORT
         ):
             return NextPlan(kind)  # the mentor proposes it (a short pair keeps no rhythm)
         row = await self._plans.rhythm_of(pair, side.timezone)

@@ -64,7 +64,7 @@ class PairPlanService:
         side = await self._meetings.side(pair_id, telegram_id)
         if side is None:
             return None
-        if await self._meetings.pace_of(side.people.pair) is not FormPace.REGULAR:
+        if await self._meetings.pace_of(side.people.pair) is FormPace.SHORT:
             return None  # a short-term pair has no two-weekly rhythm to change
         return side, await self.rhythm_of(side.people.pair, side.timezone, keep=False)
 
@@ -112,7 +112,7 @@ class PairPlanService:
         pair = await self._pairing.pair(organization_id, pair_id)
         if pair is None or pair.ended_on is not None:
             return None
-        if await self._meetings.pace_of(pair) is not FormPace.REGULAR:
+        if await self._meetings.pace_of(pair) is FormPace.SHORT:
             return None  # a short-term pair keeps no two-weekly rhythm to relax
         organization = await self._organizations.get(organization_id)
         timezone = organization.timezone if organization else "Europe/Moscow"

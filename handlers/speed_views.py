@@ -303,12 +303,6 @@ def summary_screen(summary: SessionSummary, locale: str) -> Screen:
                 + " — "
                 + hd.quote(side_name(talk.mentee_id, summary.answers))
             )
-        lines.append(
-            _(
-                "To make such a match a pair of a regular form, assign the mentor directly in "
-                "/matching."
-            )
-        )
     else:
         lines.append(_("No conversation yet after which both would like to go on."))
     return Screen(
