@@ -242,3 +242,30 @@ async def test_a_speed_session_of_three_rounds_with_feedback_and_the_curators_su
         await harness.press(OTHER_CURATOR, SpeedShow(session_id=session_id).pack())
         assert not any("Пётр" in s.text for s in harness.session.sent[before:])
         assert org_id != other.id
+
+
+async def test_a_participant_who_withdraws_leaves_an_empty_side_in_the_session(
+    tmp_path: Path,
+) -> None:
+    async with running_harness(tmp_path) as harness:
+        db = harness.app.db
+        _, ids = await seed(harness)
+        session_id = await organize(harness)
+        move_to(harness, SESSION + timedelta(minutes=16))
+        await deliver_speed(harness.app.services)
+        await harness.app.services.rights.withdraw(402)  # Ваня withdraws his consent
+        assert await db.fetch_value("SELECT count(*) FROM speed_talks WHERE mentee_id IS NULL") == 3
+        for table in ("speed_seats", "speed_feedback"):
+            assert (
+                await db.fetch_value(
+                    f"SELECT count(*) FROM {table} WHERE participant_id = ?", (ids[402],)
+                )
+                == 0
+            )
+        # Nobody is asked about a conversation with an empty side on his behalf.
+        move_to(harness, SESSION + timedelta(minutes=46))
+        asked = await harness.app.services.speed.feedback_due()
+        assert len(asked) == 10  # rounds 2 and 3: six conversations, Ваня's two have one side
+        shown = await harness.press(CURATOR, SpeedShow(session_id=session_id).pack())
+        summary = next(s.text for s in reversed(shown) if s.chat_id == CURATOR)
+        assert "Ваня" not in summary and "отозвал согласие" in summary, summary
