@@ -52,6 +52,9 @@ PLACE_LIMIT: Final = 300
 EARLIEST: Final = timedelta(minutes=30)  # people need time to read their schedule
 LATEST: Final = timedelta(weeks=8)
 LISTED: Final = 20  # the sessions the curator's list shows
+# A conversation is asked about within this long after its round (a bot that was down longer
+# does not ask about a talk two days old).
+ASK_WITHIN: Final = timedelta(days=1)
 
 
 def enters_program(*, speed_session: bool) -> bool:
@@ -300,10 +303,11 @@ class SpeedSessionService:
         return due
 
     async def feedback_due(self) -> list[FeedbackDue]:
-        """Each side of every conversation that has ended, asked once."""
+        """Each side of every conversation that ended within :data:`ASK_WITHIN`, asked once."""
         due: list[FeedbackDue] = []
         now = self._clock.now()
-        for talk, participant_id in await self._repository.ended_unasked(now):
+        since = now - ASK_WITHIN
+        for talk, participant_id in await self._repository.ended_unasked(since, now):
             participant = await self._participants.get(participant_id)
             if participant is None:
                 continue

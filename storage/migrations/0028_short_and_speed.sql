@@ -26,6 +26,7 @@ CREATE TABLE speed_seats (
     PRIMARY KEY (session_id, participant_id)
 ) WITHOUT ROWID;
 CREATE INDEX speed_seats_by_participant ON speed_seats (participant_id);
+CREATE INDEX speed_seats_untold ON speed_seats (session_id) WHERE told_at IS NULL;
 
 -- One conversation of a round; a side is NULL once that person withdrew.
 CREATE TABLE speed_talks (
