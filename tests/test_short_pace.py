@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cadence import is_overdue, keeps_rhythm
+from bot.clock import to_db
 from bot.schedule import SHORT_ORDER, MeetingKind, next_kind
 from bot.short_pairs import ShortProblem
 from dialogs.forms import FormPace
@@ -120,3 +121,31 @@ async def test_a_short_pair_may_hold_further_working_meetings_before_its_final_o
         final = await confirmed(harness, pair_id, day="20260327")
         assert await db.fetch_value("SELECT kind FROM meetings WHERE id = ?", (final,)) == "final"
         assert await services.short_pairs.one_more(pair_id, OLGA) is ShortProblem.PLANNED
+
+
+async def test_two_missed_meetings_of_a_short_pair_still_alert_the_curator(
+    tmp_path: Path,
+) -> None:
+    async with running_harness(tmp_path) as harness:
+        services, db = harness.app.services, harness.app.db
+        _, pair_id = await approved_pair(harness)
+        org_id, form, mentor = await db.fetch_one(
+            "SELECT organization_id, form, mentor_id FROM pairs WHERE id = ?", (pair_id,)
+        )
+        await OrganizationRepository(db).set_form_profile(
+            org_id, form, mentor_kind=None, mentee_kind=None, pace=FormPace.SHORT
+        )
+        now = harness.clock.now()
+        async with db.transaction() as tx:
+            for days in (2, 9):
+                await tx.execute(
+                    "INSERT INTO meetings (pair_id, kind, status, starts_at, meeting_format, "
+                    "place, proposed_by, created_at) VALUES (?, 'planning', 'missed', ?, "
+                    "'online', 'link', ?, ?)",
+                    (pair_id, to_db(now + timedelta(days=days)), mentor, to_db(now)),
+                )
+        raised = await services.cadence.meeting_missed(org_id, pair_id)
+        assert raised is not None and raised.attention.reason == "missed_twice"
+        harness.clock.advance(timedelta(days=60))
+        assert await services.cadence.overdue(org_id) == []
+        assert [a.reason for a, _ in await services.cadence.attention(org_id)] == ["missed_twice"]
