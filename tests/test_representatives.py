@@ -1,0 +1,213 @@
+"""The legal representative of a minor (issue 14, parents), in process: the curator's check
+keeps an unchecked child out of matching, directive assignment and approval; only the
+representative sees the child's plan, only the child's own curator checks the representative;
+the meeting times go only to a representative who asked; a revocation says exactly what
+happens and does it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.pairing import Problem
+from bot.representatives import CheckWay
+from handlers.matching_views import DirectPick
+from handlers.representative_views import ChildAct, ChildAction, RepresentativeCheck
+from handlers.rights_views import RevokeDecision
+from tests.cohort import mentee_answers, mentor_answers, ready
+from tests.inprocess import Harness
+from tests.joining import CURATOR, organization
+from tests.test_export import meeting
+
+OTHER_CURATOR = 556
+OLGA, MASHA = 101, 201
+MOTHER = MASHA + 10**6  # tests.cohort.seed_ready: the representative of a seeded minor
+STRANGER = 999
+
+
+async def school(harness: Harness, *, checked: bool) -> dict[str, int]:
+    """Olga (admitted) and Masha, 13, whose mother consented; checked by the curator or not."""
+    org = await organization(harness)
+    services = harness.app.services
+    ids = {
+        "org": org.id,
+        "olga": await ready(harness, org.id, OLGA, "mentor", mentor_answers("Ольга Викторовна")),
+        "masha": await ready(harness, org.id, MASHA, "mentee", mentee_answers("Маша Иванова")),
+    }
+    assert await services.admission.admit(org.id, ids["olga"], CURATOR) is None
+    if not checked:
+        await harness.app.db.execute_alone(
+            "UPDATE consents SET checked_as = NULL, checked_by = NULL, checked_at = NULL "
+            "WHERE kind = 'representative'"
+        )
+    return ids
+
+
+def alert(harness: Harness) -> str:
+    return str(harness.session.callback_answers()[-1].text or "")
+
+
+async def test_an_unchecked_child_is_neither_matched_nor_assigned(harness: Harness) -> None:
+    ids = await school(harness, checked=False)
+    services = harness.app.services
+    run = await services.pairing.run(ids["org"], CURATOR, None)
+    assert run.proposals == 0
+    assert await services.pairing.cohort_counts(ids["org"]) == (0, 1, 1)
+    outcome = await services.pairing.assign_directly(
+        ids["org"], ids["masha"], ids["olga"], force=True
+    )
+    assert outcome.pair is None and outcome.problem is Problem.NOT_CHECKED
+    # The curator pressing the mentor in the direct assignment is told why, clearly.
+    await harness.press(
+        CURATOR, DirectPick(mentee_id=ids["masha"], mentor_id=ids["olga"], force=True).pack()
+    )
+    assert "Законный представитель наставляемого ещё не проверен" in alert(harness)
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM pairs") == 0
+
+    # A proposal made before the check came off cannot be approved either.
+    await harness.app.db.execute_alone(
+        "UPDATE consents SET checked_at = '2026-01-01T00:00:00+00:00' WHERE kind = 'representative'"
+    )
+    run = await services.pairing.run(ids["org"], CURATOR, None)
+    assert run.proposals == 1
+    await harness.app.db.execute_alone("UPDATE consents SET checked_at = NULL")
+    proposal = await harness.app.db.fetch_value("SELECT id FROM proposals")
+    approved = await services.pairing.approve(ids["org"], int(proposal))
+    assert approved.pair is None and approved.problem is Problem.NOT_CHECKED
+
+    # The curator checks: a paper consent received; then the child is matched.
+    assert await services.representatives.check(
+        ids["org"], ids["masha"], CheckWay.PAPER, CURATOR
+    ) == "done"  # fmt: skip
+    approved = await services.pairing.approve(ids["org"], int(proposal))
+    assert approved.pair is not None
+
+
+async def test_only_the_childs_own_curator_checks_the_representative(harness: Harness) -> None:
+    ids = await school(harness, checked=False)
+    other = await harness.app.services.organizations.create("Лицей № 1", "Europe/Moscow")
+    await harness.app.services.organizations.add_curator(other.id, OTHER_CURATOR)
+    data = RepresentativeCheck(participant_id=ids["masha"], way=CheckWay.RECORDS).pack()
+
+    await harness.press(OTHER_CURATOR, data)
+    assert "больше нет среди участников" in alert(harness)
+    await harness.press(MOTHER, data)  # the mother is no curator at all
+    await harness.press(STRANGER, data)
+    unchecked = "SELECT checked_at IS NULL FROM consents WHERE kind = 'representative'"
+    assert await harness.app.db.fetch_value(unchecked) == 1
+
+    await harness.press(CURATOR, data)
+    row = await harness.app.db.fetch_one(
+        "SELECT checked_as, checked_by FROM consents WHERE kind = 'representative'"
+    )
+    assert row is not None and tuple(row) == ("records", CURATOR)
+    await harness.press(CURATOR, data)  # a double tap changes nothing
+    assert "уже проверен" in alert(harness)
+
+
+async def test_only_the_representative_sees_the_childs_plan(harness: Harness) -> None:
+    ids = await school(harness, checked=True)
+    services = harness.app.services
+    outcome = await services.pairing.assign_directly(
+        ids["org"], ids["masha"], ids["olga"], force=False
+    )
+    assert outcome.pair is not None
+    await services.followups.save_plan(outcome.pair.id, ["Олимпиада по математике"], None)
+    plan = ChildAct(participant_id=ids["masha"], action=ChildAction.PLAN).pack()
+
+    for intruder in (STRANGER, OLGA, MASHA, CURATOR):
+        sent = await harness.press(intruder, plan)
+        assert not any("Олимпиада по математике" in s.text for s in sent), intruder
+    assert await services.representatives.plan(STRANGER, ids["masha"]) is None
+
+    sent = await harness.press(MOTHER, plan)
+    assert "Олимпиада по математике" in sent[-1].text
+    # Nor may a stranger write to the curator about the child or change the meeting times.
+    assert (
+        await services.representatives.write_to_curator(STRANGER, ids["masha"], "Привет")
+    ).child is None
+    assert await services.representatives.set_meeting_times(STRANGER, ids["masha"], True) is None
+
+
+async def test_meeting_times_go_only_to_a_representative_who_asked(harness: Harness) -> None:
+    ids = await school(harness, checked=True)
+    services = harness.app.services
+    outcome = await services.pairing.assign_directly(
+        ids["org"], ids["masha"], ids["olga"], force=False
+    )
+    assert outcome.pair is not None
+    pair_id = outcome.pair.id
+    soon = harness.clock.now() + timedelta(days=3)
+    meeting_id = await meeting(harness, pair_id, ids["olga"], "acquaintance", soon, "confirmed")
+    view = await services.meetings.view(meeting_id, OLGA)
+    assert view is not None
+    assert await services.representatives.meeting_notices(view) == []
+    await harness.press(
+        MOTHER, ChildAct(participant_id=ids["masha"], action=ChildAction.TIMES_ON).pack()
+    )
+    notices = await services.representatives.meeting_notices(view)
+    assert [n.telegram_id for n in notices] == [MOTHER]
+    await harness.press(
+        MOTHER, ChildAct(participant_id=ids["masha"], action=ChildAction.TIMES_OFF).pack()
+    )
+    assert await services.representatives.meeting_notices(view) == []
+
+
+async def test_a_revocation_says_what_happens_and_does_it(harness: Harness) -> None:
+    ids = await school(harness, checked=True)
+    services, db = harness.app.services, harness.app.db
+    outcome = await services.pairing.assign_directly(
+        ids["org"], ids["masha"], ids["olga"], force=False
+    )
+    assert outcome.pair is not None
+    pair_id = outcome.pair.id
+    now = harness.clock.now()
+    held = await meeting(
+        harness, pair_id, ids["olga"], "acquaintance", now - timedelta(days=2), "held"
+    )
+    planned = await meeting(
+        harness, pair_id, ids["olga"], "trial", now + timedelta(days=5), "confirmed"
+    )
+
+    asked = await harness.send(MOTHER, "/revoke")
+    before = asked[-1].text
+    for promise in (
+        "анкета ребёнка и все его данные будут удалены",
+        "ваше согласие, ваши ФИО и номер телефона",
+        "пара завершится сегодня, а запланированные встречи будут отменены",
+        "наставнику и куратору сообщат, что участник вышел из программы (причину не сообщают)",
+        "обезличенные подсчёты для отчётов школы и уже проведённые встречи как история пары",
+    ):
+        assert promise in before, promise
+
+    sent = await harness.press(MOTHER, RevokeDecision(confirm=True).pack())
+    to_mother = [s.text for s in sent if s.chat_id == MOTHER]
+    assert any(
+        "Ваше согласие отозвано" in text and "номер телефона удалены" in text for text in to_mother
+    )
+    # What was promised: the child and the consent with the phone are gone; the pair ended
+    # today with the child's side empty; the planned meeting cancelled, the held one kept.
+    assert (
+        await db.fetch_value("SELECT count(*) FROM participants WHERE id = ?", (ids["masha"],)) == 0
+    )
+    assert (
+        await db.fetch_value("SELECT count(*) FROM consents WHERE representative_phone IS NOT NULL")
+        == 0
+    )
+    pair = await db.fetch_one("SELECT mentee_id, ended_on FROM pairs WHERE id = ?", (pair_id,))
+    assert pair is not None and pair["mentee_id"] is None and pair["ended_on"] is not None
+    statuses = dict(await db.fetch_all("SELECT id, status FROM meetings"))
+    assert statuses == {held: "held", planned: "cancelled"}
+    assert (
+        await db.fetch_value("SELECT count(*) FROM consent_events WHERE event = 'withdrawn'") == 1
+    )
+    # The mentor and the curator are told the participant left, without any reason.
+    to_olga = [s.text for s in sent if s.chat_id == OLGA]
+    assert to_olga == [
+        "Ваша пара завершена: второй участник вышел из программы. "
+        "Куратор в курсе и поможет вам дальше."
+    ]
+    assert any(
+        "Маша Иванова" in s.text and "отозвал(а) согласие" in s.text
+        for s in sent
+        if s.chat_id == CURATOR
+    )
