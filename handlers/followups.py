@@ -44,6 +44,7 @@ from handlers.followup_views import (
 )
 from handlers.meetings import start_planning
 from handlers.people import display_name
+from handlers.representative import tell_of_meeting
 from handlers.responses import send_form
 from handlers.states import FollowupDialogue
 from handlers.texts import reason_from
@@ -153,6 +154,8 @@ async def announce_next(
                 lambda: next_meeting_screen(view, plan.skipped),
                 kind="next_meeting",
             )
+        # The next meeting is confirmed: the representatives who asked learn its time.
+        await tell_of_meeting(services, view)
         return
     await services.outbox.send(
         people.mentor.telegram_id,
