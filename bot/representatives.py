@@ -12,7 +12,7 @@ child's plan and can write to the curator.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.clock import Clock
@@ -78,6 +78,7 @@ class MeetingNotice:
     telegram_id: int
     child_name: str
     view: MeetingView
+    moved_from: datetime | None = None  # when the meeting was to be before it was moved
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,8 @@ class RepresentativeService:
         recipients: list[Recipient] = await self._repository.recipients(
             [view.side.people.mentee.id]
         )
-        return [
-            MeetingNotice(r.telegram_id, r.child_name, view) for r in recipients if r.meeting_times
-        ]
+        wanted = [r for r in recipients if r.meeting_times]
+        if not wanted:
+            return []
+        moved = await self._repository.moved_from(view.meeting.id)
+        return [MeetingNotice(r.telegram_id, r.child_name, view, moved) for r in wanted]

@@ -245,6 +245,21 @@ def pair_notice_screen(notice: PairNotice) -> Screen:
 def meeting_notice_screen(notice: MeetingNotice) -> Screen:
     meeting, zone = notice.view.meeting, notice.view.side.timezone
     how = _("online") if meeting.meeting_format == "online" else _("in person")
+    if notice.moved_from is not None:
+        return Screen(
+            _(
+                "<b>A meeting of {child} with the mentor is moved</b>\n"
+                "It was to be on {before}; now: {kind}, {when} ({zone}), {how}.\n"
+                "The place is agreed between the child and the mentor; ask the child about it."
+            ).format(
+                child=hd.quote(notice.child_name),
+                before=format_moment(notice.moved_from, current_locale(), zone),
+                kind=kind_title(meeting.kind),
+                when=format_moment(meeting.starts_at, current_locale(), zone),
+                zone=zone_label(meeting.starts_at, zone),
+                how=how,
+            )
+        )
     return Screen(
         _(
             "<b>A meeting of {child} with the mentor is confirmed</b>\n"

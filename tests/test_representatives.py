@@ -11,12 +11,14 @@ from datetime import timedelta
 from bot.pairing import Problem
 from bot.representatives import CheckWay
 from handlers.matching_views import DirectPick
+from handlers.meeting_texts import MeetAnswer
 from handlers.representative_views import ChildAct, ChildAction, RepresentativeCheck
 from handlers.rights_views import RevokeDecision
 from tests.cohort import mentee_answers, mentor_answers, ready
 from tests.inprocess import Harness
 from tests.joining import CURATOR, organization
 from tests.test_export import meeting
+from tests.test_meetings import propose
 
 OTHER_CURATOR = 556
 OLGA, MASHA = 101, 201
@@ -211,3 +213,33 @@ async def test_a_revocation_says_what_happens_and_does_it(harness: Harness) -> N
         for s in sent
         if s.chat_id == CURATOR
     )
+
+
+async def test_the_representative_is_told_of_a_confirmed_and_a_moved_meeting(
+    harness: Harness,
+) -> None:
+    ids = await school(harness, checked=True)
+    services, db = harness.app.services, harness.app.db
+    outcome = await services.pairing.assign_directly(
+        ids["org"], ids["masha"], ids["olga"], force=False
+    )
+    assert outcome.pair is not None
+    pair_id = outcome.pair.id
+    await harness.press(
+        MOTHER, ChildAct(participant_id=ids["masha"], action=ChildAction.TIMES_ON).pack()
+    )
+    place = "ул. Ленина, д. 5, кв. 12"
+    await propose(harness, OLGA, pair_id, "20260317", "1500", place, online=False)
+    first = int(await db.fetch_value("SELECT max(id) FROM meetings"))
+    sent = await harness.press(MASHA, MeetAnswer(meeting_id=first, confirm=True).pack())
+    (told,) = [s.text for s in sent if s.chat_id == MOTHER]
+    assert "Подтверждена встреча" in told and "17 марта 2026" in told and "15:00" in told
+    assert "очно" in told and "Ленина" not in told
+
+    await propose(harness, OLGA, pair_id, "20260319", "1630", place, online=False, replaces=first)
+    second = int(await db.fetch_value("SELECT max(id) FROM meetings"))
+    assert second != first
+    sent = await harness.press(MASHA, MeetAnswer(meeting_id=second, confirm=True).pack())
+    (told,) = [s.text for s in sent if s.chat_id == MOTHER]
+    assert "перенесена" in told and "17 марта 2026" in told and "19 марта 2026" in told
+    assert "16:30" in told and "Ленина" not in told

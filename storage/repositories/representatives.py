@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import to_db
+from bot.clock import from_db, to_db
 from bot.models.participants import Consent, Participant
 from storage.database import Database
 from storage.repositories.participants import (
@@ -138,6 +138,17 @@ class RepresentativeRepository:
             Recipient(r["given_by"], r["id"], r["child_name"], bool(r["meeting_times"]))
             for r in rows
         ]
+
+    async def moved_from(self, meeting_id: int) -> datetime | None:
+        """When the meeting this one replaced was to start, if it was moved: the moved meeting
+        is cancelled ('moved') in the very transaction that proposed this one."""
+        value = await self._db.fetch_value(
+            "SELECT o.starts_at FROM meetings n JOIN meetings o ON o.pair_id = n.pair_id "
+            "AND o.id <> n.id AND o.status = 'cancelled' AND o.cancel_reason = 'moved' "
+            "AND o.decided_at = n.created_at WHERE n.id = ?",
+            (meeting_id,),
+        )
+        return from_db(value) if value else None
 
     async def active_pair_of(self, participant_id: int) -> int | None:
         """The child's active pair as a mentee (the newest, should there be more)."""
