@@ -52,6 +52,7 @@ from handlers.guardian_views import (
 from handlers.join import organization_name
 from handlers.outdated import outdated_button_text
 from handlers.render import answer, drop_message_keyboard, send
+from handlers.representative import ask_curators_to_check
 from handlers.states import GuardianDialogue
 
 
@@ -210,7 +211,7 @@ async def on_agree(
     operator = await organization_name(services, case.child.organization_id)
     with i18n.use_locale(locale):
         shown = consent_text(case, operator, name, relation, child_name, phone)
-    await services.participants.give_guardian_consent(
+    recorded = await services.participants.give_guardian_consent(
         case, query.from_user.id, name, Relation(relation), shown, locale, child_name, phone
     )
     await send(bot, query.from_user.id, agreed_screen())
@@ -218,6 +219,8 @@ async def on_agree(
     await services.outbox.send(
         case.child.telegram_id, lambda: child_told_agreed(child_fills_in), kind="guardian_agreed"
     )
+    if recorded:
+        await ask_curators_to_check(services, case.child.organization_id, case.child.id)
 
 
 def build_router() -> Router:

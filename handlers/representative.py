@@ -30,6 +30,7 @@ from handlers.representative_views import (
     WaitingCheckPage,
     already_checked,
     card_screen,
+    check_request_screen,
     checked_text,
     child_screen,
     children_screen,
@@ -73,6 +74,19 @@ async def tell_of_meeting(services: Services, view: MeetingView) -> None:
             notice.telegram_id,
             lambda notice=notice: meeting_notice_screen(notice),  # type: ignore[misc]
             kind="representative_meeting",
+        )
+
+
+async def ask_curators_to_check(
+    services: Services, organization_id: int, participant_id: int
+) -> None:
+    """A representative has just consented: the child's curators are asked to check them."""
+    child = await services.representatives.card(organization_id, participant_id)
+    if child is None or child.consent.checked:
+        return
+    for curator in await services.organizations.curators(organization_id):
+        await services.outbox.send(
+            curator.telegram_id, lambda: check_request_screen(child), kind="representative_check"
         )
 
 

@@ -361,6 +361,20 @@ def card_screen(child: RepresentedChild) -> Screen:
     return Screen("\n".join(lines), (*rows, (back,)))
 
 
+def check_request_screen(child: RepresentedChild) -> Screen:
+    """To the curators when a representative has consented: the check is theirs to do."""
+    lines = [
+        _("<b>A legal representative has consented for {child}</b>").format(child=_name(child)),
+        *representative_lines(child),
+        _(
+            "Compare the name and phone with the school's records (or record a paper "
+            "consent): until then the child is not matched."
+        ),
+    ]
+    card = RepresentativeCard(participant_id=child.participant.id).pack()
+    return Screen("\n".join(lines), ((Button(_("Open the card"), data=card),),))
+
+
 def checked_text(child: RepresentedChild) -> str:
     return _("Recorded: the representative of {child} is checked ({how}).").format(
         child=_name(child), how=check_title(child.consent.checked_as)

@@ -116,6 +116,9 @@ async def test_a_parent_consents_is_checked_and_follows_the_childs_mentorship(
         "WHERE kind = 'representative'",
     ) == [(MOTHER, f"+{MOTHER_PHONE}", None)]
 
+    # The curator is asked to check her, with her phone.
+    asked = await curator.wait_for_bot_message("Законный представитель дал согласие", after=0)
+    assert f"+{MOTHER_PHONE}" in asked.text and CHILD_NAME in asked.text
     await child.wait_for_bot_message("дал согласие", after=0)
     await child.send_text("/start")
     await child.wait_for_bot_message("Вопрос 1 из")
