@@ -45,6 +45,7 @@ def status_title(status: Status, minor: bool = False) -> str:
         Status.WAITING_GUARDIAN: _("waiting for the consent of a parent or legal representative"),
         Status.QUESTIONNAIRE: _("questionnaire in progress"),
         Status.READY: _("questionnaire completed"),
+        Status.WAITING_CHECK: _("waiting for the curator's check"),
     }
     return titles[status]
 

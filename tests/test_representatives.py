@@ -7,15 +7,21 @@ happens and does it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from bot.pairing import Problem
+from bot.participants import ParticipantService, Status
 from bot.representatives import CheckWay
 from handlers.matching_views import DirectPick
 from handlers.meeting_texts import MeetAnswer
 from handlers.representative_views import ChildAct, ChildAction, RepresentativeCheck
 from handlers.rights_views import RevokeDecision
+from storage.database import Database
+from storage.migrations import load_migrations, migrate
+from storage.repositories.participants import ParticipantRepository
+from tests.clock import ManualClock
 from tests.cohort import mentee_answers, mentor_answers, ready
-from tests.inprocess import Harness
+from tests.inprocess import START, Harness
 from tests.joining import CURATOR, organization
 from tests.test_export import meeting
 from tests.test_meetings import propose
@@ -243,3 +249,41 @@ async def test_the_representative_is_told_of_a_confirmed_and_a_moved_meeting(
     (told,) = [s.text for s in sent if s.chat_id == MOTHER]
     assert "перенесена" in told and "17 марта 2026" in told and "19 марта 2026" in told
     assert "16:30" in told and "Ленина" not in told
+
+
+async def test_consents_given_before_the_check_existed_wait_for_it(tmp_path: Path) -> None:
+    """Migration 0027: a representative's consent given before it has no phone and is not
+    checked, so the child waits for the curator's check like a new one (existing pairs go on)."""
+    db = Database(tmp_path / "old.sqlite3")
+    await db.connect()
+    try:
+        await migrate(db, load_migrations()[:23])
+        at = "2026-02-01T09:00:00+00:00"
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO organizations (id, name, timezone, created_at) "
+                "VALUES (1, 'Школа № 1', 'Europe/Moscow', ?)",
+                (at,),
+            )
+            await tx.execute(
+                "INSERT INTO participants (id, organization_id, telegram_id, role, age_group, "
+                "birth_date, joined_at, confirmed_at) "
+                "VALUES (1, 1, 201, 'mentee', 'child', '2014-01-05', ?, ?)",
+                (at, at),
+            )
+            await tx.execute(
+                "INSERT INTO consents (participant_id, kind, given_by, representative_name, "
+                "representative_relation, text_version, text_sha256, locale, given_at) "
+                "VALUES (1, 'representative', 301, 'Смирнова Елена', 'mother', 'v1', ?, 'ru', ?)",
+                ("0" * 64, at),
+            )
+        await migrate(db)
+        row = await db.fetch_one(
+            "SELECT representative_phone, checked_as, checked_at, meeting_times FROM consents"
+        )
+        assert row is not None and tuple(row) == (None, None, None, None)
+        participants = ParticipantService(ParticipantRepository(db), ManualClock(START))
+        found = await participants.candidate(1, 1)
+        assert found is not None and found[1] is Status.WAITING_CHECK
+    finally:
+        await db.close()
