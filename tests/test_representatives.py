@@ -287,3 +287,31 @@ async def test_consents_given_before_the_check_existed_wait_for_it(tmp_path: Pat
         assert found is not None and found[1] is Status.WAITING_CHECK
     finally:
         await db.close()
+
+
+async def test_a_message_to_the_curator_takes_text_only_and_reaches_the_childs_curator(
+    harness: Harness,
+) -> None:
+    ids = await school(harness, checked=True)
+    other = await harness.app.services.organizations.create("Лицей № 1", "Europe/Moscow")
+    await harness.app.services.organizations.add_curator(other.id, OTHER_CURATOR)
+    write = ChildAct(participant_id=ids["masha"], action=ChildAction.WRITE).pack()
+
+    await harness.press(STRANGER, write)
+    assert "не для вас" in alert(harness)
+    assert await harness.state_of(STRANGER) is None
+
+    await harness.press(MOTHER, write)
+    photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 10, "height": 10}]
+    replies = await harness.send_raw(MOTHER, {"photo": photo})
+    assert "напишите сообщение текстом" in replies[-1].text
+    replies = await harness.send(MOTHER, "я" * 2001)
+    assert "2001" in replies[-1].text or "2000" in replies[-1].text
+    assert not [s for s in harness.session.sent if s.chat_id == CURATOR and "законного" in s.text]
+
+    sent = await harness.send(MOTHER, "Маша болеет, встречу в четверг лучше перенести")
+    assert "отправлено куратору" in sent[-1].text
+    (letter,) = [s.text for s in sent if s.chat_id == CURATOR]
+    assert "Маша болеет" in letter and "Сообщение от законного представителя" in letter
+    assert not [s for s in sent if s.chat_id in (OTHER_CURATOR, OLGA)]
+    assert await harness.state_of(MOTHER) is None
