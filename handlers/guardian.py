@@ -201,13 +201,18 @@ async def on_agree(
 ) -> None:
     case = await decided_case(query, callback_data, state, services)
     data = await state.get_data()
+    phone = str(data.get("phone", ""))
+    if not phone:
+        # A consent screen shown before the phone was asked (an update of the bot): the
+        # phone first, then the consent that names it.
+        await state.set_state(GuardianDialogue.phone)
+        if isinstance(query.message, Message):
+            await _ask_phone(query.message, phone_prompt().text)
+        return
     await state.clear()
     locale = str(data.get("consent_locale") or i18n.current_locale)
     name, relation = str(data.get("name", "")), str(data.get("relation", "other"))
-    child_name, phone = str(data.get("child_name", "")), str(data.get("phone", ""))
-    if not phone:
-        # A consent screen from before the phone was asked: it cannot be agreed to any more.
-        raise Outdated(link_gone())
+    child_name = str(data.get("child_name", ""))
     operator = await organization_name(services, case.child.organization_id)
     with i18n.use_locale(locale):
         shown = consent_text(case, operator, name, relation, child_name, phone)

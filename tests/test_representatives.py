@@ -9,20 +9,31 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from aiogram.fsm.storage.base import StorageKey
+
 from bot.pairing import Problem
 from bot.participants import ParticipantService, Status
 from bot.representatives import CheckWay
+from handlers.guardian_views import GuardianDecision
 from handlers.matching_views import DirectPick
 from handlers.meeting_texts import MeetAnswer
 from handlers.representative_views import ChildAct, ChildAction, RepresentativeCheck
 from handlers.rights_views import RevokeDecision
+from handlers.states import GuardianDialogue
 from storage.database import Database
 from storage.migrations import load_migrations, migrate
 from storage.repositories.participants import ParticipantRepository
 from tests.clock import ManualClock
 from tests.cohort import mentee_answers, mentor_answers, ready
 from tests.inprocess import START, Harness
-from tests.joining import CURATOR, organization
+from tests.joining import (
+    CHILD_FULL_NAME,
+    CURATOR,
+    guardian_token,
+    invitation,
+    organization,
+    share_phone,
+)
 from tests.test_export import meeting
 from tests.test_meetings import propose
 
@@ -30,6 +41,7 @@ OTHER_CURATOR = 556
 OLGA, MASHA = 101, 201
 MOTHER = MASHA + 10**6  # tests.cohort.seed_ready: the representative of a seeded minor
 STRANGER = 999
+CHILD = 3101
 
 
 async def school(harness: Harness, *, checked: bool) -> dict[str, int]:
@@ -315,3 +327,34 @@ async def test_a_message_to_the_curator_takes_text_only_and_reaches_the_childs_c
     assert "Маша болеет" in letter and "Сообщение от законного представителя" in letter
     assert not [s for s in sent if s.chat_id in (OTHER_CURATOR, OLGA)]
     assert await harness.state_of(MOTHER) is None
+
+
+async def test_a_consent_screen_from_before_the_phone_asks_for_the_phone_first(
+    harness: Harness,
+) -> None:
+    """A parent who had the consent on screen when the bot was updated: «Agree» asks for the
+    phone (nothing is recorded without it), then shows the consent that names it."""
+    org = await organization(harness)
+    link = await invitation(harness, org, "mentee")
+    await harness.send(CHILD, f"/start {link.token}")
+    await harness.press(CHILD, "join1a:0")
+    await harness.send(CHILD, "12.03.2014")
+    token = guardian_token(harness, CHILD)
+    await harness.send(MOTHER, f"/start {token}")
+    await harness.send(MOTHER, "Петрова Анна Сергеевна")
+    await harness.send(MOTHER, CHILD_FULL_NAME)
+    await harness.press(MOTHER, "grd1r:mother")
+    # As the dialogue stood before the phone was asked: at the consent, without a phone.
+    await harness.app.dispatcher.storage.set_state(
+        StorageKey(bot_id=harness.app.bot.id, chat_id=MOTHER, user_id=MOTHER),
+        GuardianDialogue.consent,
+    )
+    request_id = int(await harness.app.db.fetch_value("SELECT id FROM guardian_requests"))
+    asked = await harness.press(MOTHER, GuardianDecision(request_id=request_id, agree=True).pack())
+    assert "отправьте свой номер телефона" in asked[-1].text
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM consents") == 0
+    shown = await share_phone(harness, MOTHER)
+    assert "+79001234567" in shown[-1].text
+    await harness.press(MOTHER, GuardianDecision(request_id=request_id, agree=True).pack())
+    phone = await harness.app.db.fetch_value("SELECT representative_phone FROM consents")
+    assert phone == "+79001234567"
