@@ -7,6 +7,7 @@ nor the place of a meeting (it may be someone's home)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
@@ -66,6 +67,10 @@ def _act(participant_id: int, action: ChildAction) -> str:
 
 def _check(participant_id: int, way: CheckWay) -> str:
     return RepresentativeCheck(participant_id=participant_id, way=way).pack()
+
+
+def _moment(moment: datetime, timezone: str) -> str:
+    return format_moment(moment, current_locale(), timezone)
 
 
 def _name(child: RepresentedChild) -> str:
@@ -323,14 +328,14 @@ def representative_lines(child: RepresentedChild) -> list[str]:
                 consent.representative_phone or _("not given (consent before the phone was asked)")
             )
         ),
-        _("Consent given: {day}").format(day=consent.given_at.strftime("%d.%m.%Y %H:%M UTC")),
+        _("Consent given: {day}").format(day=_moment(consent.given_at, child.timezone)),
     ]
     if consent.checked_at is not None:
         lines.append(
             _("Checked: {how}, by the curator {curator}, {day}").format(
                 how=check_title(consent.checked_as),
                 curator=consent.checked_by,
-                day=consent.checked_at.strftime("%d.%m.%Y %H:%M UTC"),
+                day=_moment(consent.checked_at, child.timezone),
             )
         )
     else:

@@ -25,6 +25,7 @@ class RepresentedChild:
     participant: Participant
     consent: Consent
     name: str
+    timezone: str = "Europe/Moscow"  # the organization's, for the dates shown
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class RepresentativeRepository:
 
     async def _children(self, where: str, params: dict[str, object]) -> list[RepresentedChild]:
         rows = await self._db.fetch_all(
-            f"SELECT {_PARTICIPANT_COLUMNS}, {_CHILD_NAME}, c.id AS consent_id "
+            f"SELECT {_PARTICIPANT_COLUMNS}, {_CHILD_NAME}, c.id AS consent_id, "
+            "(SELECT o.timezone FROM organizations o WHERE o.id = p.organization_id) AS zone "
             "FROM consents c JOIN participants p ON p.id = c.participant_id "
             f"WHERE c.kind = 'representative' AND {where} ORDER BY p.id",
             params,
@@ -61,7 +63,9 @@ class RepresentativeRepository:
         for row in rows:
             consents = {c.id: c for c in await self._participants.consents_of(row["id"])}
             found.append(
-                RepresentedChild(_participant(row), consents[row["consent_id"]], row["child_name"])
+                RepresentedChild(
+                    _participant(row), consents[row["consent_id"]], row["child_name"], row["zone"]
+                )
             )
         return found
 
