@@ -176,6 +176,11 @@ class _Seeder:
             "VALUES (?, ?, ?, ?, ?, 'v1', ?, 'ru', ?)",
             self.consents,
         )
+        # The curators have checked the representatives (migration 0027).
+        c.execute(
+            "UPDATE consents SET checked_as = 'records', checked_at = given_at "
+            "WHERE kind = 'representative' AND checked_at IS NULL"
+        )
         c.executemany(
             "INSERT INTO answers (participant_id, question, value, answered_at) "
             "VALUES (?, ?, ?, ?)",

@@ -38,6 +38,8 @@ class Problem(StrEnum):
     NOT_READY = "not_ready"  # consent or questionnaire missing now
     NOT_ADMITTED = "not_admitted"
     VIOLATIONS = "violations"  # direct assignment that breaks a constraint, not forced
+    # A minor whose legal representative the curator has not checked yet (migration 0027).
+    NOT_CHECKED = "not_checked"
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,15 @@ class PairingService:
             if found is not None and found[1] is Status.READY:
                 ready[participant_id] = found[0].participant
         return ready
+
+    async def _not_ready(self, organization_id: int, participant_ids: Sequence[int]) -> Problem:
+        """Why these people are not all ready: a representative waiting for the curator's
+        check is told apart from a missing consent or questionnaire."""
+        for participant_id in participant_ids:
+            found = await self._participants.candidate(organization_id, participant_id)
+            if found is not None and found[1] is Status.WAITING_CHECK:
+                return Problem.NOT_CHECKED
+        return Problem.NOT_READY
 
     async def _today(self, organization_id: int) -> datetime:
         organization = await self._organizations.get(organization_id)
@@ -283,7 +294,7 @@ class PairingService:
         ready = await self._ready_of(organization_id, (mentee_id, mentor_id))
         mentee, mentor = ready.get(mentee_id), ready.get(mentor_id)
         if mentee is None or mentor is None or mentee.role != "mentee" or mentor.role != "mentor":
-            return Problem.NOT_READY, ()
+            return await self._not_ready(organization_id, (mentee_id, mentor_id)), ()
         admission = (await self._repository.admissions_of([mentor_id])).get(mentor_id)
         if admission is None or admission.decision != "admitted":
             return Problem.NOT_ADMITTED, ()
@@ -326,7 +337,7 @@ class PairingService:
     ) -> Outcome:
         ready = await self._ready_of(organization_id, (mentee_id, mentor_id))
         if mentee_id not in ready or mentor_id not in ready:
-            return Outcome(problem=Problem.NOT_READY)
+            return Outcome(problem=await self._not_ready(organization_id, (mentee_id, mentor_id)))
         answers = await self._answers.of_participants((mentee_id, mentor_id))
         today = (await self._today(organization_id)).date()
         # The engine's reading of the answers: total places (taken=0) and the form.

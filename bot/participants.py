@@ -19,7 +19,7 @@ from dialogs.ages import age_group
 from storage.repositories.participants import ParticipantRepository
 
 # Bumped whenever the wording of a consent template changes; stored with every consent.
-CONSENT_VERSION = "2026-11-2"
+CONSENT_VERSION = "2026-12-1"
 
 MIN_AGE = 10
 
@@ -33,6 +33,13 @@ def clean_full_name(text: str) -> str | None:
     return name if 5 <= len(name) <= 200 and _FULL_NAME.match(name) else None
 
 
+def clean_phone(number: str) -> str:
+    """A number from Telegram's contact button as the curator reads it: digits with a leading
+    «+» (Telegram sends them without it)."""
+    digits = "".join(ch for ch in number if ch.isdigit())[:20]
+    return f"+{digits}" if digits else number.strip()[:32]
+
+
 class AgeGroup(StrEnum):
     CHILD = "child"  # under 14: only a legal representative can consent
     TEEN = "teen"  # 14 to 17: own consent, and a representative's before matching
@@ -44,6 +51,9 @@ class Status(StrEnum):
     WAITING_GUARDIAN = "waiting_guardian"
     QUESTIONNAIRE = "questionnaire"
     READY = "ready"
+    # The curator's view only (:func:`candidate_status`): a representative consented and the
+    # curator has not yet checked them; the minor is not matched until then.
+    WAITING_CHECK = "waiting_check"
 
 
 class Relation(StrEnum):
@@ -69,6 +79,19 @@ def status_of(participant: Participant, has_self: bool, has_representative: bool
     if group == AgeGroup.TEEN and not has_representative:
         return Status.WAITING_GUARDIAN
     return Status.READY
+
+
+def candidate_status(row: CandidateRow) -> Status:
+    """The status the curator's lists and matching see: :func:`status_of`, except that a
+    representative's consent the curator has not checked holds the minor at
+    :attr:`Status.WAITING_CHECK` (the minor's own view does not change: they have done their
+    part). Mirrors the ``status`` of ``storage.repositories.participants.CANDIDATES_SQL``."""
+    status = status_of(row.participant, row.has_self_consent, row.has_representative_consent)
+    if status in (Status.WAITING_GUARDIAN, Status.WAITING_CONSENT):
+        return status
+    if row.has_representative_consent and not row.representative_checked:
+        return Status.WAITING_CHECK
+    return status
 
 
 def may_answer(participant: Participant, consents: list[Consent]) -> bool:
@@ -245,7 +268,9 @@ class ParticipantService:
         shown_text: str,
         locale: str,
         child_name: str,
+        phone: str | None = None,
     ) -> bool:
+        """``phone``: the representative's own number from Telegram's contact button."""
         if case.request.opened_by not in (None, telegram_id):
             return False
         return await self._repository.add_consent(
@@ -255,6 +280,7 @@ class ParticipantService:
             representative_name=name,
             representative_relation=relation.value,
             child_name=child_name,
+            representative_phone=phone,
             text_version=CONSENT_VERSION,
             text_sha256=text_fingerprint(shown_text),
             locale=locale,
@@ -272,7 +298,7 @@ class ParticipantService:
         return [
             (
                 row,
-                status_of(row.participant, row.has_self_consent, row.has_representative_consent),
+                candidate_status(row),
             )
             for row in rows
         ]
@@ -318,9 +344,7 @@ class ParticipantService:
             [
                 (
                     row,
-                    status_of(
-                        row.participant, row.has_self_consent, row.has_representative_consent
-                    ),
+                    candidate_status(row),
                 )
                 for row in rows
             ],
@@ -340,7 +364,7 @@ class ParticipantService:
         row = await self._repository.candidate(organization_id, participant_id)
         if row is None:
             return None
-        return row, status_of(row.participant, row.has_self_consent, row.has_representative_consent)
+        return row, candidate_status(row)
 
     async def ready_mentor_page(
         self, organization_id: int, page: int, size: int

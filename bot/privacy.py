@@ -93,6 +93,7 @@ class DataRightsService:
                 "organization_id": participant.organization_id,
                 "your_name": consent.representative_name,
                 "relation": consent.representative_relation,
+                "your_phone": consent.representative_phone,
                 "text_version": consent.text_version,
                 "text_sha256": consent.text_sha256,
                 "given_at": to_db(consent.given_at),

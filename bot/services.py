@@ -36,6 +36,7 @@ from bot.reports.indicators import IndicatorService
 from bot.reports.monitoring import MonitoringReportService
 from bot.reports.schools import SchoolTableService
 from bot.reports.voices import VoiceService
+from bot.representatives import RepresentativeService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
 from bot.short_pairs import ShortPairService
@@ -85,6 +86,8 @@ class Services:
     schools: SchoolTableService  # the coordinator's per-school table
     speed: SpeedSessionService  # speed mentoring sessions (issue 14)
     short_pairs: ShortPairService  # short-term pairs' further meetings (issue 14)
+    # The legal representatives of minors: the curator's check, what they are told.
+    representatives: RepresentativeService
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

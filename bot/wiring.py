@@ -38,6 +38,7 @@ from bot.reports.indicators import build_indicator_service
 from bot.reports.monitoring import MonitoringReportService
 from bot.reports.schools import build_school_table_service
 from bot.reports.voices import VoiceService
+from bot.representatives import RepresentativeService
 from bot.responses import ResponseService
 from bot.sender import RateLimitedSender
 from bot.services import Services
@@ -68,6 +69,7 @@ from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.reachability import ReachabilityRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.reports import CoordinatorRepository, ReportRepository
+from storage.repositories.representatives import RepresentativeRepository
 from storage.repositories.responses import ResponseRepository
 from storage.repositories.short_pairs import ShortPairRepository
 from storage.repositories.speed_sessions import SpeedSessionRepository
@@ -193,4 +195,11 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             clock,
         ),
         short_pairs=ShortPairService(ShortPairRepository(db), meetings, MeetingRepository(db)),
+        representatives=RepresentativeService(
+            RepresentativeRepository(db, participant_repository),
+            organizations,
+            pair_plans,
+            SupportRepository(db),
+            clock,
+        ),
     )

@@ -33,10 +33,13 @@ REPRESENTATIVE_CONSENT = N_(
     "\n\n"
     "I, {representative}, a legal representative ({relation}), give my consent to the "
     "operator, {operator}, to process the personal data of my child (ward): {child}, born "
-    "{birth_date}, and my own full name and Telegram identifier for the child's participation "
-    "in the organisation's mentorship programme.\n\n"
+    "{birth_date}, and my own full name, phone number ({phone}) and Telegram identifier for "
+    "the child's participation in the organisation's mentorship programme.\n\n"
     "<b>Purposes:</b> selecting a mentor and forming pairs and groups; planning meetings and "
-    "sending reminders; collecting feedback; monitoring and reporting on the programme.\n\n"
+    "sending reminders; collecting feedback; monitoring and reporting on the programme; "
+    "checking that I am the child's legal representative: the programme curator compares my "
+    "name and phone number with the school's records before a mentor is chosen; telling me "
+    "who the child's mentor is and, if I choose so, the times of the meetings.\n\n"
     "<b>Data of the child:</b> full name; date of birth; contact of the child or of the "
     "representative; place of study, class; the answers of the questionnaire (requests, "
     "interests, convenient days and times of meetings); Telegram identifier; feedback on "
@@ -48,7 +51,7 @@ REPRESENTATIVE_CONSENT = N_(
     "<b>Term:</b> until the end of the child's participation in the programme, but no longer "
     "than three years, or until I withdraw this consent.\n\n"
     "<b>Withdrawal:</b> at any time with the /revoke command in this bot; after that the "
-    "child's data is deleted and no longer processed."
+    "child's data and my own (name and phone number) are deleted and no longer processed."
 )
 
 RELATION_LABELS = {

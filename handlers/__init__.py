@@ -37,6 +37,7 @@ from handlers import (
     preferences,
     questionnaire,
     reachability,
+    representative,
     responses,
     rights,
     schools,
@@ -86,10 +87,12 @@ def get_routers() -> list[Router]:
         *(module.build_router() for module in (support, reachability)),
         *(module.build_router() for module in curator_side),
         preferences.build_curator_router(),
+        representative.build_curator_router(),
         *(module.build_router() for module in participant_side),
         cycles.build_participant_router(),
         speed.build_participant_router(),
         short_pairs.build_router(),
+        representative.build_router(),
         # Typed answers to the short forms: after every dialogue, before the fallback.
         responses.build_router(),
         # A minor who writes while waiting for the parent's consent: told what is awaited.

@@ -10,9 +10,17 @@ from bot.html_text import quote
 from bot.participants import CandidatePage, Status
 from bot.screens import Screen
 from handlers.paging import navigation_row
+from handlers.representative_views import waiting_button
 
 PAGE_SIZE = 30
-STATUS_ORDER = (Status.WAITING_CONSENT, Status.WAITING_GUARDIAN, Status.QUESTIONNAIRE, Status.READY)
+ROLES = ("mentee", "mentor")
+STATUS_ORDER = (
+    Status.WAITING_CONSENT,
+    Status.WAITING_GUARDIAN,
+    Status.QUESTIONNAIRE,
+    Status.READY,
+    Status.WAITING_CHECK,
+)
 
 
 class CandidatesPage(CallbackData, prefix="cand1"):
@@ -27,6 +35,7 @@ def status_title(status: Status) -> str:
         Status.WAITING_GUARDIAN: _("waiting for a parent's consent"),
         Status.QUESTIONNAIRE: _("filling in the questionnaire"),
         Status.READY: _("questionnaire completed"),
+        Status.WAITING_CHECK: _("waiting for the curator's check"),
     }
     return titles[status]
 
@@ -38,7 +47,7 @@ def role_heading(role: str) -> str:
 def candidates_screen(candidates: CandidatePage, refusals: dict[str, int]) -> Screen:
     """``candidates`` is one page as services.participants.candidate_page reads it."""
     lines: list[str] = []
-    for role in ("mentee", "mentor"):
+    for role in ROLES:
         lines.append(role_heading(role))
         for status in STATUS_ORDER:
             lines.append(f"• {status_title(status)}: {candidates.counts.get((role, status), 0)}")
@@ -57,4 +66,9 @@ def candidates_screen(candidates: CandidatePage, refusals: dict[str, int]) -> Sc
         name = row.full_name or _("Participant No. {id} (no name yet)").format(id=participant.id)
         role = _("mentor") if participant.role == "mentor" else _("mentee")
         lines.append(f"{quote(name)} — {role}, {status_title(status)}")
-    return Screen("\n".join(lines), navigation_row(page, pages, lambda n: CandidatesPage(page=n)))
+    rows = navigation_row(page, pages, lambda n: CandidatesPage(page=n))
+    # The minors whose legal representative the curator has yet to check: their own list.
+    waiting = sum(candidates.counts.get((role, Status.WAITING_CHECK), 0) for role in ROLES)
+    if waiting:
+        rows = ((waiting_button(waiting),), *rows)
+    return Screen("\n".join(lines), rows)

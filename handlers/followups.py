@@ -45,6 +45,7 @@ from handlers.followup_views import (
 )
 from handlers.meetings import start_planning
 from handlers.people import display_name
+from handlers.representative import tell_of_meeting
 from handlers.responses import send_form
 from handlers.short_views import final_next_screen
 from handlers.states import FollowupDialogue
@@ -155,6 +156,8 @@ async def announce_next(
                 lambda: next_meeting_screen(view, plan.skipped),
                 kind="next_meeting",
             )
+        # The next meeting is confirmed: the representatives who asked learn its time.
+        await tell_of_meeting(services, view)
         return
     render = lambda: propose_next_screen(people.pair.id, plan.kind.value)  # noqa: E731
     if plan.kind is MeetingKind.FINAL and await services.meetings.pace_of(people.pair) is (

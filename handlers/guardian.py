@@ -7,11 +7,24 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import (
+    CallbackQuery,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from aiogram.utils.i18n import I18n
 
 from bot.outdated import Outdated
-from bot.participants import AgeGroup, GuardianCase, GuardianProblem, Relation, clean_full_name
+from bot.participants import (
+    AgeGroup,
+    GuardianCase,
+    GuardianProblem,
+    Relation,
+    clean_full_name,
+    clean_phone,
+)
 from bot.services import Services
 from handlers.guardian_views import (
     GuardianDecision,
@@ -28,12 +41,18 @@ from handlers.guardian_views import (
     link_gone,
     link_problem,
     name_unreadable,
+    phone_not_typed,
+    phone_not_yours,
+    phone_prompt,
+    phone_received,
     relation_screen,
+    share_phone_button,
     type_the_name,
 )
 from handlers.join import organization_name
 from handlers.outdated import outdated_button_text
 from handlers.render import answer, drop_message_keyboard, send
+from handlers.representative import ask_curators_to_check
 from handlers.states import GuardianDialogue
 
 
@@ -94,21 +113,53 @@ async def on_relation(
     if case is None or not isinstance(query.message, Message):
         await state.clear()
         raise Outdated(link_gone())
-    data = await state.get_data()
     await state.update_data(
         relation=callback_data.relation.value, consent_locale=i18n.current_locale
     )
-    await state.set_state(GuardianDialogue.consent)
-    operator = await organization_name(services, case.child.organization_id)
+    await state.set_state(GuardianDialogue.phone)
     await drop_message_keyboard(query.message)
+    await _ask_phone(query.message, phone_prompt().text)
+
+
+async def _ask_phone(message: Message, text: str) -> None:
+    """The text with Telegram's own button that shares the sender's number (a reply keyboard:
+    an inline button cannot ask for a contact)."""
+    share = KeyboardButton(text=share_phone_button(), request_contact=True)
+    markup = ReplyKeyboardMarkup(keyboard=[[share]], resize_keyboard=True, one_time_keyboard=True)
+    await message.answer(text, reply_markup=markup)
+
+
+async def on_contact(message: Message, state: FSMContext, services: Services) -> None:
+    """Only the sender's own contact is accepted: Telegram vouches that the number is theirs."""
+    assert message.from_user is not None and message.contact is not None
+    if message.contact.user_id != message.from_user.id:
+        await _ask_phone(message, phone_not_yours().text)
+        return
+    case = await _case(state, services, message.from_user.id)
+    if case is None:
+        await state.clear()
+        await message.answer(link_gone(), reply_markup=ReplyKeyboardRemove())
+        return
+    phone = clean_phone(message.contact.phone_number)
+    await state.update_data(phone=phone)
+    await state.set_state(GuardianDialogue.consent)
+    data = await state.get_data()
+    await message.answer(phone_received(phone).text, reply_markup=ReplyKeyboardRemove())
+    operator = await organization_name(services, case.child.organization_id)
     consent = consent_text(
         case,
         operator,
         str(data.get("name", "")),
-        callback_data.relation.value,
+        str(data.get("relation", "other")),
         str(data.get("child_name", "")),
+        phone,
     )
-    await answer(query.message, consent_screen(consent, case.request.id))
+    await answer(message, consent_screen(consent, case.request.id))
+
+
+async def phone_expected(message: Message) -> None:
+    """A typed number (or anything else) while the contact button is on screen."""
+    await _ask_phone(message, phone_not_typed().text)
 
 
 async def decided_case(
@@ -150,21 +201,31 @@ async def on_agree(
 ) -> None:
     case = await decided_case(query, callback_data, state, services)
     data = await state.get_data()
+    phone = str(data.get("phone", ""))
+    if not phone:
+        # A consent screen shown before the phone was asked (an update of the bot): the
+        # phone first, then the consent that names it.
+        await state.set_state(GuardianDialogue.phone)
+        if isinstance(query.message, Message):
+            await _ask_phone(query.message, phone_prompt().text)
+        return
     await state.clear()
     locale = str(data.get("consent_locale") or i18n.current_locale)
     name, relation = str(data.get("name", "")), str(data.get("relation", "other"))
     child_name = str(data.get("child_name", ""))
     operator = await organization_name(services, case.child.organization_id)
     with i18n.use_locale(locale):
-        shown = consent_text(case, operator, name, relation, child_name)
-    await services.participants.give_guardian_consent(
-        case, query.from_user.id, name, Relation(relation), shown, locale, child_name
+        shown = consent_text(case, operator, name, relation, child_name, phone)
+    recorded = await services.participants.give_guardian_consent(
+        case, query.from_user.id, name, Relation(relation), shown, locale, child_name, phone
     )
     await send(bot, query.from_user.id, agreed_screen())
     child_fills_in = case.child.age_group == AgeGroup.CHILD
     await services.outbox.send(
         case.child.telegram_id, lambda: child_told_agreed(child_fills_in), kind="guardian_agreed"
     )
+    if recorded:
+        await ask_curators_to_check(services, case.child.organization_id, case.child.id)
 
 
 def build_router() -> Router:
@@ -177,6 +238,8 @@ def build_router() -> Router:
     router.callback_query.register(
         on_relation, RelationChoice.filter(), StateFilter(GuardianDialogue.relation)
     )
+    router.message.register(on_contact, StateFilter(GuardianDialogue.phone), F.contact)
+    router.message.register(phone_expected, StateFilter(GuardianDialogue.phone))
     # One handler per answer.
     router.callback_query.register(on_agree, GuardianDecision.filter(F.agree.is_(True)))
     router.callback_query.register(on_decline, GuardianDecision.filter(F.agree.is_(False)))

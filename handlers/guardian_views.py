@@ -111,15 +111,58 @@ def link_gone() -> str:
 
 
 def consent_text(
-    case: GuardianCase, operator: str, name: str, relation: str, child_name: str
+    case: GuardianCase, operator: str, name: str, relation: str, child_name: str, phone: str
 ) -> str:
     """The consent as shown; the child is named by the full name the representative typed."""
     return _(REPRESENTATIVE_CONSENT).format(
+        phone=hd.quote(phone),
         representative=hd.quote(name),
         relation=_(RELATION_LABELS[relation]),
         child=hd.quote(child_name),
         birth_date=birth_date(case),
         operator=hd.quote(operator),
+    )
+
+
+def share_phone_button() -> str:
+    """The label of the reply keyboard's button that shares the person's own number."""
+    return _("📱 Share my phone number")
+
+
+def phone_prompt() -> Screen:
+    return Screen(
+        _(
+            "Please share your phone number with the button «{button}» below. Telegram "
+            "sends the number of your own account, so the curator can check against the "
+            "school's records that you are the child's legal representative. The number is "
+            "shown only to the curator; the mentor never sees it."
+        ).format(button=share_phone_button())
+    )
+
+
+def phone_not_typed() -> Screen:
+    return Screen(
+        _(
+            "A typed number cannot be checked. Please press the button «{button}» below: "
+            "Telegram will send the number of your own account."
+        ).format(button=share_phone_button())
+    )
+
+
+def phone_not_yours() -> Screen:
+    return Screen(
+        _(
+            "This is somebody else's contact. Please share your own number with the button "
+            "«{button}» below."
+        ).format(button=share_phone_button())
+    )
+
+
+def phone_received(phone: str) -> Screen:
+    return Screen(
+        _("Thank you, your number {phone} is received. Here is the consent:").format(
+            phone=hd.quote(phone)
+        )
     )
 
 

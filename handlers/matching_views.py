@@ -115,6 +115,10 @@ def problem_text(problem: Problem) -> str:
         Problem.MENTEE_BUSY: _("The mentee is already in a pair."),
         Problem.MENTOR_FULL: _("The mentor has no free places left."),
         Problem.NOT_READY: _("One of them is no longer ready (consent or questionnaire)."),
+        Problem.NOT_CHECKED: _(
+            "The mentee's legal representative has not been checked yet: confirm them in "
+            "/candidates (against the school's records or a paper consent) first."
+        ),
     }
     return texts.get(problem, _("This proposal is no longer available."))
 

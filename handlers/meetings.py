@@ -46,6 +46,7 @@ from handlers.meeting_texts import (
 )
 from handlers.pair_plans import pair_summaries
 from handlers.render import answer, drop_message_keyboard, edit
+from handlers.representative import tell_of_meeting
 from handlers.states import MeetingDialogue
 from handlers.texts import reason_from
 
@@ -149,6 +150,7 @@ async def on_answer(query: CallbackQuery, callback_data: MeetAnswer, services: S
         lambda: Screen(confirmed_text(result)),
         kind="meeting_confirmed",
     )
+    await tell_of_meeting(services, result)
 
 
 async def show_meetings(message: Message, services: Services, i18n: I18n) -> None:

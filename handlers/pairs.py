@@ -29,6 +29,7 @@ from handlers.pair_views import (
     reason_prompt,
 )
 from handlers.render import answer, edit
+from handlers.representative import tell_of_pair
 from handlers.states import EndReason
 from handlers.texts import reason_from
 
@@ -45,6 +46,8 @@ async def introduce_pair(services: Services, people: PairPeople) -> None:
         lambda: introduction_screen(people, to_mentor=True),
         kind="pair_introduction",
     )
+    # The mentee's legal representative: the mentor's name and role, no contact.
+    await tell_of_pair(services, people)
 
 
 async def introduce(bot: object, i18n: object, services: Services, people: PairPeople) -> None:

@@ -124,7 +124,8 @@ async def withdraw(
     await state.clear()
     if not departures:  # a second press: the first one withdrew
         raise Outdated()
-    await send(bot, query.from_user.id, withdrawn_screen(minor))
+    for_children = any(d.by_representative for d in departures)
+    await send(bot, query.from_user.id, withdrawn_screen(minor, for_children))
     for departure in departures:
         await tell_about_departure(services, departure)
 

@@ -45,6 +45,7 @@ def status_title(status: Status, minor: bool = False) -> str:
         Status.WAITING_GUARDIAN: _("waiting for the consent of a parent or legal representative"),
         Status.QUESTIONNAIRE: _("questionnaire in progress"),
         Status.READY: _("questionnaire completed"),
+        Status.WAITING_CHECK: _("waiting for the curator's check"),
     }
     return titles[status]
 
@@ -162,6 +163,8 @@ def revoke_screen(what: Withdrawing) -> Screen:
                     organization=hd.quote(organization)
                 )
             )
+    if what.represented:
+        lines += ["", representative_effects()]
     lines += [
         "",
         you(
@@ -179,11 +182,40 @@ def revoke_screen(what: Withdrawing) -> Screen:
     return Screen("\n".join(lines), rows)
 
 
+def representative_effects() -> str:
+    """What withdrawing a consent given for a child does (bot.privacy.DataRightsService.withdraw
+    and storage.repositories.participants.ParticipantRepository.delete do exactly this)."""
+    return _(
+        "<b>What happens for the child:</b>\n"
+        "• the child's questionnaire and all the child's data are deleted, and so are your "
+        "consent, your name and your phone number;\n"
+        "• if the child has a mentor, the pair ends today and the planned meetings are "
+        "cancelled;\n"
+        "• the mentor and the curator are told that the participant has left the programme "
+        "(the reason is not told);\n"
+        "• what stays: anonymous counts for the school's reports, and the meetings already "
+        "held as the pair's history, with the child's side left empty;\n"
+        "• the child will no longer take part; to take part again, the child joins anew and "
+        "a new consent is needed."
+    )
+
+
 def nothing_changed() -> str:
     return _("Nothing changed")
 
 
-def withdrawn_screen(minor: bool) -> Screen:
+def withdrawn_screen(minor: bool, for_children: bool = False) -> Screen:
+    if for_children:
+        return Screen(
+            _(
+                "Your consent is withdrawn. The child's data, your consent, your name and your "
+                "phone number have been deleted; the child's pair, if there was one, has ended "
+                "and the planned meetings are cancelled. The mentor and the curator have been "
+                "told that the participant left the programme. Only anonymous counts and the "
+                "meetings "
+                "already held (with the child's side empty) stay in the school's records."
+            )
+        )
     return Screen(
         you(
             minor,

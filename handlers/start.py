@@ -17,7 +17,7 @@ from bot.models.invitations import InvitationRole
 from bot.participants import Status
 from bot.screens import Screen
 from bot.services import Services
-from handlers import guardian, join
+from handlers import guardian, join, representative
 from handlers.curator import accept_curator_invitation
 from handlers.render import answer
 from handlers.start_views import (
@@ -90,6 +90,14 @@ async def start(
             return
     if participations:
         await answer(message, participant_hello(message.from_user.first_name))
+    # A legal representative of a minor: their children with the actions (read only for a
+    # person who gave such a consent: who-am-I says so).
+    known = identity is not None and identity.telegram_id == message.from_user.id
+    if (not known or (identity is not None and identity.represents)) and (
+        await representative.show_children(message, services)
+    ):
+        return
+    if participations:
         return
     await answer(message, Screen(welcome_text(message.from_user.first_name)))
 

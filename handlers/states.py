@@ -38,6 +38,7 @@ class GuardianDialogue(StatesGroup):
     child_name = State()  # the child's full name, as the consent will name the child
     relation = State()
     consent = State()
+    phone = State()  # the representative's own number, from Telegram's contact button
 
 
 class QuestionnaireDialogue(StatesGroup):

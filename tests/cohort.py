@@ -103,7 +103,14 @@ async def seed_ready(
             participant_id=participant.id, kind="representative", given_by=telegram_id + 10**6,
             representative_name="Мама", representative_relation="mother",
             text_version="v", text_sha256="0" * 64, locale="ru", now=now,
+            representative_phone="+79000000000",
         )  # fmt: skip
+        # The curator has checked the representative (migration 0027): ready to be matched.
+        await db.execute_alone(
+            "UPDATE consents SET checked_as = 'records', checked_by = 1, checked_at = given_at "
+            "WHERE participant_id = ? AND kind = 'representative'",
+            (participant.id,),
+        )
     for key, value in answers.items():
         await repository.save_answer(participant.id, key, value, None, now)
     await repository.confirm(participant.id, now)

@@ -113,6 +113,15 @@ def guardian_token(harness: Harness, child: int) -> str:
 
 
 CHILD_FULL_NAME = "Иванова Злата Сергеевна"
+PARENT_PHONE = "79001234567"
+
+
+async def share_phone(
+    harness: Harness, parent: int, phone: str = PARENT_PHONE, owner: int | None = None
+) -> list[Sent]:
+    """The parent presses Telegram's contact button (``owner``: someone else's contact)."""
+    contact = {"phone_number": phone, "first_name": "Анна", "user_id": owner or parent}
+    return await harness.send_raw(parent, {"contact": contact})
 
 
 async def parent_consents(
@@ -124,6 +133,7 @@ async def parent_consents(
     await harness.send(parent, "Петрова Анна Сергеевна")
     await harness.send(parent, child_name)
     await harness.press(parent, RelationChoice(relation="mother").pack())  # type: ignore[arg-type]
+    await share_phone(harness, parent)
     consent = harness.session.sent[-1]
     assert "Петрова Анна Сергеевна" in consent.text and "мать" in consent.text
     request_id = int(consent.data_of("Согласен").split(":")[1])

@@ -25,6 +25,7 @@ from tests.joining import (
     organization,
     parent_consents,
     participant_id,
+    share_phone,
     start_as_adult,
 )
 
@@ -148,6 +149,7 @@ async def test_the_parent_types_the_childs_full_name(harness: Harness) -> None:
     assert "Не получилось распознать ФИО" in retry[-1].text
     await harness.send(MOTHER, "Иванова   Злата Сергеевна")
     await harness.press(MOTHER, "grd1r:mother")
+    await share_phone(harness, MOTHER)
     consent = harness.session.sent[-1]
     assert (
         "на обработку персональных данных моего ребёнка (подопечного): "

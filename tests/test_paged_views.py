@@ -4,11 +4,13 @@ list became shorter since the button was sent) shows the last existing page, not
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from datetime import date
 
 from bot.participants import Status
+from bot.representatives import CheckWay
 from handlers.admission_views import AdmissionAction, AdmissionCard, AdmissionList
 from handlers.candidates_views import CandidatesPage
 from handlers.matching_views import MatchMenu, ProposalAct, UnmatchedPage
@@ -54,18 +56,31 @@ async def test_candidate_statuses_counted_in_sql_are_the_services_statuses(
     telegram = 1000
     for birth in ("2015-03-01", "2010-03-01", None):
         for kinds in ((), ("self",), ("representative",), ("self", "representative")):
-            for confirmed in (False, True):
+            # A representative's consent checked by the curator or not (migration 0027).
+            for confirmed, checked in itertools.product((False, True), (False, True)):
+                if checked and "representative" not in kinds:
+                    continue
                 telegram += 1
                 role = "mentor" if telegram % 2 else "mentee"
                 pid = await join(harness, org, telegram, role, birth)
                 for kind in kinds:
                     await consent(harness, pid, kind)
+                if checked:
+                    assert await harness.app.services.representatives.check(
+                        org, pid, CheckWay.RECORDS, CURATOR
+                    ) == "done"  # fmt: skip
                 if confirmed:
                     await repository.confirm(pid, now)
     services = harness.app.services.participants
     expected = Counter((row.participant.role, s) for row, s in await services.candidates(org))
     assert len(set(expected.values())) > 1 and {s for _, s in expected} == set(Status)
-    order = [Status.WAITING_CONSENT, Status.WAITING_GUARDIAN, Status.QUESTIONNAIRE, Status.READY]
+    order = [
+        Status.WAITING_CONSENT,
+        Status.WAITING_GUARDIAN,
+        Status.QUESTIONNAIRE,
+        Status.READY,
+        Status.WAITING_CHECK,
+    ]
     page = await services.candidate_page(org, 0, 100, order)
     assert page.counts == dict(expected)
     # The page's order: role, then the status in the given order, then id.

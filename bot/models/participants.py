@@ -35,6 +35,17 @@ class Consent:
     text_sha256: str
     locale: str
     given_at: datetime
+    # A representative's consent (migration 0027): the phone they shared with Telegram's
+    # contact button, and the curator's check ('records' or 'paper', by whom, when).
+    representative_phone: str | None = None
+    checked_as: str | None = None
+    checked_by: int | None = None
+    checked_at: datetime | None = None
+    meeting_times: bool = False
+
+    @property
+    def checked(self) -> bool:
+        return self.checked_at is not None
 
 
 @dataclass(frozen=True)
@@ -53,3 +64,5 @@ class CandidateRow:
     has_self_consent: bool
     has_representative_consent: bool
     full_name: str | None
+    # The curator checked the representative who consented (migration 0027).
+    representative_checked: bool = False

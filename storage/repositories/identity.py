@@ -45,6 +45,8 @@ class Identity:
     # Participant id -> the kinds of consent given ("self", "representative").
     consents: dict[int, frozenset[str]] = field(default_factory=dict)
     fsm: FsmRecord | None = None
+    # The person gave a legal representative's consent for a minor (issue 14, parents).
+    represents: bool = False
 
     @property
     def is_coordinator(self) -> bool:
@@ -79,7 +81,9 @@ SELECT
     f.storage_key IS NOT NULL AS has_fsm,
     f.state AS fsm_state,
     f.data AS fsm_data,
-    f.updated_at AS fsm_updated_at
+    f.updated_at AS fsm_updated_at,
+    EXISTS (SELECT 1 FROM consents r WHERE r.given_by = :user_id
+            AND r.kind = 'representative') AS represents
 FROM (SELECT 1) AS one
 LEFT JOIN users u ON u.telegram_id = :user_id
 LEFT JOIN fsm_records f ON f.storage_key = :fsm_key
@@ -122,4 +126,5 @@ class IdentityRepository:
             participants=tuple(participants),
             consents=consents,
             fsm=fsm,
+            represents=bool(row["represents"]),
         )

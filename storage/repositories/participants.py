@@ -49,6 +49,11 @@ def _consent(row: aiosqlite.Row) -> Consent:
         text_sha256=row["text_sha256"],
         locale=row["locale"],
         given_at=from_db(row["given_at"]),
+        representative_phone=row["representative_phone"],
+        checked_as=row["checked_as"],
+        checked_by=row["checked_by"],
+        checked_at=from_db(row["checked_at"]) if row["checked_at"] else None,
+        meeting_times=bool(row["meeting_times"]),
     )
 
 
@@ -62,7 +67,10 @@ CANDIDATES_SQL = _CANDIDATES = (
     "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id AND k.kind = 'self') "
     "AS self_ok, "
     "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id "
-    "AND k.kind = 'representative') AS rep_ok "
+    "AND k.kind = 'representative') AS rep_ok, "
+    # A representative's consent the curator has not checked yet (migration 0027).
+    "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id "
+    "AND k.kind = 'representative' AND k.checked_at IS NOT NULL) AS rep_checked "
     f"FROM participants p WHERE {_ORGANIZATION} "
     # :org, not p.organization_id: the open cycle is looked up once, not once per person.
     "AND (p.cycle_id IS NULL OR p.cycle_id = (SELECT y.id FROM cycles y "
@@ -70,6 +78,7 @@ CANDIDATES_SQL = _CANDIDATES = (
     "s AS (SELECT c.*, CASE "
     "WHEN c.age_group = 'child' AND NOT c.rep_ok THEN 'waiting_guardian' "
     "WHEN c.age_group <> 'child' AND NOT c.self_ok THEN 'waiting_consent' "
+    "WHEN c.rep_ok AND NOT c.rep_checked THEN 'waiting_check' "
     "WHEN c.confirmed_at IS NULL THEN 'questionnaire' "
     "WHEN c.age_group = 'teen' AND NOT c.rep_ok THEN 'waiting_guardian' "
     "ELSE 'ready' END AS status FROM c)"
@@ -226,6 +235,7 @@ class ParticipantRepository:
         representative_name: str | None = None,
         representative_relation: str | None = None,
         child_name: str | None = None,
+        representative_phone: str | None = None,
     ) -> bool:
         """False when this kind of consent was already given (a double tap)."""
         async with self._db.transaction() as tx:
@@ -234,7 +244,7 @@ class ParticipantRepository:
             changed = await tx.execute_rowcount(
                 "INSERT OR IGNORE INTO consents (participant_id, kind, given_by, "
                 "representative_name, representative_relation, text_version, text_sha256, "
-                "locale, given_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "locale, given_at, representative_phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     participant_id,
                     kind,
@@ -245,6 +255,7 @@ class ParticipantRepository:
                     text_sha256,
                     locale,
                     to_db(now),
+                    representative_phone,
                 ),
             )
             if changed == 1 and child_name is not None:
@@ -427,6 +438,8 @@ class ParticipantRepository:
             "AS self_ok, "
             "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id "
             "AND k.kind = 'representative') AS rep_ok, "
+            "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id "
+            "AND k.kind = 'representative' AND k.checked_at IS NOT NULL) AS rep_checked, "
             "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id = p.id "
             "AND a.question = 'full_name') AS full_name "
             f"FROM participants p WHERE p.organization_id = ? "
@@ -435,7 +448,11 @@ class ParticipantRepository:
         )
         return {
             r["id"]: CandidateRow(
-                _participant(r), bool(r["self_ok"]), bool(r["rep_ok"]), r["full_name"]
+                _participant(r),
+                bool(r["self_ok"]),
+                bool(r["rep_ok"]),
+                r["full_name"],
+                bool(r["rep_checked"]),
             )
             for r in rows
         }
@@ -460,7 +477,13 @@ class ParticipantRepository:
         )
         if row is None:
             return None
-        return CandidateRow(_participant(row), bool(row["self_ok"]), bool(row["rep_ok"]), None)
+        return CandidateRow(
+            _participant(row),
+            bool(row["self_ok"]),
+            bool(row["rep_ok"]),
+            None,
+            bool(row["rep_checked"]),
+        )
 
     async def candidates(self, organization_id: int) -> list[CandidateRow]:
         rows = await self._db.fetch_all(
@@ -469,6 +492,8 @@ class ParticipantRepository:
             "AS self_ok, "
             "EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id "
             "AND c.kind = 'representative') AS rep_ok, "
+            "EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = p.id "
+            "AND c.kind = 'representative' AND c.checked_at IS NOT NULL) AS rep_checked, "
             "(SELECT json_extract(a.value, '$') FROM answers a WHERE a.participant_id = p.id "
             "AND a.question = 'full_name') AS full_name "
             "FROM participants p WHERE p.organization_id = ? "
@@ -479,7 +504,13 @@ class ParticipantRepository:
             (organization_id,),
         )
         return [
-            CandidateRow(_participant(r), bool(r["self_ok"]), bool(r["rep_ok"]), r["full_name"])
+            CandidateRow(
+                _participant(r),
+                bool(r["self_ok"]),
+                bool(r["rep_ok"]),
+                r["full_name"],
+                bool(r["rep_checked"]),
+            )
             for r in rows
         ]
 

@@ -214,9 +214,27 @@ async def parent_consents(
     await parent.send_text(child_name)
     await parent.wait_for_bot_message("Кем вы приходитесь ребёнку?")
     await parent.press(relation)
+    # Telegram's contact button: the parent's own number, which the curator checks.
+    await parent.wait_for_bot_message("отправьте свой номер телефона")
+    await parent.send_contact(f"7914{parent.id:07d}")
     await parent.wait_for_bot_message("Согласие законного представителя")
     await parent.press("Согласен(на)")
     await parent.wait_for_bot_message("Согласие записано")
+
+
+async def check_representatives(curator: FakeUser, children: tuple[str, ...]) -> None:
+    """The curator confirms the children's representatives against the school's records."""
+    await curator.send_text("/candidates")
+    listing = await curator.wait_for_bot_message("Наставляемые")
+    await curator.press(
+        f"Ожидают проверки куратором: {len(children)}", message_id=listing.message_id
+    )
+    waiting = await curator.wait_for_bot_message("сверьте ФИО и телефон")
+    for child in children:
+        await curator.press(child, message_id=waiting.message_id)
+        card = await curator.wait_for_bot_message(f"{child} — наставляемый")
+        await curator.press("Подтвердить: совпадает с данными школы", message_id=card.message_id)
+        await curator.wait_for_bot_message(f"законный представитель ребёнка ({child}) проверен")
 
 
 def response_ids(database: Path, telegram_id: int, form: str, subject_glob: str) -> list[int]:
@@ -309,7 +327,8 @@ async def form_pairs(curator: FakeUser, olga: FakeUser, pavel: FakeUser) -> None
     await curator.press("Запустить подбор")
     await curator.wait_for_bot_message("Показано 2 из 2")
     for mentee, mentor in (("Маша Иванова", olga), ("Петя Сидоров", pavel)):
-        card = next(m for m in curator.bot_messages() if mentee in m.text and m.buttons)
+        # The newest: /candidates before named them too, with its own button.
+        card = next(m for m in reversed(curator.bot_messages()) if mentee in m.text and m.buttons)
         await curator.press("Утвердить", message_id=card.message_id)
         await curator.wait_for_bot_message("Утверждено: пара создана")
         await mentor.wait_for_bot_message(f"ваш наставляемый — {mentee}", after=0)
@@ -516,6 +535,7 @@ async def test_a_cycle_from_invitations_to_the_final_poll_stats_and_export(
 
     # -- 2 March: the curator forms the two pairs in the chat ---------------------------------
     bot.set_time(PAIRING)
+    await check_representatives(curator, ("Иванова Мария Олеговна", "Сидоров Пётр Андреевич"))
     await form_pairs(curator, olga, pavel)
     mentors_of = {people["olga"]: "olga", people["pavel"]: "pavel"}
     pairs = {

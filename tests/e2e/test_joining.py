@@ -89,6 +89,8 @@ async def test_a_twelve_year_old_and_her_mother(tg: FakeTelegram, seeded_bot) ->
     await mother.send_text("Смирнова Мария Игоревна")
     await mother.wait_for_bot_message("Кем вы приходитесь ребёнку?")
     await mother.press("Мать")
+    await mother.wait_for_bot_message("отправьте свой номер телефона")
+    await mother.send_contact("79145550011")
     consent = await mother.wait_for_bot_message("Согласие законного представителя")
     assert "Смирнова Елена Викторовна" in consent.text
     assert "моего ребёнка (подопечного): Смирнова Мария Игоревна" in consent.text
