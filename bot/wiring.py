@@ -28,6 +28,7 @@ from bot.pair_plans import PairPlanService
 from bot.pair_results import PairResults
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
+from bot.plans import PlanService
 from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
@@ -61,6 +62,7 @@ from storage.repositories.monitoring_offers import MonitoringOfferRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.participants import ParticipantRepository
+from storage.repositories.plans import PlanRepository
 from storage.repositories.preferences import PreferenceRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.reachability import ReachabilityRepository
@@ -98,6 +100,11 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     languages = LanguageService(
         UserRepository(db), clock, SUPPORTED_LOCALES, settings.default_locale
     )
+
+    async def final_due(pair_id: int) -> bool:
+        # The cycle's end, or the pair's own program's end (issue 14's plans).
+        return await cycles.final_due(pair_id) or await plans.final_due(pair_id)
+
     meetings = MeetingService(
         MeetingRepository(db),
         PairLookup(db),
@@ -107,10 +114,13 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         reminders,
         clock,
         followups,
-        final_due=cycles.final_due,
+        final_due=final_due,
+    )
+    plans = PlanService(
+        PlanRepository(db), MeetingRepository(db), meetings, pairing, organizations, cycles, clock
     )
     pair_plans = PairPlanService(
-        MeetingRepository(db), meetings, pairing, organizations, followups, clock
+        MeetingRepository(db), meetings, pairing, organizations, followups, clock, plans.row
     )
     background = BackgroundTasks()
     enterprises = EnterpriseService(EnterpriseRepository(db), organizations, clock)
@@ -179,4 +189,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             VoiceRepository(db.reads), CycleRepository(db, db.reads), OrganizationRepository(db)
         ),
         schools=build_school_table_service(db, clock),
+        plans=plans,
     )

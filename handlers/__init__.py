@@ -34,6 +34,8 @@ from handlers import (
     organizations,
     pair_plans,
     pairs,
+    plan_review,
+    plans,
     preferences,
     questionnaire,
     reachability,
@@ -72,10 +74,11 @@ def get_routers() -> list[Router]:
         schools,
         export,
         enterprises,
+        plan_review,
     )
     participant_side = (
         *(join, guardian, questionnaire, monitoring_offer, rights, preferences, meetings),
-        *(followups, pair_plans),
+        *(followups, pair_plans, plans),
     )
     return [
         # coordinators: before start, whose /start <token> it takes for a coordinator link.

@@ -44,6 +44,7 @@ from handlers.followup_views import (
 )
 from handlers.meetings import start_planning
 from handlers.people import display_name
+from handlers.plans import offer_progress
 from handlers.responses import send_form
 from handlers.states import FollowupDialogue
 from handlers.texts import reason_from
@@ -117,6 +118,8 @@ async def after_held(
         subject=subject,
         meeting_id=meeting.id,
     )
+    if meeting.kind == MeetingKind.REGULAR:
+        await offer_progress(message, services, view.side)
     if not result.decided:
         return
     if meeting.kind == MeetingKind.TRIAL:

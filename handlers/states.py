@@ -101,6 +101,18 @@ class PeriodDialogue(StatesGroup):
     dates = State()  # the dates of a report's period, typed (handlers/period_picker.py)
 
 
+class PlanDialogue(StatesGroup):
+    """Building the pair's individual plan (the mentor), the curator's comment on a return."""
+
+    end = State()
+    goal = State()
+    deadline = State()
+    measure = State()
+    activities = State()
+    draft = State()  # the draft shown with its buttons: add a goal, submit, start again
+    comment = State()
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -143,4 +155,6 @@ def dialogue_title(state: str) -> str:
         return _("entering the numbers of the municipality")
     if group == PeriodDialogue.__full_group_name__:
         return _("choosing the period of a report (the report stays as it was)")
+    if group == PlanDialogue.__full_group_name__:
+        return _("the plan of the pair (the goals entered so far are kept)")
     return _("the current dialogue")
