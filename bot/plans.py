@@ -144,9 +144,6 @@ class PlanService:
     async def side(self, pair_id: int, telegram_id: int) -> Side | None:
         return await self._meetings.side(pair_id, telegram_id)
 
-    async def organization_sheet(self, organization_id: int) -> list[tuple[int, PlanVersion]]:
-        return await self._repository.organization_sheet(organization_id)
-
     # -- building -------------------------------------------------------------------------------
     async def builder(self, pair_id: int, telegram_id: int) -> Side | None:
         """The pair's mentor, once the planning meeting has been held, while the pair is active."""

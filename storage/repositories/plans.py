@@ -14,7 +14,7 @@ import aiosqlite
 from bot.clock import from_db, to_db
 from bot.models.pairs import Pair
 from bot.models.plans import PlanEvent, PlanGoal, PlanVersion
-from storage.database import Database
+from storage.database import Database, ReadSource
 from storage.repositories.matching import pair_from_row
 
 
@@ -60,15 +60,37 @@ def _version(row: aiosqlite.Row, progress: dict[int, str]) -> PlanVersion:
     )
 
 
+async def _progress_of(db: ReadSource, version_id: int) -> dict[int, str]:
+    rows = await db.fetch_all(
+        "SELECT position, status FROM plan_progress WHERE version_id = ?", (version_id,)
+    )
+    return {int(r["position"]): str(r["status"]) for r in rows}
+
+
+class PlanSheetReads:
+    """The plans of a school's workbook, on the export's read-only connections."""
+
+    def __init__(self, db: ReadSource) -> None:
+        self._db = db
+
+    async def organization_sheet(self, organization_id: int) -> list[PlanVersion]:
+        """Each pair's version that counts: the approved one, else the newest."""
+        rows = await self._db.fetch_all(
+            "SELECT v.* FROM plan_versions v JOIN pairs pr ON pr.id = v.pair_id "
+            "WHERE pr.organization_id = ? AND v.id = (SELECT w.id FROM plan_versions w "
+            "WHERE w.pair_id = v.pair_id ORDER BY w.status = 'approved' DESC, w.id DESC LIMIT 1) "
+            "ORDER BY pr.id",
+            (organization_id,),
+        )
+        return [_version(r, await _progress_of(self._db, r["id"])) for r in rows]
+
+
 class PlanRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def _progress(self, version_id: int) -> dict[int, str]:
-        rows = await self._db.fetch_all(
-            "SELECT position, status FROM plan_progress WHERE version_id = ?", (version_id,)
-        )
-        return {int(r["position"]): str(r["status"]) for r in rows}
+        return await _progress_of(self._db, version_id)
 
     async def version(self, version_id: int) -> PlanVersion | None:
         row = await self._db.fetch_one("SELECT * FROM plan_versions WHERE id = ?", (version_id,))
@@ -221,15 +243,3 @@ class PlanRepository:
                  pair.cycle_id),
             )  # fmt: skip
         return changed == 1
-
-    async def organization_sheet(self, organization_id: int) -> list[tuple[int, PlanVersion]]:
-        """Every pair's newest version that counts (the approved one, else the newest), for
-        the export; with the version's approval date through ``decided_at``."""
-        rows = await self._db.fetch_all(
-            "SELECT v.* FROM plan_versions v JOIN pairs pr ON pr.id = v.pair_id "
-            "WHERE pr.organization_id = ? AND v.id = (SELECT w.id FROM plan_versions w "
-            "WHERE w.pair_id = v.pair_id ORDER BY w.status = 'approved' DESC, w.id DESC LIMIT 1) "
-            "ORDER BY pr.id",
-            (organization_id,),
-        )
-        return [(int(r["pair_id"]), _version(r, await self._progress(r["id"]))) for r in rows]

@@ -1,0 +1,377 @@
+"""The pair's individual plan (issue 14), in process: a teacher–teacher pair of a school whose
+cycle runs September to May builds a four-month program in the chat, the curator returns it
+once and approves it, progress is marked, the deadline question comes once two weeks before,
+and the program's end in January asks for the final meeting; held, it completes the pair in
+January while the cycle stays open. The figures and registers of January count it, December's
+do not; the plan sheet of the workbook lists its goals. Bad input changes nothing."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
+
+from bot.clock import to_db
+from bot.models.periods import Period
+from dialogs.plan import Progress
+from handlers.meeting_texts import MeetPlan
+from handlers.plan_views import (
+    PlanAct,
+    PlanAction,
+    PlanMark,
+    PlanReview,
+    ReviewAction,
+)
+from jobs.cycles import run_cycle_tick
+from jobs.plans import run_plan_tick
+from tests.cohort import choice, mentee_answers, mentor_answers, seed_ready
+from tests.inprocess import Harness, Sent
+from tests.joining import CURATOR
+from tests.test_export import APPENDIX_2_2, APPENDIX_2_3, rows
+
+OTHER_CURATOR = 556
+ANNA, BORIS, STRANGER = 111, 211, 999  # the mentor, the young teacher, someone else
+CHITA = ZoneInfo("Asia/Chita")
+EN = "en"
+# Monday 14 September 2026, 10:00 in Chita: the pair is formed.
+FORMED = datetime(2026, 9, 14, 1, 0, tzinfo=UTC)
+PROGRAM_END = date(2027, 1, 14)  # four months from the pair's start
+GOAL_1_DEADLINE, GOAL_2_DEADLINE = date(2026, 11, 30), date(2027, 1, 10)
+FINAL_DAY = date(2027, 1, 20)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=CHITA).astimezone(UTC)
+
+
+def set_clock(harness: Harness, moment: datetime) -> None:
+    harness.clock.advance(moment - harness.clock.now())
+
+
+def chat(harness: Harness, user: int) -> list[Sent]:
+    return [s for s in harness.session.sent if s.chat_id == user]
+
+
+def last(harness: Harness, user: int) -> Sent:
+    return chat(harness, user)[-1]
+
+
+async def meeting(harness: Harness, pair_id: int, kind: str, status: str, moment: datetime) -> int:
+    mentor = await harness.app.db.fetch_value(
+        "SELECT mentor_id FROM pairs WHERE id = ?", (pair_id,)
+    )
+    async with harness.app.db.transaction() as tx:
+        return await tx.execute(
+            "INSERT INTO meetings (pair_id, kind, status, starts_at, meeting_format, place, "
+            "proposed_by, created_at) VALUES (?, ?, ?, ?, 'online', 'link', ?, ?)",
+            (pair_id, kind, status, to_db(moment), mentor, to_db(moment)),
+        )
+
+
+async def teacher_pair(harness: Harness) -> dict[str, int]:
+    """A school in Chita whose cycle runs to 31 May 2027, another school, and a teacher–teacher
+    pair that has held its acquaintance, trial and planning meetings."""
+    set_clock(harness, FORMED)
+    services, db = harness.app.services, harness.app.db
+    org = await services.organizations.create("Школа № 7", "Asia/Chita")
+    await services.organizations.add_curator(org.id, CURATOR)
+    other = await services.organizations.create("Лицей № 2", "Asia/Chita")
+    await services.organizations.add_curator(other.id, OTHER_CURATOR)
+    cycle = await services.cycles.set_planned_end(org.id, date(2027, 5, 31))
+    assert not isinstance(cycle, str), cycle
+    now = harness.clock.now()
+    form = choice("teacher_teacher")
+    anna = await seed_ready(services, db, now, org.id, ANNA, "mentor",
+                            mentor_answers("Анна Петровна Орлова", form=form))  # fmt: skip
+    boris = await seed_ready(
+        services, db, now, org.id, BORIS, "mentee",
+        mentee_answers("Борис Ильич Сомов", birth="2000-02-02", category=choice("young_teacher"),
+                       form=form),
+    )  # fmt: skip
+    assert await services.admission.admit(org.id, anna, CURATOR) is None
+    outcome = await services.pairing.assign_directly(org.id, boris, anna, force=True)
+    assert outcome.pair is not None, outcome
+    pair_id = outcome.pair.id
+    assert outcome.pair.form == "teacher_teacher" and outcome.pair.started_on == FORMED.date()
+    for kind, day in (("acquaintance", 15), ("trial", 22), ("planning", 29)):
+        await meeting(harness, pair_id, kind, "held", at(date(2026, 9, day), 15))
+    return {"org": org.id, "other": other.id, "pair": pair_id, "anna": anna, "boris": boris}
+
+
+def act(pair_id: int, action: PlanAction, value: int = 0) -> str:
+    return PlanAct(pair_id=pair_id, action=action, value=value).pack()
+
+
+async def press(harness: Harness, user: int, data: str) -> list[Sent]:
+    return await harness.press(user, data, language_code=EN)
+
+
+async def say(harness: Harness, user: int, text: str) -> list[Sent]:
+    return await harness.send(user, text, language_code=EN)
+
+
+async def build_goal(
+    harness: Harness, text: str, deadline: str, measure: str, activities: str
+) -> list[Sent]:
+    await say(harness, ANNA, text)
+    await say(harness, ANNA, deadline)
+    await say(harness, ANNA, measure)
+    return await say(harness, ANNA, activities)
+
+
+async def versions(harness: Harness, pair_id: int) -> list[tuple[Any, ...]]:
+    found = await harness.app.db.fetch_all(
+        "SELECT id, status, program_end, comment FROM plan_versions WHERE pair_id = ? ORDER BY id",
+        (pair_id,),
+    )
+    return [tuple(row) for row in found]
+
+
+async def events(harness: Harness, pair_id: int) -> list[tuple[Any, ...]]:
+    found = await harness.app.db.fetch_all(
+        "SELECT e.version_id, e.event, e.by_role, e.curator_id, e.comment FROM plan_events e "
+        "JOIN plan_versions v ON v.id = e.version_id WHERE v.pair_id = ? ORDER BY e.id",
+        (pair_id,),
+    )
+    return [tuple(row) for row in found]
+
+
+GOAL_1 = ("Подготовить и провести открытый урок", "30.11.2026", "Урок проведён, есть отзыв методиста",
+          "Посетить 2 урока наставника\n2) Разработать план урока")  # fmt: skip
+GOAL_2 = ("Освоить работу с родителями", "10.01.2027", "Проведено родительское собрание",
+          "Подготовить собрание вместе с наставником")  # fmt: skip
+
+
+async def submitted_plan(harness: Harness) -> dict[str, int]:
+    """The mentor builds a four-month program with two goals and submits it."""
+    ids = await teacher_pair(harness)
+    pair_id = ids["pair"]
+    set_clock(harness, at(date(2026, 9, 30)))
+    prompt = (await press(harness, ANNA, act(pair_id, PlanAction.START)))[-1]
+    assert "December 14, 2026" in prompt.text and "September 14, 2027" in prompt.text, prompt.text
+    assert act(pair_id, PlanAction.MONTHS, 4) == prompt.data_of("4 months")
+    assert act(pair_id, PlanAction.DEFAULT_END) == prompt.data_of("Until the end of the cycle")
+    asked = (await press(harness, ANNA, act(pair_id, PlanAction.MONTHS, 4)))[-1]
+    assert "Goal 1" in asked.text, asked.text
+    draft = (await build_goal(harness, *GOAL_1))[-1]
+    assert "Разработать план урока" in draft.text and "November 30, 2026" in draft.text
+    await press(harness, ANNA, act(pair_id, PlanAction.ADD_GOAL))
+    draft = (await build_goal(harness, *GOAL_2))[-1]
+    assert draft.data_of("Submit to the curator") == act(pair_id, PlanAction.SUBMIT)
+    done = await press(harness, ANNA, act(pair_id, PlanAction.SUBMIT))
+    await harness.app.services.outbox.idle()
+    assert any("sent to the curator" in s.text for s in done if s.chat_id == ANNA)
+    ((version, status, end, comment),) = await versions(harness, pair_id)
+    assert (status, end, comment) == ("submitted", "2027-01-14", None)
+    return ids | {"version": int(version)}
+
+
+async def approved_plan(harness: Harness) -> dict[str, int]:
+    """The curator returns the plan once with a comment, the mentor changes and resubmits it,
+    the curator approves it."""
+    ids = await submitted_plan(harness)
+    pair_id, first = ids["pair"], ids["version"]
+    review = last(harness, CURATOR)
+    assert "Анна Петровна Орлова" in review.text and "Открытый урок".lower() in review.text.lower()
+    await press(harness, CURATOR, review.data_of("Return with a comment"))
+    await say(harness, CURATOR, "Уточните, как будет виден результат второй цели")
+    await harness.app.services.outbox.idle()
+    returned = last(harness, ANNA)
+    assert "Уточните, как будет виден результат второй цели" in returned.text, returned.text
+    assert returned.data_of("Change the plan") == act(pair_id, PlanAction.START)
+    assert "Уточните" in last(harness, BORIS).text and not last(harness, BORIS).buttons
+    # The mentor starts over from the returned version: the goals are kept; one more is added.
+    draft = (await press(harness, ANNA, act(pair_id, PlanAction.START)))[-1]
+    assert "Освоить работу с родителями" in draft.text, draft.text
+    await press(harness, ANNA, act(pair_id, PlanAction.SUBMIT))
+    await harness.app.services.outbox.idle()
+    second = (await versions(harness, pair_id))[-1][0]
+    await press(harness, CURATOR, last(harness, CURATOR).data_of("Approve the plan"))
+    await harness.app.services.outbox.idle()
+    assert "approved" in last(harness, ANNA).text and "approved" in last(harness, BORIS).text
+    assert await versions(harness, pair_id) == [
+        (first, "replaced", "2027-01-14", "Уточните, как будет виден результат второй цели"),
+        (second, "approved", "2027-01-14", None),
+    ]
+    assert await events(harness, pair_id) == [
+        (first, "submitted", "mentor", None, None),
+        (first, "returned", "curator", CURATOR, "Уточните, как будет виден результат второй цели"),
+        (second, "submitted", "mentor", None, None),
+        (second, "approved", "curator", CURATOR, None),
+    ]
+    return ids | {"version": int(second)}
+
+
+async def test_the_plan_is_built_returned_approved_followed_and_ends_the_program_in_january(
+    harness: Harness,
+) -> None:
+    ids = await approved_plan(harness)
+    services, pair_id, version = harness.app.services, ids["pair"], ids["version"]
+    plan = await services.pair_plans.plan_of(pair_id)
+    assert plan is not None
+    assert plan.goals == ("Подготовить и провести открытый урок", "Освоить работу с родителями")
+    assert (plan.planned_end, plan.status, plan.approved_on) == (
+        PROGRAM_END,
+        "approved",
+        date(2026, 9, 30),
+    )
+
+    # Progress at a follow-up of a regular meeting: either side marks a goal.
+    set_clock(harness, at(date(2026, 10, 13), 17))
+    goals = (await press(harness, BORIS, act(pair_id, PlanAction.PROGRESS)))[-1]
+    pick = PlanMark(pair_id=pair_id, version_id=version, position=1).pack()
+    assert goals.data_of("1. Подготовить") == pick
+    await press(harness, BORIS, pick)
+    marked = PlanMark(
+        pair_id=pair_id, version_id=version, position=1, progress=Progress.IN_PROGRESS
+    )
+    saved = (await press(harness, BORIS, marked.pack()))[-1]
+    assert "in progress" in saved.text, saved.text
+    progress = await harness.app.db.fetch_all(
+        "SELECT version_id, position, status FROM plan_progress"
+    )
+    assert [tuple(row) for row in progress] == [(version, 1, "in_progress")]
+
+    # Two weeks before the first goal's deadline (30 November): asked once, both sides.
+    set_clock(harness, at(date(2026, 11, 15), 9))
+    await run_plan_tick(services)
+    await services.outbox.idle()
+    assert [s.chat_id for s in harness.session.sent if "deadline of the goal" in s.text] == []
+    set_clock(harness, at(date(2026, 11, 16), 9))
+    for _ in range(2):
+        await run_plan_tick(services)
+        await services.outbox.idle()
+    asked = [s for s in harness.session.sent if "deadline of the goal" in s.text]
+    assert sorted(s.chat_id for s in asked) == [ANNA, BORIS]
+    assert "Подготовить и провести открытый урок" in asked[0].text
+    reached = PlanMark(pair_id=pair_id, version_id=version, position=1, progress=Progress.REACHED)
+    assert dict(asked[0].buttons)["reached"] == reached.pack()
+    await press(harness, ANNA, reached.pack())
+
+    # The day before the program's end nothing; on 14 January the final meeting is asked for.
+    set_clock(harness, at(PROGRAM_END - timedelta(days=1), 23))
+    await run_plan_tick(services)
+    await services.outbox.idle()
+    assert not [s for s in harness.session.sent if "come to its end" in s.text]
+    set_clock(harness, at(PROGRAM_END, 0) + timedelta(minutes=5))
+    for _ in range(2):
+        await run_plan_tick(services)
+        await run_cycle_tick(services)  # the cycle's closing does not ask again
+        await services.outbox.idle()
+    ends = [s for s in harness.session.sent if "come to its end" in s.text]
+    assert sorted(s.chat_id for s in ends) == [ANNA, BORIS]
+    mentor_end = next(s for s in ends if s.chat_id == ANNA)
+    assert mentor_end.data_of("Propose the final meeting") == MeetPlan(pair_id=pair_id).pack()
+    pair = await services.pairing.pair(ids["org"], pair_id)
+    assert pair is not None
+    assert await services.meetings.next_kind_of(pair, []) is not None
+    kind = await services.meetings.next_kind_of(pair, [])  # type: ignore[arg-type]
+    assert kind is not None and kind.value == "final"
+
+    # The final meeting is held on 20 January: the pair completes then, the cycle stays open.
+    await meeting(harness, pair_id, "final", "held", at(FINAL_DAY, 15))
+    set_clock(harness, at(FINAL_DAY, 18))
+    await run_cycle_tick(services)
+    await services.outbox.idle()
+    row = await harness.app.db.fetch_one(
+        "SELECT ended_on, completed FROM pairs WHERE id = ?", (pair_id,)
+    )
+    assert row is not None and (row["ended_on"], row["completed"]) == ("2027-01-20", 1)
+    cycle = await harness.app.db.fetch_one(
+        "SELECT planned_end, closing_since, closed_at FROM cycles WHERE organization_id = ?",
+        (ids["org"],),
+    )
+    assert cycle is not None and tuple(cycle) == ("2027-05-31", None, None)
+    # The final polls came after the completion, as at the cycle's end.
+    polls = await harness.app.db.fetch_all(
+        "SELECT what FROM cycle_deliveries WHERE what IN ('poll') ORDER BY participant_id"
+    )
+    assert len(polls) == 2
+
+
+async def completed_in_january(harness: Harness) -> dict[str, int]:
+    ids = await approved_plan(harness)
+    services, pair_id = harness.app.services, ids["pair"]
+    set_clock(harness, at(PROGRAM_END, 9))
+    await run_plan_tick(services)
+    await meeting(harness, pair_id, "regular", "held", at(date(2026, 12, 8), 15))
+    await meeting(harness, pair_id, "final", "held", at(FINAL_DAY, 15))
+    set_clock(harness, at(FINAL_DAY, 18))
+    await run_cycle_tick(services)
+    await services.outbox.idle()
+    await harness.app.db.execute_alone(
+        "UPDATE pairs SET results = 'Провёл открытый урок' WHERE id = ?", (pair_id,)
+    )
+    return ids
+
+
+def shares(result: Any) -> dict[str, tuple[int, int]]:
+    return {share.key: (share.count, share.completed) for share in result.shares}
+
+
+async def test_the_pair_counts_as_completed_in_january_not_in_december(harness: Harness) -> None:
+    ids = await completed_in_january(harness)
+    indicators = harness.app.services.indicators
+    org = ids["org"]
+    january = shares(
+        await indicators.for_organization(org, Period.between(date(2027, 1, 1), date(2027, 1, 31)))
+    )
+    december = shares(
+        await indicators.for_organization(
+            org, Period.between(date(2026, 12, 1), date(2026, 12, 31))
+        )
+    )
+    year_2027 = shares(await indicators.for_organization(org, Period.calendar_year(2027)))
+    year_2026 = shares(await indicators.for_organization(org, Period.calendar_year(2026)))
+    # Boris, a young teacher, entered on 14 September 2026 and completed on 20 January 2027.
+    assert january["young_teachers"] == (0, 1)
+    assert december["young_teachers"] == (0, 0)
+    assert year_2027["young_teachers"] == (0, 1)
+    assert year_2026["young_teachers"] == (1, 0)
+    cycle = shares(await indicators.for_organization(org))
+    assert cycle["young_teachers"] == (1, 1)
+
+
+async def workbook(harness: Harness, org: int, period: Period) -> Any:
+    made = await harness.app.services.exports.workbook(org, "ru", period)
+    return load_workbook(io.BytesIO(made.content))
+
+
+async def test_registers_and_the_plan_sheet_of_january(harness: Harness) -> None:
+    ids = await completed_in_january(harness)
+    org = ids["org"]
+    book = await workbook(harness, org, Period.between(date(2027, 1, 1), date(2027, 1, 31)))
+    mentors, mentees = rows(book, "База наставников"), rows(book, "База наставляемых")
+    assert list(mentors[0]) == APPENDIX_2_2 and list(mentees[0]) == APPENDIX_2_3
+    ((mentor,),) = ([r for r in mentors[1:]],)
+    assert mentor[0] == "Анна Петровна Орлова" and mentor[9] == "Борис Ильич Сомов"
+    assert mentor[10] == "Учитель – учитель"
+    assert (mentor[12], mentor[13]) == (datetime(2027, 1, 20), "Провёл открытый урок")
+    ((mentee,),) = ([r for r in mentees[1:]],)
+    assert mentee[1] == "Борис Ильич Сомов" and mentee[6] == "Анна Петровна Орлова"
+    assert (mentee[9], mentee[10]) == (datetime(2027, 1, 20), "Провёл открытый урок")
+    assert mentee[12] not in (None, "", "нет"), mentee
+
+    plans = rows(book, "Индивидуальные планы")
+    assert plans[0] == (
+        "№ пары", "Наставник", "Наставляемый", "Форма наставничества", "№ цели", "Цель", "Срок",
+        "Как будет виден результат", "Мероприятия", "Ход выполнения", "Статус плана",
+        "Дата утверждения плана", "Окончание программы",
+    )  # fmt: skip
+    assert [r[4:8] + r[9:] for r in plans[1:]] == [
+        (1, "Подготовить и провести открытый урок", datetime(2026, 11, 30),
+         "Урок проведён, есть отзыв методиста", "не начата", "утверждён",
+         datetime(2026, 9, 30), datetime(2027, 1, 14)),
+        (2, "Освоить работу с родителями", datetime(2027, 1, 10),
+         "Проведено родительское собрание", "не начата", "утверждён",
+         datetime(2026, 9, 30), datetime(2027, 1, 14)),
+    ]  # fmt: skip
+    assert plans[1][8] == "Посетить 2 урока наставника\nРазработать план урока"
+
+    december = await workbook(harness, org, Period.between(date(2026, 12, 1), date(2026, 12, 31)))
+    for sheet in ("База наставников", "База наставляемых"):
+        for row in rows(december, sheet)[1:]:
+            assert datetime(2027, 1, 20) not in row, row
