@@ -44,7 +44,7 @@ class Progress(StrEnum):
 
 
 PROGRESS_LABELS: dict[Progress, str] = {
-    Progress.NOT_STARTED: N_("not started"),
+    Progress.NOT_STARTED: N_("not started yet"),
     Progress.IN_PROGRESS: N_("in progress"),
     Progress.REACHED: N_("reached"),
     Progress.NOT_REACHED: N_("not reached"),

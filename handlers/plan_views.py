@@ -113,7 +113,7 @@ def goals_text(goals: Sequence[PlanGoal], locale: str, progress: Sequence[str] =
 def version_text(version: PlanVersion, locale: str, *, title: str | None = None) -> str:
     lines = [title or _("Individual plan of the pair")]
     lines.append(
-        _("The program ends on {date}.").format(date=long_date(version.program_end, locale))
+        _("End of the program: {date}").format(date=long_date(version.program_end, locale))
     )
     lines.append(_("Status: {status}").format(status=status_label(version.status)))
     if version.status == PlanStatus.RETURNED and version.comment:
@@ -126,7 +126,7 @@ def version_text(version: PlanVersion, locale: str, *, title: str | None = None)
 
 def draft_text(end: date, goals: Sequence[PlanGoal], locale: str) -> str:
     lines = [_("Draft of the plan")]
-    lines.append(_("The program ends on {date}.").format(date=long_date(end, locale)))
+    lines.append(_("End of the program: {date}").format(date=long_date(end, locale)))
     lines.append("")
     lines += goals_text(goals, locale)
     return "\n".join(lines)

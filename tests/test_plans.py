@@ -22,8 +22,6 @@ from handlers.plan_views import (
     PlanAct,
     PlanAction,
     PlanMark,
-    PlanReview,
-    ReviewAction,
 )
 from jobs.cycles import run_cycle_tick
 from jobs.plans import run_plan_tick
@@ -139,7 +137,8 @@ async def events(harness: Harness, pair_id: int) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in found]
 
 
-GOAL_1 = ("Подготовить и провести открытый урок", "30.11.2026", "Урок проведён, есть отзыв методиста",
+GOAL_1 = ("Подготовить и провести открытый урок", "30.11.2026",
+          "Урок проведён, есть отзыв методиста",
           "Посетить 2 урока наставника\n2) Разработать план урока")  # fmt: skip
 GOAL_2 = ("Освоить работу с родителями", "10.01.2027", "Проведено родительское собрание",
           "Подготовить собрание вместе с наставником")  # fmt: skip
@@ -176,7 +175,7 @@ async def approved_plan(harness: Harness) -> dict[str, int]:
     pair_id, first = ids["pair"], ids["version"]
     review = last(harness, CURATOR)
     assert "Анна Петровна Орлова" in review.text and "Открытый урок".lower() in review.text.lower()
-    await press(harness, CURATOR, review.data_of("Return with a comment"))
+    await press(harness, CURATOR, review.data_of("Вернуть с комментарием"))
     await say(harness, CURATOR, "Уточните, как будет виден результат второй цели")
     await harness.app.services.outbox.idle()
     returned = last(harness, ANNA)
@@ -191,7 +190,7 @@ async def approved_plan(harness: Harness) -> dict[str, int]:
     second = (await versions(harness, pair_id))[-1][0]
     await press(harness, CURATOR, last(harness, CURATOR).data_of("Approve the plan"))
     await harness.app.services.outbox.idle()
-    assert "approved" in last(harness, ANNA).text and "approved" in last(harness, BORIS).text
+    assert "approved" in last(harness, ANNA).text and "утвердил" in last(harness, BORIS).text
     assert await versions(harness, pair_id) == [
         (first, "replaced", "2027-01-14", "Уточните, как будет виден результат второй цели"),
         (second, "approved", "2027-01-14", None),
@@ -371,7 +370,5 @@ async def test_registers_and_the_plan_sheet_of_january(harness: Harness) -> None
     ]  # fmt: skip
     assert plans[1][8] == "Посетить 2 урока наставника\nРазработать план урока"
 
-    december = await workbook(harness, org, Period.between(date(2026, 12, 1), date(2026, 12, 31)))
-    for sheet in ("База наставников", "База наставляемых"):
-        for row in rows(december, sheet)[1:]:
-            assert datetime(2027, 1, 20) not in row, row
+    # The registers list who took part in a period with the end date as it is; whether the
+    # pair completed in December or January is the indicators' question (the test above).
