@@ -371,6 +371,8 @@ async def on_mark(query: CallbackQuery, callback_data: PlanMark, services: Servi
         callback_data.position,
         callback_data.progress,
     )
+    if result is PlanProblem.NOT_YOURS:
+        raise Outdated(_("This pair is no longer active."))
     if isinstance(result, PlanProblem):
         raise Outdated(problem_text(result, None, current_locale()))
     await drop_message_keyboard(message)

@@ -18,11 +18,7 @@ from bot.clock import to_db
 from bot.models.periods import Period
 from dialogs.plan import Progress
 from handlers.meeting_texts import MeetPlan
-from handlers.plan_views import (
-    PlanAct,
-    PlanAction,
-    PlanMark,
-)
+from handlers.plan_views import PlanAct, PlanAction, PlanMark, PlanReview, ReviewAction
 from jobs.cycles import run_cycle_tick
 from jobs.plans import run_plan_tick
 from tests.cohort import choice, mentee_answers, mentor_answers, seed_ready
@@ -372,3 +368,75 @@ async def test_registers_and_the_plan_sheet_of_january(harness: Harness) -> None
 
     # The registers list who took part in a period with the end date as it is; whether the
     # pair completed in December or January is the indicators' question (the test above).
+
+
+def alert(harness: Harness) -> str:
+    return harness.session.callback_answers()[-1].text or ""
+
+
+async def test_bad_input_is_answered_and_changes_nothing(harness: Harness) -> None:
+    ids = await teacher_pair(harness)
+    pair_id = ids["pair"]
+    set_clock(harness, at(date(2026, 9, 30)))
+    # Someone else, the mentee and an old button cannot build the plan.
+    for user in (STRANGER, BORIS):
+        await press(harness, user, act(pair_id, PlanAction.START))
+        assert "Only the mentor" in alert(harness), alert(harness)
+    await press(harness, ANNA, act(pair_id, PlanAction.MONTHS, 4))
+    assert "outdated" in alert(harness), alert(harness)
+
+    await press(harness, ANNA, act(pair_id, PlanAction.START))
+    assert "Please type a date like" in (await say(harness, ANNA, "после каникул"))[-1].text
+    too_soon = (await say(harness, ANNA, "01.11.2026"))[-1].text
+    assert "between December 14, 2026 and September 14, 2027" in too_soon, too_soon
+    assert "passed" in (await say(harness, ANNA, "01.09.2026"))[-1].text
+    assert "Goal 1" in (await say(harness, ANNA, "14.01.2027"))[-1].text
+
+    assert "within 200 characters" in (await say(harness, ANNA, "ц" * 201))[-1].text
+    await say(harness, ANNA, "Подготовить открытый урок")
+    after_end = (await say(harness, ANNA, "01.02.2027"))[-1].text
+    assert "after the end of the program" in after_end, after_end
+    assert "in the future" in (await say(harness, ANNA, "29.09.2026"))[-1].text
+    assert "How will you see" in (await say(harness, ANNA, "30.11.2026"))[-1].text
+    await say(harness, ANNA, "Урок проведён")
+    six = "\n".join(f"Мероприятие {n}" for n in range(1, 7))
+    assert "one to five activities" in (await say(harness, ANNA, six))[-1].text
+    draft = (await say(harness, ANNA, "Посетить урок"))[-1]
+    assert "Draft of the plan" in draft.text and "Урок проведён" in draft.text
+    assert "use the buttons" in (await say(harness, ANNA, "ещё что-то"))[-1].text
+    assert await versions(harness, pair_id) == []
+
+    await press(harness, ANNA, act(pair_id, PlanAction.SUBMIT))
+    await harness.app.services.outbox.idle()
+    ((version, *_),) = await versions(harness, pair_id)
+    await press(harness, ANNA, act(pair_id, PlanAction.SUBMIT))  # a double tap
+    assert "outdated" in alert(harness) and len(await versions(harness, pair_id)) == 1
+
+    # The curator of another school, then a double tap on the approval.
+    approve = PlanReview(version_id=version, action=ReviewAction.APPROVE).pack()
+    give_back = PlanReview(version_id=version, action=ReviewAction.RETURN).pack()
+    for data in (approve, give_back):
+        await harness.press(OTHER_CURATOR, data, language_code=EN)
+        assert "already been decided" in alert(harness), alert(harness)
+    assert (await versions(harness, pair_id))[0][1] == "submitted"
+    await press(harness, CURATOR, give_back)
+    assert "what should the pair change" in last(harness, CURATOR).text.lower()
+    too_long = (await say(harness, CURATOR, "к" * 1001))[-1].text
+    assert "within 1000 characters" in too_long, too_long
+    assert (await versions(harness, pair_id))[0][1] == "submitted"
+    await harness.app.db.execute_alone("DELETE FROM fsm_records")  # the curator goes elsewhere
+    await press(harness, CURATOR, approve)
+    await press(harness, CURATOR, approve)
+    assert "already been decided" in alert(harness)
+    assert [e[1] for e in await events(harness, pair_id)] == ["submitted", "approved"]
+
+    # Progress: a stranger, an unknown goal, a version no longer in force.
+    mark = PlanMark(pair_id=pair_id, version_id=version, position=1, progress=Progress.REACHED)
+    await press(harness, STRANGER, mark.pack())
+    assert "no longer active" in alert(harness), alert(harness)
+    await press(harness, ANNA, PlanMark(pair_id=pair_id, version_id=version, position=2,
+                                        progress=Progress.REACHED).pack())  # fmt: skip
+    await press(harness, ANNA, PlanMark(pair_id=pair_id, version_id=version + 1, position=1,
+                                        progress=Progress.REACHED).pack())  # fmt: skip
+    assert "already changed" in alert(harness)
+    assert await harness.app.db.fetch_value("SELECT count(*) FROM plan_progress") == 0
