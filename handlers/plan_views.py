@@ -16,7 +16,7 @@ from babel.dates import format_date
 from pydantic import Field
 
 from bot.html_text import quote
-from bot.models.plans import PlanEvent, PlanGoal, PlanVersion
+from bot.models.plans import PairPlan, PlanEvent, PlanGoal, PlanVersion
 from bot.plans import PlanProblem, ProgramBounds
 from bot.screens import Button, Rows, Screen
 from dialogs.plan import (
@@ -409,3 +409,40 @@ def program_end_mentee_screen(minor: bool, mentor_name: str) -> Screen:
             "a time for your final meeting, where you will sum up what you have achieved.",
         ).format(name=quote(mentor_name))
     )
+
+
+# -- the curator's pair card ----------------------------------------------------------------------
+def card_plan_text(plan: PairPlan, locale: str, timezone: str) -> str | None:
+    """The plan in short for the curator's pair card: status, approval date, the program's
+    end, and each goal with its deadline and progress."""
+    version = plan.in_force or plan.pending
+    if version is None:
+        return None
+    lines = [_("<b>Individual plan</b>: {status}").format(status=status_label(version.status))]
+    if plan.in_force is not None and plan.in_force.decided_at is not None:
+        approved = plan.in_force.decided_at.astimezone(ZoneInfo(timezone)).date()
+        lines.append(_("Approved: {date}").format(date=long_date(approved, locale)))
+    if plan.in_force is not None and plan.pending is not None:
+        lines.append(
+            _("The changed plan: {status}").format(status=status_label(plan.pending.status))
+        )
+    lines.append(
+        _("End of the program: {date}").format(date=long_date(version.program_end, locale))
+    )
+    progress = version.progress if version.status == PlanStatus.APPROVED else ()
+    for number, goal in enumerate(version.goals, 1):
+        line = _("{number}. {goal} — until {date}").format(
+            number=number, goal=quote(goal.text), date=long_date(goal.deadline, locale)
+        )
+        if progress:
+            line += f" ({progress_label(progress[number - 1])})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def show_plan_row(pair_id: int) -> Rows:
+    return ((Button(_("Individual plan"), data=act(pair_id, PlanAction.SHOW)),),)
+
+
+def change_plan_row(pair_id: int) -> Rows:
+    return ((Button(_("Change the plan"), data=act(pair_id, PlanAction.START)),),)

@@ -21,6 +21,7 @@ from bot.meeting_sides import Side
 from bot.models.plans import PlanGoal
 from bot.outdated import Outdated
 from bot.plans import PlanProblem, ProgramBounds, Submitted
+from bot.screens import Screen
 from bot.services import Services
 from dialogs.dates import DateTextError, parse_date_text
 from dialogs.plan import LIMITS, PlanStep, add_months, clean_text, parse_activities
@@ -32,6 +33,7 @@ from handlers.plan_views import (
     PlanAction,
     PlanMark,
     bad_activities,
+    change_plan_row,
     draft_screen,
     end_prompt,
     goals_to_mark_screen,
@@ -341,10 +343,12 @@ async def on_show(query: CallbackQuery, callback_data: PlanAct, services: Servic
         raise Outdated(_("The pair has no plan yet."))
     locale = current_locale()
     texts = [version_text(v, locale) for v in shown]
-    texts.append(
-        history_text(await services.plans.history(callback_data.pair_id), locale, side.timezone)
-    )
-    await pressed_message(query).answer("\n\n".join(texts))
+    events = await services.plans.history(callback_data.pair_id)
+    texts.append(history_text(events, locale, side.timezone))
+    # The mentor changes an approved plan (the curator approves the change) or a returned one.
+    mentor = side.me.id == side.people.mentor.id
+    rows = change_plan_row(callback_data.pair_id) if mentor else ()
+    await answer(pressed_message(query), Screen("\n\n".join(texts), rows))
 
 
 async def on_progress(query: CallbackQuery, callback_data: PlanAct, services: Services) -> None:

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from bot.clock import to_db
 from bot.models.periods import Period
 from dialogs.plan import Progress
+from handlers.meeting_board_views import PairCard as BoardPairCard
 from handlers.meeting_texts import MeetPlan
 from handlers.plan_views import PlanAct, PlanAction, PlanMark, PlanReview, ReviewAction
 from jobs.cycles import run_cycle_tick
@@ -440,3 +441,47 @@ async def test_bad_input_is_answered_and_changes_nothing(harness: Harness) -> No
                                         progress=Progress.REACHED).pack())  # fmt: skip
     assert "already changed" in alert(harness)
     assert await harness.app.db.fetch_value("SELECT count(*) FROM plan_progress") == 0
+
+
+async def test_a_change_waits_for_the_curator_while_the_approved_plan_stays_in_force(
+    harness: Harness,
+) -> None:
+    ids = await approved_plan(harness)
+    pair_id, approved = ids["pair"], ids["version"]
+    services = harness.app.services
+    marked = PlanMark(pair_id=pair_id, version_id=approved, position=2, progress=Progress.REACHED)
+    await press(harness, BORIS, marked.pack())
+    # The pair sees its plan and history in /meetings; the mentor may change it.
+    shown = (await press(harness, ANNA, act(pair_id, PlanAction.SHOW)))[-1]
+    assert "History of the plan" in shown.text and "returned by the curator" in shown.text
+    assert shown.data_of("Change the plan") == act(pair_id, PlanAction.START)
+    assert not (await press(harness, BORIS, act(pair_id, PlanAction.SHOW)))[-1].buttons
+    # A third goal is added and submitted: the approved version stays in force meanwhile.
+    await press(harness, ANNA, act(pair_id, PlanAction.START))
+    await press(harness, ANNA, act(pair_id, PlanAction.ADD_GOAL))
+    await build_goal(harness, "Пройти курсы повышения квалификации", "20.12.2026",
+                     "Удостоверение о курсах", "Записаться на курсы")  # fmt: skip
+    await press(harness, ANNA, act(pair_id, PlanAction.SUBMIT))
+    await services.outbox.idle()
+    assert "asks to change its approved plan" in last(harness, CURATOR).text
+    plan = await services.plans.of_pair(pair_id)
+    assert plan.in_force is not None and plan.in_force.id == approved
+    assert plan.pending is not None and len(plan.pending.goals) == 3
+    row = await services.pair_plans.plan_of(pair_id)
+    assert row is not None and len(row.goals) == 2 and row.status == "approved"
+
+    # The curator's pair card shows the plan in force and the change waiting.
+    screen = (await press(harness, CURATOR, BoardPairCard(pair_id=pair_id).pack()))[-1]
+    assert "Individual plan" in screen.text, screen.text
+    assert "The changed plan: submitted to the curator" in screen.text, screen.text
+    assert "Освоить работу с родителями — until January 10, 2027 (reached)" in screen.text
+
+    review = next(
+        s for s in reversed(chat(harness, CURATOR)) if "Approve the plan" in str(s.buttons)
+    )
+    await press(harness, CURATOR, review.data_of("Approve"))
+    plan = await services.plans.of_pair(pair_id)
+    assert plan.pending is None and plan.in_force is not None and len(plan.in_force.goals) == 3
+    # Progress follows the goals whose text did not change.
+    assert plan.in_force.progress == ("not_started", "reached", "not_started")
+    assert [v[1] for v in await versions(harness, pair_id)] == ["replaced", "replaced", "approved"]
