@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from bot.clock import to_db
 from bot.models.periods import Period
 from dialogs.plan import Progress
+from handlers.cycle_views import PairCard as CyclePairCard
 from handlers.meeting_board_views import PairCard as BoardPairCard
 from handlers.meeting_texts import MeetPlan
 from handlers.plan_views import PlanAct, PlanAction, PlanMark, PlanReview, ReviewAction
@@ -329,6 +330,14 @@ async def test_the_pair_counts_as_completed_in_january_not_in_december(harness: 
     assert year_2026["young_teachers"] == (1, 0)
     cycle = shares(await indicators.for_organization(org))
     assert cycle["young_teachers"] == (1, 1)
+    # The curator's card of the completed pair shows its plan.
+    card = (await press(harness, CURATOR, CyclePairCard(pair_id=ids["pair"]).pack()))[-1]
+    assert "Ended: January 20, 2027" in card.text, card.text
+    assert (
+        "Individual plan</b>: approved" in str(card.text)
+        or "Individual plan: approved" in card.text
+    )
+    assert "Освоить работу с родителями — until January 10, 2027" in card.text
 
 
 async def workbook(harness: Harness, org: int, period: Period) -> Any:
