@@ -494,3 +494,20 @@ async def test_a_change_waits_for_the_curator_while_the_approved_plan_stays_in_f
     # Progress follows the goals whose text did not change.
     assert plan.in_force.progress == ("not_started", "reached", "not_started")
     assert [v[1] for v in await versions(harness, pair_id)] == ["replaced", "replaced", "approved"]
+
+
+async def test_a_pupils_program_ends_by_the_cycles_end(harness: Harness) -> None:
+    """Other forms than the teachers' have no three-month minimum: the program ends by the
+    cycle's planned end, and that is its default."""
+    ids = await teacher_pair(harness)
+    await harness.app.db.execute_alone(
+        "UPDATE pairs SET form = 'student_pupil' WHERE id = ?", (ids["pair"],)
+    )
+    pair_id = ids["pair"]
+    set_clock(harness, at(date(2026, 9, 30)))
+    prompt = (await press(harness, ANNA, act(pair_id, PlanAction.START)))[-1]
+    assert "between October 1, 2026 and May 31, 2027" in prompt.text, prompt.text
+    assert [text for text, _ in prompt.buttons] == ["Until the end of the cycle (May 31, 2027)"]
+    late = (await say(harness, ANNA, "01.06.2027"))[-1].text
+    assert "between October 1, 2026 and May 31, 2027" in late, late
+    assert "Goal 1" in (await say(harness, ANNA, "15.10.2026"))[-1].text
