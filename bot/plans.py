@@ -160,17 +160,17 @@ class PlanService:
         today = self._cycles.local_today(timezone)
         tomorrow = date.fromordinal(today.toordinal() + 1)
         cycle_end = (await self._cycles.current(pair.organization_id)).planned_end
-        if await self._teacher_form(pair):
+        teacher = await self._teacher_form(pair)
+        if teacher:
             low, high = LIMITS.teacher_months
             earliest = max(add_months(pair.started_on, low), tomorrow)
             latest = add_months(pair.started_on, high)
         else:
             earliest = tomorrow
             latest = cycle_end or add_months(pair.started_on, LIMITS.other_months)
+        latest = max(earliest, latest)
         default = cycle_end if cycle_end is not None and earliest <= cycle_end <= latest else None
-        return ProgramBounds(
-            await self._teacher_form(pair), earliest, max(earliest, latest), default, today
-        )
+        return ProgramBounds(teacher, earliest, latest, default, today)
 
     def check_end(self, bounds: ProgramBounds, end: date) -> PlanProblem | None:
         if end <= bounds.today:
