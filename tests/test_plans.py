@@ -359,7 +359,8 @@ async def test_registers_and_the_plan_sheet_of_january(harness: Harness) -> None
     ((mentee,),) = ([r for r in mentees[1:]],)
     assert mentee[1] == "Борис Ильич Сомов" and mentee[6] == "Анна Петровна Орлова"
     assert (mentee[9], mentee[10]) == (datetime(2027, 1, 20), "Провёл открытый урок")
-    assert mentee[12] not in (None, "", "нет"), mentee
+    assert mentee[12] == "программа пройдена", mentee
+    assert mentor[14] is None and mentee[11] is None  # no case or review link
 
     plans = rows(book, "Индивидуальные планы")
     assert plans[0] == (
