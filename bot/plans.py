@@ -17,6 +17,7 @@ approved or returned by the curator, followed up by the pair, and ending the pai
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -327,7 +328,9 @@ class PlanService:
                     continue
                 if not today <= goal.deadline <= today + LIMITS.deadline_notice:
                     continue
-                what = f"deadline:{position}:{goal.deadline.isoformat()}"
+                # A goal is the same goal in a changed plan while its text and deadline stay.
+                digest = hashlib.sha1(goal.text.encode(), usedforsecurity=False).hexdigest()
+                what = f"deadline:{goal.deadline.isoformat()}:{digest[:16]}"
                 if await self._repository.claim(pair.id, what, now):
                     due.append(DeadlineDue(pair, version, position))
         return due

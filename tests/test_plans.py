@@ -244,6 +244,8 @@ async def test_the_plan_is_built_returned_approved_followed_and_ends_the_program
         await services.outbox.idle()
     asked = [s for s in harness.session.sent if "deadline of the goal" in s.text]
     assert sorted(s.chat_id for s in asked) == [ANNA, BORIS]
+    claims = await harness.app.db.fetch_all("SELECT pair_id, what FROM plan_deliveries")
+    assert [(r["pair_id"], r["what"][:20]) for r in claims] == [(pair_id, "deadline:2026-11-30:")]
     assert "Подготовить и провести открытый урок" in asked[0].text
     reached = PlanMark(pair_id=pair_id, version_id=version, position=1, progress=Progress.REACHED)
     assert dict(asked[0].buttons)["reached"] == reached.pack()

@@ -42,7 +42,7 @@ CREATE TABLE plan_progress (
     PRIMARY KEY (version_id, position)
 );
 
--- What the plan's daily run sent a pair, claimed once: 'deadline:<position>:<date>'.
+-- What the plan's daily run sent a pair, claimed once: 'deadline:<date>:<the goal's digest>'.
 CREATE TABLE plan_deliveries (
     pair_id INTEGER NOT NULL REFERENCES pairs (id) ON DELETE CASCADE,
     what    TEXT NOT NULL CHECK (length(what) BETWEEN 1 AND 60),
