@@ -46,6 +46,7 @@ class PlanAction(StrEnum):
     RESTART = "restart"
     SHOW = "show"  # the plan and its history
     PROGRESS = "progress"  # the goals to mark progress on
+    DROP_LAST = "drop"  # the draft without its last goal
 
 
 class PlanAct(CallbackData, prefix="pl1"):
@@ -193,6 +194,8 @@ def draft_screen(pair_id: int, end: date, goals: Sequence[PlanGoal], locale: str
                 ),
             )
         )
+    if len(goals) > 1:
+        rows.append((Button(_("Remove the last goal"), data=act(pair_id, PlanAction.DROP_LAST)),))
     rows.append(
         (
             Button(

@@ -293,6 +293,19 @@ async def on_add_goal(
     await ask_goal(message, state, data)
 
 
+async def on_drop_last(
+    query: CallbackQuery, callback_data: PlanAct, state: FSMContext, services: Services
+) -> None:
+    data = await in_step(query, state, callback_data.pair_id, PlanDialogue.draft)
+    await builder_side(services, callback_data.pair_id, query.from_user.id)
+    goals = list(data.get("goals") or [])
+    if len(goals) < 2:
+        raise Outdated()
+    message = pressed_message(query)
+    await drop_message_keyboard(message)
+    await show_draft(message, state, {**data, "goals": goals[:-1]})
+
+
 async def on_submit(
     query: CallbackQuery, callback_data: PlanAct, state: FSMContext, services: Services
 ) -> None:
@@ -394,6 +407,7 @@ def build_router() -> Router:
         (PlanAction.RESTART, on_restart),
         (PlanAction.SHOW, on_show),
         (PlanAction.PROGRESS, on_progress),
+        (PlanAction.DROP_LAST, on_drop_last),
     ):
         router.callback_query.register(handler, PlanAct.filter(F.action == action))
     router.callback_query.register(on_mark, PlanMark.filter())

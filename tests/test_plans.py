@@ -474,6 +474,11 @@ async def test_a_change_waits_for_the_curator_while_the_approved_plan_stays_in_f
     await press(harness, ANNA, act(pair_id, PlanAction.ADD_GOAL))
     await build_goal(harness, "Пройти курсы повышения квалификации", "20.12.2026",
                      "Удостоверение о курсах", "Записаться на курсы")  # fmt: skip
+    # A goal typed by mistake is taken back before the submission.
+    await press(harness, ANNA, act(pair_id, PlanAction.ADD_GOAL))
+    await build_goal(harness, "Ошибочная цель", "20.12.2026", "Никак", "Ничего")
+    shorter = (await press(harness, ANNA, act(pair_id, PlanAction.DROP_LAST)))[-1]
+    assert "Ошибочная цель" not in shorter.text and "Пройти курсы" in shorter.text
     await press(harness, ANNA, act(pair_id, PlanAction.SUBMIT))
     await services.outbox.idle()
     assert "asks to change its approved plan" in last(harness, CURATOR).text
