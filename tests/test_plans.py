@@ -465,6 +465,10 @@ async def test_a_change_waits_for_the_curator_while_the_approved_plan_stays_in_f
     marked = PlanMark(pair_id=pair_id, version_id=approved, position=2, progress=Progress.REACHED)
     await press(harness, BORIS, marked.pack())
     # The pair sees its plan and history in /meetings; the mentor may change it.
+    summary = [
+        s for s in await say(harness, BORIS, "/meetings") if "Individual plan" in str(s.buttons)
+    ]
+    assert len(summary) == 1 and "Освоить работу с родителями" in summary[0].text
     shown = (await press(harness, ANNA, act(pair_id, PlanAction.SHOW)))[-1]
     assert "History of the plan" in shown.text and "returned by the curator" in shown.text
     assert shown.data_of("Change the plan") == act(pair_id, PlanAction.START)
