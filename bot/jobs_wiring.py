@@ -19,6 +19,7 @@ from jobs.followups import deliver_followups
 from jobs.housekeeping import Housekeeping
 from jobs.monitoring_offers import remind_monitoring
 from jobs.outbox import run_outbox_tick
+from jobs.plans import run_plan_tick
 from jobs.reminders import ReminderDelivery
 from jobs.speed import deliver_speed
 from storage.database import Database
@@ -97,4 +98,9 @@ def build_scheduler(
         await deliver_speed(services)
 
     scheduler.add_interval("speed", speed, every(settings.followup_tick_seconds))
+    # The pairs' plans: deadline questions and the program's end, claimed once per pair.
+    async def plans() -> None:
+        await run_plan_tick(services)
+
+    scheduler.add_interval("plans", plans, every(settings.cadence_tick_seconds))
     return scheduler

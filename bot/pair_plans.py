@@ -7,6 +7,7 @@ meeting. :mod:`bot.meeting_changes` plans the next regular meeting from the rhyt
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, time
 
 from bot.clock import Clock
@@ -31,6 +32,7 @@ class PairPlanService:
         organizations: OrganizationService,
         followups: FollowupService,
         clock: Clock,
+        plan_rows: Callable[[int], Awaitable[PlanRow | None]] | None = None,
     ) -> None:
         self._repository = repository
         # Who is asking (the pair's side) is decided by MeetingService.
@@ -39,6 +41,8 @@ class PairPlanService:
         self._organizations = organizations
         self._followups = followups
         self._clock = clock
+        # The plan built with the curator (bot/plans.py), read before the goals recorded alone.
+        self._plan_rows = plan_rows
 
     async def rhythm_of(self, pair: Pair, timezone: str, *, keep: bool = True) -> RhythmRow:
         """The pair's rhythm; the first time, the planning meeting's weekday and time (kept
@@ -153,4 +157,10 @@ class PairPlanService:
         return any(m.kind == MeetingKind.PLANNING for m in held)
 
     async def plan_of(self, pair_id: int) -> PlanRow | None:
+        """The pair's plan: the goals' texts and the program's end, from the plan built with
+        the curator (the approved version, else the newest one) or the goals recorded alone."""
+        if self._plan_rows is not None:
+            row = await self._plan_rows(pair_id)
+            if row is not None:
+                return row
         return await self._followups.plan_of(pair_id)

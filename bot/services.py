@@ -26,6 +26,7 @@ from bot.pair_plans import PairPlanService
 from bot.pair_results import PairResults
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
+from bot.plans import PlanService
 from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
@@ -88,6 +89,7 @@ class Services:
     short_pairs: ShortPairService  # short-term pairs' further meetings (issue 14)
     # The legal representatives of minors: the curator's check, what they are told.
     representatives: RepresentativeService
+    plans: PlanService  # the pairs' individual plans (issue 14)
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

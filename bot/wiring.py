@@ -28,6 +28,7 @@ from bot.pair_plans import PairPlanService
 from bot.pair_results import PairResults
 from bot.pairing import PairingService
 from bot.participants import ParticipantService
+from bot.plans import PlanService
 from bot.preferences import PreferenceService
 from bot.privacy import DataRightsService
 from bot.questionnaires import QuestionnaireService
@@ -64,6 +65,7 @@ from storage.repositories.monitoring_offers import MonitoringOfferRepository
 from storage.repositories.organizations import OrganizationRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.participants import ParticipantRepository
+from storage.repositories.plans import PlanRepository
 from storage.repositories.preferences import PreferenceRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.reachability import ReachabilityRepository
@@ -104,6 +106,11 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     languages = LanguageService(
         UserRepository(db), clock, SUPPORTED_LOCALES, settings.default_locale
     )
+
+    async def final_due(pair_id: int) -> bool:
+        # The cycle's end, or the pair's own program's end (issue 14's plans).
+        return await cycles.final_due(pair_id) or await plans.final_due(pair_id)
+
     meetings = MeetingService(
         MeetingRepository(db),
         PairLookup(db),
@@ -113,11 +120,14 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         reminders,
         clock,
         followups,
-        final_due=cycles.final_due,
         further=ShortPairRepository(db).further,
+        final_due=final_due,
+    )
+    plans = PlanService(
+        PlanRepository(db), MeetingRepository(db), meetings, pairing, organizations, cycles, clock
     )
     pair_plans = PairPlanService(
-        MeetingRepository(db), meetings, pairing, organizations, followups, clock
+        MeetingRepository(db), meetings, pairing, organizations, followups, clock, plans.row
     )
     background = BackgroundTasks()
     enterprises = EnterpriseService(EnterpriseRepository(db), organizations, clock)
@@ -202,4 +212,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             SupportRepository(db),
             clock,
         ),
+        plans=plans,
     )

@@ -34,6 +34,8 @@ from handlers import (
     organizations,
     pair_plans,
     pairs,
+    plan_review,
+    plans,
     preferences,
     questionnaire,
     reachability,
@@ -76,10 +78,11 @@ def get_routers() -> list[Router]:
         export,
         enterprises,
         speed,
+        plan_review,
     )
     participant_side = (
         *(join, guardian, questionnaire, monitoring_offer, rights, preferences, meetings),
-        *(followups, pair_plans),
+        *(followups, pair_plans, plans),
     )
     return [
         # coordinators: before start, whose /start <token> it takes for a coordinator link.

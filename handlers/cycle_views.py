@@ -29,6 +29,7 @@ from handlers.meeting_texts import MeetPlan
 from handlers.paging import column, navigation_row, page_of
 from handlers.people import side_name
 from handlers.period_views import page_rows, period_button
+from handlers.plan_views import card_plan_text
 from handlers.texts import MESSAGE_LIMIT
 from handlers.voice_views import pair_voices_text, voices_button, voices_title
 
@@ -305,8 +306,10 @@ async def card_view(services: Services, pair: Pair, locale: str) -> Screen:
         else _("Results: not written yet")
     )
     lines.append(_("⭐ A good practice (case) of the organization") if pair.good_practice else "")
-    text = "\n".join(line for line in lines if line)
     timezone = await services.cycles.timezone(pair.organization_id)
+    # The pair's individual plan (issue 14), in short.
+    lines.append(card_plan_text(await services.plans.of_pair(pair.id), locale, timezone) or "")
+    text = "\n".join(line for line in lines if line)
     voices = await services.voices.of_pair(pair.organization_id, pair.id)
     said = pair_voices_text(voices, locale, timezone, MESSAGE_LIMIT - len(text) - 2)
     good = _("Remove from good practices") if pair.good_practice else _("Mark as good practice")

@@ -22,8 +22,8 @@ from bot.screens import Button, Screen
 from dialogs.answer_display import format_answer
 from dialogs.compatibility import COMPATIBILITY
 from handlers.meeting_texts import MeetPlan, kind_title, meeting_text, other_name, problem_text
-from handlers.pair_plan_views import GoalsStart
 from handlers.people import display_name
+from handlers.plan_views import PlanAction, act
 from handlers.texts import current_locale
 
 # Names of one side and their compatibility answers, shown to the curators.
@@ -106,12 +106,22 @@ def new_time_screen(pair_id: int, planned_id: int | None) -> Screen:
 
 
 def goals_screen(pair_id: int) -> Screen:
+    # The plan built with the curator (handlers/plans.py); GoalsStart stays for old messages.
     text = _(
-        "The planning meeting has taken place. Please record up to three goals of your "
-        "work together and the planned end date: your mentee will see them too."
+        "The planning meeting has taken place. Please build the individual plan of your "
+        "pair: the program's end, the goals with their deadlines, how success will be seen "
+        "and the activities. Your mentee will see it, and the curator approves it."
     )
     return Screen(
-        text, ((Button(_("Record the goals"), data=GoalsStart(pair_id=pair_id).pack()),),)
+        text,
+        (
+            (
+                Button(
+                    _("Build the plan"),
+                    data=act(pair_id, PlanAction.START),
+                ),
+            ),
+        ),
     )
 
 

@@ -46,6 +46,7 @@ from handlers.followup_views import (
 from handlers.meetings import start_planning
 from handlers.people import display_name
 from handlers.representative import tell_of_meeting
+from handlers.plans import offer_progress
 from handlers.responses import send_form
 from handlers.short_views import final_next_screen
 from handlers.states import FollowupDialogue
@@ -120,6 +121,8 @@ async def after_held(
         subject=subject,
         meeting_id=meeting.id,
     )
+    if meeting.kind == MeetingKind.REGULAR:
+        await offer_progress(message, services, view.side)
     if not result.decided:
         return
     if meeting.kind == MeetingKind.TRIAL:

@@ -27,6 +27,7 @@ from handlers.meeting_texts import kind_title
 from handlers.paging import column, navigation_row, page_of
 from handlers.pair_plan_views import plan_text, rhythm_text
 from handlers.people import display_name
+from handlers.plan_views import card_plan_text
 from handlers.texts import split_message
 
 PAGE_SIZE = 8
@@ -288,4 +289,8 @@ async def pair_card(
     )
     if not history.keeps_rhythm:  # a short-term pair: no rhythm to allow longer intervals of
         rows = rows[1:]
-    return Screen(split_message(history_text(history, locale, timezone))[0], rows)
+    text = history_text(history, locale, timezone)
+    plan = card_plan_text(await services.plans.of_pair(pair_id), locale, timezone)
+    if plan:  # the pair's individual plan (issue 14)
+        text += "\n\n" + plan
+    return Screen(split_message(text)[0], rows)

@@ -47,6 +47,7 @@ from handlers.pair_plan_views import (
     time_keyboard,
     weekday_keyboard,
 )
+from handlers.plan_views import show_plan_row
 from handlers.render import keyboard
 from handlers.states import FollowupDialogue
 from handlers.texts import current_locale
@@ -60,15 +61,17 @@ async def pair_summaries(message: Message, services: Services, i18n: I18n) -> No
     assert message.from_user is not None
     for pair_id in await services.meetings.pairs_without_plans(message.from_user.id, set()):
         rhythm = await services.followups.rhythm(pair_id)
-        plan = plan_text(await services.pair_plans.plan_of(pair_id), i18n.current_locale)
+        row = await services.pair_plans.plan_of(pair_id)
+        plan = plan_text(row, i18n.current_locale)
         if rhythm is None and plan is None:
             continue
         lines = [rhythm_text(rhythm, i18n.current_locale)] if rhythm else []
         if plan:
             lines.append(plan)
-        await message.answer(
-            "\n\n".join(lines), reply_markup=keyboard(change_rhythm_keyboard(pair_id))
-        )
+        rows = change_rhythm_keyboard(pair_id)
+        if row is not None and row.status is not None:
+            rows += show_plan_row(pair_id)  # the individual plan (handlers/plans.py)
+        await message.answer("\n\n".join(lines), reply_markup=keyboard(rows))
 
 
 async def rhythm_of(query: CallbackQuery, services: Services, pair_id: int) -> RhythmRow:

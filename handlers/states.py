@@ -108,6 +108,18 @@ class SpeedDialogue(StatesGroup):
     picking = State()  # the round's length, the mentors and the mentees, by buttons
 
 
+class PlanDialogue(StatesGroup):
+    """Building the pair's individual plan (the mentor), the curator's comment on a return."""
+
+    end = State()
+    goal = State()
+    deadline = State()
+    measure = State()
+    activities = State()
+    draft = State()  # the draft shown with its buttons: add a goal, submit, start again
+    comment = State()
+
+
 def dialogue_title(state: str) -> str:
     group = state.split(":", 1)[0]
     if group == NewOrganization.__full_group_name__:
@@ -152,4 +164,6 @@ def dialogue_title(state: str) -> str:
         return _("choosing the period of a report (the report stays as it was)")
     if group == SpeedDialogue.__full_group_name__:
         return _("organizing a speed mentoring session")
+    if group == PlanDialogue.__full_group_name__:
+        return _("the plan of the pair (the goals entered so far are kept)")
     return _("the current dialogue")

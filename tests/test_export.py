@@ -243,6 +243,7 @@ async def test_registers_have_the_appendix_columns_and_the_scenario_rows(
     assert book.sheetnames == [
         "База наставников", "База наставляемых", "Pairs", "Meetings", "Feedback",
         "Monitoring", "Indicators", "Отзывы участников", "Наставники — итоги",
+        "Individual plans",
     ]  # fmt: skip
 
     mentors = rows(book, "База наставников")

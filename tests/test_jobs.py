@@ -72,7 +72,7 @@ async def test_the_jobs_are_wired_at_their_settings(harness: Harness) -> None:
     scheduler = harness.app.scheduler
     assert set(scheduler.job_ids) == {
         "housekeeping", "reminders", "cycles", "followups", "cadence", "outbox", "backups",
-        "monitoring_offers", "speed",
+        "monitoring_offers", "speed", "plans",
     }  # fmt: skip
     scheduler.start()
     async with asyncio.timeout(10):

@@ -54,6 +54,7 @@ from storage.database import Database
 from storage.repositories.cycles import CycleRepository
 from storage.repositories.export import ExportRepository
 from storage.repositories.organizations import OrganizationRepository
+from storage.repositories.plans import PlanSheetReads
 from storage.repositories.reports import ReportRepository
 from storage.repositories.voices import VoiceRepository
 
@@ -140,6 +141,7 @@ def sheets(book: ExportBook) -> Iterator[Sheet | StreamedSheet]:
         streamed_feedback_sheet,
         streamed_meetings_sheet,
     )
+    from bot.reports.plan_sheet import plans_sheet
     from bot.reports.register_sheets import mentee_base, mentor_base
     from bot.reports.voice_sheets import voice_sheets
 
@@ -152,6 +154,7 @@ def sheets(book: ExportBook) -> Iterator[Sheet | StreamedSheet]:
         monitoring_sheet,
         indicators_sheet,
         voice_sheets,
+        plans_sheet,
     ]
     for make in makers:
         made = make(book)
@@ -220,8 +223,10 @@ class ExportService:
         voices: VoiceService | None = None,
         schools: SchoolTableService | None = None,
         worker: ExportWorker | None = None,
+        plans: PlanSheetReads | None = None,
     ) -> None:
         self._worker = worker
+        self._plans = plans
         self._repository = repository
         self._organizations = organizations
         self._indicators = indicators
@@ -387,6 +392,7 @@ class ExportService:
             else None
         )
         voices = await self._voices.book(organization_id, period) if self._voices else None
+        plans = tuple(await self._plans.organization_sheet(organization_id)) if self._plans else ()
         # Read last, in one statement: the people that everything else must still belong to.
         participants = await self._repository.participants(organization_id, period)
         if streamed:
@@ -407,6 +413,7 @@ class ExportService:
             period=period,
             cycle_number=cycle.number if cycle else None,
             cycle=cycle_span(cycle, organization.timezone) if cycle else None,
+            plans=plans,
         )
 
     def _streamed(
@@ -621,4 +628,5 @@ def build_export_service(
         ),
         schools=build_school_table_service(db, clock),
         worker=ExportWorker(db.path) if separate_process and not db.in_memory else None,
+        plans=PlanSheetReads(db.reads),
     )

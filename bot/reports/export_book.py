@@ -15,6 +15,7 @@ from bot.models.exports import ExportFeedback, ExportMeeting, ExportPair, Export
 from bot.models.organizations import Organization
 from bot.models.pairs import WITHDRAWN
 from bot.models.periods import Period
+from bot.models.plans import PlanVersion
 from bot.models.voices import VoiceBook
 from bot.reports.indicator_figures import Indicators
 from bot.reports.monitoring import MonitoringRow
@@ -56,6 +57,8 @@ class ExportData:
     period: Period = CURRENT_CYCLE  # what every sheet shows
     cycle_number: int | None = None  # the number of the period's cycle, if it is one
     cycle: CycleSpan | None = None  # that cycle's number and dates, to name the period
+    # The pairs' individual plans (issue 14): each pair's approved version, else its newest.
+    plans: tuple[PlanVersion, ...] = ()
 
 
 class ExportBook:
