@@ -98,6 +98,7 @@ def build_scheduler(
         await deliver_speed(services)
 
     scheduler.add_interval("speed", speed, every(settings.followup_tick_seconds))
+
     # The pairs' plans: deadline questions and the program's end, claimed once per pair.
     async def plans() -> None:
         await run_plan_tick(services)

@@ -45,8 +45,8 @@ from handlers.followup_views import (
 )
 from handlers.meetings import start_planning
 from handlers.people import display_name
-from handlers.representative import tell_of_meeting
 from handlers.plans import offer_progress
+from handlers.representative import tell_of_meeting
 from handlers.responses import send_form
 from handlers.short_views import final_next_screen
 from handlers.states import FollowupDialogue
