@@ -320,12 +320,14 @@ class MatchingRepository:
 
     # -- pairs -------------------------------------------------------------------------------
     async def create_pair(
-        self, pair: NewPair, capacity: int, now: datetime
+        self, pair: NewPair, capacity: int, now: datetime, *, in_form: bool = False
     ) -> tuple[int | None, str | None]:
         """Create the pair if the mentee is free and the mentor has room, atomically.
 
         Returns (pair id, None) or (None, problem) with problem "mentee_busy" or "mentor_full";
-        a proposal it came from is marked approved in the same transaction.
+        a proposal it came from is marked approved in the same transaction. ``in_form``:
+        ``capacity`` is the mentor's places in the pair's form (a mentor in several forms),
+        so only the active pairs of that form fill it.
         """
         async with self._db.transaction() as tx:
             busy = await tx.fetch_one(
@@ -334,8 +336,9 @@ class MatchingRepository:
             if busy:
                 return None, "mentee_busy"
             taken = await tx.fetch_one(
-                "SELECT count(*) AS n FROM pairs WHERE mentor_id = ? AND ended_on IS NULL",
-                (pair.mentor_id,),
+                "SELECT count(*) AS n FROM pairs WHERE mentor_id = ? AND ended_on IS NULL"
+                + (" AND form = ?" if in_form else ""),
+                (pair.mentor_id, pair.form) if in_form else (pair.mentor_id,),
             )
             if taken is not None and taken["n"] >= capacity:
                 return None, "mentor_full"
@@ -423,6 +426,25 @@ class MatchingRepository:
             (*ids, *ids),
         )
         return {r["pid"]: r["n"] for r in rows}
+
+    async def active_form_counts(
+        self, organization_id: int, mentor_ids: Collection[int] | None = None
+    ) -> dict[tuple[int, str], int]:
+        """Active pairs per (mentor id, form): a mentor in several forms has places per form
+        (of these mentors only, when given)."""
+        where, params = "organization_id = ?", [organization_id]
+        if mentor_ids is not None:
+            ids = sorted(set(mentor_ids))
+            if not ids:
+                return {}
+            where += f" AND mentor_id IN ({', '.join('?' * len(ids))})"
+            params += ids
+        rows = await self._db.fetch_all(
+            "SELECT mentor_id, form, count(*) AS n FROM pairs "
+            f"WHERE {where} AND ended_on IS NULL GROUP BY mentor_id, form",
+            tuple(params),
+        )
+        return {(r["mentor_id"], r["form"]): r["n"] for r in rows}
 
     async def end_pair(self, pair_id: int, reason: str, today: date) -> bool:
         async with self._db.transaction() as tx:
