@@ -122,6 +122,13 @@ class EnterpriseRepository:
         questionnaire or have a pair in one, by mentor."""
         forms = list(EMPLOYER_FORMS)
         marks = ",".join("?" * len(forms))
+        # An employer form: a federal one whose mentors the organization has not declared
+        # otherwise, or any form it declared led by employers' representatives (issue 14).
+        # A mentor's form answer holds one form, or several (``choices``).
+        employer = (
+            "(SELECT o.code FROM organization_forms o WHERE o.organization_id = p.organization_id "
+            f"AND (o.mentor_kind = 'employer' OR (o.mentor_kind IS NULL AND o.code IN ({marks}))))"
+        )
         rows = await self._db.fetch_all(
             f"""
             SELECT a.participant_id, a.question, a.value
@@ -130,11 +137,13 @@ class EnterpriseRepository:
             WHERE p.organization_id = ? AND p.role = 'mentor' AND (
                 EXISTS (SELECT 1 FROM answers f WHERE f.participant_id = p.id
                         AND f.question = 'form'
-                        AND json_extract(f.value, '$.choice') IN ({marks}))
+                        AND (json_extract(f.value, '$.choice') IN {employer}
+                             OR EXISTS (SELECT 1 FROM json_each(f.value, '$.choices') j
+                                        WHERE j.value IN {employer})))
                 OR EXISTS (SELECT 1 FROM pairs q WHERE q.mentor_id = p.id
-                           AND q.form IN ({marks})))
+                           AND q.form IN {employer}))
             """,
-            (WORKPLACE_ORG, LEGACY_WORKPLACE, organization_id, *forms, *forms),
+            (WORKPLACE_ORG, LEGACY_WORKPLACE, organization_id, *forms, *forms, *forms),
         )
         found: dict[int, dict[str, object]] = {}
         for row in rows:

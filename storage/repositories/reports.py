@@ -234,7 +234,9 @@ class ReportRepository:
             f"""
             WITH people AS MATERIALIZED (  -- the form read once per person
                 SELECT p.id, p.organization_id, p.age_group, p.confirmed_at,
-                       (SELECT json_extract(a.value, '$.choice') FROM answers a
+                       -- A mentor in several forms is one person: counted in the first.
+                       (SELECT coalesce(json_extract(a.value, '$.choice'),
+                                        json_extract(a.value, '$.choices[0]')) FROM answers a
                         WHERE a.participant_id = p.id AND a.question = 'form') AS form
                 FROM participants p
                 WHERE p.organization_id IN ({ids}) AND {participants_joined_in("p", period)}
@@ -512,7 +514,12 @@ class ReportRepository:
                        ) AS workplace,
                        {started} AS entered, {completed} AS completed
                 FROM pairs q
-                WHERE q.organization_id IN ({ids}) AND q.form IN ({forms})
+                WHERE q.organization_id IN ({ids})
+                  -- an employer form: federal unless declared otherwise, or declared so
+                  AND q.form IN (SELECT o.code FROM organization_forms o
+                                 WHERE o.organization_id = q.organization_id
+                                   AND (o.mentor_kind = 'employer'
+                                        OR (o.mentor_kind IS NULL AND o.code IN ({forms}))))
                   AND q.mentor_id IS NOT NULL AND ({started} OR {completed})
             )
             WHERE workplace IS NOT NULL
@@ -586,7 +593,8 @@ class ReportRepository:
         rows = await self._db.fetch_all(
             """
             SELECT b.form AS questionnaire, b.answers AS before, f.answers AS after,
-                   (SELECT json_extract(a.value, '$.choice') FROM answers a
+                   (SELECT coalesce(json_extract(a.value, '$.choice'),
+                                    json_extract(a.value, '$.choices[0]')) FROM answers a
                     WHERE a.participant_id = p.id AND a.question = 'form') AS program_form
             FROM participants p
             JOIN responses b ON b.participant_id = p.id AND b.subject = :before
