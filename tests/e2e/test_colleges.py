@@ -21,7 +21,8 @@ from dialogs.forms import FederalForm
 from storage.database import Database
 from storage.migrations import migrate
 from tests.clock import ManualClock
-from tests.e2e.participants import fill_questionnaire, join_as_adult, query, user_until as until
+from tests.e2e.participants import fill_questionnaire, join_as_adult, query
+from tests.e2e.participants import user_until as until
 from tests.e2e.process import BotProcess
 from tests.e2e.test_cycle import make_link, participant_id, send_questionnaire
 from tests.fake_telegram import FakeTelegram, FakeUser
