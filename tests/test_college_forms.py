@@ -222,3 +222,33 @@ async def test_registers_and_indicators_with_mentors_in_two_forms(harness: Harne
     # mentors and 5 mentees (Рома waits).
     total = result.stages[None]
     assert (total.invited, total.in_pairs) == (2 + 6, 2 + 5)
+
+
+async def test_an_own_form_declared_employer_led_counts_its_enterprises(
+    harness: Harness,
+) -> None:
+    org = await organization(harness, "Колледж № 3")
+    services = harness.app.services
+    await services.organizations.add_own_form(org.id, "Наставник с производства – студент")
+    await services.organizations.set_form_profile(
+        org.id, "own_1", mentor_kind=ParticipantKind.EMPLOYER, mentee_kind=ParticipantKind.STUDENT
+    )
+    engineer = await ready(harness, org.id, ANNA, "mentor", mentor_answers(
+        "Инженер Пётр", workplace_org="АО «Уралмаш»", workplace_position="технолог",
+        form=choices("own_1"), mentee_age_from=16, mentee_age_to=25))  # fmt: skip
+    # A teacher in the federal «учитель – учитель»: no enterprise.
+    teacher = await ready(harness, org.id, KIRILL, "mentor", mentor_answers(
+        "Учитель Ольга", form=choices("teacher_teacher"), mentee_age_from=20,
+        mentee_age_to=60))  # fmt: skip
+    ilya = await ready(harness, org.id, ILYA, "mentee", student("Лебедев Илья", "2 курс"))
+    young = await ready(harness, org.id, YULIA, "mentee", mentee_answers(
+        "Белова Юлия", birth="1999-09-09", category=choice("young_teacher"),
+        form=choice("teacher_teacher")))  # fmt: skip
+    for mentor in (engineer, teacher):
+        assert await services.admission.admit(org.id, mentor, CURATOR) is None
+    for mentee, mentor in ((ilya, engineer), (young, teacher)):
+        assert (await services.pairing.assign_directly(org.id, mentee, mentor, force=False)).pair
+    result = await services.indicators.for_organization(org.id)
+    # АО «Уралмаш» through the own form its organization declared employer-led; the teacher's
+    # school is no enterprise.
+    assert {s.key: s.count for s in result.shares}["enterprises"] == 1

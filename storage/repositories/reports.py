@@ -44,6 +44,22 @@ FEEDBACK_FORM = "meeting_feedback"
 FINAL_FORMS = {"mentee": "final_mentee", "mentor": "final_mentor"}
 MONITORING_PREFIX = "monitoring_"
 EMPLOYER_FORMS = ("employer_pupil", "employer_student")
+
+
+def employer_form(code: str, organization: str, federal: str) -> str:
+    """SQL: the form ``code`` of the organization is led by employers' representatives: a
+    federal employer form (``federal``: their quoted codes or placeholders) the organization
+    has not declared otherwise, or any form it declared so (issue 14)."""
+    declared = (
+        "SELECT o.mentor_kind FROM organization_forms o "
+        f"WHERE o.organization_id = {organization} AND o.code = {code}"
+    )
+    return (
+        f"(coalesce(({declared}), CASE WHEN {code} IN ({federal}) THEN 'employer' END)"
+        " = 'employer')"
+    )
+
+
 # The organizations' own forms (own_1, own_2... mean different things in each) taken together.
 OWN_FORMS = "own"
 
@@ -515,11 +531,7 @@ class ReportRepository:
                        {started} AS entered, {completed} AS completed
                 FROM pairs q
                 WHERE q.organization_id IN ({ids})
-                  -- an employer form: federal unless declared otherwise, or declared so
-                  AND q.form IN (SELECT o.code FROM organization_forms o
-                                 WHERE o.organization_id = q.organization_id
-                                   AND (o.mentor_kind = 'employer'
-                                        OR (o.mentor_kind IS NULL AND o.code IN ({forms}))))
+                  AND {employer_form("q.form", "q.organization_id", forms)}
                   AND q.mentor_id IS NOT NULL AND ({started} OR {completed})
             )
             WHERE workplace IS NOT NULL
