@@ -46,9 +46,9 @@ MENTOR = Questionnaire(
             kind=QuestionKind.BIRTH_YEAR,
             text=N_("Your year of birth"),
             hint=N_(
-                "The school reports how many young people aged 15 to 19 have become mentors, "
-                "so only the year is asked, for example: 1990. If you prefer not to say, "
-                "press the button below."
+                "The organization reports how many young people aged 15 to 19 have become "
+                "mentors, so only the year is asked, for example: 1990. If you prefer not to "
+                "say, press the button below."
             ),
             required=False,
             skip_label=N_("Prefer not to say"),
