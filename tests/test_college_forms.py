@@ -252,3 +252,46 @@ async def test_an_own_form_declared_employer_led_counts_its_enterprises(
     # АО «Уралмаш» through the own form its organization declared employer-led; the teacher's
     # school is no enterprise.
     assert {s.key: s.count for s in result.shares}["enterprises"] == 1
+
+
+def test_the_mentor_questionnaire_asks_per_form_only_for_several_forms() -> None:
+    from dialogs.mentor import MENTOR, mentor_form_answers, mentor_questionnaire
+
+    one = mentor_questionnaire((("teacher_teacher", ParticipantKind.TEACHER),))
+    assert one is MENTOR
+    two = mentor_questionnaire(
+        (("teacher_teacher", ParticipantKind.TEACHER), ("own_1", ParticipantKind.STUDENT))
+    )
+    keys = [q.key for q in two.questions]
+    start = keys.index("form")
+    # Right after the choice: the teachers' form asks the places only; the students' form
+    # the ages and the places; the single questions are gone.
+    assert keys[start + 1 : start + 5] == [
+        "cap_teacher_teacher", "agelo_own_1", "agehi_own_1", "cap_own_1"
+    ]  # fmt: skip
+    assert not {"capacity", "mentee_age_from", "mentee_age_to"} & set(keys)
+    assert two.question("agehi_own_1").min_from == "agelo_own_1"
+    assert {q.for_form for q in two.questions if q.for_form} == {"teacher_teacher", "own_1"}
+    # Reading a form's values: per form with several forms, the single answers with one
+    # (or with a mentor's older single answer).
+    several = {"form": choices("teacher_teacher", "own_1"), "cap_own_1": 3, "agelo_own_1": 16,
+               "capacity": 9}  # fmt: skip
+    assert mentor_form_answers(several, "own_1").capacity == 3
+    assert mentor_form_answers(several, "teacher_teacher").capacity is None
+    older = {"form": choice("own_1"), "capacity": 2, "mentee_age_from": 12}
+    assert (mentor_form_answers(older, "own_1").capacity,
+            mentor_form_answers(older, "own_1").age_from) == (2, 12)  # fmt: skip
+
+
+def test_a_student_mentee_is_asked_no_school_questions() -> None:
+    from dialogs.mentee import MENTEE, mentee_questionnaire
+
+    college = mentee_questionnaire(student=True)
+    keys = [q.key for q in college.questions]
+    assert "class_course" not in keys and "subject" not in keys
+    assert {"course", "discipline"} <= set(keys)
+    labels = {o.value: o.label for o in college.question("request").options}
+    assert "school" not in (labels["adaptation"] + labels["school_subject"]).lower()
+    # The codes stay those of the one list: matching compares them with competencies.
+    assert list(labels) == [o.value for o in MENTEE.question("request").options]
+    assert mentee_questionnaire(student=False) is MENTEE
