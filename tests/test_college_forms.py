@@ -295,3 +295,52 @@ def test_a_student_mentee_is_asked_no_school_questions() -> None:
     # The codes stay those of the one list: matching compares them with competencies.
     assert list(labels) == [o.value for o in MENTEE.question("request").options]
     assert mentee_questionnaire(student=False) is MENTEE
+
+
+async def test_the_profile_screen_changes_only_the_curators_own_form(harness: Harness) -> None:
+    from handlers.form_profile_views import FormGroups, FormMenteeKind, FormPaceChoice
+
+    services = harness.app.services
+    mine = await organization(harness, "Колледж № 3")  # its curator is CURATOR
+    theirs = await services.organizations.create("Школа № 40", "Europe/Moscow")
+    other_curator = CURATOR + 1
+    await services.organizations.add_curator(theirs.id, other_curator)
+    for org in (mine, theirs):
+        await services.organizations.add_own_form(org.id, "Педагог – студент")
+
+    forms = (await harness.send(CURATOR, "/forms"))[-1]
+    listing = (await harness.press(CURATOR, forms.data_of("Кто участвует"), forms.message_id))[-1]
+    assert "Педагог – студент: педагоги → ученики" in listing.text
+    opened = await harness.press(CURATOR, listing.data_of("Педагог – студент"), listing.message_id)
+    screen = opened[-1]
+    assert "Наставляемые: ученики" in screen.text and "● Наставляемые: ученики" in str(
+        screen.buttons
+    )
+    # The other organization's curator presses the same data: their own form changes, never
+    # this college's.
+    data = FormMenteeKind(code="own_1", kind=ParticipantKind.EMPLOYER).pack()
+    await harness.press(other_curator, data)
+    ours = await services.organizations.form(mine.id, "own_1")
+    other = await services.organizations.form(theirs.id, "own_1")
+    assert ours is not None and ours.declared_mentee_kind is None
+    assert other is not None and other.mentee_kind is ParticipantKind.EMPLOYER
+    # A double tap: the first saves, the second says nothing changed.
+    students = FormMenteeKind(code="own_1", kind=ParticipantKind.STUDENT).pack()
+    await harness.press(CURATOR, students, screen.message_id)
+    await harness.press(CURATOR, students, screen.message_id)
+    texts = [a.text for a in harness.session.callback_answers()[-2:]]
+    assert texts == ["Сохранено для формы «Педагог – студент».", "Уже так: ничего не изменилось."]
+    # A form this college does not have: outdated, nothing changes.
+    await harness.press(CURATOR, FormPaceChoice(code="own_9", pace=FormPace.SPEED).pack())
+    assert harness.session.callback_answers()[-1].text == "В вашей организации нет такой формы."
+    await harness.press(CURATOR, FormGroups(code="own_1", allowed=False).pack())
+    after = await services.organizations.form(mine.id, "own_1")
+    assert after is not None
+    assert (after.mentee_kind, after.pace, after.allows_groups) == (
+        ParticipantKind.STUDENT, FormPace.REGULAR, False
+    )  # fmt: skip
+    # A participant (no curator) is refused by the curators' filter.
+    await ready(harness, mine.id, ILYA, "mentee", student("Лебедев Илья", "2 курс"))
+    await harness.press(ILYA, FormGroups(code="own_1", allowed=True).pack())
+    again = await services.organizations.form(mine.id, "own_1")
+    assert again is not None and again.allows_groups is False
