@@ -63,6 +63,15 @@ def form_label(code: str, forms: Sequence[Option]) -> str:
     return code
 
 
+def answer_label(question: Question, forms: Sequence[Option]) -> str:
+    """The short name of an answer in a summary or the profile; one given per form names
+    its form: «Mentees at most (Педагог – студент)»."""
+    label = _(question.label or question.text)
+    if question.for_form:
+        label += f" ({form_label(question.for_form, forms)})"
+    return label
+
+
 def for_form_heading(question: Question, forms: Sequence[Option]) -> str | None:
     """A question asked once per form names its form above it."""
     if not question.for_form:
@@ -105,9 +114,7 @@ def summary_screen(step: Step) -> Screen:
         )
         if len(shown) > SUMMARY_ANSWER_LIMIT:
             shown = shown[: SUMMARY_ANSWER_LIMIT - 1] + "…"
-        label = _(question.label or question.text)
-        if question.for_form:
-            label += f" ({form_label(question.for_form, step.forms)})"
+        label = answer_label(question, step.forms)
         lines.append(f"{number}. {quote(label)}\n    {quote(shown)}")
     lines += ["", you(minor, "To change an answer, press its number.")]
     numbers = [
