@@ -44,6 +44,7 @@ CURATOR_CALLBACK_PREFIXES: tuple[str, ...] = (
     "ind1",  # indicators: denominators and targets
     "ent1",  # enterprises: merging two spellings
     "vo1",  # participants' feedback
+    "fp1",  # a form's people, pace and groups
 )
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)

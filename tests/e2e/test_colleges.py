@@ -91,10 +91,20 @@ async def clocked(
     assert "Traceback" not in process.log(), process.log()
 
 
-async def answered(tg: FakeTelegram, user: FakeUser, before: int) -> str:
-    """The text of the first answer to a press made after ``before`` answers."""
-    await tg.wait_until(lambda: len(user.callback_answers) > before)
-    return str(user.callback_answers[before].get("text", ""))
+async def answered(tg: FakeTelegram, user: FakeUser, query_id: str) -> str:
+    """The text the bot answered this press with (found by the callback query's id: the
+    answers of earlier presses may still arrive)."""
+
+    def answer() -> dict[str, Any] | None:
+        return next(
+            (a for a in user.callback_answers if str(a.get("callback_query_id")) == query_id),
+            None,
+        )
+
+    await tg.wait_until(lambda: answer() is not None)
+    found = answer()
+    assert found is not None
+    return str(found.get("text", ""))
 
 
 def form_profile(database: Path, organization_id: int, code: str) -> tuple[object, ...]:
@@ -141,28 +151,24 @@ async def test_a_college_teacher_mentors_in_two_forms_with_one_questionnaire(
     assert "Педагог – студент: педагоги → ученики" in listing.text, listing.text
     await curator.press("⚙️ Педагог – студент")
     await curator.wait_for_bot_message("Форма «Педагог – студент»\nНаставники: педагоги")
-    before = len(curator.callback_answers)
-    await curator.press("Наставляемые: студенты")
+    pressed = await curator.press("Наставляемые: студенты")
     shown = await curator.wait_for_bot_message("Наставляемые: студенты\n")
     assert "Наставники: педагоги" in shown.text
-    assert "Сохранено для формы «Педагог – студент»" in await answered(tg, curator, before)
+    assert "Сохранено для формы «Педагог – студент»" in await answered(tg, curator, pressed)
     # Teachers are its mentors already: pressing it again changes nothing, and says so.
-    before = len(curator.callback_answers)
-    await curator.press("● Наставники: педагоги")
-    assert "ничего не изменилось" in await answered(tg, curator, before)
+    pressed = await curator.press("● Наставники: педагоги")
+    assert "ничего не изменилось" in await answered(tg, curator, pressed)
     college = ids["college"]
     assert form_profile(db, college, "own_1") == (None, "student", "regular", 1)
 
     # Another organization's curator cannot change it: their college has no such form.
     await other_curator.send_text("/forms")
     other_forms = await other_curator.wait_for_bot_message("Формы наставничества")
-    before = len(other_curator.callback_answers)
-    await other_curator.press_data("fp1e:own_1:pupil", other_forms.message_id)
-    assert "нет такой формы" in await answered(tg, other_curator, before)
+    pressed = await other_curator.press_data("fp1e:own_1:pupil", other_forms.message_id)
+    assert "нет такой формы" in await answered(tg, other_curator, pressed)
     # A forged kind does not parse: an outdated button, nothing changes.
-    before = len(curator.callback_answers)
-    await curator.press_data("fp1e:own_1:dragon", shown.message_id)
-    assert await answered(tg, curator, before)
+    pressed = await curator.press_data("fp1e:own_1:dragon", shown.message_id)
+    assert await answered(tg, curator, pressed)
     assert form_profile(db, college, "own_1") == (None, "student", "regular", 1)
     # A participant who is no curator cannot press it either (checked below, after joining).
 
@@ -195,9 +201,8 @@ async def test_a_college_teacher_mentors_in_two_forms_with_one_questionnaire(
     assert monitoring_forms(db, ANNA) == ["monitoring_teacher"]
 
     # A mentor (no curator) pressing a form profile's button is refused; nothing changes.
-    before = len(anna.callback_answers)
-    await anna.press_data("fp1m:own_1:pupil", anna.last_bot_message().message_id)
-    await tg.wait_until(lambda: len(anna.callback_answers) > before)
+    pressed = await anna.press_data("fp1m:own_1:pupil", anna.last_bot_message().message_id)
+    assert "куратор" in await answered(tg, anna, pressed)
     assert form_profile(db, college, "own_1") == (None, "student", "regular", 1)
 
     # -- the mentees: a young teacher in «Педагог – педагог», a student in «Педагог – студент» --
