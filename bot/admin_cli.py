@@ -46,7 +46,7 @@ from dialogs.dates import (
     DateTextError,
     parse_date_text,
 )
-from dialogs.forms import FederalForm
+from dialogs.forms import FederalForm, FormPace, ParticipantKind
 from storage.database import Database
 from storage.migrations import migrate
 from storage.repositories.cycles import CycleRepository
@@ -94,6 +94,23 @@ def add_parsers(commands: Any) -> None:
         default=[],
         metavar="PART=POINTS",
         help=f"e.g. --set request=50 (parts: {', '.join(Weights.model_fields)})",
+    )
+
+    form = org_commands.add_parser(
+        "form",
+        help="show a form's people, pace and groups, or declare them (e.g. «ученик – ученик» "
+        "run as «студент – студент» in a college)",
+    )
+    form.add_argument("--org", type=_positive, required=True, help="organization id")
+    form.add_argument("--form", required=True, help=f"form code: {FORM_CODES}, or own_<number>")
+    kinds = [kind.value for kind in ParticipantKind]
+    form.add_argument("--mentors", choices=kinds, help="who its mentors are")
+    form.add_argument("--mentees", choices=kinds, help="who its mentees are")
+    form.add_argument("--pace", choices=[pace.value for pace in FormPace], help="how pairs work")
+    form.add_argument(
+        "--groups",
+        choices=("yes", "no"),
+        help="whether a mentor with several mentees of the form may lead a group",
     )
 
     curator = commands.add_parser("curator", help="curators: add, invite")
@@ -242,6 +259,28 @@ async def _org_list(organizations: OrganizationService) -> None:
     for item in await organizations.listing(0, total):
         org = item.organization
         print(f"{org.id}\t{org.name}\t{org.timezone}\t{item.curators}\t{item.enabled_forms}")
+
+
+async def _org_form(args: argparse.Namespace, organizations: OrganizationService) -> None:
+    if await organizations.get(args.org) is None:
+        raise CommandError(f"There is no organization with id {args.org}: see `org list`.")
+    change = await organizations.set_form_profile(
+        args.org,
+        str(args.form).strip().lower(),
+        mentor_kind=None if args.mentors is None else ParticipantKind(args.mentors),
+        mentee_kind=None if args.mentees is None else ParticipantKind(args.mentees),
+        pace=None if args.pace is None else FormPace(args.pace),
+        allows_groups=None if args.groups is None else args.groups == "yes",
+    )
+    form = change.form
+    if form is None:
+        codes = ", ".join(f.code for f in await organizations.forms(args.org))
+        raise CommandError(f"Organization {args.org} has no form {args.form!r}: its forms: {codes}")
+    print(
+        f"{form.code}{f' ({form.title})' if form.title else ''}: mentors {form.mentor_kind}, "
+        f"mentees {form.mentee_kind}, pace {form.pace}, "
+        f"groups {'allowed' if form.allows_groups else 'not allowed'}"
+    )
 
 
 async def _curator_add(args: argparse.Namespace, organizations: OrganizationService) -> None:
@@ -534,6 +573,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             await _coordinator(args, organizations, db)
         elif args.command == "org" and args.action == "create":
             await _org_create(args, organizations)
+        elif args.command == "org" and args.action == "form":
+            await _org_form(args, organizations)
         elif args.command == "org" and args.action == "weights":
             # Imported here: the factory pulls in aiogram, which the other commands never need.
             from bot.wiring import build_services

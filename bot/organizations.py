@@ -10,13 +10,20 @@ from functools import cache
 
 from bot.clock import Clock
 from bot.models.organizations import Curator, Organization, OrganizationForm, OrganizationListing
-from dialogs.forms import OWN_FORM_PREFIX, FederalForm
+from dialogs.forms import (
+    OWN_FORM_PREFIX,
+    FederalForm,
+    FormPace,
+    ParticipantKind,
+    default_kinds,
+)
 from storage.repositories.organizations import OrganizationRepository
 
 __all__ = [
     "ZONES",
     "CuratorAppointment",
     "FormChange",
+    "FormProfileChange",
     "FormRejection",
     "Organization",
     "OrganizationError",
@@ -92,6 +99,15 @@ class FormRejection(StrEnum):
 
 @dataclass(frozen=True)
 class FormChange:
+    form: OrganizationForm | None
+    rejection: FormRejection | None = None
+
+
+@dataclass(frozen=True)
+class FormProfileChange:
+    """What :meth:`OrganizationService.set_form_profile` did: the form as it is now, or why
+    nothing changed (the form as it was, when there is one)."""
+
     form: OrganizationForm | None
     rejection: FormRejection | None = None
 
@@ -253,3 +269,43 @@ class OrganizationService:
 
     async def all_curators(self) -> list[Curator]:
         return await self._repository.all_curators()
+
+    # -- a form's people and pace (issue 14) --------------------------------------------------
+    async def form(self, organization_id: int, code: str) -> OrganizationForm | None:
+        """One form of this organization; None when it has none with this code."""
+        return await self._repository.form(organization_id, code)
+
+    async def set_form_profile(
+        self,
+        organization_id: int,
+        code: str,
+        *,
+        mentor_kind: ParticipantKind | None = None,
+        mentee_kind: ParticipantKind | None = None,
+        pace: FormPace | None = None,
+        allows_groups: bool | None = None,
+    ) -> FormProfileChange:
+        """Declare who a form's mentors and mentees are, how its pairs work and whether a
+        mentor may lead a group. Only what is given changes; the rest stays as it was.
+
+        The organization is the caller's (a curator's own): a form of another organization
+        is "unknown", and nothing changes. A kind equal to the form's default is stored as
+        the default (None), so a federal form keeps following its own profile.
+        """
+        form = await self._repository.form(organization_id, code)
+        if form is None:
+            return FormProfileChange(None, FormRejection.UNKNOWN)
+        defaults = default_kinds(code)
+        new_mentor = form.mentor_kind if mentor_kind is None else mentor_kind
+        new_mentee = form.mentee_kind if mentee_kind is None else mentee_kind
+        changed = await self._repository.set_form_profile(
+            organization_id,
+            code,
+            mentor_kind=None if new_mentor is defaults[0] else new_mentor,
+            mentee_kind=None if new_mentee is defaults[1] else new_mentee,
+            pace=form.pace if pace is None else pace,
+            allows_groups=form.allows_groups if allows_groups is None else allows_groups,
+        )
+        if changed is None:
+            return FormProfileChange(None, FormRejection.UNKNOWN)
+        return FormProfileChange(changed)

@@ -26,6 +26,7 @@ from bot.organizations import OrganizationService
 from bot.paging import clamp_page
 from bot.participants import ParticipantService, Status
 from bot.versioned import VersionedCache
+from dialogs.forms import chosen_forms
 from storage.repositories.answers import OrganizationAnswers
 from storage.repositories.matching import MatchingRepository
 
@@ -148,21 +149,23 @@ class PairingService:
         answers = await self._answers.by_participant(organization_id)
         admissions = await self._repository.admissions(organization_id)
         active = await self._repository.active_counts(organization_id)
+        in_forms = await self._repository.active_form_counts(organization_id)
         today = (await self._today(organization_id)).date()
         mentees: list[Candidate] = []
         mentors: list[Candidate] = []
         full: list[Candidate] = []
         for participant in ready:
-            candidate = candidate_of(participant, answers, today, active)
             if participant.role == "mentee" and not active.get(participant.id):
-                mentees.append(candidate)
+                mentees.append(candidate_of(participant, answers, today, active))
             admission = admissions.get(participant.id)
             if (
                 participant.role == "mentor"
                 and admission is not None
                 and admission.decision == "admitted"
             ):
-                (mentors if candidate.capacity > 0 else full).append(candidate)
+                # A mentor in several forms stands in each, with that form's places.
+                for candidate in mentor_candidates(participant, answers, today, active, in_forms):
+                    (mentors if candidate.capacity > 0 else full).append(candidate)
         return mentees, mentors, full
 
     # -- stage 5: matching ---------------------------------------------------------------------
@@ -301,7 +304,13 @@ class PairingService:
         answers = await self._answers.of_participants((mentee_id, mentor_id))
         active = await self._repository.active_counts_of((mentee_id, mentor_id))
         today = (await self._today(organization_id)).date()
-        profiles = [candidate_of(p, answers, today, active) for p in (mentee, mentor)]
+        mentee_profile = candidate_of(mentee, answers, today, active)
+        # The mentor as they stand in the mentee's form (a mentor in several forms), else
+        # in their first form (a different form is then one of the warnings).
+        in_forms = await self._repository.active_form_counts(organization_id, (mentor_id,))
+        stands = mentor_candidates(mentor, answers, today, active, in_forms)
+        mentor_profile = next((c for c in stands if c.form == mentee_profile.form), stands[0])
+        profiles = [mentee_profile, mentor_profile]
         broken = violations(
             profiles[0], profiles[1], await self._repository.rejected(organization_id)
         )
@@ -341,15 +350,16 @@ class PairingService:
         answers = await self._answers.of_participants((mentee_id, mentor_id))
         today = (await self._today(organization_id)).date()
         # The engine's reading of the answers: total places (taken=0) and the form.
-        mentee, mentor = (
-            candidate_of(ready[i], answers, today, {}) for i in (mentee_id, mentor_id)
-        )
+        mentee = candidate_of(ready[mentee_id], answers, today, {})
+        stands = mentor_candidates(ready[mentor_id], answers, today, {}, {})
+        mentor = next((c for c in stands if c.form == mentee.form), stands[0])
         capacity = 10**6 if allow_over_capacity else max(mentor.capacity, 1)
         form = mentee.form or mentor.form or ""
         pair_id, problem = await self._repository.create_pair(
             NewPair(organization_id, mentor_id, mentee_id, form, today, directive, proposal_id),
             capacity,
             self._clock.now(),
+            in_form=len(stands) > 1,
         )
         if pair_id is None:
             return Outcome(problem=Problem(problem or "decided"))
@@ -446,8 +456,11 @@ def candidate_of(
     answers: dict[int, dict[str, Any]],
     today: date,
     active: dict[int, int],
+    form: str | None = None,
+    taken: int | None = None,
 ) -> Candidate:
-    """The engine's view of a participant; a minor mentor's age comes from the join record."""
+    """The engine's view of a participant; a minor mentor's age comes from the join record.
+    ``form``/``taken``: a mentor as they stand in one of their forms (:func:`mentor_candidates`)."""
     return candidate_from_answers(
         participant_id=participant.id,
         telegram_id=participant.telegram_id,
@@ -455,6 +468,30 @@ def candidate_of(
         role="mentor" if participant.role == "mentor" else "mentee",
         answers=answers.get(participant.id, {}),
         today=today,
-        taken=active.get(participant.id, 0),
+        taken=active.get(participant.id, 0) if taken is None else taken,
         birth_date=participant.birth_date,
+        form=form,
     )
+
+
+def mentor_candidates(
+    participant: Participant,
+    answers: dict[int, dict[str, Any]],
+    today: date,
+    active: dict[int, int],
+    in_forms: dict[tuple[int, str], int],
+) -> list[Candidate]:
+    """A mentor as matching sees them: one candidate per form they chose (issue 14), each
+    with that form's places less the active pairs of that form (``in_forms``: by mentor id
+    and form). A mentor with one form (or an older single answer) is one candidate whose
+    places every active pair fills, as before."""
+    codes = chosen_forms(answers.get(participant.id, {}).get("form"))
+    if len(codes) < 2:
+        return [candidate_of(participant, answers, today, active)]
+    return [
+        candidate_of(
+            participant, answers, today, active, form=code,
+            taken=in_forms.get((participant.id, code), 0),
+        )
+        for code in codes
+    ]  # fmt: skip

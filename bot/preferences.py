@@ -35,7 +35,9 @@ class PreferenceService:
         if not await self._repository.start(organization_id, self._clock.now()):
             return []
         mentees, mentors = await self._pairing.cohort(organization_id)
-        return [*mentees, *mentors]
+        # A mentor in several forms stands in the cohort once per form: invited once.
+        once = {m.participant_id: m for m in reversed(mentors)}
+        return [*mentees, *[m for m in mentors if once.get(m.participant_id) is m]]
 
     async def close(self, organization_id: int) -> bool:
         return await self._repository.close(organization_id, self._clock.now())
@@ -48,9 +50,12 @@ class PreferenceService:
         for me in mentees:
             if me.participant_id == participant_id:
                 return me, [m for m in mentors if not violations(me, m, rejected)]
-        for me in mentors:
-            if me.participant_id == participant_id:
-                return me, [m for m in mentees if not violations(m, me, rejected)]
+        # A mentor in several forms: the mentees of each of their forms.
+        stands = [me for me in mentors if me.participant_id == participant_id]
+        if stands:
+            return stands[0], [
+                m for m in mentees if any(not violations(m, me, rejected) for me in stands)
+            ]
         return None
 
     async def cards(self, organization_id: int, participant_id: int) -> list[Candidate] | None:

@@ -18,8 +18,10 @@ from bot.organizations import OrganizationService, ordered_forms
 from bot.participants import AgeGroup, may_answer
 from dialogs.ages import age_in_years
 from dialogs.answers import AnswerError, ParsedAnswer
-from dialogs.forms import FORM_TITLES, FederalForm
+from dialogs.forms import FORM_TITLES, FederalForm, ParticipantKind, chosen_forms
 from dialogs.i18n import N_
+from dialogs.mentee import mentee_questionnaire
+from dialogs.mentor import mentor_questionnaire
 from dialogs.model import AGE_GROUP, Option, Question, Questionnaire
 from dialogs.navigation import (
     answer_context,
@@ -27,6 +29,7 @@ from dialogs.navigation import (
     next_question_key,
     previous_question_key,
     question_position,
+    selected_values,
     visible_answers,
     visible_questions,
 )
@@ -34,6 +37,8 @@ from dialogs.options import button_options
 from dialogs.registry import get_questionnaire
 from storage.repositories.answers import AnswerCleanup, QuestionnaireState, QuestionnaireStates
 from storage.repositories.participants import ParticipantRepository
+
+_NOT_STUDENTS = frozenset({"pupil", "teacher", "young_teacher", "employee"})
 
 MSG_ADULT_BIRTH_DATE = N_(
     "You said you are 18 or older, but this date gives {age}. Please check the date."
@@ -54,6 +59,9 @@ class Step:
     number: int = 0
     total: int = 0
     consents: frozenset[str] = frozenset()  # kinds of consent given, as read with the step
+    # Who the mentees of each of the organization's forms are (by code): the questions a
+    # mentor in several forms, or a student mentee, is asked depend on it.
+    mentee_kinds: dict[str, ParticipantKind] = field(default_factory=dict)
 
     def options_of(self, question: Question) -> list[Option] | None:
         """Options for showing an answer: the forms for a form question, else its own."""
@@ -99,6 +107,35 @@ class QuestionnaireService(AnsweringService[Step]):
         return get_questionnaire(participant.role)
 
     @staticmethod
+    def _mentee_kinds(forms: list[OrganizationForm]) -> dict[str, ParticipantKind]:
+        return {form.code: form.mentee_kind for form in forms}
+
+    def questionnaire_for(
+        self,
+        participant: Participant,
+        answers: dict[str, Any],
+        mentee_kinds: dict[str, ParticipantKind],
+    ) -> Questionnaire:
+        """The questionnaire as this person is asked it: a mentor in several forms answers
+        the per-form questions for each (dialogs/mentor.py); a mentee who is a student, or
+        chose a form whose mentees are students, gets the college questions
+        (dialogs/mentee.py)."""
+        codes = chosen_forms(answers.get("form"))
+        if participant.role == "mentor":
+            return mentor_questionnaire(
+                tuple((code, mentee_kinds.get(code, ParticipantKind.PUPIL)) for code in codes)
+            )
+        # The person's own "who are you" first; the form's mentees when it says nothing.
+        category = selected_values(answers.get("category"))
+        if category & _NOT_STUDENTS:
+            student = False
+        else:
+            student = "student" in category or any(
+                mentee_kinds.get(code) is ParticipantKind.STUDENT for code in codes
+            )
+        return mentee_questionnaire(student=student)
+
+    @staticmethod
     def _forms(forms: list[OrganizationForm]) -> list[Option]:
         options = []
         for form in ordered_forms(form for form in forms if form.enabled):
@@ -142,7 +179,13 @@ class QuestionnaireService(AnsweringService[Step]):
                 participant.id, birth.key, value, participant.current_question, self._clock.now()
             )
             answers = {**answers, birth.key: value}
-        step = self._step(participant, answers, self._forms(state.forms), state.consents)
+        step = self._step(
+            participant,
+            answers,
+            self._forms(state.forms),
+            state.consents,
+            self._mentee_kinds(state.forms),
+        )
         if step.question is not None and participant.current_question != step.question.key:
             # The position is kept in the database from the first question on.
             await self._repository.set_current_question(participant.id, step.question.key)
@@ -160,7 +203,11 @@ class QuestionnaireService(AnsweringService[Step]):
         state = await self._states.read(participant_id)
         assert state is not None
         return self._step(
-            state.participant, state.answers, self._forms(state.forms), state.consents
+            state.participant,
+            state.answers,
+            self._forms(state.forms),
+            state.consents,
+            self._mentee_kinds(state.forms),
         )
 
     def _step(
@@ -169,8 +216,9 @@ class QuestionnaireService(AnsweringService[Step]):
         answers: dict[str, Any],
         forms: list[Option],
         consents: frozenset[str],
+        mentee_kinds: dict[str, ParticipantKind],
     ) -> Step:
-        questionnaire = self.questionnaire_of(participant)
+        questionnaire = self.questionnaire_for(participant, answers, mentee_kinds)
         context = self._context(participant, answers)
         visible = {q.key for q in visible_questions(questionnaire, answers, context)}
         key = participant.current_question
@@ -178,7 +226,14 @@ class QuestionnaireService(AnsweringService[Step]):
             key = next_question_key(questionnaire, answers, context, None)
         if key is None:
             return Step(
-                participant, questionnaire, None, answers, context, forms, consents=consents
+                participant,
+                questionnaire,
+                None,
+                answers,
+                context,
+                forms,
+                consents=consents,
+                mentee_kinds=mentee_kinds,
             )
         question = questionnaire.question(key)
         options = button_options(question, forms)
@@ -196,6 +251,7 @@ class QuestionnaireService(AnsweringService[Step]):
             number,
             total,
             consents,
+            mentee_kinds,
         )
 
     @staticmethod
@@ -217,14 +273,16 @@ class QuestionnaireService(AnsweringService[Step]):
             raise PermissionError("an answer needs a valid consent")
         answers = {**step.answers, key: value}
         context = self._context(participant, answers)
-        following = next_question_key(step.questionnaire, answers, context, key)
+        # The answer may change the questions (a mentor's forms, a mentee's category).
+        questionnaire = self.questionnaire_for(participant, answers, step.mentee_kinds)
+        following = next_question_key(questionnaire, answers, context, key)
         await self._repository.save_answer(participant.id, key, value, following, self._clock.now())
-        keep = visible_answers(step.questionnaire, answers, context)
+        keep = visible_answers(questionnaire, answers, context)
         if set(keep) != set(answers):
             await self._cleanup.keep_only(participant.id, list(keep))
             answers = {k: v for k, v in answers.items() if k in keep}
         moved = replace(participant, current_question=following)
-        return self._step(moved, answers, step.forms, step.consents)
+        return self._step(moved, answers, step.forms, step.consents, step.mentee_kinds)
 
     def _check_text(
         self, step: Step, question: Question, result: ParsedAnswer | AnswerError

@@ -84,3 +84,27 @@ def default_kinds(code: str) -> tuple[ParticipantKind, ParticipantKind]:
         return FEDERAL_KINDS[FederalForm(code)]
     except ValueError:
         return OWN_FORM_DEFAULT_KINDS
+
+
+def chosen_forms(value: object) -> list[str]:
+    """The form codes of a stored ``form`` answer, in the order given: a mentee's (and an
+    older mentor's) single choice ``{"choice": code}``, or a mentor's several forms
+    ``{"choices": [code, ...]}`` (issue 14). Anything else: none."""
+    if not isinstance(value, dict):
+        return []
+    choice = value.get("choice")
+    if isinstance(choice, str):
+        return [choice]
+    choices = value.get("choices")
+    if isinstance(choices, list):
+        return list(dict.fromkeys(item for item in choices if isinstance(item, str)))
+    return []
+
+
+# Which monitoring form measures a kind of participant (dialogs/monitoring.py keys).
+KIND_PRIORITY: tuple[ParticipantKind, ...] = (
+    ParticipantKind.TEACHER,
+    ParticipantKind.EMPLOYER,
+    ParticipantKind.STUDENT,
+    ParticipantKind.PUPIL,
+)

@@ -2,9 +2,15 @@
 
 The date of birth comes right after the name: it sets the age group, and a child's or a
 teen's contact is a parent's or legal representative's one, asked in other words.
+
+A college student is not asked school questions (issue 14): :func:`mentee_questionnaire`
+with ``student=True`` asks the course and speciality instead of the class, a discipline
+instead of a school subject, and names the topics in a college's words.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 from dialogs.common import full_name, meeting_format, preferred_days, preferred_times
 from dialogs.i18n import A_, N_
@@ -122,3 +128,53 @@ MENTEE = Questionnaire(
         ),
     ],
 )
+
+
+# The topics as a student reads them: the codes (and so matching) stay the same.
+STUDENT_TOPIC_LABELS = {
+    "adaptation": N_("Settling in at college"),
+    "school_subject": N_("A subject or discipline"),
+    "exams": N_("Exams and the session"),
+}
+STUDENT_TOPICS = [
+    Option(value=o.value, label=STUDENT_TOPIC_LABELS.get(o.value, o.label)) for o in TOPICS
+]
+
+# In place of the class and of the school subject (a student who says "other" and chose a
+# form for students is asked them too).
+COURSE = Question(
+    key="course",
+    label=N_("Course and speciality"),
+    kind=QuestionKind.SHORT_TEXT,
+    text=A_("Your course and speciality"),
+    hint=N_("For example: 2nd year, welding production."),
+    min_length=1,
+    max_length=100,
+    show_if=ShowIf(question="category", any_of=["student", "other"]),
+)
+DISCIPLINE = Question(
+    key="discipline",
+    label=N_("Discipline"),
+    kind=QuestionKind.SHORT_TEXT,
+    text=A_("Which discipline or module do you need help with?"),
+    hint=N_("For example: engineering graphics."),
+    show_if=ShowIf(question="request", any_of=["school_subject"]),
+)
+
+
+@cache
+def mentee_questionnaire(*, student: bool) -> Questionnaire:
+    """The mentee questionnaire: :data:`MENTEE`, or its college version for a student."""
+    if not student:
+        return MENTEE
+    questions: list[Question] = []
+    for question in MENTEE.questions:
+        if question.key == "class_course":
+            questions.append(COURSE)
+        elif question.key == "subject":
+            questions.append(DISCIPLINE)
+        elif question.key == "request":
+            questions.append(question.model_copy(update={"options": STUDENT_TOPICS}))
+        else:
+            questions.append(question)
+    return Questionnaire.model_validate(MENTEE.model_dump() | {"questions": questions})

@@ -6,11 +6,25 @@ Adults give the year of birth only (minors gave a full date when joining): the i
 decline and is then counted as of unknown age. The place of work or study is asked as two
 questions, the organization and the position, so that enterprises can be counted; the one
 question asked before (``workplace``) is kept retired to read the answers given to it.
+
+A mentor may take part in several forms of one organization with this one questionnaire
+(issue 14): ``form`` is a multiple choice. With one form chosen the questionnaire is
+:data:`MENTOR` as it always was; with several, :func:`mentor_questionnaire` asks what differs
+per form once for each chosen form in place of the single questions: how many mentees
+(``capacity``) and, where the form's mentees are pupils or students, their ages
+(``mentee_age_from`` / ``mentee_age_to``; teachers and employers are adults of any age). The
+rest (competencies, interests, time, days, format, experience, motivation) is the person's
+own and is asked once. :func:`mentor_form_answers` reads a form's values either way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
 from dialogs.common import full_name, meeting_format, preferred_days, preferred_times
+from dialogs.forms import ParticipantKind, chosen_forms
 from dialogs.i18n import A_, N_
 from dialogs.model import AGE_GROUP, Option, Question, QuestionKind, Questionnaire, ShowIf
 from dialogs.tags import INTERESTS, TOPICS
@@ -32,9 +46,9 @@ MENTOR = Questionnaire(
             kind=QuestionKind.BIRTH_YEAR,
             text=N_("Your year of birth"),
             hint=N_(
-                "The school reports how many young people aged 15 to 19 have become mentors, "
-                "so only the year is asked, for example: 1990. If you prefer not to say, "
-                "press the button below."
+                "The organization reports how many young people aged 15 to 19 have become "
+                "mentors, so only the year is asked, for example: 1990. If you prefer not to "
+                "say, press the button below."
             ),
             required=False,
             skip_label=N_("Prefer not to say"),
@@ -119,6 +133,18 @@ MENTOR = Questionnaire(
             max_choices=5,
         ),
         Question(
+            key="form",
+            label=N_("Forms of mentorship"),
+            kind=QuestionKind.MULTI_CHOICE,
+            text=A_("Which forms of mentorship would you like to take part in?"),
+            hint=A_(
+                "The first word names the mentor, the second the mentee: “Student – pupil” "
+                "means that a student mentors a pupil. You can choose several: then a few "
+                "questions are asked for each of them."
+            ),
+            options_source="forms",
+        ),
+        Question(
             key="mentee_age_from",
             label=N_("Mentees' age from"),
             kind=QuestionKind.NUMBER,
@@ -163,17 +189,6 @@ MENTOR = Questionnaire(
         preferred_times(),
         meeting_format(),
         Question(
-            key="form",
-            label=N_("Form of mentorship"),
-            kind=QuestionKind.SINGLE_CHOICE,
-            text=A_("Which form of mentorship would you like to take part in?"),
-            hint=N_(
-                "The first word names the mentor, the second the mentee: "
-                "“Student – pupil” means that a student mentors a pupil."
-            ),
-            options_source="forms",
-        ),
-        Question(
             key="experience",
             label=N_("Experience of mentoring"),
             kind=QuestionKind.SINGLE_CHOICE,
@@ -193,3 +208,71 @@ MENTOR = Questionnaire(
         ),
     ],
 )
+
+
+# What differs per form, and the prefix of its per-form key: ``cap_teacher_teacher``.
+PER_FORM_PREFIXES = {"capacity": "cap_", "mentee_age_from": "agelo_", "mentee_age_to": "agehi_"}
+# The forms whose mentees' age is asked.
+AGE_ASKED_KINDS = frozenset({ParticipantKind.PUPIL, ParticipantKind.STUDENT})
+
+
+def per_form_key(key: str, code: str) -> str:
+    return PER_FORM_PREFIXES[key] + code
+
+
+def _per_form_questions(code: str, mentee_kind: ParticipantKind) -> list[Question]:
+    single = {q.key: q for q in MENTOR.questions if q.key in PER_FORM_PREFIXES}
+    asked = ["capacity"]
+    if mentee_kind in AGE_ASKED_KINDS:
+        asked = ["mentee_age_from", "mentee_age_to", "capacity"]
+    questions = []
+    for key in asked:
+        update: dict[str, object] = {"key": per_form_key(key, code), "for_form": code}
+        if single[key].min_from is not None:
+            update["min_from"] = per_form_key(single[key].min_from or "", code)
+        questions.append(Question.model_validate(single[key].model_dump() | update))
+    return questions
+
+
+@cache
+def mentor_questionnaire(forms: tuple[tuple[str, ParticipantKind], ...]) -> Questionnaire:
+    """The mentor questionnaire for these chosen forms ``(code, who its mentees are)``: with
+    fewer than two it is :data:`MENTOR`; with several, the per-form questions of each form
+    follow the ``form`` question and the single ones are not asked."""
+    if len(forms) < 2:
+        return MENTOR
+    questions: list[Question] = []
+    for question in MENTOR.questions:
+        if question.key in PER_FORM_PREFIXES:
+            continue
+        questions.append(question)
+        if question.key == "form":
+            for code, mentee_kind in forms:
+                questions += _per_form_questions(code, mentee_kind)
+    return Questionnaire.model_validate(MENTOR.model_dump() | {"questions": questions})
+
+
+@dataclass(frozen=True)
+class MentorFormAnswers:
+    """What a mentor said for one form: places, and the mentees' ages (None: not said)."""
+
+    capacity: int | None
+    age_from: int | None
+    age_to: int | None
+
+
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def mentor_form_answers(answers: Mapping[str, object], code: str) -> MentorFormAnswers:
+    """A mentor's capacity and mentees' ages for one of their forms: the per-form answers
+    when they chose several forms, else the single ones (every form then shares them)."""
+    several = len(chosen_forms(answers.get("form"))) > 1
+
+    def read(key: str) -> int | None:
+        if several:
+            return _whole(answers.get(per_form_key(key, code)))
+        return _whole(answers.get(key))
+
+    return MentorFormAnswers(read("capacity"), read("mentee_age_from"), read("mentee_age_to"))

@@ -21,7 +21,8 @@ AgeGroup = Literal["child", "teen", "adult"]
 OTHER = "other"
 
 OPTION_VALUE_PATTERN = r"^[a-z0-9_]{1,24}$"
-QUESTION_KEY_PATTERN = r"^[a-z_]{1,24}$"
+# Digits for the questions asked per form of mentorship, e.g. ``cap_own_2`` (dialogs/mentor.py).
+QUESTION_KEY_PATTERN = r"^[a-z_][a-z0-9_]{0,23}$"
 
 # Default lengths of typed texts; a Telegram message holds 4096 characters.
 TEXT_LENGTHS = {"short_text": (2, 200), "long_text": (2, 2000)}
@@ -116,6 +117,10 @@ class Question(BaseModel):
     # A short name (msgid) for lists, cards and registers, e.g. "Main request"; the question
     # text itself is phrased for asking, not for a column heading.
     label: str | None = None
+
+    # The form of mentorship (its code) a question is asked for, when a person taking part in
+    # several forms answers it once per form (dialogs/mentor.py); the runner names the form.
+    for_form: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from handlers import (
     export,
     fallback,
     followups,
+    form_profiles,
     guardian,
     guardian_link,
     holidays,
@@ -79,6 +80,7 @@ def get_routers() -> list[Router]:
         enterprises,
         speed,
         plan_review,
+        form_profiles,
     )
     participant_side = (
         *(join, guardian, questionnaire, monitoring_offer, rights, preferences, meetings),

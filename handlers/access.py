@@ -46,6 +46,7 @@ CURATOR_CALLBACK_PREFIXES: tuple[str, ...] = (
     "ent1",  # enterprises: merging two spellings
     "vo1",  # participants' feedback
     "spd1",  # speed mentoring sessions (the participants' answers are "spf1")
+    "fp1",  # a form's people, pace and groups
 )
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)

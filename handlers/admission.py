@@ -30,6 +30,7 @@ from handlers.admission_views import (
     reason_prompt,
 )
 from handlers.filters import curator_router
+from handlers.people import form_names
 from handlers.render import answer, edit
 from handlers.states import DeclineReason
 
@@ -37,6 +38,10 @@ from handlers.states import DeclineReason
 async def show_list(message: Message, services: Services, curator_org_id: int) -> None:
     mentors = await services.admission.mentor_page(curator_org_id, 0, PAGE_SIZE)
     await answer(message, list_screen(mentors))
+
+
+async def _names(services: Services, organization_id: int) -> dict[str, str]:
+    return form_names(await services.organizations.forms(organization_id))
 
 
 async def turn_page(
@@ -52,7 +57,7 @@ async def open_card(
     card = await services.admission.mentor_card(curator_org_id, callback_data.participant_id)
     if card is None:
         raise Outdated(gone())
-    await edit(query, card_screen(card))
+    await edit(query, card_screen(card, await _names(services, curator_org_id)))
 
 
 async def decided_card(
@@ -62,7 +67,9 @@ async def decided_card(
     taken already or a mentor who is gone is an outdated press."""
     card = await services.admission.mentor_card(curator_org_id, pid)
     if problem is Problem.DECIDED and card is not None:
-        raise Outdated(already_decided(), current=card_screen(card))
+        raise Outdated(
+            already_decided(), current=card_screen(card, await _names(services, curator_org_id))
+        )
     if problem is not None or card is None:
         raise Outdated(gone())
     return card
@@ -74,7 +81,7 @@ async def admit(
     pid = callback_data.participant_id
     problem = await services.admission.admit(curator_org_id, pid, query.from_user.id)
     card = await decided_card(services, curator_org_id, pid, problem)
-    await edit(query, card_screen(card))
+    await edit(query, card_screen(card, await _names(services, curator_org_id)))
     await tell_mentor(services, card.participant.telegram_id, admitted=True, reason=None)
 
 
@@ -88,7 +95,7 @@ async def decline(
     pid = callback_data.participant_id
     problem = await services.admission.decline(curator_org_id, pid, query.from_user.id, None)
     card = await decided_card(services, curator_org_id, pid, problem)
-    await edit(query, card_screen(card))
+    await edit(query, card_screen(card, await _names(services, curator_org_id)))
     await state.set_state(DeclineReason.text)
     await state.set_data({"participant_id": pid})
     if isinstance(query.message, Message):
@@ -101,7 +108,7 @@ async def mark_trained(
     pid = callback_data.participant_id
     problem = await services.admission.mark_trained(curator_org_id, pid)
     card = await decided_card(services, curator_org_id, pid, problem)
-    await edit(query, card_screen(card))
+    await edit(query, card_screen(card, await _names(services, curator_org_id)))
 
 
 async def without_reason(
@@ -118,8 +125,8 @@ async def without_reason(
     card = await decided_card(services, curator_org_id, pid, None)
     await state.clear()
     if card.admission is None or card.admission.decision != "declined":
-        raise Outdated(current=card_screen(card))
-    await edit(query, card_screen(card))
+        raise Outdated(current=card_screen(card, await _names(services, curator_org_id)))
+    await edit(query, card_screen(card, await _names(services, curator_org_id)))
     await tell_mentor(services, card.participant.telegram_id, admitted=False, reason=None)
 
 

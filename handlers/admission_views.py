@@ -12,7 +12,13 @@ from bot.admission import MentorCard, MentorPage
 from bot.html_text import quote
 from bot.screens import Button, Screen
 from handlers.paging import navigation_row
-from handlers.people import age_range_line, answer_line, display_name, profile_lines
+from handlers.people import (
+    age_range_line,
+    answer_line,
+    display_name,
+    mentor_forms_lines,
+    profile_lines,
+)
 from handlers.texts import split_message
 
 PAGE_SIZE = 8
@@ -87,7 +93,7 @@ def card_rows(card: MentorCard) -> tuple[tuple[Button, ...], ...]:
     return (*rows, (Button(_("← To the list"), data=AdmissionList(page=0).pack()),))
 
 
-def card_text(card: MentorCard) -> str:
+def card_text(card: MentorCard, form_names: dict[str, str] | None = None) -> str:
     lines = [
         f"<b>{quote(display_name(card.participant.id, card.answers))}</b>",
         _("Status: {status}").format(status=card_state(card)),
@@ -95,6 +101,7 @@ def card_text(card: MentorCard) -> str:
     if card.admission is not None and card.admission.reason:
         lines.append(_("Reason: {reason}").format(reason=quote(card.admission.reason)))
     lines += profile_lines("mentor", card.answers)
+    lines += mentor_forms_lines(card.answers, form_names or {})
     for key in (
         "birth_year",
         "achievements",
@@ -112,8 +119,8 @@ def card_text(card: MentorCard) -> str:
     return "\n".join(lines)
 
 
-def card_screen(card: MentorCard) -> Screen:
-    return Screen(split_message(card_text(card))[0], card_rows(card))
+def card_screen(card: MentorCard, form_names: dict[str, str] | None = None) -> Screen:
+    return Screen(split_message(card_text(card, form_names))[0], card_rows(card))
 
 
 def reason_prompt(pid: int) -> Screen:

@@ -30,6 +30,7 @@ from handlers.callbacks import (
     LinkRevoke,
     LinksPage,
 )
+from handlers.form_profile_views import profiles_button
 from handlers.paging import column, navigation_row, page_of
 
 # /links shows this many; a curator rarely has more links working at once.
@@ -256,6 +257,7 @@ def forms_screen(organization: Organization, forms: Sequence[OrganizationForm]) 
         lines.append(f"\n{mark} <b>{quote(title)}</b>\n{description}")
         buttons.append(Button(f"{mark} {title}", data=FormToggle(code=form.code).pack()))
     buttons.append(Button(_("➕ Add an own form"), data=FormAdd().pack()))
+    buttons.append(profiles_button())
     return Screen("\n".join(lines), column(buttons))
 
 

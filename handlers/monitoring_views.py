@@ -20,7 +20,7 @@ def start_rows(participant_id: int) -> tuple[tuple[Button, ...], ...]:
 def offer_text(minor: bool) -> str:
     return you(
         minor,
-        "One more request: the school measures how the mentorship programme works, so it asks "
+        "One more request: the programme's curator measures how it works, so they ask "
         "you to answer a short poll now and once more at the end. It takes about two minutes.",
     )
 
@@ -28,8 +28,8 @@ def offer_text(minor: bool) -> str:
 def reminder_screen(minor: bool, participant_id: int) -> Screen:
     text = you(
         minor,
-        "A reminder: the school asks you to answer a short poll about how the mentorship "
-        "programme works. It takes about two minutes.",
+        "A reminder: the programme's curator asks you to answer a short poll about how the "
+        "mentorship programme works. It takes about two minutes.",
     )
     return Screen(text, start_rows(participant_id))
 

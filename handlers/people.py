@@ -9,9 +9,14 @@ from aiogram.utils.i18n import gettext as _
 from bot.html_text import quote
 from bot.matching.constraints import Violation
 from dialogs.answer_display import format_answer
+from dialogs.forms import FORM_TITLES, chosen_forms
+from dialogs.mentee import mentee_questionnaire
+from dialogs.mentor import mentor_form_answers
 from dialogs.registry import get_questionnaire
 from dialogs.tags import INTERESTS, MEETING_FORMATS, TIMES_OF_DAY, TOPICS, WEEKDAYS
 from dialogs.workplace import workplace_text
+
+FORM_TITLES_BY_CODE: dict[str, str] = {form.value: title for form, title in FORM_TITLES.items()}
 
 _LABELS = {
     option.value: option.label
@@ -51,7 +56,12 @@ def answer_line(role: str, key: str, answers: dict[str, Any]) -> str | None:
     try:
         question = questionnaire.question(key)
     except KeyError:
-        return None
+        if role != "mentee":
+            return None
+        try:  # a student's course and discipline (dialogs/mentee.py)
+            question = mentee_questionnaire(student=True).question(key)
+        except KeyError:
+            return None
     shown = format_answer(question, answers[key], _)
     return f"{quote(_(question.label or question.text))}: {quote(shown)}"
 
@@ -89,8 +99,10 @@ MENTOR_PROFILE_KEYS = (
 MENTEE_PROFILE_KEYS = (
     "category",
     "class_course",
+    "course",
     "request",
     "subject",
+    "discipline",
     "interests",
     "meeting_format",
     "days",
@@ -182,3 +194,38 @@ def violation_text(violation: Violation | str) -> str:
         return texts[Violation(violation)]
     except ValueError:
         return str(violation)
+
+
+def form_names(forms: Any) -> dict[str, str]:
+    """Form codes -> names people read, from the organization's forms (own forms by the
+    title the curator typed)."""
+    names: dict[str, str] = {}
+    for form in forms:
+        if form.title is not None:
+            names[form.code] = form.title
+        elif form.code in FORM_TITLES_BY_CODE:
+            names[form.code] = _(FORM_TITLES_BY_CODE[form.code])
+    return names
+
+
+def mentor_forms_lines(answers: dict[str, Any], names: dict[str, str]) -> list[str]:
+    """A mentor's forms of mentorship: one, or several each with its places and the mentees'
+    ages (issue 14: asked per form)."""
+    codes = chosen_forms(answers.get("form"))
+    if not codes:
+        return []
+    if len(codes) == 1:
+        return [_("Form of mentorship: {form}").format(form=quote(names.get(codes[0], codes[0])))]
+    lines = [_("Forms of mentorship:")]
+    for code in codes:
+        per_form = mentor_form_answers(answers, code)
+        parts = [quote(names.get(code, code))]
+        if per_form.capacity is not None:
+            parts.append(_("mentees at most: {count}").format(count=per_form.capacity))
+        ages = age_range_line(
+            {"mentee_age_from": per_form.age_from, "mentee_age_to": per_form.age_to}
+        )
+        if ages:
+            parts.append(ages)
+        lines.append("• " + "; ".join(parts))
+    return lines

@@ -74,7 +74,9 @@ def _initial_selection(step: Step) -> list[str]:
     assert step.question is not None
     value = step.answers.get(step.question.key)
     if step.question.kind == QuestionKind.MULTI_CHOICE and isinstance(value, dict):
-        return [v for v in value.get("choices", []) if v != OTHER]
+        # A single choice stored before the question allowed several (a mentor's form).
+        single = value.get("choice")
+        return [v for v in value.get("choices", [single] if single else []) if v != OTHER]
     return []
 
 

@@ -3,6 +3,7 @@ neutral screens, and the texts of saving. The router is :mod:`handlers.questionn
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
@@ -13,6 +14,7 @@ from bot.participants import Status
 from bot.questionnaires import Step
 from bot.screens import Button, Screen
 from dialogs.answer_display import format_answer
+from dialogs.model import Option, Question
 from handlers import question_view
 from handlers.address import is_minor, you
 
@@ -53,12 +55,41 @@ _CONTROLS = {
 }
 
 
+def form_label(code: str, forms: Sequence[Option]) -> str:
+    """A form's name among the organization's forms (an own form's title as typed)."""
+    for option in forms:
+        if option.value == code:
+            return _(option.label)
+    return code
+
+
+def answer_label(question: Question, forms: Sequence[Option]) -> str:
+    """The short name of an answer in a summary or the profile; one given per form names
+    its form: «Mentees at most (Педагог – студент)»."""
+    label = _(question.label or question.text)
+    if question.for_form:
+        label += f" ({form_label(question.for_form, forms)})"
+    return label
+
+
+def for_form_heading(question: Question, forms: Sequence[Option]) -> str | None:
+    """A question asked once per form names its form above it."""
+    if not question.for_form:
+        return None
+    return _("Form “{form}”").format(form=quote(form_label(question.for_form, forms)))
+
+
 def question_screen(step: Step, selected: list[str]) -> Screen:
     question = step.question
     assert question is not None
     pid, key = step.participant.id, question.key
     text = question_view.question_text(
-        question, step.number, step.total, step.options, minor=is_minor(step.participant)
+        question,
+        step.number,
+        step.total,
+        step.options,
+        for_form_heading(question, step.forms),
+        minor=is_minor(step.participant),
     )
     return question_view.question_screen(
         question,
@@ -83,7 +114,8 @@ def summary_screen(step: Step) -> Screen:
         )
         if len(shown) > SUMMARY_ANSWER_LIMIT:
             shown = shown[: SUMMARY_ANSWER_LIMIT - 1] + "…"
-        lines.append(f"{number}. {quote(_(question.label or question.text))}\n    {quote(shown)}")
+        label = answer_label(question, step.forms)
+        lines.append(f"{number}. {quote(label)}\n    {quote(shown)}")
     lines += ["", you(minor, "To change an answer, press its number.")]
     numbers = [
         Button(str(number), Act(p=pid, a=ActKind.EDIT, k=question.key).pack())

@@ -22,8 +22,8 @@ from aiogram.filters import StateFilter
 from bot.responses import FormRefused
 from bot.sender import Outcome
 from bot.services import Services
+from dialogs.forms import chosen_forms
 from dialogs.monitoring import monitoring_form_for
-from dialogs.navigation import selected_values
 from handlers.address import is_minor
 from handlers.response_answers import (
     TypedFormAnswer,
@@ -94,8 +94,13 @@ async def send_monitoring_before(services: Services, participant_id: int) -> boo
         log.warning("No cycle for participant %s: monitoring not sent", participant_id)
         return False
     answers = (await services.questionnaires.step(participant_id)).answers
-    form_code = next(iter(selected_values(answers.get("form"))), None)
-    form = monitoring_form_for(participant.role, form_code, answers)
+    forms = await services.organizations.forms(participant.organization_id)
+    form = monitoring_form_for(
+        participant.role,
+        chosen_forms(answers.get("form")),
+        answers,
+        {f.code: (f.mentor_kind, f.mentee_kind) for f in forms},
+    )
     return await send_form(
         services,
         participant.telegram_id,

@@ -18,7 +18,7 @@ from bot.screens import Attachment, Button, Screen
 from dialogs.answer_display import format_answer
 from handlers.address import you
 from handlers.join_views import role_title
-from handlers.questionnaire_views import Act, ActKind
+from handlers.questionnaire_views import Act, ActKind, answer_label
 from handlers.texts import split_message
 
 
@@ -69,7 +69,8 @@ def participation_text(item: Participation) -> str:
             shown = format_answer(
                 question, step.answers[question.key], _, step.options_of(question)
             )
-            lines.append(f"• {hd.quote(_(question.label or question.text))}: {hd.quote(shown)}")
+            label = answer_label(question, step.forms)
+            lines.append(f"• {hd.quote(label)}: {hd.quote(shown)}")
     return "\n".join(lines)
 
 

@@ -152,3 +152,48 @@ async def test_matching_weights_per_organization(tmp_path: Path, settings: dict[
     assert code == 1 and "mutual_preference must be at least preference" in err
     code, _, err = await cli(tmp_path, settings, "org", "weights", "--org", "1", "--set", "x=1")
     assert code == 1 and "PART=POINTS" in err
+
+
+async def test_a_forms_people_pace_and_groups_from_the_command_line(
+    tmp_path: Path, settings: dict[str, str]
+) -> None:
+    code, _, _ = await cli(
+        tmp_path, settings, "org", "create", "--name", "Колледж", "--timezone", "Asia/Chita"
+    )
+    assert code == 0
+    # «ученик – ученик» run as «студент – студент», short-term, without groups.
+    code, out, err = await cli(
+        tmp_path, settings, "org", "form", "--org", "1", "--form", "pupil_pupil",
+        "--mentors", "student", "--mentees", "student", "--pace", "short", "--groups", "no",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out.strip() == (
+        "pupil_pupil: mentors student, mentees student, pace short, groups not allowed"
+    )
+    # Without changes it shows the form as it is.
+    code, out, _ = await cli(
+        tmp_path, settings, "org", "form", "--org", "1", "--form", "teacher_teacher"
+    )
+    assert code == 0
+    assert "teacher_teacher: mentors teacher, mentees teacher, pace regular, groups allowed" in out
+    assert query(
+        settings,
+        "SELECT code, mentor_kind, mentee_kind, pace, allows_groups FROM organization_forms "
+        "WHERE code IN ('pupil_pupil', 'teacher_teacher') ORDER BY code",
+    ) == [("pupil_pupil", "student", "student", "short", 0),
+          ("teacher_teacher", None, None, "regular", 1)]  # fmt: skip
+    # Mistakes change nothing and say why.
+    code, _, err = await cli(
+        tmp_path, settings, "org", "form", "--org", "1", "--form", "own_7", "--pace", "speed"
+    )
+    assert code == 1 and "has no form 'own_7'" in err
+    code, _, err = await cli(
+        tmp_path, settings, "org", "form", "--org", "9", "--form", "pupil_pupil"
+    )
+    assert code == 1 and "no organization with id 9" in err
+    code, _, err = await cli(
+        tmp_path, settings, "org", "form", "--org", "1", "--form", "pupil_pupil",
+        "--mentors", "dragon",
+    )  # fmt: skip
+    assert code == 2 and "invalid choice" in err
+    assert query(settings, "SELECT count(*) FROM organization_forms WHERE pace = 'speed'") == [(0,)]

@@ -23,6 +23,7 @@ from dialogs.monitoring import (
     MONITORING_FORMS,
     MONITORING_PARAMETERS,
     PUPIL,
+    STUDENT,
     TEACHER,
     monitoring_form_for,
 )
@@ -46,6 +47,7 @@ def test_registry_holds_every_form_and_keeps_the_questionnaires_apart() -> None:
         "monitoring_pupil",
         "monitoring_teacher",
         "monitoring_employer",
+        "monitoring_student",
         "final_mentee",
         "final_mentor",
     }
@@ -112,7 +114,7 @@ def test_incompatible_from_a_pressed_button() -> None:
 
 
 def test_monitoring_forms_are_short_scales_with_labels() -> None:
-    assert set(MONITORING_FORMS) == {PUPIL, TEACHER, EMPLOYER}
+    assert set(MONITORING_FORMS) == {PUPIL, TEACHER, EMPLOYER, STUDENT}
     for form in MONITORING_FORMS.values():
         assert len(form.questions) <= 10, "a few minutes at most"
         for question in form.questions:
@@ -139,6 +141,16 @@ def test_monitoring_parameters() -> None:
         ],
         TEACHER: ["burnout", "profession_satisfaction", "staff_climate"],
         EMPLOYER: ["success", "expected_involvement", "real_involvement", "internships"],
+        STUDENT: [
+            "engagement",
+            "performance",
+            "soft_skills",
+            "attend_wish",
+            "anxiety",
+            "profession",
+            "emotional_state",
+            "high_results",
+        ],
     }
     internships = MONITORING_FORMS[EMPLOYER].question("internships")
     assert parse_text(internships, " 3 ", today=TODAY) == ParsedAnswer(3)
@@ -154,7 +166,7 @@ def choice(value: str) -> dict[str, Any]:
     [
         # A mentee's own answer to "who are you" decides.
         ("mentee", "student_pupil", {"category": choice("pupil")}, PUPIL),
-        ("mentee", "employer_student", {"category": choice("student")}, PUPIL),
+        ("mentee", "employer_student", {"category": choice("student")}, STUDENT),
         ("mentee", "teacher_teacher", {"category": choice("young_teacher")}, TEACHER),
         ("mentee", "own_1", {"category": choice("teacher")}, TEACHER),
         ("mentee", "own_1", {"category": choice("employee")}, EMPLOYER),
@@ -168,7 +180,7 @@ def choice(value: str) -> dict[str, Any]:
         ("mentor", "employer_pupil", {}, EMPLOYER),
         ("mentor", "employer_student", {}, EMPLOYER),
         ("mentor", "pupil_pupil", {}, PUPIL),
-        ("mentor", "student_pupil", {}, PUPIL),
+        ("mentor", "student_pupil", {}, STUDENT),  # a student never gets a school survey
         ("mentor", "own_3", {}, TEACHER),
         # A mentor has no "who are you" question: a stray category is not read.
         ("mentor", "employer_pupil", {"category": choice("pupil")}, EMPLOYER),
@@ -179,6 +191,30 @@ def test_monitoring_form_for(
 ) -> None:
     assert monitoring_form_for(role, form_code, answers) == expected
     assert expected in MONITORING_FORMS
+
+
+def test_monitoring_follows_the_kinds_a_form_declares() -> None:
+    from dialogs.forms import ParticipantKind as K
+
+    college = {"own_1": (K.TEACHER, K.STUDENT), "pupil_pupil": (K.STUDENT, K.STUDENT)}
+    # «Педагог – студент»: the teacher gets the teachers' survey, the student the students'.
+    assert monitoring_form_for("mentor", ["own_1"], {}, college) == TEACHER
+    assert monitoring_form_for("mentee", "own_1", {}, college) == STUDENT
+    # «ученик – ученик» run as «студент – студент»: no school survey on either side.
+    assert monitoring_form_for("mentor", "pupil_pupil", {}, college) == STUDENT
+    assert monitoring_form_for("mentee", "pupil_pupil", {}, college) == STUDENT
+    # The mentee's own answer still comes first.
+    assert monitoring_form_for("mentee", "own_1", {"category": choice("pupil")}, college) == PUPIL
+    # A mentor in a teachers' form and a students' one is a teacher, one survey.
+    both = ["teacher_teacher", "own_1"]
+    assert monitoring_form_for("mentor", both, {}, college) == TEACHER
+    # A mentor in «student – pupil» and «student – student» is a student.
+    assert monitoring_form_for("mentor", ["student_pupil", "pupil_pupil"], {}, college) == STUDENT
+    # The students' survey never says "school".
+    student_form = MONITORING_FORMS[STUDENT]
+    for question in student_form.questions:
+        assert "school" not in question.text.lower()
+    assert "school" not in student_form.title.lower() + student_form.intro.lower()
 
 
 def test_final_polls() -> None:

@@ -80,7 +80,8 @@ class Answers:
 
     def choices(self, key: str, *values: str, other: str | None = None) -> Answers:
         question = self.questionnaire.question(key)
-        return self._keep(key, check_choices(question, list(values), other=other))
+        options = FORMS if question.options_source == "forms" else None
+        return self._keep(key, check_choices(question, list(values), options, other=other))
 
 
 def mentor_answers() -> Answers:
@@ -98,7 +99,7 @@ def mentor_answers() -> Answers:
         .choices("days", "mon", "wed")
         .choices("times", "after_lessons", "evening")
         .choice("meeting_format", "either")
-        .choice("form", "student_pupil")
+        .choices("form", "student_pupil")
     )
 
 

@@ -7,8 +7,10 @@ first as many mentees matched as possible, then the highest total score, each me
 within their free places (a mentor with several mentees leads a group). Every proposal
 carries its explanation; every mentee left out carries the reasons.
 
-Organization and form are hard constraints and every mentor has one form, so the cohort
-falls apart into independent groups (organization, form), solved one by one. The edges of
+Organization and form are hard constraints, so the cohort falls apart into independent
+groups (organization, form), solved one by one; a mentor in several forms (issue 14) is given
+once per form, with that form's places (``bot.pairing.mentor_candidates``), and so stands in
+each of those groups. The edges of
 each group come from :mod:`graph`, the reasons of the mentees left out from :mod:`unmatched`.
 """
 
@@ -63,7 +65,8 @@ def propose(
 ) -> MatchResult:
     """Proposals for the whole cohort, and the mentees left without one with the reasons.
 
-    Participant ids are unique on each side. ``rejected`` holds (mentee participant id,
+    Mentee ids are unique; a mentor's id is unique within a form (a mentor in several forms
+    is one candidate per form). ``rejected`` holds (mentee participant id,
     mentor participant id) pairs the curator rejected.
 
     Only each mentee's ``top_k`` best allowed mentors become edges of the assignment, which

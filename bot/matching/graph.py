@@ -118,19 +118,21 @@ class GroupPairs:
             for key, cands in mentee_groups.items()
             for row, c in enumerate(cands)
         }
+        # A mentor in several forms is in several groups: found by id and group.
         mentor_at = {
-            c.participant_id: (key, row)
+            (c.participant_id, key): row
             for key, cands in mentor_groups.items()
             if key in found
             for row, c in enumerate(cands)
         }
 
         def add(kind: str, mentee_id: int, mentor_id: int) -> None:
-            mentee, mentor = mentee_at.get(mentee_id), mentor_at.get(mentor_id)
-            if mentee is not None and mentor is not None and mentee[0] == mentor[0]:
+            mentee = mentee_at.get(mentee_id)
+            mentor = None if mentee is None else mentor_at.get((mentor_id, mentee[0]))
+            if mentee is not None and mentor is not None:
                 rows, cols = getattr(found[mentee[0]], kind)
                 rows.append(mentee[1])
-                cols.append(mentor[1])
+                cols.append(mentor)
 
         for mentee_id, mentor_id in rejected:
             add("rejected", mentee_id, mentor_id)

@@ -14,6 +14,8 @@ from datetime import date
 from typing import Literal
 
 from dialogs.ages import age_in_years
+from dialogs.forms import chosen_forms
+from dialogs.mentor import mentor_form_answers
 from dialogs.model import OTHER
 
 Role = Literal["mentee", "mentor"]
@@ -75,6 +77,7 @@ def candidate_from_answers(
     today: date,
     taken: int = 0,
     birth_date: date | None = None,
+    form: str | None = None,
 ) -> Candidate:
     """A candidate from the stored answers of the mentor or mentee questionnaire.
 
@@ -82,6 +85,10 @@ def candidate_from_answers(
     active pairs), at least 0. The age comes from the ``birth_date`` answer (the mentee
     questionnaire asks it) or else from ``birth_date`` (the participant's own record, which
     holds the date of birth of a minor mentor). Missing or malformed answers read as unknown.
+
+    A mentor may take part in several forms (issue 14): ``form`` says in which one this
+    candidate stands, with that form's places and mentees' ages (``taken`` then counts the
+    pairs of that form); by default the first form they chose. A mentee has one form.
     """
     topic_key = REQUEST if role == "mentee" else COMPETENCIES
     topics, topic_other = _choices(answers.get(topic_key))
@@ -90,10 +97,13 @@ def candidate_from_answers(
     times, _ = _choices(answers.get(TIMES))
     birth = _date(answers.get(BIRTH_DATE)) or birth_date
     age = age_in_years(birth, today) if birth is not None and birth <= today else None
+    chosen = chosen_forms(answers.get(FORM))
+    if form is None:
+        form = chosen[0] if chosen else None
     if role == "mentor":
-        age_min = _int(answers.get(MENTEE_AGE_FROM))
-        age_max = _int(answers.get(MENTEE_AGE_TO))
-        capacity = max(0, (_int(answers.get(CAPACITY)) or 1) - taken)
+        per_form = mentor_form_answers(answers, form or "")
+        age_min, age_max = per_form.age_from, per_form.age_to
+        capacity = max(0, (per_form.capacity or 1) - taken)
     else:
         age_min = age_max = None
         capacity = 1
@@ -103,7 +113,7 @@ def candidate_from_answers(
         telegram_id=telegram_id,
         organization_id=organization_id,
         role=role,
-        form=_choice(answers.get(FORM)),
+        form=form,
         age=age,
         age_min=age_min,
         age_max=age_max,

@@ -21,14 +21,13 @@ from bot.reports.registers import (
     mentor_base_rows,
 )
 from bot.reports.workbook import Column, ColumnKind, Sheet
+from dialogs.forms import chosen_forms
 
 
 def _register_context(book: ExportBook) -> RegisterContext:
     codes = {p.form for p in book.data.pairs}
     for person in book.data.participants:
-        chosen = person.answers.get("form")
-        if isinstance(chosen, dict) and isinstance(chosen.get("choice"), str):
-            codes.add(chosen["choice"])
+        codes.update(chosen_forms(person.answers.get("form")))  # one, or a mentor's several
     return RegisterContext(
         organization_name=book.data.organization.name,
         form_titles={code: book.form(code, book.ru) for code in sorted(codes)},

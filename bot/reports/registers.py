@@ -23,12 +23,16 @@ from typing import Any
 
 from bot.models.exports import ExportPair, ExportParticipant
 from dialogs.answer_display import format_answer
-from dialogs.forms import FORM_TITLES, FederalForm
+from dialogs.forms import FORM_TITLES, FederalForm, chosen_forms
+from dialogs.mentee import mentee_questionnaire
+from dialogs.mentor import mentor_form_answers
 from dialogs.model import Option, Questionnaire
 from dialogs.registry import get_questionnaire
 from dialogs.workplace import workplace_text
 
 Translate = Callable[[str], str]
+
+STUDENT_MENTEE = mentee_questionnaire(student=True)
 
 MENTOR_BASE_SHEET = "База наставников"
 MENTEE_BASE_SHEET = "База наставляемых"
@@ -201,15 +205,23 @@ def _forms_of(
 
 
 def _mentee_place(mentee: ExportParticipant, context: RegisterContext) -> str:
-    """A mentee studies or works in the organization; the class or course says where."""
-    course = mentee.answers.get("class_course")
-    if isinstance(course, str) and course.strip():
-        return f"{context.organization_name}, {course.strip()}"
+    """A mentee studies or works in the organization; the class or course (a student's
+    course and speciality) says where."""
+    for key in ("class_course", "course"):
+        course = mentee.answers.get(key)
+        if isinstance(course, str) and course.strip():
+            return f"{context.organization_name}, {course.strip()}"
     return context.organization_name
 
 
-def _desired_age(answers: Mapping[str, Any]) -> str:
-    low, high = answers.get("mentee_age_from"), answers.get("mentee_age_to")
+def _desired_age(answers: Mapping[str, Any], form: str | None = None) -> str:
+    """The mentees' ages a mentor would like (in ``form``: a mentor in several forms says
+    them per form)."""
+    if form is not None:
+        per_form = mentor_form_answers(answers, form)
+        low, high = per_form.age_from, per_form.age_to
+    else:
+        low, high = answers.get("mentee_age_from"), answers.get("mentee_age_to")
     if isinstance(low, int) and isinstance(high, int):
         return AGE_RANGE.format(low=low, high=high, years=years_after_preposition(high))
     if isinstance(low, int):
@@ -238,30 +250,50 @@ def mentor_base_rows(
     rows: list[tuple[Any, ...]] = []
     for mentor in mentors:
         answers = mentor.answers
-        pairs = pairs_of.get(mentor.id, ())
-        mentees = [_side(pair.mentee_id, people) for pair in pairs]
+        all_pairs = pairs_of.get(mentor.id, ())
         competencies = answer_text(questionnaire, "competencies", answers, translate)
         subjects = answer_text(questionnaire, "subjects", answers, translate)
-        rows.append(
-            (
-                names[mentor.id],
-                answer_text(questionnaire, "contact", answers, translate),
-                workplace_text(answers),
-                "; ".join(part for part in (competencies, subjects) if part),
-                answer_text(questionnaire, "achievements", answers, translate),
-                answer_text(questionnaire, "interests", answers, translate),
-                _desired_age(answers),
-                answer_text(questionnaire, "time_resource", answers, translate),
-                context.local_date(mentor.joined_at),
-                _lines([mentee_name(pair) for pair in pairs]),
-                _forms_of(mentor, pairs, context, options, questionnaire, translate),
-                _lines([_mentee_place(m, context) if m else "" for m in mentees]),
-                _end_date(pairs),
-                _per_pair(pairs, mentee_name, _results),
-                _per_pair(pairs, mentee_name, _case),
+        for form, pairs in _by_form(answers, all_pairs):
+            mentees = [_side(pair.mentee_id, people) for pair in pairs]
+            rows.append(
+                (
+                    names[mentor.id],
+                    answer_text(questionnaire, "contact", answers, translate),
+                    workplace_text(answers),
+                    "; ".join(part for part in (competencies, subjects) if part),
+                    answer_text(questionnaire, "achievements", answers, translate),
+                    answer_text(questionnaire, "interests", answers, translate),
+                    _desired_age(answers, form),
+                    answer_text(questionnaire, "time_resource", answers, translate),
+                    context.local_date(mentor.joined_at),
+                    _lines([mentee_name(pair) for pair in pairs]),
+                    context.form_titles.get(form, form)
+                    if form is not None
+                    else _forms_of(mentor, pairs, context, options, questionnaire, translate),
+                    _lines([_mentee_place(m, context) if m else "" for m in mentees]),
+                    _end_date(pairs),
+                    _per_pair(pairs, mentee_name, _results),
+                    _per_pair(pairs, mentee_name, _case),
+                )
             )
-        )
     return rows
+
+
+def _by_form(
+    answers: Mapping[str, Any], pairs: Sequence[ExportPair]
+) -> list[tuple[str | None, Sequence[ExportPair]]]:
+    """A mentor's rows of the base: one per form they mentor in (issue 14: a mentor in two
+    forms is in the base in each, with that form's mentees and desired ages), the forms of
+    their pairs first; a form they chose among several and have no pair in yet has a row
+    without mentees. A mentor with no pairs and one form (or none) keeps one row whose form
+    is their answer (``None`` here)."""
+    chosen = chosen_forms(answers.get("form"))
+    forms = list(dict.fromkeys(pair.form for pair in pairs))
+    if len(chosen) > 1:
+        forms += [code for code in chosen if code not in forms]
+    if not forms:
+        return [(None, pairs)]
+    return [(form, [pair for pair in pairs if pair.form == form]) for form in forms]
 
 
 def _mentee_contact(mentee: ExportParticipant) -> str:
@@ -319,6 +351,8 @@ def mentee_base_rows(
         mentors = [_side(pair.mentor_id, people) for pair in pairs]
         request = answer_text(questionnaire, "request", answers, translate)
         subject = answer_text(questionnaire, "subject", answers, translate)
+        # A student names a discipline instead of a school subject (dialogs/mentee.py).
+        subject = subject or answer_text(STUDENT_MENTEE, "discipline", answers, translate)
         rows.append(
             (
                 number,

@@ -13,7 +13,7 @@ from bot.clock import from_db, to_db
 from bot.models.enterprises import EnterpriseAlias
 from dialogs.workplace import LEGACY_WORKPLACE, WORKPLACE_ORG
 from storage.database import Database
-from storage.repositories.reports import EMPLOYER_FORMS
+from storage.repositories.reports import EMPLOYER_FORMS, employer_form
 
 
 def _alias(row: aiosqlite.Row) -> EnterpriseAlias:
@@ -122,6 +122,9 @@ class EnterpriseRepository:
         questionnaire or have a pair in one, by mentor."""
         forms = list(EMPLOYER_FORMS)
         marks = ",".join("?" * len(forms))
+        # An employer form: a federal one whose mentors the organization has not declared
+        # otherwise, or any form it declared led by employers' representatives (issue 14).
+        # A mentor's form answer holds one form, or several (``choices``).
         rows = await self._db.fetch_all(
             f"""
             SELECT a.participant_id, a.question, a.value
@@ -130,11 +133,16 @@ class EnterpriseRepository:
             WHERE p.organization_id = ? AND p.role = 'mentor' AND (
                 EXISTS (SELECT 1 FROM answers f WHERE f.participant_id = p.id
                         AND f.question = 'form'
-                        AND json_extract(f.value, '$.choice') IN ({marks}))
+                        AND {
+                employer_form("json_extract(f.value, '$.choice')", "p.organization_id", marks)
+            })
+                OR EXISTS (SELECT 1 FROM answers f, json_each(f.value, '$.choices') j
+                           WHERE f.participant_id = p.id AND f.question = 'form'
+                           AND {employer_form("j.value", "p.organization_id", marks)})
                 OR EXISTS (SELECT 1 FROM pairs q WHERE q.mentor_id = p.id
-                           AND q.form IN ({marks})))
+                           AND {employer_form("q.form", "p.organization_id", marks)}))
             """,
-            (WORKPLACE_ORG, LEGACY_WORKPLACE, organization_id, *forms, *forms),
+            (WORKPLACE_ORG, LEGACY_WORKPLACE, organization_id, *forms, *forms, *forms),
         )
         found: dict[int, dict[str, object]] = {}
         for row in rows:

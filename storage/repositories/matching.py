@@ -272,11 +272,22 @@ class MatchingRepository:
             "AND x.ended_on IS NULL) ELSE (SELECT count(*) FROM pairs x "
             "WHERE x.mentee_id = s.id AND x.ended_on IS NULL) END AS taken "
             "FROM s WHERE s.status = 'ready'), "
-            "m AS (SELECT max(0, coalesce((SELECT CASE WHEN json_type(a.value) = 'integer' "
+            # A mentor in several forms (issue 14) has places per form ('cap_<form>'),
+            # each less the active pairs of that form.
+            "m AS (SELECT CASE WHEN coalesce(json_array_length(f.value, '$.choices'), 0) > 1 "
+            "THEN (SELECT sum(max(0, coalesce((SELECT CASE WHEN json_type(c.value) = 'integer' "
+            "THEN nullif(CAST(c.value AS INTEGER), 0) END FROM answers c "
+            "WHERE c.participant_id = r.id AND c.question = 'cap_' || j.value), 1) "
+            "- (SELECT count(*) FROM pairs x WHERE x.mentor_id = r.id AND x.ended_on IS NULL "
+            "AND x.form = j.value))) FROM json_each(f.value, '$.choices') j) "
+            "ELSE max(0, coalesce((SELECT CASE WHEN json_type(a.value) = 'integer' "
             "THEN nullif(CAST(a.value AS INTEGER), 0) END FROM answers a "
-            "WHERE a.participant_id = r.id AND a.question = 'capacity'), 1) - r.taken) AS free "
+            "WHERE a.participant_id = r.id AND a.question = 'capacity'), 1) - r.taken) END "
+            "AS free "
             "FROM r JOIN mentor_admissions d ON d.participant_id = r.id "
-            "AND d.decision = 'admitted' WHERE r.role = 'mentor') "
+            "AND d.decision = 'admitted' "
+            "LEFT JOIN answers f ON f.participant_id = r.id AND f.question = 'form' "
+            "WHERE r.role = 'mentor') "
             "SELECT (SELECT count(*) FROM r WHERE r.role = 'mentee' AND r.taken = 0) AS mentees, "
             "(SELECT count(*) FROM m WHERE m.free > 0) AS mentors, "
             "(SELECT coalesce(sum(m.free), 0) FROM m WHERE m.free > 0) AS places",
@@ -320,12 +331,14 @@ class MatchingRepository:
 
     # -- pairs -------------------------------------------------------------------------------
     async def create_pair(
-        self, pair: NewPair, capacity: int, now: datetime
+        self, pair: NewPair, capacity: int, now: datetime, *, in_form: bool = False
     ) -> tuple[int | None, str | None]:
         """Create the pair if the mentee is free and the mentor has room, atomically.
 
         Returns (pair id, None) or (None, problem) with problem "mentee_busy" or "mentor_full";
-        a proposal it came from is marked approved in the same transaction.
+        a proposal it came from is marked approved in the same transaction. ``in_form``:
+        ``capacity`` is the mentor's places in the pair's form (a mentor in several forms),
+        so only the active pairs of that form fill it.
         """
         async with self._db.transaction() as tx:
             busy = await tx.fetch_one(
@@ -334,8 +347,9 @@ class MatchingRepository:
             if busy:
                 return None, "mentee_busy"
             taken = await tx.fetch_one(
-                "SELECT count(*) AS n FROM pairs WHERE mentor_id = ? AND ended_on IS NULL",
-                (pair.mentor_id,),
+                "SELECT count(*) AS n FROM pairs WHERE mentor_id = ? AND ended_on IS NULL"
+                + (" AND form = ?" if in_form else ""),
+                (pair.mentor_id, pair.form) if in_form else (pair.mentor_id,),
             )
             if taken is not None and taken["n"] >= capacity:
                 return None, "mentor_full"
@@ -423,6 +437,25 @@ class MatchingRepository:
             (*ids, *ids),
         )
         return {r["pid"]: r["n"] for r in rows}
+
+    async def active_form_counts(
+        self, organization_id: int, mentor_ids: Collection[int] | None = None
+    ) -> dict[tuple[int, str], int]:
+        """Active pairs per (mentor id, form): a mentor in several forms has places per form
+        (of these mentors only, when given)."""
+        where, params = "organization_id = ?", [organization_id]
+        if mentor_ids is not None:
+            ids = sorted(set(mentor_ids))
+            if not ids:
+                return {}
+            where += f" AND mentor_id IN ({', '.join('?' * len(ids))})"
+            params += ids
+        rows = await self._db.fetch_all(
+            "SELECT mentor_id, form, count(*) AS n FROM pairs "
+            f"WHERE {where} AND ended_on IS NULL GROUP BY mentor_id, form",
+            tuple(params),
+        )
+        return {(r["mentor_id"], r["form"]): r["n"] for r in rows}
 
     async def end_pair(self, pair_id: int, reason: str, today: date) -> bool:
         async with self._db.transaction() as tx:

@@ -44,6 +44,22 @@ FEEDBACK_FORM = "meeting_feedback"
 FINAL_FORMS = {"mentee": "final_mentee", "mentor": "final_mentor"}
 MONITORING_PREFIX = "monitoring_"
 EMPLOYER_FORMS = ("employer_pupil", "employer_student")
+
+
+def employer_form(code: str, organization: str, federal: str) -> str:
+    """SQL: the form ``code`` of the organization is led by employers' representatives: a
+    federal employer form (``federal``: their quoted codes or placeholders) the organization
+    has not declared otherwise, or any form it declared so (issue 14)."""
+    declared = (
+        "SELECT o.mentor_kind FROM organization_forms o "
+        f"WHERE o.organization_id = {organization} AND o.code = {code}"
+    )
+    return (
+        f"(coalesce(({declared}), CASE WHEN {code} IN ({federal}) THEN 'employer' END)"
+        " = 'employer')"
+    )
+
+
 # The organizations' own forms (own_1, own_2... mean different things in each) taken together.
 OWN_FORMS = "own"
 
@@ -234,7 +250,9 @@ class ReportRepository:
             f"""
             WITH people AS MATERIALIZED (  -- the form read once per person
                 SELECT p.id, p.organization_id, p.age_group, p.confirmed_at,
-                       (SELECT json_extract(a.value, '$.choice') FROM answers a
+                       -- A mentor in several forms is one person: counted in the first.
+                       (SELECT coalesce(json_extract(a.value, '$.choice'),
+                                        json_extract(a.value, '$.choices[0]')) FROM answers a
                         WHERE a.participant_id = p.id AND a.question = 'form') AS form
                 FROM participants p
                 WHERE p.organization_id IN ({ids}) AND {participants_joined_in("p", period)}
@@ -512,7 +530,8 @@ class ReportRepository:
                        ) AS workplace,
                        {started} AS entered, {completed} AS completed
                 FROM pairs q
-                WHERE q.organization_id IN ({ids}) AND q.form IN ({forms})
+                WHERE q.organization_id IN ({ids})
+                  AND {employer_form("q.form", "q.organization_id", forms)}
                   AND q.mentor_id IS NOT NULL AND ({started} OR {completed})
             )
             WHERE workplace IS NOT NULL
@@ -586,7 +605,8 @@ class ReportRepository:
         rows = await self._db.fetch_all(
             """
             SELECT b.form AS questionnaire, b.answers AS before, f.answers AS after,
-                   (SELECT json_extract(a.value, '$.choice') FROM answers a
+                   (SELECT coalesce(json_extract(a.value, '$.choice'),
+                                    json_extract(a.value, '$.choices[0]')) FROM answers a
                     WHERE a.participant_id = p.id AND a.question = 'form') AS program_form
             FROM participants p
             JOIN responses b ON b.participant_id = p.id AND b.subject = :before

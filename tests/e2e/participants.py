@@ -14,6 +14,8 @@ from bot.clock import SystemClock
 from bot.invitations import InvitationService
 from bot.models.invitations import InvitationRole
 from bot.organizations import OrganizationService
+from dialogs.mentee import mentee_questionnaire
+from dialogs.mentor import PER_FORM_PREFIXES
 from dialogs.model import Question, QuestionKind
 from dialogs.registry import get_questionnaire
 from handlers.questionnaire_views import Act, Pick
@@ -91,7 +93,7 @@ async def answer_current(
     assert "Вопрос" in message.text, user.transcript()
     pid, role, key = current_question(database, user.id)
     assert key is not None, user.transcript()
-    question = get_questionnaire(role).question(key)
+    question = question_of(role, key)
     if answers is not None and key in answers:
         await give_answer(user, message, pid, question, answers[key])
     elif question.kind == QuestionKind.MULTI_CHOICE:
@@ -116,6 +118,21 @@ async def answer_current(
     else:
         await user.send_text("Люблю объяснять математику и шахматы")
     await wait_next(user, database, key, message.message_id)
+
+
+def question_of(role: str, key: str) -> Question:
+    """The question with this key as the person is asked it: the base questionnaire's, a
+    student's college question, or one a mentor in several forms answers per form."""
+    try:
+        return get_questionnaire(role).question(key)
+    except KeyError:
+        pass
+    if role == "mentee":
+        return mentee_questionnaire(student=True).question(key)
+    for single, prefix in PER_FORM_PREFIXES.items():
+        if key.startswith(prefix):
+            return get_questionnaire(role).question(single).model_copy(update={"key": key})
+    raise KeyError(key)
 
 
 async def until(condition: Callable[[], bool], user: FakeUser, timeout: float = 10.0) -> None:
