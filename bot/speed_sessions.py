@@ -33,15 +33,14 @@ from enum import StrEnum
 from typing import Any, Final
 
 from bot.clock import Clock
-from bot.matching.profiles import candidate_from_answers
 from bot.models.organizations import OrganizationForm
 from bot.models.participants import Participant
 from bot.models.speed import SpeedFeedback, SpeedSession, SpeedTalk
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, ready_participants
 from bot.participants import ParticipantService
-from bot.schedule import local_to_utc, utc_to_local
-from dialogs.forms import FormPace
+from bot.schedule import local_to_utc
+from dialogs.forms import FormPace, chosen_forms
 from dialogs.speed_feedback import USEFULNESS_SCALE, GoOn
 from storage.repositories.matching import MatchingRepository
 from storage.repositories.speed_sessions import SpeedSessionRepository
@@ -183,12 +182,11 @@ class SpeedSessionService:
         ready = await ready_participants(self._participants, organization_id)
         admissions = await self._matching.admissions(organization_id)
         answers = await self._pairing.answers_of([p.id for p in ready])
-        today = utc_to_local(self._clock.now(), await self.timezone(organization_id)).date()
         mentors: list[Seat] = []
         mentees: list[Seat] = []
         for participant in ready:
             own = answers.get(participant.id, {})
-            if _form_of(participant, own, today) != form:
+            if form not in chosen_forms(own.get("form")):  # a mentor may be in several
                 continue
             if participant.role == "mentee":
                 mentees.append(Seat(participant, own))
@@ -372,17 +370,3 @@ class SpeedSessionService:
             feedback,
             await self._pairing.answers_of(sorted(people)),
         )
-
-
-def _form_of(participant: Participant, answers: dict[str, Any], today: date) -> str | None:
-    """The form the person chose in the questionnaire, as matching reads it."""
-    return candidate_from_answers(
-        participant_id=participant.id,
-        telegram_id=participant.telegram_id,
-        organization_id=participant.organization_id,
-        role="mentor" if participant.role == "mentor" else "mentee",
-        answers=answers,
-        today=today,
-        taken=0,
-        birth_date=participant.birth_date,
-    ).form
