@@ -176,7 +176,7 @@ class _Seeder:
             "VALUES (?, ?, ?, ?, ?, 'v1', ?, 'ru', ?)",
             self.consents,
         )
-        # The curators have checked the representatives (migration 0027).
+        # The curators have checked the representatives (migration 0026).
         c.execute(
             "UPDATE consents SET checked_as = 'records', checked_at = given_at "
             "WHERE kind = 'representative' AND checked_at IS NULL"

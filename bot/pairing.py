@@ -39,7 +39,7 @@ class Problem(StrEnum):
     NOT_READY = "not_ready"  # consent or questionnaire missing now
     NOT_ADMITTED = "not_admitted"
     VIOLATIONS = "violations"  # direct assignment that breaks a constraint, not forced
-    # A minor whose legal representative the curator has not checked yet (migration 0027).
+    # A minor whose legal representative the curator has not checked yet (migration 0026).
     NOT_CHECKED = "not_checked"
 
 

@@ -105,7 +105,7 @@ async def seed_ready(
             text_version="v", text_sha256="0" * 64, locale="ru", now=now,
             representative_phone="+79000000000",
         )  # fmt: skip
-        # The curator has checked the representative (migration 0027): ready to be matched.
+        # The curator has checked the representative (migration 0026): ready to be matched.
         await db.execute_alone(
             "UPDATE consents SET checked_as = 'records', checked_by = 1, checked_at = given_at "
             "WHERE participant_id = ? AND kind = 'representative'",

@@ -56,7 +56,7 @@ async def test_candidate_statuses_counted_in_sql_are_the_services_statuses(
     telegram = 1000
     for birth in ("2015-03-01", "2010-03-01", None):
         for kinds in ((), ("self",), ("representative",), ("self", "representative")):
-            # A representative's consent checked by the curator or not (migration 0027).
+            # A representative's consent checked by the curator or not (migration 0026).
             for confirmed, checked in itertools.product((False, True), (False, True)):
                 if checked and "representative" not in kinds:
                     continue

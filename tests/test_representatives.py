@@ -264,7 +264,7 @@ async def test_the_representative_is_told_of_a_confirmed_and_a_moved_meeting(
 
 
 async def test_consents_given_before_the_check_existed_wait_for_it(tmp_path: Path) -> None:
-    """Migration 0027: a representative's consent given before it has no phone and is not
+    """Migration 0026: a representative's consent given before it has no phone and is not
     checked, so the child waits for the curator's check like a new one (existing pairs go on)."""
     db = Database(tmp_path / "old.sqlite3")
     await db.connect()

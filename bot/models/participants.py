@@ -35,7 +35,7 @@ class Consent:
     text_sha256: str
     locale: str
     given_at: datetime
-    # A representative's consent (migration 0027): the phone they shared with Telegram's
+    # A representative's consent (migration 0026): the phone they shared with Telegram's
     # contact button, and the curator's check ('records' or 'paper', by whom, when).
     representative_phone: str | None = None
     checked_as: str | None = None
@@ -64,5 +64,5 @@ class CandidateRow:
     has_self_consent: bool
     has_representative_consent: bool
     full_name: str | None
-    # The curator checked the representative who consented (migration 0027).
+    # The curator checked the representative who consented (migration 0026).
     representative_checked: bool = False

@@ -68,7 +68,7 @@ CANDIDATES_SQL = _CANDIDATES = (
     "AS self_ok, "
     "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id "
     "AND k.kind = 'representative') AS rep_ok, "
-    # A representative's consent the curator has not checked yet (migration 0027).
+    # A representative's consent the curator has not checked yet (migration 0026).
     "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id "
     "AND k.kind = 'representative' AND k.checked_at IS NOT NULL) AS rep_checked "
     f"FROM participants p WHERE {_ORGANIZATION} "

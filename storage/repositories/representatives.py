@@ -1,4 +1,4 @@
-"""The legal representatives of minors (migration 0027): whom they consented for, the curator's
+"""The legal representatives of minors (migration 0026): whom they consented for, the curator's
 check of them, whether they want the meeting times, and what they are told about."""
 
 from __future__ import annotations

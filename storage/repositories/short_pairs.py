@@ -1,4 +1,4 @@
-"""A short-term pair's further working meetings (migration 0028, ``short_pair_further``)."""
+"""A short-term pair's further working meetings (migration 0027, ``short_pair_further``)."""
 
 from __future__ import annotations
 

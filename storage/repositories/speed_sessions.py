@@ -1,4 +1,4 @@
-"""Speed mentoring sessions (migration 0028): the session, who takes part, the conversations of
+"""Speed mentoring sessions (migration 0027): the session, who takes part, the conversations of
 each round, and each side's feedback on a conversation. Who is told and asked is claimed here
 (``told_at``, a feedback row) before the message is queued, so a restart never repeats one."""
 
