@@ -14,6 +14,7 @@ from bot.coordinators import CoordinatorService
 from bot.cycle_closing import CycleClosing
 from bot.cycles import CycleService
 from bot.followups import FollowupService
+from bot.groups import GroupService
 from bot.holidays import HolidayService
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
@@ -81,6 +82,7 @@ class Services:
     enterprises: EnterpriseService
     voices: VoiceService
     schools: SchoolTableService  # the coordinator's per-school table
+    groups: GroupService  # group mentoring (issue 14)
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

@@ -21,6 +21,7 @@ from handlers import (
     export,
     fallback,
     followups,
+    groups,
     guardian,
     guardian_link,
     holidays,
@@ -75,7 +76,7 @@ def get_routers() -> list[Router]:
     )
     participant_side = (
         *(join, guardian, questionnaire, monitoring_offer, rights, preferences, meetings),
-        *(followups, pair_plans),
+        *(followups, pair_plans, groups),
     )
     return [
         # coordinators: before start, whose /start <token> it takes for a coordinator link.

@@ -22,6 +22,7 @@ def _meeting(row: aiosqlite.Row) -> Meeting:
         place=row["place"],
         proposed_by=row["proposed_by"],
         cancel_reason=row["cancel_reason"],
+        group_meeting_id=row["group_meeting_id"],
     )
 
 

@@ -1,0 +1,313 @@
+"""The views of group mentoring: the group's meetings, the mentor's "did it take place?" with
+the attendance, and the curator's group screens (handlers/groups.py acts)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot.followups import Answer
+from bot.formatting import format_moment
+from bot.groups import Attendance, GroupMeetingView, GroupProblem, GroupSide
+from bot.html_text import quote
+from bot.models.groups import GroupListing
+from bot.models.meetings import Meeting
+from bot.pairing import PairPeople
+from bot.screens import Button, Screen
+from handlers.meeting_texts import MeetPlan, zone_label
+from handlers.people import display_name
+from handlers.texts import current_locale
+
+
+class GroupAnswer(CallbackData, prefix="grp1a"):
+    group_meeting_id: int
+    answer: str  # held, moved, not_held
+
+
+class GroupMark(CallbackData, prefix="grp1m"):
+    """Tick or untick a member as present."""
+
+    group_meeting_id: int
+    pair_id: int
+
+
+class GroupDone(CallbackData, prefix="grp1d"):
+    group_meeting_id: int
+
+
+class GroupPick(CallbackData, prefix="grp1p"):
+    """The curator ticks or unticks a pair while forming a group of one mentor's pairs."""
+
+    mentor_id: int
+    pair_id: int
+
+
+class GroupForm(CallbackData, prefix="grp1f"):
+    mentor_id: int
+
+
+class GroupShow(CallbackData, prefix="grp1s"):
+    group_id: int
+
+
+class GroupLeave(CallbackData, prefix="grp1l"):
+    pair_id: int
+
+
+class GroupMove(CallbackData, prefix="grp1v"):
+    pair_id: int
+    group_id: int  # the group to move to
+
+
+def member_name(member: PairPeople) -> str:
+    return display_name(member.mentee.id, member.mentee_answers)
+
+
+def mentor_name(member: PairPeople) -> str:
+    return display_name(member.mentor.id, member.mentor_answers)
+
+
+def group_meeting_text(meeting: Meeting, timezone: str) -> str:
+    when = format_moment(meeting.starts_at, current_locale(), timezone)
+    where = _("online: {place}") if meeting.meeting_format == "online" else _("in person: {place}")
+    return _("Group meeting, {when} ({zone})\n{where}").format(
+        when=when,
+        zone=zone_label(meeting.starts_at, timezone),
+        where=where.format(place=quote(meeting.place)),
+    )
+
+
+def members_line(side: GroupSide) -> str:
+    return ", ".join(quote(member_name(m)) for m in side.members)
+
+
+# -- the calendar --------------------------------------------------------------------------------
+def scheduled_text(view: GroupMeetingView) -> str:
+    """To the mentor: the group meeting is set and every member told."""
+    return _(
+        "The group meeting is scheduled and sent to the members ({members}):\n{meeting}\n"
+        "Your meetings: /meetings"
+    ).format(
+        members=members_line(view.side),
+        meeting=group_meeting_text(view.lead, view.side.timezone),
+    )
+
+
+def member_told_screen(view: GroupMeetingView, member: PairPeople) -> Screen:
+    """To a member: the group's meeting set by the mentor."""
+    return Screen(
+        _(
+            "Mentor {name} has scheduled a meeting of the group:\n{meeting}\nMeetings: /meetings"
+        ).format(
+            name=quote(mentor_name(member)),
+            meeting=group_meeting_text(view.lead, view.side.timezone),
+        )
+    )
+
+
+def mentor_upcoming_screen(meeting: Meeting, side: GroupSide) -> Screen:
+    """One group meeting in the mentor's /meetings, with «Move»."""
+    text = _("{meeting}\nGroup: {members}").format(
+        meeting=group_meeting_text(meeting, side.timezone), members=members_line(side)
+    )
+    move = Button(_("Move"), data=MeetPlan(pair_id=meeting.pair_id, replaces=meeting.id).pack())
+    return Screen(text, ((move,),))
+
+
+def member_upcoming_screen(meeting: Meeting, timezone: str, mentor: str) -> Screen:
+    return Screen(
+        _("{meeting}\nWith the group of mentor {name}").format(
+            meeting=group_meeting_text(meeting, timezone), name=quote(mentor)
+        )
+    )
+
+
+def schedule_screen(pair_id: int, members: int) -> Screen:
+    """The mentor's group has nothing planned ahead."""
+    text = ngettext(
+        "No meeting is planned with your group ({n} member) yet.",
+        "No meeting is planned with your group ({n} members) yet.",
+        members,
+    ).format(n=members)
+    return Screen(
+        text, ((Button(_("Schedule a group meeting"), data=MeetPlan(pair_id=pair_id).pack()),),)
+    )
+
+
+def group_cancel_text() -> str:
+    return _(
+        "A group meeting is not cancelled: the mentor can move it, or answer afterwards "
+        "that it did not happen."
+    )
+
+
+def member_waits_text() -> str:
+    return _("The meetings of your group are scheduled by the mentor; they will come here.")
+
+
+def problem_text(problem: GroupProblem) -> str:
+    return {
+        GroupProblem.NOT_YOURS: _("This group is not yours to change."),
+        GroupProblem.TOO_FEW: _("A group needs at least two pairs: please tick more."),
+        GroupProblem.TOO_MANY: _("A group can have at most ten members."),
+        GroupProblem.MIXED: _("A group is one mentor's pairs of one form of mentoring."),
+        GroupProblem.NOT_ALLOWED: _("This form of mentoring does not allow groups."),
+        GroupProblem.TAKEN: _("One of these pairs has ended or is already in a group."),
+        GroupProblem.MENTOR_SCHEDULES: member_waits_text(),
+        GroupProblem.NO_PRESENT: _(
+            "Please tick who came, or answer «It did not happen» if nobody did."
+        ),
+        GroupProblem.NO_TARGET: _("There is no other group of this form to move to."),
+    }[problem]
+
+
+# -- "did it take place?" ------------------------------------------------------------------------
+def question_screen(meeting: Meeting, timezone: str, last: bool, group_meeting_id: int) -> Screen:
+    when = format_moment(meeting.starts_at, current_locale(), timezone)
+    if last:
+        text = _("A reminder: please tell us whether the group meeting on {when} took place.")
+    else:
+        text = _("How did it go? Did the group meeting on {when} take place?")
+    rows = tuple(
+        (Button(title, data=GroupAnswer(group_meeting_id=group_meeting_id, answer=a).pack()),)
+        for a, title in (
+            (Answer.HELD.value, _("✅ Yes, we met")),
+            (Answer.MOVED.value, _("🔁 It was moved")),
+            (Answer.NOT_HELD.value, _("❌ It did not happen")),
+        )
+    )
+    return Screen(text.format(when=when), rows)
+
+
+def attendance_screen(attendance: Attendance) -> Screen:
+    view = attendance.view
+    ticked = attendance.present
+    rows: list[tuple[Button, ...]] = []
+    for meeting in view.meetings:
+        member = view.side.member(meeting.pair_id)
+        if member is None or meeting.status != "confirmed":
+            continue
+        mark = "☑" if meeting.pair_id in ticked else "☐"
+        data = GroupMark(group_meeting_id=view.group_meeting.id, pair_id=meeting.pair_id)
+        rows.append((Button(f"{mark} {member_name(member)}", data=data.pack()),))
+    count = len(ticked & {m.pair_id for m in view.meetings})
+    done = GroupDone(group_meeting_id=view.group_meeting.id).pack()
+    rows.append((Button(_("Done: {n} came").format(n=count), data=done),))
+    return Screen(
+        _("Who came? Tick the members who were at the meeting and press «Done»."), tuple(rows)
+    )
+
+
+def settled_text(present: Sequence[PairPeople], absent: Sequence[PairPeople]) -> str:
+    names = ", ".join(quote(member_name(m)) for m in present)
+    text = ngettext(
+        "Thank you! Attendance saved: {n} member came ({names}).",
+        "Thank you! Attendance saved: {n} members came ({names}).",
+        len(present),
+    ).format(n=len(present), names=names)
+    if absent:
+        text += "\n" + _("Marked as missed for: {names}.").format(
+            names=", ".join(quote(member_name(m)) for m in absent)
+        )
+    return text
+
+
+def not_held_screen(pair_id: int) -> Screen:
+    return Screen(
+        _(
+            "Thank you, your answer is saved: the meeting is marked as missed for the whole "
+            "group. Shall we find a new time?"
+        ),
+        ((Button(_("Schedule a group meeting"), data=MeetPlan(pair_id=pair_id).pack()),),),
+    )
+
+
+def next_screen(pair_id: int) -> Screen:
+    return Screen(
+        _("When the group meets next: schedule it here."),
+        ((Button(_("Schedule a group meeting"), data=MeetPlan(pair_id=pair_id).pack()),),),
+    )
+
+
+# -- the curator ---------------------------------------------------------------------------------
+def group_card_text(side: GroupSide, next_meeting: Meeting | None) -> str:
+    first = side.members[0]
+    lines = [
+        _("Group of mentor {name}").format(name=quote(mentor_name(first))),
+        _("Members: {members}").format(members=members_line(side)),
+    ]
+    if next_meeting is not None:
+        lines.append(
+            _("Next meeting: {meeting}").format(
+                meeting=group_meeting_text(next_meeting, side.timezone)
+            )
+        )
+    else:
+        lines.append(_("No group meeting is planned."))
+    return "\n".join(lines)
+
+
+def group_screen(
+    side: GroupSide, next_meeting: Meeting | None, others: Sequence[GroupListing]
+) -> Screen:
+    """The curator's view of a group: each member can leave it or move to another group."""
+    rows: list[tuple[Button, ...]] = []
+    for member in side.members:
+        name = member_name(member)
+        rows.append(
+            (
+                Button(
+                    _("{name}: leave the group").format(name=name),
+                    data=GroupLeave(pair_id=member.pair.id).pack(),
+                ),
+            )
+        )
+        for other in others:
+            rows.append(
+                (
+                    Button(
+                        _("{name}: move to group №{number}").format(
+                            name=name, number=other.group.id
+                        ),
+                        data=GroupMove(pair_id=member.pair.id, group_id=other.group.id).pack(),
+                    ),
+                )
+            )
+    return Screen(group_card_text(side, next_meeting), tuple(rows))
+
+
+def pick_screen(
+    mentor: str, mentor_id: int, members: Sequence[PairPeople], ticked: Collection[int]
+) -> Screen:
+    """The curator forms a group from the mentor's pairs of one form."""
+    rows: list[tuple[Button, ...]] = [
+        (
+            Button(
+                f"{'☑' if m.pair.id in ticked else '☐'} {member_name(m)}",
+                data=GroupPick(mentor_id=mentor_id, pair_id=m.pair.id).pack(),
+            ),
+        )
+        for m in members
+    ]
+    rows.append((Button(_("Form the group"), data=GroupForm(mentor_id=mentor_id).pack()),))
+    return Screen(
+        _("Form a group of mentor {name}: tick the pairs of one form.").format(name=quote(mentor)),
+        tuple(rows),
+    )
+
+
+def formed_text(side: GroupSide) -> str:
+    return _("The group is formed: mentor {name}; members: {members}.").format(
+        name=quote(mentor_name(side.members[0])), members=members_line(side)
+    )
+
+
+def left_text() -> str:
+    return _("The member has left the group and goes on with the mentor one-to-one.")
+
+
+def moved_text() -> str:
+    return _("The member has moved to the other group.")

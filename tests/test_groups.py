@@ -1,0 +1,178 @@
+"""Group mentoring through the services: one calendar for the group, reminders and the
+mentor's question once, attendance per member, and what a stranger or a member cannot do."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from bot.config import Settings
+from bot.followups import Answer
+from bot.groups import GroupMeetingView, GroupProblem
+from bot.meeting_sides import MeetingProblem
+from bot.services import Services
+from bot.wiring import build_services
+from storage.database import Database
+from tests.clock import ManualClock
+from tests.groups_seed import (
+    ANNA,
+    BORIS,
+    GLEB,
+    IRINA,
+    OLGA,
+    STUDENTS,
+    VERA,
+    GroupSeed,
+    seed_group_school,
+)
+
+START = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)  # Thursday, 18:30 in Chita
+DAY = date(2026, 3, 17)  # Tuesday
+AT = time(15, 0)  # 06:00 UTC
+
+
+@pytest.fixture
+async def school(db: Database) -> tuple[Services, ManualClock, GroupSeed]:
+    clock = ManualClock(START)
+    services = build_services(Settings(_env_file=None), db, clock)  # type: ignore[call-arg]
+    seed = await seed_group_school(services, db, clock.now())
+    return services, clock, seed
+
+
+async def scheduled(services: Services, seed: GroupSeed) -> GroupMeetingView:
+    view = await services.groups.schedule(
+        seed.pairs[ANNA], IRINA, DAY, AT, "online", "https://meet.example/g"
+    )
+    assert isinstance(view, GroupMeetingView), view
+    return view
+
+
+async def rows(db: Database, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in await db.fetch_all(sql, params)]
+
+
+async def test_one_group_meeting_reaches_every_member_and_the_mentor_once(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, _clock, seed = school
+    view = await scheduled(services, seed)
+    # A confirmed row per member pair, one group meeting.
+    assert sorted(m.pair_id for m in view.meetings) == sorted(seed.pairs[c] for c in STUDENTS)
+    assert {m.status for m in view.meetings} == {"confirmed"}
+    assert {m.group_meeting_id for m in view.meetings} == {view.group_meeting.id}
+    assert {m.kind for m in view.meetings} == {"acquaintance"}
+    # Two reminders (a day and an hour before) to each of the four people, once each.
+    reminders = await rows(
+        db, "SELECT telegram_id, count(*) FROM reminders GROUP BY telegram_id ORDER BY 1"
+    )
+    assert reminders == [(IRINA, 2), (ANNA, 2), (BORIS, 2), (VERA, 2)]
+    # "Did it take place?" to the mentor alone, once.
+    assert await rows(db, "SELECT telegram_id, meeting_id FROM followups") == [
+        (IRINA, view.lead.id)
+    ]
+
+
+async def test_a_member_cannot_schedule_and_a_stranger_is_refused(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, _clock, seed = school
+    member = await services.groups.schedule(seed.pairs[ANNA], ANNA, DAY, AT, "online", "x")
+    assert member is GroupProblem.MENTOR_SCHEDULES
+    stranger = await services.groups.schedule(seed.pairs[ANNA], OLGA, DAY, AT, "online", "x")
+    assert stranger is MeetingProblem.NOT_YOURS
+    assert await rows(db, "SELECT count(*) FROM meetings") == [(0,)]
+
+
+async def test_attendance_marks_the_absent_member_missed_once(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, clock, seed = school
+    view = await scheduled(services, seed)
+    gm = view.group_meeting.id
+    # Before the meeting nothing can be answered.
+    assert await services.groups.attendance(gm, IRINA) is MeetingProblem.NOT_YET
+    clock.advance(datetime(2026, 3, 17, 7, 30, tzinfo=UTC) - clock.now())
+    # Strangers and members pressing the mentor's buttons change nothing.
+    for who in (ANNA, OLGA, GLEB):
+        assert await services.groups.toggle(gm, seed.pairs[ANNA], who) is MeetingProblem.NOT_YOURS
+        assert await services.groups.settle(gm, who, Answer.HELD) is MeetingProblem.NOT_YOURS
+    # A pair outside the group cannot be ticked.
+    outside = await services.groups.toggle(gm, seed.pairs[GLEB], IRINA)
+    assert outside is MeetingProblem.NOT_YOURS
+    # "We met" with nobody ticked is refused.
+    assert await services.groups.settle(gm, IRINA, Answer.HELD) is GroupProblem.NO_PRESENT
+    for chat in (ANNA, ANNA, ANNA, BORIS, VERA):  # Anna ticked, unticked and ticked again
+        await services.groups.toggle(gm, seed.pairs[chat], IRINA)
+    await services.groups.toggle(gm, seed.pairs[VERA], IRINA)  # Vera unticked: absent
+    settled = await services.groups.settle(gm, IRINA, Answer.HELD)
+    assert not isinstance(settled, MeetingProblem | GroupProblem), settled
+    assert {p.mentee.telegram_id for p, _ in settled.present} == {ANNA, BORIS}
+    assert {p.mentee.telegram_id for p, _ in settled.absent} == {VERA}
+    statuses = dict(
+        await rows(db, "SELECT pair_id, status FROM meetings WHERE group_meeting_id = ?", (gm,))
+    )
+    assert statuses == {
+        seed.pairs[ANNA]: "held",
+        seed.pairs[BORIS]: "held",
+        seed.pairs[VERA]: "missed",
+    }
+    # A double tap and a late toggle change nothing.
+    assert await services.groups.settle(gm, IRINA, Answer.HELD) is MeetingProblem.DECIDED
+    assert await services.groups.toggle(gm, seed.pairs[VERA], IRINA) is MeetingProblem.DECIDED
+    assert await services.groups.settle(gm, IRINA, Answer.NOT_HELD) is MeetingProblem.DECIDED
+    assert await rows(db, "SELECT answer FROM followups") == [("held",)]
+
+
+async def test_the_next_group_meeting_follows_each_members_own_history(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, clock, seed = school
+    view = await scheduled(services, seed)
+    clock.advance(datetime(2026, 3, 17, 7, 30, tzinfo=UTC) - clock.now())
+    for chat in (ANNA, BORIS):
+        await services.groups.toggle(view.group_meeting.id, seed.pairs[chat], IRINA)
+    assert not isinstance(
+        await services.groups.settle(view.group_meeting.id, IRINA, Answer.HELD),
+        MeetingProblem | GroupProblem,
+    )
+    second = await services.groups.schedule(
+        seed.pairs[BORIS], IRINA, date(2026, 3, 19), AT, "in_person", "Аудитория 12"
+    )
+    assert isinstance(second, GroupMeetingView), second
+    kinds = {m.pair_id: m.kind for m in second.meetings}
+    # Vera missed the acquaintance: hers is still the acquaintance.
+    assert kinds == {
+        seed.pairs[ANNA]: "trial",
+        seed.pairs[BORIS]: "trial",
+        seed.pairs[VERA]: "acquaintance",
+    }
+
+
+async def test_moving_a_group_meeting_replaces_every_members_row(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, _clock, seed = school
+    view = await scheduled(services, seed)
+    moved = await services.groups.schedule(
+        seed.pairs[VERA], IRINA, date(2026, 3, 18), AT, "online", "link", replaces=view.lead.id
+    )
+    assert isinstance(moved, GroupMeetingView), moved
+    old = await rows(
+        db,
+        "SELECT DISTINCT status FROM meetings WHERE group_meeting_id = ?",
+        (view.group_meeting.id,),
+    )
+    assert old == [("cancelled",)]
+    pending = await rows(
+        db,
+        "SELECT count(*) FROM reminders WHERE state = 'pending' AND meeting_id IN "
+        "(SELECT id FROM meetings WHERE group_meeting_id = ?)",
+        (view.group_meeting.id,),
+    )
+    assert pending == [(0,)]
+    # A stranger cannot move it by forging the meeting id.
+    forged = await services.groups.schedule(
+        seed.pairs[ANNA], IRINA, date(2026, 3, 18), AT, "online", "x", replaces=999
+    )
+    assert forged is MeetingProblem.NOT_YOURS
