@@ -3,7 +3,7 @@ mentor's question once, attendance per member, and what a stranger or a member c
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 import pytest
 
