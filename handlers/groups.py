@@ -46,6 +46,8 @@ def _problem(problem: MeetingProblem | GroupProblem) -> str:
         return problem_text(problem)
     if problem is MeetingProblem.DECIDED:
         return _("You have already answered about this meeting. Thank you!")
+    if problem is MeetingProblem.NOT_YOURS:
+        return _("Only the mentor of this group can answer about its meetings.")
     return meeting_problem_text(problem)
 
 
