@@ -363,12 +363,17 @@ class GroupService:
             return GroupSettled(view, answer, (), ())
         now = self._clock.now()
         if not await self._repository.settle(
-            group_meeting_id, [m.id for _, m in present], [m.id for _, m in absent], now
+            group_meeting_id,
+            [m.id for _, m in present],
+            [m.id for _, m in absent],
+            now,
+            side.mentor.id,
         ):
             return MeetingProblem.DECIDED
-        await self._followups.record(view.lead.id, side.mentor.id, answer)
+        group_meeting = await self._repository.meeting(group_meeting_id) or view.group_meeting
         fresh = {m.id: m for m in await self._repository.meeting_rows(group_meeting_id)}
-        settled = GroupMeetingView(view.group_meeting, tuple(fresh.values()), side)
+        settled = GroupMeetingView(group_meeting, tuple(fresh.values()), side)
+        await self._followups.record(settled.lead.id, side.mentor.id, answer)
         return GroupSettled(
             settled,
             answer,

@@ -17,6 +17,7 @@ from bot.followups import Answer
 from bot.groups import GroupProblem, GroupSettled
 from bot.meeting_sides import MeetingProblem, MeetingView
 from bot.outdated import Outdated
+from bot.schedule import MeetingKind
 from bot.services import Services
 from handlers import render
 from handlers.attention import tell_curators_attention
@@ -219,17 +220,39 @@ async def after_settled(services: Services, result: GroupSettled) -> None:
         if raised is not None:
             await tell_curators_attention(services, raised)
     if result.present:
-        # The mentor's one form, on the first present member's row (a held meeting, as the
-        # reports read feedback).
-        first = result.present[0][1]
+        # The mentor's one form, on the lead row (a present member's: the mentor's side of
+        # every member's meeting, as the reports count it).
+        lead = result.view.lead
         await send_form(
             services,
             side.mentor.telegram_id,
             form="meeting_feedback",
             participant_id=side.mentor.id,
-            subject=f"meeting:{first.id}",
-            meeting_id=first.id,
+            subject=f"meeting:{lead.id}",
+            meeting_id=lead.id,
         )
+        trial = [(p, m) for p, m in result.present if m.kind == MeetingKind.TRIAL]
+        # After the trial meeting the compatibility form: each member about their pair, the
+        # mentor once (about the first of them: one form, not one per member).
+        for person, meeting in trial:
+            await send_form(
+                services,
+                person.mentee.telegram_id,
+                form="compatibility",
+                participant_id=person.mentee.id,
+                subject=f"meeting:{meeting.id}",
+                meeting_id=meeting.id,
+            )
+        if trial:
+            meeting = trial[0][1]
+            await send_form(
+                services,
+                side.mentor.telegram_id,
+                form="compatibility",
+                participant_id=side.mentor.id,
+                subject=f"meeting:{meeting.id}",
+                meeting_id=meeting.id,
+            )
 
 
 def build_router() -> Router:

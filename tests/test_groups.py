@@ -176,3 +176,20 @@ async def test_moving_a_group_meeting_replaces_every_members_row(
         seed.pairs[ANNA], IRINA, date(2026, 3, 18), AT, "online", "x", replaces=999
     )
     assert forged is MeetingProblem.NOT_YOURS
+
+
+async def test_when_the_lead_member_is_absent_the_mentors_part_moves_to_a_held_row(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, clock, seed = school
+    view = await scheduled(services, seed)
+    assert view.lead.pair_id == seed.pairs[ANNA]
+    clock.advance(datetime(2026, 3, 17, 7, 30, tzinfo=UTC) - clock.now())
+    await services.groups.toggle(view.group_meeting.id, seed.pairs[VERA], IRINA)
+    settled = await services.groups.settle(view.group_meeting.id, IRINA, Answer.HELD)
+    assert not isinstance(settled, MeetingProblem | GroupProblem), settled
+    assert settled.view.lead.pair_id == seed.pairs[VERA]
+    assert settled.view.lead.status == "held"
+    assert await rows(db, "SELECT meeting_id, answer FROM followups") == [
+        (settled.view.lead.id, "held")
+    ]

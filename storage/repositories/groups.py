@@ -239,10 +239,19 @@ class GroupRepository:
         return {int(r["pair_id"]) for r in rows}
 
     async def settle(
-        self, group_meeting_id: int, held: Sequence[int], missed: Sequence[int], now: datetime
+        self,
+        group_meeting_id: int,
+        held: Sequence[int],
+        missed: Sequence[int],
+        now: datetime,
+        mentor_id: int,
     ) -> bool:
         """The mentor's answer, once: the rows of ``held`` meetings become held, of ``missed``
-        missed. False when the group meeting was already answered (a double tap)."""
+        missed. False when the group meeting was already answered (a double tap).
+
+        When the lead row's member was absent, the first present member's row becomes the
+        lead and the mentor's question moves with it: the mentor's answer and feedback then
+        belong to a meeting that was held."""
         async with self._db.transaction() as tx:
             claimed = await tx.execute_rowcount(
                 "UPDATE group_meetings SET settled_at = ? WHERE id = ? AND settled_at IS NULL",
@@ -256,5 +265,20 @@ class GroupRepository:
                         "UPDATE meetings SET status = ?, decided_at = ? "
                         "WHERE id = ? AND group_meeting_id = ? AND status = 'confirmed'",
                         (status, to_db(now), meeting_id, group_meeting_id),
+                    )
+            if held:
+                lead = await tx.fetch_one(
+                    "SELECT lead_meeting_id FROM group_meetings WHERE id = ?", (group_meeting_id,)
+                )
+                old = lead["lead_meeting_id"] if lead else None
+                if old is not None and old not in held:
+                    await tx.execute(
+                        "UPDATE group_meetings SET lead_meeting_id = ? WHERE id = ?",
+                        (min(held), group_meeting_id),
+                    )
+                    await tx.execute(
+                        "UPDATE followups SET meeting_id = ? "
+                        "WHERE meeting_id = ? AND participant_id = ?",
+                        (min(held), old, mentor_id),
                     )
         return True
