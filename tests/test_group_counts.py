@@ -59,7 +59,8 @@ async def feedback(harness: Harness, participant_id: int, meeting_id: int, usefu
     async with harness.app.db.transaction() as tx:
         await tx.execute(
             "INSERT INTO responses (form, participant_id, subject, meeting_id, answers, "
-            "started_at, updated_at, completed_at) VALUES ('meeting_feedback', ?, ?, ?, ?, ?, ?, ?)",
+            "started_at, updated_at, completed_at) "
+            "VALUES ('meeting_feedback', ?, ?, ?, ?, ?, ?, ?)",
             (participant_id, f"meeting:{meeting_id}", meeting_id, f'{{"usefulness": {useful}}}',
              now, now, now),
         )  # fmt: skip
