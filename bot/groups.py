@@ -31,7 +31,7 @@ from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
 from bot.reminders import ReminderService
-from bot.schedule import MeetingKind
+from bot.schedule import MeetingKind, utc_to_local
 from storage.repositories.groups import GroupRepository
 from storage.repositories.meetings import MeetingRepository
 
@@ -144,6 +144,44 @@ class GroupService:
             return None
         return side
 
+    async def of_organization(self, organization_id: int, group_id: int) -> GroupSide | None:
+        """A group of the curator's organization (a curator of another school gets None)."""
+        group = await self._repository.get(group_id)
+        if group is None or group.organization_id != organization_id:
+            return None
+        return await self.side(group)
+
+    async def next_meeting(self, group_id: int) -> Meeting | None:
+        """The group's next planned meeting (its lead row)."""
+        return await self._repository.next_meeting(group_id, self._clock.now())
+
+    async def card(self, pair_id: int) -> tuple[GroupSide, Meeting | None] | None:
+        """The group of a pair with its next meeting, for the curator's card of the pair."""
+        group = await self._repository.of_pair(pair_id)
+        side = await self.side(group) if group else None
+        if side is None:
+            return None
+        return side, await self.next_meeting(side.group.id)
+
+    async def _forbidden_forms(self, organization_id: int) -> set[str]:
+        """The organization's forms that do not allow groups."""
+        forms = await self._organizations.forms(organization_id)
+        return {f.code for f in forms if not f.allows_groups}
+
+    async def candidates(self, organization_id: int) -> list[tuple[PairPeople, ...]]:
+        """Per mentor and form that allows groups: two or more active pairs in no group, the
+        pairs a curator can form a group of."""
+        forbidden = await self._forbidden_forms(organization_id)
+        pairs = [
+            p for p in await self._repository.ungrouped(organization_id) if p.form not in forbidden
+        ]
+        people = await self._pairing.people_of(pairs)
+        found: dict[tuple[int, str], list[PairPeople]] = {}
+        for pair in pairs:
+            if pair.id in people:
+                found.setdefault((pair.mentor_id, pair.form), []).append(people[pair.id])
+        return [tuple(members[:LARGEST]) for members in found.values() if len(members) >= 2]
+
     async def form(self, organization_id: int, pair_ids: Sequence[int]) -> Group | GroupProblem:
         """The curator forms a group from active pairs of one mentor and one form that allows
         groups, none of them in a group yet."""
@@ -161,8 +199,7 @@ class GroupService:
         if len(mentors) != 1 or len(forms) != 1:
             return GroupProblem.MIXED
         (form,) = forms
-        declared = {f.code: f for f in await self._organizations.forms(organization_id)}
-        if form in declared and not declared[form].allows_groups:
+        if form in await self._forbidden_forms(organization_id):
             return GroupProblem.NOT_ALLOWED
         (mentor_id,) = mentors
         group = await self._repository.create(
@@ -181,8 +218,11 @@ class GroupService:
             return GroupProblem.TAKEN
         return group
 
-    async def move(self, organization_id: int, pair_id: int, to_group: int) -> Group | GroupProblem:
-        """The curator moves a member to another group of the same form and school."""
+    async def move(
+        self, organization_id: int, pair_id: int, to_group: int
+    ) -> GroupSide | GroupProblem:
+        """The curator moves a member to another group of the same form and school (see
+        :meth:`GroupRepository.move` for a group of another mentor); the group moved to."""
         group = await self._repository.of_pair(pair_id)
         target = await self._repository.get(to_group)
         if group is None or group.organization_id != organization_id:
@@ -192,9 +232,13 @@ class GroupService:
         if target.form != group.form or target.ended_at is not None or target.id == group.id:
             return GroupProblem.NO_TARGET
         await self._cancel_ahead(pair_id)
-        if not await self._repository.move(pair_id, group.id, target.id, self._clock.now()):
-            return GroupProblem.TAKEN
-        return target
+        organization = await self._organizations.get(organization_id)
+        timezone = organization.timezone if organization else DEFAULT_TIMEZONE
+        now = self._clock.now()
+        today = utc_to_local(now, timezone).date()
+        moved = await self._repository.move(pair_id, group.id, target.id, today, now)
+        side = await self.side(target) if moved is not None else None
+        return side if side is not None else GroupProblem.TAKEN
 
     async def _cancel_ahead(self, pair_id: int) -> None:
         now = self._clock.now()

@@ -21,6 +21,7 @@ from handlers import (
     export,
     fallback,
     followups,
+    group_curator,
     groups,
     guardian,
     guardian_link,
@@ -73,6 +74,7 @@ def get_routers() -> list[Router]:
         schools,
         export,
         enterprises,
+        group_curator,
     )
     participant_side = (
         *(join, guardian, questionnaire, monitoring_offer, rights, preferences, meetings),

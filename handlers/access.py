@@ -36,6 +36,7 @@ CURATOR_COMMANDS = (
     "voices",
     "indicators",
     "export",
+    "groups",
 )
 CURATOR_CALLBACK_PREFIXES: tuple[str, ...] = (
     *("cur1", "cand1", "ws1", "adm1", "mt1", "pr1", "ann1", "hol1", "mst1"),
@@ -44,6 +45,7 @@ CURATOR_CALLBACK_PREFIXES: tuple[str, ...] = (
     "ind1",  # indicators: denominators and targets
     "ent1",  # enterprises: merging two spellings
     "vo1",  # participants' feedback
+    "gcu1",  # groups: forming, leaving, moving
 )
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)

@@ -70,6 +70,7 @@ def curator_commands() -> list[BotCommand]:
         BotCommand(command="voices", description=_("Participants' feedback")),
         BotCommand(command="stats", description=_("Statistics and indicators with a chart")),
         BotCommand(command="indicators", description=_("Numbers to compare with and targets")),
+        BotCommand(command="groups", description=_("Groups: forming, members, meetings")),
     ]
 
 

@@ -38,26 +38,30 @@ class GroupDone(CallbackData, prefix="grp1d"):
     group_meeting_id: int
 
 
-class GroupPick(CallbackData, prefix="grp1p"):
+class GroupPick(CallbackData, prefix="gcu1p"):
     """The curator ticks or unticks a pair while forming a group of one mentor's pairs."""
 
     mentor_id: int
     pair_id: int
 
 
-class GroupForm(CallbackData, prefix="grp1f"):
+class GroupForm(CallbackData, prefix="gcu1f"):
     mentor_id: int
 
 
-class GroupShow(CallbackData, prefix="grp1s"):
+class GroupsList(CallbackData, prefix="gcu1g"):
+    """Back to the curator's list of groups."""
+
+
+class GroupShow(CallbackData, prefix="gcu1s"):
     group_id: int
 
 
-class GroupLeave(CallbackData, prefix="grp1l"):
+class GroupLeave(CallbackData, prefix="gcu1l"):
     pair_id: int
 
 
-class GroupMove(CallbackData, prefix="grp1v"):
+class GroupMove(CallbackData, prefix="gcu1v"):
     pair_id: int
     group_id: int  # the group to move to
 
@@ -279,6 +283,44 @@ def group_screen(
     return Screen(group_card_text(side, next_meeting), tuple(rows))
 
 
+def groups_screen(
+    groups: Sequence[GroupSide], candidates: Sequence[Sequence[PairPeople]]
+) -> Screen:
+    """The curator's /groups: the groups, and the mentors with pairs a group can be formed of."""
+    lines = [_("<b>Groups</b>: {count}").format(count=len(groups))]
+    rows: list[tuple[Button, ...]] = []
+    for side in groups:
+        first = side.members[0]
+        lines.append(
+            _("№{number}: mentor {name}; members: {members}").format(
+                number=side.group.id, name=quote(mentor_name(first)), members=members_line(side)
+            )
+        )
+        rows.append(
+            (
+                Button(
+                    _("Group №{number}").format(number=side.group.id),
+                    data=GroupShow(group_id=side.group.id).pack(),
+                ),
+            )
+        )
+    if not groups:
+        lines.append(_("No groups yet."))
+    if candidates:
+        lines.append(_("A group can be formed of the pairs of these mentors:"))
+    for members in candidates:
+        first = members[0]
+        rows.append(
+            (
+                Button(
+                    _("Form a group: {name} ({n})").format(name=mentor_name(first), n=len(members)),
+                    data=GroupPick(mentor_id=first.mentor.id, pair_id=0).pack(),
+                ),
+            )
+        )
+    return Screen("\n".join(lines), tuple(rows))
+
+
 def pick_screen(
     mentor: str, mentor_id: int, members: Sequence[PairPeople], ticked: Collection[int]
 ) -> Screen:
@@ -302,6 +344,36 @@ def pick_screen(
 def formed_text(side: GroupSide) -> str:
     return _("The group is formed: mentor {name}; members: {members}.").format(
         name=quote(mentor_name(side.members[0])), members=members_line(side)
+    )
+
+
+def formed_notice(side: GroupSide, to_mentor: bool) -> Screen:
+    """To the mentor and each member: they now work as a group."""
+    if to_mentor:
+        text = _("You now lead a group: {members}. Schedule its meetings in /meetings.")
+    else:
+        text = _(
+            "Mentor {name} now works with a group: {members}. The group's meetings are "
+            "scheduled by the mentor and will come here."
+        )
+    return Screen(text.format(name=quote(mentor_name(side.members[0])), members=members_line(side)))
+
+
+def left_notice() -> Screen:
+    return Screen(
+        _(
+            "The curator has changed the group: this pair now works one-to-one, outside the "
+            "group. Meetings: /meetings"
+        )
+    )
+
+
+def moved_notice(side: GroupSide) -> Screen:
+    return Screen(
+        _(
+            "The curator has moved a member to the group of mentor {name}: {members}. "
+            "Meetings: /meetings"
+        ).format(name=quote(mentor_name(side.members[0])), members=members_line(side))
     )
 
 

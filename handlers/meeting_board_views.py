@@ -23,6 +23,7 @@ from bot.schedule import utc_to_local
 from bot.screens import Button, Screen
 from bot.services import Services
 from handlers.followup_views import attention_reason_text, pair_title
+from handlers.group_views import GroupShow, group_card_text
 from handlers.meeting_texts import kind_title
 from handlers.paging import column, navigation_row, page_of
 from handlers.pair_plan_views import plan_text, rhythm_text
@@ -282,8 +283,14 @@ async def pair_card(
         if consent
         else _("Allow meetings less often than every two weeks")
     )
-    rows = (
+    rows: Rows = (
         (Button(toggle, data=Consent(pair_id=pair_id, allow=not consent).pack()),),
         (to_view("‹ " + _("Pairs"), Board.PAIRS),),
     )
-    return Screen(split_message(history_text(history, locale, timezone))[0], rows)
+    text = split_message(history_text(history, locale, timezone))[0]
+    in_group = await services.groups.card(pair_id)
+    if in_group is not None:  # a member of a group: the group's mentor, members, next meeting
+        side, following = in_group
+        text += "\n\n" + group_card_text(side, following)
+        rows += ((Button(_("Group"), data=GroupShow(group_id=side.group.id).pack()),),)
+    return Screen(text, rows)

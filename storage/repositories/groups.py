@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
@@ -93,6 +93,24 @@ class GroupRepository:
         )
         return [active_pair_from_row(r) for r in rows]
 
+    async def ungrouped(self, organization_id: int) -> list[ActivePair]:
+        """The organization's active pairs in no group, by mentor."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM pairs WHERE organization_id = ? AND ended_on IS NULL "
+            "AND group_id IS NULL ORDER BY mentor_id, id",
+            (organization_id,),
+        )
+        return [active_pair_from_row(r) for r in rows]
+
+    async def next_meeting(self, group_id: int, now: datetime) -> Meeting | None:
+        row = await self._db.fetch_one(
+            "SELECT m.* FROM group_meetings g JOIN meetings m ON m.id = g.lead_meeting_id "
+            "WHERE g.group_id = ? AND m.status = 'confirmed' AND m.starts_at >= ? "
+            "ORDER BY m.starts_at LIMIT 1",
+            (group_id, to_db(now)),
+        )
+        return meeting_from_row(row) if row else None
+
     async def of_organization(self, organization_id: int) -> list[GroupListing]:
         rows = await self._db.fetch_all(
             "SELECT g.*, (SELECT count(*) FROM pairs pr WHERE pr.group_id = g.id "
@@ -115,25 +133,47 @@ class GroupRepository:
             await self._end_if_small(tx, group_id, now)
         return True
 
-    async def move(self, pair_id: int, from_group: int, to_group: int, now: datetime) -> bool:
-        """The pair moves to another active group of the same organization and form."""
+    async def move(
+        self, pair_id: int, from_group: int, to_group: int, today: date, now: datetime
+    ) -> int | None:
+        """The member moves to another active group of the same organization and form; the
+        id of the member's pair afterwards, or None when something changed meanwhile.
+
+        A group of the same mentor takes the pair as it is. A group of another mentor means
+        another mentor: the pair ends (not completed: «moved to another group») and a new pair
+        with that group's mentor starts today in the same cycle, as a directive assignment of
+        the curator's, in the new group."""
         async with self._db.transaction() as tx:
             target = await tx.fetch_one(
-                "SELECT g.id FROM groups g JOIN groups f ON f.id = ? "
+                "SELECT g.mentor_id FROM groups g JOIN groups f ON f.id = ? "
                 "WHERE g.id = ? AND g.ended_at IS NULL AND g.organization_id = f.organization_id "
-                "AND g.form = f.form AND g.id <> f.id",
+                "AND g.form = f.form AND g.id <> f.id AND g.mentor_id IS NOT NULL",
                 (from_group, to_group),
             )
-            if target is None:
-                return False
-            changed = await tx.execute_rowcount(
-                "UPDATE pairs SET group_id = ? WHERE id = ? AND group_id = ? AND ended_on IS NULL",
-                (to_group, pair_id, from_group),
+            pair = await tx.fetch_one(
+                "SELECT * FROM pairs WHERE id = ? AND group_id = ? AND ended_on IS NULL",
+                (pair_id, from_group),
             )
-            if changed != 1:
-                return False
+            if target is None or pair is None:
+                return None
+            if target["mentor_id"] == pair["mentor_id"]:
+                await tx.execute("UPDATE pairs SET group_id = ? WHERE id = ?", (to_group, pair_id))
+                moved = pair_id
+            else:
+                await tx.execute(
+                    "UPDATE pairs SET ended_on = ?, end_reason = 'moved to another group', "
+                    "group_id = NULL WHERE id = ?",
+                    (today.isoformat(), pair_id),
+                )
+                moved = await tx.execute(
+                    "INSERT INTO pairs (organization_id, mentor_id, mentee_id, form, started_on, "
+                    "directive, created_at, cycle_id, group_id) "
+                    "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                    (pair["organization_id"], target["mentor_id"], pair["mentee_id"],
+                     pair["form"], today.isoformat(), to_db(now), pair["cycle_id"], to_group),
+                )  # fmt: skip
             await self._end_if_small(tx, from_group, now)
-        return True
+        return moved
 
     @staticmethod
     async def _end_if_small(tx: Transaction, group_id: int, now: datetime) -> None:

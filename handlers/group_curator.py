@@ -1,0 +1,196 @@
+"""Group mentoring, the curator's side: /groups lists the groups and the mentors whose pairs a
+group can be formed of; a group's card lets a member leave it or move to another group.
+
+Every press re-reads the group and checks that it belongs to the curator's organization."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.groups import GroupProblem, GroupSide
+from bot.models.groups import GroupListing
+from bot.outdated import Outdated
+from bot.pairing import PairPeople
+from bot.services import Services
+from handlers.filters import curator_router
+from handlers.group_views import (
+    GroupForm,
+    GroupLeave,
+    GroupMove,
+    GroupPick,
+    GroupShow,
+    GroupsList,
+    formed_notice,
+    formed_text,
+    group_screen,
+    groups_screen,
+    left_notice,
+    left_text,
+    moved_notice,
+    moved_text,
+    pick_screen,
+    problem_text,
+)
+from handlers.people import display_name
+from handlers.render import answer, edit
+
+# The pairs ticked while forming a group, kept in the dialogue's data (a restart or another
+# dialogue forgets them: the curator ticks again).
+PICKED = "group_pick"
+
+
+async def groups_view(
+    services: Services, organization_id: int
+) -> tuple[list[GroupSide], list[tuple[PairPeople, ...]]]:
+    listing = await services.groups.listing(organization_id)
+    sides = [
+        side
+        for item in listing
+        if (side := await services.groups.of_organization(organization_id, item.group.id))
+    ]
+    return sides, await services.groups.candidates(organization_id)
+
+
+async def show_groups(message: Message, services: Services, curator_org_id: int) -> None:
+    sides, candidates = await groups_view(services, curator_org_id)
+    await answer(message, groups_screen(sides, candidates))
+
+
+async def on_list(query: CallbackQuery, services: Services, curator_org_id: int) -> None:
+    sides, candidates = await groups_view(services, curator_org_id)
+    await edit(query, groups_screen(sides, candidates))
+
+
+async def _candidate(
+    services: Services, organization_id: int, mentor_id: int
+) -> tuple[PairPeople, ...]:
+    for members in await services.groups.candidates(organization_id):
+        if members[0].mentor.id == mentor_id:
+            return members
+    raise Outdated(problem_text(GroupProblem.TAKEN))
+
+
+async def on_pick(
+    query: CallbackQuery,
+    callback_data: GroupPick,
+    state: FSMContext,
+    services: Services,
+    curator_org_id: int,
+) -> None:
+    members = await _candidate(services, curator_org_id, callback_data.mentor_id)
+    data = await state.get_data()
+    picked = data.get(PICKED) or {}
+    ticked = (
+        set(picked.get("pairs", [])) if picked.get("mentor") == callback_data.mentor_id else set()
+    )
+    if callback_data.pair_id:
+        if callback_data.pair_id not in {m.pair.id for m in members}:
+            raise Outdated(problem_text(GroupProblem.TAKEN))
+        ticked ^= {callback_data.pair_id}
+    await state.update_data({PICKED: {"mentor": callback_data.mentor_id, "pairs": sorted(ticked)}})
+    first = members[0]
+    name = display_name(first.mentor.id, first.mentor_answers)
+    await edit(query, pick_screen(name, callback_data.mentor_id, members, ticked))
+
+
+async def on_form(
+    query: CallbackQuery,
+    callback_data: GroupForm,
+    state: FSMContext,
+    services: Services,
+    curator_org_id: int,
+) -> None:
+    data = await state.get_data()
+    picked = data.get(PICKED) or {}
+    if picked.get("mentor") != callback_data.mentor_id:
+        raise Outdated(problem_text(GroupProblem.TOO_FEW))
+    group = await services.groups.form(curator_org_id, list(picked.get("pairs", [])))
+    if isinstance(group, GroupProblem):
+        raise Outdated(problem_text(group))
+    await state.update_data({PICKED: None})
+    side = await services.groups.of_organization(curator_org_id, group.id)
+    if side is None or not isinstance(query.message, Message):
+        raise Outdated(problem_text(GroupProblem.TAKEN))
+    await edit(query, group_screen(side, None, await _others(services, curator_org_id, side)))
+    await query.message.answer(formed_text(side))
+    await _tell_group(services, side)
+
+
+async def _tell_group(services: Services, side: GroupSide) -> None:
+    await services.outbox.send(
+        side.mentor.telegram_id, lambda: formed_notice(side, to_mentor=True), kind="group"
+    )
+    for member in side.members:
+        await services.outbox.send(
+            member.mentee.telegram_id, lambda: formed_notice(side, to_mentor=False), kind="group"
+        )
+
+
+async def _others(services: Services, organization_id: int, side: GroupSide) -> list[GroupListing]:
+    return [
+        item
+        for item in await services.groups.listing(organization_id)
+        if item.group.id != side.group.id and item.group.form == side.group.form
+    ]
+
+
+async def on_show(
+    query: CallbackQuery, callback_data: GroupShow, services: Services, curator_org_id: int
+) -> None:
+    side = await services.groups.of_organization(curator_org_id, callback_data.group_id)
+    if side is None:
+        raise Outdated(problem_text(GroupProblem.NOT_YOURS))
+    following = await services.groups.next_meeting(side.group.id)
+    others = await _others(services, curator_org_id, side)
+    await edit(query, group_screen(side, following, others))
+
+
+async def on_leave(
+    query: CallbackQuery, callback_data: GroupLeave, services: Services, curator_org_id: int
+) -> None:
+    group = await services.groups.of_pair(callback_data.pair_id)
+    side = await services.groups.side(group) if group else None
+    member = side.member(callback_data.pair_id) if side else None
+    result = await services.groups.leave(curator_org_id, callback_data.pair_id)
+    if isinstance(result, GroupProblem) or member is None:
+        raise Outdated(
+            problem_text(result if isinstance(result, GroupProblem) else GroupProblem.NOT_YOURS)
+        )
+    if isinstance(query.message, Message):
+        await query.message.answer(left_text())
+    for chat in (member.mentor.telegram_id, member.mentee.telegram_id):
+        await services.outbox.send(chat, left_notice, kind="group")
+
+
+async def on_move(
+    query: CallbackQuery, callback_data: GroupMove, services: Services, curator_org_id: int
+) -> None:
+    group = await services.groups.of_pair(callback_data.pair_id)
+    side = await services.groups.side(group) if group else None
+    member = side.member(callback_data.pair_id) if side else None
+    result = await services.groups.move(
+        curator_org_id, callback_data.pair_id, callback_data.group_id
+    )
+    if isinstance(result, GroupProblem) or member is None:
+        raise Outdated(
+            problem_text(result if isinstance(result, GroupProblem) else GroupProblem.NOT_YOURS)
+        )
+    if isinstance(query.message, Message):
+        await query.message.answer(moved_text())
+    for chat in {member.mentor.telegram_id, member.mentee.telegram_id, result.mentor.telegram_id}:
+        await services.outbox.send(chat, lambda: moved_notice(result), kind="group")
+
+
+def build_router() -> Router:
+    router = curator_router("group_curator")
+    router.message.register(show_groups, Command("groups"))
+    router.callback_query.register(on_list, GroupsList.filter())
+    router.callback_query.register(on_pick, GroupPick.filter())
+    router.callback_query.register(on_form, GroupForm.filter())
+    router.callback_query.register(on_show, GroupShow.filter())
+    router.callback_query.register(on_leave, GroupLeave.filter())
+    router.callback_query.register(on_move, GroupMove.filter())
+    return router
