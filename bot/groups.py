@@ -16,17 +16,20 @@ what is wanted. A group left with one member ends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
+from typing import Any
 
 from bot.clock import Clock
 from bot.followups import Answer, FollowupService
 from bot.meeting_sides import MeetingProblem, Side
 from bot.meetings import MeetingService
 from bot.models.groups import Group, GroupListing, GroupMeeting
+from bot.models.matching import ProposalRow
 from bot.models.meetings import Meeting
+from bot.models.pairs import Pair
 from bot.models.participants import Participant
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
@@ -90,6 +93,24 @@ class GroupSettled:
     answer: Answer
     present: tuple[tuple[PairPeople, Meeting], ...]
     absent: tuple[tuple[PairPeople, Meeting], ...]
+
+
+@dataclass(frozen=True)
+class GroupApproval:
+    """A group proposal approved: the pairs made, and the group they form (None when fewer
+    than two could be made, or their form does not allow groups)."""
+
+    pairs: tuple[Pair, ...]
+    group: Group | None
+    failed: int
+
+
+def chosen_form(answers: Mapping[str, Any]) -> str | None:
+    """The form a questionnaire chose (a choice answer), as matching reads it."""
+    value = answers.get("form")
+    if isinstance(value, dict):
+        value = value.get("choice")
+    return value if isinstance(value, str) and value else None
 
 
 class GroupService:
@@ -181,6 +202,73 @@ class GroupService:
             if pair.id in people:
                 found.setdefault((pair.mentor_id, pair.form), []).append(people[pair.id])
         return [tuple(members[:LARGEST]) for members in found.values() if len(members) >= 2]
+
+    # -- matching's group proposals -------------------------------------------------------------
+    async def grouped_proposals(
+        self,
+        organization_id: int,
+        proposals: Sequence[ProposalRow],
+        answers: Mapping[int, Mapping[str, Any]],
+    ) -> list[tuple[ProposalRow, ...]]:
+        """Open proposals that together make a group: two or more for one mentor (whose
+        capacity is then more than one) with mentees of one form that allows groups. The other
+        proposals stay one-to-one."""
+        forbidden = await self._forbidden_forms(organization_id)
+        by_mentor: dict[tuple[int, str], list[ProposalRow]] = {}
+        for proposal in proposals:
+            if proposal.status != "open":
+                continue
+            form = chosen_form(answers.get(proposal.mentee_id, {})) or chosen_form(
+                answers.get(proposal.mentor_id, {})
+            )
+            if form is None or form in forbidden:
+                continue
+            by_mentor.setdefault((proposal.mentor_id, form), []).append(proposal)
+        return [tuple(found) for found in by_mentor.values() if len(found) >= 2]
+
+    async def approve_group(
+        self, organization_id: int, run_id: int, mentor_id: int
+    ) -> GroupApproval | None:
+        """Approve the mentor's open proposals of the run at once and make their pairs a
+        group; None when none of them is open any more (a double tap)."""
+        proposals = [
+            p
+            for p in await self._pairing.open_proposals(organization_id, run_id)
+            if p.mentor_id == mentor_id
+        ]
+        if not proposals:
+            return None
+        made: list[Pair] = []
+        failed = 0
+        for proposal in proposals:
+            outcome = await self._pairing.approve(organization_id, proposal.id)
+            if outcome.pair is None:
+                failed += 1
+            else:
+                made.append(outcome.pair)
+        group = await self.group_approved(organization_id, made)
+        return GroupApproval(tuple(made), group, failed)
+
+    async def group_approved(self, organization_id: int, pairs: Sequence[Pair]) -> Group | None:
+        """Pairs just approved: a mentor's two or more of one form (that allows groups) form a
+        group, or join the group the mentor already leads in that form."""
+        forbidden = await self._forbidden_forms(organization_id)
+        by_mentor: dict[tuple[int, str], list[int]] = {}
+        for pair in pairs:
+            if pair.mentor_id is not None and pair.form not in forbidden:
+                by_mentor.setdefault((pair.mentor_id, pair.form), []).append(pair.id)
+        formed: Group | None = None
+        for (mentor_id, form), ids in by_mentor.items():
+            existing = await self._repository.led_by(organization_id, mentor_id, form)
+            if existing is not None:
+                if await self._repository.join(existing.id, ids):
+                    formed = existing
+            elif len(ids) >= 2:
+                group = await self._repository.create(
+                    organization_id, mentor_id, form, ids, self._clock.now()
+                )
+                formed = group or formed
+        return formed
 
     async def form(self, organization_id: int, pair_ids: Sequence[int]) -> Group | GroupProblem:
         """The curator forms a group from active pairs of one mentor and one form that allows

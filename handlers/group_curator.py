@@ -13,18 +13,22 @@ from aiogram.types import CallbackQuery, Message
 from bot.groups import GroupProblem, GroupSide
 from bot.models.groups import GroupListing
 from bot.outdated import Outdated
-from bot.pairing import PairPeople
+from bot.pairing import PairPeople, Problem
 from bot.services import Services
+from handlers import render
 from handlers.filters import curator_router
 from handlers.group_views import (
+    GroupApprove,
     GroupForm,
     GroupLeave,
     GroupMove,
     GroupPick,
     GroupShow,
     GroupsList,
+    GroupSplit,
     formed_notice,
     formed_text,
+    group_approved_text,
     group_screen,
     groups_screen,
     left_notice,
@@ -34,6 +38,9 @@ from handlers.group_views import (
     pick_screen,
     problem_text,
 )
+from handlers.matching_views import problem_text as matching_problem
+from handlers.matching_views import proposal_screen
+from handlers.pairs import introduce_pair
 from handlers.people import display_name
 from handlers.render import answer, edit
 
@@ -184,6 +191,50 @@ async def on_move(
         await services.outbox.send(chat, lambda: moved_notice(result), kind="group")
 
 
+# -- matching's group proposals ------------------------------------------------------------
+async def on_approve_group(
+    query: CallbackQuery, callback_data: GroupApprove, services: Services, curator_org_id: int
+) -> None:
+    result = await services.groups.approve_group(
+        curator_org_id, callback_data.run_id, callback_data.mentor_id
+    )
+    if result is None or not result.pairs:
+        raise Outdated(matching_problem(Problem.DECIDED))
+    if isinstance(query.message, Message):
+        await render.drop_message_keyboard(query.message)
+        await query.message.answer(
+            group_approved_text(len(result.pairs), result.failed, result.group is not None)
+        )
+    for pair in result.pairs:
+        people = await services.pairing.people(pair)
+        if people is not None:
+            await introduce_pair(services, people)
+    if result.group is not None:
+        side = await services.groups.of_organization(curator_org_id, result.group.id)
+        if side is not None:
+            await _tell_group(services, side)
+
+
+async def on_split(
+    query: CallbackQuery, callback_data: GroupSplit, services: Services, curator_org_id: int
+) -> None:
+    """The group proposal's pairs, each with its own buttons (approved one by one they stay
+    one-to-one pairs)."""
+    proposals = [
+        p
+        for p in await services.pairing.open_proposals(curator_org_id, callback_data.run_id)
+        if p.mentor_id == callback_data.mentor_id
+    ]
+    if not proposals or not isinstance(query.message, Message):
+        raise Outdated(matching_problem(Problem.DECIDED))
+    await render.drop_message_keyboard(query.message)
+    answers = await services.pairing.answers_of(
+        [i for p in proposals for i in (p.mentee_id, p.mentor_id)]
+    )
+    for proposal in proposals:
+        await answer(query.message, proposal_screen(proposal, answers))
+
+
 def build_router() -> Router:
     router = curator_router("group_curator")
     router.message.register(show_groups, Command("groups"))
@@ -193,4 +244,6 @@ def build_router() -> Router:
     router.callback_query.register(on_show, GroupShow.filter())
     router.callback_query.register(on_leave, GroupLeave.filter())
     router.callback_query.register(on_move, GroupMove.filter())
+    router.callback_query.register(on_approve_group, GroupApprove.filter())
+    router.callback_query.register(on_split, GroupSplit.filter())
     return router

@@ -3,7 +3,8 @@ the attendance, and the curator's group screens (handlers/groups.py acts)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.utils.i18n import gettext as _
@@ -14,11 +15,12 @@ from bot.formatting import format_moment
 from bot.groups import Attendance, GroupMeetingView, GroupProblem, GroupSide
 from bot.html_text import quote
 from bot.models.groups import GroupListing
+from bot.models.matching import ProposalRow
 from bot.models.meetings import Meeting
 from bot.pairing import PairPeople
 from bot.screens import Button, Screen
 from handlers.meeting_texts import MeetPlan, zone_label
-from handlers.people import display_name
+from handlers.people import display_name, explanation
 from handlers.texts import current_locale
 
 
@@ -46,6 +48,20 @@ class GroupPick(CallbackData, prefix="gcu1p"):
 
 
 class GroupForm(CallbackData, prefix="gcu1f"):
+    mentor_id: int
+
+
+class GroupApprove(CallbackData, prefix="gcu1a"):
+    """Approve the matching's group proposal: the mentor's open proposals of the run."""
+
+    run_id: int
+    mentor_id: int
+
+
+class GroupSplit(CallbackData, prefix="gcu1o"):
+    """Show the group proposal's pairs one by one instead."""
+
+    run_id: int
     mentor_id: int
 
 
@@ -234,6 +250,56 @@ def next_screen(pair_id: int) -> Screen:
         _("When the group meets next: schedule it here."),
         ((Button(_("Schedule a group meeting"), data=MeetPlan(pair_id=pair_id).pack()),),),
     )
+
+
+# -- matching's group proposal -------------------------------------------------------------
+def group_proposal_screen(
+    proposals: Sequence[ProposalRow], answers: Mapping[int, Mapping[str, Any]]
+) -> Screen:
+    """The matching proposes a group: one mentor, two or more mentees of one form."""
+    first = proposals[0]
+    mentor = display_name(first.mentor_id, dict(answers.get(first.mentor_id, {})))
+    lines = [
+        ngettext(
+            "<b>Proposal: a group of {n}</b>",
+            "<b>Proposal: a group of {n}</b>",
+            len(proposals),
+        ).format(n=len(proposals)),
+        _("Mentor: {name}").format(name=quote(mentor)),
+    ]
+    for proposal in proposals:
+        name = display_name(proposal.mentee_id, dict(answers.get(proposal.mentee_id, {})))
+        lines.append(
+            _("• {name} — {score}: {why}").format(
+                name=quote(name), score=proposal.score, why=explanation(proposal.explanation)
+            )
+        )
+    rows = (
+        (
+            Button(
+                _("Approve the group"),
+                data=GroupApprove(run_id=first.run_id, mentor_id=first.mentor_id).pack(),
+            ),
+        ),
+        (
+            Button(
+                _("One by one"),
+                data=GroupSplit(run_id=first.run_id, mentor_id=first.mentor_id).pack(),
+            ),
+        ),
+    )
+    return Screen("\n".join(lines), rows)
+
+
+def group_approved_text(made: int, failed: int, grouped: bool) -> str:
+    text = ngettext("✅ Approved: {n} pair made.", "✅ Approved: {n} pairs made.", made).format(
+        n=made
+    )
+    if grouped:
+        text += " " + _("They work as a group of the mentor.")
+    if failed:
+        text += " " + _("Could not be approved (changed meanwhile): {n}.").format(n=failed)
+    return text
 
 
 # -- the curator ---------------------------------------------------------------------------------

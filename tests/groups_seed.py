@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.services import Services
@@ -29,9 +29,9 @@ class GroupSeed:
     group_id: int | None
 
 
-async def seed_group_school(
-    services: Services, db: Database, now: datetime, *, form_group: bool = True
-) -> GroupSeed:
+async def seed_people(services: Services, db: Database, now: datetime) -> GroupSeed:
+    """The two schools, Irina (three places), Olga (one), the three students and Gleb, ready
+    and admitted, without pairs yet."""
     org = await services.organizations.create("Колледж № 3", "Asia/Chita")
     other = await services.organizations.create("Школа № 9", "Asia/Chita")
     await services.organizations.add_curator(org.id, CURATOR)
@@ -50,27 +50,43 @@ async def seed_group_school(
         assert await services.admission.admit(org.id, pid, CURATOR) is None
         return pid
 
-    async def student(telegram_id: int, name: str) -> int:
-        answers = mentee_answers(
-            name, birth="2006-05-01", category=choice("student"), form=choice(FORM)
-        )
-        return await seed_ready(services, db, now, org.id, telegram_id, "mentee", answers)
-
     irina = await mentor(IRINA, "Ирина Павловна Соколова", 3)
     olga = await mentor(OLGA, "Ольга Викторовна Белова", 1)
-    students = {chat: await student(chat, name) for chat, name in STUDENTS.items()}
-    gleb = await student(GLEB, "Глеб Новиков")
+    students = {
+        chat: await student(services, db, now, org.id, chat, name)
+        for chat, name in STUDENTS.items()
+    }
+    gleb = await student(services, db, now, org.id, GLEB, "Глеб Новиков")
+    return GroupSeed(org.id, other.id, irina, olga, students, gleb, {}, None)
+
+
+async def student(
+    services: Services, db: Database, now: datetime, organization_id: int, chat: int, name: str
+) -> int:
+    answers = mentee_answers(
+        name, birth="2006-05-01", category=choice("student"), form=choice(FORM)
+    )
+    return await seed_ready(services, db, now, organization_id, chat, "mentee", answers)
+
+
+async def seed_group_school(
+    services: Services, db: Database, now: datetime, *, form_group: bool = True
+) -> GroupSeed:
+    """:func:`seed_people`, Irina assigned the three students and Olga Gleb (directly), and
+    (``form_group``) the curator's group of Irina's three pairs."""
+    people = await seed_people(services, db, now)
+    org_id, irina = people.organization_id, people.irina
     pairs: dict[int, int] = {}
-    for chat, pid in students.items():
-        outcome = await services.pairing.assign_directly(org.id, pid, irina, force=True)
+    for chat, pid in people.students.items():
+        outcome = await services.pairing.assign_directly(org_id, pid, irina, force=True)
         assert outcome.pair is not None, outcome
         pairs[chat] = outcome.pair.id
-    outcome = await services.pairing.assign_directly(org.id, gleb, olga, force=True)
+    outcome = await services.pairing.assign_directly(org_id, people.gleb, people.olga, force=True)
     assert outcome.pair is not None, outcome
     pairs[GLEB] = outcome.pair.id
     group_id = None
     if form_group:
-        group = await services.groups.form(org.id, [pairs[c] for c in STUDENTS])
+        group = await services.groups.form(org_id, [pairs[c] for c in STUDENTS])
         assert not isinstance(group, str), group
         group_id = group.id
-    return GroupSeed(org.id, other.id, irina, olga, students, gleb, pairs, group_id)
+    return replace(people, pairs=pairs, group_id=group_id)

@@ -72,6 +72,28 @@ class GroupRepository:
         assert row is not None
         return _group(row)
 
+    async def led_by(self, organization_id: int, mentor_id: int, form: str) -> Group | None:
+        """The active group the mentor leads in this form, if any."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM groups WHERE organization_id = ? AND mentor_id = ? AND form = ? "
+            "AND ended_at IS NULL ORDER BY id LIMIT 1",
+            (organization_id, mentor_id, form),
+        )
+        return _group(row) if row else None
+
+    async def join(self, group_id: int, pair_ids: Sequence[int]) -> bool:
+        """Active pairs of the group's mentor and form, in no group, join it."""
+        marks = ",".join("?" for _ in pair_ids)
+        async with self._db.transaction() as tx:
+            changed = await tx.execute_rowcount(
+                f"UPDATE pairs SET group_id = ? WHERE id IN ({marks}) AND group_id IS NULL "
+                "AND ended_on IS NULL AND (mentor_id, form, organization_id) = "
+                "(SELECT mentor_id, form, organization_id FROM groups "
+                "WHERE id = ? AND ended_at IS NULL)",
+                (group_id, *pair_ids, group_id),
+            )
+        return changed > 0
+
     async def get(self, group_id: int) -> Group | None:
         row = await self._db.fetch_one("SELECT * FROM groups WHERE id = ?", (group_id,))
         return _group(row) if row else None
