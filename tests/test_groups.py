@@ -193,3 +193,30 @@ async def test_when_the_lead_member_is_absent_the_mentors_part_moves_to_a_held_r
     assert await rows(db, "SELECT meeting_id, answer FROM followups") == [
         (settled.view.lead.id, "held")
     ]
+
+
+async def test_a_group_is_judged_overdue_once_by_its_meetings(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, clock, seed = school
+    clock.advance(datetime(2026, 4, 2, 3, 0, tzinfo=UTC) - clock.now())
+    rows = await services.cadence.overdue(seed.organization_id)
+    # Nobody has met: the group is one row (its first member's pair), Olga's pair another.
+    assert sorted(r.people.pair.id for r in rows) == [seed.pairs[ANNA], seed.pairs[GLEB]]
+    report = await services.cadence.daily()
+    assert sorted(n.people.pair.id for n in report.nudged) == [seed.pairs[ANNA], seed.pairs[GLEB]]
+
+    # The group meets (Vera absent): the group is not overdue, nor is Vera alone.
+    view = await services.groups.schedule(
+        seed.pairs[ANNA], IRINA, date(2026, 4, 7), AT, "online", "https://meet.example/g"
+    )
+    assert isinstance(view, GroupMeetingView), view
+    clock.advance(datetime(2026, 4, 7, 7, 30, tzinfo=UTC) - clock.now())
+    for chat in (ANNA, BORIS):
+        await services.groups.toggle(view.group_meeting.id, seed.pairs[chat], IRINA)
+    assert not isinstance(
+        await services.groups.settle(view.group_meeting.id, IRINA, Answer.HELD),
+        MeetingProblem | GroupProblem,
+    )
+    rows = await services.cadence.overdue(seed.organization_id)
+    assert [r.people.pair.id for r in rows] == [seed.pairs[GLEB]]
