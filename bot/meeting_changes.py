@@ -133,11 +133,17 @@ class MeetingChanges:
         if not meetings:
             return []
         pairs = {p.pair.id: p for p in await self._pairing.active_pairs(organization_id)}
-        return [
-            MeetingView(meeting, Side(people, people.mentor, people.mentee, timezone))
-            for meeting in meetings
-            if (people := pairs.get(meeting.pair_id)) is not None
-        ]
+        # A group's meeting is a row per member: its mentor is asked once (migration 0025).
+        groups: set[int] = set()
+        views = []
+        for meeting in meetings:
+            people = pairs.get(meeting.pair_id)
+            if people is None or meeting.group_meeting_id in groups:
+                continue
+            if meeting.group_meeting_id is not None:
+                groups.add(meeting.group_meeting_id)
+            views.append(MeetingView(meeting, Side(people, people.mentor, people.mentee, timezone)))
+        return views
 
     # -- after a meeting -----------------------------------------------------------------------
     async def settle(

@@ -220,3 +220,28 @@ async def test_a_group_is_judged_overdue_once_by_its_meetings(
     )
     rows = await services.cadence.overdue(seed.organization_id)
     assert [r.people.pair.id for r in rows] == [seed.pairs[GLEB]]
+
+
+async def test_a_lead_members_pair_ending_moves_the_mentors_part_to_another_row(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, clock, seed = school
+    view = await scheduled(services, seed)
+    assert view.lead.pair_id == seed.pairs[ANNA]
+    ended = await services.pairing.end_pair(seed.organization_id, seed.pairs[ANNA], "переезд")
+    assert ended is not None
+    boris_row = next(m.id for m in view.meetings if m.pair_id == seed.pairs[BORIS])
+    mentor_reminders = await rows(
+        db, "SELECT DISTINCT meeting_id FROM reminders WHERE telegram_id = ?", (IRINA,)
+    )
+    assert mentor_reminders == [(boris_row,)]
+    assert await rows(db, "SELECT meeting_id FROM followups") == [(boris_row,)]
+    # The mentor answers for the two who are left.
+    clock.advance(datetime(2026, 3, 17, 7, 30, tzinfo=UTC) - clock.now())
+    attendance = await services.groups.toggle(view.group_meeting.id, seed.pairs[BORIS], IRINA)
+    assert not isinstance(attendance, MeetingProblem), attendance
+    assert attendance.view.lead.id == boris_row
+    settled = await services.groups.settle(view.group_meeting.id, IRINA, Answer.HELD)
+    assert not isinstance(settled, MeetingProblem | GroupProblem), settled
+    assert {p.mentee.telegram_id for p, _ in settled.absent} == {VERA}
+    assert await rows(db, "SELECT meeting_id, answer FROM followups") == [(boris_row, "held")]

@@ -56,3 +56,49 @@ CREATE TRIGGER pairs_version_update_group AFTER UPDATE OF group_id ON pairs BEGI
     INSERT INTO organization_versions VALUES (NEW.organization_id, 1)
     ON CONFLICT (organization_id) DO UPDATE SET version = version + 1;
 END;
+
+-- A member's pair ends (ended by the curator, a withdrawal) while a group meeting is still to
+-- be answered and its lead row is that pair's: the lead moves to another active member's row,
+-- and the mentor's reminders and question with it (they would be dropped with the ended pair).
+CREATE TRIGGER pairs_group_member_ended AFTER UPDATE OF ended_on ON pairs
+WHEN OLD.ended_on IS NULL AND NEW.ended_on IS NOT NULL AND NEW.group_id IS NOT NULL BEGIN
+    UPDATE reminders SET meeting_id = (
+        SELECT min(o.id) FROM meetings o JOIN pairs q ON q.id = o.pair_id
+        WHERE o.group_meeting_id = (SELECT group_meeting_id FROM meetings
+                                    WHERE id = reminders.meeting_id)
+          AND o.pair_id <> NEW.id AND q.ended_on IS NULL
+    )
+    WHERE state = 'pending'
+      AND telegram_id = (SELECT telegram_id FROM participants WHERE id = NEW.mentor_id)
+      AND meeting_id IN (SELECT g.lead_meeting_id FROM group_meetings g
+                         JOIN meetings m ON m.id = g.lead_meeting_id
+                         WHERE m.pair_id = NEW.id AND g.settled_at IS NULL)
+      AND EXISTS (SELECT 1 FROM meetings o JOIN pairs q ON q.id = o.pair_id
+                  WHERE o.group_meeting_id = (SELECT group_meeting_id FROM meetings
+                                              WHERE id = reminders.meeting_id)
+                    AND o.pair_id <> NEW.id AND q.ended_on IS NULL);
+    UPDATE followups SET meeting_id = (
+        SELECT min(o.id) FROM meetings o JOIN pairs q ON q.id = o.pair_id
+        WHERE o.group_meeting_id = (SELECT group_meeting_id FROM meetings
+                                    WHERE id = followups.meeting_id)
+          AND o.pair_id <> NEW.id AND q.ended_on IS NULL
+    )
+    WHERE participant_id = NEW.mentor_id AND state IN ('pending', 'asked', 'reminded')
+      AND meeting_id IN (SELECT g.lead_meeting_id FROM group_meetings g
+                         JOIN meetings m ON m.id = g.lead_meeting_id
+                         WHERE m.pair_id = NEW.id AND g.settled_at IS NULL)
+      AND EXISTS (SELECT 1 FROM meetings o JOIN pairs q ON q.id = o.pair_id
+                  WHERE o.group_meeting_id = (SELECT group_meeting_id FROM meetings
+                                              WHERE id = followups.meeting_id)
+                    AND o.pair_id <> NEW.id AND q.ended_on IS NULL);
+    UPDATE group_meetings SET lead_meeting_id = (
+        SELECT min(o.id) FROM meetings o JOIN pairs q ON q.id = o.pair_id
+        WHERE o.group_meeting_id = group_meetings.id AND o.pair_id <> NEW.id
+          AND q.ended_on IS NULL
+    )
+    WHERE settled_at IS NULL
+      AND lead_meeting_id IN (SELECT id FROM meetings WHERE pair_id = NEW.id)
+      AND EXISTS (SELECT 1 FROM meetings o JOIN pairs q ON q.id = o.pair_id
+                  WHERE o.group_meeting_id = group_meetings.id AND o.pair_id <> NEW.id
+                    AND q.ended_on IS NULL);
+END;
