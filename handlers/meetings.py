@@ -62,6 +62,8 @@ async def on_plan(query: CallbackQuery, callback_data: MeetPlan, services: Servi
     side = await services.meetings.side(callback_data.pair_id, query.from_user.id)
     if side is None or not isinstance(query.message, Message):
         raise Outdated(_("This pair is no longer active."))
+    if side.me.id != side.people.mentor.id and await services.groups.of_pair(side.people.pair.id):
+        raise Outdated(group_texts.member_waits_text())  # the group's mentor schedules
     if callback_data.replaces:
         problem = await services.meetings.movable(
             callback_data.pair_id, callback_data.replaces, query.from_user.id
