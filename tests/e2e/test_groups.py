@@ -19,7 +19,7 @@ import pytest
 
 from bot.config import Settings
 from bot.wiring import build_services
-from handlers.group_views import GroupDone, GroupMark
+from handlers.group_views import GroupAnswer, GroupDone, GroupMark
 from storage.database import Database
 from storage.migrations import migrate
 from tests.clock import ManualClock
@@ -210,6 +210,10 @@ async def test_a_group_of_three_one_calendar_attendance_and_feedback_from_each(
     await bot.settle()
     assert statuses(db) == {ANNA: "held", BORIS: "held", VERA: "missed"}
     assert len(with_text(irina, "Посещаемость сохранена")) == 1
+    # The old question pressed again: already answered, nothing changes.
+    again = GroupAnswer(group_meeting_id=gm, answer="not_held").pack()
+    assert "уже ответили" in await refused(tg, irina, again, question.message_id)
+    assert statuses(db) == {ANNA: "held", BORIS: "held", VERA: "missed"}
 
     # -- feedback: each present member on their own row, the mentor once --------------------
     await fill_feedback(anna, db, row_of(db, ANNA), 5, topic=True)
