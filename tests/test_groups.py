@@ -245,3 +245,46 @@ async def test_a_lead_members_pair_ending_moves_the_mentors_part_to_another_row(
     assert not isinstance(settled, MeetingProblem | GroupProblem), settled
     assert {p.mentee.telegram_id for p, _ in settled.absent} == {VERA}
     assert await rows(db, "SELECT meeting_id, answer FROM followups") == [(boris_row, "held")]
+
+
+async def test_not_held_misses_every_row_and_moved_waits_for_the_new_time(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, clock, seed = school
+    first = await scheduled(services, seed)
+    clock.advance(datetime(2026, 3, 17, 7, 30, tzinfo=UTC) - clock.now())
+    await services.groups.toggle(first.group_meeting.id, seed.pairs[ANNA], IRINA)  # ignored
+    settled = await services.groups.settle(first.group_meeting.id, IRINA, Answer.NOT_HELD)
+    assert not isinstance(settled, MeetingProblem | GroupProblem), settled
+    assert settled.present == () and len(settled.absent) == 3
+    assert {m.status for m in settled.view.meetings} == {"missed"}
+    # "It was moved": nothing is decided until the new time replaces the meeting.
+    second = await services.groups.schedule(
+        seed.pairs[ANNA], IRINA, date(2026, 3, 19), AT, "online", "link"
+    )
+    assert isinstance(second, GroupMeetingView), second
+    assert {m.kind for m in second.meetings} == {"acquaintance"}  # nothing was held
+    clock.advance(datetime(2026, 3, 19, 7, 30, tzinfo=UTC) - clock.now())
+    moved = await services.groups.settle(second.group_meeting.id, IRINA, Answer.MOVED)
+    assert not isinstance(moved, MeetingProblem | GroupProblem), moved
+    assert {m.status for m in moved.view.meetings} == {"confirmed"}
+    # The new time must be ahead: the calendar's usual checks hold for a group.
+    clock.advance(datetime(2026, 3, 19, 8, 0, tzinfo=UTC) - clock.now())
+    late = await services.groups.schedule(
+        seed.pairs[ANNA], IRINA, date(2026, 3, 19), time(16, 0), "online", "x",
+        replaces=second.lead.id,
+    )  # fmt: skip
+    assert late is MeetingProblem.TOO_SOON
+    third = await services.groups.schedule(
+        seed.pairs[ANNA], IRINA, date(2026, 3, 24), AT, "online", "link", replaces=second.lead.id
+    )
+    assert isinstance(third, GroupMeetingView), third
+    statuses = await rows(
+        db,
+        "SELECT DISTINCT status FROM meetings WHERE group_meeting_id = ?",
+        (second.group_meeting.id,),
+    )
+    assert statuses == [("cancelled",)]
+    assert await rows(
+        db, "SELECT answer FROM followups WHERE meeting_id = ?", (second.lead.id,)
+    ) == [("moved",)]
