@@ -23,7 +23,7 @@ from bot.schedule import utc_to_local
 from bot.screens import Button, Screen
 from bot.services import Services
 from handlers.followup_views import attention_reason_text, pair_title
-from handlers.group_views import GroupShow, group_card_text
+from handlers.group_views import GroupShow, group_card_text, mentor_name
 from handlers.meeting_texts import kind_title
 from handlers.paging import column, navigation_row, page_of
 from handlers.pair_plan_views import plan_text, rhythm_text
@@ -126,6 +126,8 @@ async def upcoming_view(
         status = _("confirmed") if meeting.status == "confirmed" else _("waiting for an answer")
         when = format_moment(meeting.starts_at, locale, timezone)
         pair = quote(pair_title(people))
+        if meeting.group_meeting_id is not None:  # a group's meeting, shown once
+            pair = _("Group of mentor {name}").format(name=quote(mentor_name(people)))
         lines.append(f"{when} · {kind_title(meeting.kind)} · {pair} · {status}")
     return _paged((), lines, Board.UPCOMING, page, pages)
 

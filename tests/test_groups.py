@@ -288,3 +288,14 @@ async def test_not_held_misses_every_row_and_moved_waits_for_the_new_time(
     assert await rows(
         db, "SELECT answer FROM followups WHERE meeting_id = ?", (second.lead.id,)
     ) == [("moved",)]
+
+
+async def test_the_curators_upcoming_meetings_show_a_group_meeting_once(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, _clock, seed = school
+    await scheduled(services, seed)
+    shown, total, _page, _pages = await services.cadence.upcoming_page(seed.organization_id, 0, 8)
+    assert total == 1 and len(shown) == 1
+    meeting, people = shown[0]
+    assert meeting.group_meeting_id is not None and people.pair.id == seed.pairs[ANNA]

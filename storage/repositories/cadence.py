@@ -220,7 +220,10 @@ class CadenceRepository:
     _UPCOMING = (
         "FROM pairs p CROSS JOIN meetings m ON m.pair_id = p.id "
         "WHERE p.organization_id = ? AND p.ended_on IS NULL "
-        "AND m.status IN ('proposed', 'confirmed') AND m.starts_at >= ? AND m.starts_at < ?"
+        "AND m.status IN ('proposed', 'confirmed') AND m.starts_at >= ? AND m.starts_at < ? "
+        # A group's meeting (migration 0025) once: its lead row.
+        "AND (m.group_meeting_id IS NULL OR m.id = "
+        "(SELECT g.lead_meeting_id FROM group_meetings g WHERE g.id = m.group_meeting_id))"
     )
 
     async def upcoming_count(self, organization_id: int, since: datetime, until: datetime) -> int:
