@@ -72,10 +72,11 @@ async def on_list(query: CallbackQuery, services: Services, curator_org_id: int)
 
 
 async def _candidate(
-    services: Services, organization_id: int, mentor_id: int
+    services: Services, organization_id: int, mentor_id: int, pair_id: int
 ) -> tuple[PairPeople, ...]:
+    """The mentor's pairs of one form that a group can be formed of, this pair among them."""
     for members in await services.groups.candidates(organization_id):
-        if members[0].mentor.id == mentor_id:
+        if members[0].mentor.id == mentor_id and pair_id in {m.pair.id for m in members}:
             return members
     raise Outdated(problem_text(GroupProblem.TAKEN))
 
@@ -87,15 +88,18 @@ async def on_pick(
     services: Services,
     curator_org_id: int,
 ) -> None:
-    members = await _candidate(services, curator_org_id, callback_data.mentor_id)
-    data = await state.get_data()
-    picked = data.get(PICKED) or {}
-    ticked = (
-        set(picked.get("pairs", [])) if picked.get("mentor") == callback_data.mentor_id else set()
+    members = await _candidate(
+        services, curator_org_id, callback_data.mentor_id, callback_data.pair_id
     )
-    if callback_data.pair_id:
-        if callback_data.pair_id not in {m.pair.id for m in members}:
-            raise Outdated(problem_text(GroupProblem.TAKEN))
+    ids = {m.pair.id for m in members}
+    picked = (await state.get_data()).get(PICKED) or {}
+    # Ticks of another mentor or form are forgotten: one choice at a time.
+    ticked = (
+        set(picked.get("pairs", [])) & ids
+        if picked.get("mentor") == members[0].mentor.id
+        else set()
+    )
+    if callback_data.toggle:
         ticked ^= {callback_data.pair_id}
     await state.update_data({PICKED: {"mentor": callback_data.mentor_id, "pairs": sorted(ticked)}})
     first = members[0]

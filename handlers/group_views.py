@@ -41,10 +41,12 @@ class GroupDone(CallbackData, prefix="grp1d"):
 
 
 class GroupPick(CallbackData, prefix="gcu1p"):
-    """The curator ticks or unticks a pair while forming a group of one mentor's pairs."""
+    """The curator ticks or unticks a pair while forming a group of one mentor's pairs of
+    one form (``toggle`` False: open the choice of the pairs that go with this one)."""
 
     mentor_id: int
     pair_id: int
+    toggle: bool = True
 
 
 class GroupForm(CallbackData, prefix="gcu1f"):
@@ -380,7 +382,9 @@ def groups_screen(
             (
                 Button(
                     _("Form a group: {name} ({n})").format(name=mentor_name(first), n=len(members)),
-                    data=GroupPick(mentor_id=first.mentor.id, pair_id=0).pack(),
+                    data=GroupPick(
+                        mentor_id=first.mentor.id, pair_id=first.pair.id, toggle=False
+                    ).pack(),
                 ),
             )
         )

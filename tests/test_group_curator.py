@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from bot.groups import GroupMeetingView
-from handlers.group_views import GroupLeave, GroupMove, GroupShow
+from handlers.group_views import GroupForm, GroupLeave, GroupMove, GroupPick, GroupShow
 from handlers.meeting_board_views import PairCard
 from tests.cohort import choice, mentee_answers, seed_ready
 from tests.groups_seed import (
@@ -160,3 +160,33 @@ async def test_a_member_is_moved_to_another_mentors_group(harness: Harness) -> N
     # Moved again with the same button: outdated.
     await harness.press(CURATOR, move, language_code="en")
     assert "not yours" in await toast(harness)
+
+
+async def test_forming_cannot_be_forged_or_done_by_another_school(harness: Harness) -> None:
+    services, db = harness.app.services, harness.app.db
+    seed = await seed_group_school(services, db, harness.clock.now(), form_group=False)
+    forged = GroupPick(mentor_id=seed.irina, pair_id=seed.pairs[GLEB], toggle=False).pack()
+    await harness.press(CURATOR, forged, language_code="en")  # Gleb is Olga's mentee
+    assert "already in a group" in await toast(harness)
+    opening = GroupPick(mentor_id=seed.irina, pair_id=seed.pairs[ANNA], toggle=False).pack()
+    await harness.press(OTHER_CURATOR, opening, language_code="en")
+    assert "already in a group" in await toast(harness)
+    # The other school's curator ticks and forms nothing, whatever the data says.
+    for chat in STUDENTS:
+        await harness.press(
+            OTHER_CURATOR,
+            GroupPick(mentor_id=seed.irina, pair_id=seed.pairs[chat]).pack(),
+            language_code="en",
+        )
+    await harness.press(OTHER_CURATOR, GroupForm(mentor_id=seed.irina).pack(), language_code="en")
+    assert await db.fetch_value("SELECT count(*) FROM groups") == 0
+    # «Form the group» with one pair ticked is explained.
+    await harness.press(CURATOR, opening, language_code="en")
+    await harness.press(
+        CURATOR,
+        GroupPick(mentor_id=seed.irina, pair_id=seed.pairs[ANNA]).pack(),
+        language_code="en",
+    )
+    await harness.press(CURATOR, GroupForm(mentor_id=seed.irina).pack(), language_code="en")
+    assert "at least two pairs" in await toast(harness)
+    assert await db.fetch_value("SELECT count(*) FROM groups") == 0
