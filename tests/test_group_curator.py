@@ -9,6 +9,7 @@ from datetime import date, time
 from bot.groups import GroupMeetingView
 from handlers.group_views import GroupForm, GroupLeave, GroupMove, GroupPick, GroupShow
 from handlers.meeting_board_views import PairCard
+from handlers.meeting_texts import MeetPlan
 from tests.cohort import choice, mentee_answers, seed_ready
 from tests.groups_seed import (
     ANNA,
@@ -190,3 +191,16 @@ async def test_forming_cannot_be_forged_or_done_by_another_school(harness: Harne
     await harness.press(CURATOR, GroupForm(mentor_id=seed.irina).pack(), language_code="en")
     assert "at least two pairs" in await toast(harness)
     assert await db.fetch_value("SELECT count(*) FROM groups") == 0
+
+
+async def test_a_member_is_told_the_mentor_schedules_the_groups_meetings(harness: Harness) -> None:
+    seed = await formed(harness)
+    await harness.press(ANNA, MeetPlan(pair_id=seed.pairs[ANNA]).pack(), language_code="en")
+    assert "scheduled by the mentor" in await toast(harness)
+    sent = await harness.send(ANNA, "/meetings", language_code="en")
+    assert any("scheduled by the mentor" in s.text for s in sent), [s.text for s in sent]
+    assert not any("Propose a meeting" in t for s in sent for t, _ in s.buttons)
+    sent = await harness.send(IRINA, "/meetings", language_code="en")
+    schedule = [s for s in sent if "Schedule a group meeting" in [t for t, _ in s.buttons]]
+    assert len(schedule) == 1 and "your group (3 members)" in schedule[0].text
+    assert not any("Propose a meeting" in t for s in sent for t, _ in s.buttons)
