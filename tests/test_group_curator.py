@@ -204,3 +204,16 @@ async def test_a_member_is_told_the_mentor_schedules_the_groups_meetings(harness
     schedule = [s for s in sent if "Schedule a group meeting" in [t for t, _ in s.buttons]]
     assert len(schedule) == 1 and "your group (3 members)" in schedule[0].text
     assert not any("Propose a meeting" in t for s in sent for t, _ in s.buttons)
+
+
+async def test_closing_the_cycle_asks_the_groups_mentor_once(harness: Harness) -> None:
+    seed = await formed(harness)
+    ask = (await harness.send(CURATOR, "/closecycle", language_code="en"))[-1]
+    before = {chat: len(harness.session.answers(chat)) for chat in (IRINA, *STUDENTS)}
+    await harness.press(CURATOR, ask.data_of("Yes"), language_code="en")
+    asked = harness.session.answers(IRINA)[before[IRINA] :]
+    plans = [d for s in asked for _, d in s.buttons if d.startswith("mtg1s")]
+    assert len(plans) == 1, [s.text for s in asked]
+    for chat in STUDENTS:  # each member is told
+        assert len(harness.session.answers(chat)) > before[chat]
+    assert await harness.app.services.cycles.final_due(seed.pairs[VERA])
