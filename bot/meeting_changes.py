@@ -183,7 +183,9 @@ class MeetingChanges:
         kind = await self._meetings.next_kind_of(pair, held)
         if kind is None:
             return None
-        if kind is not MeetingKind.REGULAR:
+        if kind is not MeetingKind.REGULAR or await self._repository.in_group(pair.id):
+            # A pair in a group meets on the group's calendar (migration 0025): its mentor
+            # schedules the next meeting for the whole group, not the pair's own rhythm.
             return NextPlan(kind)
         row = await self._plans.rhythm_of(pair, side.timezone)
         rhythm = Rhythm(row.weekday, row.local_time, row.interval_weeks)

@@ -299,3 +299,32 @@ async def test_the_curators_upcoming_meetings_show_a_group_meeting_once(
     assert total == 1 and len(shown) == 1
     meeting, people = shown[0]
     assert meeting.group_meeting_id is not None and people.pair.id == seed.pairs[ANNA]
+
+
+async def test_a_pair_meeting_agreed_before_the_group_is_followed_by_the_groups_calendar(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, clock, seed = school
+    pair_id = seed.pairs[ANNA]
+    async with db.transaction() as tx:  # the opening meetings were held one-to-one
+        for kind in ("acquaintance", "trial", "planning"):
+            await tx.execute(
+                "INSERT INTO meetings (pair_id, kind, status, starts_at, meeting_format, place, "
+                "proposed_by, created_at) VALUES (?, ?, 'held', ?, 'online', 'x', ?, ?)",
+                (pair_id, kind, "2026-03-01T06:00:00+00:00", seed.irina, "2026-03-01"),
+            )
+    proposed = await services.meetings.propose(pair_id, IRINA, DAY, AT, "online", "x")
+    assert not isinstance(proposed, MeetingProblem), proposed
+    assert proposed.meeting.kind == "regular" and proposed.meeting.group_meeting_id is None
+    assert not isinstance(
+        await services.meetings.confirm(proposed.meeting.id, ANNA), MeetingProblem
+    )
+    clock.advance(datetime(2026, 3, 17, 7, 30, tzinfo=UTC) - clock.now())
+    settled = await services.meeting_changes.settle(proposed.meeting.id, IRINA, Answer.HELD)
+    assert not isinstance(settled, MeetingProblem), settled
+    # No regular meeting of the pair's own rhythm: the mentor schedules the group's next one.
+    assert settled.next is not None and settled.next.meeting is None
+    assert settled.next.kind == "regular"
+    assert await rows(
+        db, "SELECT count(*) FROM meetings WHERE pair_id = ? AND status = 'confirmed'", (pair_id,)
+    ) == [(0,)]
