@@ -263,6 +263,9 @@ class GroupService:
             if existing is not None:
                 if await self._repository.join(existing.id, ids):
                     formed = existing
+                    side = await self.side(existing)
+                    if side is not None:
+                        await self._join_upcoming(side, ids)
             elif len(ids) >= 2:
                 group = await self._repository.create(
                     organization_id, mentor_id, form, ids, self._clock.now()
@@ -326,7 +329,32 @@ class GroupService:
         today = utc_to_local(now, timezone).date()
         moved = await self._repository.move(pair_id, group.id, target.id, today, now)
         side = await self.side(target) if moved is not None else None
-        return side if side is not None else GroupProblem.TAKEN
+        if side is None or moved is None:
+            return GroupProblem.TAKEN
+        await self._join_upcoming(side, [moved])
+        return side
+
+    async def _join_upcoming(self, side: GroupSide, pair_ids: Sequence[int]) -> None:
+        """Members who joined a group get its meetings still ahead, with their reminders."""
+        now = self._clock.now()
+        for lead in await self._repository.upcoming(side.group.id, now):
+            for pair_id in pair_ids:
+                member = side.member(pair_id)
+                if member is None:
+                    continue
+                held = [
+                    MeetingKind(m.kind)
+                    for m in await self._meeting_rows.of_pair(pair_id)
+                    if m.status == "held"
+                ]
+                kind = await self._meetings.next_kind_of(member.pair, held)
+                if kind is None:
+                    continue
+                row = await self._repository.add_row(lead, pair_id, kind.value, now)
+                if row is not None:
+                    await self._reminders.plan(
+                        row, side.group.organization_id, [member.mentee.telegram_id]
+                    )
 
     async def _cancel_ahead(self, pair_id: int) -> None:
         now = self._clock.now()

@@ -17,6 +17,7 @@ from tests.groups_seed import (
     CURATOR,
     GLEB,
     IRINA,
+    OLGA,
     OTHER_CURATOR,
     STUDENTS,
     VERA,
@@ -141,6 +142,10 @@ async def test_a_member_is_moved_to_another_mentors_group(harness: Harness) -> N
     assert not isinstance(olgas, str), olgas
     irinas = await services.groups.of_pair(seed.pairs[BORIS])
     assert irinas is not None
+    ahead = await services.groups.schedule(
+        seed.pairs[GLEB], OLGA, date(2026, 3, 18), time(15, 0), "in_person", "Ауд. 5"
+    )
+    assert isinstance(ahead, GroupMeetingView), ahead
     move = GroupMove(pair_id=seed.pairs[BORIS], group_id=olgas.id).pack()
     # The other school's curator cannot.
     await harness.press(OTHER_CURATOR, move, language_code="en")
@@ -157,6 +162,20 @@ async def test_a_member_is_moved_to_another_mentors_group(harness: Harness) -> N
         (seed.students[BORIS],),
     )
     assert row is not None and tuple(row) == (seed.olga, olgas.id, 1, 0)
+    # Boris joins the meeting Olga's group has ahead, with his reminders.
+    joined = await db.fetch_all(
+        "SELECT m.id, m.kind FROM meetings m JOIN pairs p ON p.id = m.pair_id "
+        "WHERE p.mentee_id = ? AND p.ended_on IS NULL AND m.group_meeting_id = ?",
+        (seed.students[BORIS], ahead.group_meeting.id),
+    )
+    assert [r["kind"] for r in joined] == ["acquaintance"]
+    assert (
+        await db.fetch_value(
+            "SELECT count(*) FROM reminders WHERE meeting_id = ? AND telegram_id = ?",
+            (joined[0]["id"], BORIS),
+        )
+        == 2
+    )
     assert await group_of(harness, seed.pairs[ANNA]) == (irinas.id, None)  # Anna and Vera stay
     # Moved again with the same button: outdated.
     await harness.press(CURATOR, move, language_code="en")

@@ -270,6 +270,38 @@ class GroupRepository:
         assert row is not None
         return _group_meeting(row), [meeting_from_row(m) for m in meetings]
 
+    async def upcoming(self, group_id: int, now: datetime) -> list[Meeting]:
+        """The lead rows of the group's meetings still ahead (confirmed, not answered)."""
+        rows = await self._db.fetch_all(
+            "SELECT m.* FROM group_meetings g JOIN meetings m ON m.id = g.lead_meeting_id "
+            "WHERE g.group_id = ? AND g.settled_at IS NULL AND m.status = 'confirmed' "
+            "AND m.starts_at > ? ORDER BY m.starts_at",
+            (group_id, to_db(now)),
+        )
+        return [meeting_from_row(r) for r in rows]
+
+    async def add_row(
+        self, lead: Meeting, pair_id: int, kind: str, now: datetime
+    ) -> Meeting | None:
+        """A member who joined the group gets a row of a group meeting ahead (like the lead's);
+        None when the pair already has one."""
+        async with self._db.transaction() as tx:
+            found = await tx.fetch_one(
+                "SELECT 1 FROM meetings WHERE pair_id = ? AND group_meeting_id = ?",
+                (pair_id, lead.group_meeting_id),
+            )
+            if found is not None:
+                return None
+            meeting_id = await tx.execute(
+                "INSERT INTO meetings (pair_id, kind, status, starts_at, meeting_format, place, "
+                "proposed_by, created_at, decided_at, group_meeting_id) "
+                "VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, ?)",
+                (pair_id, kind, to_db(lead.starts_at), lead.meeting_format, lead.place,
+                 lead.proposed_by, to_db(now), to_db(now), lead.group_meeting_id),
+            )  # fmt: skip
+            row = await tx.fetch_one("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+        return meeting_from_row(row) if row else None
+
     async def meeting(self, group_meeting_id: int) -> GroupMeeting | None:
         row = await self._db.fetch_one(
             "SELECT * FROM group_meetings WHERE id = ?", (group_meeting_id,)
