@@ -357,10 +357,18 @@ class GroupService:
                     )
 
     async def _cancel_ahead(self, pair_id: int) -> None:
+        """The pair's rows of the group's meetings ahead are cancelled; where one was the
+        lead, the mentor's part goes to another member's row first."""
         now = self._clock.now()
+        group = await self._repository.of_pair(pair_id)
+        side = await self.side(group) if group else None
         for meeting in await self._meeting_rows.of_pair(pair_id):
             if meeting.group_meeting_id is None or meeting.starts_at <= now:
                 continue
+            if side is not None:
+                await self._repository.hand_over_lead(
+                    meeting.id, side.mentor.id, side.mentor.telegram_id
+                )
             if meeting.status == "confirmed" and await self._meeting_rows.decide(
                 meeting.id, "confirmed", "cancelled", now, "left the group"
             ):

@@ -328,3 +328,23 @@ async def test_a_pair_meeting_agreed_before_the_group_is_followed_by_the_groups_
     assert await rows(
         db, "SELECT count(*) FROM meetings WHERE pair_id = ? AND status = 'confirmed'", (pair_id,)
     ) == [(0,)]
+
+
+async def test_the_lead_member_leaving_hands_the_mentors_part_to_another_row(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, _clock, seed = school
+    view = await scheduled(services, seed)
+    assert view.lead.pair_id == seed.pairs[ANNA]
+    left = await services.groups.leave(seed.organization_id, seed.pairs[ANNA])
+    assert not isinstance(left, str), left
+    boris_row = next(m.id for m in view.meetings if m.pair_id == seed.pairs[BORIS])
+    assert await rows(
+        db, "SELECT meeting_id, state FROM reminders WHERE telegram_id = ?", (IRINA,)
+    ) == [(boris_row, "pending"), (boris_row, "pending")]
+    assert await rows(db, "SELECT meeting_id, state FROM followups") == [(boris_row, "pending")]
+    assert await rows(
+        db, "SELECT DISTINCT state FROM reminders WHERE telegram_id = ?", (ANNA,)
+    ) == [("dropped",)]
+    # A curator of another school cannot make a member leave.
+    assert await services.groups.leave(seed.other_organization_id, seed.pairs[BORIS]) == "not_yours"

@@ -302,6 +302,34 @@ class GroupRepository:
             row = await tx.fetch_one("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
         return meeting_from_row(row) if row else None
 
+    async def hand_over_lead(self, meeting_id: int, mentor_id: int, mentor_chat: int) -> None:
+        """A lead row about to be cancelled (its member leaves the group): the lead, with the
+        mentor's reminders and question, goes to another member's row of the meeting."""
+        async with self._db.transaction() as tx:
+            found = await tx.fetch_one(
+                "SELECT g.id, (SELECT min(o.id) FROM meetings o JOIN pairs q ON q.id = o.pair_id "
+                "WHERE o.group_meeting_id = g.id AND o.id <> ? AND o.status = 'confirmed' "
+                "AND q.ended_on IS NULL) AS next_id "
+                "FROM group_meetings g WHERE g.lead_meeting_id = ? AND g.settled_at IS NULL",
+                (meeting_id, meeting_id),
+            )
+            if found is None or found["next_id"] is None:
+                return
+            following = found["next_id"]
+            await tx.execute(
+                "UPDATE group_meetings SET lead_meeting_id = ? WHERE id = ?",
+                (following, found["id"]),
+            )
+            await tx.execute(
+                "UPDATE reminders SET meeting_id = ? WHERE meeting_id = ? AND telegram_id = ? "
+                "AND state = 'pending'",
+                (following, meeting_id, mentor_chat),
+            )
+            await tx.execute(
+                "UPDATE followups SET meeting_id = ? WHERE meeting_id = ? AND participant_id = ?",
+                (following, meeting_id, mentor_id),
+            )
+
     async def meeting(self, group_meeting_id: int) -> GroupMeeting | None:
         row = await self._db.fetch_one(
             "SELECT * FROM group_meetings WHERE id = ?", (group_meeting_id,)
