@@ -348,3 +348,28 @@ async def test_the_lead_member_leaving_hands_the_mentors_part_to_another_row(
     ) == [("dropped",)]
     # A curator of another school cannot make a member leave.
     assert await services.groups.leave(seed.other_organization_id, seed.pairs[BORIS]) == "not_yours"
+
+
+async def test_a_group_left_with_one_member_ends_and_its_meeting_becomes_the_pairs(
+    school: tuple[Services, ManualClock, GroupSeed], db: Database
+) -> None:
+    services, clock, seed = school
+    view = await scheduled(services, seed)
+    for chat in (VERA, ANNA):  # Anna's row was the lead
+        assert not isinstance(
+            await services.groups.leave(seed.organization_id, seed.pairs[chat]), str
+        )
+    assert await services.groups.of_pair(seed.pairs[BORIS]) is None
+    boris_row = next(m.id for m in view.meetings if m.pair_id == seed.pairs[BORIS])
+    assert await rows(
+        db, "SELECT status, group_meeting_id FROM meetings WHERE id = ?", (boris_row,)
+    ) == [("confirmed", None)]
+    assert await rows(
+        db, "SELECT DISTINCT telegram_id FROM reminders WHERE meeting_id = ? AND state = 'pending' "
+        "ORDER BY 1", (boris_row,)
+    ) == [(IRINA,), (BORIS,)]  # fmt: skip
+    # The mentor answers as for any pair.
+    clock.advance(datetime(2026, 3, 17, 7, 30, tzinfo=UTC) - clock.now())
+    settled = await services.meeting_changes.settle(boris_row, IRINA, Answer.HELD)
+    assert not isinstance(settled, MeetingProblem), settled
+    assert settled.view.meeting.status == "held"

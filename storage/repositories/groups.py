@@ -208,6 +208,14 @@ class GroupRepository:
                 "UPDATE groups SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
                 (to_db(now), group_id),
             )
+            # The last member's meetings not yet answered become the pair's own: answered
+            # as a pair's are (the mentor's reminders and question are on them already).
+            await tx.execute(
+                "UPDATE meetings SET group_meeting_id = NULL WHERE status = 'confirmed' "
+                "AND group_meeting_id IN (SELECT id FROM group_meetings "
+                "WHERE group_id = ? AND settled_at IS NULL)",
+                (group_id,),
+            )
 
     # -- group meetings --------------------------------------------------------------------------
     async def create_meeting(
