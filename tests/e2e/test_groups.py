@@ -20,6 +20,7 @@ import pytest
 from bot.config import Settings
 from bot.wiring import build_services
 from handlers.group_views import GroupAnswer, GroupDone, GroupMark
+from handlers.meeting_board_views import PairCard
 from storage.database import Database
 from storage.migrations import migrate
 from tests.clock import ManualClock
@@ -120,7 +121,7 @@ async def test_a_group_of_three_one_calendar_attendance_and_feedback_from_each(
     irina = tg.user(IRINA, "Ирина")
     anna, boris, vera = tg.user(ANNA, "Анна"), tg.user(BORIS, "Борис"), tg.user(VERA, "Вера")
     olga, gleb = tg.user(OLGA, "Ольга"), tg.user(GLEB, "Глеб")
-    tg.user(CURATOR, "Куратор")
+    curator = tg.user(CURATOR, "Куратор")
     members = (anna, boris, vera)
 
     # -- a member cannot schedule the group's meeting; the mentor does, once ----------------
@@ -234,3 +235,16 @@ async def test_a_group_of_three_one_calendar_attendance_and_feedback_from_each(
     ) == [(0,)]
     # The mentor was asked once; nobody else was asked.
     assert query(db, "SELECT telegram_id, answer FROM followups") == [(IRINA, "held")]
+
+    # -- the curator's card of each pair: Vera's shows the meeting as missed -------------------
+    await curator.send_text("/pairs")
+    await curator.wait_for_bot_message("Действующие пары")
+    for chat, name, held, missed in ((VERA, "Вера Козлова", 0, 1), (ANNA, "Анна Смирнова", 1, 0)):
+        await curator.press_data(
+            PairCard(pair_id=school.pairs[chat]).pack(), curator.bot_messages()[-1].message_id
+        )
+        card = await curator.wait_for_bot_message(f"Соколова — {name}\n")
+        assert "Группа наставника Ирина Павловна Соколова" in card.text, card.text
+        assert f"Встреч проведено: {held};" in card.text, card.text
+        assert f"не состоялись: {missed};" in card.text, card.text
+        assert "Анна Смирнова, Борис Орлов, Вера Козлова" in card.text
