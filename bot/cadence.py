@@ -367,11 +367,31 @@ class CadenceService:
         # never allows less than fourteen days plus the grace): the rest are not read.
         grace = min(calendar.grace_days for calendar in calendars.values())
         silent_since = now - timedelta(days=OVERDUE_DAYS + grace)
-        return [
+        late = [
             (cadence, calendars[cadence.pair.organization_id])
             for cadence in await self._repository.active_cadence(organization_ids, silent_since)
             if is_overdue(cadence, calendars[cadence.pair.organization_id], now)
         ]
+        return await self._groups_once(late)
+
+    async def _groups_once(
+        self, late: list[tuple[PairCadence, CadenceCalendar]]
+    ) -> list[tuple[PairCadence, CadenceCalendar]]:
+        """A group (migration 0025) is judged once, by its meetings: it is overdue when none
+        of its members has held a meeting in time (every member's pair is late), and then it
+        is one row, its first member's pair (the mentor schedules the group's meetings). A
+        member alone without a held meeting while the group meets is not overdue: their
+        absences are the group meetings missed for their pair (two in a row raise attention)."""
+        members = await self._repository.group_members([c.pair.id for c, _ in late])
+        if not members:
+            return late
+        late_ids = {cadence.pair.id for cadence, _ in late}
+        kept: list[tuple[PairCadence, CadenceCalendar]] = []
+        for cadence, calendar in late:
+            group = members.get(cadence.pair.id)
+            if group is None or (cadence.pair.id == min(group) and set(group) <= late_ids):
+                kept.append((cadence, calendar))
+        return kept
 
     async def _check_pair(
         self,

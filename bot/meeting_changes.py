@@ -134,11 +134,17 @@ class MeetingChanges:
         if not meetings:
             return []
         pairs = {p.pair.id: p for p in await self._pairing.active_pairs(organization_id)}
-        return [
-            MeetingView(meeting, Side(people, people.mentor, people.mentee, timezone))
-            for meeting in meetings
-            if (people := pairs.get(meeting.pair_id)) is not None
-        ]
+        # A group's meeting is a row per member: its mentor is asked once (migration 0025).
+        groups: set[int] = set()
+        views = []
+        for meeting in meetings:
+            people = pairs.get(meeting.pair_id)
+            if people is None or meeting.group_meeting_id in groups:
+                continue
+            if meeting.group_meeting_id is not None:
+                groups.add(meeting.group_meeting_id)
+            views.append(MeetingView(meeting, Side(people, people.mentor, people.mentee, timezone)))
+        return views
 
     # -- after a meeting -----------------------------------------------------------------------
     async def settle(
@@ -178,10 +184,14 @@ class MeetingChanges:
         kind = await self._meetings.next_kind_of(pair, held)
         if kind is None:
             return None
-        if kind is not MeetingKind.REGULAR or await self._meetings.pace_of(pair) is (
-            FormPace.SHORT
+        if (
+            kind is not MeetingKind.REGULAR
+            or await self._meetings.pace_of(pair) is FormPace.SHORT
+            or await self._repository.in_group(pair.id)
         ):
-            return NextPlan(kind)  # the mentor proposes it (a short pair keeps no rhythm)
+            # The mentor proposes it: a short pair keeps no rhythm, and a pair in a group
+            # meets on the group's calendar (migration 0025), scheduled by its mentor.
+            return NextPlan(kind)
         row = await self._plans.rhythm_of(pair, side.timezone)
         rhythm = Rhythm(row.weekday, row.local_time, row.interval_weeks)
         holidays = await self._meetings.holidays(side, self._meetings.local_today(side.timezone))

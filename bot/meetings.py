@@ -106,17 +106,10 @@ class MeetingService:
         if side is None:
             return MeetingProblem.NOT_YOURS
         place = " ".join(place.split())
-        if not 1 <= len(place) <= PLACE_LIMIT:
-            return MeetingProblem.BAD_PLACE
-        today = self.local_today(side.timezone)
-        if holiday_on(day, await self.holidays(side, today)):
-            return MeetingProblem.HOLIDAY
-        starts_at = local_to_utc(datetime.combine(day, at), side.timezone)
+        starts_at = await self.start_of(side, day, at, place)
+        if isinstance(starts_at, MeetingProblem):
+            return starts_at
         now = self._clock.now()
-        if starts_at < now + EARLIEST:
-            return MeetingProblem.TOO_SOON
-        if starts_at > now + LATEST:
-            return MeetingProblem.TOO_LATE
         held = [
             MeetingKind(m.kind)
             for m in await self._repository.of_pair(pair_id)
@@ -144,6 +137,23 @@ class MeetingService:
             replaces=replaces,
         )
         return MeetingView(meeting, side)
+
+    async def start_of(
+        self, side: Side, day: date, at: time, place: str
+    ) -> datetime | MeetingProblem:
+        """The meeting's start in UTC, or why a meeting cannot be there (also a group's)."""
+        if not 1 <= len(place) <= PLACE_LIMIT:
+            return MeetingProblem.BAD_PLACE
+        today = self.local_today(side.timezone)
+        if holiday_on(day, await self.holidays(side, today)):
+            return MeetingProblem.HOLIDAY
+        starts_at = local_to_utc(datetime.combine(day, at), side.timezone)
+        now = self._clock.now()
+        if starts_at < now + EARLIEST:
+            return MeetingProblem.TOO_SOON
+        if starts_at > now + LATEST:
+            return MeetingProblem.TOO_LATE
+        return starts_at
 
     async def _replaceable(self, pair_id: int, meeting_id: int) -> MeetingProblem | None:
         meeting = await self._repository.get(meeting_id)

@@ -14,6 +14,7 @@ from bot.coordinators import CoordinatorService
 from bot.cycle_closing import CycleClosing
 from bot.cycles import CycleService
 from bot.followups import FollowupService
+from bot.groups import GroupService
 from bot.holidays import HolidayService
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
@@ -90,6 +91,7 @@ class Services:
     # The legal representatives of minors: the curator's check, what they are told.
     representatives: RepresentativeService
     plans: PlanService  # the pairs' individual plans (issue 14)
+    groups: GroupService  # group mentoring (issue 14)
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

@@ -16,6 +16,7 @@ from bot.coordinators import CoordinatorService
 from bot.cycle_closing import CycleClosing
 from bot.cycles import CycleService
 from bot.followups import FollowupService
+from bot.groups import GroupService
 from bot.holidays import HolidayService
 from bot.invitations import InvitationService
 from bot.languages import LanguageService
@@ -57,6 +58,7 @@ from storage.repositories.coordinators import CoordinatorLinkRepository, Municip
 from storage.repositories.cycles import CycleRepository
 from storage.repositories.enterprises import EnterpriseRepository
 from storage.repositories.followups import FollowupRepository
+from storage.repositories.groups import GroupRepository
 from storage.repositories.holidays import HolidayRepository
 from storage.repositories.invitations import InvitationRepository
 from storage.repositories.matching import MatchingRepository, PairLookup
@@ -213,4 +215,14 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
             clock,
         ),
         plans=plans,
+        groups=GroupService(
+            GroupRepository(db),
+            MeetingRepository(db),
+            meetings,
+            pairing,
+            organizations,
+            reminders,
+            followups,
+            clock,
+        ),
     )

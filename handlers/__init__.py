@@ -22,6 +22,8 @@ from handlers import (
     fallback,
     followups,
     form_profiles,
+    group_curator,
+    groups,
     guardian,
     guardian_link,
     holidays,
@@ -81,10 +83,11 @@ def get_routers() -> list[Router]:
         speed,
         plan_review,
         form_profiles,
+        group_curator,
     )
     participant_side = (
         *(join, guardian, questionnaire, monitoring_offer, rights, preferences, meetings),
-        *(followups, pair_plans, plans),
+        *(followups, pair_plans, plans, groups),
     )
     return [
         # coordinators: before start, whose /start <token> it takes for a coordinator link.

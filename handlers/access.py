@@ -37,6 +37,7 @@ CURATOR_COMMANDS = (
     "indicators",
     "export",
     "speed",
+    "groups",
 )
 CURATOR_CALLBACK_PREFIXES: tuple[str, ...] = (
     *("cur1", "cand1", "ws1", "adm1", "mt1", "pr1", "ann1", "hol1", "mst1"),
@@ -47,6 +48,7 @@ CURATOR_CALLBACK_PREFIXES: tuple[str, ...] = (
     "vo1",  # participants' feedback
     "spd1",  # speed mentoring sessions (the participants' answers are "spf1")
     "fp1",  # a form's people, pace and groups
+    "gcu1",  # groups: forming, leaving, moving
 )
 ADMIN_COMMANDS = ("orgs", "neworg")
 ADMIN_CALLBACK_PREFIXES = ("org1",)

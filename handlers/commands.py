@@ -71,6 +71,7 @@ def curator_commands() -> list[BotCommand]:
         BotCommand(command="stats", description=_("Statistics and indicators with a chart")),
         BotCommand(command="indicators", description=_("Numbers to compare with and targets")),
         BotCommand(command="speed", description=_("Speed mentoring sessions")),
+        BotCommand(command="groups", description=_("Groups: forming, members, meetings")),
     ]
 
 

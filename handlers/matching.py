@@ -21,6 +21,7 @@ from bot.outdated import Outdated
 from bot.pairing import Outcome, Problem
 from bot.services import Services
 from handlers.filters import curator_router
+from handlers.group_views import group_proposal_screen
 from handlers.matching_views import (
     ApproveShown,
     DirectMentee,
@@ -85,8 +86,14 @@ async def show_batch(
     answers = await services.pairing.answers_of(
         [i for p in batch for i in (p.mentee_id, p.mentor_id)]
     )
+    # A mentor's proposals that make a group are shown (and approved) as one.
+    grouped = await services.groups.grouped_proposals(organization_id, batch, answers)
+    in_groups = {p.id for members in grouped for p in members}
+    for members in grouped:
+        await answer(message, group_proposal_screen(members, answers))
     for proposal in batch:
-        await answer(message, proposal_screen(proposal, answers))
+        if proposal.id not in in_groups:
+            await answer(message, proposal_screen(proposal, answers))
     ranks = (batch[0].rank, batch[-1].rank)
     summary = await answer(
         message, batch_screen(run.run_id, ranks, len(batch), open_count > len(batch), open_count)
@@ -207,6 +214,7 @@ async def on_approve_shown(
 ) -> None:
     pairing = services.pairing
     approved, failed = 0, 0
+    made = []
     for proposal in await pairing.open_proposals(curator_org_id, callback_data.run_id):
         if not callback_data.first <= proposal.rank <= callback_data.last:
             continue
@@ -215,9 +223,12 @@ async def on_approve_shown(
             failed += 1
             continue
         approved += 1
+        made.append(outcome.pair)
         people = await pairing.people(outcome.pair)
         if people is not None:
             await introduce_pair(services, people)
+    # A mentor's pairs approved together as a group proposal was shown: they form the group.
+    await services.groups.group_approved(curator_org_id, made)
     if approved == 0 and failed == 0:
         # A double tap, or every shown proposal decided one by one meanwhile.
         raise Outdated(problem_text(Problem.DECIDED))

@@ -23,6 +23,7 @@ from bot.schedule import utc_to_local
 from bot.screens import Button, Screen
 from bot.services import Services
 from handlers.followup_views import attention_reason_text, pair_title
+from handlers.group_views import GroupShow, group_card_text, mentor_name
 from handlers.meeting_texts import kind_title
 from handlers.paging import column, navigation_row, page_of
 from handlers.pair_plan_views import plan_text, rhythm_text
@@ -126,6 +127,8 @@ async def upcoming_view(
         status = _("confirmed") if meeting.status == "confirmed" else _("waiting for an answer")
         when = format_moment(meeting.starts_at, locale, timezone)
         pair = quote(pair_title(people))
+        if meeting.group_meeting_id is not None:  # a group's meeting, shown once
+            pair = _("Group of mentor {name}").format(name=quote(mentor_name(people)))
         lines.append(f"{when} · {kind_title(meeting.kind)} · {pair} · {status}")
     return _paged((), lines, Board.UPCOMING, page, pages)
 
@@ -283,7 +286,7 @@ async def pair_card(
         if consent
         else _("Allow meetings less often than every two weeks")
     )
-    rows: tuple[tuple[Button, ...], ...] = (
+    rows: Rows = (
         (Button(toggle, data=Consent(pair_id=pair_id, allow=not consent).pack()),),
         (to_view("‹ " + _("Pairs"), Board.PAIRS),),
     )
@@ -293,4 +296,10 @@ async def pair_card(
     plan = card_plan_text(await services.plans.of_pair(pair_id), locale, timezone)
     if plan:  # the pair's individual plan (issue 14)
         text += "\n\n" + plan
-    return Screen(split_message(text)[0], rows)
+    text = split_message(text)[0]
+    in_group = await services.groups.card(pair_id)
+    if in_group is not None:  # a member of a group: the group's mentor, members, next meeting
+        side, following = in_group
+        text += "\n\n" + group_card_text(side, following)
+        rows += ((Button(_("Group"), data=GroupShow(group_id=side.group.id).pack()),),)
+    return Screen(text, rows)

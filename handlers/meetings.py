@@ -19,6 +19,8 @@ from bot.meeting_sides import MeetingProblem, Side
 from bot.outdated import Outdated
 from bot.screens import Screen
 from bot.services import Services
+from handlers import group_views as group_texts
+from handlers import groups
 from handlers.meeting_texts import (
     MeetAnswer,
     MeetCancel,
@@ -61,6 +63,8 @@ async def on_plan(query: CallbackQuery, callback_data: MeetPlan, services: Servi
     side = await services.meetings.side(callback_data.pair_id, query.from_user.id)
     if side is None or not isinstance(query.message, Message):
         raise Outdated(_("This pair is no longer active."))
+    if side.me.id != side.people.mentor.id and await services.groups.of_pair(side.people.pair.id):
+        raise Outdated(group_texts.member_waits_text())  # the group's mentor schedules
     if callback_data.replaces:
         problem = await services.meetings.movable(
             callback_data.pair_id, callback_data.replaces, query.from_user.id
@@ -112,8 +116,21 @@ async def on_place(message: Message, state: FSMContext, services: Services) -> N
     if day is None or at is None:
         await message.answer(problem_text(MeetingProblem.NOT_YOURS))
         return
+    pair_id = int(data.get("pair_id", 0))
+    if await services.groups.of_pair(pair_id) is not None:
+        await groups.schedule(
+            message,
+            services,
+            pair_id,
+            day,
+            at,
+            "online" if data.get("online") else "in_person",
+            message.text or "",
+            int(data.get("replaces") or 0) or None,
+        )
+        return
     result = await services.meetings.propose(
-        int(data.get("pair_id", 0)),
+        pair_id,
         message.from_user.id,
         day,
         at,
@@ -158,11 +175,13 @@ async def show_meetings(message: Message, services: Services, i18n: I18n) -> Non
     views = await services.meetings.upcoming(message.from_user.id)
     if not views:
         await message.answer(_("You have no planned meetings."))
+    pairs = {v.side.people.pair.id for v in views}
+    views, in_groups = await groups.show_group_meetings(message, services, views, pairs)
     for view in views:
         await answer(message, upcoming_screen(view))
-    pairs = {v.side.people.pair.id for v in views}
     for side_pair in await services.meetings.pairs_without_plans(message.from_user.id, pairs):
-        await answer(message, no_plan_screen(side_pair))
+        if side_pair not in in_groups:
+            await answer(message, no_plan_screen(side_pair))
     await pair_summaries(message, services, i18n)
 
 
@@ -176,6 +195,8 @@ async def on_cancel(
     view = await services.meetings.view(callback_data.meeting_id, query.from_user.id)
     if view is None:
         raise Outdated(problem_text(MeetingProblem.DECIDED))
+    if view.meeting.group_meeting_id is not None:
+        raise Outdated(group_texts.group_cancel_text())
     problem = services.meeting_changes.cancel_problem(view.meeting)
     if problem is MeetingProblem.STARTED:  # an explanation, not an outdated press
         callback_answer.text = problem_text(problem)

@@ -45,9 +45,18 @@ async def run_cycle_tick(services: Services) -> None:
     dues = await cycles.final_meeting_requests()
     people = await services.pairing.people_of([due.pair for due in dues])  # one read for all
     final: Messages = []
+    groups_told: set[int] = set()
     for due in dues:
         if due.pair.id in people:
-            final += final_meeting_messages(people[due.pair.id], due)
+            messages = final_meeting_messages(people[due.pair.id], due)
+            # A group's final meeting is scheduled once by its mentor (migration 0025): the
+            # mentor is asked once per group, each member is told.
+            group = await services.groups.of_pair(due.pair.id)
+            if group is not None and group.id in groups_told:
+                messages = messages[1:]
+            elif group is not None:
+                groups_told.add(group.id)
+            final += messages
     await services.outbox.post(final, kind="final_meeting")
     polls, results = await cycles.due_after_completion()
     forms: Messages = []

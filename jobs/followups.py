@@ -12,6 +12,7 @@ from bot.followups import FollowupJob
 from bot.sender import Outcome
 from bot.services import Services
 from handlers.followup_views import question_screen
+from handlers.group_views import question_screen as group_question_screen
 
 
 async def deliver_followups(services: Services) -> int:
@@ -29,9 +30,17 @@ async def ask_one(services: Services, job: FollowupJob) -> bool:
     if side is None:  # the pair ended meanwhile
         await services.followups.settle(followup.id, "dropped")
         return False
-    outcome = await services.outbox.send(
-        followup.telegram_id, lambda: question_screen(job, side), kind="followup"
-    )
+    group_meeting_id = job.meeting.group_meeting_id
+    if group_meeting_id is not None:  # a group's meeting: the mentor answers for the group
+        outcome = await services.outbox.send(
+            followup.telegram_id,
+            lambda: group_question_screen(job.meeting, side.timezone, job.last, group_meeting_id),
+            kind="followup",
+        )
+    else:
+        outcome = await services.outbox.send(
+            followup.telegram_id, lambda: question_screen(job, side), kind="followup"
+        )
     if outcome is Outcome.UNREACHABLE:
         await services.followups.settle(followup.id, "unreachable")
     return outcome is Outcome.DELIVERED

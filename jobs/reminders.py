@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from datetime import datetime
 
 from aiogram import Bot
 from aiogram.utils.i18n import I18n, ngettext
@@ -26,6 +27,7 @@ from bot.reminders import ReminderJob
 from bot.screens import Screen
 from bot.sender import Outcome
 from bot.services import Services
+from handlers.group_views import group_meeting_text
 from handlers.meeting_texts import kind_title, meeting_text, other_name
 
 log = logging.getLogger(__name__)
@@ -135,6 +137,22 @@ def until_text(when: Until, locale: str) -> str:
     return _("{date} at {time}").format(date=day, time=time)
 
 
+def group_reminder_text(job: ReminderJob, side: Side, now: datetime, locale: str) -> str | None:
+    """A group's meeting: the mentor hears of the group's meeting (once, on its lead row), a
+    member of the meeting with the mentor. None for a pair's own meeting."""
+    if job.meeting.group_meeting_id is None:
+        return None
+    when = until_text(until(job.meeting.starts_at, now, job.timezone), locale)
+    meeting = group_meeting_text(job.meeting, job.timezone)
+    if job.me.id == job.people.mentor.id:
+        return _("⏰ Reminder: the meeting of your group {when}.\n{meeting}").format(
+            when=when, meeting=meeting
+        )
+    return _("⏰ Reminder: the group meeting with mentor {name} {when}.\n{meeting}").format(
+        name=quote(other_name(side)), when=when, meeting=meeting
+    )
+
+
 async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob) -> bool:
     reminder = job.reminder
     side = Side(job.people, job.me, job.other, job.timezone)
@@ -142,7 +160,9 @@ async def deliver_one(bot: Bot, i18n: I18n, services: Services, job: ReminderJob
     # language read with the whole claimed batch instead of one query per reminder.
     locale = services.languages.from_stored(job.language)
     with i18n.context(), i18n.use_locale(locale):
-        text = _("⏰ Reminder: {kind} with {name} {when}.\n{meeting}").format(
+        text = group_reminder_text(job, side, services.clock.now(), locale) or _(
+            "⏰ Reminder: {kind} with {name} {when}.\n{meeting}"
+        ).format(
             kind=kind_title(job.meeting.kind),
             name=quote(other_name(side)),
             when=until_text(

@@ -27,7 +27,7 @@ COMMANDS = (
     "/start", "/help", "/curator", "/admission", "/matching", "/pairs", "/meetings", "/profile",
     "/candidates", "/links", "/forms", "/invite", "/announce", "/holidays", "/cycle", "/stats",
     "/preferences", "/choose", "/language", "/support", "/meetingsettings", "/orgs", "/neworg",
-    "/indicators", "/mydata", "/coordinator", "/municipality", "/schools",
+    "/indicators", "/mydata", "/coordinator", "/municipality", "/schools", "/groups",
 )  # fmt: skip
 # Presses that end the exploration's people (the fuzzing presses them too, later).
 ENDING = re.compile(r"^(rgt1|rev)", re.IGNORECASE)

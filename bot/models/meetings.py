@@ -18,3 +18,5 @@ class Meeting:
     # None: the side who proposed it withdrew their consent (the pair has ended then).
     proposed_by: int | None
     cancel_reason: str | None
+    # A group's meeting (migration 0025): the rows of the group's pairs share this id.
+    group_meeting_id: int | None = None

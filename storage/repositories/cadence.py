@@ -224,7 +224,10 @@ class CadenceRepository:
     _UPCOMING = (
         "FROM pairs p CROSS JOIN meetings m ON m.pair_id = p.id "
         "WHERE p.organization_id = ? AND p.ended_on IS NULL "
-        "AND m.status IN ('proposed', 'confirmed') AND m.starts_at >= ? AND m.starts_at < ?"
+        "AND m.status IN ('proposed', 'confirmed') AND m.starts_at >= ? AND m.starts_at < ? "
+        # A group's meeting (migration 0025) once: its lead row.
+        "AND (m.group_meeting_id IS NULL OR m.id = "
+        "(SELECT g.lead_meeting_id FROM group_meetings g WHERE g.id = m.group_meeting_id))"
     )
 
     async def upcoming_count(self, organization_id: int, since: datetime, until: datetime) -> int:
@@ -331,6 +334,28 @@ class CadenceRepository:
             )
             result += [_cadence(r) for r in rows]
         return result
+
+    async def group_members(self, pair_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
+        """For the pairs among ``pair_ids`` in a group (migration 0025): the active pairs of
+        their group, the pair itself included."""
+        found: dict[int, set[int]] = {}
+        for chunk in _chunks(pair_ids):
+            marks = ",".join("?" for _ in chunk)
+            rows = await self._db.fetch_all(
+                "SELECT p.group_id, p.id FROM pairs p WHERE p.ended_on IS NULL AND p.group_id IN "
+                f"(SELECT group_id FROM pairs WHERE id IN ({marks}) AND group_id IS NOT NULL) "
+                "ORDER BY p.id",
+                tuple(chunk),
+            )
+            for row in rows:
+                found.setdefault(int(row["group_id"]), set()).add(int(row["id"]))
+        wanted = set(pair_ids)
+        return {
+            pair_id: tuple(sorted(ids))
+            for ids in found.values()
+            for pair_id in ids
+            if pair_id in wanted
+        }
 
     async def active_pair_count(self, organization_id: int) -> int:
         value = await self._db.fetch_value(

@@ -22,6 +22,7 @@ def _meeting(row: aiosqlite.Row) -> Meeting:
         place=row["place"],
         proposed_by=row["proposed_by"],
         cancel_reason=row["cancel_reason"],
+        group_meeting_id=row["group_meeting_id"],
     )
 
 
@@ -145,3 +146,10 @@ class MeetingRepository:
             row = await tx.fetch_one("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
         assert row is not None
         return _meeting(row)
+
+    async def in_group(self, pair_id: int) -> bool:
+        """Whether the pair belongs to a group (migration 0025): its meetings are the group's."""
+        value = await self._db.fetch_value(
+            "SELECT group_id IS NOT NULL FROM pairs WHERE id = ?", (pair_id,)
+        )
+        return bool(value)

@@ -102,7 +102,9 @@ class MentorBaseQueries:
                 params,
             )
             held = await self._reads.fetch_all(
-                the_pairs + "SELECT pp.mentor_id, count(*) AS n FROM pp "
+                # A group's meeting is a row per member pair: the mentor held it once.
+                the_pairs + "SELECT pp.mentor_id, "
+                "count(DISTINCT coalesce(-m.group_meeting_id, m.id)) AS n FROM pp "
                 "CROSS JOIN meetings m ON m.pair_id = pp.id "
                 f"WHERE m.status = 'held' AND {meetings} GROUP BY pp.mentor_id",
                 params,

@@ -367,7 +367,16 @@ class ReportRepository:
                        (SELECT count(*) FROM meetings m
                         JOIN responses r ON r.meeting_id = m.id AND r.form = '{FEEDBACK_FORM}'
                              AND r.completed_at IS NOT NULL
-                        WHERE m.pair_id = q.id AND m.status = 'held' AND {days}) AS feedback
+                        WHERE m.pair_id = q.id AND m.status = 'held' AND {days})
+                       -- A group's meeting: the mentor's one form (on another member's row)
+                       -- is the mentor's side of every member's meeting (migration 0025).
+                       + (SELECT count(*) FROM meetings m
+                        JOIN meetings g ON g.group_meeting_id = m.group_meeting_id
+                             AND g.id <> m.id
+                        JOIN responses r ON r.meeting_id = g.id AND r.form = '{FEEDBACK_FORM}'
+                             AND r.completed_at IS NOT NULL AND r.participant_id = q.mentor_id
+                        WHERE m.pair_id = q.id AND m.status = 'held'
+                          AND m.group_meeting_id IS NOT NULL AND {days}) AS feedback
                 FROM pairs q
                 WHERE q.organization_id IN ({_ids(organization_ids)})
                   AND {meeting_pairs("q", period)}
