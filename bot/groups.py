@@ -35,6 +35,7 @@ from bot.organizations import OrganizationService
 from bot.pairing import PairingService, PairPeople
 from bot.reminders import ReminderService
 from bot.schedule import MeetingKind, utc_to_local
+from dialogs.forms import chosen_forms
 from storage.repositories.groups import GroupRepository
 from storage.repositories.meetings import MeetingRepository
 
@@ -106,11 +107,9 @@ class GroupApproval:
 
 
 def chosen_form(answers: Mapping[str, Any]) -> str | None:
-    """The form a questionnaire chose (a choice answer), as matching reads it."""
-    value = answers.get("form")
-    if isinstance(value, dict):
-        value = value.get("choice")
-    return value if isinstance(value, str) and value else None
+    """The form a questionnaire chose, as matching reads it (a mentor's first of several)."""
+    forms = chosen_forms(answers.get("form"))
+    return forms[0] if forms else None
 
 
 class GroupService:

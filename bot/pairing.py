@@ -26,7 +26,7 @@ from bot.organizations import OrganizationService
 from bot.paging import clamp_page
 from bot.participants import ParticipantService, Status
 from bot.versioned import VersionedCache
-from dialogs.forms import chosen_forms
+from dialogs.forms import FormPace, chosen_forms
 from storage.repositories.answers import OrganizationAnswers
 from storage.repositories.matching import MatchingRepository
 
@@ -151,12 +151,20 @@ class PairingService:
         active = await self._repository.active_counts(organization_id)
         in_forms = await self._repository.active_form_counts(organization_id)
         today = (await self._today(organization_id)).date()
+        # Speed mentoring makes no pairs: its people meet in the curator's sessions (/speed).
+        speed = {
+            form.code
+            for form in await self._organizations.forms(organization_id)
+            if form.pace is FormPace.SPEED
+        }
         mentees: list[Candidate] = []
         mentors: list[Candidate] = []
         full: list[Candidate] = []
         for participant in ready:
             if participant.role == "mentee" and not active.get(participant.id):
-                mentees.append(candidate_of(participant, answers, today, active))
+                mentee = candidate_of(participant, answers, today, active)
+                if mentee.form not in speed:
+                    mentees.append(mentee)
             admission = admissions.get(participant.id)
             if (
                 participant.role == "mentor"
@@ -165,6 +173,8 @@ class PairingService:
             ):
                 # A mentor in several forms stands in each, with that form's places.
                 for candidate in mentor_candidates(participant, answers, today, active, in_forms):
+                    if candidate.form in speed:
+                        continue
                     (mentors if candidate.capacity > 0 else full).append(candidate)
         return mentees, mentors, full
 

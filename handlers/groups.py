@@ -15,7 +15,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.followups import Answer
 from bot.groups import GroupProblem, GroupSettled
-from bot.meeting_sides import MeetingProblem, MeetingView
+from bot.meeting_sides import MeetingProblem, MeetingView, Side
 from bot.outdated import Outdated
 from bot.schedule import MeetingKind
 from bot.services import Services
@@ -39,6 +39,7 @@ from handlers.group_views import (
 )
 from handlers.meeting_texts import outdated_button
 from handlers.meeting_texts import problem_text as meeting_problem_text
+from handlers.representative import tell_of_meeting
 from handlers.responses import send_form
 
 
@@ -80,6 +81,12 @@ async def schedule(
             lambda member=member: member_told_screen(result, member),  # type: ignore[misc]
             kind="group_meeting",
         )
+    # The members' legal representatives who asked for the meeting times, as for a pair.
+    for member in result.side.members:
+        row = next((m for m in result.meetings if m.pair_id == member.pair.id), None)
+        if row is not None:
+            seen_by = Side(member, member.mentee, member.mentor, result.side.timezone)
+            await tell_of_meeting(services, MeetingView(row, seen_by))
 
 
 async def show_group_meetings(

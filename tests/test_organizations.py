@@ -244,3 +244,41 @@ async def test_a_form_declares_its_people_and_pace(
                 "UPDATE organization_forms SET mentee_kind = 'parent' WHERE organization_id = ?",
                 (college.id,),
             )
+
+
+async def test_a_change_of_a_form_moves_the_kept_figures_counters(
+    db: Database, service: OrganizationService
+) -> None:
+    """The indicators and the curator's lists are kept with the school's change counters: a
+    form switched, added or declared anew (its people, pace, groups) moves both, so nothing
+    kept shows the form as it was."""
+    school = await service.create("Колледж", "Europe/Moscow")
+
+    async def counters() -> tuple[int, int]:
+        lists = await db.fetch_value(
+            "SELECT version FROM organization_versions WHERE organization_id = ?", (school.id,)
+        )
+        reports = await db.fetch_value(
+            "SELECT version FROM report_versions WHERE organization_id = ?", (school.id,)
+        )
+        return int(lists or 0), int(reports or 0)
+
+    seen = [await counters()]
+
+    async def moved() -> None:
+        now = await counters()
+        assert now[0] > seen[-1][0] and now[1] > seen[-1][1]
+        seen.append(now)
+
+    await OrganizationRepository(db).set_form_profile(
+        school.id,
+        "pupil_pupil",
+        mentor_kind=ParticipantKind.STUDENT,
+        mentee_kind=ParticipantKind.STUDENT,
+        pace=FormPace.REGULAR,
+    )
+    await moved()
+    await service.toggle_form(school.id, "employer_pupil")
+    await moved()
+    await service.add_own_form(school.id, "Педагог – студент")
+    await moved()

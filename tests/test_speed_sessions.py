@@ -269,3 +269,22 @@ async def test_a_participant_who_withdraws_leaves_an_empty_side_in_the_session(
         shown = await harness.press(CURATOR, SpeedShow(session_id=session_id).pack())
         summary = next(s.text for s in reversed(shown) if s.chat_id == CURATOR)
         assert "Ваня" not in summary and "отозвал согласие" in summary, summary
+
+
+async def test_matching_makes_no_pairs_in_a_speed_form(tmp_path: Path) -> None:
+    """Speed mentoring makes no pairs: its people meet in the curator's sessions, so matching
+    leaves a speed form's mentees and mentors out; the same people in a regular form are
+    matched as before."""
+    async with running_harness(tmp_path) as harness:
+        org, ids = await seed(harness)
+        pairing = harness.app.services.pairing
+        mentees, mentors = await pairing.cohort(org)
+        assert mentees == [] and mentors == []
+        summary = await pairing.run(org, CURATOR)
+        assert summary.proposals == 0
+        await OrganizationRepository(harness.app.db).set_form_profile(
+            org, FORM, mentor_kind=None, mentee_kind=None, pace=FormPace.REGULAR
+        )
+        mentees, mentors = await pairing.cohort(org)
+        assert {m.participant_id for m in mentees} == {ids[t] for t in MENTEES}
+        assert {m.participant_id for m in mentors} == {ids[t] for t in MENTORS}
