@@ -31,10 +31,8 @@ from bot.models.pairs import Pair
 from bot.models.plans import PairPlan, PlanEvent, PlanGoal, PlanRow, PlanVersion
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService
-from bot.schedule import MeetingKind
 from dialogs.forms import ParticipantKind, default_kinds
 from dialogs.plan import LIMITS, SETTLED, PlanStatus, Progress, add_months, clean_text
-from storage.repositories.meetings import MeetingRepository
 from storage.repositories.plans import PlanRepository
 
 
@@ -91,7 +89,6 @@ class PlanService:
     def __init__(
         self,
         repository: PlanRepository,
-        meetings_repository: MeetingRepository,
         meetings: MeetingService,
         pairing: PairingService,
         organizations: OrganizationService,
@@ -99,7 +96,6 @@ class PlanService:
         clock: Clock,
     ) -> None:
         self._repository = repository
-        self._meetings_repository = meetings_repository
         self._meetings = meetings
         self._pairing = pairing
         self._organizations = organizations
@@ -151,8 +147,7 @@ class PlanService:
         side = await self._meetings.side(pair_id, telegram_id)
         if side is None or side.me.id != side.people.mentor.id:
             return None
-        held = await self._meetings_repository.of_pair(pair_id)
-        if not any(m.status == "held" and m.kind == MeetingKind.PLANNING for m in held):
+        if not await self._repository.planning_held(pair_id):
             return None
         return side
 
@@ -252,9 +247,14 @@ class PlanService:
         if version is None or version.status != PlanStatus.SUBMITTED:
             return None
         pair = await self._pairing.pair(organization_id, version.pair_id)
-        if pair is None or pair.ended_on is not None:
+        if pair is None or not await self._repository.worked_by(version.id):
             return None
         return Decided(version, pair)
+
+    async def audience(self, version: PlanVersion) -> list[Pair]:
+        """The pairs that work by the version's plan: a group's active members share one plan
+        (migration 0029) and are told of it together; a pair outside a group alone."""
+        return await self._repository.audience(version.id)
 
     async def decide(
         self,
@@ -331,7 +331,7 @@ class PlanService:
                 # A goal is the same goal in a changed plan while its text and deadline stay.
                 digest = hashlib.sha1(goal.text.encode(), usedforsecurity=False).hexdigest()
                 what = f"deadline:{goal.deadline.isoformat()}:{digest[:16]}"
-                if await self._repository.claim(pair.id, what, now):
+                if await self._repository.claim(version.pair_id, what, now):
                     due.append(DeadlineDue(pair, version, position))
         return due
 

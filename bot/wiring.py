@@ -125,9 +125,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         further=ShortPairRepository(db).further,
         final_due=final_due,
     )
-    plans = PlanService(
-        PlanRepository(db), MeetingRepository(db), meetings, pairing, organizations, cycles, clock
-    )
+    plans = PlanService(PlanRepository(db), meetings, pairing, organizations, cycles, clock)
     pair_plans = PairPlanService(
         MeetingRepository(db), meetings, pairing, organizations, followups, clock, plans.row
     )

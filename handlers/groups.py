@@ -21,6 +21,7 @@ from bot.schedule import MeetingKind
 from bot.services import Services
 from handlers import render
 from handlers.attention import tell_curators_attention
+from handlers.followup_views import goals_screen
 from handlers.group_views import (
     GroupAnswer,
     GroupDone,
@@ -238,6 +239,11 @@ async def after_settled(services: Services, result: GroupSettled) -> None:
             subject=f"meeting:{lead.id}",
             meeting_id=lead.id,
         )
+        if lead.kind == MeetingKind.PLANNING:
+            # The group's one plan (migration 0029), built by the mentor as for a pair.
+            await services.outbox.send(
+                side.mentor.telegram_id, lambda: goals_screen(lead.pair_id), kind="goals_request"
+            )
         trial = [(p, m) for p, m in result.present if m.kind == MeetingKind.TRIAL]
         # After the trial meeting the compatibility form: each member about their pair, the
         # mentor once (about the first of them: one form, not one per member).

@@ -17,7 +17,7 @@ from bot.services import Services
 from dialogs.plan import LIMITS
 from handlers.address import is_minor
 from handlers.filters import curator_router
-from handlers.followup_views import pair_title
+from handlers.plan_people import plan_people, plan_title, told
 from handlers.plan_views import (
     PlanReview,
     ReviewAction,
@@ -34,9 +34,10 @@ from handlers.states import PlanDialogue
 from handlers.texts import current_locale
 
 
-async def people_of(services: Services, decided: Decided) -> PairPeople:
-    people = await services.pairing.people(decided.pair)
-    if people is None:
+async def people_of(services: Services, decided: Decided) -> list[PairPeople]:
+    """Everyone working by the decided plan: the pair, or the group's members."""
+    people = await plan_people(services, decided.version)
+    if not people:
         raise Outdated(already_decided())
     return people
 
@@ -52,9 +53,9 @@ async def on_approve(
     people = await people_of(services, result)
     message = pressed_message(query)
     await drop_message_keyboard(message)
-    await message.answer(approved_curator_text(pair_title(people)))
+    await message.answer(approved_curator_text(plan_title(people)))
     version = result.version
-    for person in (people.mentor, people.mentee):
+    for person in told(people):
         minor = is_minor(person)
         await services.outbox.send(
             person.telegram_id,
@@ -97,22 +98,23 @@ async def on_comment(
         await message.answer(already_decided())
         return
     people = await people_of(services, result)
-    await message.answer(returned_curator_text(pair_title(people)))
+    await message.answer(returned_curator_text(plan_title(people)))
     await tell_returned(services, people, result.version)
 
 
-async def tell_returned(services: Services, people: PairPeople, version: PlanVersion) -> None:
-    pair_id = people.pair.id
-    await services.outbox.send(
-        people.mentor.telegram_id,
-        lambda: returned_screen(is_minor(people.mentor), version, current_locale(), pair_id),
-        kind="plan_returned",
-    )
-    await services.outbox.send(
-        people.mentee.telegram_id,
-        lambda: returned_screen(is_minor(people.mentee), version, current_locale(), None),
-        kind="plan_returned",
-    )
+async def tell_returned(services: Services, people: list[PairPeople], version: PlanVersion) -> None:
+    """The mentor gets the comment with the button to change the plan (for the pair it was
+    built for), the mentees the comment."""
+    mentor, pair_id = people[0].mentor, people[0].pair.id
+    for person in told(people):
+        minor, change = is_minor(person), pair_id if person.id == mentor.id else None
+        await services.outbox.send(
+            person.telegram_id,
+            lambda minor=minor, change=change: returned_screen(  # type: ignore[misc]
+                minor, version, current_locale(), change
+            ),
+            kind="plan_returned",
+        )
 
 
 def build_router() -> Router:

@@ -4,6 +4,7 @@ handlers/plan_review.py act on them): building it, the curator's decision, progr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -259,12 +260,28 @@ def mentee_submitted_screen(minor: bool, version: PlanVersion, locale: str) -> S
 
 
 # -- the curator ------------------------------------------------------------------------------
-def review_screen(pair_title: str, version: PlanVersion, locale: str, change: bool) -> Screen:
-    intro = (
-        _("The pair {pair} asks to change its approved plan:")
-        if change
-        else _("The pair {pair} has submitted its plan for approval:")
-    ).format(pair=quote(pair_title))
+@dataclass(frozen=True)
+class PlanWho:
+    """Whose plan: a pair («Mentor — Mentee») or a group («Mentor (Member, Member, ...)»)."""
+
+    title: str
+    group: bool = False
+
+
+def review_screen(who: PlanWho, version: PlanVersion, locale: str, change: bool) -> Screen:
+    if who.group:
+        intro = (
+            _("The group of {pair} asks to change its approved plan:")
+            if change
+            else _("The group of {pair} has submitted its plan for approval:")
+        )
+    else:
+        intro = (
+            _("The pair {pair} asks to change its approved plan:")
+            if change
+            else _("The pair {pair} has submitted its plan for approval:")
+        )
+    intro = intro.format(pair=quote(who.title))
     rows = (
         (
             Button(
@@ -284,16 +301,23 @@ def comment_prompt() -> str:
     return step_prompt(PlanStep.COMMENT)
 
 
-def approved_curator_text(pair_title: str) -> str:
-    return _("The plan of the pair {pair} is approved. The pair has been told.").format(
-        pair=quote(pair_title)
-    )
+def approved_curator_text(who: PlanWho) -> str:
+    if who.group:
+        text = _(
+            "The plan of the group of {pair} is approved. The mentor and the members have "
+            "been told."
+        )
+    else:
+        text = _("The plan of the pair {pair} is approved. The pair has been told.")
+    return text.format(pair=quote(who.title))
 
 
-def returned_curator_text(pair_title: str) -> str:
-    return _("The plan of the pair {pair} is returned with your comment.").format(
-        pair=quote(pair_title)
-    )
+def returned_curator_text(who: PlanWho) -> str:
+    if who.group:
+        text = _("The plan of the group of {pair} is returned with your comment.")
+    else:
+        text = _("The plan of the pair {pair} is returned with your comment.")
+    return text.format(pair=quote(who.title))
 
 
 def already_decided() -> str:

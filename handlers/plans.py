@@ -26,7 +26,7 @@ from bot.services import Services
 from dialogs.dates import DateTextError, parse_date_text
 from dialogs.plan import LIMITS, PlanStep, add_months, clean_text, parse_activities
 from handlers.address import is_minor
-from handlers.followup_views import pair_title
+from handlers.plan_people import plan_people, plan_title
 from handlers.plan_views import (
     MONTH_CHOICES,
     PlanAct,
@@ -327,22 +327,26 @@ async def on_submit(
 
 
 async def tell_submitted(services: Services, submitted: Submitted) -> None:
-    """The curators get the plan with their buttons, the mentee sees it."""
-    version, people = submitted.version, submitted.side.people
+    """The curators get the plan with their buttons; the mentee (a group's members) see it."""
+    version = submitted.version
     change = (await services.plans.of_pair(version.pair_id)).in_force is not None
-    title = pair_title(people)
-    for curator in await services.organizations.curators(people.pair.organization_id):
+    people = await plan_people(services, version) or [submitted.side.people]
+    title = plan_title(people)
+    for curator in await services.organizations.curators(people[0].pair.organization_id):
         await services.outbox.send(
             curator.telegram_id,
             lambda: review_screen(title, version, current_locale(), change),
             kind="plan_review",
         )
-    minor = is_minor(people.mentee)
-    await services.outbox.send(
-        people.mentee.telegram_id,
-        lambda: mentee_submitted_screen(minor, version, current_locale()),
-        kind="plan_shared",
-    )
+    for pair in people:
+        minor = is_minor(pair.mentee)
+        await services.outbox.send(
+            pair.mentee.telegram_id,
+            lambda minor=minor: mentee_submitted_screen(  # type: ignore[misc]
+                minor, version, current_locale()
+            ),
+            kind="plan_shared",
+        )
 
 
 # -- seeing the plan, progress -------------------------------------------------------------------

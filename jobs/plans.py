@@ -12,6 +12,7 @@ from bot.screens import Screen
 from bot.services import Services
 from handlers.address import is_minor
 from handlers.people import display_name
+from handlers.plan_people import plan_people, told
 from handlers.plan_views import (
     deadline_screen,
     program_end_mentee_screen,
@@ -43,26 +44,22 @@ def end_to_mentee(people: PairPeople) -> Render:
 
 
 async def run_plan_tick(services: Services) -> None:
+    """Deadline questions and program ends to everyone working by the plan: the pair, or a
+    group's mentor (once) and members."""
     plans = services.plans
-    deadlines = await plans.deadline_questions()
-    people = await services.pairing.people_of([due.pair for due in deadlines])
     asked: Messages = []
-    for due in deadlines:
-        found = people.get(due.pair.id)
-        if found is None:
-            continue
+    for due in await plans.deadline_questions():
+        people = await plan_people(services, due.version)
         asked += [
             (person.telegram_id, deadline_render(is_minor(person), due.version, due.position))
-            for person in (found.mentor, found.mentee)
+            for person in told(people)
         ]
     await services.outbox.post(asked, kind="plan_deadline")
-    ends = await plans.program_end_requests()
-    people = await services.pairing.people_of([due.pair for due in ends])
     final: Messages = []
-    for end in ends:
-        found = people.get(end.pair.id)
-        if found is None:
+    for end in await plans.program_end_requests():
+        people = await plan_people(services, end.version)
+        if not people:
             continue
-        final.append((found.mentor.telegram_id, end_to_mentor(found)))
-        final.append((found.mentee.telegram_id, end_to_mentee(found)))
+        final.append((people[0].mentor.telegram_id, end_to_mentor(people[0])))
+        final += [(pair.mentee.telegram_id, end_to_mentee(pair)) for pair in people]
     await services.outbox.post(final, kind="final_meeting")

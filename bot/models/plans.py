@@ -50,6 +50,7 @@ class PlanVersion:
     decided_at: datetime | None
     comment: str | None
     progress: tuple[str, ...] = ()
+    group_id: int | None = None  # the plan of a group: every member's (migration 0029)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 import aiosqlite
@@ -57,7 +58,22 @@ def _version(row: aiosqlite.Row, progress: dict[int, str]) -> PlanVersion:
         decided_at=from_db(row["decided_at"]) if row["decided_at"] else None,
         comment=row["comment"],
         progress=tuple(progress.get(n, "not_started") for n in range(1, len(goals) + 1)),
+        group_id=row["group_id"],
     )
+
+
+# The versions of the plan a pair works by (migration 0029): its group's, or its own outside a
+# group. ``:pair`` names the pair.
+_PLAN_OF_PAIR = (
+    "SELECT w.id FROM plan_versions w JOIN pairs p ON p.id = :pair "
+    "WHERE (p.group_id IS NULL AND w.pair_id = p.id AND w.group_id IS NULL) "
+    "OR (p.group_id IS NOT NULL AND w.group_id = p.group_id)"
+)
+# The versions of the same plan as version ``:version``.
+_SAME_PLAN = (
+    "SELECT w.id FROM plan_versions w JOIN plan_versions v ON v.id = :version "
+    "WHERE coalesce(-w.group_id, w.pair_id) = coalesce(-v.group_id, v.pair_id)"
+)
 
 
 async def _progress_of(db: ReadSource, version_id: int) -> dict[int, str]:
@@ -74,15 +90,21 @@ class PlanSheetReads:
         self._db = db
 
     async def organization_sheet(self, organization_id: int) -> list[PlanVersion]:
-        """Each pair's version that counts: the approved one, else the newest."""
+        """Each pair's version that counts (the approved one, else the newest) of the plan it
+        works by: a member of a group is listed with the group's plan (as ``pair_id``)."""
         rows = await self._db.fetch_all(
-            "SELECT v.* FROM plan_versions v JOIN pairs pr ON pr.id = v.pair_id "
-            "WHERE pr.organization_id = ? AND v.id = (SELECT w.id FROM plan_versions w "
-            "WHERE w.pair_id = v.pair_id ORDER BY w.status = 'approved' DESC, w.id DESC LIMIT 1) "
-            "ORDER BY pr.id",
+            "SELECT v.*, pr.id AS for_pair FROM pairs pr JOIN plan_versions v ON v.id = ("
+            "  SELECT w.id FROM plan_versions w "
+            "  WHERE (pr.group_id IS NULL AND w.pair_id = pr.id AND w.group_id IS NULL) "
+            "     OR (pr.group_id IS NOT NULL AND w.group_id = pr.group_id) "
+            "  ORDER BY w.status = 'approved' DESC, w.id DESC LIMIT 1) "
+            "WHERE pr.organization_id = ? ORDER BY pr.id",
             (organization_id,),
         )
-        return [_version(r, await _progress_of(self._db, r["id"])) for r in rows]
+        return [
+            replace(_version(r, await _progress_of(self._db, r["id"])), pair_id=r["for_pair"])
+            for r in rows
+        ]
 
 
 class PlanRepository:
@@ -97,17 +119,17 @@ class PlanRepository:
         return _version(row, await self._progress(row["id"])) if row else None
 
     async def versions(self, pair_id: int) -> list[PlanVersion]:
-        """The pair's versions, oldest first."""
+        """The versions of the plan the pair works by (its group's, or its own), oldest first."""
         rows = await self._db.fetch_all(
-            "SELECT * FROM plan_versions WHERE pair_id = ? ORDER BY id", (pair_id,)
+            f"SELECT * FROM plan_versions WHERE id IN ({_PLAN_OF_PAIR}) ORDER BY id",
+            {"pair": pair_id},
         )
         return [_version(r, await self._progress(r["id"])) for r in rows]
 
     async def events(self, pair_id: int) -> list[PlanEvent]:
         rows = await self._db.fetch_all(
-            "SELECT e.* FROM plan_events e JOIN plan_versions v ON v.id = e.version_id "
-            "WHERE v.pair_id = ? ORDER BY e.id",
-            (pair_id,),
+            f"SELECT e.* FROM plan_events e WHERE e.version_id IN ({_PLAN_OF_PAIR}) ORDER BY e.id",
+            {"pair": pair_id},
         )
         return [
             PlanEvent(
@@ -125,17 +147,19 @@ class PlanRepository:
         by_role: str,
         now: datetime,
     ) -> int:
-        """A new version waits for the curator; one that was waiting is replaced by it."""
+        """A new version waits for the curator; one that was waiting is replaced by it. A
+        pair in a group submits the group's plan."""
         async with self._db.transaction() as tx:
             await tx.execute(
-                "UPDATE plan_versions SET status = 'replaced' WHERE pair_id = ? "
+                f"UPDATE plan_versions SET status = 'replaced' WHERE id IN ({_PLAN_OF_PAIR}) "
                 "AND status IN ('submitted', 'returned')",
-                (pair_id,),
+                {"pair": pair_id},
             )
             version_id = await tx.execute(
-                "INSERT INTO plan_versions (pair_id, status, program_end, goals, submitted_at) "
-                "VALUES (?, 'submitted', ?, ?, ?)",
-                (pair_id, program_end.isoformat(), goals_to_json(goals), to_db(now)),
+                "INSERT INTO plan_versions "
+                "(pair_id, status, program_end, goals, submitted_at, group_id) "
+                "SELECT id, 'submitted', ?, ?, ?, group_id FROM pairs WHERE id = ?",
+                (program_end.isoformat(), goals_to_json(goals), to_db(now), pair_id),
             )
             await tx.execute(
                 "INSERT INTO plan_events (version_id, event, by_role, at) "
@@ -165,9 +189,9 @@ class PlanRepository:
                 return False
             if approve:
                 await tx.execute(
-                    "UPDATE plan_versions SET status = 'replaced' WHERE pair_id = ? "
+                    f"UPDATE plan_versions SET status = 'replaced' WHERE id IN ({_SAME_PLAN}) "
                     "AND status = 'approved'",
-                    (row["pair_id"],),
+                    {"version": version_id},
                 )
                 await tx.executemany(
                     "INSERT INTO plan_progress (version_id, position, status, marked_at) "
@@ -199,12 +223,17 @@ class PlanRepository:
         return changed == 1
 
     async def in_force_of_active(self) -> list[tuple[Pair, str, PlanVersion]]:
-        """Active pairs with an approved plan, with their organization's time zone."""
+        """Approved plans still worked by, each with the pair that stands for it and its
+        organization's time zone: a pair's own plan while the pair is active; a group's plan
+        while the group has an active member (the first of them stands for the group)."""
         rows = await self._db.fetch_all(
             "SELECT v.*, pr.id AS p_id, pr.organization_id, pr.mentor_id, pr.mentee_id, pr.form, "
             "pr.started_on, pr.ended_on, pr.end_reason, pr.directive, pr.cycle_id, pr.completed, "
             "pr.results, pr.good_practice, o.timezone FROM plan_versions v "
-            "JOIN pairs pr ON pr.id = v.pair_id JOIN organizations o ON o.id = pr.organization_id "
+            "JOIN pairs pr ON pr.id = CASE WHEN v.group_id IS NULL THEN v.pair_id ELSE ("
+            "  SELECT min(q.id) FROM pairs q WHERE q.group_id = v.group_id "
+            "  AND q.ended_on IS NULL) END "
+            "JOIN organizations o ON o.id = pr.organization_id "
             "WHERE v.status = 'approved' AND pr.ended_on IS NULL ORDER BY pr.id"
         )
         found = []
@@ -212,6 +241,41 @@ class PlanRepository:
             pair = pair_from_row({**dict(r), "id": r["p_id"]})  # type: ignore[arg-type]
             found.append((pair, str(r["timezone"]), _version(r, await self._progress(r["id"]))))
         return found
+
+    async def audience(self, version_id: int) -> list[Pair]:
+        """The pairs that work by this version's plan: a group's active members, or the
+        version's own pair outside a group (also when it has ended)."""
+        rows = await self._db.fetch_all(
+            "SELECT q.* FROM plan_versions v JOIN pairs q "
+            "  ON (v.group_id IS NULL AND q.id = v.pair_id) "
+            "  OR (q.group_id = v.group_id AND q.ended_on IS NULL) "
+            "WHERE v.id = ? ORDER BY q.id",
+            (version_id,),
+        )
+        return [pair_from_row(r) for r in rows]
+
+    async def planning_held(self, pair_id: int) -> bool:
+        """Whether the pair (or, for a member of a group, any member) held its planning
+        meeting: a group plans together, though a member may have missed that meeting."""
+        value = await self._db.fetch_value(
+            "SELECT 1 FROM pairs p JOIN pairs q "
+            "  ON q.id = p.id OR (p.group_id IS NOT NULL AND q.group_id = p.group_id) "
+            "JOIN meetings m ON m.pair_id = q.id AND m.status = 'held' AND m.kind = 'planning' "
+            "WHERE p.id = ? LIMIT 1",
+            (pair_id,),
+        )
+        return value is not None
+
+    async def worked_by(self, version_id: int) -> bool:
+        """Whether the version's plan is still worked by: its pair is active, or, for a
+        group's plan, the group has an active member."""
+        value = await self._db.fetch_value(
+            "SELECT 1 FROM plan_versions v JOIN pairs q ON "
+            "  (v.group_id IS NULL AND q.id = v.pair_id) OR q.group_id = v.group_id "
+            "WHERE v.id = ? AND q.ended_on IS NULL LIMIT 1",
+            (version_id,),
+        )
+        return value is not None
 
     async def timezone_of_pair(self, pair_id: int) -> str | None:
         value = await self._db.fetch_value(
