@@ -292,7 +292,7 @@ async def test_registers_have_the_appendix_columns_and_the_scenario_rows(
         (
             1,
             "Маша Иванова",
-            "Мама (законный представитель), +7 900 111-22-33",
+            "Мама (законный представитель), +79000000000, +7 900 111-22-33",
             2012,
             RU("Olympiad preparation"),
             joined,
@@ -307,7 +307,7 @@ async def test_registers_have_the_appendix_columns_and_the_scenario_rows(
         (
             2,
             "Петя Сидоров",
-            "Мама (законный представитель), +7 900 111-22-33",
+            "Мама (законный представитель), +79000000000, +7 900 111-22-33",
             2010,
             RU("Choosing a profession"),
             joined,
@@ -322,7 +322,7 @@ async def test_registers_have_the_appendix_columns_and_the_scenario_rows(
         (
             3,
             "Вика Орлова",
-            "Мама (законный представитель), +7 900 111-22-33",
+            "Мама (законный представитель), +79000000000, +7 900 111-22-33",
             2011,
             RU("Olympiad preparation"),
             joined,

@@ -21,6 +21,8 @@ class ExportParticipant:
     admission: str | None  # 'admitted' / 'declined' for mentor candidates the curator decided
     representative_name: str | None
     answers: dict[str, Any] = field(default_factory=dict)
+    # The phone the representative shared with Telegram's contact button (migration 0026).
+    representative_phone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -297,7 +297,9 @@ def _by_form(
 
 
 def _mentee_contact(mentee: ExportParticipant) -> str:
-    """An adult's own contact; for a minor, the representative's name and contact."""
+    """An adult's own contact; for a minor, the representative's name and contact: the phone
+    they shared with Telegram's contact button (Telegram vouches it is theirs), then the
+    parent's contact the child typed in the questionnaire when it says something else."""
     own = mentee.answers.get("contact")
     parent = mentee.answers.get("parent_contact")
     if mentee.age_group == "adult":
@@ -305,7 +307,9 @@ def _mentee_contact(mentee: ExportParticipant) -> str:
     parts: list[str] = []
     if mentee.representative_name:
         parts.append(f"{mentee.representative_name.strip()} ({REPRESENTATIVE})")
-    if isinstance(parent, str) and parent.strip():
+    if mentee.representative_phone:
+        parts.append(mentee.representative_phone)
+    if isinstance(parent, str) and parent.strip() and parent.strip() != mentee.representative_phone:
         parts.append(parent.strip())
     return ", ".join(parts)
 

@@ -141,7 +141,7 @@ class ExportRepository:
         rows = self._db.iterate(
             "SELECT p.id, p.role, p.age_group, p.birth_date, p.joined_at, p.confirmed_at, "
             "ma.decision AS admission, "
-            "c.representative_name, a.question, a.value "
+            "c.representative_name, c.representative_phone, a.question, a.value "
             "FROM participants p "
             "LEFT JOIN mentor_admissions ma ON ma.participant_id = p.id "
             "LEFT JOIN consents c ON c.participant_id = p.id AND c.kind = 'representative' "
@@ -221,6 +221,7 @@ def _participants(
                 confirmed_at=from_db(row["confirmed_at"]) if row["confirmed_at"] else None,
                 admission=row["admission"],
                 representative_name=row["representative_name"],
+                representative_phone=row["representative_phone"],
             )
         if row["question"] is not None:
             person.answers[row["question"]] = json.loads(row["value"])

@@ -769,9 +769,11 @@ async def test_a_cycle_from_invitations_to_the_final_poll_stats_and_export(
     assert sorted(row[0] for row in mentees[1:]) == [1, 2]
     for mentee_name, mentor_name, year, parent in (
         ("Маша Иванова", "Ольга Викторовна", 2012,
-         f"{MASHA_MOTHER_NAME} (законный представитель), +7 900 111-22-33"),
+         f"{MASHA_MOTHER_NAME} (законный представитель), +7914{MASHA_MOTHER:07d}, "
+         "+7 900 111-22-33"),
         ("Петя Сидоров", "Павел Андреевич", 2010,
-         f"{PETYA_FATHER_NAME} (законный представитель), +7 900 333-44-55"),
+         f"{PETYA_FATHER_NAME} (законный представитель), +7914{PETYA_FATHER:07d}, "
+         "+7 900 333-44-55"),
     ):  # fmt: skip
         row = by_mentee[mentee_name]
         assert row[2] == parent, row
