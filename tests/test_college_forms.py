@@ -344,3 +344,34 @@ async def test_the_profile_screen_changes_only_the_curators_own_form(harness: Ha
     await harness.press(ILYA, FormGroups(code="own_1", allowed=True).pack())
     again = await services.organizations.form(mine.id, "own_1")
     assert again is not None and again.allows_groups is False
+
+
+async def test_the_stages_per_form_count_a_mentor_in_each_of_their_forms(
+    harness: Harness,
+) -> None:
+    """The stages per form: a mentor in two forms is in both forms' rows, with that form's
+    pairs; the organization's row counts everyone once."""
+    ids = await college(harness)
+    services = harness.app.services
+    org = ids["org"]
+    for mentee, mentor in (("yulia", "anna"), ("ilya", "anna"), ("masha", "kirill")):
+        outcome = await services.pairing.assign_directly(org, ids[mentee], ids[mentor], force=False)
+        assert outcome.pair is not None, (mentee, outcome)
+    stages = (await services.indicators.for_organization(org)).stages
+    counted = {
+        form: (s.invited, s.questionnaire_done, s.in_pairs)
+        for form, s in stages.items()
+        if form in (None, "teacher_teacher", "own_1", "pupil_pupil", "student_pupil")
+    }
+    assert counted == {
+        # Anna, Kirill and six mentees, each once; in pairs: both mentors and three mentees.
+        None: (8, 8, 5),
+        # Anna (her pair with Yulia) and Yulia.
+        "teacher_teacher": (2, 2, 2),
+        # Anna (her pair with Ilya) and the three students, Ilya in a pair.
+        "own_1": (4, 4, 2),
+        # Kirill (his pair with Masha) and Masha.
+        "pupil_pupil": (2, 2, 2),
+        # Kirill, with no pair in this form yet, and Petya, who waits.
+        "student_pupil": (2, 2, 0),
+    }

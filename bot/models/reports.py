@@ -23,6 +23,9 @@ class StageRow:
     organization_id: int
     form: str | None
     counts: StageCounts
+    # The organization's row, everyone once; the others are per form (a mentor in several
+    # forms is in each of their forms' rows).
+    whole: bool = False
 
 
 @dataclass(frozen=True)

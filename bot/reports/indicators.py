@@ -458,12 +458,13 @@ class IndicatorService:
     ) -> Indicators:
         fold = fold_own
         per_form: dict[str | None, list[StageCounts]] = {}
+        whole: list[StageCounts] = []
         for row in (r for i in ids for r in rows.stages.get(i, [])):
-            key = None if row.form is None else _form_key(row.form, fold)
-            per_form.setdefault(key, []).append(row.counts)
-        stages: dict[str | None, StageCounts] = {None: _sum_stages(
-            [c for counts in per_form.values() for c in counts]
-        )}  # fmt: skip
+            if row.whole:
+                whole.append(row.counts)
+            elif row.form is not None:
+                per_form.setdefault(_form_key(row.form, fold), []).append(row.counts)
+        stages: dict[str | None, StageCounts] = {None: _sum_stages(whole)}
         empty = StageCounts(0, 0, 0, 0, 0, 0)
         named = {form for form in per_form if form is not None}
         enabled = {_form_key(code, fold) for i in ids for code in rows.enabled.get(i, [])}

@@ -240,61 +240,100 @@ class ReportRepository:
     async def stages(
         self, organization_ids: Sequence[int], period: Period = CURRENT
     ) -> list[StageRow]:
-        """People of the period in each stage, per organization and the form they chose."""
+        """People of the period in each stage: a row per organization counting everyone once
+        (``whole``), and a row per organization and form. A mentor in several forms (issue 14)
+        is in the row of each of their forms, with the pairs of that form; people without a
+        form are in the organization's row only."""
         ids = _ids(organization_ids)
         # In a cycle a pair is active while it has not ended; in a dated period while it
         # lived in the period.
         active = "q.ended_on IS NULL" if not period.dated else "1"
         completed = pairs_completed_in("q", period)
+        consented = (
+            "EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = people.id "
+            "AND c.kind = CASE people.age_group WHEN 'child' THEN 'representative' "
+            "ELSE 'self' END)"
+        )
+        open_runs = f"SELECT id FROM matching_runs WHERE organization_id IN ({ids})"
         rows = await self._db.fetch_all(
             f"""
-            WITH people AS MATERIALIZED (  -- the form read once per person
+            WITH people AS MATERIALIZED (  -- the form answer read once per person
                 SELECT p.id, p.organization_id, p.age_group, p.confirmed_at,
-                       -- A mentor in several forms is one person: counted in the first.
-                       (SELECT coalesce(json_extract(a.value, '$.choice'),
-                                        json_extract(a.value, '$.choices[0]')) FROM answers a
-                        WHERE a.participant_id = p.id AND a.question = 'form') AS form
+                       (SELECT a.value FROM answers a
+                        WHERE a.participant_id = p.id AND a.question = 'form') AS answer
                 FROM participants p
                 WHERE p.organization_id IN ({ids}) AND {participants_joined_in("p", period)}
             ),
-            paired AS (
+            -- Each form a person chose: a mentee's (or an older mentor's) one choice, a
+            -- mentor's several.
+            person_forms AS MATERIALIZED (
+                SELECT people.id AS person, f.value AS form,
+                       json_array_length(coalesce(json_extract(people.answer, '$.choices'),
+                                                  '[0]')) AS forms
+                FROM people, json_each(CASE
+                    WHEN json_type(people.answer, '$.choices') = 'array'
+                        THEN json_extract(people.answer, '$.choices')
+                    WHEN json_type(people.answer, '$.choice') = 'text'
+                        THEN json_array(json_extract(people.answer, '$.choice'))
+                    ELSE '[]' END) f
+            ),
+            sides AS MATERIALIZED (
+                SELECT q.mentee_id AS person, q.form, {active} AS active,
+                       {completed} AS completed
+                FROM pairs q
+                WHERE q.organization_id IN ({ids}) AND {pairs_of("q", period)}
+                UNION ALL
+                SELECT q.mentor_id, q.form, {active}, {completed} FROM pairs q
+                WHERE q.organization_id IN ({ids}) AND {pairs_of("q", period)}
+            ),
+            paired AS MATERIALIZED (
                 SELECT person, max(active) AS active, max(completed) AS completed
-                FROM (
-                    SELECT q.mentee_id AS person, {active} AS active, {completed} AS completed
-                    FROM pairs q
-                    WHERE q.organization_id IN ({ids}) AND {pairs_of("q", period)}
-                    UNION ALL
-                    SELECT q.mentor_id, {active}, {completed} FROM pairs q
-                    WHERE q.organization_id IN ({ids}) AND {pairs_of("q", period)}
-                )
-                WHERE person IS NOT NULL
-                GROUP BY person
+                FROM sides WHERE person IS NOT NULL GROUP BY person
+            ),
+            paired_in_form AS MATERIALIZED (
+                SELECT person, form, max(active) AS active, max(completed) AS completed
+                FROM sides WHERE person IS NOT NULL GROUP BY person, form
             ),
             -- The organizations' runs first (an index range of each run's open proposals):
-            -- the region's proposals are not scanned.
-            proposed AS (
-                SELECT pr.mentee_id AS person FROM proposals pr
-                WHERE pr.status = 'open'
-                  AND pr.run_id IN (SELECT id FROM matching_runs WHERE organization_id IN ({ids}))
+            -- the region's proposals are not scanned. A proposal is in the mentee's form.
+            proposed AS MATERIALIZED (
+                SELECT pr.mentee_id AS person, pr.mentee_id AS mentee FROM proposals pr
+                WHERE pr.status = 'open' AND pr.run_id IN ({open_runs})
                 UNION
-                SELECT pr.mentor_id FROM proposals pr
-                WHERE pr.status = 'open'
-                  AND pr.run_id IN (SELECT id FROM matching_runs WHERE organization_id IN ({ids}))
+                SELECT pr.mentor_id, pr.mentee_id FROM proposals pr
+                WHERE pr.status = 'open' AND pr.run_id IN ({open_runs})
             )
-            SELECT people.organization_id AS organization_id, people.form AS form,
+            SELECT 1 AS whole, people.organization_id AS organization_id, NULL AS form,
                    count(*) AS invited,
-                   sum(EXISTS (
-                       SELECT 1 FROM consents c WHERE c.participant_id = people.id
-                       AND c.kind = CASE people.age_group WHEN 'child' THEN 'representative'
-                                                         ELSE 'self' END
-                   )) AS consented,
+                   sum({consented}) AS consented,
                    sum(people.confirmed_at IS NOT NULL) AS questionnaire_done,
                    sum(paired.person IS NOT NULL
                        OR people.id IN (SELECT person FROM proposed)) AS matched,
                    sum(coalesce(paired.active, 0)) AS in_pairs,
                    sum(coalesce(paired.completed, 0)) AS completed
             FROM people LEFT JOIN paired ON paired.person = people.id
-            GROUP BY people.organization_id, people.form
+            GROUP BY people.organization_id
+            UNION ALL
+            -- Per form: one form counts the person's pairs whatever their form (as always);
+            -- several forms count each form's own pairs and proposals.
+            SELECT 0, people.organization_id, pf.form, count(*),
+                   sum({consented}),
+                   sum(people.confirmed_at IS NOT NULL),
+                   sum(CASE WHEN pf.forms > 1 THEN in_form.person IS NOT NULL OR EXISTS (
+                            SELECT 1 FROM proposed pp JOIN person_forms mf
+                              ON mf.person = pp.mentee AND mf.form = pf.form
+                            WHERE pp.person = people.id)
+                       ELSE paired.person IS NOT NULL
+                            OR people.id IN (SELECT person FROM proposed) END),
+                   sum(coalesce(CASE WHEN pf.forms > 1 THEN in_form.active
+                                     ELSE paired.active END, 0)),
+                   sum(coalesce(CASE WHEN pf.forms > 1 THEN in_form.completed
+                                     ELSE paired.completed END, 0))
+            FROM people JOIN person_forms pf ON pf.person = people.id
+            LEFT JOIN paired ON paired.person = people.id
+            LEFT JOIN paired_in_form in_form
+                   ON in_form.person = people.id AND in_form.form = pf.form
+            GROUP BY people.organization_id, pf.form
             """,
             period_params(period),
         )
@@ -310,6 +349,7 @@ class ReportRepository:
                     int(r["in_pairs"]),
                     int(r["completed"]),
                 ),
+                whole=bool(r["whole"]),
             )
             for r in rows
         ]
