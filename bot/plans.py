@@ -31,7 +31,7 @@ from bot.models.pairs import Pair
 from bot.models.plans import PairPlan, PlanEvent, PlanGoal, PlanRow, PlanVersion
 from bot.organizations import OrganizationService
 from bot.pairing import PairingService
-from dialogs.forms import ParticipantKind, default_kinds
+from dialogs.forms import FormPace, ParticipantKind, default_kinds
 from dialogs.plan import LIMITS, SETTLED, PlanStatus, Progress, add_months, clean_text
 from storage.repositories.plans import PlanRepository
 
@@ -360,7 +360,10 @@ class PlanService:
         return await self._repository.timezone_of_pair(pair_id) or "Europe/Moscow"
 
     async def _teacher_form(self, pair: Pair) -> bool:
+        """A teacher's personalized programme (3 to 12 months): a form whose mentees are
+        teachers and whose pairs work the full cycle. A short-term form's plan is its goal and
+        ends by the cycle's end like the others."""
         for form in await self._organizations.forms(pair.organization_id):
             if form.code == pair.form:
-                return form.mentee_kind == ParticipantKind.TEACHER
+                return form.mentee_kind == ParticipantKind.TEACHER and form.pace is FormPace.REGULAR
         return default_kinds(pair.form)[1] == ParticipantKind.TEACHER

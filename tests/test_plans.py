@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from bot.clock import to_db
 from bot.models.periods import Period
 from bot.schedule import MeetingKind
+from dialogs.forms import FormPace
 from dialogs.plan import Progress
 from handlers.cycle_views import PairCard as CyclePairCard
 from handlers.meeting_board_views import PairCard as BoardPairCard
@@ -24,6 +25,7 @@ from handlers.meeting_texts import MeetPlan
 from handlers.plan_views import PlanAct, PlanAction, PlanMark, PlanReview, ReviewAction
 from jobs.cycles import run_cycle_tick
 from jobs.plans import run_plan_tick
+from storage.repositories.organizations import OrganizationRepository
 from tests.cohort import choice, mentee_answers, mentor_answers, seed_ready
 from tests.inprocess import Harness, Sent
 from tests.joining import CURATOR
@@ -524,3 +526,22 @@ async def test_a_pupils_program_ends_by_the_cycles_end(harness: Harness) -> None
     late = (await say(harness, ANNA, "01.06.2027"))[-1].text
     assert "between October 1, 2026 and May 31, 2027" in late, late
     assert "Goal 1" in (await say(harness, ANNA, "15.10.2026"))[-1].text
+
+
+async def test_a_short_term_teachers_form_plans_its_goal_within_the_cycle(
+    harness: Harness,
+) -> None:
+    """The 3-to-12-month programme is a teacher's personalized programme of the full cycle; a
+    short-term form's plan is its goal and ends by the cycle's end like the others."""
+    ids = await teacher_pair(harness)
+    services = harness.app.services
+    pair = await services.pairing.pair(ids["org"], ids["pair"])
+    assert pair is not None
+    full = await services.plans.bounds(pair)
+    assert full.teacher and full.earliest == date(2026, 12, 14)
+    await OrganizationRepository(harness.app.db).set_form_profile(
+        ids["org"], "teacher_teacher", mentor_kind=None, mentee_kind=None, pace=FormPace.SHORT
+    )
+    short = await services.plans.bounds(pair)
+    assert not short.teacher
+    assert short.earliest == date(2026, 9, 15) and short.latest == date(2027, 5, 31)
