@@ -8,6 +8,8 @@ Texts and buttons are in handlers/form_profile_views.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -58,6 +60,21 @@ async def _show_change(
     await edit(query, profile_screen(change.form))
 
 
+async def _declare(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    services: Services,
+    organization_id: int,
+    code: str,
+    **declared: Any,
+) -> None:
+    """One of the form's settings changed (who its mentors or mentees are, its pace, groups)
+    and the screen shown as it is now."""
+    before = await services.organizations.form(organization_id, code)
+    change = await services.organizations.set_form_profile(organization_id, code, **declared)
+    await _show_change(query, callback_answer, before, change)
+
+
 async def set_mentor_kind(
     query: CallbackQuery,
     callback_data: FormMentorKind,
@@ -65,11 +82,10 @@ async def set_mentor_kind(
     curator_org_id: int,
     callback_answer: CallbackAnswer,
 ) -> None:
-    before = await services.organizations.form(curator_org_id, callback_data.code)
-    change = await services.organizations.set_form_profile(
-        curator_org_id, callback_data.code, mentor_kind=callback_data.kind
-    )
-    await _show_change(query, callback_answer, before, change)
+    await _declare(
+        query, callback_answer, services, curator_org_id, callback_data.code,
+        mentor_kind=callback_data.kind,
+    )  # fmt: skip
 
 
 async def set_mentee_kind(
@@ -79,11 +95,10 @@ async def set_mentee_kind(
     curator_org_id: int,
     callback_answer: CallbackAnswer,
 ) -> None:
-    before = await services.organizations.form(curator_org_id, callback_data.code)
-    change = await services.organizations.set_form_profile(
-        curator_org_id, callback_data.code, mentee_kind=callback_data.kind
-    )
-    await _show_change(query, callback_answer, before, change)
+    await _declare(
+        query, callback_answer, services, curator_org_id, callback_data.code,
+        mentee_kind=callback_data.kind,
+    )  # fmt: skip
 
 
 async def set_pace(
@@ -93,11 +108,10 @@ async def set_pace(
     curator_org_id: int,
     callback_answer: CallbackAnswer,
 ) -> None:
-    before = await services.organizations.form(curator_org_id, callback_data.code)
-    change = await services.organizations.set_form_profile(
-        curator_org_id, callback_data.code, pace=callback_data.pace
-    )
-    await _show_change(query, callback_answer, before, change)
+    await _declare(
+        query, callback_answer, services, curator_org_id, callback_data.code,
+        pace=callback_data.pace,
+    )  # fmt: skip
 
 
 async def set_groups(
@@ -107,11 +121,10 @@ async def set_groups(
     curator_org_id: int,
     callback_answer: CallbackAnswer,
 ) -> None:
-    before = await services.organizations.form(curator_org_id, callback_data.code)
-    change = await services.organizations.set_form_profile(
-        curator_org_id, callback_data.code, allows_groups=callback_data.allowed
-    )
-    await _show_change(query, callback_answer, before, change)
+    await _declare(
+        query, callback_answer, services, curator_org_id, callback_data.code,
+        allows_groups=callback_data.allowed,
+    )  # fmt: skip
 
 
 async def outdated_profile_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
