@@ -26,6 +26,7 @@ from dialogs.model import AGE_GROUP, Option, Question, Questionnaire
 from dialogs.navigation import (
     answer_context,
     is_complete,
+    most_questions,
     next_question_key,
     previous_question_key,
     question_position,
@@ -237,9 +238,15 @@ class QuestionnaireService(AnsweringService[Step]):
             )
         question = questionnaire.question(key)
         options = button_options(question, forms)
-        number, total = question_position(
-            questionnaire, answers, context, key, self._prefilled(participant, questionnaire)
+        prefilled = self._prefilled(participant, questionnaire)
+        number, total = question_position(questionnaire, answers, context, key, prefilled)
+        # «Вопрос N из M» never grows: M is the most of any questionnaire this person may end
+        # up with (a mentor choosing every form, a mentee as a pupil or as a student).
+        widest = max(
+            most_questions(variant, context, prefilled)
+            for variant in self._variants(participant, forms, mentee_kinds)
         )
+        total = max(total, widest)
         return Step(
             participant,
             questionnaire,
@@ -253,6 +260,18 @@ class QuestionnaireService(AnsweringService[Step]):
             consents,
             mentee_kinds,
         )
+
+    @staticmethod
+    def _variants(
+        participant: Participant, forms: list[Option], mentee_kinds: dict[str, ParticipantKind]
+    ) -> tuple[Questionnaire, ...]:
+        """Every questionnaire this person may be asked, whatever they answer."""
+        if participant.role == "mentor":
+            every = tuple(
+                (form.value, mentee_kinds.get(form.value, ParticipantKind.PUPIL)) for form in forms
+            )
+            return (mentor_questionnaire(()), mentor_questionnaire(every))
+        return (mentee_questionnaire(student=False), mentee_questionnaire(student=True))
 
     @staticmethod
     def _prefilled(participant: Participant, questionnaire: Questionnaire) -> set[str]:

@@ -8,6 +8,7 @@ students' monitoring, the young teacher the teachers'."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -178,6 +179,10 @@ async def test_a_college_teacher_mentors_in_two_forms_with_one_questionnaire(
     # -- the teacher: one consent, one questionnaire, two forms with their own questions -----
     await join_as_adult(anna, mentor_token)
     await fill_questionnaire(anna, db, answers=ANNA_ANSWERS)
+    # «Вопрос N из M» never grows, though choosing two forms adds their own questions.
+    progress = [re.search(r"Вопрос (\d+) из (\d+)", m.text) for m in anna.bot_messages()]
+    totals = {int(found.group(2)) for found in progress if found}
+    assert len(totals) == 1, totals
     headings = [m.text for m in anna.bot_messages() if m.text.startswith("Форма «")]
     assert any("Форма «Учитель – учитель»" in t and "Сколько наставляемых" in t for t in headings)
     assert any("Форма «Педагог – студент»" in t and "Сколько наставляемых" in t for t in headings)
