@@ -72,6 +72,9 @@ CURATOR_BASE = 10_000_000
 # few, so that the per-school table has schools on track and behind.
 PUPILS_PER_PAIR = (1.0, 1.5, 2.5, 4.0)
 TELEGRAM_BASE = 100_000_000
+# The parents who consented for the minors: Telegram ids of their own, none a participant's
+# (a parent who also took part would see their children's menu on /start).
+PARENT_BASE = 3_000_000_000
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,7 @@ class _Seeder:
             self.consents.append((pid, "self", self.telegram, None, None, "0" * 64, joined_db))
         if group != "adult":
             self.consents.append(
-                (pid, "representative", self.telegram + 1, "Родитель", "mother", "0" * 64,
+                (pid, "representative", PARENT_BASE + pid, "Родитель", "mother", "0" * 64,
                  joined_db)
             )  # fmt: skip
         name = json.dumps(f"Участник {pid}")

@@ -206,7 +206,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         ),
         short_pairs=ShortPairService(ShortPairRepository(db), meetings, MeetingRepository(db)),
         representatives=RepresentativeService(
-            RepresentativeRepository(db, participant_repository),
+            RepresentativeRepository(db),
             organizations,
             pair_plans,
             SupportRepository(db),

@@ -32,6 +32,7 @@ NEWCOMER = 9001
 MENTOR = 4242
 READY_MENTOR = 4343
 READY_MENTEE = 4344
+READY_MINOR = 4345
 
 START_BUDGET = 2
 ANSWER_BUDGET = 8
@@ -294,3 +295,18 @@ async def test_a_choice_picked_twice_by_redelivery_is_picked_once(tmp_path: Path
         await harness.feed(dict(pick))
         storage = harness.app.dispatcher.storage
         assert (await storage.get_data(key))["selected"] == [value]
+
+
+async def test_start_of_a_parent_who_consented_for_a_child(harness: Harness) -> None:
+    """A legal representative's /start shows their children: who-am-I and one read of the
+    children with their consents, however many children."""
+    org = await organization(harness)
+    child = await ready(
+        harness, org.id, READY_MINOR, "mentee", mentee_answers("Сидорова Варя", birth="2013-04-04")
+    )
+    parent = READY_MINOR + 10**6  # tests.cohort.ready: the parent who consented
+    await harness.send(parent, "/help")
+    start = await counted(harness, harness.send(parent, "/start"))
+    within(start, START_BUDGET, commits=0)
+    menu = harness.session.answers(parent)[-1]
+    assert "Сидорова Варя" in menu.text + " ".join(text for text, _ in menu.buttons), child

@@ -12,7 +12,7 @@ from bot.models.participants import Consent, Participant
 from storage.database import Database
 from storage.repositories.participants import (
     _PARTICIPANT_COLUMNS,
-    ParticipantRepository,
+    _consent,
     _participant,
 )
 
@@ -46,28 +46,38 @@ _CHILD_NAME = (
 )
 
 
+# The consent's columns beside the child's, prefixed (both tables have an ``id``).
+_CONSENT_FIELDS = (
+    "id", "participant_id", "kind", "given_by", "representative_name",
+    "representative_relation", "text_version", "text_sha256", "locale", "given_at",
+    "representative_phone", "checked_as", "checked_by", "checked_at", "meeting_times",
+)  # fmt: skip
+_CONSENT_AS = ", ".join(f"c.{name} AS c_{name}" for name in _CONSENT_FIELDS)
+
+
 class RepresentativeRepository:
-    def __init__(self, db: Database, participants: ParticipantRepository) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
-        self._participants = participants
 
     async def _children(self, where: str, params: dict[str, object]) -> list[RepresentedChild]:
+        """The children with their representative's consent, in one statement (a parent's
+        /start reads it: who-am-I and this)."""
         rows = await self._db.fetch_all(
-            f"SELECT {_PARTICIPANT_COLUMNS}, {_CHILD_NAME}, c.id AS consent_id, "
+            f"SELECT {_PARTICIPANT_COLUMNS}, {_CHILD_NAME}, {_CONSENT_AS}, "
             "(SELECT o.timezone FROM organizations o WHERE o.id = p.organization_id) AS zone "
             "FROM consents c JOIN participants p ON p.id = c.participant_id "
             f"WHERE c.kind = 'representative' AND {where} ORDER BY p.id",
             params,
         )
-        found = []
-        for row in rows:
-            consents = {c.id: c for c in await self._participants.consents_of(row["id"])}
-            found.append(
-                RepresentedChild(
-                    _participant(row), consents[row["consent_id"]], row["child_name"], row["zone"]
-                )
+        return [
+            RepresentedChild(
+                _participant(row),
+                _consent({name: row[f"c_{name}"] for name in _CONSENT_FIELDS}),  # type: ignore[arg-type]
+                row["child_name"],
+                row["zone"],
             )
-        return found
+            for row in rows
+        ]
 
     async def children_of(self, telegram_id: int) -> list[RepresentedChild]:
         """The minors this person consented for as their legal representative."""
