@@ -7,8 +7,11 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from tests.e2e.clocked import set_time
 from tests.fake_telegram import FakeTelegram, FakeUser
@@ -194,3 +197,28 @@ def webhook_bot(tg: FakeTelegram, tmp_path: Path) -> tuple[BotProcess, str]:
 
 async def wait_for_webhook(bot: BotProcess, tg: FakeTelegram) -> None:
     await bot.wait_until(lambda: tg.webhook_url == WEBHOOK_URL, "setWebhook")
+
+
+Seeded = TypeVar("Seeded")
+
+
+@asynccontextmanager
+async def clocked_bot(
+    tg: FakeTelegram,
+    tmp_path: Path,
+    start_time: datetime,
+    seed: Callable[[Path], Awaitable[Seeded]],
+) -> AsyncIterator[tuple[BotProcess, Seeded]]:
+    """The bot on the fake clock from ``start_time`` over a database ``seed`` prepared (what
+    it returns comes with the process); stopped cleanly at the end, and its log free of
+    tracebacks."""
+    process = BotProcess(
+        tg, tmp_path, clocked=True, start_time=start_time, SHUTDOWN_GRACE_SECONDS="1"
+    )
+    process.database.parent.mkdir(parents=True, exist_ok=True)
+    seeded = await seed(process.database)
+    await process.start()
+    yield process, seeded
+    if process.process is not None and process.process.returncode is None:
+        assert await process.stop() == 0, process.log()
+    assert "Traceback" not in process.log(), process.log()

@@ -24,7 +24,7 @@ from storage.migrations import migrate
 from tests.clock import ManualClock
 from tests.e2e.participants import fill_questionnaire, join_as_adult, query
 from tests.e2e.participants import user_until as until
-from tests.e2e.process import BotProcess
+from tests.e2e.process import BotProcess, clocked_bot
 from tests.e2e.test_cycle import make_link, participant_id, send_questionnaire
 from tests.fake_telegram import FakeTelegram, FakeUser
 
@@ -82,14 +82,8 @@ async def seed(database: Path) -> dict[str, int]:
 async def clocked(
     tg: FakeTelegram, tmp_path: Path
 ) -> AsyncIterator[tuple[BotProcess, dict[str, int]]]:
-    process = BotProcess(tg, tmp_path, clocked=True, start_time=JOINING, SHUTDOWN_GRACE_SECONDS="1")
-    process.database.parent.mkdir(parents=True, exist_ok=True)
-    ids = await seed(process.database)
-    await process.start()
-    yield process, ids
-    if process.process is not None and process.process.returncode is None:
-        assert await process.stop() == 0, process.log()
-    assert "Traceback" not in process.log(), process.log()
+    async with clocked_bot(tg, tmp_path, JOINING, seed) as running:
+        yield running
 
 
 async def answered(tg: FakeTelegram, user: FakeUser, query_id: str) -> str:

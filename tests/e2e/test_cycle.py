@@ -56,7 +56,7 @@ from tests.e2e.participants import (
 from tests.e2e.participants import (
     user_until as until,
 )
-from tests.e2e.process import BotProcess, run_cli
+from tests.e2e.process import BotProcess, clocked_bot, run_cli
 from tests.fake_telegram import ChatMessage, FakeTelegram, FakeUser
 from tests.test_export import APPENDIX_2_2, APPENDIX_2_3, every_value, rows
 
@@ -155,14 +155,8 @@ async def seed(database: Path) -> dict[str, Any]:
 async def clocked(
     tg: FakeTelegram, tmp_path: Path
 ) -> AsyncIterator[tuple[BotProcess, dict[str, Any]]]:
-    process = BotProcess(tg, tmp_path, clocked=True, start_time=JOINING, SHUTDOWN_GRACE_SECONDS="1")
-    process.database.parent.mkdir(parents=True, exist_ok=True)
-    ids = await seed(process.database)
-    await process.start()
-    yield process, ids
-    if process.process is not None and process.process.returncode is None:
-        assert await process.stop() == 0, process.log()
-    assert "Traceback" not in process.log(), process.log()
+    async with clocked_bot(tg, tmp_path, JOINING, seed) as running:
+        yield running
 
 
 # -- small helpers ---------------------------------------------------------------------------------

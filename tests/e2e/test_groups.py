@@ -25,7 +25,7 @@ from storage.database import Database
 from storage.migrations import migrate
 from tests.clock import ManualClock
 from tests.e2e.participants import query
-from tests.e2e.process import BotProcess
+from tests.e2e.process import BotProcess, clocked_bot
 from tests.e2e.test_pair_life import fill_feedback
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.groups_seed import (
@@ -67,14 +67,8 @@ async def seed(database: Path) -> GroupSeed:
 
 @pytest.fixture
 async def clocked(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[tuple[BotProcess, GroupSeed]]:
-    process = BotProcess(tg, tmp_path, clocked=True, start_time=START, SHUTDOWN_GRACE_SECONDS="1")
-    process.database.parent.mkdir(parents=True, exist_ok=True)
-    school = await seed(process.database)
-    await process.start()
-    yield process, school
-    if process.process is not None and process.process.returncode is None:
-        assert await process.stop() == 0, process.log()
-    assert "Traceback" not in process.log(), process.log()
+    async with clocked_bot(tg, tmp_path, START, seed) as running:
+        yield running
 
 
 def reminders(user: FakeUser) -> list[str]:

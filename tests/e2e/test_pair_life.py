@@ -35,7 +35,7 @@ from storage.database import Database
 from tests.clock import ManualClock
 from tests.e2e.participants import holding, query, user_until
 from tests.e2e.participants import press_data as press
-from tests.e2e.process import BotProcess
+from tests.e2e.process import BotProcess, clocked_bot
 from tests.e2e.test_reminders import CURATOR, MASHA, OLGA, START, seed_pair
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.fake_telegram.models import ChatMessage
@@ -97,14 +97,8 @@ async def seed(database: Path) -> int:
 
 @pytest.fixture
 async def life(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[tuple[BotProcess, int]]:
-    process = BotProcess(tg, tmp_path, clocked=True, start_time=START, SHUTDOWN_GRACE_SECONDS="1")
-    process.database.parent.mkdir(parents=True, exist_ok=True)
-    pair_id = await seed(process.database)
-    await process.start()
-    yield process, pair_id
-    if process.process is not None and process.process.returncode is None:
-        assert await process.stop() == 0, process.log()
-    assert "Traceback" not in process.log(), process.log()
+    async with clocked_bot(tg, tmp_path, START, seed) as running:
+        yield running
 
 
 # -- buttons by their data: the texts of the newer strings may still change with the catalogs --

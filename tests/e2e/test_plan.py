@@ -32,7 +32,7 @@ from tests.clock import ManualClock
 from tests.cohort import choice, mentee_answers, mentor_answers, seed_ready
 from tests.e2e.participants import holding, query
 from tests.e2e.participants import press_data as press
-from tests.e2e.process import BotProcess
+from tests.e2e.process import BotProcess, clocked_bot
 from tests.fake_telegram import FakeTelegram, FakeUser
 
 CURATOR, ANNA, BORIS = 555, 111, 211
@@ -100,14 +100,8 @@ async def seed(database: Path) -> int:
 
 @pytest.fixture
 async def clocked(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[tuple[BotProcess, int]]:
-    process = BotProcess(tg, tmp_path, clocked=True, start_time=START, SHUTDOWN_GRACE_SECONDS="1")
-    process.database.parent.mkdir(parents=True, exist_ok=True)
-    pair_id = await seed(process.database)
-    await process.start()
-    yield process, pair_id
-    if process.process is not None and process.process.returncode is None:
-        assert await process.stop() == 0, process.log()
-    assert "Traceback" not in process.log(), process.log()
+    async with clocked_bot(tg, tmp_path, START, seed) as running:
+        yield running
 
 
 def meeting_id(database: Path, kind: str, status: str | None = None) -> int:

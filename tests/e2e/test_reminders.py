@@ -22,7 +22,7 @@ from storage.migrations import migrate
 from tests.clock import ManualClock
 from tests.cohort import mentee_answers, mentor_answers, seed_ready
 from tests.e2e.participants import query
-from tests.e2e.process import BotProcess
+from tests.e2e.process import BotProcess, clocked_bot
 from tests.fake_telegram import FakeTelegram, FakeUser
 
 CURATOR, OLGA, MASHA = 555, 101, 201
@@ -94,14 +94,8 @@ async def agree_on_first_meeting(olga: FakeUser, masha: FakeUser) -> None:
 
 @pytest.fixture
 async def clocked(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(tg, tmp_path, clocked=True, start_time=START, SHUTDOWN_GRACE_SECONDS="1")
-    process.database.parent.mkdir(parents=True, exist_ok=True)
-    await seed_pair(process.database)
-    await process.start()
-    yield process
-    if process.process is not None and process.process.returncode is None:
-        assert await process.stop() == 0, process.log()
-    assert "Traceback" not in process.log(), process.log()
+    async with clocked_bot(tg, tmp_path, START, seed_pair) as (process, _seeded):
+        yield process
 
 
 @pytest.fixture

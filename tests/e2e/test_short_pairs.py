@@ -26,7 +26,7 @@ from storage.repositories.organizations import OrganizationRepository
 from tests.clock import ManualClock
 from tests.e2e.participants import press_data as press
 from tests.e2e.participants import query
-from tests.e2e.process import BotProcess
+from tests.e2e.process import BotProcess, clocked_bot
 from tests.e2e.test_pair_life import (
     LINK,
     PLANNING_DAY,
@@ -68,14 +68,8 @@ async def seed(database: Path) -> int:
 
 @pytest.fixture
 async def short(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[tuple[BotProcess, int]]:
-    process = BotProcess(tg, tmp_path, clocked=True, start_time=START, SHUTDOWN_GRACE_SECONDS="1")
-    process.database.parent.mkdir(parents=True, exist_ok=True)
-    pair_id = await seed(process.database)
-    await process.start()
-    yield process, pair_id
-    if process.process is not None and process.process.returncode is None:
-        assert await process.stop() == 0, process.log()
-    assert "Traceback" not in process.log(), process.log()
+    async with clocked_bot(tg, tmp_path, START, seed) as running:
+        yield running
 
 
 def alarms(user: FakeUser) -> list[str]:
